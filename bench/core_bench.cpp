@@ -1,0 +1,101 @@
+// Google Benchmark: ruleset compile, org load, and per-query latency on the
+// bundled Padang Panjang fixture. Run: build/bench/perwal_bench
+#include <benchmark/benchmark.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "engine/compile/ruleset.hpp"
+#include "engine/eval/decision.hpp"
+
+namespace {
+
+const std::string rules_path = std::string(PERWAL_SOURCE_DIR) + "/rulesets/padang-panjang-48-2024.perwal";
+const std::string org_path = std::string(PERWAL_SOURCE_DIR) + "/fixtures/padang-panjang/org.json";
+
+std::string slurp(const std::string& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::shared_ptr<const perwal::compiled_ruleset> rules() {
+  static auto r = [] {
+    perwal::diagnostics d;
+    return perwal::compile_ruleset(rules_path, d);
+  }();
+  return r;
+}
+
+std::shared_ptr<const perwal::org::org_graph> org() {
+  static auto o = [] {
+    std::vector<perwal::org::load_error> errs;
+    return perwal::org::org_graph::load(slurp(org_path), org_path, rules()->vocab, rules()->shape, errs);
+  }();
+  return o;
+}
+
+void bm_compile_ruleset(benchmark::State& state) {
+  for (auto _ : state) {
+    perwal::diagnostics d;
+    benchmark::DoNotOptimize(perwal::compile_ruleset(rules_path, d));
+  }
+}
+BENCHMARK(bm_compile_ruleset)->Unit(benchmark::kMillisecond);
+
+void bm_load_org(benchmark::State& state) {
+  const auto text = slurp(org_path);
+  for (auto _ : state) {
+    std::vector<perwal::org::load_error> errs;
+    benchmark::DoNotOptimize(perwal::org::org_graph::load(text, org_path, rules()->vocab, rules()->shape, errs));
+  }
+}
+BENCHMARK(bm_load_org)->Unit(benchmark::kMillisecond);
+
+void run_query(benchmark::State& state, const char* text) {
+  if (!rules() || !org()) {
+    state.SkipWithError("fixture or ruleset failed to load");
+    return;
+  }
+  perwal::evaluator ev(rules(), org());
+  const auto q = nlohmann::json::parse(text);
+  for (auto _ : state) {
+    std::vector<perwal::query_error> errs;
+    benchmark::DoNotOptimize(ev.check(q, errs));
+  }
+}
+
+void bm_kedudukan(benchmark::State& state) {
+  run_query(state, R"({"type": "kedudukan", "position": "pp.bag-org.analis-1"})");
+}
+BENCHMARK(bm_kedudukan);
+
+void bm_pelaporan(benchmark::State& state) {
+  run_query(state, R"({"type": "pelaporan", "from": "pp.bag-org.analis-1", "to": "pp.kabag-org", "as": "individu"})");
+}
+BENCHMARK(bm_pelaporan);
+
+void bm_penugasan_lintas_unit(benchmark::State& state) {
+  run_query(state, R"({"type": "penugasan", "mode": "penunjukan", "assignee": "pp.dinkes.analis-2",
+    "owner_unit": "pp.setda.bag-org",
+    "steps": [
+      {"action": "surat_permohonan_pelibatan", "from": "pp.kabag-org", "to": "pp.dinkes.kabid-p2p",
+       "cc": ["pp.asisten-adm"], "contents": ["maksud_tujuan", "kompetensi", "target_kinerja", "durasi"]},
+      {"action": "persetujuan", "by": "pp.dinkes.kabid-p2p"},
+      {"action": "rekomendasi", "by": "pp.dinkes.kabid-p2p"},
+      {"action": "surat_penugasan", "by": "pp.dinkes.kabid-p2p"}]})");
+}
+BENCHMARK(bm_penugasan_lintas_unit);
+
+void bm_audit(benchmark::State& state) {
+  if (!rules() || !org()) {
+    state.SkipWithError("fixture or ruleset failed to load");
+    return;
+  }
+  perwal::evaluator ev(rules(), org());
+  for (auto _ : state) benchmark::DoNotOptimize(ev.audit());
+}
+BENCHMARK(bm_audit)->Unit(benchmark::kMillisecond);
+
+}  // namespace

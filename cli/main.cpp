@@ -1,0 +1,259 @@
+// perwal — command line (CONTRACT §5).
+//   perwal check --rules FILE --org ORG --query QUERY|- [--format text|json] [--lang id|en] [--explain]
+//   perwal audit --rules FILE --org ORG [--format text|json] [--lang id|en]
+//   perwal lint  FILE
+//   perwal test  FILE
+// Exit: 0 allowed / clean, 1 denied or incomplete (lint: warnings; test: a
+// failing example), 2 bad input or usage.
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "engine/compile/lint.hpp"
+#include "engine/compile/ruleset.hpp"
+#include "engine/eval/decision.hpp"
+#include "engine/testing/examples.hpp"
+
+namespace {
+
+constexpr int exit_ok = 0;
+constexpr int exit_denied = 1;
+constexpr int exit_bad_input = 2;
+
+const char* const usage_text =
+    "usage:\n"
+    "  perwal check --rules FILE.perwal --org ORG.json --query QUERY.json|- [--format text|json] [--lang id|en] "
+    "[--explain]\n"
+    "  perwal audit --rules FILE.perwal --org ORG.json [--format text|json] [--lang id|en]\n"
+    "  perwal lint  FILE.perwal\n"
+    "  perwal test  FILE.perwal\n";
+
+struct options {
+  std::string command;
+  std::string rules, org, query, format = "text";
+  perwal::lang language = perwal::lang::id;
+  bool explain = false;
+  std::vector<std::string> positional;
+};
+
+int usage_error(const std::string& message) {
+  std::cerr << "perwal: " << message << "\n" << usage_text;
+  return exit_bad_input;
+}
+
+std::optional<options> parse_args(int argc, char** argv, std::string& error) {
+  options o;
+  if (argc < 2) {
+    error = "missing command";
+    return std::nullopt;
+  }
+  o.command = argv[1];
+  for (int i = 2; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto value = [&](std::string& into) {
+      if (i + 1 >= argc) {
+        error = "option " + a + " needs a value";
+        return false;
+      }
+      into = argv[++i];
+      return true;
+    };
+    if (a == "--rules") {
+      if (!value(o.rules)) return std::nullopt;
+    } else if (a == "--org") {
+      if (!value(o.org)) return std::nullopt;
+    } else if (a == "--query") {
+      if (!value(o.query)) return std::nullopt;
+    } else if (a == "--format") {
+      if (!value(o.format)) return std::nullopt;
+      if (o.format != "text" && o.format != "json") {
+        error = "--format must be text or json";
+        return std::nullopt;
+      }
+    } else if (a == "--lang") {
+      std::string l;
+      if (!value(l)) return std::nullopt;
+      if (l != "id" && l != "en") {
+        error = "--lang must be id or en";
+        return std::nullopt;
+      }
+      o.language = l == "en" ? perwal::lang::en : perwal::lang::id;
+    } else if (a == "--explain") {
+      o.explain = true;
+    } else if (a.rfind("--", 0) == 0) {
+      error = "unknown option " + a;
+      return std::nullopt;
+    } else {
+      o.positional.push_back(a);
+    }
+  }
+  return o;
+}
+
+std::optional<std::string> read_all(const std::string& path) {
+  if (path == "-") {
+    std::ostringstream ss;
+    ss << std::cin.rdbuf();
+    return ss.str();
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::shared_ptr<const perwal::compiled_ruleset> load_rules(const std::string& path, bool show_warnings) {
+  perwal::diagnostics diags;
+  auto rules = perwal::compile_ruleset(path, diags);
+  if (!rules || show_warnings) std::cerr << perwal::render(diags);
+  return rules;
+}
+
+std::shared_ptr<const perwal::org::org_graph> load_org(const std::string& path, const perwal::compiled_ruleset& r) {
+  auto text = read_all(path);
+  if (!text) {
+    std::cerr << path << ": cannot read the org file\n";
+    return nullptr;
+  }
+  std::vector<perwal::org::load_error> errors;
+  auto org = perwal::org::org_graph::load(*text, path, r.vocab, r.shape, errors);
+  if (!org) {
+    for (const auto& e : errors) {
+      // Syntax errors already carry file:line:column; JSON paths get the file name in front.
+      const bool has_file = e.path.rfind(path, 0) == 0;
+      std::cerr << (has_file ? "" : path + ": ") << e.to_string() << "\n";
+    }
+  }
+  return org;
+}
+
+int outcome_exit(const std::string& outcome) { return outcome == "allowed" ? exit_ok : exit_denied; }
+
+int run_check(const options& o) {
+  if (o.rules.empty() || o.org.empty() || o.query.empty()) return usage_error("check needs --rules, --org and --query");
+  auto rules = load_rules(o.rules, false);
+  if (!rules) return exit_bad_input;
+  auto org = load_org(o.org, *rules);
+  if (!org) return exit_bad_input;
+  auto text = read_all(o.query);
+  const std::string qname = o.query == "-" ? "<stdin>" : o.query;
+  if (!text) {
+    std::cerr << qname << ": cannot read the query file\n";
+    return exit_bad_input;
+  }
+  nlohmann::json q;
+  try {
+    q = nlohmann::json::parse(*text);
+  } catch (const nlohmann::json::parse_error& e) {
+    std::cerr << qname << ": invalid JSON: " << e.what() << "\n";
+    return exit_bad_input;
+  }
+  perwal::evaluator ev(rules, org, o.language);
+  const bool batch = q.is_array();
+  const std::vector<nlohmann::json> queries = batch ? q.get<std::vector<nlohmann::json>>() : std::vector{q};
+  nlohmann::json out = nlohmann::json::array();
+  int worst = exit_ok;
+  for (std::size_t i = 0; i < queries.size(); ++i) {
+    std::vector<perwal::query_error> errors;
+    auto d = ev.check(queries[i], errors);
+    const std::string prefix = batch ? "[" + std::to_string(i) + "]" : "";
+    if (!d) {
+      nlohmann::json errs = nlohmann::json::array();
+      for (const auto& e : errors) {
+        const std::string path = prefix + (e.path.empty() || prefix.empty() ? "" : ".") + e.path;
+        std::cerr << qname << ": " << (path.empty() ? "" : path + ": ") << e.message << "\n";
+        errs.push_back({{"path", path}, {"message", e.message}});
+      }
+      if (batch) out.push_back({{"error", errs}});
+      worst = exit_bad_input;
+      continue;
+    }
+    if (worst != exit_bad_input) worst = std::max(worst, outcome_exit(d->outcome));
+    if (o.format == "json") {
+      out.push_back(perwal::to_json(*d));
+    } else {
+      if (batch) std::cout << "== " << prefix << " " << d->type << "\n";
+      std::cout << perwal::to_text(*d, o.explain, o.language);
+      if (batch) std::cout << "\n";
+    }
+  }
+  if (o.format == "json") std::cout << (batch ? out : (out.empty() ? nlohmann::json() : out[0])).dump(2) << "\n";
+  return worst;
+}
+
+int run_audit(const options& o) {
+  if (o.rules.empty() || o.org.empty()) return usage_error("audit needs --rules and --org");
+  auto rules = load_rules(o.rules, false);
+  if (!rules) return exit_bad_input;
+  auto org = load_org(o.org, *rules);
+  if (!org) return exit_bad_input;
+  perwal::evaluator ev(rules, org, o.language);
+  const auto d = ev.audit();
+  if (o.format == "json") {
+    std::cout << perwal::to_json(d).dump(2) << "\n";
+  } else {
+    std::cout << rules->header.title << "\n" << std::string(o.language == perwal::lang::en ? "Org: " : "Organisasi: ")
+              << o.org << "\n\n"
+              << perwal::to_text(d, false, o.language);
+  }
+  return outcome_exit(d.outcome);
+}
+
+int run_lint(const options& o) {
+  if (o.positional.size() != 1) return usage_error("lint needs one ruleset file");
+  perwal::diagnostics diags;
+  auto rules = perwal::compile_ruleset(o.positional[0], diags);
+  if (rules) perwal::lint(*rules, diags);
+  std::cerr << perwal::render(diags);
+  const auto errors = diags.error_count();
+  const auto warnings = diags.items().size() - errors;
+  std::cout << o.positional[0] << ": " << errors << " error(s), " << warnings << " warning(s)\n";
+  if (errors > 0) return exit_bad_input;
+  return warnings > 0 ? exit_denied : exit_ok;
+}
+
+int run_test(const options& o) {
+  if (o.positional.size() != 1) return usage_error("test needs one ruleset file");
+  auto rules = load_rules(o.positional[0], false);
+  if (!rules) return exit_bad_input;
+  const auto results = perwal::run_examples(rules);
+  std::size_t passed = 0;
+  for (const auto& r : results) {
+    if (r.passed) {
+      ++passed;
+      std::cout << "ok    " << r.title << "\n";
+      continue;
+    }
+    std::cout << "FAIL  " << r.title << "  (" << r.where << ")\n";
+    for (const auto& p : r.problems) std::cout << "        " << p << "\n";
+  }
+  std::cout << passed << " passed, " << (results.size() - passed) << " failed\n";
+  return passed == results.size() ? exit_ok : exit_denied;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string error;
+  auto o = parse_args(argc, argv, error);
+  if (!o) return usage_error(error);
+  try {
+    if (o->command == "check") return run_check(*o);
+    if (o->command == "audit") return run_audit(*o);
+    if (o->command == "lint") return run_lint(*o);
+    if (o->command == "test") return run_test(*o);
+    if (o->command == "--help" || o->command == "help" || o->command == "-h") {
+      std::cout << usage_text;
+      return exit_ok;
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "perwal: internal error: " << e.what() << "\n";
+    return exit_bad_input;
+  }
+  return usage_error("unknown command \"" + o->command + "\"");
+}

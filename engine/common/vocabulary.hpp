@@ -1,0 +1,67 @@
+// The code vocabulary shared by a compiled ruleset and the orgs compiled
+// against it (CONTRACT §1). Codes are interned once: a `code` is a small
+// integer, equal names share one id even when they belong to several
+// categories (`asisten` is both a unit kind and a position kind).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace perwal {
+
+using code = std::uint16_t;
+inline constexpr code no_code = 0xFFFF;
+
+enum class category : std::uint8_t {
+  jenis,          // rank class of a position, ordered
+  jenjang,        // level of a functional position, ordered
+  unit_kind,      // kind of unit (root, perangkat daerah, inner)
+  position_kind,  // kind of position
+  scope,          // the contract's four assignment scopes
+  mode,           // penunjukan, pengajuan_sukarela
+  action,         // workflow step actions
+  content,        // letter contents codes
+  authority,      // delegated authorities
+  team_role,      // ketua, anggota
+  report_as,      // individu, anggota_tim, ketua_tim, …
+  count_
+};
+inline constexpr std::size_t category_count = static_cast<std::size_t>(category::count_);
+
+[[nodiscard]] std::string_view category_name(category c);
+[[nodiscard]] std::optional<category> category_from_name(std::string_view name);
+
+class vocabulary {
+ public:
+  // Adds `name` to `cat` with a rank (higher is more senior; 0 when the
+  // category is unordered). Returns false when it is already there.
+  bool add(category cat, std::string_view name, int rank = 0, std::string label = {});
+
+  [[nodiscard]] std::optional<code> find(category cat, std::string_view name) const;
+  [[nodiscard]] std::optional<code> find_any(std::string_view name) const;
+  [[nodiscard]] bool contains(category cat, code c) const;
+  [[nodiscard]] const std::string& name(code c) const { return names_[c]; }
+  // Human label ("Kepala Bagian"); falls back to the code name.
+  [[nodiscard]] const std::string& label(code c) const;
+  // Rank within an ordered category; codes in one tier share a rank.
+  [[nodiscard]] int rank(category cat, code c) const;
+  [[nodiscard]] bool ordered(category cat) const;
+  [[nodiscard]] std::vector<code> codes(category cat) const;
+  [[nodiscard]] std::size_t size() const { return names_.size(); }
+
+ private:
+  code intern(std::string_view name);
+  std::unordered_map<std::string, code> ids_;
+  std::vector<std::string> names_;
+  std::vector<std::string> labels_;
+  // membership and rank per category, indexed by code (-1 = not a member)
+  std::array<std::vector<int>, category_count> rank_;
+  std::array<bool, category_count> ordered_{};
+};
+
+}  // namespace perwal

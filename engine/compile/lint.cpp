@@ -1,0 +1,55 @@
+#include "engine/compile/lint.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace perwal {
+
+void lint(const compiled_ruleset& rules, diagnostics& diags) {
+  source_range top;
+  if (!rules.sources.empty()) {
+    top.file = rules.sources.front();
+    top.begin = {0, 1, 1};
+  }
+  for (auto kind : rules.shape.perangkat_daerah_kinds) {
+    const bool covered = std::any_of(rules.kedudukan.begin(), rules.kedudukan.end(), [&](const kedudukan_table& t) {
+      return std::find(t.pd_kinds.begin(), t.pd_kinds.end(), kind) != t.pd_kinds.end();
+    });
+    if (!covered) {
+      diags.warning(top, "no kedudukan table covers perangkat daerah kind \"" + rules.vocab.name(kind) + "\"");
+    }
+  }
+  for (auto mode : {rules.known.penunjukan, rules.known.pengajuan_sukarela}) {
+    if (mode == no_code) continue;
+    std::set<code> served;
+    for (const auto& w : rules.workflows) {
+      if (w.mode == mode) served.insert(w.scopes.begin(), w.scopes.end());
+    }
+    for (std::size_t i = 0; i < 4; ++i) {
+      const auto s = rules.scope_of[i];
+      if (s == no_code || served.count(s)) continue;
+      const bool forbidden = std::any_of(rules.rules.begin(), rules.rules.end(), [&](const generic_rule& r) {
+        return r.on == query_kind::penugasan && r.info.level == strength::dilarang;
+      });
+      if (!forbidden) {
+        diags.warning(top, "no workflow for " + rules.vocab.name(mode) + " in scope " + rules.vocab.name(s) +
+                               " and no dilarang rule: such assignments are denied without a specific article");
+      }
+    }
+  }
+  std::set<std::string> exercised;
+  for (const auto& ex : rules.examples) {
+    exercised.insert(ex.violations.begin(), ex.violations.end());
+    exercised.insert(ex.warnings.begin(), ex.warnings.end());
+  }
+  for (const auto& w : rules.workflows) {
+    const bool any = std::any_of(exercised.begin(), exercised.end(),
+                                 [&](const std::string& r) { return r.rfind(w.info.name, 0) == 0; });
+    if (!any && w.info.ruleset == rules.header.id) {
+      diags.warning(w.info.where, "no example of this ruleset expects a violation of workflow \"" + w.info.name +
+                                      "\": write one for each required step");
+    }
+  }
+}
+
+}  // namespace perwal

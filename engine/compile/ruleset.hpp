@@ -1,0 +1,212 @@
+// The compiled ruleset: a regulation (and the base it extends) resolved
+// against one vocabulary, with every name, code and role expression checked.
+// Immutable once built; share it across threads through shared_ptr<const>.
+#pragma once
+
+#include <array>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/common/diagnostic.hpp"
+#include "engine/common/vocabulary.hpp"
+#include "engine/org/org.hpp"
+
+namespace perwal {
+
+enum class strength : std::uint8_t { wajib, dilarang, boleh, diutamakan };
+[[nodiscard]] std::string_view strength_name(strength s);
+
+enum class query_kind : std::uint8_t { kedudukan, penugasan, pelaporan, tim, delegasi };
+[[nodiscard]] std::string_view query_kind_name(query_kind q);
+
+// The contract's four scopes, in the order the engine derives them.
+enum class contract_scope : std::uint8_t { dalam_unit, lintas_unit, lintas_perangkat_daerah, lintas_instansi };
+inline constexpr std::array<std::string_view, 4> contract_scope_names = {"dalam_unit", "lintas_unit",
+                                                                         "lintas_perangkat_daerah", "lintas_instansi"};
+
+// ---- compiled expressions ---------------------------------------------------
+enum class value_type : std::uint8_t {
+  null, boolean, number, string, code_val, position, unit, team, positions, units, delegation, step, json, any
+};
+
+enum class base_name : std::uint8_t {
+  position, atasan, pd, assignee, owner, issuer, mode, scope, contract_scope, team, role, from, to, as, delegation,
+  step
+};
+
+enum class prop : std::uint8_t {
+  id, kind, jenis, jenjang, unit, atasan, penilai, pimpinan_unit, kepala_pd, unit_organisasi, perangkat_daerah,
+  instansi, pejabat_berwenang, heads, is_head, superiors, delegated, has_tag, head, parent, find, holders, owner, ketua,
+  anggota, members, established_by, cross_unit, cross_instansi, has_target, from, to, authority, role, field
+};
+
+struct cstep {
+  prop p = prop::id;
+  std::vector<code> codes;  // arguments that are codes
+  std::string text;         // a string argument (has_tag) or a field name (step.<field>)
+};
+
+struct cpath {
+  base_name base = base_name::position;
+  std::vector<cstep> steps;
+  value_type type = value_type::any;
+  std::string text;  // as written, for traces
+  source_range where;
+};
+
+enum class expr_op : std::uint8_t {
+  path, number, string, boolean, code_lit, list, eq, ne, lt, le, gt, ge, in, is_null, not_null, and_, or_, not_
+};
+
+struct cexpr {
+  expr_op op = expr_op::boolean;
+  std::vector<cpath> paths;  // path: a union of one or more paths
+  std::vector<cexpr> kids;
+  double number = 0;
+  bool boolean = false;
+  std::string text;  // string literal
+  code literal = no_code;
+  source_range where;
+};
+
+// ---- rules ----------------------------------------------------------------
+struct override_note {
+  std::string how;  // "replaces" or "refines"
+  std::string base_ruleset;
+  std::string base_citation;
+};
+
+struct rule_info {
+  std::string name;
+  strength level = strength::wajib;
+  std::string citation;  // rendered: "Perwal Kota Padang Panjang 48/2024, Pasal 5 ayat (1)"
+  std::string ruleset;   // the ruleset whose text this rule now rests on
+  std::string message_id, message_en, hint_id, hint_en;
+  std::optional<override_note> overrides;
+  source_range where;
+};
+
+struct generic_rule {
+  rule_info info;
+  query_kind on = query_kind::kedudukan;
+  std::optional<cexpr> when, require;
+};
+
+struct kedudukan_entry {
+  std::vector<code> kinds;
+  int level = 0;
+  bool penilai = false;
+  bool pimpinan_unit = false;
+};
+
+struct review_chain {
+  std::vector<code> kinds;  // lowest first
+  std::string citation;
+};
+
+struct kedudukan_table {
+  rule_info info;
+  std::vector<code> pd_kinds;
+  std::optional<cexpr> when;
+  std::vector<kedudukan_entry> under;
+  std::vector<review_chain> reviews;
+};
+
+struct report_rule {
+  rule_info info;
+  std::vector<code> as;
+  std::vector<cpath> to;  // union of every `to`
+  std::optional<cexpr> when, require;
+};
+
+struct workflow_step {
+  rule_info info;  // name = <workflow>.<step>
+  std::string step;
+  std::vector<code> actions;
+  std::vector<cpath> by, from, to;
+  std::vector<std::vector<cpath>> cc;
+  std::string cc_citation;
+  std::vector<code> contents;
+  std::string contents_citation;
+  std::optional<cexpr> where;
+  bool optional = false;
+};
+
+struct refusal_rule {
+  std::vector<cpath> by;
+  bool reason_required = false;
+  std::string citation;
+  std::string message_id, message_en, hint_id, hint_en;
+};
+
+struct workflow {
+  rule_info info;
+  code mode = no_code;
+  std::vector<code> scopes;  // the regulation's scope codes
+  std::optional<cexpr> when;
+  std::vector<cpath> issuer;
+  std::string issuer_citation;
+  std::vector<workflow_step> steps;
+  std::optional<refusal_rule> refusal;
+};
+
+struct example {
+  std::string title;
+  std::string org_path;  // resolved against the ruleset's folder
+  std::string query_json;
+  source_range where;
+  std::optional<std::string> decision;
+  std::vector<std::string> violations, warnings, next;
+  std::optional<std::string> scope;
+};
+
+struct ruleset_header {
+  std::string id, title, cite_as, number, region, status, enacted, promulgated, in_force;
+  int year = 0;
+  std::string extends;  // id of the base, empty if none
+  std::vector<std::string> chain;  // ids from this ruleset down to the root base
+};
+
+struct compiled_ruleset {
+  ruleset_header header;
+  vocabulary vocab;
+  org::structure shape;
+  std::string shape_citation;
+  // regulation scope code per contract scope (no_code: not covered)
+  std::array<code, 4> scope_of{no_code, no_code, no_code, no_code};
+  std::array<std::string, 4> scope_citation;
+  std::vector<generic_rule> rules;
+  std::vector<kedudukan_table> kedudukan;
+  std::vector<report_rule> reports;
+  std::vector<workflow> workflows;
+  std::vector<example> examples;
+  std::vector<std::shared_ptr<const source_file>> sources;
+  std::string source_text;  // the top file's text
+  std::string content_hash;  // of every source, for servers and caches
+
+  // Codes the engine itself needs, looked up once.
+  struct well_known {
+    code fungsional = no_code, pelaksana = no_code, pemerintah_daerah = no_code;
+    code penunjukan = no_code, pengajuan_sukarela = no_code;
+    code penolakan = no_code, ketua = no_code, anggota = no_code;
+    std::array<code, 4> contract_scopes{no_code, no_code, no_code, no_code};
+  } known;
+
+  [[nodiscard]] const rule_info* find_rule(std::string_view name) const;
+  [[nodiscard]] std::vector<const rule_info*> all_rules() const;
+};
+
+// Phases 2–4: load the file, its includes and the chain of bases it extends,
+// resolve names, codes and role expressions, apply overrides, freeze.
+// Returns nullptr when `diags` holds an error.
+[[nodiscard]] std::shared_ptr<const compiled_ruleset> compile_ruleset(const std::filesystem::path& file,
+                                                                      diagnostics& diags);
+// Same, from text in memory (base rulesets are looked up in `dir`).
+[[nodiscard]] std::shared_ptr<const compiled_ruleset> compile_ruleset_text(std::string name, std::string text,
+                                                                           const std::filesystem::path& dir,
+                                                                           diagnostics& diags);
+
+}  // namespace perwal

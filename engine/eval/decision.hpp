@@ -1,0 +1,80 @@
+// Decisions (CONTRACT §4) and the evaluator that produces them from a
+// compiled ruleset, a compiled org and a query (CONTRACT §3).
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/compile/ruleset.hpp"
+#include "engine/org/org.hpp"
+
+namespace perwal {
+
+enum class lang : std::uint8_t { id, en };
+
+struct finding {
+  std::string rule;
+  std::string strength;
+  std::string citation;
+  std::string message;
+  std::string hint;
+  std::vector<std::string> path;
+};
+
+struct next_action {
+  std::string action;
+  std::vector<std::string> by;
+  std::string step;
+  std::string rule;
+  std::string citation;
+};
+
+struct decision {
+  std::string outcome;  // allowed | denied | incomplete
+  std::string ruleset;
+  std::string type;  // query type
+  std::optional<std::string> scope;             // contract scope (penugasan)
+  std::optional<std::string> regulation_scope;  // the regulation's own scope name
+  std::optional<std::string> workflow;
+  std::vector<finding> violations, warnings;
+  std::vector<next_action> next;
+  std::vector<std::string> trace;
+  std::optional<std::size_t> checked;  // audit
+};
+
+// A problem with the query itself (bad input: exit 2 / HTTP 400).
+struct query_error {
+  std::string path;  // JSON path inside the query, e.g. "steps[2].by"
+  std::string message;
+  [[nodiscard]] std::string to_string() const { return path.empty() ? message : path + ": " + message; }
+};
+
+class evaluator {
+ public:
+  evaluator(std::shared_ptr<const compiled_ruleset> rules, std::shared_ptr<const org::org_graph> org,
+            lang language = lang::id);
+
+  // Checks one query. On bad input returns nullopt and fills `errors`.
+  [[nodiscard]] std::optional<decision> check(const nlohmann::json& query, std::vector<query_error>& errors) const;
+  // Every kedudukan, delegation and team of the org.
+  [[nodiscard]] decision audit() const;
+
+  [[nodiscard]] const compiled_ruleset& rules() const { return *rules_; }
+  [[nodiscard]] const org::org_graph& org() const { return *org_; }
+  [[nodiscard]] lang language() const { return lang_; }
+
+ private:
+  std::shared_ptr<const compiled_ruleset> rules_;
+  std::shared_ptr<const org::org_graph> org_;
+  lang lang_;
+};
+
+[[nodiscard]] nlohmann::json to_json(const decision& d);
+// For a person: the decision, each violation with its article, the next
+// steps; with `explain`, every rule considered and the override applied.
+[[nodiscard]] std::string to_text(const decision& d, bool explain, lang language);
+
+}  // namespace perwal

@@ -1,0 +1,83 @@
+#include "engine/testing/examples.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "engine/eval/decision.hpp"
+
+namespace perwal {
+
+namespace {
+bool has_rule(const std::vector<finding>& fs, const std::string& rule) {
+  return std::any_of(fs.begin(), fs.end(), [&](const finding& f) { return f.rule == rule; });
+}
+}  // namespace
+
+std::vector<example_result> run_examples(const std::shared_ptr<const compiled_ruleset>& rules) {
+  std::vector<example_result> out;
+  std::map<std::string, std::shared_ptr<const org::org_graph>> orgs;
+  std::map<std::string, std::string> org_errors;
+  for (const auto& ex : rules->examples) {
+    example_result res;
+    res.title = ex.title;
+    res.where = ex.where.where();
+    if (!orgs.count(ex.org_path) && !org_errors.count(ex.org_path)) {
+      std::ifstream in(ex.org_path, std::ios::binary);
+      std::ostringstream ss;
+      ss << in.rdbuf();
+      std::vector<org::load_error> errs;
+      auto o = in ? org::org_graph::load(ss.str(), ex.org_path, rules->vocab, rules->shape, errs) : nullptr;
+      if (o) orgs[ex.org_path] = o;
+      else org_errors[ex.org_path] = in ? (errs.empty() ? "invalid org" : errs.front().to_string()) : "cannot read " + ex.org_path;
+    }
+    if (org_errors.count(ex.org_path)) {
+      res.problems.push_back("org " + ex.org_path + ": " + org_errors[ex.org_path]);
+      out.push_back(std::move(res));
+      continue;
+    }
+    nlohmann::json q = nlohmann::json::parse(ex.query_json, nullptr, false);
+    if (q.is_discarded()) {
+      res.problems.push_back("the query is not valid JSON");
+      out.push_back(std::move(res));
+      continue;
+    }
+    evaluator ev(rules, orgs[ex.org_path]);
+    std::vector<query_error> qerrs;
+    auto d = ev.check(q, qerrs);
+    if (!d) {
+      for (const auto& e : qerrs) res.problems.push_back("bad query: " + e.to_string());
+      out.push_back(std::move(res));
+      continue;
+    }
+    if (ex.decision && *ex.decision != d->outcome) {
+      res.problems.push_back("expected " + *ex.decision + ", got " + d->outcome);
+    }
+    for (const auto& v : ex.violations) {
+      if (!has_rule(d->violations, v)) res.problems.push_back("expected a violation of " + v);
+    }
+    for (const auto& w : ex.warnings) {
+      if (!has_rule(d->warnings, w)) res.problems.push_back("expected a warning of " + w);
+    }
+    for (const auto& n : ex.next) {
+      if (std::none_of(d->next.begin(), d->next.end(), [&](const next_action& a) { return a.action == n; })) {
+        res.problems.push_back("expected next action " + n);
+      }
+    }
+    if (ex.scope && (!d->scope || (*d->scope != *ex.scope && d->regulation_scope != *ex.scope))) {
+      res.problems.push_back("expected scope " + *ex.scope + ", got " + d->scope.value_or("none"));
+    }
+    if (!res.problems.empty()) {
+      std::string got = "got " + d->outcome;
+      for (const auto& v : d->violations) got += "; violation " + v.rule;
+      for (const auto& w : d->warnings) got += "; warning " + w.rule;
+      res.problems.push_back(got);
+    }
+    res.passed = res.problems.empty();
+    out.push_back(std::move(res));
+  }
+  return out;
+}
+
+}  // namespace perwal

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs every build and test dependency of perwal from Debian's packages.
+# Idempotent: skips apt entirely when all packages are already present.
+set -euo pipefail
+packages=(
+  build-essential cmake ninja-build pkg-config git
+  tao-pegtl-dev libboost-graph-dev nlohmann-json3-dev catch2 libbenchmark-dev
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
