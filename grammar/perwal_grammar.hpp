@@ -5,6 +5,7 @@
 #pragma once
 
 #include <tao/pegtl.hpp>
+#include <tao/pegtl/contrib/parse_tree.hpp>
 
 namespace perwal::grammar {
 
@@ -12,8 +13,11 @@ namespace pegtl = tao::pegtl;
 using namespace tao::pegtl;  // NOLINT: grammar vocabulary (seq, sor, star, …)
 
 // A commit point: once here, R must match (error text: error_message<R>).
+// Raising explicitly (not only through control::failure) keeps this working
+// inside the parse tree, whose control does not forward failures of rules it
+// does not store.
 template <typename R>
-struct expect : seq<R> {};
+struct expect : sor<R, tao::pegtl::raise<expect<R>>> {};
 
 // ---- lexical ---------------------------------------------------------------
 struct line_comment : seq<sor<one<'#'>, two<'/'>>, until<eolf>> {};

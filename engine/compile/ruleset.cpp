@@ -7,6 +7,7 @@
 #include "engine/compile/ruleset.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -333,11 +334,26 @@ class compiler {
     }
     ids.insert(head.id.text);
     if (head.extends) {
-      const fs::path base = dir / (head.extends->text + ".perwal");
-      auto text = read_file(base);
+      // The base is looked up beside this file, then in each folder of PERWAL_PATH.
+      std::vector<fs::path> dirs = {dir};
+      if (const char* env = std::getenv("PERWAL_PATH")) {
+        std::stringstream ss(env);
+        for (std::string part; std::getline(ss, part, ':');) {
+          if (!part.empty()) dirs.emplace_back(part);
+        }
+      }
+      fs::path base;
+      std::optional<std::string> text;
+      std::string looked;
+      for (const auto& d : dirs) {
+        base = d / (head.extends->text + ".perwal");
+        text = read_file(base);
+        if (text) break;
+        looked += (looked.empty() ? "" : ", ") + base.string();
+      }
       if (!text) {
-        diags_.error(head.extends->where,
-                     "cannot find the base ruleset \"" + head.extends->text + "\" (looked for " + base.string() + ")");
+        diags_.error(head.extends->where, "cannot find the base ruleset \"" + head.extends->text + "\"",
+                     {"looked for " + looked + "; set PERWAL_PATH to the folder of the base rulesets"});
         return false;
       }
       auto base_src = std::make_shared<source_file>(source_file{base.string(), std::move(*text)});
@@ -347,7 +363,9 @@ class compiler {
                                               "\", not \"" + head.extends->text + "\"");
       }
     }
-    layers.push_back(layer{std::move(*file), head.id.text, head.cite_as, dir});
+    std::string id = head.id.text;  // `head` refers into `file`, which is moved next
+    std::string cite_as = head.cite_as;
+    layers.push_back(layer{std::move(*file), std::move(id), std::move(cite_as), dir});
     return true;
   }
 
@@ -366,7 +384,7 @@ class compiler {
         for (const auto& item : d.tiers[static_cast<std::size_t>(t)]) {
           const int rank = tiers > 1 ? tiers - t : 0;
           if (!out_->vocab.add(*cat, item.code.text, rank, item.label)) {
-            diags_.error(item.code.where, "code \"" + item.code.text + "\" is already declared as a " +
+            diags_.error(item.code.where, "code \"" + item.code.text + "\" is already declared in category " +
                                               std::string(category_name(*cat)));
           }
         }

@@ -33,64 +33,18 @@ constexpr std::array<std::string_view, 8> section_names = {"$",         "schema"
                                                            "positions", "employees", "delegations", "teams"};
 
 // Item fields, in the order errors within one item are reported.
+// clang-format off
 enum class field : std::uint8_t {
-  none,
-  id,
-  nip,
-  name,
-  title,
-  kind,
-  jenis,
-  jenjang,
-  parent,
-  instansi,
-  unit,
-  atasan,
-  head,
-  pejabat_berwenang,
-  position,
-  from,
-  to,
-  authority,
-  basis,
-  owner_unit,
-  established_by,
-  ketua,
-  anggota,
-  target,
-  target_sasaran,
-  target_indikator,
-  tags,
-  count_
+  none, id, nip, name, title, kind, jenis, jenjang, parent, instansi, unit, atasan, head, pejabat_berwenang,
+  position, from, to, authority, basis, owner_unit, established_by, ketua, anggota, target, target_sasaran,
+  target_indikator, tags, count_
 };
 // Name in an error path.
-constexpr std::array<std::string_view, static_cast<std::size_t>(field::count_)> field_paths = {"",
-                                                                                               "id",
-                                                                                               "nip",
-                                                                                               "name",
-                                                                                               "title",
-                                                                                               "kind",
-                                                                                               "jenis",
-                                                                                               "jenjang",
-                                                                                               "parent",
-                                                                                               "instansi",
-                                                                                               "unit",
-                                                                                               "atasan",
-                                                                                               "head",
-                                                                                               "pejabat_berwenang",
-                                                                                               "position",
-                                                                                               "from",
-                                                                                               "to",
-                                                                                               "authority",
-                                                                                               "basis",
-                                                                                               "owner_unit",
-                                                                                               "established_by",
-                                                                                               "ketua",
-                                                                                               "anggota",
-                                                                                               "target",
-                                                                                               "target.sasaran",
-                                                                                               "target.indikator",
-                                                                                               "tags"};
+constexpr std::array<std::string_view, static_cast<std::size_t>(field::count_)> field_paths = {
+    "", "id", "nip", "name", "title", "kind", "jenis", "jenjang", "parent", "instansi", "unit", "atasan", "head",
+    "pejabat_berwenang", "position", "from", "to", "authority", "basis", "owner_unit", "established_by", "ketua",
+    "anggota", "target", "target.sasaran", "target.indikator", "tags"};
+// clang-format on
 
 [[nodiscard]] std::string_view section_name(section s) {
   return section_names[static_cast<std::size_t>(s)];

@@ -1,0 +1,48 @@
+// Compile errors and warnings as data: tests/data/compile/NAME.perwal beside
+// NAME.expected, the diagnostics exactly as `perwal lint` prints them.
+#include <catch2/catch.hpp>
+#include <cstdlib>
+
+#include "engine/compile/ruleset.hpp"
+#include "test_support.hpp"
+
+namespace fs = std::filesystem;
+using perwal::testing::slurp;
+using perwal::testing::source_dir;
+
+TEST_CASE("compile diagnostics match their expected text", "[compile]") {
+  ::unsetenv("PERWAL_PATH");
+  const fs::path root = source_dir();
+  fs::current_path(root);  // diagnostics name files relative to the repository
+  std::size_t cases = 0;
+  for (const auto& entry : fs::directory_iterator("tests/data/compile")) {
+    if (entry.path().extension() != ".perwal") continue;
+    ++cases;
+    const auto name = entry.path().lexically_normal().generic_string();
+    perwal::diagnostics diags;
+    auto rules = perwal::compile_ruleset_text(name, slurp(entry.path()), "rulesets", diags);
+    const auto got = perwal::render(diags);
+    auto expected_path = entry.path();
+    expected_path.replace_extension(".expected");
+    if (perwal::testing::updating_golden()) {
+      std::ofstream(expected_path) << got;
+      continue;
+    }
+    INFO("case " << name);
+    REQUIRE(fs::exists(expected_path));
+    CHECK(got == slurp(expected_path));
+    // A case with an error must not produce a ruleset; one with warnings only must.
+    CHECK((rules == nullptr) == diags.has_errors());
+  }
+  CHECK(cases >= 10);
+}
+
+TEST_CASE("the bundled rulesets compile without errors", "[compile]") {
+  for (const auto* file : {"rulesets/permenpanrb-7-2022.perwal", "rulesets/padang-panjang-48-2024.perwal"}) {
+    perwal::diagnostics diags;
+    auto rules = perwal::compile_ruleset(source_dir() / file, diags);
+    INFO(perwal::render(diags));
+    CHECK(rules != nullptr);
+    CHECK_FALSE(diags.has_errors());
+  }
+}
