@@ -129,7 +129,8 @@ struct cite_key : seq<sor<TAO_PEGTL_ISTRING("lampiran"), TAO_PEGTL_ISTRING("bab"
 struct cite_value : sor<seq<one<'('>, plus<alnum>, one<')'>>, plus<alnum>> {};
 struct cite_part : seq<w<cite_key>, w<expect<cite_value>>> {};
 struct cite_note : string_lit {};
-struct citation : sor<w<cite_note>, plus<cite_part>> {};
+// Parts, optionally followed by a quoted note ("(pembukaan)"), or a note alone.
+struct citation : sor<w<cite_note>, seq<plus<cite_part>, opt<w<cite_note>>>> {};
 struct cite_clause : seq<w<kw_cite>, expect<citation>, star<w<comma>, expect<citation>>> {};
 
 struct message_en : string_lit {};
@@ -166,7 +167,7 @@ struct negation : seq<w<kw_not>, expect<not_expr>> {};
 struct not_expr : sor<negation, comparison> {};
 struct and_expr : seq<not_expr, star<w<kw_and>, expect<not_expr>>> {};
 struct or_expr : seq<and_expr, star<w<kw_or>, expect<and_expr>>> {};
-struct expr : or_expr {};
+struct expr : seq<or_expr> {};  // seq<>, not inheritance: or_expr must run as itself to be kept in the tree
 
 struct when_clause : seq<w<kw_when>, expect<expr>> {};
 struct require_clause : seq<w<kw_require>, expect<expr>> {};
@@ -214,7 +215,7 @@ struct under_flag : sor<kw_penilai, kw_pimpinan_unit> {};
 struct under_level : number {};
 struct under_clause : seq<w<kw_under>, expect<code_list>, opt<w<kw_level>, w<expect<under_level>>>,
                           star<w<under_flag>>> {};
-struct review_clause : seq<w<kw_review>, w<expect<code_ref>>, plus<w<one<'>'>>, w<expect<code_ref>>>,
+struct review_clause : seq<w<kw_review>, w<expect<code_ref>>, star<w<one<'>'>>, w<expect<code_ref>>>,
                            opt<cite_clause>> {};
 struct kedudukan_clause
     : sor<cite_clause, under_clause, review_clause, message_clause, hint_clause> {};

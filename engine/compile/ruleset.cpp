@@ -93,14 +93,11 @@ std::string render_citations(const std::vector<ast::citation>& cites, const std:
   std::string out;
   for (const auto& c : cites) {
     std::string one;
-    if (!c.note.empty()) {
-      one = c.note;
-    } else {
-      for (const auto& p : c.parts) {
-        if (!one.empty()) one += ' ';
-        one += render_part(p);
-      }
+    for (const auto& p : c.parts) {
+      if (!one.empty()) one += ' ';
+      one += render_part(p);
     }
+    if (!c.note.empty()) one += (one.empty() ? "" : " ") + c.note;
     if (out.empty()) {
       out = cite_as.empty() ? one : cite_as + ", " + one;
     } else {

@@ -42,7 +42,8 @@ struct decision {
   std::vector<finding> violations, warnings;
   std::vector<next_action> next;
   std::vector<std::string> trace;
-  std::optional<std::size_t> checked;  // audit
+  std::vector<std::string> considered;  // names of the rules that were evaluated (held, broken or permitted)
+  std::optional<std::size_t> checked;   // audit
 };
 
 // A problem with the query itself (bad input: exit 2 / HTTP 400).

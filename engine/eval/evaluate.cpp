@@ -520,6 +520,7 @@ class engine {
 
   // Record a broken rule as a violation, or a warning when it is soft.
   void broken(const rule_info& info, finding f, decision& d) const {
+    d.considered.push_back(info.name);
     d.trace.push_back(t("dilanggar: ", "broken: ") + info.name + " [" + std::string(strength_name(info.level)) + "] — " +
                       info.citation);
     note_override(info, d);
@@ -531,6 +532,7 @@ class engine {
   }
 
   void held(const rule_info& info, decision& d, std::string_view extra = {}) const {
+    d.considered.push_back(info.name);
     d.trace.push_back(t("terpenuhi: ", "held: ") + info.name + " [" + std::string(strength_name(info.level)) + "] — " +
                       info.citation + (extra.empty() ? "" : " — " + std::string(extra)));
     note_override(info, d);
@@ -548,6 +550,7 @@ class engine {
                                                                   : (rule.require && !truthy(*rule.require, b));
       if (rule.info.level == strength::boleh) {
         d.trace.push_back(t("diperbolehkan: ", "permitted: ") + rule.info.name + " — " + rule.info.citation);
+        d.considered.push_back(rule.info.name);
         continue;
       }
       if (is_broken) {
@@ -1234,6 +1237,7 @@ void check_pelaporan(const engine& e, const json& q, query_reader& rd, std::size
         if (chain.kinds[i] == from_kind && chain.kinds[i + 1] == to_kind && e.o_.superior_of(b.to, b.from)) {
           d.trace.push_back(e.t("terpenuhi: alur reviu ", "held: review chain ") + tb->info.name + " — " +
                             chain.citation);
+          d.considered.push_back(tb->info.name);
           return;
         }
       }
