@@ -862,6 +862,7 @@ class penugasan_check {
       return;
     }
     d_.workflow = wf->info.name;
+    d_.considered.push_back(wf->info.name);
     d_.trace.push_back(e_.t("alur: ", "workflow: ") + wf->info.name + " — " + wf->info.citation);
     e_.note_override(wf->info, d_);
     run_workflow(*wf);
@@ -1149,6 +1150,7 @@ class penugasan_check {
     if (g.by != none) path.push_back(e_.o_.positions()[g.by].id);
     // The refusal ends the workflow: it is the reason for the denial.
     d_.trace.push_back(e_.t("penolakan oleh ", "refused by ") + e_.pos_label(g.by) + ": " + reason);
+    d_.considered.push_back(info.name);
     d_.violations.push_back(e_.make(info,
                                     e_.t("Permohonan ditolak oleh ", "The request was refused by ") +
                                         e_.pos_label(g.by) + ": " + reason,
