@@ -635,27 +635,11 @@ class compiler {
       out.steps.push_back(std::move(step));
     }
     out.type = t;
-    (void)cat;  // the category is recomputed where needed by code_cat_of
+    if (t == value_type::code_val) out.code_cat = cat;
     return out;
   }
 
-  static std::optional<category> code_cat_of(const cpath& p) {
-    if (p.type != value_type::code_val) return std::nullopt;
-    if (p.steps.empty()) {
-      switch (p.base) {
-        case base_name::mode: return category::mode;
-        case base_name::scope:
-        case base_name::contract_scope: return category::scope;
-        case base_name::role: return category::team_role;
-        case base_name::as: return category::report_as;
-        default: return std::nullopt;
-      }
-    }
-    for (const auto& spec : prop_table()) {
-      if (spec.p == p.steps.back().p && spec.code_cat) return spec.code_cat;
-    }
-    return std::nullopt;
-  }
+  static std::optional<category> code_cat_of(const cpath& p) { return p.code_cat; }
 
   std::vector<cpath> resolve_union(const std::vector<ast::path>& ps, query_kind q) {
     std::vector<cpath> out;

@@ -53,7 +53,8 @@ struct cpath {
   base_name base = base_name::position;
   std::vector<cstep> steps;
   value_type type = value_type::any;
-  std::string text;  // as written, for traces
+  std::optional<category> code_cat;  // when `type` is a code: its category
+  std::string text;                  // as written, for traces
   source_range where;
 };
 
