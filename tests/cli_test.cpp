@@ -1,0 +1,151 @@
+// The command line as a user meets it: exit codes 0 / 1 / 2, and for bad
+// input a message that names the file, line and column or the JSON path.
+#include <sys/wait.h>
+
+#include <array>
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+
+#include "test_support.hpp"
+
+namespace {
+
+struct run_result {
+  int status = -1;
+  std::string output;  // stdout and stderr together
+};
+
+run_result run(const std::string& args) {
+  const std::string cmd = "cd '" + perwal::testing::source_dir().string() + "' && PERWAL_PATH= '" PERWAL_BINARY "' " +
+                          args + " 2>&1";
+  run_result r;
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::array<char, 4096> buf{};
+  while (std::fgets(buf.data(), static_cast<int>(buf.size()), pipe)) r.output += buf.data();
+  const int raw = ::pclose(pipe);
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  return r;
+}
+
+// Runs with `input` on standard input (through a file: /bin/sh has no here-strings).
+run_result run_with_input(const std::string& args, const std::string& input) {
+  const auto path = std::filesystem::temp_directory_path() / "perwal-cli-test-input.json";
+  std::ofstream(path) << input;
+  return run(args + " < '" + path.string() + "'");
+}
+
+const std::string rules = "--rules rulesets/padang-panjang-48-2024.perwal";
+const std::string org = "--org fixtures/padang-panjang/org.json";
+
+}  // namespace
+
+TEST_CASE("audit of the bundled example finds the planted violations", "[cli]") {
+  auto r = run("audit " + rules + " " + org + " --format json");
+  CHECK(r.status == 1);
+  const auto j = nlohmann::json::parse(r.output);
+  CHECK(j["decision"] == "denied");
+  CHECK(j["checked"].get<int>() > 2500);
+  std::set<std::string> offenders;
+  for (const auto& v : j["violations"]) offenders.insert(v["path"][0].get<std::string>());
+  for (const auto* id : {"pp.dpupr.arsiparis-2", "pp.diskominfo.pranata-humas-6", "pp.kel-ganting.psm-2",
+                         "pp.dispangtan.penyuluh-pertanian-15", "delegations[4]", "pp.tim-jalan-lingkungan"}) {
+    CHECK(offenders.count(id) == 1);
+  }
+  auto text = run("audit " + rules + " " + org + " --lang en");
+  CHECK(text.status == 1);
+  CHECK_THAT(text.output, Catch::Contains("Decision: DENIED"));
+  CHECK_THAT(text.output, Catch::Contains("Perwal Kota Padang Panjang 48/2024, Lampiran II"));
+}
+
+TEST_CASE("check: allowed exits 0, denied exits 1, json on stdout", "[cli]") {
+  auto ok = run_with_input("check " + rules + " " + org + " --query - --format json",
+                           R"({"type": "kedudukan", "position": "pp.bag-org.analis-1"})");
+  INFO(ok.output);
+  CHECK(ok.status == 0);
+  CHECK(nlohmann::json::parse(ok.output)["decision"] == "allowed");
+  auto batch = run("check " + rules + " " + org + " --query tests/data/cli/query_batch.json --format json");
+  INFO(batch.output);
+  CHECK(batch.status == 1);
+  const auto arr = nlohmann::json::parse(batch.output);
+  REQUIRE(arr.is_array());
+  REQUIRE(arr.size() == 3);
+  CHECK(arr[0]["decision"] == "allowed");
+  CHECK(arr[1]["decision"] == "denied");
+  CHECK(arr[2]["decision"] == "allowed");
+}
+
+TEST_CASE("check --explain names the rules, the articles and the override", "[cli]") {
+  auto r = run_with_input("check " + rules + " " + org + " --explain --lang en --query -",
+                          R"({"type": "kedudukan", "position": "pp.bag-org.analis-1"})");
+  CHECK(r.status == 0);
+  CHECK_THAT(r.output, Catch::Contains("held: kedudukan.atasan_langsung"));
+  CHECK_THAT(r.output, Catch::Contains("override: kedudukan.atasan_langsung (padang-panjang-48-2024) refines base rule"));
+  CHECK_THAT(r.output, Catch::Contains("Pasal 5 ayat (1)"));
+}
+
+TEST_CASE("bad input exits 2 with a message that locates the problem", "[cli][bad-input]") {
+  SECTION("malformed ruleset: file:line:column and a caret") {
+    auto r = run("check --rules tests/data/cli/ruleset_malformed.perwal " + org + " --query tests/data/cli/query_batch.json");
+    CHECK(r.status == 2);
+    CHECK_THAT(r.output, Catch::Contains("tests/data/cli/ruleset_malformed.perwal:5:1: error: expected the level number after 'level'"));
+    CHECK_THAT(r.output, Catch::Contains("^"));
+  }
+  SECTION("org JSON syntax error: file:line:column") {
+    auto r = run("audit " + rules + " --org tests/data/org/bad/syntax_error.json");
+    CHECK(r.status == 2);
+    CHECK_THAT(r.output, Catch::Contains("syntax_error.json:5:27"));
+  }
+  SECTION("cyclic org: the JSON path and the cycle") {
+    auto r = run("audit " + rules + " --org tests/data/org/bad/atasan_cycle.json");
+    CHECK(r.status == 2);
+    CHECK_THAT(r.output, Catch::Contains("positions[4].atasan: cycle x.p1 -> x.p2 -> x.p1"));
+  }
+  SECTION("broken reference in the org") {
+    auto r = run("audit " + rules + " --org tests/data/org/bad/broken_atasan.json");
+    CHECK(r.status == 2);
+    CHECK_THAT(r.output, Catch::Contains(".atasan: no position"));
+  }
+  SECTION("unknown ids and codes in a query: every problem with its path") {
+    auto r = run("check " + rules + " " + org + " --query tests/data/cli/query_unknown_ids.json");
+    CHECK(r.status == 2);
+    CHECK_THAT(r.output, Catch::Contains("assignee: no position or employee \"pp.tidak-ada\""));
+    CHECK_THAT(r.output, Catch::Contains("owner_unit: no unit \"pp.unit-tidak-ada\""));
+    CHECK_THAT(r.output, Catch::Contains("steps[0].action: unknown action \"surat_ajaib\""));
+  }
+  SECTION("malformed query JSON") {
+    auto r = run("check " + rules + " " + org + " --query tests/data/cli/query_malformed.json");
+    CHECK(r.status == 2);
+    CHECK_THAT(r.output, Catch::Contains("query_malformed.json: invalid JSON"));
+  }
+  SECTION("query without a type") {
+    auto r = run("check " + rules + " " + org + " --query tests/data/cli/query_no_type.json");
+    CHECK(r.status == 2);
+    CHECK_THAT(r.output, Catch::Contains("type: required"));
+  }
+  SECTION("missing files and bad usage") {
+    CHECK(run("check " + rules + " " + org + " --query tests/data/cli/none.json").status == 2);
+    CHECK(run("audit --rules rulesets/none.perwal " + org).status == 2);
+    CHECK(run("audit " + rules).status == 2);
+    CHECK(run("frobnicate").status == 2);
+    CHECK(run("check " + rules + " " + org + " --query - --format xml").status == 2);
+    CHECK(run("").status == 2);
+  }
+}
+
+TEST_CASE("lint and test on the bundled rulesets", "[cli]") {
+  auto lint = run("lint rulesets/padang-panjang-48-2024.perwal");
+  INFO(lint.output);
+  CHECK(lint.status != 2);
+  CHECK_THAT(lint.output, Catch::Contains("0 error(s)"));
+  auto test = run("test rulesets/padang-panjang-48-2024.perwal");
+  INFO(test.output);
+  CHECK(test.status == 0);
+  CHECK_THAT(test.output, Catch::Contains(" 0 failed"));
+  auto bad = run("lint tests/data/cli/ruleset_malformed.perwal");
+  CHECK(bad.status == 2);
+}

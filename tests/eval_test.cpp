@@ -1,0 +1,339 @@
+// Every rule kind, evaluated on a small org with a small ruleset written for
+// the test (extending the bundled national base).
+#include <catch2/catch.hpp>
+
+#include "engine/compile/ruleset.hpp"
+#include "engine/eval/decision.hpp"
+#include "test_support.hpp"
+
+using json = nlohmann::json;
+
+namespace {
+
+// Two instansi. Kota A: a dinas with a sekretariat and two bidang, a
+// kecamatan; Kota B: a setda with a bagian.
+const char* const small_org = R"({
+  "schema": "perwal-org/1",
+  "instansi": [{"id": "kota-a", "name": "Kota A", "pejabat_berwenang": "a.sekda"},
+               {"id": "kota-b", "name": "Kota B", "pejabat_berwenang": "b.sekda"}],
+  "units": [
+    {"id": "a.pemda", "name": "Pemda A", "kind": "pemerintah_daerah", "parent": null, "instansi": "kota-a", "head": "a.wali"},
+    {"id": "a.setda", "name": "Setda A", "kind": "sekretariat_daerah", "parent": "a.pemda", "head": "a.sekda"},
+    {"id": "a.dinas", "name": "Dinas X", "kind": "dinas", "parent": "a.pemda", "head": "a.kadis"},
+    {"id": "a.dinas.sek", "name": "Sekretariat", "kind": "sekretariat", "parent": "a.dinas", "head": "a.sekdis"},
+    {"id": "a.dinas.bid1", "name": "Bidang 1", "kind": "bidang", "parent": "a.dinas", "head": "a.kabid1"},
+    {"id": "a.dinas.bid2", "name": "Bidang 2", "kind": "bidang", "parent": "a.dinas", "head": "a.kabid2"},
+    {"id": "a.dinas.bid2.sub", "name": "Subbagian", "kind": "subbagian", "parent": "a.dinas.sek", "head": "a.kasub"},
+    {"id": "a.kec", "name": "Kecamatan", "kind": "kecamatan", "parent": "a.pemda", "head": "a.camat"},
+    {"id": "b.pemda", "name": "Pemda B", "kind": "pemerintah_daerah", "parent": null, "instansi": "kota-b", "head": "b.wali"},
+    {"id": "b.setda", "name": "Setda B", "kind": "sekretariat_daerah", "parent": "b.pemda", "head": "b.sekda"},
+    {"id": "b.bag", "name": "Bagian B", "kind": "bagian", "parent": "b.setda", "head": "b.kabag"}
+  ],
+  "positions": [
+    {"id": "a.wali", "title": "Wali Kota A", "kind": "kepala_daerah", "jenis": "kepala_daerah", "unit": "a.pemda"},
+    {"id": "a.sekda", "title": "Sekda A", "kind": "sekretaris_daerah", "jenis": "jpt_madya", "unit": "a.setda", "atasan": "a.wali"},
+    {"id": "a.kadis", "title": "Kepala Dinas", "kind": "kepala_dinas", "jenis": "jpt_pratama", "unit": "a.dinas", "atasan": "a.wali"},
+    {"id": "a.sekdis", "title": "Sekretaris Dinas", "kind": "sekretaris", "jenis": "administrator", "unit": "a.dinas.sek", "atasan": "a.kadis"},
+    {"id": "a.kabid1", "title": "Kabid 1", "kind": "kepala_bidang", "jenis": "administrator", "unit": "a.dinas.bid1", "atasan": "a.kadis"},
+    {"id": "a.kabid2", "title": "Kabid 2", "kind": "kepala_bidang", "jenis": "administrator", "unit": "a.dinas.bid2", "atasan": "a.kadis"},
+    {"id": "a.kasub", "title": "Kasubbag", "kind": "kepala_subbagian", "jenis": "pengawas", "unit": "a.dinas.bid2.sub", "atasan": "a.sekdis"},
+    {"id": "a.fp1", "title": "Analis 1", "kind": "fungsional", "jenis": "fungsional", "jenjang": "ahli_muda", "unit": "a.dinas.bid1", "atasan": "a.kabid1"},
+    {"id": "a.fp2", "title": "Analis 2", "kind": "fungsional", "jenis": "fungsional", "jenjang": "ahli_pertama", "unit": "a.dinas.bid2", "atasan": "a.kabid2"},
+    {"id": "a.fp3", "title": "Analis 3", "kind": "fungsional", "jenis": "fungsional", "jenjang": "ahli_pertama", "unit": "a.dinas.bid1", "atasan": "a.fp1"},
+    {"id": "a.pel1", "title": "Pelaksana", "kind": "pelaksana", "jenis": "pelaksana", "unit": "a.dinas.bid1", "atasan": "a.kasub"},
+    {"id": "a.camat", "title": "Camat", "kind": "camat", "jenis": "administrator", "unit": "a.kec", "atasan": "a.wali"},
+    {"id": "a.kec.fp", "title": "Penata", "kind": "fungsional", "jenis": "fungsional", "jenjang": "ahli_pertama", "unit": "a.kec", "atasan": "a.camat"},
+    {"id": "b.wali", "title": "Wali Kota B", "kind": "kepala_daerah", "jenis": "kepala_daerah", "unit": "b.pemda"},
+    {"id": "b.sekda", "title": "Sekda B", "kind": "sekretaris_daerah", "jenis": "jpt_madya", "unit": "b.setda", "atasan": "b.wali"},
+    {"id": "b.kabag", "title": "Kabag B", "kind": "kepala_bagian", "jenis": "administrator", "unit": "b.bag", "atasan": "b.sekda"},
+    {"id": "b.fp", "title": "Analis B", "kind": "fungsional", "jenis": "fungsional", "jenjang": "ahli_muda", "unit": "b.bag", "atasan": "b.kabag"}
+  ],
+  "employees": [{"nip": "199001012015031001", "name": "Satu", "position": "a.fp1"}],
+  "delegations": [{"from": "a.kabid1", "to": "a.fp1", "authority": "penilai_kinerja", "basis": "SK"}],
+  "teams": [
+    {"id": "t.dalam", "name": "Tim dalam", "owner_unit": "a.dinas.bid1", "established_by": "a.kabid1", "ketua": "a.fp1", "anggota": ["a.fp3"]},
+    {"id": "t.lintas", "name": "Tim lintas", "owner_unit": "a.dinas.bid1", "established_by": "a.kabid1", "ketua": "a.fp2", "anggota": ["a.fp1"]}
+  ]
+})";
+
+const char* const small_rules = R"(
+ruleset uji-1-2024 {
+  title "Peraturan Uji" cite_as "Perwal Uji 1/2024" number "1" year 2024 region "Uji" status draft
+  extends permenpanrb-7-2022
+}
+codes scope { dalam_uo, lintas_uo }
+codes action { surat_khusus }
+scope dalam_uo = dalam_unit cite Pasal 10 huruf a
+scope lintas_uo = lintas_unit, lintas_perangkat_daerah cite Pasal 10 huruf b
+scope lintas_instansi = lintas_instansi cite Pasal 10 huruf c
+
+refine kedudukan.atasan_langsung { cite Pasal 5 ayat 1 }
+
+kedudukan kedudukan.dinas wajib for dinas when not atasan.delegated(penilai_kinerja) {
+  cite Lampiran II huruf D angka 1
+  under sekretaris, kepala_bidang level 2 penilai pimpinan_unit
+  review kepala_bidang > kepala_dinas cite Lampiran II huruf D angka 2 huruf c
+}
+
+rule penugasan.sukarela.lintas_instansi dilarang on penugasan {
+  cite Lampiran III huruf B
+  when mode == pengajuan_sukarela and scope == lintas_instansi
+  message "Pengajuan sukarela lintas instansi dilarang" en "Voluntary application across instansi is forbidden"
+  hint "Gunakan penunjukan" en "Use penunjukan"
+}
+
+workflow penugasan.penunjukan.dalam_unit wajib {
+  mode penunjukan scope dalam_uo cite Lampiran III huruf A angka 1
+  issuer assignee.penilai | owner.pimpinan_unit cite Pasal 8 ayat (4)
+  step tetapkan surat_penugasan | penetapan { by assignee.penilai }
+}
+
+workflow penugasan.penunjukan.lintas_unit wajib {
+  mode penunjukan scope lintas_uo cite Lampiran III huruf A angka 2
+  issuer assignee.penilai cite Lampiran III huruf A angka 2 huruf c
+  step permohonan surat_permohonan_pelibatan {
+    from owner.pimpinan_unit to assignee.penilai
+    cc owner.pimpinan_unit.penilai cite Lampiran III huruf A angka 2 huruf a
+    contents maksud_tujuan, durasi cite Lampiran III huruf A angka 4
+    where step.durasi_bulan <= 12
+    cite Lampiran III huruf A angka 2 huruf a
+  }
+  step catatan surat_khusus { by assignee.kepala_pd optional }
+  step persetujuan persetujuan { by assignee.penilai cite Lampiran III huruf A angka 2 huruf b }
+  step surat_penugasan surat_penugasan { by assignee.penilai cite Lampiran III huruf A angka 2 huruf c }
+  refusal { by assignee.penilai reason required cite Lampiran III huruf A angka 2 huruf d }
+}
+
+workflow penugasan.penunjukan.lintas_instansi wajib {
+  mode penunjukan scope lintas_instansi cite Lampiran III huruf A angka 3
+  step permohonan surat_permohonan_pelibatan { from owner.pimpinan_unit to owner.pejabat_berwenang }
+  step teruskan surat_permohonan_pelibatan { from owner.pejabat_berwenang to assignee.pejabat_berwenang }
+  step surat_penugasan surat_penugasan { by assignee.penilai | assignee.pimpinan_unit }
+}
+
+report pelaporan.hasil wajib as hasil_kegiatan { cite Lampiran II huruf D angka 2 huruf b to from.penilai }
+)";
+
+struct fixture {
+  std::shared_ptr<const perwal::compiled_ruleset> rules;
+  std::shared_ptr<const perwal::org::org_graph> org;
+  fixture() {
+    perwal::diagnostics diags;
+    rules = perwal::compile_ruleset_text("uji.perwal", small_rules, perwal::testing::source_dir() / "rulesets", diags);
+    INFO(perwal::render(diags));
+    REQUIRE(rules);
+    std::vector<perwal::org::load_error> errs;
+    org = perwal::org::org_graph::load(small_org, "small.json", rules->vocab, rules->shape, errs);
+    for (const auto& e : errs) INFO(e.to_string());
+    REQUIRE(org);
+  }
+  perwal::decision check(const std::string& q, perwal::lang l = perwal::lang::id) const {
+    perwal::evaluator ev(rules, org, l);
+    std::vector<perwal::query_error> errs;
+    auto d = ev.check(json::parse(q), errs);
+    std::string all;
+    for (const auto& e : errs) all += e.to_string() + "\n";
+    INFO(all);
+    REQUIRE(d);
+    return *d;
+  }
+  std::vector<perwal::query_error> errors_of(const std::string& q) const {
+    perwal::evaluator ev(rules, org);
+    std::vector<perwal::query_error> errs;
+    CHECK_FALSE(ev.check(json::parse(q), errs));
+    return errs;
+  }
+};
+
+bool has(const std::vector<perwal::finding>& fs, const std::string& rule) {
+  return std::any_of(fs.begin(), fs.end(), [&](const perwal::finding& f) { return f.rule == rule; });
+}
+
+std::string penugasan(const std::string& assignee, const std::string& owner, const std::string& steps,
+                      const std::string& extra = "") {
+  return R"({"type": "penugasan", "mode": "penunjukan", "assignee": ")" + assignee + R"(", "owner_unit": ")" + owner +
+         R"(", "steps": )" + steps + extra + "}";
+}
+
+}  // namespace
+
+TEST_CASE("scopes are derived from the graph and mapped by the ruleset", "[eval]") {
+  fixture f;
+  CHECK(f.check(penugasan("a.fp1", "a.dinas.bid1", "[]")).scope == "dalam_unit");
+  CHECK(f.check(penugasan("a.fp2", "a.dinas.bid1", "[]")).scope == "lintas_unit");
+  const auto d = f.check(penugasan("a.kec.fp", "a.dinas.bid1", "[]"));
+  CHECK(d.scope == "lintas_perangkat_daerah");
+  CHECK(d.regulation_scope == "lintas_uo");
+  CHECK(f.check(penugasan("b.fp", "a.dinas.bid1", "[]")).scope == "lintas_instansi");
+}
+
+TEST_CASE("kedudukan tables, generic rules and refine", "[eval]") {
+  fixture f;
+  SECTION("current atasan of the right kind") {
+    const auto d = f.check(R"({"type": "kedudukan", "position": "a.fp2"})");
+    CHECK(d.outcome == "allowed");
+  }
+  SECTION("by NIP, under a delegate: the table's when skips it, the generic rule accepts the delegation") {
+    CHECK(f.check(R"({"type": "kedudukan", "position": "a.fp3"})").outcome == "allowed");
+    CHECK(f.check(R"({"type": "kedudukan", "position": "199001012015031001"})").outcome == "allowed");
+  }
+  SECTION("a kepala subbagian is a pengawas, but not in the table") {
+    const auto d = f.check(R"({"type": "kedudukan", "position": "a.pel1"})");
+    CHECK(d.outcome == "denied");
+    REQUIRE(d.violations.size() == 1);
+    CHECK(d.violations[0].rule == "kedudukan.dinas");
+    CHECK(d.violations[0].citation == "Perwal Uji 1/2024, Lampiran II huruf D angka 1");
+    CHECK(d.violations[0].path == std::vector<std::string>{"a.pel1", "a.kasub"});
+    CHECK_THAT(d.violations[0].hint, Catch::Contains("a.kabid1"));  // the nearest allowed head above
+  }
+  SECTION("a proposed atasan from another perangkat daerah") {
+    const auto d = f.check(R"({"type": "kedudukan", "position": "a.fp2", "atasan": "a.camat"})");
+    CHECK(d.outcome == "denied");
+    CHECK(has(d.violations, "kedudukan.dinas"));
+  }
+  SECTION("a pelaksana as atasan breaks the refined base rule, citing the regional article") {
+    const auto d = f.check(R"({"type": "kedudukan", "position": "a.fp2", "atasan": "a.pel1"})");
+    CHECK(has(d.violations, "kedudukan.atasan_langsung"));
+    for (const auto& v : d.violations) {
+      if (v.rule == "kedudukan.atasan_langsung") CHECK(v.citation == "Perwal Uji 1/2024, Pasal 5 ayat (1)");
+    }
+    const bool noted = std::any_of(d.trace.begin(), d.trace.end(), [](const std::string& t) {
+      return t.find("memperhalus aturan dasar kedudukan.atasan_langsung (permenpanrb-7-2022") != std::string::npos;
+    });
+    CHECK(noted);
+  }
+}
+
+TEST_CASE("workflow: complete, incomplete, out of order, wrong actor, letters, refusal, issuer", "[eval]") {
+  fixture f;
+  const std::string letter =
+      R"({"action": "surat_permohonan_pelibatan", "from": "a.kabid1", "to": "a.kabid2", "cc": ["a.kadis"], "contents": ["maksud_tujuan", "durasi"], "durasi_bulan": 6})";
+  const std::string approve = R"({"action": "persetujuan", "by": "a.kabid2"})";
+  const std::string issue = R"({"action": "surat_penugasan", "by": "a.kabid2"})";
+  SECTION("complete, with the optional step skipped") {
+    const auto d = f.check(penugasan("a.fp2", "a.dinas.bid1", "[" + letter + "," + approve + "," + issue + "]",
+                                     R"(, "assigned_by": "a.kabid2")"));
+    INFO(perwal::to_text(d, true, perwal::lang::en));
+    CHECK(d.outcome == "allowed");
+    CHECK(d.workflow == "penugasan.penunjukan.lintas_unit");
+  }
+  SECTION("a correct prefix is incomplete and names who acts next") {
+    const auto d = f.check(penugasan("a.fp2", "a.dinas.bid1", "[" + letter + "]"));
+    CHECK(d.outcome == "incomplete");
+    REQUIRE(d.next.size() == 2);
+    CHECK(d.next[0].action == "persetujuan");
+    CHECK(d.next[0].by == std::vector<std::string>{"a.kabid2"});
+    CHECK(d.next[0].citation == "Perwal Uji 1/2024, Lampiran III huruf A angka 2 huruf b");
+  }
+  SECTION("a step missing before a later one is a violation of that step") {
+    const auto d = f.check(penugasan("a.fp2", "a.dinas.bid1", "[" + letter + "," + issue + "]"));
+    CHECK(d.outcome == "denied");
+    CHECK(has(d.violations, "penugasan.penunjukan.lintas_unit.persetujuan"));
+    CHECK(d.next.empty());
+  }
+  SECTION("wrong actor") {
+    const auto d = f.check(penugasan("a.fp2", "a.dinas.bid1",
+                                     "[" + letter + R"(, {"action": "persetujuan", "by": "a.kadis"}])"));
+    CHECK(has(d.violations, "penugasan.penunjukan.lintas_unit.persetujuan"));
+  }
+  SECTION("tembusan, contents and a step condition") {
+    const auto d = f.check(penugasan(
+        "a.fp2", "a.dinas.bid1",
+        R"([{"action": "surat_permohonan_pelibatan", "from": "a.kabid1", "to": "a.kabid2", "contents": ["maksud_tujuan"], "durasi_bulan": 24}])"));
+    CHECK(has(d.violations, "penugasan.penunjukan.lintas_unit.permohonan.tembusan"));
+    CHECK(has(d.violations, "penugasan.penunjukan.lintas_unit.permohonan.isi"));
+    CHECK(has(d.violations, "penugasan.penunjukan.lintas_unit.permohonan"));  // durasi_bulan <= 12
+  }
+  SECTION("refusal with and without a reason") {
+    const auto with = f.check(penugasan("a.fp2", "a.dinas.bid1",
+                                        "[" + letter + R"(, {"action": "penolakan", "by": "a.kabid2", "reason": "beban kerja"}])"));
+    CHECK(with.outcome == "denied");
+    CHECK(has(with.violations, "penugasan.penunjukan.lintas_unit.penolakan"));
+    CHECK_FALSE(has(with.violations, "penugasan.penunjukan.lintas_unit.penolakan.alasan"));
+    const auto without =
+        f.check(penugasan("a.fp2", "a.dinas.bid1", "[" + letter + R"(, {"action": "penolakan", "by": "a.kabid2"}])"));
+    CHECK(has(without.violations, "penugasan.penunjukan.lintas_unit.penolakan.alasan"));
+  }
+  SECTION("issuer") {
+    const auto d = f.check(penugasan("a.fp2", "a.dinas.bid1", "[]", R"(, "assigned_by": "a.kabid1")"));
+    CHECK(has(d.violations, "penugasan.penunjukan.lintas_unit.penerbit"));
+  }
+  SECTION("a union of roles accepts either official") {
+    CHECK(f.check(penugasan("a.fp1", "a.dinas.bid1", R"([{"action": "penetapan", "by": "a.kabid1"}])"))
+              .outcome == "allowed");
+  }
+  SECTION("pejabat yang berwenang on both sides") {
+    const auto d = f.check(penugasan(
+        "b.fp", "a.dinas.bid1",
+        R"([{"action": "surat_permohonan_pelibatan", "from": "a.kabid1", "to": "a.sekda"},
+            {"action": "surat_permohonan_pelibatan", "from": "a.sekda", "to": "b.sekda"},
+            {"action": "surat_penugasan", "by": "b.kabag"}])"));
+    CHECK(d.outcome == "allowed");
+  }
+}
+
+TEST_CASE("dilarang rules deny; messages follow the language", "[eval]") {
+  fixture f;
+  const std::string q =
+      R"({"type": "penugasan", "mode": "pengajuan_sukarela", "assignee": "b.fp", "owner_unit": "a.dinas.bid1"})";
+  const auto id = f.check(q);
+  CHECK(id.outcome == "denied");
+  REQUIRE(has(id.violations, "penugasan.sukarela.lintas_instansi"));
+  CHECK(id.violations[0].message == "Pengajuan sukarela lintas instansi dilarang");
+  const auto en = f.check(q, perwal::lang::en);
+  CHECK(en.violations[0].message == "Voluntary application across instansi is forbidden");
+}
+
+TEST_CASE("reports and review chains", "[eval]") {
+  fixture f;
+  CHECK(f.check(R"({"type": "pelaporan", "from": "a.fp2", "to": "a.kabid2", "as": "individu"})").outcome == "allowed");
+  const auto d = f.check(R"({"type": "pelaporan", "from": "a.fp2", "to": "a.kadis", "as": "individu"})");
+  CHECK(d.outcome == "denied");
+  CHECK(has(d.violations, "pelaporan.individu"));
+  CHECK(f.check(R"({"type": "pelaporan", "from": "a.fp3", "to": "a.fp1", "as": "anggota_tim", "team": "t.dalam"})")
+            .outcome == "allowed");
+  CHECK(f.check(R"({"type": "pelaporan", "from": "a.fp2", "to": "a.fp1", "as": "anggota_tim", "team": "t.dalam"})")
+            .outcome == "denied");  // not a member of that team
+  // review chain: kepala bidang -> kepala dinas
+  CHECK(f.check(R"({"type": "pelaporan", "from": "a.kabid1", "to": "a.kadis", "as": "hasil_kegiatan"})").outcome ==
+        "allowed");
+  CHECK(f.check(R"({"type": "pelaporan", "from": "a.kabid1", "to": "a.wali", "as": "hasil_kegiatan"})").outcome ==
+        "denied");
+}
+
+TEST_CASE("teams: soft rules warn, never deny", "[eval]") {
+  fixture f;
+  const auto d = f.check(R"({"type": "tim", "team": "t.lintas"})");
+  CHECK(d.outcome == "allowed");
+  CHECK(has(d.warnings, "tim.ketua_pemilik_kinerja"));
+  const auto inline_team = f.check(
+      R"({"type": "tim", "team": {"id": "x", "owner_unit": "a.dinas.bid1", "ketua": "a.kabid2", "anggota": ["a.fp1"]}})");
+  CHECK(inline_team.outcome == "denied");
+}
+
+TEST_CASE("audit checks kedudukan, delegations and teams", "[eval]") {
+  fixture f;
+  perwal::evaluator ev(f.rules, f.org);
+  const auto d = ev.audit();
+  CHECK(d.checked == 6u + 1u + 2u);  // six FP and pelaksana, the delegation, two teams
+  CHECK(d.outcome == "denied");
+  CHECK(has(d.violations, "kedudukan.dinas"));  // a.pel1 under the kepala subbagian
+  CHECK(has(d.warnings, "tim.ketua_pemilik_kinerja"));
+}
+
+TEST_CASE("bad queries name the JSON path", "[eval][bad-input]") {
+  fixture f;
+  auto errs = f.errors_of(R"({"type": "penugasan", "mode": "x", "assignee": 5, "owner_unit": "a.nope", "steps": {}})");
+  std::string all;
+  for (const auto& e : errs) all += e.to_string() + "\n";
+  CHECK_THAT(all, Catch::Contains("assignee: must be a string"));
+  CHECK_THAT(all, Catch::Contains("owner_unit: no unit \"a.nope\""));
+  CHECK_THAT(all, Catch::Contains("mode: unknown mode \"x\""));
+  CHECK_THAT(all, Catch::Contains("steps: must be an array"));
+  CHECK_THAT(f.errors_of(R"([1, 2])").at(0).message, Catch::Contains("must be a JSON object"));
+  CHECK(f.errors_of(R"({"type": "nope"})").at(0).to_string() ==
+        "type: unknown query type \"nope\" (expected kedudukan, penugasan, pelaporan, tim or audit)");
+  CHECK(f.errors_of(R"({"type": "pelaporan", "from": "a.fp1", "to": "a.kabid1", "as": "anggota_tim"})")
+            .at(0)
+            .to_string() == "team: required when reporting as a team member or ketua");
+}
