@@ -588,6 +588,12 @@ class engine {
     b.pd = pd_of_unit(unit_of(p));
     std::vector<std::string> path = {o_.positions()[p].id};
     if (atasan != none) path.push_back(o_.positions()[atasan].id);
+    {
+      std::string chain;
+      for (const auto& id : chain_ids(p)) chain += (chain.empty() ? "" : " → ") + id;
+      d.trace.push_back(t("jalur atasan: ", "atasan chain: ") + chain + t("; perangkat daerah: ", "; perangkat daerah: ") +
+                        unit_label(b.pd));
+    }
     run_generic(query_kind::kedudukan, b, path, d);
     if (!is_fp_or_pelaksana(p)) {
       d.trace.push_back(t("tabel kedudukan hanya untuk Pejabat Fungsional dan pelaksana: ",
@@ -1047,6 +1053,21 @@ class penugasan_check {
     }
   }
 
+  // "by assignee.penilai = x.kabid" for the explanation: how each role was resolved on the graph.
+  [[nodiscard]] std::string resolution(const workflow_step& s) const {
+    std::string out;
+    auto add = [&](std::string_view field, const std::vector<cpath>& role) {
+      if (role.empty()) return;
+      std::string ids;
+      for (auto x : e_.resolve(role, b_)) ids += (ids.empty() ? "" : ", ") + e_.o_.positions()[x].id;
+      out += (out.empty() ? "" : "; ") + std::string(field) + " " + role_text(role) + " = " + (ids.empty() ? "-" : ids);
+    };
+    add("by", s.by);
+    add("from", s.from);
+    add("to", s.to);
+    return out;
+  }
+
   bindings with_step(const given_step& g) const {
     bindings b = b_;
     b.step = g.raw;
@@ -1100,7 +1121,7 @@ class penugasan_check {
       const std::size_t before = d_.violations.size() + d_.warnings.size();
       check_step(tpl[*hit], g);
       if (d_.violations.size() + d_.warnings.size() == before) {
-        e_.held(tpl[*hit].info, d_, "steps[" + std::to_string(g.at) + "]");
+        e_.held(tpl[*hit].info, d_, "steps[" + std::to_string(g.at) + "]: " + resolution(tpl[*hit]));
       }
       cursor = *hit + 1;
     }

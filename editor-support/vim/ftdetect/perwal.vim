@@ -1,0 +1,1 @@
+au BufRead,BufNewFile *.perwal set filetype=perwal
