@@ -632,6 +632,7 @@ class engine {
       message = t("Pejabat Fungsional dan pelaksana pada ", "Functional officials and executors in ") +
                 r_.vocab.label(pd_unit.kind) + t(" berkedudukan di bawah ", " sit under ") + allowed_text;
     }
+    if (!message.empty() && message.back() == '.') message.pop_back();  // the details follow after "; "
     if (atasan == none) {
       message += t("; posisi ini tidak mempunyai atasan", "; this position has no atasan");
     } else if (!match) {
@@ -1040,9 +1041,13 @@ class penugasan_check {
       info.citation = s.contents_citation;
       std::string names;
       for (auto c : missing) names += (names.empty() ? "" : ", ") + e_.r_.vocab.name(c);
+      std::vector<std::string> path;
+      for (auto x : {g.from != none ? g.from : g.by, g.to}) {
+        if (x != none) path.push_back(e_.o_.positions()[x].id);
+      }
       broken(info,
              e_.r_.vocab.name(g.action) + e_.t(" tidak memuat: ", " does not state: ") + names,
-             e_.t("Lengkapi isi surat: ", "Add to the letter: ") + names, {});
+             e_.t("Lengkapi isi surat: ", "Add to the letter: ") + names, path);
     }
     if (s.where && !e_.truthy(*s.where, with_step(g))) {
       broken(s.info,

@@ -1,4 +1,6 @@
 // Decisions rendered for other tools (CONTRACT §4 JSON) and for a person.
+#include <algorithm>
+
 #include "engine/eval/decision.hpp"
 
 namespace perwal {
@@ -67,6 +69,21 @@ std::string to_text(const decision& d, bool explain, lang language) {
       if (!f.hint.empty()) out += "     " + std::string(en ? "Fix: " : "Perbaikan: ") + f.hint + "\n";
     }
   };
+  if (d.checked && d.violations.size() + d.warnings.size() > 0) {
+    // An audit can list many findings: first how many of each rule, with its article.
+    std::vector<std::pair<std::string, std::pair<std::size_t, std::string>>> counts;
+    for (const auto* fs : {&d.violations, &d.warnings}) {
+      for (const auto& f : *fs) {
+        auto it = std::find_if(counts.begin(), counts.end(), [&](const auto& c) { return c.first == f.rule; });
+        if (it == counts.end()) counts.push_back({f.rule, {1, f.citation}});
+        else ++it->second.first;
+      }
+    }
+    out += "\n" + std::string(en ? "Summary by rule:" : "Ringkasan per aturan:") + "\n";
+    for (const auto& [rule, c] : counts) {
+      out += "  " + std::to_string(c.first) + " × " + rule + " — " + c.second + "\n";
+    }
+  }
   list(d.violations, en ? "Violations" : "Pelanggaran");
   list(d.warnings, en ? "Warnings" : "Peringatan");
   if (!d.next.empty()) {
