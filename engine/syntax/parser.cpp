@@ -2,6 +2,8 @@
 // diagnostics with file:line:column; the AST keeps a source range per node.
 #include "engine/syntax/parser.hpp"
 
+#include <charconv>
+#include <cstdlib>
 #include <tao/pegtl/contrib/parse_tree.hpp>
 
 #include "grammar/perwal_errors.hpp"
@@ -17,7 +19,19 @@ namespace {
 
 class builder {
  public:
-  explicit builder(std::shared_ptr<const source_file> src) : src_(std::move(src)) {}
+  builder(std::shared_ptr<const source_file> src, diagnostics& diags) : src_(std::move(src)), diags_(diags) {}
+
+  // Whole numbers (year, level) with a diagnostic instead of an exception when out of range.
+  int int_of(const node& n) const {
+    const auto text = n.string_view();
+    int value = 0;
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || ptr != text.data() + text.size()) {
+      diags_.error(range(n), "expected a whole number that fits in 32 bits, got \"" + std::string(text) + "\"");
+      return 0;
+    }
+    return value;
+  }
 
   source_range range(const node& n) const {
     source_range r;
@@ -154,7 +168,7 @@ class builder {
     }
     if (n.is_type<g::number>()) {
       e.k = ast::expr::kind::number;
-      e.number = std::stod(std::string(n.string_view()));
+      e.number = std::strtod(std::string(n.string_view()).c_str(), nullptr);  // no exception on overflow
       return e;
     }
     if (n.is_type<g::string_lit>()) {
@@ -222,7 +236,7 @@ class builder {
       if (c->is_type<g::hf_title>()) h.title = str;
       else if (c->is_type<g::hf_cite_as>()) h.cite_as = str;
       else if (c->is_type<g::hf_number>()) h.number = v && !v->children.empty() && v->children[0]->is_type<g::string_lit>() ? unquote(v->children[0]->string_view()) : str;
-      else if (c->is_type<g::hf_year>()) h.year = std::stoi(text);
+      else if (c->is_type<g::hf_year>()) h.year = int_of(*v);
       else if (c->is_type<g::hf_region>()) h.region = str;
       else if (c->is_type<g::hf_status>()) h.status = text;
       else if (c->is_type<g::hf_extends>()) h.extends = name_of(*v);
@@ -288,7 +302,7 @@ class builder {
           u.where = range(*c);
           for (const auto& x : c->children) {
             if (x->is_type<g::code_list>()) u.kinds = names_of(*this, *x);
-            else if (x->is_type<g::under_level>()) u.level = std::stoi(std::string(x->string_view()));
+            else if (x->is_type<g::under_level>()) u.level = int_of(*x);
             else if (x->string_view() == "penilai") u.penilai = true;
             else if (x->string_view() == "pimpinan_unit") u.pimpinan_unit = true;
           }
@@ -432,6 +446,7 @@ class builder {
 
  private:
   std::shared_ptr<const source_file> src_;
+  diagnostics& diags_;
 };
 
 }  // namespace
@@ -447,13 +462,15 @@ std::optional<ast::file> parse(std::shared_ptr<const source_file> src, diagnosti
       diags.error(r, "could not parse the ruleset");
       return std::nullopt;
     }
-    builder b(src);
+    builder b(src, diags);
     ast::file f;
     f.source = src;
+    const auto errors_before = diags.error_count();
     for (const auto& c : root->children) {
       if (c->is_type<g::header>()) b.header_of(*c, f);
       else b.decl_of(*c, f, false);
     }
+    if (diags.error_count() > errors_before) return std::nullopt;
     return f;
   } catch (const pegtl::parse_error& e) {
     source_range r;

@@ -1,0 +1,88 @@
+// Bad input never crashes: mutated rulesets, orgs and queries give
+// diagnostics or errors, never an exception escaping or a sanitizer report.
+#include <catch2/catch.hpp>
+#include <random>
+
+#include "engine/compile/ruleset.hpp"
+#include "engine/eval/decision.hpp"
+#include "test_support.hpp"
+
+using perwal::testing::slurp;
+using perwal::testing::source_dir;
+
+namespace {
+
+// Deletes, duplicates or overwrites a short random slice of `text`.
+std::string mutate(std::string text, std::mt19937& rng) {
+  if (text.empty()) return text;
+  std::uniform_int_distribution<std::size_t> pos(0, text.size() - 1);
+  std::uniform_int_distribution<int> kind(0, 3), len(1, 12);
+  const std::size_t at = pos(rng);
+  const std::size_t n = std::min<std::size_t>(static_cast<std::size_t>(len(rng)), text.size() - at);
+  switch (kind(rng)) {
+    case 0: text.erase(at, n); break;
+    case 1: text.insert(at, text.substr(at, n)); break;
+    case 2: text.insert(at, std::string(n, "{}[]\"(),.:|>=#9"[at % 15])); break;
+    default: text.replace(at, n, std::string(n, 'x')); break;
+  }
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("mutated rulesets give diagnostics, not crashes", "[robustness]") {
+  const auto original = slurp(source_dir() / "rulesets/padang-panjang-48-2024.perwal");
+  std::mt19937 rng(48);
+  std::size_t rejected = 0;
+  for (int i = 0; i < 150; ++i) {
+    const auto text = mutate(original, rng);
+    perwal::diagnostics diags;
+    std::shared_ptr<const perwal::compiled_ruleset> rules;
+    REQUIRE_NOTHROW(rules = perwal::compile_ruleset_text("mutated.perwal", text, source_dir() / "rulesets", diags));
+    if (!rules) {
+      ++rejected;
+      REQUIRE(diags.has_errors());
+      // Every error points into a file at a line.
+      for (const auto& d : diags.items()) CHECK(d.range.file != nullptr);
+    }
+  }
+  CHECK(rejected > 0);
+}
+
+TEST_CASE("huge numbers in a ruleset are diagnosed", "[robustness]") {
+  perwal::diagnostics diags;
+  auto rules = perwal::compile_ruleset_text(
+      "big.perwal", "ruleset big { title \"t\" cite_as \"B\" year 99999999999999999999 extends permenpanrb-7-2022 }",
+      source_dir() / "rulesets", diags);
+  CHECK_FALSE(rules);
+  CHECK_THAT(perwal::render(diags), Catch::Contains("big.perwal:1:42: error: expected a whole number"));
+}
+
+TEST_CASE("mutated queries give errors or decisions, not crashes", "[robustness]") {
+  perwal::diagnostics diags;
+  auto rules = perwal::compile_ruleset(source_dir() / "rulesets/padang-panjang-48-2024.perwal", diags);
+  REQUIRE(rules);
+  std::vector<perwal::org::load_error> errs;
+  auto org = perwal::org::org_graph::load(slurp(source_dir() / "fixtures/padang-panjang/org.json"), "org.json",
+                                          rules->vocab, rules->shape, errs);
+  REQUIRE(org);
+  perwal::evaluator ev(rules, org);
+  const std::string seed = R"({"type": "penugasan", "mode": "penunjukan", "assignee": "pp.dinkes.analis-2",
+    "owner_unit": "pp.setda.bag-org", "assigned_by": "pp.dinkes.kabid-p2p", "team": {"id": "pp.tim-rb", "role": "anggota"},
+    "steps": [{"action": "surat_permohonan_pelibatan", "from": "pp.kabag-org", "to": "pp.dinkes.kabid-p2p",
+               "cc": ["pp.asisten-adm"], "contents": ["maksud_tujuan", "kompetensi", "target_kinerja", "durasi"]},
+              {"action": "persetujuan", "by": "pp.dinkes.kabid-p2p"}, {"action": "penolakan", "by": "pp.kabag-org"}]})";
+  std::mt19937 rng(7);
+  std::size_t parsed = 0;
+  for (int i = 0; i < 400; ++i) {
+    const auto text = mutate(seed, rng);
+    const auto q = nlohmann::json::parse(text, nullptr, false);
+    if (q.is_discarded()) continue;
+    ++parsed;
+    std::vector<perwal::query_error> qerrs;
+    std::optional<perwal::decision> d;
+    REQUIRE_NOTHROW(d = ev.check(q, qerrs));
+    CHECK(d.has_value() != !qerrs.empty());
+  }
+  CHECK(parsed > 20);
+}
