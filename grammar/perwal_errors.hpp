@@ -53,6 +53,8 @@ PERWAL_ERROR(define_name, "expected the name of the definition (perangkat_daerah
 PERWAL_ERROR(scope_name, "expected the name of the regulation's scope");
 PERWAL_ERROR(equals, "expected '='");
 PERWAL_ERROR(code_list, "expected a list of codes separated by ','");
+PERWAL_ERROR(define_item, "expected a unit kind after ','");
+PERWAL_ERROR(define_list, "expected the unit kinds of the definition, separated by ','");
 PERWAL_ERROR(cite_clause, "expected 'cite' and the article this rests on: every rule needs a citation");
 PERWAL_ERROR(block_close, "expected a clause of this block or '}'");
 PERWAL_ERROR(under_level, "expected the level number after 'level'");

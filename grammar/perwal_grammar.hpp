@@ -202,7 +202,11 @@ struct codes_decl : seq<w<kw_codes>, w<expect<category_name>>, w<expect<lbrace>>
                         star<w<one<'>'>>, expect<code_tier>>, w<expect<codes_close>>> {};
 
 struct define_name : identifier {};
-struct define_decl : seq<w<kw_define>, w<expect<define_name>>, w<expect<equals>>, expect<code_list>,
+// `sekretariat [dinas, badan]`: the kind counts only inside those kinds of perangkat daerah.
+struct define_within : seq<w<one<'['>>, expect<code_list>, w<expect<list_close>>> {};
+struct define_item : seq<w<code_ref>, opt<define_within>> {};
+struct define_list : seq<define_item, star<w<comma>, expect<define_item>>> {};
+struct define_decl : seq<w<kw_define>, w<expect<define_name>>, w<expect<equals>>, expect<define_list>,
                          expect<cite_clause>> {};
 
 struct scope_name : identifier {};
@@ -302,7 +306,7 @@ using selector = tao::pegtl::parse_tree::selector<
         in_tail, is_not, null_tail, comparison, negation, and_expr, or_expr, when_clause, require_clause,
         status_value, date_key, header_value, hf_title, hf_cite_as, hf_number, hf_year, hf_region, hf_status, hf_date,
         hf_extends, hf_example_org, header, include_decl, category_name, code_label, code_item, code_tier, codes_decl,
-        define_name, define_decl, scope_name, scope_decl, under_flag, under_level, under_clause, review_clause,
+        define_name, define_within, define_item, define_decl, scope_name, scope_decl, under_flag, under_level, under_clause, review_clause,
         kedudukan_decl, query_kind, rule_decl, to_clause, report_decl, mode_clause, scope_clause, issuer_clause,
         by_clause, from_clause, cc_clause, contents_clause, where_clause, optional_flag, step_name, step_actions,
         step_decl, reason_required, refusal_decl, workflow_decl, strength_clause, refine_decl, override_decl,

@@ -25,6 +25,7 @@ const char* const small_org = R"({
     {"id": "a.dinas.bid2", "name": "Bidang 2", "kind": "bidang", "parent": "a.dinas", "head": "a.kabid2"},
     {"id": "a.dinas.bid2.sub", "name": "Subbagian", "kind": "subbagian", "parent": "a.dinas.sek", "head": "a.kasub"},
     {"id": "a.kec", "name": "Kecamatan", "kind": "kecamatan", "parent": "a.pemda", "head": "a.camat"},
+    {"id": "a.kec.sek", "name": "Sekretariat Kecamatan", "kind": "sekretariat", "parent": "a.kec"},
     {"id": "b.pemda", "name": "Pemda B", "kind": "pemerintah_daerah", "parent": null, "instansi": "kota-b", "head": "b.wali"},
     {"id": "b.setda", "name": "Setda B", "kind": "sekretariat_daerah", "parent": "b.pemda", "head": "b.sekda"},
     {"id": "b.bag", "name": "Bagian B", "kind": "bagian", "parent": "b.setda", "head": "b.kabag"}
@@ -117,9 +118,10 @@ report pelaporan.hasil wajib as hasil_kegiatan { cite Lampiran II huruf D angka 
 struct fixture {
   std::shared_ptr<const perwal::compiled_ruleset> rules;
   std::shared_ptr<const perwal::org::org_graph> org;
-  fixture() {
+  explicit fixture(const std::string& extra_rules = "") {
     perwal::diagnostics diags;
-    rules = perwal::compile_ruleset_text("uji.perwal", small_rules, perwal::testing::source_dir() / "rulesets", diags);
+    rules = perwal::compile_ruleset_text("uji.perwal", small_rules + extra_rules,
+                                         perwal::testing::source_dir() / "rulesets", diags);
     INFO(perwal::render(diags));
     REQUIRE(rules);
     std::vector<perwal::org::load_error> errs;
@@ -165,6 +167,15 @@ TEST_CASE("scopes are derived from the graph and mapped by the ruleset", "[eval]
   CHECK(d.scope == "lintas_perangkat_daerah");
   CHECK(d.regulation_scope == "lintas_uo");
   CHECK(f.check(penugasan("b.fp", "a.dinas.bid1", "[]")).scope == "lintas_instansi");
+}
+
+TEST_CASE("a unit organisasi kind can be limited to some kinds of perangkat daerah", "[eval]") {
+  const std::string q = penugasan("a.kec.fp", "a.kec.sek", "[]");
+  CHECK(fixture().check(q).scope == "lintas_unit");  // the base counts every sekretariat
+  const fixture limited(R"(
+    override define unit_organisasi = kecamatan, dinas, bidang, sekretariat [dinas, badan] cite Pasal 1 angka 11)");
+  CHECK(limited.check(q).scope == "dalam_unit");  // a kecamatan's sekretariat is not a unit organisasi
+  CHECK(limited.check(penugasan("a.fp2", "a.dinas.sek", "[]")).scope == "lintas_unit");
 }
 
 TEST_CASE("kedudukan tables, generic rules and refine", "[eval]") {

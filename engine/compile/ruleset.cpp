@@ -441,6 +441,16 @@ class compiler {
       }
       if (d.cites.empty()) diags_.error(d.where, "definition " + d.what.text + " has no citation");
       *target = codes_in(category::unit_kind, d.kinds);
+      if (d.what.text == "unit_organisasi") out_->shape.unit_organisasi_within.clear();
+      for (std::size_t i = 0; i < d.within.size(); ++i) {
+        if (d.within[i].empty()) continue;
+        if (d.what.text != "unit_organisasi") {
+          diags_.error(d.within[i].front().where, "a [perangkat daerah] limit applies to unit_organisasi only");
+          continue;
+        }
+        auto kind = out_->vocab.find(category::unit_kind, d.kinds[i].text);
+        if (kind) out_->shape.unit_organisasi_within.push_back({*kind, codes_in(category::unit_kind, d.within[i])});
+      }
       defined_.insert(d.what.text);
       if (d.what.text == "unit_organisasi") out_->shape_citation = render_citations(d.cites, l.cite_as);
     }

@@ -778,6 +778,13 @@ struct loader {
     build_graph();
   }
 
+  [[nodiscard]] bool uo_counts_in(code kind, code pd_kind) const {
+    for (const auto& [k, pds] : shape.unit_organisasi_within) {
+      if (k == kind) return std::find(pds.begin(), pds.end(), pd_kind) != pds.end();
+    }
+    return true;
+  }
+
   // instansi, perangkat daerah, unit organisasi and unit_of_kind, in
   // pre-order so that every parent is done before its children.
   void index_unit_context() {
@@ -792,7 +799,8 @@ struct loader {
       u.perangkat_daerah = pd_kinds[u.kind] ? v : (up != nullptr ? up->perangkat_daerah : none);
       if (u.perangkat_daerah == none) {
         u.unit_organisasi = none;  // above PD level
-      } else if (uo_kinds[u.kind] || u.perangkat_daerah == v) {
+      } else if ((uo_kinds[u.kind] && uo_counts_in(u.kind, g.units_[u.perangkat_daerah].kind)) ||
+                 u.perangkat_daerah == v) {
         u.unit_organisasi = v;  // a UO itself, or a PD with no UO at or above this unit inside it
       } else {
         u.unit_organisasi = up->unit_organisasi;  // same PD as the parent, so the search stops at it too

@@ -31,6 +31,10 @@ inline constexpr index none = 0xFFFFFFFFu;
 struct structure {
   std::vector<code> perangkat_daerah_kinds;
   std::vector<code> unit_organisasi_kinds;
+  // A unit organisasi kind may count only inside some kinds of perangkat
+  // daerah (a sekretariat leads a unit organisasi in a dinas, not in a
+  // kecamatan). Kinds not listed here count everywhere.
+  std::vector<std::pair<code, std::vector<code>>> unit_organisasi_within;
 };
 
 struct instansi {

@@ -82,6 +82,7 @@ struct codes_decl {
 struct define_decl {
   name what;
   std::vector<name> kinds;
+  std::vector<std::vector<name>> within;  // per kind: the perangkat daerah kinds it is limited to (empty: all)
   std::vector<citation> cites;
   bool is_override = false;
   source_range where;

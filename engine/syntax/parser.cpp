@@ -278,9 +278,17 @@ class builder {
       ast::define_decl d;
       d.where = range(n);
       d.is_override = is_override;
-      d.what = name_of(*n.children.at(0));
-      d.kinds = names_of(*this, *n.children.at(1));
-      d.cites = cites_of(*n.children.at(2));
+      for (const auto& c : n.children) {
+        if (c->is_type<g::define_name>()) {
+          d.what = name_of(*c);
+        } else if (c->is_type<g::define_item>()) {
+          d.kinds.push_back(name_of(*c->children.at(0)));
+          d.within.push_back(c->children.size() > 1 ? names_of(*this, *c->children[1]->children.at(0))
+                                                    : std::vector<ast::name>{});
+        } else if (c->is_type<g::cite_clause>()) {
+          d.cites = cites_of(*c);
+        }
+      }
       f.defines.push_back(std::move(d));
     } else if (n.is_type<g::scope_decl>()) {
       ast::scope_decl d;
