@@ -841,6 +841,8 @@ class penugasan_check {
     }
     read_steps(q, rd);
     if (errs.size() > errors_before) return;
+    issuer_given_ = b_.issuer != none;
+    if (!issuer_given_) b_.issuer = issuer_from_steps();
 
     derive_scope();
     std::vector<std::string> path = {e_.o_.positions()[b_.assignee].id, e_.o_.units()[b_.owner].id};
@@ -935,6 +937,16 @@ class penugasan_check {
       if (s.contains("reason") && s["reason"].is_string()) g.reason = s["reason"].get<std::string>();
       steps_.push_back(std::move(g));
     }
+  }
+
+  // Without assigned_by, the issuer is whoever signed the assignment letter
+  // (CONTRACT §3): the last surat_penugasan or penetapan step.
+  [[nodiscard]] index issuer_from_steps() const {
+    for (auto it = steps_.rbegin(); it != steps_.rend(); ++it) {
+      const auto& name = e_.r_.vocab.name(it->action);
+      if (name == "surat_penugasan" || name == "penetapan") return it->by != none ? it->by : it->from;
+    }
+    return none;
   }
 
   void derive_scope() {
@@ -1147,7 +1159,8 @@ class penugasan_check {
   }
 
   void check_issuer(const workflow& wf) {
-    if (b_.issuer == none || wf.issuer.empty()) return;
+    // A derived issuer is already checked as the actor of its own step.
+    if (!issuer_given_ || b_.issuer == none || wf.issuer.empty()) return;
     const auto expected = e_.resolve(wf.issuer, b_);
     rule_info info = wf.info;
     info.name += ".penerbit";
@@ -1215,6 +1228,7 @@ class penugasan_check {
   bindings b_;
   team_view team_;
   code team_role_ = no_code;
+  bool issuer_given_ = false;
   contract_scope cscope_ = contract_scope::dalam_unit;
   std::vector<given_step> steps_;
 };
