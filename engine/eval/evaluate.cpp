@@ -202,13 +202,41 @@ class engine {
         }
         return v;
       }
-      case prop::delegated:
-        return value::boolean(std::any_of(s.codes.begin(), s.codes.end(),
-                                          [&](code a) { return o_.has_delegation(p, a); }));
+      case prop::delegated: {
+        bool any = false;
+        for (const auto k : o_.delegations_to(p)) {
+          const auto& dl = o_.delegations()[k];
+          if (std::find(s.codes.begin(), s.codes.end(), dl.authority) != s.codes.end() && valid_delegation(dl)) {
+            any = true;
+            break;
+          }
+        }
+        return value::boolean(any);
+      }
       case prop::has_tag:
         return value::boolean(std::find(pos.tags.begin(), pos.tags.end(), s.text) != pos.tags.end());
       default: return {};
     }
+  }
+
+  // A delegation confers its authority only when it breaks no wajib or
+  // dilarang `delegasi` rule of the ruleset (a pelaksana cannot delegate the
+  // appraisal). Rules about delegations that ask about delegations again are
+  // not re-entered.
+  [[nodiscard]] bool valid_delegation(const org::delegation& dl) const {
+    if (checking_delegation_) return true;
+    checking_delegation_ = true;
+    bindings b;
+    b.delegation = &dl;
+    bool ok = true;
+    for (const auto& rule : r_.rules) {
+      if (rule.on != query_kind::delegasi || !ok) continue;
+      if (rule.info.level != strength::wajib && rule.info.level != strength::dilarang) continue;
+      if (rule.when && !truthy(*rule.when, b)) continue;
+      if (rule.info.level == strength::dilarang || (rule.require && !truthy(*rule.require, b))) ok = false;
+    }
+    checking_delegation_ = false;
+    return ok;
   }
 
   [[nodiscard]] value unit_prop(index u, const cstep& s) const {
@@ -697,6 +725,7 @@ class engine {
   const compiled_ruleset& r_;
   const org::org_graph& o_;
   lang lang_;
+  mutable bool checking_delegation_ = false;  // an engine serves one query on one thread
 };
 
 // ---- query parsing ----------------------------------------------------------
@@ -1370,6 +1399,14 @@ std::optional<decision> evaluator::check(const json& q, std::vector<query_error>
   return d;
 }
 
+namespace {
+void merge(decision& one, decision& into) {
+  std::move(one.violations.begin(), one.violations.end(), std::back_inserter(into.violations));
+  std::move(one.warnings.begin(), one.warnings.end(), std::back_inserter(into.warnings));
+  std::move(one.considered.begin(), one.considered.end(), std::back_inserter(into.considered));
+}
+}  // namespace
+
 decision evaluator::audit() const {
   engine e(*rules_, *org_, lang_);
   decision d;
@@ -1381,22 +1418,19 @@ decision evaluator::audit() const {
     decision one;
     e.check_kedudukan(p, org_->positions()[p].atasan, one);
     ++checked;
-    std::move(one.violations.begin(), one.violations.end(), std::back_inserter(d.violations));
-    std::move(one.warnings.begin(), one.warnings.end(), std::back_inserter(d.warnings));
+    merge(one, d);
   }
   for (const auto& dl : org_->delegations()) {
     decision one;
     e.check_delegation(dl, one);
     ++checked;
-    std::move(one.violations.begin(), one.violations.end(), std::back_inserter(d.violations));
-    std::move(one.warnings.begin(), one.warnings.end(), std::back_inserter(d.warnings));
+    merge(one, d);
   }
   for (const auto& tm : org_->teams()) {
     decision one;
     e.check_team(e.view_of(tm), one);
     ++checked;
-    std::move(one.violations.begin(), one.violations.end(), std::back_inserter(d.violations));
-    std::move(one.warnings.begin(), one.warnings.end(), std::back_inserter(d.warnings));
+    merge(one, d);
   }
   d.checked = checked;
   d.outcome = d.violations.empty() ? "allowed" : "denied";
