@@ -53,12 +53,13 @@ void bm_load_org(benchmark::State& state) {
 }
 BENCHMARK(bm_load_org)->Unit(benchmark::kMillisecond);
 
+// state.range(0): 1 records the explanation trace (as the CLI does), 0 does not (as a server may).
 void run_query(benchmark::State& state, const char* text) {
   if (!rules() || !org()) {
     state.SkipWithError("fixture or ruleset failed to load");
     return;
   }
-  perwal::evaluator ev(rules(), org());
+  perwal::evaluator ev(rules(), org(), perwal::lang::id, state.range(0) != 0);
   const auto q = nlohmann::json::parse(text);
   for (auto _ : state) {
     std::vector<perwal::query_error> errs;
@@ -69,12 +70,12 @@ void run_query(benchmark::State& state, const char* text) {
 void bm_kedudukan(benchmark::State& state) {
   run_query(state, R"({"type": "kedudukan", "position": "pp.bag-org.analis-1"})");
 }
-BENCHMARK(bm_kedudukan);
+BENCHMARK(bm_kedudukan)->Arg(1)->Arg(0);
 
 void bm_pelaporan(benchmark::State& state) {
   run_query(state, R"({"type": "pelaporan", "from": "pp.bag-org.analis-1", "to": "pp.kabag-org", "as": "individu"})");
 }
-BENCHMARK(bm_pelaporan);
+BENCHMARK(bm_pelaporan)->Arg(1)->Arg(0);
 
 void bm_penugasan_lintas_unit(benchmark::State& state) {
   run_query(state, R"({"type": "penugasan", "mode": "penunjukan", "assignee": "pp.dinkes.analis-2",
@@ -86,7 +87,7 @@ void bm_penugasan_lintas_unit(benchmark::State& state) {
       {"action": "rekomendasi", "by": "pp.dinkes.kabid-p2p"},
       {"action": "surat_penugasan", "by": "pp.dinkes.kabid-p2p"}]})");
 }
-BENCHMARK(bm_penugasan_lintas_unit);
+BENCHMARK(bm_penugasan_lintas_unit)->Arg(1)->Arg(0);
 
 void bm_audit(benchmark::State& state) {
   if (!rules() || !org()) {

@@ -42,6 +42,7 @@ struct decision {
   std::vector<finding> violations, warnings;
   std::vector<next_action> next;
   std::vector<std::string> trace;
+  bool traced = true;  // whether `trace` was recorded (the evaluator can skip it for speed)
   std::vector<std::string> considered;  // names of the rules that were evaluated (held, broken or permitted)
   std::optional<std::size_t> checked;   // audit
 };
@@ -55,8 +56,10 @@ struct query_error {
 
 class evaluator {
  public:
+  // `trace`: record the explanation; without it a query allocates far less
+  // (for servers and batch callers that do not show it).
   evaluator(std::shared_ptr<const compiled_ruleset> rules, std::shared_ptr<const org::org_graph> org,
-            lang language = lang::id);
+            lang language = lang::id, bool trace = true);
 
   // Checks one query. On bad input returns nullopt and fills `errors`.
   [[nodiscard]] std::optional<decision> check(const nlohmann::json& query, std::vector<query_error>& errors) const;
@@ -71,6 +74,7 @@ class evaluator {
   std::shared_ptr<const compiled_ruleset> rules_;
   std::shared_ptr<const org::org_graph> org_;
   lang lang_;
+  bool trace_;
 };
 
 [[nodiscard]] nlohmann::json to_json(const decision& d);

@@ -36,6 +36,8 @@ struct bindings {
   const json* step = nullptr;
 };
 
+[[nodiscard]] inline bool tracing(const decision& d) { return d.traced; }
+
 struct value {
   value_type t = value_type::null;
   bool b = false;
@@ -539,7 +541,7 @@ class engine {
 
   void note_override(const rule_info& info, decision& d) const {
     if (!info.overrides) return;
-    d.trace.push_back(t("  penggantian: ", "  override: ") + info.name + " (" + info.ruleset + ") " +
+    if (tracing(d)) d.trace.push_back(t("  penggantian: ", "  override: ") + info.name + " (" + info.ruleset + ") " +
                       (info.overrides->how == "refines" ? t("memperhalus", "refines")
                                                         : t("menggantikan", "replaces")) +
                       t(" aturan dasar ", " base rule ") + info.name + " (" + info.overrides->base_ruleset + ", " +
@@ -549,7 +551,7 @@ class engine {
   // Record a broken rule as a violation, or a warning when it is soft.
   void broken(const rule_info& info, finding f, decision& d) const {
     d.considered.push_back(info.name);
-    d.trace.push_back(t("dilanggar: ", "broken: ") + info.name + " [" + std::string(strength_name(info.level)) + "] — " +
+    if (tracing(d)) d.trace.push_back(t("dilanggar: ", "broken: ") + info.name + " [" + std::string(strength_name(info.level)) + "] — " +
                       info.citation);
     note_override(info, d);
     if (info.level == strength::diutamakan || info.level == strength::boleh) {
@@ -561,7 +563,7 @@ class engine {
 
   void held(const rule_info& info, decision& d, std::string_view extra = {}) const {
     d.considered.push_back(info.name);
-    d.trace.push_back(t("terpenuhi: ", "held: ") + info.name + " [" + std::string(strength_name(info.level)) + "] — " +
+    if (tracing(d)) d.trace.push_back(t("terpenuhi: ", "held: ") + info.name + " [" + std::string(strength_name(info.level)) + "] — " +
                       info.citation + (extra.empty() ? "" : " — " + std::string(extra)));
     note_override(info, d);
   }
@@ -570,14 +572,14 @@ class engine {
     for (const auto& rule : r_.rules) {
       if (rule.on != q) continue;
       if (rule.when && !truthy(*rule.when, b)) {
-        d.trace.push_back(t("tidak berlaku: ", "not applicable: ") + rule.info.name);
+        if (tracing(d)) d.trace.push_back(t("tidak berlaku: ", "not applicable: ") + rule.info.name);
         continue;
       }
       const bool is_broken = rule.info.level == strength::dilarang ? true
                              : rule.info.level == strength::boleh ? false
                                                                   : (rule.require && !truthy(*rule.require, b));
       if (rule.info.level == strength::boleh) {
-        d.trace.push_back(t("diperbolehkan: ", "permitted: ") + rule.info.name + " — " + rule.info.citation);
+        if (tracing(d)) d.trace.push_back(t("diperbolehkan: ", "permitted: ") + rule.info.name + " — " + rule.info.citation);
         d.considered.push_back(rule.info.name);
         continue;
       }
@@ -616,22 +618,22 @@ class engine {
     b.pd = pd_of_unit(unit_of(p));
     std::vector<std::string> path = {o_.positions()[p].id};
     if (atasan != none) path.push_back(o_.positions()[atasan].id);
-    {
+    if (d.traced) {
       std::string chain;
       for (const auto& id : chain_ids(p)) chain += (chain.empty() ? "" : " → ") + id;
-      d.trace.push_back(t("jalur atasan: ", "atasan chain: ") + chain + t("; perangkat daerah: ", "; perangkat daerah: ") +
+      if (tracing(d)) d.trace.push_back(t("jalur atasan: ", "atasan chain: ") + chain + t("; perangkat daerah: ", "; perangkat daerah: ") +
                         unit_label(b.pd));
     }
     run_generic(query_kind::kedudukan, b, path, d);
     if (!is_fp_or_pelaksana(p)) {
-      d.trace.push_back(t("tabel kedudukan hanya untuk Pejabat Fungsional dan pelaksana: ",
+      if (tracing(d)) d.trace.push_back(t("tabel kedudukan hanya untuk Pejabat Fungsional dan pelaksana: ",
                           "kedudukan tables apply to functional officials and executors only: ") +
                         o_.positions()[p].id);
       return;
     }
     const auto* tb = table_for(b.pd, b);
     if (!tb) {
-      d.trace.push_back(t("tidak ada tabel kedudukan untuk jenis perangkat daerah ",
+      if (tracing(d)) d.trace.push_back(t("tidak ada tabel kedudukan untuk jenis perangkat daerah ",
                           "no kedudukan table for the kind of perangkat daerah ") +
                         (b.pd == none ? std::string("-") : r_.vocab.name(o_.units()[b.pd].kind)));
       return;
@@ -650,7 +652,7 @@ class engine {
       std::string roles = t("level ", "level ") + std::to_string(match->level);
       if (match->penilai) roles += t(", Pejabat Penilai Kinerja", ", performance appraiser");
       if (match->pimpinan_unit) roles += t(", Pimpinan Unit Organisasi", ", head of the unit organisasi");
-      held(tb->info, d, r_.vocab.label(o_.positions()[atasan].kind) + " (" + roles + ")");
+      held(tb->info, d, d.traced ? r_.vocab.label(o_.positions()[atasan].kind) + " (" + roles + ")" : std::string());
       return;
     }
     const auto& pd_unit = o_.units()[b.pd];
@@ -901,7 +903,7 @@ class penugasan_check {
     }
     d_.workflow = wf->info.name;
     d_.considered.push_back(wf->info.name);
-    d_.trace.push_back(e_.t("alur: ", "workflow: ") + wf->info.name + " — " + wf->info.citation);
+    if (tracing(d_)) d_.trace.push_back(e_.t("alur: ", "workflow: ") + wf->info.name + " — " + wf->info.citation);
     e_.note_override(wf->info, d_);
     run_workflow(*wf);
   }
@@ -990,7 +992,7 @@ class penugasan_check {
     b_.scope = e_.r_.scope_of[i];
     if (b_.scope != no_code) {
       d_.regulation_scope = e_.r_.vocab.name(b_.scope);
-      d_.trace.push_back(e_.t("lingkup: ", "scope: ") + *d_.scope + " → " + *d_.regulation_scope + " — " +
+      if (tracing(d_)) d_.trace.push_back(e_.t("lingkup: ", "scope: ") + *d_.scope + " → " + *d_.regulation_scope + " — " +
                          e_.r_.scope_citation[i] + " (" + e_.unit_label(e_.uo_of_unit(au)) + " / " +
                          e_.unit_label(e_.uo_of_unit(b_.owner)) + ")");
     }
@@ -1148,7 +1150,7 @@ class penugasan_check {
         }
       }
       if (!hit) {
-        d_.trace.push_back(e_.t("langkah tidak diatur alur ini, dicatat: ", "step not named by this workflow, noted: ") +
+        if (tracing(d_)) d_.trace.push_back(e_.t("langkah tidak diatur alur ini, dicatat: ", "step not named by this workflow, noted: ") +
                            e_.r_.vocab.name(g.action) + " (steps[" + std::to_string(g.at) + "])");
         continue;
       }
@@ -1167,7 +1169,8 @@ class penugasan_check {
       const std::size_t before = d_.violations.size() + d_.warnings.size();
       check_step(tpl[*hit], g);
       if (d_.violations.size() + d_.warnings.size() == before) {
-        e_.held(tpl[*hit].info, d_, "steps[" + std::to_string(g.at) + "]: " + resolution(tpl[*hit]));
+        e_.held(tpl[*hit].info, d_,
+                d_.traced ? "steps[" + std::to_string(g.at) + "]: " + resolution(tpl[*hit]) : std::string());
       }
       cursor = *hit + 1;
     }
@@ -1196,7 +1199,7 @@ class penugasan_check {
     info.citation = wf.issuer_citation;
     info.overrides.reset();
     if (std::find(expected.begin(), expected.end(), b_.issuer) != expected.end()) {
-      e_.held(info, d_, e_.pos_label(b_.issuer));
+      e_.held(info, d_, d_.traced ? e_.pos_label(b_.issuer) : std::string());
       return;
     }
     std::vector<std::string> path = {e_.o_.positions()[b_.issuer].id};
@@ -1217,7 +1220,7 @@ class penugasan_check {
     std::vector<std::string> path;
     if (g.by != none) path.push_back(e_.o_.positions()[g.by].id);
     // The refusal ends the workflow: it is the reason for the denial.
-    d_.trace.push_back(e_.t("penolakan oleh ", "refused by ") + e_.pos_label(g.by) + ": " + reason);
+    if (tracing(d_)) d_.trace.push_back(e_.t("penolakan oleh ", "refused by ") + e_.pos_label(g.by) + ": " + reason);
     d_.considered.push_back(info.name);
     d_.violations.push_back(e_.make(info,
                                     e_.t("Permohonan ditolak oleh ", "The request was refused by ") +
@@ -1291,7 +1294,7 @@ void check_pelaporan(const engine& e, const json& q, query_reader& rd, std::size
     if (matched->require && !e.truthy(*matched->require, b)) {
       e.broken(matched->info, e.make(matched->info, e.msg(matched->info), e.hint_of(matched->info), path), d);
     } else {
-      e.held(matched->info, d, e.pos_label(b.to));
+      e.held(matched->info, d, d.traced ? e.pos_label(b.to) : std::string());
     }
     return;
   }
@@ -1306,7 +1309,7 @@ void check_pelaporan(const engine& e, const json& q, query_reader& rd, std::size
     for (const auto& chain : tb->reviews) {
       for (std::size_t i = 0; i + 1 < chain.kinds.size(); ++i) {
         if (chain.kinds[i] == from_kind && chain.kinds[i + 1] == to_kind && e.o_.superior_of(b.to, b.from)) {
-          d.trace.push_back(e.t("terpenuhi: alur reviu ", "held: review chain ") + tb->info.name + " — " +
+          if (tracing(d)) d.trace.push_back(e.t("terpenuhi: alur reviu ", "held: review chain ") + tb->info.name + " — " +
                             chain.citation);
           d.considered.push_back(tb->info.name);
           return;
@@ -1350,12 +1353,13 @@ void finish(decision& d) {
 }  // namespace
 
 evaluator::evaluator(std::shared_ptr<const compiled_ruleset> rules, std::shared_ptr<const org::org_graph> org,
-                     lang language)
-    : rules_(std::move(rules)), org_(std::move(org)), lang_(language) {}
+                     lang language, bool trace)
+    : rules_(std::move(rules)), org_(std::move(org)), lang_(language), trace_(trace) {}
 
 std::optional<decision> evaluator::check(const json& q, std::vector<query_error>& errors) const {
   engine e(*rules_, *org_, lang_);
   decision d;
+  d.traced = trace_;
   d.ruleset = rules_->header.id;
   if (!q.is_object()) {
     errors.push_back({"", "a query must be a JSON object with a \"type\""});
@@ -1410,24 +1414,28 @@ void merge(decision& one, decision& into) {
 decision evaluator::audit() const {
   engine e(*rules_, *org_, lang_);
   decision d;
+  d.traced = false;  // an audit reports findings; per-item traces would be thrown away
   d.ruleset = rules_->header.id;
   d.type = "audit";
   std::size_t checked = 0;
   for (index p = 0; p < org_->positions().size(); ++p) {
     if (!e.is_fp_or_pelaksana(p)) continue;
     decision one;
+    one.traced = false;
     e.check_kedudukan(p, org_->positions()[p].atasan, one);
     ++checked;
     merge(one, d);
   }
   for (const auto& dl : org_->delegations()) {
     decision one;
+    one.traced = false;
     e.check_delegation(dl, one);
     ++checked;
     merge(one, d);
   }
   for (const auto& tm : org_->teams()) {
     decision one;
+    one.traced = false;
     e.check_team(e.view_of(tm), one);
     ++checked;
     merge(one, d);
