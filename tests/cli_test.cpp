@@ -149,3 +149,25 @@ TEST_CASE("lint and test on the bundled rulesets", "[cli]") {
   auto bad = run("lint tests/data/cli/ruleset_malformed.perwal");
   CHECK(bad.status == 2);
 }
+
+TEST_CASE("the contract's own examples (CONTRACT §2-4) against Padang Panjang 48/2024", "[cli][contract]") {
+  auto r = run("check " + rules + " --org tests/data/contract/org.json --query tests/data/contract/queries.json "
+               "--format json");
+  INFO(r.output);
+  CHECK(r.status == 1);  // one query in the batch is denied
+  const auto arr = nlohmann::json::parse(r.output);
+  REQUIRE(arr.size() == 8);
+  for (std::size_t i : {0u, 1u, 2u, 4u, 5u, 6u, 7u}) CHECK(arr[i]["decision"] == "allowed");
+  CHECK(arr[2]["scope"] == "lintas_perangkat_daerah");
+  // The denied example of CONTRACT §4: the letter is missing, and it cites Lampiran III huruf A angka 2 huruf a.
+  const auto& denied = arr[3];
+  CHECK(denied["decision"] == "denied");
+  REQUIRE(denied["violations"].size() == 1);
+  CHECK(denied["violations"][0]["rule"] == "penugasan.penunjukan.lintas_unit.permohonan");
+  CHECK(denied["violations"][0]["strength"] == "wajib");
+  CHECK(denied["violations"][0]["citation"] ==
+        "Perwal Kota Padang Panjang 48/2024, Lampiran III huruf A angka 2 huruf a");
+  CHECK(denied["violations"][0]["path"][0] == "x.kabag-org");
+  CHECK_FALSE(denied["violations"][0]["hint"].get<std::string>().empty());
+  CHECK(arr[7]["checked"].get<int>() == 5);  // four FP and pelaksana, one team
+}
