@@ -1,6 +1,7 @@
 // The command line as a user meets it: exit codes 0 / 1 / 2, and for bad
 // input a message that names the file, line and column or the JSON path.
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <catch2/catch.hpp>
@@ -34,9 +35,14 @@ run_result run(const std::string& args) {
 
 // Runs with `input` on standard input (through a file: /bin/sh has no here-strings).
 run_result run_with_input(const std::string& args, const std::string& input) {
-  const auto path = std::filesystem::temp_directory_path() / "perwal-cli-test-input.json";
+  // One file per process and call: CTest runs test cases in parallel processes.
+  static int calls = 0;
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("perwal-cli-test-" + std::to_string(::getpid()) + "-" + std::to_string(++calls) + ".json");
   std::ofstream(path) << input;
-  return run(args + " < '" + path.string() + "'");
+  auto result = run(args + " < '" + path.string() + "'");
+  std::filesystem::remove(path);
+  return result;
 }
 
 const std::string rules = "--rules rulesets/padang-panjang-48-2024.perwal";
