@@ -1,10 +1,10 @@
 // perwal — command line (CONTRACT §5).
 //   perwal check --rules FILE --org ORG --query QUERY|- [--format text|json] [--lang id|en] [--explain]
 //   perwal audit --rules FILE --org ORG [--format text|json] [--lang id|en]
-//   perwal lint  FILE
+//   perwal lint  FILE [--strict]
 //   perwal test  FILE
-// Exit: 0 allowed / clean, 1 denied or incomplete (lint: warnings; test: a
-// failing example), 2 bad input or usage.
+// Exit: 0 allowed / clean, 1 denied or incomplete (lint --strict: warnings;
+// test: a failing example), 2 bad input or usage.
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -29,7 +29,7 @@ const char* const usage_text =
     "  perwal check --rules FILE.perwal --org ORG.json --query QUERY.json|- [--format text|json] [--lang id|en] "
     "[--explain]\n"
     "  perwal audit --rules FILE.perwal --org ORG.json [--format text|json] [--lang id|en]\n"
-    "  perwal lint  FILE.perwal\n"
+    "  perwal lint  FILE.perwal [--strict]\n"
     "  perwal test  FILE.perwal\n";
 
 struct options {
@@ -37,6 +37,7 @@ struct options {
   std::string rules, org, query, format = "text";
   perwal::lang language = perwal::lang::id;
   bool explain = false;
+  bool strict = false;  // lint: warnings fail too
   std::vector<std::string> positional;
 };
 
@@ -84,6 +85,8 @@ std::optional<options> parse_args(int argc, char** argv, std::string& error) {
       o.language = l == "en" ? perwal::lang::en : perwal::lang::id;
     } else if (a == "--explain") {
       o.explain = true;
+    } else if (a == "--strict") {
+      o.strict = true;
     } else if (a.rfind("--", 0) == 0) {
       error = "unknown option " + a;
       return std::nullopt;
@@ -214,7 +217,7 @@ int run_lint(const options& o) {
   const auto warnings = diags.items().size() - errors;
   std::cout << o.positional[0] << ": " << errors << " error(s), " << warnings << " warning(s)\n";
   if (errors > 0) return exit_bad_input;
-  return warnings > 0 ? exit_denied : exit_ok;
+  return warnings > 0 && o.strict ? exit_denied : exit_ok;
 }
 
 int run_test(const options& o) {

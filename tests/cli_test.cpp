@@ -154,6 +154,11 @@ TEST_CASE("lint and test on the bundled rulesets", "[cli]") {
   CHECK_THAT(test.output, Catch::Contains(" 0 failed"));
   auto bad = run("lint tests/data/cli/ruleset_malformed.perwal");
   CHECK(bad.status == 2);
+  CHECK(run("lint rulesets/permenpanrb-7-2022.perwal").status == 0);
+  // Warnings pass by default and fail with --strict.
+  const std::string warned = "PERWAL_PATH=rulesets '" PERWAL_BINARY "' lint";
+  CHECK(run("--help >/dev/null; " + warned + " tests/data/compile/unreachable_workflow.perwal").status == 0);
+  CHECK(run("--help >/dev/null; " + warned + " --strict tests/data/compile/unreachable_workflow.perwal").status == 1);
 }
 
 TEST_CASE("the contract's own examples (CONTRACT §2-4) against Padang Panjang 48/2024", "[cli][contract]") {

@@ -11,7 +11,9 @@ void lint(const compiled_ruleset& rules, diagnostics& diags) {
     top.file = rules.sources.front();
     top.begin = {0, 1, 1};
   }
-  for (auto kind : rules.shape.perangkat_daerah_kinds) {
+  // A root base with no table at all leaves kedudukan to the regional rulesets.
+  const bool leaves_kedudukan = rules.kedudukan.empty() && rules.header.extends.empty();
+  for (auto kind : leaves_kedudukan ? std::vector<code>{} : rules.shape.perangkat_daerah_kinds) {
     const bool covered = std::any_of(rules.kedudukan.begin(), rules.kedudukan.end(), [&](const kedudukan_table& t) {
       return std::find(t.pd_kinds.begin(), t.pd_kinds.end(), kind) != t.pd_kinds.end();
     });
@@ -20,7 +22,7 @@ void lint(const compiled_ruleset& rules, diagnostics& diags) {
     }
   }
   for (auto mode : {rules.known.penunjukan, rules.known.pengajuan_sukarela}) {
-    if (mode == no_code) continue;
+    if (mode == no_code || (rules.workflows.empty() && rules.header.extends.empty())) continue;
     std::set<code> served;
     for (const auto& w : rules.workflows) {
       if (w.mode == mode) served.insert(w.scopes.begin(), w.scopes.end());
