@@ -200,8 +200,6 @@ class org_graph {
   std::vector<std::uint32_t> unit_first_pos_;           // per unit pre-order slot: begin offset
   std::vector<std::uint32_t> unit_last_pos_;            // end offset of the unit's subtree slice
   std::vector<index> unit_by_pre_;                      // unit index by pre-order number
-  std::vector<std::vector<index>> delegations_by_to_;   // unused: superseded by the CSR arrays below
-  std::vector<std::vector<index>> teams_by_member_;     // unused: superseded by the CSR arrays below
   // position p -> delegation_list_[delegation_first_[p] .. delegation_first_[p + 1]) (as `to`), and likewise
   // the teams it is ketua or anggota of; one flat array each instead of a vector per position.
   std::vector<std::uint32_t> delegation_first_, team_first_;
