@@ -86,3 +86,13 @@ TEST_CASE("mutated queries give errors or decisions, not crashes", "[robustness]
   }
   CHECK(parsed > 20);
 }
+
+TEST_CASE("absurdly deep nesting is refused, not a stack overflow", "[robustness]") {
+  const std::string text = "ruleset deep { title \"t\" cite_as \"D\" extends permenpanrb-7-2022 }\n"
+                           "rule r.x wajib on tim { cite Pasal 1 require " +
+                           std::string(100000, '(') + "true" + std::string(100000, ')') + " message \"m\" }\n";
+  perwal::diagnostics diags;
+  auto rules = perwal::compile_ruleset_text("deep.perwal", text, source_dir() / "rulesets", diags);
+  CHECK_FALSE(rules);
+  CHECK_THAT(perwal::render(diags), Catch::Contains("deep.perwal:2:245: error: brackets nested deeper than 200 levels"));
+}

@@ -459,7 +459,54 @@ class builder {
 
 }  // namespace
 
+namespace {
+
+// The grammar recurses on ( [ { nesting; refuse absurd depths up front so a
+// hostile file gives a diagnostic, never a stack overflow.
+constexpr std::size_t max_nesting = 200;
+
+std::optional<source_pos> too_deep(std::string_view text) {
+  std::size_t depth = 0;
+  std::uint32_t line = 1, column = 1;
+  bool in_string = false, in_comment = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_comment) {
+      in_comment = c != '\n';
+    } else if (in_string) {
+      if (c == '\\') {
+        ++i;
+        ++column;
+      } else if (c == '"' || c == '\n') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '#' || (c == '/' && i + 1 < text.size() && text[i + 1] == '/')) {
+      in_comment = true;
+    } else if (c == '(' || c == '[' || c == '{') {
+      if (++depth > max_nesting) return source_pos{static_cast<std::uint32_t>(i), line, column};
+    } else if ((c == ')' || c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+    if (c == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<ast::file> parse(std::shared_ptr<const source_file> src, diagnostics& diags) {
+  if (const auto at = too_deep(src->text)) {
+    diags.error(source_range{src, *at, *at},
+                "brackets nested deeper than " + std::to_string(max_nesting) + " levels");
+    return std::nullopt;
+  }
   pegtl::memory_input in(src->text.data(), src->text.size(), src->name);
   try {
     auto root = pegtl::parse_tree::parse<g::file, g::selector, pegtl::nothing, g::control>(in);
