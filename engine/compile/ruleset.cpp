@@ -34,13 +34,6 @@ std::string_view query_kind_name(query_kind q) {
   return names[static_cast<std::size_t>(q)];
 }
 
-const rule_info* compiled_ruleset::find_rule(std::string_view name) const {
-  for (const auto* r : all_rules()) {
-    if (r->name == name) return r;
-  }
-  return nullptr;
-}
-
 std::vector<const rule_info*> compiled_ruleset::all_rules() const {
   std::vector<const rule_info*> out;
   for (const auto& r : rules) out.push_back(&r.info);
@@ -562,7 +555,7 @@ class compiler {
   }
 
   // ---- resolve --------------------------------------------------------------
-  std::optional<cpath> resolve_path(const ast::path& p, query_kind q, bool allow_code) {
+  std::optional<cpath> resolve_path(const ast::path& p, query_kind q) {
     cpath out;
     out.where = p.where;
     out.text = p.base.text;
@@ -570,7 +563,6 @@ class compiler {
     auto found = std::find_if(ctx.bases.begin(), ctx.bases.end(),
                               [&](const auto& b) { return b.first == p.base.text; });
     if (found == ctx.bases.end()) {
-      (void)allow_code;
       std::string names;
       for (const auto& b : ctx.bases) names += (names.empty() ? "" : ", ") + std::string(b.first);
       diags_.error(p.base.where, "unknown name \"" + p.base.text + "\" in a " + std::string(query_kind_name(q)) +
@@ -654,7 +646,7 @@ class compiler {
   std::vector<cpath> resolve_union(const std::vector<ast::path>& ps, query_kind q) {
     std::vector<cpath> out;
     for (const auto& p : ps) {
-      auto c = resolve_path(p, q, false);
+      auto c = resolve_path(p, q);
       if (!c) continue;
       if (c->type != value_type::position && c->type != value_type::positions) {
         diags_.error(p.where, "\"" + c->text + "\" names " + std::string(type_name(c->type)) +
@@ -706,7 +698,7 @@ class compiler {
         }
         out.op = expr_op::path;
         for (const auto& p : e.paths) {
-          auto c = resolve_path(p, q, true);
+          auto c = resolve_path(p, q);
           if (!c) return std::nullopt;
           out.paths.push_back(std::move(*c));
         }

@@ -175,7 +175,7 @@ struct compiled_ruleset {
   ruleset_header header;
   vocabulary vocab;
   org::structure shape;
-  std::string shape_citation;
+  std::string shape_citation;  // where the unit organisasi is defined, for explanations
   // regulation scope code per contract scope (no_code: not covered)
   std::array<code, 4> scope_of{no_code, no_code, no_code, no_code};
   std::array<std::string, 4> scope_citation;
@@ -185,7 +185,7 @@ struct compiled_ruleset {
   std::vector<workflow> workflows;
   std::vector<example> examples;
   std::vector<std::shared_ptr<const source_file>> sources;
-  std::string source_text;  // the top file's text
+  std::string source_text;  // the top file's text (served as the ruleset's source)
   std::string content_hash;  // of every source, for servers and caches
 
   // Codes the engine itself needs, looked up once.
@@ -196,7 +196,6 @@ struct compiled_ruleset {
     std::array<code, 4> contract_scopes{no_code, no_code, no_code, no_code};
   } known;
 
-  [[nodiscard]] const rule_info* find_rule(std::string_view name) const;
   [[nodiscard]] std::vector<const rule_info*> all_rules() const;
 };
 
