@@ -135,7 +135,9 @@ std::shared_ptr<const perwal::org::org_graph> load_org(const std::string& path, 
   return org;
 }
 
-int outcome_exit(const std::string& outcome) { return outcome == "allowed" ? exit_ok : exit_denied; }
+int outcome_exit(const std::string& outcome) {
+  return outcome == "allowed" ? exit_ok : exit_denied;
+}
 
 int run_check(const options& o) {
   if (o.rules.empty() || o.org.empty() || o.query.empty()) return usage_error("check needs --rules, --org and --query");
@@ -200,8 +202,8 @@ int run_audit(const options& o) {
   if (o.format == "json") {
     std::cout << perwal::to_json(d).dump(2) << "\n";
   } else {
-    std::cout << rules->header.title << "\n" << std::string(o.language == perwal::lang::en ? "Org: " : "Organisasi: ")
-              << o.org << "\n\n"
+    std::cout << rules->header.title << "\n"
+              << std::string(o.language == perwal::lang::en ? "Org: " : "Organisasi: ") << o.org << "\n\n"
               << perwal::to_text(d, false, o.language);
   }
   return outcome_exit(d.outcome);

@@ -29,8 +29,9 @@ PERWAL_ERROR(kw_null, "expected 'null' after 'is' / 'is not'");
 PERWAL_ERROR(not_expr, "expected a condition after 'not' / 'and'");
 PERWAL_ERROR(and_expr, "expected a condition after 'or'");
 PERWAL_ERROR(cite_value, "expected the value of the citation part (for example 'Pasal 5', 'ayat (1)', 'huruf a')");
-PERWAL_ERROR(citation,
-             "expected a citation: parts such as 'Pasal 5 ayat (1)' or 'Lampiran III huruf A angka 2', or a quoted note");
+PERWAL_ERROR(
+    citation,
+    "expected a citation: parts such as 'Pasal 5 ayat (1)' or 'Lampiran III huruf A angka 2', or a quoted note");
 PERWAL_ERROR(string_lit, "expected a quoted string");
 PERWAL_ERROR(message_en, "expected the English message as a quoted string after 'en'");
 PERWAL_ERROR(hint_en, "expected the English hint as a quoted string after 'en'");
@@ -44,8 +45,9 @@ PERWAL_ERROR(rbrace, "expected '}'");
 PERWAL_ERROR(header_close,
              "expected a header field (title, cite_as, number, year, region, status, enacted, promulgated, "
              "in_force, extends, example_org) or '}'");
-PERWAL_ERROR(category_name, "expected a code category (jenis, jenjang, unit_kind, position_kind, scope, mode, "
-                            "action, content, authority, team_role, report_as)");
+PERWAL_ERROR(category_name,
+             "expected a code category (jenis, jenjang, unit_kind, position_kind, scope, mode, "
+             "action, content, authority, team_role, report_as)");
 PERWAL_ERROR(code_item, "expected a code after ','");
 PERWAL_ERROR(code_tier, "expected a code");
 PERWAL_ERROR(codes_close, "expected ',' or '>' and another code, or '}' to close the codes");
@@ -70,10 +72,12 @@ PERWAL_ERROR(step_actions, "expected the step's action (for example surat_permoh
 PERWAL_ERROR(kw_required, "expected 'required' after 'reason'");
 PERWAL_ERROR(overridable, "expected a rule, kedudukan, report, workflow or define after 'override'");
 PERWAL_ERROR(json_value, "expected the query as a JSON object");
-PERWAL_ERROR(expectation, "expected allowed, denied, incomplete, 'violation RULE', 'warning RULE', 'next ACTION' "
-                          "or 'scope SCOPE'");
-PERWAL_ERROR(end_of_file, "expected a declaration (include, codes, define, scope, kedudukan, rule, report, workflow, "
-                          "refine, override, example)");
+PERWAL_ERROR(expectation,
+             "expected allowed, denied, incomplete, 'violation RULE', 'warning RULE', 'next ACTION' "
+             "or 'scope SCOPE'");
+PERWAL_ERROR(end_of_file,
+             "expected a declaration (include, codes, define, scope, kedudukan, rule, report, workflow, "
+             "refine, override, example)");
 #undef PERWAL_ERROR
 
 struct errors {

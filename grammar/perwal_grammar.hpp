@@ -206,36 +206,35 @@ struct define_name : identifier {};
 struct define_within : seq<w<one<'['>>, expect<code_list>, w<expect<list_close>>> {};
 struct define_item : seq<w<code_ref>, opt<define_within>> {};
 struct define_list : seq<define_item, star<w<comma>, expect<define_item>>> {};
-struct define_decl : seq<w<kw_define>, w<expect<define_name>>, w<expect<equals>>, expect<define_list>,
-                         expect<cite_clause>> {};
+struct define_decl
+    : seq<w<kw_define>, w<expect<define_name>>, w<expect<equals>>, expect<define_list>, expect<cite_clause>> {};
 
 struct scope_name : identifier {};
-struct scope_decl : seq<w<kw_scope>, w<expect<scope_name>>, w<expect<equals>>, expect<code_list>,
-                        expect<cite_clause>> {};
+struct scope_decl : seq<w<kw_scope>, w<expect<scope_name>>, w<expect<equals>>, expect<code_list>, expect<cite_clause>> {
+};
 
 struct block_close : rbrace {};
 
 struct under_flag : sor<kw_penilai, kw_pimpinan_unit> {};
 struct under_level : number {};
-struct under_clause : seq<w<kw_under>, expect<code_list>, opt<w<kw_level>, w<expect<under_level>>>,
-                          star<w<under_flag>>> {};
-struct review_clause : seq<w<kw_review>, w<expect<code_ref>>, star<w<one<'>'>>, w<expect<code_ref>>>,
-                           opt<cite_clause>> {};
-struct kedudukan_clause
-    : sor<cite_clause, under_clause, review_clause, message_clause, hint_clause> {};
-struct kedudukan_decl : seq<w<kw_kedudukan>, w<expect<rule_name>>, w<expect<strength>>, w<expect<kw_for>>,
-                            expect<code_list>, opt<when_clause>, w<expect<lbrace>>, star<kedudukan_clause>,
-                            w<expect<block_close>>> {};
+struct under_clause
+    : seq<w<kw_under>, expect<code_list>, opt<w<kw_level>, w<expect<under_level>>>, star<w<under_flag>>> {};
+struct review_clause
+    : seq<w<kw_review>, w<expect<code_ref>>, star<w<one<'>'>>, w<expect<code_ref>>>, opt<cite_clause>> {};
+struct kedudukan_clause : sor<cite_clause, under_clause, review_clause, message_clause, hint_clause> {};
+struct kedudukan_decl
+    : seq<w<kw_kedudukan>, w<expect<rule_name>>, w<expect<strength>>, w<expect<kw_for>>, expect<code_list>,
+          opt<when_clause>, w<expect<lbrace>>, star<kedudukan_clause>, w<expect<block_close>>> {};
 
 struct query_kind : identifier {};
 struct rule_clause : sor<cite_clause, when_clause, require_clause, message_clause, hint_clause> {};
-struct rule_decl : seq<w<kw_rule>, w<expect<rule_name>>, w<expect<strength>>, w<expect<kw_on>>,
-                       w<expect<query_kind>>, w<expect<lbrace>>, star<rule_clause>, w<expect<block_close>>> {};
+struct rule_decl : seq<w<kw_rule>, w<expect<rule_name>>, w<expect<strength>>, w<expect<kw_on>>, w<expect<query_kind>>,
+                       w<expect<lbrace>>, star<rule_clause>, w<expect<block_close>>> {};
 
 struct to_clause : seq<w<kw_to>, expect<role_expr>> {};
 struct report_clause : sor<cite_clause, to_clause, when_clause, require_clause, message_clause, hint_clause> {};
-struct report_decl : seq<w<kw_report>, w<expect<rule_name>>, w<expect<strength>>, w<expect<kw_as>>,
-                         expect<code_list>, w<expect<lbrace>>, star<report_clause>, w<expect<block_close>>> {};
+struct report_decl : seq<w<kw_report>, w<expect<rule_name>>, w<expect<strength>>, w<expect<kw_as>>, expect<code_list>,
+                         w<expect<lbrace>>, star<report_clause>, w<expect<block_close>>> {};
 
 struct mode_clause : seq<w<kw_mode>, w<expect<code_ref>>> {};
 struct scope_clause : seq<w<kw_scope>, expect<code_list>> {};
@@ -246,8 +245,8 @@ struct cc_clause : seq<w<kw_cc>, expect<role_expr>, star<w<comma>, expect<role_e
 struct contents_clause : seq<w<kw_contents>, expect<code_list>, opt<cite_clause>> {};
 struct where_clause : seq<w<kw_where>, expect<expr>> {};
 struct optional_flag : kw_optional {};
-struct step_clause : sor<by_clause, from_clause, to_clause, cc_clause, contents_clause, where_clause,
-                         w<optional_flag>, cite_clause, message_clause, hint_clause> {};
+struct step_clause : sor<by_clause, from_clause, to_clause, cc_clause, contents_clause, where_clause, w<optional_flag>,
+                         cite_clause, message_clause, hint_clause> {};
 struct step_name : identifier {};
 struct step_actions : seq<w<code_ref>, star<w<one<'|'>>, w<expect<code_ref>>>> {};
 struct step_decl : seq<w<kw_step>, w<expect<step_name>>, expect<step_actions>, w<expect<lbrace>>, star<step_clause>,
@@ -261,10 +260,9 @@ struct workflow_decl : seq<w<kw_workflow>, w<expect<rule_name>>, w<expect<streng
                            star<workflow_clause>, w<expect<block_close>>> {};
 
 struct strength_clause : seq<w<kw_strength>, w<expect<strength>>> {};
-struct refine_clause
-    : sor<cite_clause, when_clause, require_clause, message_clause, hint_clause, strength_clause> {};
-struct refine_decl : seq<w<kw_refine>, w<expect<rule_name>>, w<expect<lbrace>>, star<refine_clause>,
-                         w<expect<block_close>>> {};
+struct refine_clause : sor<cite_clause, when_clause, require_clause, message_clause, hint_clause, strength_clause> {};
+struct refine_decl
+    : seq<w<kw_refine>, w<expect<rule_name>>, w<expect<lbrace>>, star<refine_clause>, w<expect<block_close>>> {};
 
 struct overridable : sor<define_decl, kedudukan_decl, rule_decl, report_decl, workflow_decl> {};
 struct override_decl : seq<w<kw_override>, expect<overridable>> {};
@@ -276,8 +274,8 @@ struct json_text : sor<string_lit, json_object, json_array, not_one<'{', '}', '[
 struct json_object : seq<one<'{'>, star<json_text>, expect<rbrace>> {};
 struct json_array : seq<one<'['>, star<json_text>, expect<list_close>> {};
 struct json_value : sor<json_object, json_array> {};
-struct decision_value : sor<TAO_PEGTL_KEYWORD("allowed"), TAO_PEGTL_KEYWORD("denied"),
-                            TAO_PEGTL_KEYWORD("incomplete")> {};
+struct decision_value
+    : sor<TAO_PEGTL_KEYWORD("allowed"), TAO_PEGTL_KEYWORD("denied"), TAO_PEGTL_KEYWORD("incomplete")> {};
 struct exp_violation : seq<w<kw_violation>, w<expect<rule_name>>> {};
 struct exp_warning : seq<w<kw_warning>, w<expect<rule_name>>> {};
 struct exp_next : seq<w<kw_next>, w<expect<code_ref>>> {};
@@ -287,8 +285,8 @@ struct org_clause : seq<w<kw_org>, w<expect<string_lit>>> {};
 struct query_clause : seq<w<kw_query>, w<expect<json_value>>> {};
 struct expect_clause : seq<w<kw_expect>, expect<expectation>> {};
 struct example_clause : sor<org_clause, query_clause, expect_clause> {};
-struct example_decl : seq<w<kw_example>, w<expect<string_lit>>, w<expect<lbrace>>, star<example_clause>,
-                          w<expect<block_close>>> {};
+struct example_decl
+    : seq<w<kw_example>, w<expect<string_lit>>, w<expect<lbrace>>, star<example_clause>, w<expect<block_close>>> {};
 
 struct decl : sor<include_decl, codes_decl, define_decl, scope_decl, kedudukan_decl, rule_decl, report_decl,
                   workflow_decl, refine_decl, override_decl, example_decl> {};
@@ -298,19 +296,18 @@ struct file : seq<ws, opt<header>, star<decl>, expect<end_of_file>> {};
 // ---- what the parse tree keeps ---------------------------------------------
 template <typename Rule>
 using selector = tao::pegtl::parse_tree::selector<
-    Rule,
-    tao::pegtl::parse_tree::store_content::on<
-        slug, string_lit, number, date, rule_name, code_ref, code_list, strength, cite_key, cite_value, cite_part,
-        cite_note, citation, cite_clause, message_clause, message_en, hint_clause, hint_en, call_arg, call_args,
-        path_base, path_prop, path_step, path, role_expr, bool_true, bool_false, list_literal, cmp_op, cmp_tail,
-        in_tail, is_not, null_tail, comparison, negation, and_expr, or_expr, when_clause, require_clause,
-        status_value, date_key, header_value, hf_title, hf_cite_as, hf_number, hf_year, hf_region, hf_status, hf_date,
-        hf_extends, hf_example_org, header, include_decl, category_name, code_label, code_item, code_tier, codes_decl,
-        define_name, define_within, define_item, define_decl, scope_name, scope_decl, under_flag, under_level, under_clause, review_clause,
-        kedudukan_decl, query_kind, rule_decl, to_clause, report_decl, mode_clause, scope_clause, issuer_clause,
-        by_clause, from_clause, cc_clause, contents_clause, where_clause, optional_flag, step_name, step_actions,
-        step_decl, reason_required, refusal_decl, workflow_decl, strength_clause, refine_decl, override_decl,
-        json_value, decision_value, exp_violation, exp_warning, exp_next, exp_scope, org_clause, query_clause,
-        example_decl>>;
+    Rule, tao::pegtl::parse_tree::store_content::on<
+              slug, string_lit, number, date, rule_name, code_ref, code_list, strength, cite_key, cite_value, cite_part,
+              cite_note, citation, cite_clause, message_clause, message_en, hint_clause, hint_en, call_arg, call_args,
+              path_base, path_prop, path_step, path, role_expr, bool_true, bool_false, list_literal, cmp_op, cmp_tail,
+              in_tail, is_not, null_tail, comparison, negation, and_expr, or_expr, when_clause, require_clause,
+              status_value, date_key, header_value, hf_title, hf_cite_as, hf_number, hf_year, hf_region, hf_status,
+              hf_date, hf_extends, hf_example_org, header, include_decl, category_name, code_label, code_item,
+              code_tier, codes_decl, define_name, define_within, define_item, define_decl, scope_name, scope_decl,
+              under_flag, under_level, under_clause, review_clause, kedudukan_decl, query_kind, rule_decl, to_clause,
+              report_decl, mode_clause, scope_clause, issuer_clause, by_clause, from_clause, cc_clause, contents_clause,
+              where_clause, optional_flag, step_name, step_actions, step_decl, reason_required, refusal_decl,
+              workflow_decl, strength_clause, refine_decl, override_decl, json_value, decision_value, exp_violation,
+              exp_warning, exp_next, exp_scope, org_clause, query_clause, example_decl>>;
 
 }  // namespace perwal::grammar

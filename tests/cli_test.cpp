@@ -92,15 +92,19 @@ TEST_CASE("check --explain names the rules, the articles and the override", "[cl
                           R"({"type": "kedudukan", "position": "pp.bag-org.analis-1"})");
   CHECK(r.status == 0);
   CHECK_THAT(r.output, Catch::Contains("held: kedudukan.atasan_langsung"));
-  CHECK_THAT(r.output, Catch::Contains("override: kedudukan.atasan_langsung (padang-panjang-48-2024) refines base rule"));
+  CHECK_THAT(r.output,
+             Catch::Contains("override: kedudukan.atasan_langsung (padang-panjang-48-2024) refines base rule"));
   CHECK_THAT(r.output, Catch::Contains("Pasal 5 ayat (1)"));
 }
 
 TEST_CASE("bad input exits 2 with a message that locates the problem", "[cli][bad-input]") {
   SECTION("malformed ruleset: file:line:column and a caret") {
-    auto r = run("check --rules tests/data/cli/ruleset_malformed.perwal " + org + " --query tests/data/cli/query_batch.json");
+    auto r = run("check --rules tests/data/cli/ruleset_malformed.perwal " + org +
+                 " --query tests/data/cli/query_batch.json");
     CHECK(r.status == 2);
-    CHECK_THAT(r.output, Catch::Contains("tests/data/cli/ruleset_malformed.perwal:5:1: error: expected the level number after 'level'"));
+    CHECK_THAT(
+        r.output,
+        Catch::Contains("tests/data/cli/ruleset_malformed.perwal:5:1: error: expected the level number after 'level'"));
     CHECK_THAT(r.output, Catch::Contains("^"));
   }
   SECTION("org JSON syntax error: file:line:column") {
@@ -163,7 +167,8 @@ TEST_CASE("lint and test on the bundled rulesets", "[cli]") {
 }
 
 TEST_CASE("the contract's own examples (CONTRACT §2-4) against Padang Panjang 48/2024", "[cli][contract]") {
-  auto r = run("check " + rules + " --org tests/data/contract/org.json --query tests/data/contract/queries.json "
+  auto r = run("check " + rules +
+               " --org tests/data/contract/org.json --query tests/data/contract/queries.json "
                "--format json");
   INFO(r.output);
   CHECK(r.status == 1);  // one query in the batch is denied

@@ -243,8 +243,8 @@ TEST_CASE("workflow: complete, incomplete, out of order, wrong actor, letters, r
     CHECK(d.next.empty());
   }
   SECTION("wrong actor") {
-    const auto d = f.check(penugasan("a.fp2", "a.dinas.bid1",
-                                     "[" + letter + R"(, {"action": "persetujuan", "by": "a.kadis"}])"));
+    const auto d =
+        f.check(penugasan("a.fp2", "a.dinas.bid1", "[" + letter + R"(, {"action": "persetujuan", "by": "a.kadis"}])"));
     CHECK(has(d.violations, "penugasan.penunjukan.lintas_unit.persetujuan"));
   }
   SECTION("tembusan, contents and a step condition") {
@@ -256,8 +256,9 @@ TEST_CASE("workflow: complete, incomplete, out of order, wrong actor, letters, r
     CHECK(has(d.violations, "penugasan.penunjukan.lintas_unit.permohonan"));  // durasi_bulan <= 12
   }
   SECTION("refusal with and without a reason") {
-    const auto with = f.check(penugasan("a.fp2", "a.dinas.bid1",
-                                        "[" + letter + R"(, {"action": "penolakan", "by": "a.kabid2", "reason": "beban kerja"}])"));
+    const auto with =
+        f.check(penugasan("a.fp2", "a.dinas.bid1",
+                          "[" + letter + R"(, {"action": "penolakan", "by": "a.kabid2", "reason": "beban kerja"}])"));
     CHECK(with.outcome == "denied");
     CHECK(has(with.violations, "penugasan.penunjukan.lintas_unit.penolakan"));
     CHECK_FALSE(has(with.violations, "penugasan.penunjukan.lintas_unit.penolakan.alasan"));
@@ -270,13 +271,12 @@ TEST_CASE("workflow: complete, incomplete, out of order, wrong actor, letters, r
     CHECK(has(d.violations, "penugasan.penunjukan.lintas_unit.penerbit"));
   }
   SECTION("a union of roles accepts either official") {
-    CHECK(f.check(penugasan("a.fp1", "a.dinas.bid1", R"([{"action": "penetapan", "by": "a.kabid1"}])"))
-              .outcome == "allowed");
+    CHECK(f.check(penugasan("a.fp1", "a.dinas.bid1", R"([{"action": "penetapan", "by": "a.kabid1"}])")).outcome ==
+          "allowed");
   }
   SECTION("pejabat yang berwenang on both sides") {
-    const auto d = f.check(penugasan(
-        "b.fp", "a.dinas.bid1",
-        R"([{"action": "surat_permohonan_pelibatan", "from": "a.kabid1", "to": "a.sekda"},
+    const auto d = f.check(penugasan("b.fp", "a.dinas.bid1",
+                                     R"([{"action": "surat_permohonan_pelibatan", "from": "a.kabid1", "to": "a.sekda"},
             {"action": "surat_permohonan_pelibatan", "from": "a.sekda", "to": "b.sekda"},
             {"action": "surat_penugasan", "by": "b.kabag"}])"));
     CHECK(d.outcome == "allowed");

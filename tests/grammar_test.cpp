@@ -49,8 +49,9 @@ TEST_CASE("lexical rules", "[grammar]") {
   CHECK(remaining<g::date>("2024-12-27") == 0);
   CHECK(remaining<g::date>("2024-1-27") == -1);
   CHECK(remaining<g::ws>("  # comment\n // another\n ; x") == 1);
-  CHECK(error_of<g::string_lit>("\"unterminated\nnext") == "1:14: unterminated string: expected '\"' before the end "
-                                                           "of the line");
+  CHECK(error_of<g::string_lit>("\"unterminated\nnext") ==
+        "1:14: unterminated string: expected '\"' before the end "
+        "of the line");
 }
 
 TEST_CASE("keywords do not match a longer identifier", "[grammar]") {
@@ -76,7 +77,8 @@ TEST_CASE("expressions", "[grammar]") {
   CHECK(remaining<g::expr>("not (team.role == ketua) and x is not null }") == 1);
   CHECK(remaining<g::expr>("pd.has_tag(\"urusan:kepegawaian\")") == 0);
   CHECK(remaining<g::role_expr>("assignee.penilai | owner.pimpinan_unit cite") == 4);
-  CHECK(error_of<g::expr>("a ==") == "1:5: expected a value: a role expression, a code, a number, a string or a [list]");
+  CHECK(error_of<g::expr>("a ==") ==
+        "1:5: expected a value: a role expression, a code, a number, a string or a [list]");
   CHECK(error_of<g::expr>("a in [b, c") == "1:11: expected ']' to close the list");
   CHECK(error_of<g::expr>("(a == b") == "1:8: expected ')' to close the parenthesised condition");
   CHECK(error_of<g::expr>("a.") == "1:3: expected a property name after '.'");

@@ -20,10 +20,18 @@ std::string mutate(std::string text, std::mt19937& rng) {
   const std::size_t at = pos(rng);
   const std::size_t n = std::min<std::size_t>(static_cast<std::size_t>(len(rng)), text.size() - at);
   switch (kind(rng)) {
-    case 0: text.erase(at, n); break;
-    case 1: text.insert(at, text.substr(at, n)); break;
-    case 2: text.insert(at, std::string(n, "{}[]\"(),.:|>=#9"[at % 15])); break;
-    default: text.replace(at, n, std::string(n, 'x')); break;
+    case 0:
+      text.erase(at, n);
+      break;
+    case 1:
+      text.insert(at, text.substr(at, n));
+      break;
+    case 2:
+      text.insert(at, std::string(n, "{}[]\"(),.:|>=#9"[at % 15]));
+      break;
+    default:
+      text.replace(at, n, std::string(n, 'x'));
+      break;
   }
   return text;
 }
@@ -88,11 +96,13 @@ TEST_CASE("mutated queries give errors or decisions, not crashes", "[robustness]
 }
 
 TEST_CASE("absurdly deep nesting is refused, not a stack overflow", "[robustness]") {
-  const std::string text = "ruleset deep { title \"t\" cite_as \"D\" extends permenpanrb-7-2022 }\n"
-                           "rule r.x wajib on tim { cite Pasal 1 require " +
-                           std::string(100000, '(') + "true" + std::string(100000, ')') + " message \"m\" }\n";
+  const std::string text =
+      "ruleset deep { title \"t\" cite_as \"D\" extends permenpanrb-7-2022 }\n"
+      "rule r.x wajib on tim { cite Pasal 1 require " +
+      std::string(100000, '(') + "true" + std::string(100000, ')') + " message \"m\" }\n";
   perwal::diagnostics diags;
   auto rules = perwal::compile_ruleset_text("deep.perwal", text, source_dir() / "rulesets", diags);
   CHECK_FALSE(rules);
-  CHECK_THAT(perwal::render(diags), Catch::Contains("deep.perwal:2:245: error: brackets nested deeper than 200 levels"));
+  CHECK_THAT(perwal::render(diags),
+             Catch::Contains("deep.perwal:2:245: error: brackets nested deeper than 200 levels"));
 }

@@ -9,7 +9,9 @@
 
 namespace perwal::testing {
 
-inline std::filesystem::path source_dir() { return PERWAL_SOURCE_DIR; }
+inline std::filesystem::path source_dir() {
+  return PERWAL_SOURCE_DIR;
+}
 
 inline std::string slurp(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);

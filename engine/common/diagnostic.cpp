@@ -19,7 +19,9 @@ void diagnostics::warning(const source_range& r, std::string message, std::vecto
   items_.push_back({severity::warning, std::move(message), r, std::move(notes)});
 }
 
-bool diagnostics::has_errors() const { return error_count() > 0; }
+bool diagnostics::has_errors() const {
+  return error_count() > 0;
+}
 
 std::size_t diagnostics::error_count() const {
   return static_cast<std::size_t>(
@@ -65,7 +67,8 @@ std::string render(const diagnostic& d) {
     out += "  ";
     out += line;
     out += "\n  ";
-    for (std::uint32_t i = 1; i < d.range.begin.column && i <= line.size(); ++i) out += line[i - 1] == '\t' ? '\t' : ' ';
+    for (std::uint32_t i = 1; i < d.range.begin.column && i <= line.size(); ++i)
+      out += line[i - 1] == '\t' ? '\t' : ' ';
     out += "^\n";
   }
   for (const auto& n : d.notes) out += "  note: " + n + "\n";

@@ -8,7 +8,9 @@ constexpr std::array<std::string_view, category_count> category_names = {
     "action", "content", "authority", "team_role",     "report_as"};
 }  // namespace
 
-std::string_view category_name(category c) { return category_names[static_cast<std::size_t>(c)]; }
+std::string_view category_name(category c) {
+  return category_names[static_cast<std::size_t>(c)];
+}
 
 std::optional<category> category_from_name(std::string_view name) {
   for (std::size_t i = 0; i < category_count; ++i) {
@@ -64,7 +66,9 @@ int vocabulary::rank(category cat, code c) const {
   return c < ranks.size() ? ranks[c] : -1;
 }
 
-bool vocabulary::ordered(category cat) const { return ordered_[static_cast<std::size_t>(cat)]; }
+bool vocabulary::ordered(category cat) const {
+  return ordered_[static_cast<std::size_t>(cat)];
+}
 
 std::vector<code> vocabulary::codes(category cat) const {
   std::vector<code> out;

@@ -21,10 +21,14 @@ namespace perwal {
 
 std::string_view strength_name(strength s) {
   switch (s) {
-    case strength::wajib: return "wajib";
-    case strength::dilarang: return "dilarang";
-    case strength::boleh: return "boleh";
-    case strength::diutamakan: return "diutamakan";
+    case strength::wajib:
+      return "wajib";
+    case strength::dilarang:
+      return "dilarang";
+    case strength::boleh:
+      return "boleh";
+    case strength::diutamakan:
+      return "diutamakan";
   }
   return "wajib";
 }
@@ -140,27 +144,42 @@ const context_names& names_for(query_kind q) {
   static const context_names tim{{{"team", {base_name::team, value_type::team}}}};
   static const context_names delegasi{{{"delegation", {base_name::delegation, value_type::delegation}}}};
   switch (q) {
-    case query_kind::kedudukan: return kedudukan;
-    case query_kind::penugasan: return penugasan;
-    case query_kind::pelaporan: return pelaporan;
-    case query_kind::tim: return tim;
-    case query_kind::delegasi: return delegasi;
+    case query_kind::kedudukan:
+      return kedudukan;
+    case query_kind::penugasan:
+      return penugasan;
+    case query_kind::pelaporan:
+      return pelaporan;
+    case query_kind::tim:
+      return tim;
+    case query_kind::delegasi:
+      return delegasi;
   }
   return kedudukan;
 }
 
 std::string_view type_name(value_type t) {
   switch (t) {
-    case value_type::position: return "a position";
-    case value_type::unit: return "a unit";
-    case value_type::team: return "a team";
-    case value_type::positions: return "a set of positions";
-    case value_type::units: return "a set of units";
-    case value_type::delegation: return "a delegation";
-    case value_type::step: return "a step";
-    case value_type::code_val: return "a code";
-    case value_type::boolean: return "a condition";
-    default: return "a value";
+    case value_type::position:
+      return "a position";
+    case value_type::unit:
+      return "a unit";
+    case value_type::team:
+      return "a team";
+    case value_type::positions:
+      return "a set of positions";
+    case value_type::units:
+      return "a set of units";
+    case value_type::delegation:
+      return "a delegation";
+    case value_type::step:
+      return "a step";
+    case value_type::code_val:
+      return "a code";
+    case value_type::boolean:
+      return "a condition";
+    default:
+      return "a value";
   }
 }
 
@@ -417,8 +436,10 @@ class compiler {
   void merge_layer(const layer& l) {
     for (const auto& d : l.file.defines) {
       std::vector<code>* target = nullptr;
-      if (d.what.text == "perangkat_daerah") target = &out_->shape.perangkat_daerah_kinds;
-      else if (d.what.text == "unit_organisasi") target = &out_->shape.unit_organisasi_kinds;
+      if (d.what.text == "perangkat_daerah")
+        target = &out_->shape.perangkat_daerah_kinds;
+      else if (d.what.text == "unit_organisasi")
+        target = &out_->shape.unit_organisasi_kinds;
       else {
         diags_.error(d.what.where, "unknown definition \"" + d.what.text + "\"",
                      {"definitions: perangkat_daerah, unit_organisasi"});
@@ -525,8 +546,8 @@ class compiler {
       auto& slot = it->second;
       auto& c = common_of(slot.decl);
       if (slot.ruleset == l.id) {
-        diags_.error(r.common.rule.where, "refine of \"" + r.common.rule.text +
-                                              "\": it is defined in this same ruleset; edit it instead");
+        diags_.error(r.common.rule.where,
+                     "refine of \"" + r.common.rule.text + "\": it is defined in this same ruleset; edit it instead");
         continue;
       }
       slot.overrides = override_note{"refines", slot.ruleset, slot.citation};
@@ -560,13 +581,13 @@ class compiler {
     out.where = p.where;
     out.text = p.base.text;
     const auto& ctx = names_for(q);
-    auto found = std::find_if(ctx.bases.begin(), ctx.bases.end(),
-                              [&](const auto& b) { return b.first == p.base.text; });
+    auto found =
+        std::find_if(ctx.bases.begin(), ctx.bases.end(), [&](const auto& b) { return b.first == p.base.text; });
     if (found == ctx.bases.end()) {
       std::string names;
       for (const auto& b : ctx.bases) names += (names.empty() ? "" : ", ") + std::string(b.first);
-      diags_.error(p.base.where, "unknown name \"" + p.base.text + "\" in a " + std::string(query_kind_name(q)) +
-                                     " rule",
+      diags_.error(p.base.where,
+                   "unknown name \"" + p.base.text + "\" in a " + std::string(query_kind_name(q)) + " rule",
                    {"names here: " + names + "; a bare code must be declared with `codes`"});
       return std::nullopt;
     }
@@ -612,8 +633,8 @@ class compiler {
         step.text = s.args[0].text;
       } else if (spec->arg_cat) {
         if (s.args.empty()) {
-          diags_.error(s.prop.where, s.prop.text + " needs at least one " +
-                                         std::string(category_name(*spec->arg_cat)) + " argument");
+          diags_.error(s.prop.where,
+                       s.prop.text + " needs at least one " + std::string(category_name(*spec->arg_cat)) + " argument");
           return std::nullopt;
         }
         for (const auto& a : s.args) {
@@ -624,8 +645,10 @@ class compiler {
       }
       value_type next = spec->to;
       if (is_set) {
-        if (next == value_type::position || next == value_type::positions) next = value_type::positions;
-        else if (next == value_type::unit || next == value_type::units) next = value_type::units;
+        if (next == value_type::position || next == value_type::positions)
+          next = value_type::positions;
+        else if (next == value_type::unit || next == value_type::units)
+          next = value_type::units;
         else {
           diags_.error(s.prop.where, "\"" + s.prop.text + "\" cannot be taken of a set",
                        {"only properties naming positions or units apply to each member of a set"});
@@ -671,9 +694,18 @@ class compiler {
     out.where = e.where;
     using k = ast::expr::kind;
     switch (e.k) {
-      case k::number: out.op = expr_op::number; out.number = e.number; return out;
-      case k::string: out.op = expr_op::string; out.text = e.text; return out;
-      case k::boolean: out.op = expr_op::boolean; out.boolean = e.boolean; return out;
+      case k::number:
+        out.op = expr_op::number;
+        out.number = e.number;
+        return out;
+      case k::string:
+        out.op = expr_op::string;
+        out.text = e.text;
+        return out;
+      case k::boolean:
+        out.op = expr_op::boolean;
+        out.boolean = e.boolean;
+        return out;
       case k::path_union: {
         if (is_code_literal(e, q)) {
           const auto& n = e.paths[0].base;
@@ -687,8 +719,9 @@ class compiler {
             if (!c) {
               std::string names;
               for (const auto& b : names_for(q).bases) names += (names.empty() ? "" : ", ") + std::string(b.first);
-              diags_.error(n.where, "unknown name \"" + n.text + "\": neither a declared code nor a name of a " +
-                                        std::string(query_kind_name(q)) + " rule",
+              diags_.error(n.where,
+                           "unknown name \"" + n.text + "\": neither a declared code nor a name of a " +
+                               std::string(query_kind_name(q)) + " rule",
                            {"names here: " + names});
               return std::nullopt;
             }
@@ -723,12 +756,12 @@ class compiler {
         if (!right) return std::nullopt;
         if (e.k == k::in) {
           out.op = expr_op::in;
-          const bool set_right = right->op == expr_op::list ||
-                                 (right->op == expr_op::path &&
-                                  std::all_of(right->paths.begin(), right->paths.end(), [](const cpath& p) {
-                                    return p.type == value_type::positions || p.type == value_type::units ||
-                                           p.type == value_type::position || p.type == value_type::unit;
-                                  }));
+          const bool set_right =
+              right->op == expr_op::list ||
+              (right->op == expr_op::path && std::all_of(right->paths.begin(), right->paths.end(), [](const cpath& p) {
+                 return p.type == value_type::positions || p.type == value_type::units ||
+                        p.type == value_type::position || p.type == value_type::unit;
+               }));
           if (!set_right) {
             diags_.error(e.kids[1].where, "the right side of 'in' must be a [list] or a set of officials or units");
             return std::nullopt;
@@ -793,7 +826,8 @@ class compiler {
   void build_rules() {
     std::vector<const rule_slot*> ordered;
     for (const auto& [name, slot] : slots_) ordered.push_back(&slot);
-    std::sort(ordered.begin(), ordered.end(), [](const rule_slot* a, const rule_slot* b) { return a->order < b->order; });
+    std::sort(ordered.begin(), ordered.end(),
+              [](const rule_slot* a, const rule_slot* b) { return a->order < b->order; });
     for (const auto* slot : ordered) {
       std::visit([&](const auto& d) { build(*slot, d); }, slot->decl);
     }
@@ -820,10 +854,9 @@ class compiler {
     if (d.common.level == ast::strength::dilarang && d.common.require) {
       diags_.error(d.common.rule.where, "a dilarang rule states what is forbidden in `when`; it takes no `require`");
     }
-    if ((d.common.level == ast::strength::wajib || d.common.level == ast::strength::diutamakan) &&
-        !d.common.require) {
-      diags_.error(d.common.rule.where, "a " + std::string(strength_name(r.info.level)) +
-                                            " rule needs `require`: what must hold");
+    if ((d.common.level == ast::strength::wajib || d.common.level == ast::strength::diutamakan) && !d.common.require) {
+      diags_.error(d.common.rule.where,
+                   "a " + std::string(strength_name(r.info.level)) + " rule needs `require`: what must hold");
     }
     if (r.info.message_id.empty()) diags_.error(d.common.rule.where, "rule \"" + r.info.name + "\" has no message");
     out_->rules.push_back(std::move(r));
@@ -837,8 +870,9 @@ class compiler {
       auto c = out_->vocab.find(category::unit_kind, k.text);
       if (c && std::find(out_->shape.perangkat_daerah_kinds.begin(), out_->shape.perangkat_daerah_kinds.end(), *c) ==
                    out_->shape.perangkat_daerah_kinds.end()) {
-        diags_.warning(k.where, "kedudukan table for \"" + k.text +
-                                    "\" is unreachable: it is not a kind of perangkat daerah (define perangkat_daerah)");
+        diags_.warning(k.where,
+                       "kedudukan table for \"" + k.text +
+                           "\" is unreachable: it is not a kind of perangkat daerah (define perangkat_daerah)");
       }
     }
     t.when = resolve_cond(d.common.when, query_kind::kedudukan);
@@ -870,9 +904,9 @@ class compiler {
   }
 
   std::string cite_as_for(const rule_slot& slot) const {
-    return slot.ruleset == out_->header.id ? out_->header.cite_as : cite_as_of_.count(slot.ruleset)
-                                                                        ? cite_as_of_.at(slot.ruleset)
-                                                                        : out_->header.cite_as;
+    return slot.ruleset == out_->header.id   ? out_->header.cite_as
+           : cite_as_of_.count(slot.ruleset) ? cite_as_of_.at(slot.ruleset)
+                                             : out_->header.cite_as;
   }
 
   void build(const rule_slot& slot, const ast::workflow_decl& d) {
@@ -918,8 +952,7 @@ class compiler {
       for (const auto& cc : s.cc) ws.cc.push_back(resolve_union(cc, query_kind::penugasan));
       ws.cc_citation = s.cc_cites.empty() ? ws.info.citation : render_citations(s.cc_cites, cite_as);
       ws.contents = codes_in(category::content, s.contents);
-      ws.contents_citation =
-          s.contents_cites.empty() ? ws.info.citation : render_citations(s.contents_cites, cite_as);
+      ws.contents_citation = s.contents_cites.empty() ? ws.info.citation : render_citations(s.contents_cites, cite_as);
       ws.where = resolve_cond(s.where_cond, query_kind::penugasan);
       ws.optional = s.optional;
       if (s.by.empty() && s.from.empty()) {

@@ -29,18 +29,77 @@ inline constexpr std::array<std::string_view, 4> contract_scope_names = {"dalam_
 
 // ---- compiled expressions ---------------------------------------------------
 enum class value_type : std::uint8_t {
-  null, boolean, number, string, code_val, position, unit, team, positions, units, delegation, step, json, any
+  null,
+  boolean,
+  number,
+  string,
+  code_val,
+  position,
+  unit,
+  team,
+  positions,
+  units,
+  delegation,
+  step,
+  json,
+  any
 };
 
 enum class base_name : std::uint8_t {
-  position, atasan, pd, assignee, owner, issuer, mode, scope, contract_scope, team, role, from, to, as, delegation,
+  position,
+  atasan,
+  pd,
+  assignee,
+  owner,
+  issuer,
+  mode,
+  scope,
+  contract_scope,
+  team,
+  role,
+  from,
+  to,
+  as,
+  delegation,
   step
 };
 
 enum class prop : std::uint8_t {
-  id, kind, jenis, jenjang, unit, atasan, penilai, pimpinan_unit, kepala_pd, unit_organisasi, perangkat_daerah,
-  instansi, pejabat_berwenang, heads, is_head, superiors, delegated, has_tag, head, parent, find, holders, owner, ketua,
-  anggota, members, established_by, cross_unit, cross_instansi, has_target, from, to, authority, role, field
+  id,
+  kind,
+  jenis,
+  jenjang,
+  unit,
+  atasan,
+  penilai,
+  pimpinan_unit,
+  kepala_pd,
+  unit_organisasi,
+  perangkat_daerah,
+  instansi,
+  pejabat_berwenang,
+  heads,
+  is_head,
+  superiors,
+  delegated,
+  has_tag,
+  head,
+  parent,
+  find,
+  holders,
+  owner,
+  ketua,
+  anggota,
+  members,
+  established_by,
+  cross_unit,
+  cross_instansi,
+  has_target,
+  from,
+  to,
+  authority,
+  role,
+  field
 };
 
 struct cstep {
@@ -59,7 +118,24 @@ struct cpath {
 };
 
 enum class expr_op : std::uint8_t {
-  path, number, string, boolean, code_lit, list, eq, ne, lt, le, gt, ge, in, is_null, not_null, and_, or_, not_
+  path,
+  number,
+  string,
+  boolean,
+  code_lit,
+  list,
+  eq,
+  ne,
+  lt,
+  le,
+  gt,
+  ge,
+  in,
+  is_null,
+  not_null,
+  and_,
+  or_,
+  not_
 };
 
 struct cexpr {
@@ -167,7 +243,7 @@ struct example {
 struct ruleset_header {
   std::string id, title, cite_as, number, region, status, enacted, promulgated, in_force;
   int year = 0;
-  std::string extends;  // id of the base, empty if none
+  std::string extends;             // id of the base, empty if none
   std::vector<std::string> chain;  // ids from this ruleset down to the root base
 };
 
@@ -185,7 +261,7 @@ struct compiled_ruleset {
   std::vector<workflow> workflows;
   std::vector<example> examples;
   std::vector<std::shared_ptr<const source_file>> sources;
-  std::string source_text;  // the top file's text (served as the ruleset's source)
+  std::string source_text;   // the top file's text (served as the ruleset's source)
   std::string content_hash;  // of every source, for servers and caches
 
   // Codes the engine itself needs, looked up once.

@@ -35,14 +35,14 @@ struct next_action {
 struct decision {
   std::string outcome;  // allowed | denied | incomplete
   std::string ruleset;
-  std::string type;  // query type
+  std::string type;                             // query type
   std::optional<std::string> scope;             // contract scope (penugasan)
   std::optional<std::string> regulation_scope;  // the regulation's own scope name
   std::optional<std::string> workflow;
   std::vector<finding> violations, warnings;
   std::vector<next_action> next;
   std::vector<std::string> trace;
-  bool traced = true;  // whether `trace` was recorded (the evaluator can skip it for speed)
+  bool traced = true;                   // whether `trace` was recorded (the evaluator can skip it for speed)
   std::vector<std::string> considered;  // names of the rules that were evaluated (held, broken or permitted)
   std::optional<std::size_t> checked;   // audit
 };

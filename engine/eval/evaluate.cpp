@@ -36,7 +36,9 @@ struct bindings {
   const json* step = nullptr;
 };
 
-[[nodiscard]] inline bool tracing(const decision& d) { return d.traced; }
+[[nodiscard]] inline bool tracing(const decision& d) {
+  return d.traced;
+}
 
 struct value {
   value_type t = value_type::null;
@@ -123,7 +125,9 @@ class engine {
   [[nodiscard]] std::string msg(const rule_info& info) const {
     return lang_ == lang::en ? info.message_en : info.message_id;
   }
-  [[nodiscard]] std::string hint_of(const rule_info& info) const { return lang_ == lang::en ? info.hint_en : info.hint_id; }
+  [[nodiscard]] std::string hint_of(const rule_info& info) const {
+    return lang_ == lang::en ? info.hint_en : info.hint_id;
+  }
 
   // Positions from p up its atasan chain to (and including) `stop`, or to the top.
   [[nodiscard]] std::vector<std::string> chain_ids(index p, index stop = none) const {
@@ -138,19 +142,32 @@ class engine {
   // ---- expressions ---------------------------------------------------------
   [[nodiscard]] value base_value(const cpath& p, const bindings& b) const {
     switch (p.base) {
-      case base_name::position: return value::entity(value_type::position, b.position);
-      case base_name::atasan: return value::entity(value_type::position, b.atasan);
-      case base_name::pd: return value::entity(value_type::unit, b.pd);
-      case base_name::assignee: return value::entity(value_type::position, b.assignee);
-      case base_name::owner: return value::entity(value_type::unit, b.owner);
-      case base_name::issuer: return value::entity(value_type::position, b.issuer);
-      case base_name::from: return value::entity(value_type::position, b.from);
-      case base_name::to: return value::entity(value_type::position, b.to);
-      case base_name::mode: return value::of_code(b.mode);
-      case base_name::scope: return value::of_code(b.scope);
-      case base_name::contract_scope: return value::of_code(b.contract_scope);
-      case base_name::role: return value::of_code(b.role);
-      case base_name::as: return value::of_code(b.as);
+      case base_name::position:
+        return value::entity(value_type::position, b.position);
+      case base_name::atasan:
+        return value::entity(value_type::position, b.atasan);
+      case base_name::pd:
+        return value::entity(value_type::unit, b.pd);
+      case base_name::assignee:
+        return value::entity(value_type::position, b.assignee);
+      case base_name::owner:
+        return value::entity(value_type::unit, b.owner);
+      case base_name::issuer:
+        return value::entity(value_type::position, b.issuer);
+      case base_name::from:
+        return value::entity(value_type::position, b.from);
+      case base_name::to:
+        return value::entity(value_type::position, b.to);
+      case base_name::mode:
+        return value::of_code(b.mode);
+      case base_name::scope:
+        return value::of_code(b.scope);
+      case base_name::contract_scope:
+        return value::of_code(b.contract_scope);
+      case base_name::role:
+        return value::of_code(b.role);
+      case base_name::as:
+        return value::of_code(b.as);
       case base_name::team: {
         value v;
         if (b.team) v.t = value_type::team, v.team = b.team;
@@ -179,23 +196,35 @@ class engine {
         v.s = pos.id;
         return v;
       }
-      case prop::kind: return value::of_code(pos.kind);
-      case prop::jenis: return value::of_code(pos.jenis);
-      case prop::jenjang: return value::of_code(pos.jenjang);
-      case prop::unit: return value::entity(value_type::unit, pos.unit);
+      case prop::kind:
+        return value::of_code(pos.kind);
+      case prop::jenis:
+        return value::of_code(pos.jenis);
+      case prop::jenjang:
+        return value::of_code(pos.jenjang);
+      case prop::unit:
+        return value::entity(value_type::unit, pos.unit);
       case prop::atasan:
-      case prop::penilai: return value::entity(value_type::position, pos.atasan);
-      case prop::pimpinan_unit: return value::entity(value_type::position, pimpinan_of_unit(pos.unit));
+      case prop::penilai:
+        return value::entity(value_type::position, pos.atasan);
+      case prop::pimpinan_unit:
+        return value::entity(value_type::position, pimpinan_of_unit(pos.unit));
       case prop::kepala_pd: {
         const auto pd = pd_of_unit(pos.unit);
         return value::entity(value_type::position, pd == none ? none : o_.units()[pd].head);
       }
-      case prop::unit_organisasi: return value::entity(value_type::unit, uo_of_unit(pos.unit));
-      case prop::perangkat_daerah: return value::entity(value_type::unit, pd_of_unit(pos.unit));
-      case prop::instansi: return value::entity(value_type::unit, root_of_unit(pos.unit));
-      case prop::pejabat_berwenang: return value::entity(value_type::position, berwenang_of_unit(pos.unit));
-      case prop::heads: return value::entity(value_type::unit, pos.heads);
-      case prop::is_head: return value::boolean(pos.heads != none);
+      case prop::unit_organisasi:
+        return value::entity(value_type::unit, uo_of_unit(pos.unit));
+      case prop::perangkat_daerah:
+        return value::entity(value_type::unit, pd_of_unit(pos.unit));
+      case prop::instansi:
+        return value::entity(value_type::unit, root_of_unit(pos.unit));
+      case prop::pejabat_berwenang:
+        return value::entity(value_type::position, berwenang_of_unit(pos.unit));
+      case prop::heads:
+        return value::entity(value_type::unit, pos.heads);
+      case prop::is_head:
+        return value::boolean(pos.heads != none);
       case prop::superiors: {
         value v;
         v.t = value_type::positions;
@@ -217,7 +246,8 @@ class engine {
       }
       case prop::has_tag:
         return value::boolean(std::find(pos.tags.begin(), pos.tags.end(), s.text) != pos.tags.end());
-      default: return {};
+      default:
+        return {};
     }
   }
 
@@ -250,19 +280,28 @@ class engine {
         v.s = un.id;
         return v;
       }
-      case prop::kind: return value::of_code(un.kind);
-      case prop::head: return value::entity(value_type::position, un.head);
-      case prop::parent: return value::entity(value_type::unit, un.parent);
-      case prop::unit_organisasi: return value::entity(value_type::unit, uo_of_unit(u));
-      case prop::perangkat_daerah: return value::entity(value_type::unit, un.perangkat_daerah);
-      case prop::instansi: return value::entity(value_type::unit, root_of_unit(u));
-      case prop::pimpinan_unit: return value::entity(value_type::position, pimpinan_of_unit(u));
+      case prop::kind:
+        return value::of_code(un.kind);
+      case prop::head:
+        return value::entity(value_type::position, un.head);
+      case prop::parent:
+        return value::entity(value_type::unit, un.parent);
+      case prop::unit_organisasi:
+        return value::entity(value_type::unit, uo_of_unit(u));
+      case prop::perangkat_daerah:
+        return value::entity(value_type::unit, un.perangkat_daerah);
+      case prop::instansi:
+        return value::entity(value_type::unit, root_of_unit(u));
+      case prop::pimpinan_unit:
+        return value::entity(value_type::position, pimpinan_of_unit(u));
       case prop::kepala_pd: {
         const auto pd = un.perangkat_daerah;
         return value::entity(value_type::position, pd == none ? none : o_.units()[pd].head);
       }
-      case prop::pejabat_berwenang: return value::entity(value_type::position, berwenang_of_unit(u));
-      case prop::has_tag: return value::boolean(std::find(un.tags.begin(), un.tags.end(), s.text) != un.tags.end());
+      case prop::pejabat_berwenang:
+        return value::entity(value_type::position, berwenang_of_unit(u));
+      case prop::has_tag:
+        return value::boolean(std::find(un.tags.begin(), un.tags.end(), s.text) != un.tags.end());
       case prop::find: {
         const auto i = instansi_of_unit(u);
         return value::entity(value_type::unit, i == none || s.codes.empty() ? none : o_.unit_of_kind(i, s.codes[0]));
@@ -278,7 +317,8 @@ class engine {
         }
         return v;
       }
-      default: return {};
+      default:
+        return {};
     }
   }
 
@@ -290,8 +330,10 @@ class engine {
         v.s = tm.id;
         return v;
       }
-      case prop::owner: return value::entity(value_type::unit, tm.owner_unit);
-      case prop::ketua: return value::entity(value_type::position, tm.ketua);
+      case prop::owner:
+        return value::entity(value_type::unit, tm.owner_unit);
+      case prop::ketua:
+        return value::entity(value_type::position, tm.ketua);
       case prop::anggota:
       case prop::members: {
         value v;
@@ -300,7 +342,8 @@ class engine {
         v.set.insert(v.set.end(), tm.anggota.begin(), tm.anggota.end());
         return v;
       }
-      case prop::established_by: return value::entity(value_type::position, tm.established_by);
+      case prop::established_by:
+        return value::entity(value_type::position, tm.established_by);
       case prop::cross_unit:
       case prop::cross_instansi: {
         const auto owner_uo = uo_of_unit(tm.owner_unit);
@@ -313,17 +356,23 @@ class engine {
         for (auto a : tm.anggota) any = any || outside(a);
         return value::boolean(any);
       }
-      case prop::has_target: return value::boolean(tm.has_target);
-      case prop::role: return value::of_code(tm.role);
-      default: return {};
+      case prop::has_target:
+        return value::boolean(tm.has_target);
+      case prop::role:
+        return value::of_code(tm.role);
+      default:
+        return {};
     }
   }
 
   [[nodiscard]] value apply(const value& v, const cstep& s) const {
     switch (v.t) {
-      case value_type::position: return position_prop(v.idx, s);
-      case value_type::unit: return unit_prop(v.idx, s);
-      case value_type::team: return team_prop(*v.team, s);
+      case value_type::position:
+        return position_prop(v.idx, s);
+      case value_type::unit:
+        return unit_prop(v.idx, s);
+      case value_type::team:
+        return team_prop(*v.team, s);
       case value_type::delegation: {
         if (s.p == prop::from) return value::entity(value_type::position, v.delegation->from);
         if (s.p == prop::to) return value::entity(value_type::position, v.delegation->to);
@@ -357,7 +406,8 @@ class engine {
         if (out.t == value_type::null && !v.set.empty()) out.t = v.t;  // keep an empty set typed
         return out;
       }
-      default: return {};
+      default:
+        return {};
     }
   }
 
@@ -413,15 +463,21 @@ class engine {
         v.s = e.text;
         return v;
       }
-      case expr_op::boolean: return value::boolean(e.boolean);
-      case expr_op::code_lit: return value::of_code(e.literal);
-      case expr_op::list: return {};  // only meaningful on the right of `in`
-      case expr_op::eq: return value::boolean(equal(eval(e.kids[0], b), eval(e.kids[1], b)));
-      case expr_op::ne: return value::boolean(!equal(eval(e.kids[0], b), eval(e.kids[1], b)));
+      case expr_op::boolean:
+        return value::boolean(e.boolean);
+      case expr_op::code_lit:
+        return value::of_code(e.literal);
+      case expr_op::list:
+        return {};  // only meaningful on the right of `in`
+      case expr_op::eq:
+        return value::boolean(equal(eval(e.kids[0], b), eval(e.kids[1], b)));
+      case expr_op::ne:
+        return value::boolean(!equal(eval(e.kids[0], b), eval(e.kids[1], b)));
       case expr_op::lt:
       case expr_op::le:
       case expr_op::gt:
-      case expr_op::ge: return value::boolean(ordered(e, b));
+      case expr_op::ge:
+        return value::boolean(ordered(e, b));
       case expr_op::in: {
         const auto left = eval(e.kids[0], b);
         const auto& right = e.kids[1];
@@ -434,13 +490,16 @@ class engine {
         if (set.t == value_type::position || set.t == value_type::unit) return value::boolean(equal(left, set));
         return value::boolean(std::find(set.set.begin(), set.set.end(), left.idx) != set.set.end());
       }
-      case expr_op::is_null: return value::boolean(eval(e.kids[0], b).t == value_type::null);
-      case expr_op::not_null: return value::boolean(eval(e.kids[0], b).t != value_type::null);
+      case expr_op::is_null:
+        return value::boolean(eval(e.kids[0], b).t == value_type::null);
+      case expr_op::not_null:
+        return value::boolean(eval(e.kids[0], b).t != value_type::null);
       case expr_op::and_:
         return value::boolean(std::all_of(e.kids.begin(), e.kids.end(), [&](const cexpr& k) { return truthy(k, b); }));
       case expr_op::or_:
         return value::boolean(std::any_of(e.kids.begin(), e.kids.end(), [&](const cexpr& k) { return truthy(k, b); }));
-      case expr_op::not_: return value::boolean(!truthy(e.kids[0], b));
+      case expr_op::not_:
+        return value::boolean(!truthy(e.kids[0], b));
     }
     return {};
   }
@@ -448,12 +507,17 @@ class engine {
   [[nodiscard]] bool truthy(const cexpr& e, const bindings& b) const {
     const auto v = eval(e, b);
     switch (v.t) {
-      case value_type::boolean: return v.b;
-      case value_type::null: return false;
-      case value_type::json: return v.j && !v.j->is_null() && !(v.j->is_boolean() && !v.j->get<bool>());
+      case value_type::boolean:
+        return v.b;
+      case value_type::null:
+        return false;
+      case value_type::json:
+        return v.j && !v.j->is_null() && !(v.j->is_boolean() && !v.j->get<bool>());
       case value_type::positions:
-      case value_type::units: return !v.set.empty();
-      default: return true;
+      case value_type::units:
+        return !v.set.empty();
+      default:
+        return true;
     }
   }
 
@@ -483,15 +547,23 @@ class engine {
     }
     if (a.t != b.t) return false;
     switch (a.t) {
-      case value_type::null: return true;
-      case value_type::boolean: return a.b == b.b;
-      case value_type::number: return a.n == b.n;
-      case value_type::string: return a.s == b.s;
-      case value_type::code_val: return a.c == b.c;
+      case value_type::null:
+        return true;
+      case value_type::boolean:
+        return a.b == b.b;
+      case value_type::number:
+        return a.n == b.n;
+      case value_type::string:
+        return a.s == b.s;
+      case value_type::code_val:
+        return a.c == b.c;
       case value_type::position:
-      case value_type::unit: return a.idx == b.idx;
-      case value_type::team: return a.team == b.team;
-      default: return false;
+      case value_type::unit:
+        return a.idx == b.idx;
+      case value_type::team:
+        return a.team == b.team;
+      default:
+        return false;
     }
   }
 
@@ -518,11 +590,16 @@ class engine {
       y = *ny;
     }
     switch (e.op) {
-      case expr_op::lt: return x < y;
-      case expr_op::le: return x <= y;
-      case expr_op::gt: return x > y;
-      case expr_op::ge: return x >= y;
-      default: return false;
+      case expr_op::lt:
+        return x < y;
+      case expr_op::le:
+        return x <= y;
+      case expr_op::gt:
+        return x > y;
+      case expr_op::ge:
+        return x >= y;
+      default:
+        return false;
     }
   }
 
@@ -541,18 +618,20 @@ class engine {
 
   void note_override(const rule_info& info, decision& d) const {
     if (!info.overrides) return;
-    if (tracing(d)) d.trace.push_back(t("  penggantian: ", "  override: ") + info.name + " (" + info.ruleset + ") " +
-                      (info.overrides->how == "refines" ? t("memperhalus", "refines")
-                                                        : t("menggantikan", "replaces")) +
-                      t(" aturan dasar ", " base rule ") + info.name + " (" + info.overrides->base_ruleset + ", " +
-                      info.overrides->base_citation + ")");
+    if (tracing(d))
+      d.trace.push_back(
+          t("  penggantian: ", "  override: ") + info.name + " (" + info.ruleset + ") " +
+          (info.overrides->how == "refines" ? t("memperhalus", "refines") : t("menggantikan", "replaces")) +
+          t(" aturan dasar ", " base rule ") + info.name + " (" + info.overrides->base_ruleset + ", " +
+          info.overrides->base_citation + ")");
   }
 
   // Record a broken rule as a violation, or a warning when it is soft.
   void broken(const rule_info& info, finding f, decision& d) const {
     d.considered.push_back(info.name);
-    if (tracing(d)) d.trace.push_back(t("dilanggar: ", "broken: ") + info.name + " [" + std::string(strength_name(info.level)) + "] — " +
-                      info.citation);
+    if (tracing(d))
+      d.trace.push_back(t("dilanggar: ", "broken: ") + info.name + " [" + std::string(strength_name(info.level)) +
+                        "] — " + info.citation);
     note_override(info, d);
     if (info.level == strength::diutamakan || info.level == strength::boleh) {
       d.warnings.push_back(std::move(f));
@@ -563,8 +642,9 @@ class engine {
 
   void held(const rule_info& info, decision& d, std::string_view extra = {}) const {
     d.considered.push_back(info.name);
-    if (tracing(d)) d.trace.push_back(t("terpenuhi: ", "held: ") + info.name + " [" + std::string(strength_name(info.level)) + "] — " +
-                      info.citation + (extra.empty() ? "" : " — " + std::string(extra)));
+    if (tracing(d))
+      d.trace.push_back(t("terpenuhi: ", "held: ") + info.name + " [" + std::string(strength_name(info.level)) +
+                        "] — " + info.citation + (extra.empty() ? "" : " — " + std::string(extra)));
     note_override(info, d);
   }
 
@@ -576,10 +656,11 @@ class engine {
         continue;
       }
       const bool is_broken = rule.info.level == strength::dilarang ? true
-                             : rule.info.level == strength::boleh ? false
-                                                                  : (rule.require && !truthy(*rule.require, b));
+                             : rule.info.level == strength::boleh  ? false
+                                                                   : (rule.require && !truthy(*rule.require, b));
       if (rule.info.level == strength::boleh) {
-        if (tracing(d)) d.trace.push_back(t("diperbolehkan: ", "permitted: ") + rule.info.name + " — " + rule.info.citation);
+        if (tracing(d))
+          d.trace.push_back(t("diperbolehkan: ", "permitted: ") + rule.info.name + " — " + rule.info.citation);
         d.considered.push_back(rule.info.name);
         continue;
       }
@@ -621,21 +702,24 @@ class engine {
     if (d.traced) {
       std::string chain;
       for (const auto& id : chain_ids(p)) chain += (chain.empty() ? "" : " → ") + id;
-      if (tracing(d)) d.trace.push_back(t("jalur atasan: ", "atasan chain: ") + chain + t("; perangkat daerah: ", "; perangkat daerah: ") +
-                        unit_label(b.pd));
+      if (tracing(d))
+        d.trace.push_back(t("jalur atasan: ", "atasan chain: ") + chain +
+                          t("; perangkat daerah: ", "; perangkat daerah: ") + unit_label(b.pd));
     }
     run_generic(query_kind::kedudukan, b, path, d);
     if (!is_fp_or_pelaksana(p)) {
-      if (tracing(d)) d.trace.push_back(t("tabel kedudukan hanya untuk Pejabat Fungsional dan pelaksana: ",
-                          "kedudukan tables apply to functional officials and executors only: ") +
-                        o_.positions()[p].id);
+      if (tracing(d))
+        d.trace.push_back(t("tabel kedudukan hanya untuk Pejabat Fungsional dan pelaksana: ",
+                            "kedudukan tables apply to functional officials and executors only: ") +
+                          o_.positions()[p].id);
       return;
     }
     const auto* tb = table_for(b.pd, b);
     if (!tb) {
-      if (tracing(d)) d.trace.push_back(t("tidak ada tabel kedudukan untuk jenis perangkat daerah ",
-                          "no kedudukan table for the kind of perangkat daerah ") +
-                        (b.pd == none ? std::string("-") : r_.vocab.name(o_.units()[b.pd].kind)));
+      if (tracing(d))
+        d.trace.push_back(t("tidak ada tabel kedudukan untuk jenis perangkat daerah ",
+                            "no kedudukan table for the kind of perangkat daerah ") +
+                          (b.pd == none ? std::string("-") : r_.vocab.name(o_.units()[b.pd].kind)));
       return;
     }
     std::vector<code> allowed;
@@ -670,8 +754,8 @@ class engine {
                  r_.vocab.label(o_.positions()[atasan].kind);
     } else {
       message += t("; atasannya ", "; its atasan ") + pos_label(atasan) +
-                 t(" berada di luar perangkat daerahnya (", " is outside its perangkat daerah (") +
-                 unit_label(b.pd) + ")";
+                 t(" berada di luar perangkat daerahnya (", " is outside its perangkat daerah (") + unit_label(b.pd) +
+                 ")";
     }
     std::string hint = hint_of(tb->info);
     const auto candidate = candidate_atasan(p, b.pd, allowed);
@@ -773,8 +857,8 @@ class query_reader {
     if (!c) {
       std::string known;
       for (auto k : e_.r_.vocab.codes(cat)) known += (known.empty() ? "" : ", ") + e_.r_.vocab.name(k);
-      error(path + key, "unknown " + std::string(category_name(cat)) + " \"" + *s + "\" (expected one of: " + known +
-                            ")");
+      error(path + key,
+            "unknown " + std::string(category_name(cat)) + " \"" + *s + "\" (expected one of: " + known + ")");
       return no_code;
     }
     return *c;
@@ -820,8 +904,10 @@ class query_reader {
             continue;
           }
           const auto x = e_.o_.find_position(a.get<std::string>());
-          if (x == none) error(ap, "no position or employee \"" + a.get<std::string>() + "\"");
-          else v.anggota.push_back(x);
+          if (x == none)
+            error(ap, "no position or employee \"" + a.get<std::string>() + "\"");
+          else
+            v.anggota.push_back(x);
         }
       }
     }
@@ -882,9 +968,11 @@ class penugasan_check {
       rule_info info;
       info.name = "penugasan.lingkup";
       info.citation = e_.r_.header.cite_as;
-      broken(info, e_.t("Regulasi ini tidak mengatur penugasan dalam lingkup ", "This regulation has no rule for "
-                                                                                  "assignments in scope ") +
-                       *d_.scope,
+      broken(info,
+             e_.t("Regulasi ini tidak mengatur penugasan dalam lingkup ",
+                  "This regulation has no rule for "
+                  "assignments in scope ") +
+                 *d_.scope,
              e_.t("Gunakan mekanisme yang diatur regulasi", "Use a mechanism the regulation provides"), path);
       return;
     }
@@ -934,7 +1022,8 @@ class penugasan_check {
       g.from = rd.position(s, "from", p, false);
       g.to = rd.position(s, "to", p, false);
       if (s.contains("cc") && !s["cc"].is_null()) {
-        if (!s["cc"].is_array()) rd.error(p + "cc", "must be an array of position ids or NIPs");
+        if (!s["cc"].is_array())
+          rd.error(p + "cc", "must be an array of position ids or NIPs");
         else {
           for (std::size_t k = 0; k < s["cc"].size(); ++k) {
             const auto& c = s["cc"][k];
@@ -944,13 +1033,16 @@ class penugasan_check {
               continue;
             }
             const auto x = e_.o_.find_position(c.get<std::string>());
-            if (x == none) rd.error(cp, "no position or employee \"" + c.get<std::string>() + "\"");
-            else g.cc.push_back(x);
+            if (x == none)
+              rd.error(cp, "no position or employee \"" + c.get<std::string>() + "\"");
+            else
+              g.cc.push_back(x);
           }
         }
       }
       if (s.contains("contents") && !s["contents"].is_null()) {
-        if (!s["contents"].is_array()) rd.error(p + "contents", "must be an array of contents codes");
+        if (!s["contents"].is_array())
+          rd.error(p + "contents", "must be an array of contents codes");
         else {
           for (std::size_t k = 0; k < s["contents"].size(); ++k) {
             const auto& c = s["contents"][k];
@@ -960,8 +1052,10 @@ class penugasan_check {
               continue;
             }
             auto code_id = e_.r_.vocab.find(category::content, c.get<std::string>());
-            if (!code_id) rd.error(cp, "unknown content \"" + c.get<std::string>() + "\"");
-            else g.contents.push_back(*code_id);
+            if (!code_id)
+              rd.error(cp, "unknown content \"" + c.get<std::string>() + "\"");
+            else
+              g.contents.push_back(*code_id);
           }
         }
       }
@@ -982,20 +1076,25 @@ class penugasan_check {
 
   void derive_scope() {
     const auto au = e_.unit_of(b_.assignee);
-    if (e_.instansi_of_unit(au) != e_.instansi_of_unit(b_.owner)) cscope_ = contract_scope::lintas_instansi;
-    else if (e_.pd_of_unit(au) != e_.pd_of_unit(b_.owner)) cscope_ = contract_scope::lintas_perangkat_daerah;
-    else if (e_.uo_of_unit(au) != e_.uo_of_unit(b_.owner)) cscope_ = contract_scope::lintas_unit;
-    else cscope_ = contract_scope::dalam_unit;
+    if (e_.instansi_of_unit(au) != e_.instansi_of_unit(b_.owner))
+      cscope_ = contract_scope::lintas_instansi;
+    else if (e_.pd_of_unit(au) != e_.pd_of_unit(b_.owner))
+      cscope_ = contract_scope::lintas_perangkat_daerah;
+    else if (e_.uo_of_unit(au) != e_.uo_of_unit(b_.owner))
+      cscope_ = contract_scope::lintas_unit;
+    else
+      cscope_ = contract_scope::dalam_unit;
     const auto i = static_cast<std::size_t>(cscope_);
     d_.scope = std::string(contract_scope_names[i]);
     b_.contract_scope = e_.r_.known.contract_scopes[i];
     b_.scope = e_.r_.scope_of[i];
     if (b_.scope != no_code) {
       d_.regulation_scope = e_.r_.vocab.name(b_.scope);
-      if (tracing(d_)) d_.trace.push_back(e_.t("lingkup: ", "scope: ") + *d_.scope + " → " + *d_.regulation_scope + " — " +
-                         e_.r_.scope_citation[i] + " (" + e_.t("unit organisasi ", "units organisasi ") +
-                         e_.unit_label(e_.uo_of_unit(au)) + " / " + e_.unit_label(e_.uo_of_unit(b_.owner)) + "; " +
-                         e_.r_.shape_citation + ")");
+      if (tracing(d_))
+        d_.trace.push_back(e_.t("lingkup: ", "scope: ") + *d_.scope + " → " + *d_.regulation_scope + " — " +
+                           e_.r_.scope_citation[i] + " (" + e_.t("unit organisasi ", "units organisasi ") +
+                           e_.unit_label(e_.uo_of_unit(au)) + " / " + e_.unit_label(e_.uo_of_unit(b_.owner)) + "; " +
+                           e_.r_.shape_citation + ")");
     }
   }
 
@@ -1038,8 +1137,7 @@ class penugasan_check {
                  e_.t("seharusnya ", "it should be ") + e_.labels(expected) + " (" + role_text(role) + ")";
     } else if (expected.empty()) {
       message += e_.t("peran ", "role ") + role_text(role) +
-                 e_.t(" tidak menunjuk pejabat mana pun dalam data organisasi",
-                      " names no official in the org data");
+                 e_.t(" tidak menunjuk pejabat mana pun dalam data organisasi", " names no official in the org data");
     } else {
       message += e_.t("'", "'") + std::string(field) + e_.t("' pada langkah ", "' of step ") + action + " " +
                  e_.t("adalah ", "is ") + e_.pos_label(who) + e_.t(", seharusnya ", ", it should be ") +
@@ -1061,9 +1159,8 @@ class penugasan_check {
     check_role(s, s.to, g.to, "to", g);
     for (const auto& cc_role : s.cc) {
       const auto expected = e_.resolve(cc_role, b_);
-      const bool copied =
-          std::any_of(expected.begin(), expected.end(),
-                      [&](index x) { return std::find(g.cc.begin(), g.cc.end(), x) != g.cc.end(); });
+      const bool copied = std::any_of(expected.begin(), expected.end(),
+                                      [&](index x) { return std::find(g.cc.begin(), g.cc.end(), x) != g.cc.end(); });
       if (copied) continue;
       rule_info info = s.info;
       info.name += ".tembusan";
@@ -1071,8 +1168,8 @@ class penugasan_check {
       std::vector<std::string> path;
       for (auto x : expected) path.push_back(e_.o_.positions()[x].id);
       broken(info,
-             e_.t("Tembusan kepada ", "A copy (tembusan) to ") + e_.labels(expected) + " (" + role_text(cc_role) +
-                 ")" + e_.t(" tidak ada pada ", " is missing from ") + e_.r_.vocab.name(g.action),
+             e_.t("Tembusan kepada ", "A copy (tembusan) to ") + e_.labels(expected) + " (" + role_text(cc_role) + ")" +
+                 e_.t(" tidak ada pada ", " is missing from ") + e_.r_.vocab.name(g.action),
              e_.t("Tambahkan tembusan kepada ", "Copy the letter to ") + e_.labels(expected), path);
     }
     std::vector<code> missing;
@@ -1089,8 +1186,7 @@ class penugasan_check {
       for (auto x : {g.from != none ? g.from : g.by, g.to}) {
         if (x != none) path.push_back(e_.o_.positions()[x].id);
       }
-      broken(info,
-             e_.r_.vocab.name(g.action) + e_.t(" tidak memuat: ", " does not state: ") + names,
+      broken(info, e_.r_.vocab.name(g.action) + e_.t(" tidak memuat: ", " does not state: ") + names,
              e_.t("Lengkapi isi surat: ", "Add to the letter: ") + names, path);
     }
     if (s.where && !e_.truthy(*s.where, with_step(g))) {
@@ -1151,8 +1247,10 @@ class penugasan_check {
         }
       }
       if (!hit) {
-        if (tracing(d_)) d_.trace.push_back(e_.t("langkah tidak diatur alur ini, dicatat: ", "step not named by this workflow, noted: ") +
-                           e_.r_.vocab.name(g.action) + " (steps[" + std::to_string(g.at) + "])");
+        if (tracing(d_))
+          d_.trace.push_back(
+              e_.t("langkah tidak diatur alur ini, dicatat: ", "step not named by this workflow, noted: ") +
+              e_.r_.vocab.name(g.action) + " (steps[" + std::to_string(g.at) + "])");
         continue;
       }
       for (std::size_t j = cursor; j < *hit; ++j) {
@@ -1161,9 +1259,9 @@ class penugasan_check {
         std::vector<std::string> path;
         for (auto x : who) path.push_back(e_.o_.positions()[x].id);
         broken(tpl[j].info,
-               (e_.msg(tpl[j].info).empty() ? std::string() : e_.msg(tpl[j].info) + " — ") +
-                   e_.t("langkah ", "step ") + tpl[j].step + " (" + e_.r_.vocab.name(tpl[j].actions.front()) + ", " +
-                   e_.t("oleh ", "by ") + e_.labels(who) + e_.t(") belum dilakukan sebelum ", ") was not taken before ") +
+               (e_.msg(tpl[j].info).empty() ? std::string() : e_.msg(tpl[j].info) + " — ") + e_.t("langkah ", "step ") +
+                   tpl[j].step + " (" + e_.r_.vocab.name(tpl[j].actions.front()) + ", " + e_.t("oleh ", "by ") +
+                   e_.labels(who) + e_.t(") belum dilakukan sebelum ", ") was not taken before ") +
                    e_.r_.vocab.name(g.action) + " (steps[" + std::to_string(g.at) + "])",
                e_.t("Lakukan langkah ", "Take step ") + tpl[j].step + e_.t(" lebih dahulu", " first"), path);
       }
@@ -1223,12 +1321,10 @@ class penugasan_check {
     // The refusal ends the workflow: it is the reason for the denial.
     if (tracing(d_)) d_.trace.push_back(e_.t("penolakan oleh ", "refused by ") + e_.pos_label(g.by) + ": " + reason);
     d_.considered.push_back(info.name);
-    d_.violations.push_back(e_.make(info,
-                                    e_.t("Permohonan ditolak oleh ", "The request was refused by ") +
-                                        e_.pos_label(g.by) + ": " + reason,
-                                    e_.t("Ajukan kepada pejabat lain atau perbaiki permohonan",
-                                         "Ask another official or revise the request"),
-                                    path));
+    d_.violations.push_back(e_.make(
+        info, e_.t("Permohonan ditolak oleh ", "The request was refused by ") + e_.pos_label(g.by) + ": " + reason,
+        e_.t("Ajukan kepada pejabat lain atau perbaiki permohonan", "Ask another official or revise the request"),
+        path));
     if (!wf.refusal) return;
     if (!wf.refusal->by.empty()) {
       const auto expected = e_.resolve(wf.refusal->by, b_);
@@ -1274,8 +1370,8 @@ void check_pelaporan(const engine& e, const json& q, query_reader& rd, std::size
   b.as = rd.code_of(category::report_as, q, "as", "", true);
   std::optional<team_view> tm;
   if (q.contains("team") && !q["team"].is_null()) tm = rd.team(q["team"], "team");
-  const bool needs_team = b.as != no_code && (e.r_.vocab.name(b.as) == "anggota_tim" ||
-                                              e.r_.vocab.name(b.as) == "ketua_tim");
+  const bool needs_team =
+      b.as != no_code && (e.r_.vocab.name(b.as) == "anggota_tim" || e.r_.vocab.name(b.as) == "ketua_tim");
   if (needs_team && !tm && !q.contains("team")) rd.error("team", "required when reporting as a team member or ketua");
   if (errs.size() > errors_before) return;
   if (tm) b.team = &*tm;
@@ -1310,8 +1406,9 @@ void check_pelaporan(const engine& e, const json& q, query_reader& rd, std::size
     for (const auto& chain : tb->reviews) {
       for (std::size_t i = 0; i + 1 < chain.kinds.size(); ++i) {
         if (chain.kinds[i] == from_kind && chain.kinds[i + 1] == to_kind && e.o_.superior_of(b.to, b.from)) {
-          if (tracing(d)) d.trace.push_back(e.t("terpenuhi: alur reviu ", "held: review chain ") + tb->info.name + " — " +
-                            chain.citation);
+          if (tracing(d))
+            d.trace.push_back(e.t("terpenuhi: alur reviu ", "held: review chain ") + tb->info.name + " — " +
+                              chain.citation);
           d.considered.push_back(tb->info.name);
           return;
         }
@@ -1323,8 +1420,9 @@ void check_pelaporan(const engine& e, const json& q, query_reader& rd, std::size
     info.name = "pelaporan.tidak_diatur";
     info.citation = e.r_.header.cite_as;
     e.broken(info,
-             e.make(info, e.t("Regulasi ini tidak mengatur pelaporan sebagai ", "This regulation has no reporting line as ") +
-                              e.r_.vocab.name(b.as),
+             e.make(info,
+                    e.t("Regulasi ini tidak mengatur pelaporan sebagai ", "This regulation has no reporting line as ") +
+                        e.r_.vocab.name(b.as),
                     "", path),
              d);
     return;
@@ -1333,8 +1431,9 @@ void check_pelaporan(const engine& e, const json& q, query_reader& rd, std::size
     if (r->info.level == strength::boleh) continue;
     const auto targets = e.resolve(r->to, b);
     std::string message = e.msg(r->info).empty() ? std::string() : e.msg(r->info) + " — ";
-    message += e.t("laporan sebagai ", "a report as ") + e.r_.vocab.name(b.as) + e.t(" disampaikan kepada ", " goes to ") +
-               e.labels(targets) + e.t(", bukan kepada ", ", not to ") + e.pos_label(b.to);
+    message += e.t("laporan sebagai ", "a report as ") + e.r_.vocab.name(b.as) +
+               e.t(" disampaikan kepada ", " goes to ") + e.labels(targets) + e.t(", bukan kepada ", ", not to ") +
+               e.pos_label(b.to);
     std::vector<std::string> rpath = e.chain_ids(b.from, targets.empty() ? none : targets.front());
     e.broken(r->info,
              e.make(r->info, message,
@@ -1346,9 +1445,12 @@ void check_pelaporan(const engine& e, const json& q, query_reader& rd, std::size
 }
 
 void finish(decision& d) {
-  if (!d.violations.empty()) d.outcome = "denied";
-  else if (!d.next.empty()) d.outcome = "incomplete";
-  else d.outcome = "allowed";
+  if (!d.violations.empty())
+    d.outcome = "denied";
+  else if (!d.next.empty())
+    d.outcome = "incomplete";
+  else
+    d.outcome = "allowed";
 }
 
 }  // namespace
@@ -1396,8 +1498,9 @@ std::optional<decision> evaluator::check(const json& q, std::vector<query_error>
     if (!tm || errors.size() > before) return std::nullopt;
     e.check_team(*tm, d);
   } else {
-    errors.push_back({"type", "unknown query type \"" + d.type + "\" (expected kedudukan, penugasan, pelaporan, tim "
-                                                                 "or audit)"});
+    errors.push_back({"type", "unknown query type \"" + d.type +
+                                  "\" (expected kedudukan, penugasan, pelaporan, tim "
+                                  "or audit)"});
     return std::nullopt;
   }
   finish(d);

@@ -75,8 +75,10 @@ std::string to_text(const decision& d, bool explain, lang language) {
     for (const auto* fs : {&d.violations, &d.warnings}) {
       for (const auto& f : *fs) {
         auto it = std::find_if(counts.begin(), counts.end(), [&](const auto& c) { return c.first == f.rule; });
-        if (it == counts.end()) counts.push_back({f.rule, {1, f.citation}});
-        else ++it->second.first;
+        if (it == counts.end())
+          counts.push_back({f.rule, {1, f.citation}});
+        else
+          ++it->second.first;
       }
     }
     out += "\n" + std::string(en ? "Summary by rule:" : "Ringkasan per aturan:") + "\n";

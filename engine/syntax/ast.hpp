@@ -143,8 +143,8 @@ struct report_decl {
 struct step_decl {
   name step;
   std::vector<name> actions;
-  std::vector<path> by, from, to;              // unions
-  std::vector<std::vector<path>> cc;           // each required tembusan: a union
+  std::vector<path> by, from, to;     // unions
+  std::vector<std::vector<path>> cc;  // each required tembusan: a union
   std::vector<citation> cc_cites;
   std::vector<name> contents;
   std::vector<citation> contents_cites;

@@ -74,8 +74,8 @@ class builder {
       if (part->is_type<g::cite_note>()) {
         c.note = unquote(part->string_view());
       } else {  // cite_part: cite_key, cite_value
-        c.parts.push_back({std::string(part->children.at(0)->string_view()),
-                           std::string(part->children.at(1)->string_view())});
+        c.parts.push_back(
+            {std::string(part->children.at(0)->string_view()), std::string(part->children.at(1)->string_view())});
       }
     }
     return c;
@@ -233,14 +233,24 @@ class builder {
       const node* v = c->children.empty() ? nullptr : c->children.back().get();
       const auto text = v ? std::string(v->string_view()) : std::string();
       const auto str = v && v->is_type<g::string_lit>() ? unquote(text) : text;
-      if (c->is_type<g::hf_title>()) h.title = str;
-      else if (c->is_type<g::hf_cite_as>()) h.cite_as = str;
-      else if (c->is_type<g::hf_number>()) h.number = v && !v->children.empty() && v->children[0]->is_type<g::string_lit>() ? unquote(v->children[0]->string_view()) : str;
-      else if (c->is_type<g::hf_year>()) h.year = int_of(*v);
-      else if (c->is_type<g::hf_region>()) h.region = str;
-      else if (c->is_type<g::hf_status>()) h.status = text;
-      else if (c->is_type<g::hf_extends>()) h.extends = name_of(*v);
-      else if (c->is_type<g::hf_example_org>()) h.example_org = str;
+      if (c->is_type<g::hf_title>())
+        h.title = str;
+      else if (c->is_type<g::hf_cite_as>())
+        h.cite_as = str;
+      else if (c->is_type<g::hf_number>())
+        h.number = v && !v->children.empty() && v->children[0]->is_type<g::string_lit>()
+                       ? unquote(v->children[0]->string_view())
+                       : str;
+      else if (c->is_type<g::hf_year>())
+        h.year = int_of(*v);
+      else if (c->is_type<g::hf_region>())
+        h.region = str;
+      else if (c->is_type<g::hf_status>())
+        h.status = text;
+      else if (c->is_type<g::hf_extends>())
+        h.extends = name_of(*v);
+      else if (c->is_type<g::hf_example_org>())
+        h.example_org = str;
       else if (c->is_type<g::hf_date>()) {
         const auto key = c->children.at(0)->string_view();
         (key == "enacted" ? h.enacted : key == "promulgated" ? h.promulgated : h.in_force) = text;
@@ -302,25 +312,34 @@ class builder {
       d.common.where = range(n);
       d.common.is_override = is_override;
       for (const auto& c : n.children) {
-        if (c->is_type<g::rule_name>()) d.common.rule = name_of(*c);
-        else if (c->is_type<g::strength>()) d.common.level = strength_of(*c), d.common.strength_given = true;
-        else if (c->is_type<g::code_list>()) d.pd_kinds = names_of(*this, *c);
+        if (c->is_type<g::rule_name>())
+          d.common.rule = name_of(*c);
+        else if (c->is_type<g::strength>())
+          d.common.level = strength_of(*c), d.common.strength_given = true;
+        else if (c->is_type<g::code_list>())
+          d.pd_kinds = names_of(*this, *c);
         else if (c->is_type<g::under_clause>()) {
           ast::under_entry u;
           u.where = range(*c);
           for (const auto& x : c->children) {
-            if (x->is_type<g::code_list>()) u.kinds = names_of(*this, *x);
-            else if (x->is_type<g::under_level>()) u.level = int_of(*x);
-            else if (x->string_view() == "penilai") u.penilai = true;
-            else if (x->string_view() == "pimpinan_unit") u.pimpinan_unit = true;
+            if (x->is_type<g::code_list>())
+              u.kinds = names_of(*this, *x);
+            else if (x->is_type<g::under_level>())
+              u.level = int_of(*x);
+            else if (x->string_view() == "penilai")
+              u.penilai = true;
+            else if (x->string_view() == "pimpinan_unit")
+              u.pimpinan_unit = true;
           }
           d.under.push_back(std::move(u));
         } else if (c->is_type<g::review_clause>()) {
           ast::review_chain r;
           r.where = range(*c);
           for (const auto& x : c->children) {
-            if (x->is_type<g::code_ref>()) r.kinds.push_back(name_of(*x));
-            else r.cites = cites_of(*x);
+            if (x->is_type<g::code_ref>())
+              r.kinds.push_back(name_of(*x));
+            else
+              r.cites = cites_of(*x);
           }
           d.reviews.push_back(std::move(r));
         } else {
@@ -333,10 +352,14 @@ class builder {
       d.common.where = range(n);
       d.common.is_override = is_override;
       for (const auto& c : n.children) {
-        if (c->is_type<g::rule_name>()) d.common.rule = name_of(*c);
-        else if (c->is_type<g::strength>()) d.common.level = strength_of(*c), d.common.strength_given = true;
-        else if (c->is_type<g::query_kind>()) d.on = name_of(*c);
-        else common_clause(*c, d.common);
+        if (c->is_type<g::rule_name>())
+          d.common.rule = name_of(*c);
+        else if (c->is_type<g::strength>())
+          d.common.level = strength_of(*c), d.common.strength_given = true;
+        else if (c->is_type<g::query_kind>())
+          d.on = name_of(*c);
+        else
+          common_clause(*c, d.common);
       }
       f.rules.push_back(std::move(d));
     } else if (n.is_type<g::report_decl>()) {
@@ -344,11 +367,16 @@ class builder {
       d.common.where = range(n);
       d.common.is_override = is_override;
       for (const auto& c : n.children) {
-        if (c->is_type<g::rule_name>()) d.common.rule = name_of(*c);
-        else if (c->is_type<g::strength>()) d.common.level = strength_of(*c), d.common.strength_given = true;
-        else if (c->is_type<g::code_list>()) d.as = names_of(*this, *c);
-        else if (c->is_type<g::to_clause>()) d.to.push_back(union_of(*c->children.at(0)));
-        else common_clause(*c, d.common);
+        if (c->is_type<g::rule_name>())
+          d.common.rule = name_of(*c);
+        else if (c->is_type<g::strength>())
+          d.common.level = strength_of(*c), d.common.strength_given = true;
+        else if (c->is_type<g::code_list>())
+          d.as = names_of(*this, *c);
+        else if (c->is_type<g::to_clause>())
+          d.to.push_back(union_of(*c->children.at(0)));
+        else
+          common_clause(*c, d.common);
       }
       f.reports.push_back(std::move(d));
     } else if (n.is_type<g::workflow_decl>()) {
@@ -357,8 +385,10 @@ class builder {
       ast::refine_decl d;
       d.common.where = range(n);
       for (const auto& c : n.children) {
-        if (c->is_type<g::rule_name>()) d.common.rule = name_of(*c);
-        else common_clause(*c, d.common);
+        if (c->is_type<g::rule_name>())
+          d.common.rule = name_of(*c);
+        else
+          common_clause(*c, d.common);
       }
       d.has_cite = !d.common.cites.empty();
       f.refines.push_back(std::move(d));
@@ -372,9 +402,12 @@ class builder {
     d.common.where = range(n);
     d.common.is_override = is_override;
     for (const auto& c : n.children) {
-      if (c->is_type<g::rule_name>()) d.common.rule = name_of(*c);
-      else if (c->is_type<g::strength>()) d.common.level = strength_of(*c), d.common.strength_given = true;
-      else if (c->is_type<g::mode_clause>()) d.mode = name_of(*c->children.at(0));
+      if (c->is_type<g::rule_name>())
+        d.common.rule = name_of(*c);
+      else if (c->is_type<g::strength>())
+        d.common.level = strength_of(*c), d.common.strength_given = true;
+      else if (c->is_type<g::mode_clause>())
+        d.mode = name_of(*c->children.at(0));
       else if (c->is_type<g::scope_clause>()) {
         auto more = names_of(*this, *c->children.at(0));
         d.scopes.insert(d.scopes.end(), more.begin(), more.end());
@@ -387,11 +420,16 @@ class builder {
         ast::refusal_decl r;
         r.where = range(*c);
         for (const auto& x : c->children) {
-          if (x->is_type<g::by_clause>()) r.by = union_of(*x->children.at(0));
-          else if (x->is_type<g::reason_required>()) r.reason_required = true;
-          else if (x->is_type<g::cite_clause>()) r.cites = cites_of(*x);
-          else if (x->is_type<g::message_clause>()) r.message = text_of(*x);
-          else if (x->is_type<g::hint_clause>()) r.hint = text_of(*x);
+          if (x->is_type<g::by_clause>())
+            r.by = union_of(*x->children.at(0));
+          else if (x->is_type<g::reason_required>())
+            r.reason_required = true;
+          else if (x->is_type<g::cite_clause>())
+            r.cites = cites_of(*x);
+          else if (x->is_type<g::message_clause>())
+            r.message = text_of(*x);
+          else if (x->is_type<g::hint_clause>())
+            r.hint = text_of(*x);
         }
         d.refusal = std::move(r);
       } else {
@@ -405,15 +443,22 @@ class builder {
     ast::step_decl s;
     s.where = range(n);
     for (const auto& c : n.children) {
-      if (c->is_type<g::step_name>()) s.step = name_of(*c);
-      else if (c->is_type<g::step_actions>()) s.actions = names_of(*this, *c);
-      else if (c->is_type<g::by_clause>()) s.by = union_of(*c->children.at(0));
-      else if (c->is_type<g::from_clause>()) s.from = union_of(*c->children.at(0));
-      else if (c->is_type<g::to_clause>()) s.to = union_of(*c->children.at(0));
+      if (c->is_type<g::step_name>())
+        s.step = name_of(*c);
+      else if (c->is_type<g::step_actions>())
+        s.actions = names_of(*this, *c);
+      else if (c->is_type<g::by_clause>())
+        s.by = union_of(*c->children.at(0));
+      else if (c->is_type<g::from_clause>())
+        s.from = union_of(*c->children.at(0));
+      else if (c->is_type<g::to_clause>())
+        s.to = union_of(*c->children.at(0));
       else if (c->is_type<g::cc_clause>()) {
         for (const auto& x : c->children) {
-          if (x->is_type<g::role_expr>()) s.cc.push_back(union_of(*x));
-          else s.cc_cites = cites_of(*x);
+          if (x->is_type<g::role_expr>())
+            s.cc.push_back(union_of(*x));
+          else
+            s.cc_cites = cites_of(*x);
         }
       } else if (c->is_type<g::contents_clause>()) {
         s.contents = names_of(*this, *c->children.at(0));
@@ -438,16 +483,23 @@ class builder {
     ast::example_decl e;
     e.where = range(n);
     for (const auto& c : n.children) {
-      if (c->is_type<g::string_lit>()) e.title = unquote(c->string_view());
-      else if (c->is_type<g::org_clause>()) e.org = unquote(c->children.at(0)->string_view());
+      if (c->is_type<g::string_lit>())
+        e.title = unquote(c->string_view());
+      else if (c->is_type<g::org_clause>())
+        e.org = unquote(c->children.at(0)->string_view());
       else if (c->is_type<g::query_clause>()) {
         e.query_json = std::string(c->children.at(0)->string_view());
         e.query_where = range(*c->children.at(0));
-      } else if (c->is_type<g::decision_value>()) e.decision = std::string(c->string_view());
-      else if (c->is_type<g::exp_violation>()) e.violations.push_back(name_of(*c->children.at(0)));
-      else if (c->is_type<g::exp_warning>()) e.warnings.push_back(name_of(*c->children.at(0)));
-      else if (c->is_type<g::exp_next>()) e.next.push_back(name_of(*c->children.at(0)));
-      else if (c->is_type<g::exp_scope>()) e.scope = name_of(*c->children.at(0));
+      } else if (c->is_type<g::decision_value>())
+        e.decision = std::string(c->string_view());
+      else if (c->is_type<g::exp_violation>())
+        e.violations.push_back(name_of(*c->children.at(0)));
+      else if (c->is_type<g::exp_warning>())
+        e.warnings.push_back(name_of(*c->children.at(0)));
+      else if (c->is_type<g::exp_next>())
+        e.next.push_back(name_of(*c->children.at(0)));
+      else if (c->is_type<g::exp_scope>())
+        e.scope = name_of(*c->children.at(0));
     }
     return e;
   }
@@ -503,8 +555,7 @@ std::optional<source_pos> too_deep(std::string_view text) {
 
 std::optional<ast::file> parse(std::shared_ptr<const source_file> src, diagnostics& diags) {
   if (const auto at = too_deep(src->text)) {
-    diags.error(source_range{src, *at, *at},
-                "brackets nested deeper than " + std::to_string(max_nesting) + " levels");
+    diags.error(source_range{src, *at, *at}, "brackets nested deeper than " + std::to_string(max_nesting) + " levels");
     return std::nullopt;
   }
   pegtl::memory_input in(src->text.data(), src->text.size(), src->name);
@@ -522,8 +573,10 @@ std::optional<ast::file> parse(std::shared_ptr<const source_file> src, diagnosti
     f.source = src;
     const auto errors_before = diags.error_count();
     for (const auto& c : root->children) {
-      if (c->is_type<g::header>()) b.header_of(*c, f);
-      else b.decl_of(*c, f, false);
+      if (c->is_type<g::header>())
+        b.header_of(*c, f);
+      else
+        b.decl_of(*c, f, false);
     }
     if (diags.error_count() > errors_before) return std::nullopt;
     return f;
