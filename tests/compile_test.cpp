@@ -1,6 +1,7 @@
 // Compile errors and warnings as data: tests/data/compile/NAME.perwal beside
 // NAME.expected, the diagnostics exactly as `perwal lint` prints them.
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <cstdlib>
 
 #include "engine/compile/ruleset.hpp"
@@ -11,7 +12,8 @@ using perwal::testing::slurp;
 using perwal::testing::source_dir;
 
 TEST_CASE("compile diagnostics match their expected text", "[compile]") {
-  ::unsetenv("PERWAL_PATH");
+  // Bases are found through PERWAL_PATH; includes beside each case.
+  ::setenv("PERWAL_PATH", "rulesets", 1);
   const fs::path root = source_dir();
   fs::current_path(root);  // diagnostics name files relative to the repository
   std::size_t cases = 0;
@@ -20,7 +22,7 @@ TEST_CASE("compile diagnostics match their expected text", "[compile]") {
     ++cases;
     const auto name = entry.path().lexically_normal().generic_string();
     perwal::diagnostics diags;
-    auto rules = perwal::compile_ruleset_text(name, slurp(entry.path()), "rulesets", diags);
+    auto rules = perwal::compile_ruleset_text(name, slurp(entry.path()), entry.path().parent_path(), diags);
     const auto got = perwal::render(diags);
     auto expected_path = entry.path();
     expected_path.replace_extension(".expected");
@@ -45,4 +47,17 @@ TEST_CASE("the bundled rulesets compile without errors", "[compile]") {
     CHECK(rules != nullptr);
     CHECK_FALSE(diags.has_errors());
   }
+}
+
+TEST_CASE("included files add their rules; regional rules carry their own citation", "[compile]") {
+  ::setenv("PERWAL_PATH", (source_dir() / "rulesets").c_str(), 1);
+  perwal::diagnostics diags;
+  auto rules = perwal::compile_ruleset(source_dir() / "tests/data/compile/include_ok.perwal", diags);
+  REQUIRE(rules);
+  const auto all = rules->all_rules();
+  const auto it = std::find_if(all.begin(), all.end(), [](const auto* r) { return r->name == "tim.contoh_sasaran"; });
+  REQUIRE(it != all.end());
+  CHECK((*it)->citation == "T 1/2024, Pasal 11 ayat (4)");
+  CHECK((*it)->ruleset == "t-include");
+  CHECK(rules->header.chain == std::vector<std::string>{"t-include", "permenpanrb-7-2022"});
 }
