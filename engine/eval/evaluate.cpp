@@ -604,14 +604,21 @@ class engine {
   }
 
   // ---- findings ------------------------------------------------------------
+  // Generated text may start with a code label ("surat permohonan …"): a
+  // message reads as a sentence.
+  [[nodiscard]] static std::string sentence(std::string text) {
+    if (!text.empty() && text[0] >= 'a' && text[0] <= 'z') text[0] = static_cast<char>(text[0] - 'a' + 'A');
+    return text;
+  }
+
   [[nodiscard]] finding make(const rule_info& info, std::string message, std::string hint,
                              std::vector<std::string> path) const {
     finding f;
     f.rule = info.name;
     f.strength = std::string(strength_name(info.level));
     f.citation = info.citation;
-    f.message = std::move(message);
-    f.hint = std::move(hint);
+    f.message = sentence(std::move(message));
+    f.hint = sentence(std::move(hint));
     f.path = std::move(path);
     return f;
   }
@@ -1130,7 +1137,7 @@ class penugasan_check {
     const auto expected = e_.resolve(role, b_);
     if (who != none && std::find(expected.begin(), expected.end(), who) != expected.end()) return;
     std::string message = e_.msg(s.info).empty() ? std::string() : e_.msg(s.info) + " — ";
-    const std::string action = e_.r_.vocab.name(g.action);
+    const std::string action = e_.r_.vocab.label(g.action);
     if (who == none) {
       message += e_.t("langkah ", "step ") + action + " (steps[" + std::to_string(g.at) + "]) " +
                  e_.t("tidak menyebut '", "does not name '") + std::string(field) + "'; " +
@@ -1169,7 +1176,7 @@ class penugasan_check {
       for (auto x : expected) path.push_back(e_.o_.positions()[x].id);
       broken(info,
              e_.t("Tembusan kepada ", "A copy (tembusan) to ") + e_.labels(expected) + " (" + role_text(cc_role) + ")" +
-                 e_.t(" tidak ada pada ", " is missing from ") + e_.r_.vocab.name(g.action),
+                 e_.t(" tidak ada pada ", " is missing from ") + e_.r_.vocab.label(g.action),
              e_.t("Tambahkan tembusan kepada ", "Copy the letter to ") + e_.labels(expected), path);
     }
     std::vector<code> missing;
@@ -1181,12 +1188,12 @@ class penugasan_check {
       info.name += ".isi";
       info.citation = s.contents_citation;
       std::string names;
-      for (auto c : missing) names += (names.empty() ? "" : ", ") + e_.r_.vocab.name(c);
+      for (auto c : missing) names += (names.empty() ? "" : "; ") + e_.r_.vocab.label(c);
       std::vector<std::string> path;
       for (auto x : {g.from != none ? g.from : g.by, g.to}) {
         if (x != none) path.push_back(e_.o_.positions()[x].id);
       }
-      broken(info, e_.r_.vocab.name(g.action) + e_.t(" tidak memuat: ", " does not state: ") + names,
+      broken(info, e_.r_.vocab.label(g.action) + e_.t(" tidak memuat: ", " does not state: ") + names,
              e_.t("Lengkapi isi surat: ", "Add to the letter: ") + names, path);
     }
     if (s.where && !e_.truthy(*s.where, with_step(g))) {
@@ -1262,7 +1269,7 @@ class penugasan_check {
                (e_.msg(tpl[j].info).empty() ? std::string() : e_.msg(tpl[j].info) + " — ") + e_.t("langkah ", "step ") +
                    tpl[j].step + " (" + e_.r_.vocab.name(tpl[j].actions.front()) + ", " + e_.t("oleh ", "by ") +
                    e_.labels(who) + e_.t(") belum dilakukan sebelum ", ") was not taken before ") +
-                   e_.r_.vocab.name(g.action) + " (steps[" + std::to_string(g.at) + "])",
+                   e_.r_.vocab.label(g.action) + " (steps[" + std::to_string(g.at) + "])",
                e_.t("Lakukan langkah ", "Take step ") + tpl[j].step + e_.t(" lebih dahulu", " first"), path);
       }
       const std::size_t before = d_.violations.size() + d_.warnings.size();
