@@ -44,6 +44,8 @@ const char* const small_org = R"({
     {"id": "a.pel1", "title": "Pelaksana", "kind": "pelaksana", "jenis": "pelaksana", "unit": "a.dinas.bid1", "atasan": "a.kasub"},
     {"id": "a.camat", "title": "Camat", "kind": "camat", "jenis": "administrator", "unit": "a.kec", "atasan": "a.wali"},
     {"id": "a.kec.fp", "title": "Penata", "kind": "fungsional", "jenis": "fungsional", "jenjang": "ahli_pertama", "unit": "a.kec", "atasan": "a.camat"},
+    {"id": "a.kasi", "title": "Kepala Seksi", "kind": "kepala_seksi", "jenis": "pengawas", "unit": "a.kec", "atasan": "a.camat"},
+    {"id": "a.kec.fp2", "title": "Penata 2", "kind": "fungsional", "jenis": "fungsional", "jenjang": "ahli_pertama", "unit": "a.kec", "atasan": "a.kasi"},
     {"id": "b.wali", "title": "Wali Kota B", "kind": "kepala_daerah", "jenis": "kepala_daerah", "unit": "b.pemda"},
     {"id": "b.sekda", "title": "Sekda B", "kind": "sekretaris_daerah", "jenis": "jpt_madya", "unit": "b.setda", "atasan": "b.wali"},
     {"id": "b.kabag", "title": "Kabag B", "kind": "kepala_bagian", "jenis": "administrator", "unit": "b.bag", "atasan": "b.sekda"},
@@ -74,6 +76,13 @@ kedudukan kedudukan.dinas wajib for dinas when not atasan.delegated(penilai_kine
   cite Lampiran II huruf D angka 1
   under sekretaris, kepala_bidang level 2 penilai pimpinan_unit
   review kepala_bidang > kepala_dinas cite Lampiran II huruf D angka 2 huruf c
+}
+
+# A coordinator the FP may sit under, who is not its appraiser.
+kedudukan kedudukan.kecamatan wajib for kecamatan {
+  cite Lampiran II huruf G angka 1
+  under camat level 1 penilai pimpinan_unit
+  under kepala_seksi level 2
 }
 
 rule penugasan.sukarela.lintas_instansi dilarang on penugasan {
@@ -312,6 +321,18 @@ TEST_CASE("reports and review chains", "[eval]") {
         "denied");
 }
 
+TEST_CASE("the appraiser skips a coordinator the table does not mark penilai", "[eval]") {
+  fixture f;
+  CHECK(f.check(R"({"type": "kedudukan", "position": "a.kec.fp2"})").outcome == "allowed");
+  CHECK(f.check(R"({"type": "pelaporan", "from": "a.kec.fp2", "to": "a.camat", "as": "hasil_kegiatan"})").outcome ==
+        "allowed");
+  CHECK(f.check(R"({"type": "pelaporan", "from": "a.kec.fp2", "to": "a.kasi", "as": "hasil_kegiatan"})").outcome ==
+        "denied");
+  // Where the table marks the atasan, it is the appraiser.
+  CHECK(f.check(R"({"type": "pelaporan", "from": "a.fp2", "to": "a.kabid2", "as": "hasil_kegiatan"})").outcome ==
+        "allowed");
+}
+
 TEST_CASE("teams: soft rules warn, never deny", "[eval]") {
   fixture f;
   const auto d = f.check(R"({"type": "tim", "team": "t.lintas"})");
@@ -326,7 +347,7 @@ TEST_CASE("audit checks kedudukan, delegations and teams", "[eval]") {
   fixture f;
   perwal::evaluator ev(f.rules, f.org);
   const auto d = ev.audit();
-  CHECK(d.checked == 6u + 1u + 2u);  // six FP and pelaksana, the delegation, two teams
+  CHECK(d.checked == 7u + 1u + 2u);  // seven FP and pelaksana, the delegation, two teams
   CHECK(d.outcome == "denied");
   CHECK(has(d.violations, "kedudukan.dinas"));  // a.pel1 under the kepala subbagian
   CHECK(has(d.warnings, "tim.ketua_pemilik_kinerja"));

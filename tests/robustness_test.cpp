@@ -106,3 +106,28 @@ TEST_CASE("absurdly deep nesting is refused, not a stack overflow", "[robustness
   CHECK_THAT(perwal::render(diags),
              Catch::Contains("deep.perwal:2:245: error: brackets nested deeper than 200 levels"));
 }
+
+TEST_CASE("rules that ask about themselves terminate", "[robustness]") {
+  // A table condition that needs the appraiser, which needs the table.
+  const std::string text = R"(ruleset loop { title "t" cite_as "L" extends permenpanrb-7-2022 }
+kedudukan kedudukan.dinas wajib for dinas when position.penilai.jenis >= pengawas {
+  cite Lampiran II
+  under kepala_bidang level 2
+}
+rule delegasi.ulang wajib on delegasi {
+  cite Pasal 1
+  require delegation.to.delegated(penilai_kinerja) or true
+  message "m"
+})";
+  perwal::diagnostics diags;
+  auto rules = perwal::compile_ruleset_text("loop.perwal", text, source_dir() / "rulesets", diags);
+  INFO(perwal::render(diags));
+  REQUIRE(rules);
+  std::vector<perwal::org::load_error> errs;
+  auto org = perwal::org::org_graph::load(slurp(source_dir() / "fixtures/padang-panjang/org.json"), "org.json",
+                                          rules->vocab, rules->shape, errs);
+  REQUIRE(org);
+  perwal::evaluator ev(rules, org);
+  const auto d = ev.audit();
+  CHECK(d.checked.value_or(0) > 2500);
+}

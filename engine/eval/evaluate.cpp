@@ -205,8 +205,9 @@ class engine {
       case prop::unit:
         return value::entity(value_type::unit, pos.unit);
       case prop::atasan:
-      case prop::penilai:
         return value::entity(value_type::position, pos.atasan);
+      case prop::penilai:
+        return value::entity(value_type::position, penilai_of(p));
       case prop::pimpinan_unit:
         return value::entity(value_type::position, pimpinan_of_unit(pos.unit));
       case prop::kepala_pd: {
@@ -685,6 +686,42 @@ class engine {
     return j == r_.known.fungsional || j == r_.known.pelaksana;
   }
 
+  // The Pejabat Penilai Kinerja (Pasal 1 angka 13: the direct atasan). When
+  // the kedudukan table of p's perangkat daerah lists the atasan's kind
+  // without the `penilai` mark (a coordinator such as a kepala subbagian), the
+  // appraisal goes up the chain to the first position that is marked, holds a
+  // valid delegation, or is not in the table at all.
+  [[nodiscard]] index penilai_of(index p) const {
+    const index first = o_.positions()[p].atasan;
+    // A table condition that asks for the appraiser again gets the plain atasan.
+    if (first == none || !is_fp_or_pelaksana(p) || resolving_penilai_) return first;
+    resolving_penilai_ = true;
+    const index found = penilai_up_from(p, first);
+    resolving_penilai_ = false;
+    return found;
+  }
+
+  [[nodiscard]] index penilai_up_from(index p, index first) const {
+    bindings b;
+    b.position = p;
+    b.atasan = first;
+    b.pd = pd_of_unit(unit_of(p));
+    const auto* tb = table_for(b.pd, b);
+    if (!tb) return first;
+    index cur = first;
+    for (int hops = 0; cur != none && hops < 64; ++hops, cur = o_.positions()[cur].atasan) {
+      bool listed = false, marked = false;
+      for (const auto& e : tb->under) {
+        if (std::find(e.kinds.begin(), e.kinds.end(), o_.positions()[cur].kind) != e.kinds.end()) {
+          listed = true;
+          marked = marked || e.penilai;
+        }
+      }
+      if (!listed || marked) return cur;
+    }
+    return first;
+  }
+
   [[nodiscard]] const kedudukan_table* table_for(index pd, const bindings& b) const {
     if (pd == none) return nullptr;
     const kedudukan_table* fallback = nullptr;
@@ -819,6 +856,7 @@ class engine {
   const org::org_graph& o_;
   lang lang_;
   mutable bool checking_delegation_ = false;  // an engine serves one query on one thread
+  mutable bool resolving_penilai_ = false;
 };
 
 // ---- query parsing ----------------------------------------------------------
