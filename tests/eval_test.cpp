@@ -333,6 +333,27 @@ TEST_CASE("the appraiser skips a coordinator the table does not mark penilai", "
         "allowed");
 }
 
+TEST_CASE("a team's own fields: team.field and membership in a JSON array", "[eval]") {
+  const fixture f(R"(
+codes content { tugas, peran }
+rule tim.keputusan_memuat wajib on tim {
+  cite Pasal 11 ayat (4)
+  require tugas in team.field("keputusan").memuat and peran in team.field("keputusan").memuat
+          and team.field("target").nilai >= 1
+  message "Keputusan tim memuat tugas, target terukur dan peran" en "The team decision states tasks, targets and roles"
+  hint "Lengkapi keputusan" en "Complete the decision"
+})");
+  const std::string team =
+      R"({"id": "x", "owner_unit": "a.dinas.bid1", "ketua": "a.fp1", "anggota": ["a.fp3"], "target": {"nilai": 3},
+          "keputusan": {"memuat": ["tugas", "peran"]}})";
+  CHECK(f.check(R"({"type": "tim", "team": )" + team + "}").outcome == "allowed");
+  auto missing = team;
+  missing.replace(missing.find("\"peran\"]"), 8, "\"x\"]");
+  const auto d = f.check(R"({"type": "tim", "team": )" + missing + "}");
+  CHECK(d.outcome == "denied");
+  CHECK(has(d.violations, "tim.keputusan_memuat"));
+}
+
 TEST_CASE("teams: soft rules warn, never deny", "[eval]") {
   fixture f;
   const auto d = f.check(R"({"type": "tim", "team": "t.lintas"})");

@@ -236,6 +236,7 @@ const std::vector<prop_spec>& prop_table() {
       {"cross_unit", prop::cross_unit, vt::team, vt::boolean, {}, {}, false},
       {"cross_instansi", prop::cross_instansi, vt::team, vt::boolean, {}, {}, false},
       {"has_target", prop::has_target, vt::team, vt::boolean, {}, {}, false},
+      {"field", prop::field, vt::team, vt::json, {}, {}, true},
       {"role", prop::role, vt::team, vt::code_val, category::team_role, {}, false},
       {"from", prop::from, vt::delegation, vt::position, {}, {}, false},
       {"to", prop::to, vt::delegation, vt::position, {}, {}, false},
@@ -601,7 +602,9 @@ class compiler {
     for (const auto& s : p.steps) {
       out.text += "." + s.prop.text;
       cstep step;
-      if (t == value_type::step) {  // step.<field>: any field of the query's step object
+      // step.<field>, and <json>.<field>: any field of the query's step object, or
+      // of a JSON value reached by team.field("…"); checked at run time.
+      if (t == value_type::step || t == value_type::json) {
         step.p = prop::field;
         step.text = s.prop.text;
         t = value_type::json;
@@ -760,10 +763,10 @@ class compiler {
               right->op == expr_op::list ||
               (right->op == expr_op::path && std::all_of(right->paths.begin(), right->paths.end(), [](const cpath& p) {
                  return p.type == value_type::positions || p.type == value_type::units ||
-                        p.type == value_type::position || p.type == value_type::unit;
+                        p.type == value_type::position || p.type == value_type::unit || p.type == value_type::json;
                }));
           if (!set_right) {
-            diags_.error(e.kids[1].where, "the right side of 'in' must be a [list] or a set of officials or units");
+            diags_.error(e.kids[1].where, "the right side of 'in' must be a [list], a set of officials or units, or a JSON array field");
             return std::nullopt;
           }
         } else {

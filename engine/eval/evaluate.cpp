@@ -22,7 +22,8 @@ struct team_view {
   index ketua = none;
   std::vector<index> anggota;
   bool has_target = false;
-  code role = no_code;  // the assignee's role in a penugasan
+  code role = no_code;        // the assignee's role in a penugasan
+  const json* raw = nullptr;  // the team object as given (org or query), for team.field("…")
 };
 
 // What the names of a rule's expressions are bound to.
@@ -359,6 +360,14 @@ class engine {
       }
       case prop::has_target:
         return value::boolean(tm.has_target);
+      case prop::field: {
+        value v;
+        if (tm.raw && tm.raw->is_object() && tm.raw->contains(s.text)) {
+          v.t = value_type::json;
+          v.j = &(*tm.raw)[s.text];
+        }
+        return v;
+      }
       case prop::role:
         return value::of_code(tm.role);
       default:
@@ -380,7 +389,8 @@ class engine {
         if (s.p == prop::authority) return value::of_code(v.delegation->authority);
         return {};
       }
-      case value_type::step: {
+      case value_type::step:
+      case value_type::json: {
         value out;
         if (v.j && v.j->is_object() && v.j->contains(s.text)) {
           out.t = value_type::json;
@@ -487,6 +497,15 @@ class engine {
                                             [&](const cexpr& k) { return equal(left, eval(k, b)); }));
         }
         const auto set = eval(right, b);
+        if (set.t == value_type::json) {  // membership in a JSON array field
+          if (!set.j || !set.j->is_array()) return value::boolean(false);
+          return value::boolean(std::any_of(set.j->begin(), set.j->end(), [&](const json& x) {
+            value item;
+            item.t = value_type::json;
+            item.j = &x;
+            return equal(left, item);
+          }));
+        }
         if (left.t != value_type::position && left.t != value_type::unit) return value::boolean(false);
         if (set.t == value_type::position || set.t == value_type::unit) return value::boolean(equal(left, set));
         return value::boolean(std::find(set.set.begin(), set.set.end(), left.idx) != set.set.end());
@@ -840,6 +859,7 @@ class engine {
     v.ketua = tm.ketua;
     v.anggota = tm.anggota;
     v.has_target = !tm.target.sasaran.empty() || !tm.target.indikator.empty() || !tm.target.nilai.is_null();
+    v.raw = &tm.extra;
     return v;
   }
 
@@ -957,6 +977,7 @@ class query_reader {
       }
     }
     v.has_target = t.contains("target") && !t["target"].is_null();
+    v.raw = &t;
     return v;
   }
 
