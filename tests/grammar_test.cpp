@@ -138,3 +138,41 @@ TEST_CASE("commit points report what was expected", "[grammar]") {
   CHECK(error_of<g::define_decl>("define x = a").find("every rule needs a citation") != std::string::npos);
   CHECK(error_of<g::file>("ruleset x { title \"t\" } bogus").find("expected a declaration") != std::string::npos);
 }
+
+TEST_CASE("clause rules alone, with what they leave", "[grammar]") {
+  CHECK(remaining<g::cite_key>("Lampiran III") == 4);
+  CHECK(remaining<g::cite_key>("lampirannya") == -1);
+  CHECK(remaining<g::cite_part>("huruf a angka") == 5);
+  CHECK(remaining<g::code_item>("kepala_bagian \"Kepala Bagian\", x") == 3);
+  CHECK(remaining<g::code_tier>("a, b \"B\", c > d") == 3);
+  CHECK(remaining<g::define_item>("sekretariat [dinas, badan], bidang") == 8);
+  CHECK(remaining<g::path>("owner.instansi.find(sekretariat_daerah).head x") == 2);
+  CHECK(remaining<g::call_args>("(\"urusan:kepegawaian\") x") == 2);
+  CHECK(remaining<g::list_literal>("[a, b, c] x") == 1);
+  CHECK(remaining<g::null_tail>("is not null x") == 1);
+  CHECK(remaining<g::negation>("not a == b x") == 1);
+  CHECK(remaining<g::under_clause>("under sekretaris, kepala_bidang level 2 penilai pimpinan_unit }") == 1);
+  CHECK(remaining<g::review_clause>("review kepala_dinas cite Lampiran II }") == 1);
+  CHECK(remaining<g::mode_clause>("mode penunjukan scope") == 5);
+  CHECK(remaining<g::scope_clause>("scope a, b cite") == 4);
+  CHECK(remaining<g::issuer_clause>("issuer assignee.penilai | owner.pimpinan_unit cite Pasal 8 step") == 4);
+  CHECK(remaining<g::cc_clause>("cc a.b, c.d cite Pasal 1 }") == 1);
+  CHECK(remaining<g::contents_clause>("contents maksud_tujuan, durasi cite Lampiran III huruf A angka 4 }") == 1);
+  CHECK(remaining<g::where_clause>("where step.durasi_bulan <= 12 }") == 1);
+  CHECK(remaining<g::reason_required>("reason required }") == 1);
+  CHECK(remaining<g::step_decl>("step s persetujuan | penetapan { by assignee.penilai optional } x") == 1);
+  CHECK(remaining<g::refusal_decl>("refusal { by a.b reason required } x") == 1);
+  CHECK(remaining<g::strength_clause>("strength diutamakan }") == 1);
+  CHECK(remaining<g::json_value>(R"({"a": "}", "b": [1, {"c": "]"}]} x)") == 2);
+  CHECK(remaining<g::expectation>("violation a.b.c expect") == 6);
+  CHECK(remaining<g::expectation>("incomplete }") == 1);
+  CHECK(remaining<g::org_clause>("org \"../x.json\" q") == 1);
+  CHECK(remaining<g::hf_date>("promulgated 2024-12-27 }") == 1);
+  CHECK(remaining<g::hf_number>("number 48 }") == 1);
+  CHECK(remaining<g::hf_status>("status draft }") == 1);
+  CHECK(error_of<g::hf_status>("status final").find("expected 'draft' or 'enacted'") != std::string::npos);
+  CHECK(error_of<g::hf_date>("enacted 27-12-2024").find("expected a date as YYYY-MM-DD") != std::string::npos);
+  CHECK(error_of<g::step_decl>("step s { }").find("expected the step's action") != std::string::npos);
+  CHECK(error_of<g::reason_required>("reason given").find("expected 'required'") != std::string::npos);
+  CHECK(error_of<g::define_item>("sekretariat [dinas").find("expected ']'") != std::string::npos);
+}
