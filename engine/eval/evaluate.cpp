@@ -1158,7 +1158,7 @@ class penugasan_check {
       d_.regulation_scope = e_.r_.vocab.name(b_.scope);
       if (tracing(d_))
         d_.trace.push_back(e_.t("lingkup: ", "scope: ") + *d_.scope + " → " + *d_.regulation_scope + " — " +
-                           e_.r_.scope_citation[i] + " (" + e_.t("unit organisasi ", "units organisasi ") +
+                           e_.r_.scope_citation[i] + " (" + std::string("unit organisasi ") +
                            e_.unit_label(e_.uo_of_unit(au)) + " / " + e_.unit_label(e_.uo_of_unit(b_.owner)) + "; " +
                            e_.r_.shape_citation + ")");
     }
