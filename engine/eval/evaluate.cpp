@@ -708,8 +708,8 @@ class engine {
   // The Pejabat Penilai Kinerja (Pasal 1 angka 13: the direct atasan). When
   // the kedudukan table of p's perangkat daerah lists the atasan's kind
   // without the `penilai` mark (a coordinator such as a kepala subbagian), the
-  // appraisal goes up the chain to the first position that is marked, holds a
-  // valid delegation, or is not in the table at all.
+  // appraisal goes up the chain to the first position that is marked or is not
+  // in the table at all (a delegate, for one).
   [[nodiscard]] index penilai_of(index p) const {
     const index first = o_.positions()[p].atasan;
     // A table condition that asks for the appraiser again gets the plain atasan.
