@@ -36,6 +36,15 @@ std::string mutate(std::string text, std::mt19937& rng) {
   return text;
 }
 
+// The bundled fixture, compiled against `rules`.
+std::shared_ptr<const perwal::org::org_graph> padang_panjang_org(const perwal::compiled_ruleset& rules) {
+  std::vector<perwal::org::load_error> errs;
+  auto org = perwal::org::org_graph::load(slurp(source_dir() / "fixtures/padang-panjang/org.json"), "org.json",
+                                          rules.vocab, rules.shape, errs);
+  REQUIRE(org);
+  return org;
+}
+
 }  // namespace
 
 TEST_CASE("mutated rulesets give diagnostics, not crashes", "[robustness]") {
@@ -70,11 +79,7 @@ TEST_CASE("mutated queries give errors or decisions, not crashes", "[robustness]
   perwal::diagnostics diags;
   auto rules = perwal::compile_ruleset(source_dir() / "rulesets/padang-panjang-48-2024.perwal", diags);
   REQUIRE(rules);
-  std::vector<perwal::org::load_error> errs;
-  auto org = perwal::org::org_graph::load(slurp(source_dir() / "fixtures/padang-panjang/org.json"), "org.json",
-                                          rules->vocab, rules->shape, errs);
-  REQUIRE(org);
-  perwal::evaluator ev(rules, org);
+  perwal::evaluator ev(rules, padang_panjang_org(*rules));
   const std::string seed = R"({"type": "penugasan", "mode": "penunjukan", "assignee": "pp.dinkes.analis-2",
     "owner_unit": "pp.setda.bag-org", "assigned_by": "pp.dinkes.kabid-p2p", "team": {"id": "pp.tim-rb", "role": "anggota"},
     "steps": [{"action": "surat_permohonan_pelibatan", "from": "pp.kabag-org", "to": "pp.dinkes.kabid-p2p",
@@ -123,11 +128,7 @@ rule delegasi.ulang wajib on delegasi {
   auto rules = perwal::compile_ruleset_text("loop.perwal", text, source_dir() / "rulesets", diags);
   INFO(perwal::render(diags));
   REQUIRE(rules);
-  std::vector<perwal::org::load_error> errs;
-  auto org = perwal::org::org_graph::load(slurp(source_dir() / "fixtures/padang-panjang/org.json"), "org.json",
-                                          rules->vocab, rules->shape, errs);
-  REQUIRE(org);
-  perwal::evaluator ev(rules, org);
+  perwal::evaluator ev(rules, padang_panjang_org(*rules));
   const auto d = ev.audit();
   CHECK(d.checked.value_or(0) > 2500);
 }
