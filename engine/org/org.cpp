@@ -471,7 +471,7 @@ struct loader {
         x.id = *id;
         register_id(instansi_ids_, x.id, section::instansi, i, field::id, "instansi id");
       }
-      if (const std::string* name = r.string(field::name, true)) x.name = *name;
+      if (const std::string* name = r.string(field::name, false)) x.name = *name;
       pejabat_refs_[i] = r.string(field::pejabat_berwenang, false);
     }
   }
@@ -491,7 +491,7 @@ struct loader {
         u.id = *id;
         register_id(g.unit_ids_, u.id, section::units, i, field::id, "unit id");
       }
-      if (const std::string* name = r.string(field::name, true)) u.name = *name;
+      if (const std::string* name = r.string(field::name, false)) u.name = *name;
       u.kind = r.required_code(field::kind, vocab, category::unit_kind, "unit kind");
       const json* parent = r.get(field::parent);
       refs.root = parent == nullptr || parent->is_null();
@@ -518,7 +518,7 @@ struct loader {
         p.id = *id;
         register_id(g.position_ids_, p.id, section::positions, i, field::id, "position id");
       }
-      if (const std::string* title = r.string(field::title, true)) p.title = *title;
+      if (const std::string* title = r.string(field::title, false)) p.title = *title;
       p.kind = r.required_code(field::kind, vocab, category::position_kind, "position kind");
       p.jenis = r.required_code(field::jenis, vocab, category::jenis, "jenis");
       read_jenjang(r, p);
@@ -538,10 +538,7 @@ struct loader {
       r.error(field::jenjang, "only a fungsional position has a jenjang (jenis is " + quote(vocab.name(p.jenis)) + ")");
       return;
     }
-    if (!given) {
-      if (is_fungsional) r.error(field::jenjang, "required when jenis is \"fungsional\"");
-      return;
-    }
+    if (!given) return;  // CONTRACT §1 gives jenjang to fungsional positions; it is optional data
     p.jenjang =
         r.code_value(r.string_value(v, field::jenjang, true), field::jenjang, vocab, category::jenjang, "jenjang");
   }
@@ -651,7 +648,7 @@ struct loader {
         t.id = *id;
         register_id(g.team_ids_, t.id, section::teams, i, field::id, "team id");
       }
-      if (const std::string* name = r.string(field::name, true)) t.name = *name;
+      if (const std::string* name = r.string(field::name, false)) t.name = *name;
       if (const std::string* owner = r.string(field::owner_unit, true)) {
         t.owner_unit = resolve_unit(*owner, section::teams, i, field::owner_unit);
       }
