@@ -187,7 +187,8 @@ int run_check(const options& o) {
       if (batch) std::cout << "\n";
     }
   }
-  if (o.format == "json") std::cout << (batch ? out : (out.empty() ? nlohmann::json() : out[0])).dump(2) << "\n";
+  // A single bad query prints nothing on stdout: its errors went to stderr.
+  if (o.format == "json" && (batch || !out.empty())) std::cout << (batch ? out : out[0]).dump(2) << "\n";
   return worst;
 }
 

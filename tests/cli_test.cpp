@@ -134,6 +134,11 @@ TEST_CASE("bad input exits 2 with a message that locates the problem", "[cli][ba
     CHECK(r.status == 2);
     CHECK_THAT(r.output, Catch::Contains("query_malformed.json: invalid JSON"));
   }
+  SECTION("a bad single query prints nothing on stdout") {
+    auto r = run_with_input("check " + rules + " " + org + " --query - --format json 2>/dev/null", R"({"type": "x"})");
+    CHECK(r.status == 2);
+    CHECK(r.output.empty());
+  }
   SECTION("query without a type") {
     auto r = run("check " + rules + " " + org + " --query tests/data/cli/query_no_type.json");
     CHECK(r.status == 2);
