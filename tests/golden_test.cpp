@@ -1,4 +1,8 @@
-// Golden scenarios as data: tests/golden/<ruleset>/*.json, each
+// Golden scenarios as data. Each folder tests/golden/<city>/ holds a
+// suite.json naming the ruleset, the org and the least number of cases:
+//   {"rules": "rulesets/….perwal", "org": "fixtures/…/org.json",
+//    "regulation_name": "text every citation contains", "min_cases": 60}
+// and the scenarios *.json, each
 //   {"description": …, "query": {…},
 //    "expect": {"decision": …, "violations": [rule…], "warnings": [rule…],
 //               "next": [action…], "scope": …, "regulation_scope": …,
@@ -21,10 +25,11 @@ using perwal::testing::source_dir;
 namespace {
 
 struct suite {
-  const char* folder;
-  const char* rules;
-  const char* org;
-  const char* regulation_name;  // every citation must name the regulation
+  fs::path folder;
+  std::string rules;
+  std::string org;
+  std::string regulation_name;  // every citation must name the regulation
+  std::size_t min_cases;
 };
 
 std::set<std::string> rule_names(const std::vector<perwal::finding>& fs) {
@@ -54,8 +59,8 @@ void run_suite(const suite& s) {
   std::set<std::string> touched;
   std::size_t cases = 0;
   std::vector<fs::path> files;
-  for (const auto& e : fs::directory_iterator(source_dir() / s.folder)) {
-    if (e.path().extension() == ".json") files.push_back(e.path());
+  for (const auto& e : fs::directory_iterator(s.folder)) {
+    if (e.path().extension() == ".json" && e.path().filename() != "suite.json") files.push_back(e.path());
   }
   std::sort(files.begin(), files.end());
   for (const auto& file : files) {
@@ -112,7 +117,7 @@ void run_suite(const suite& s) {
       }
     }
   }
-  CHECK(cases >= 80);
+  CHECK(cases >= s.min_cases);
   // Every rule of the ruleset is touched by some scenario.
   std::vector<std::string> untouched;
   for (const auto* r : rules->all_rules()) {
@@ -126,7 +131,18 @@ void run_suite(const suite& s) {
 
 }  // namespace
 
-TEST_CASE("golden scenarios: Padang Panjang 48/2024", "[golden]") {
-  run_suite({"tests/golden/padang-panjang", "rulesets/padang-panjang-48-2024.perwal",
-             "fixtures/padang-panjang/org.json", "Padang Panjang"});
+TEST_CASE("golden scenarios of every bundled regulation", "[golden]") {
+  std::vector<fs::path> folders;
+  for (const auto& e : fs::directory_iterator(source_dir() / "tests/golden")) {
+    if (e.is_directory()) folders.push_back(e.path());
+  }
+  std::sort(folders.begin(), folders.end());
+  REQUIRE_FALSE(folders.empty());
+  for (const auto& folder : folders) {
+    DYNAMIC_SECTION(folder.filename().string()) {
+      const json manifest = json::parse(slurp(folder / "suite.json"));
+      run_suite({folder, manifest.at("rules").get<std::string>(), manifest.at("org").get<std::string>(),
+                 manifest.at("regulation_name").get<std::string>(), manifest.value("min_cases", std::size_t{60})});
+    }
+  }
 }
