@@ -85,7 +85,7 @@ kedudukan kedudukan.kecamatan wajib for kecamatan {
   under kepala_seksi level 2
 }
 
-rule penugasan.sukarela.lintas_instansi dilarang on penugasan {
+override rule penugasan.sukarela.lintas_instansi dilarang on penugasan {
   cite Lampiran III huruf B
   when mode == pengajuan_sukarela and scope == lintas_instansi
   message "Pengajuan sukarela lintas instansi dilarang" en "Voluntary application across instansi is forbidden"
