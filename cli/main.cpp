@@ -3,8 +3,10 @@
 //   perwal audit --rules FILE --org ORG [--format text|json] [--lang id|en]
 //   perwal lint  FILE [--strict]
 //   perwal test  FILE
+//   perwal diff  A B [--format text|json] [--lang id|en]
+//   perwal explore-org FILE [FILE2]
 // Exit: 0 allowed / clean, 1 denied or incomplete (lint --strict: warnings;
-// test: a failing example), 2 bad input or usage.
+// test: a failing example; diff: a semantic difference), 2 bad input or usage.
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -16,6 +18,9 @@
 #include "engine/compile/lint.hpp"
 #include "engine/compile/ruleset.hpp"
 #include "engine/eval/decision.hpp"
+#include "engine/explore/diff.hpp"
+#include "engine/explore/semantic_lint.hpp"
+#include "engine/explore/universe.hpp"
 #include "engine/testing/examples.hpp"
 
 namespace {
@@ -30,7 +35,9 @@ const char* const usage_text =
     "[--explain]\n"
     "  perwal audit --rules FILE.perwal --org ORG.json [--format text|json] [--lang id|en]\n"
     "  perwal lint  FILE.perwal [--strict]\n"
-    "  perwal test  FILE.perwal\n";
+    "  perwal test  FILE.perwal\n"
+    "  perwal diff  A.perwal B.perwal [--format text|json] [--lang id|en]\n"
+    "  perwal explore-org FILE.perwal [FILE2.perwal]   # the generated org lint and diff search\n";
 
 struct options {
   std::string command;
@@ -214,13 +221,46 @@ int run_lint(const options& o) {
   if (o.positional.size() != 1) return usage_error("lint needs one ruleset file");
   perwal::diagnostics diags;
   auto rules = perwal::compile_ruleset(o.positional[0], diags);
-  if (rules) perwal::lint(*rules, diags);
+  if (rules) {
+    perwal::lint(*rules, diags);
+    perwal::explore::semantic_lint(rules, diags);
+  }
   std::cerr << perwal::render(diags);
   const auto errors = diags.error_count();
   const auto warnings = diags.items().size() - errors;
   std::cout << o.positional[0] << ": " << errors << " error(s), " << warnings << " warning(s)\n";
   if (errors > 0) return exit_bad_input;
   return warnings > 0 && o.strict ? exit_denied : exit_ok;
+}
+
+// Compares two regulations rule by rule, with a distinguishing scenario per
+// semantic difference. Exit: 0 no semantic difference, 1 differences, 2 bad input.
+int run_diff(const options& o) {
+  if (o.positional.size() != 2) return usage_error("diff needs two ruleset files");
+  auto a = load_rules(o.positional[0], false);
+  auto b = load_rules(o.positional[1], false);
+  if (!a || !b) return exit_bad_input;
+  const auto report = perwal::explore::diff(a, b, {o.positional[0], o.positional[1]});
+  if (o.format == "json") {
+    std::cout << perwal::explore::to_json(report).dump(2) << "\n";
+  } else {
+    std::cout << perwal::explore::to_text(report, o.language);
+  }
+  return report.semantic_differences() > 0 ? exit_denied : exit_ok;
+}
+
+int run_explore_org(const options& o) {
+  if (o.positional.empty() || o.positional.size() > 2) return usage_error("explore-org needs one or two ruleset files");
+  std::vector<std::shared_ptr<const perwal::compiled_ruleset>> kept;
+  std::vector<const perwal::compiled_ruleset*> rules;
+  for (const auto& f : o.positional) {
+    auto r = load_rules(f, false);
+    if (!r) return exit_bad_input;
+    rules.push_back(r.get());
+    kept.push_back(std::move(r));
+  }
+  for (const auto& org : perwal::explore::build_universe(rules)) std::cout << org.doc.dump(2) << "\n";
+  return exit_ok;
 }
 
 int run_test(const options& o) {
@@ -253,6 +293,8 @@ int main(int argc, char** argv) {
     if (o->command == "audit") return run_audit(*o);
     if (o->command == "lint") return run_lint(*o);
     if (o->command == "test") return run_test(*o);
+    if (o->command == "diff") return run_diff(*o);
+    if (o->command == "explore-org") return run_explore_org(*o);
     if (o->command == "--help" || o->command == "help" || o->command == "-h") {
       std::cout << usage_text;
       return exit_ok;

@@ -30,6 +30,12 @@ struct next_action {
   std::string step;
   std::string rule;
   std::string citation;
+  // What the missing step needs, as candidate position ids per role: the
+  // letter's sender (`from`), addressee (`to`), each copy (`cc`: one of each
+  // inner list), and the contents codes it must carry.
+  std::vector<std::string> from, to;
+  std::vector<std::vector<std::string>> cc;
+  std::vector<std::string> contents;
 };
 
 struct decision {
@@ -45,6 +51,9 @@ struct decision {
   bool traced = true;                   // whether `trace` was recorded (the evaluator can skip it for speed)
   std::vector<std::string> considered;  // names of the rules that were evaluated (held, broken or permitted)
   std::optional<std::size_t> checked;   // audit
+  // Report rules whose `as` and `when` held (pelaporan), whether or not they
+  // decided: for tools that explore which rules can apply (lint).
+  std::vector<std::string> applicable;
 };
 
 // A problem with the query itself (bad input: exit 2 / HTTP 400).

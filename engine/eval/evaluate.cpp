@@ -1351,8 +1351,22 @@ class penugasan_check {
       n.step = tpl[j].step;
       n.rule = tpl[j].info.name;
       n.citation = tpl[j].info.citation;
+      describe_missing(tpl[j], n);
       d_.next.push_back(std::move(n));
     }
+  }
+
+  // Who else a missing step names and what it must carry, so a caller can write it.
+  void describe_missing(const workflow_step& s, next_action& n) const {
+    auto ids = [&](const std::vector<cpath>& role) {
+      std::vector<std::string> out;
+      for (auto x : e_.resolve(role, b_)) out.push_back(e_.o_.positions()[x].id);
+      return out;
+    };
+    n.from = ids(s.from);
+    n.to = ids(s.to);
+    for (const auto& cc_role : s.cc) n.cc.push_back(ids(cc_role));
+    for (auto c : s.contents) n.contents.push_back(e_.r_.vocab.name(c));
   }
 
   void check_issuer(const workflow& wf) {
@@ -1450,6 +1464,7 @@ void check_pelaporan(const engine& e, const json& q, query_reader& rd, std::size
     if (std::find(r.as.begin(), r.as.end(), b.as) == r.as.end()) continue;
     if (r.when && !e.truthy(*r.when, b)) continue;
     applicable.push_back(&r);
+    d.applicable.push_back(r.info.name);
     const auto targets = e.resolve(r.to, b);
     if (!matched && std::find(targets.begin(), targets.end(), b.to) != targets.end()) matched = &r;
   }

@@ -31,6 +31,11 @@ nlohmann::json to_json(const decision& d) {
     for (const auto& n : d.next) {
       nlohmann::json x = {{"action", n.action}, {"step", n.step}, {"rule", n.rule}, {"citation", n.citation}};
       x["by"] = n.by.size() == 1 ? nlohmann::json(n.by.front()) : nlohmann::json(n.by);
+      // What the missing step needs (candidates per role), only where the step names it.
+      if (!n.from.empty()) x["from"] = n.from;
+      if (!n.to.empty()) x["to"] = n.to;
+      if (!n.cc.empty()) x["cc"] = n.cc;
+      if (!n.contents.empty()) x["contents"] = n.contents;
       j["next"].push_back(std::move(x));
     }
     j["trace"] = d.trace;

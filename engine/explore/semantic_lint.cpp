@@ -1,0 +1,385 @@
+#include "engine/explore/semantic_lint.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <set>
+
+#include "engine/eval/decision.hpp"
+
+namespace perwal::explore {
+
+namespace {
+
+using json = nlohmann::json;
+
+// Whether a step's roles ever named anyone while the step was due.
+struct step_roles {
+  std::size_t due = 0;
+  bool actor = false, to = false;
+  std::vector<bool> cc;
+};
+
+// A decision per member of a family, with the rules it broke.
+struct member {
+  json query;
+  std::set<std::string> broken;
+};
+
+struct conflict {
+  std::string first, second;
+  json query_first, query_second;  // a member where each holds
+  std::string subject;
+};
+
+class linter {
+ public:
+  linter(const std::shared_ptr<const compiled_ruleset>& rules, diagnostics& diags, const bounds& limits)
+      : rules_(rules), diags_(diags), limits_(limits) {
+    for (const auto* info : rules_->all_rules()) info_[info->name] = info;
+  }
+
+  void run() {
+    static_find_check();
+    const std::vector<const compiled_ruleset*> one = {rules_.get()};
+    for (const auto& org : build_universe(one)) {
+      auto graph = load(org, *rules_);
+      if (!graph) return;  // the generator writes only declared codes; nothing to explore otherwise
+      ++orgs_;
+      evaluator ev(rules_, graph, lang::en, false);
+      record(ev.audit());
+      for (const auto& doc : delegation_orgs(org)) {
+        std::vector<org::load_error> errs;
+        if (auto g = org::org_graph::load(doc, rules_->vocab, rules_->shape, errs)) {
+          ++queries_;
+          record(evaluator(rules_, g, lang::en, false).audit());
+        }
+      }
+      for (const auto& family : enumerate_queries(org, one, limits_)) {
+        if (family.type == "penugasan")
+          run_penugasan(ev, family);
+        else
+          run_family(ev, family);
+      }
+      run_owner_families(ev, org);
+    }
+    if (orgs_ == 0) return;
+    report_conflicts();
+    report_unreachable();
+    report_roles();
+  }
+
+ private:
+  // ---- evaluation ------------------------------------------------------------
+  std::optional<decision> check(const evaluator& ev, const json& q) {
+    std::vector<query_error> errors;
+    ++queries_;
+    auto d = ev.check(q, errors);
+    if (d) record(*d);
+    return d;
+  }
+
+  void record(const decision& d) {
+    applied_.insert(d.considered.begin(), d.considered.end());
+    applied_.insert(d.applicable.begin(), d.applicable.end());
+    if (d.workflow) applied_.insert(*d.workflow);
+    for (const auto& v : d.violations) {
+      if (v.rule.size() > 9 && v.rule.rfind(".penerbit") == v.rule.size() - 9) {
+        issuer_checked_.insert(v.rule);
+        if (v.path.size() > 1) issuer_resolved_.insert(v.rule);
+      }
+    }
+    for (const auto& c : d.considered) {
+      if (c.size() > 9 && c.rfind(".penerbit") == c.size() - 9) {
+        issuer_checked_.insert(c);
+        const bool broke =
+            std::any_of(d.violations.begin(), d.violations.end(), [&](const finding& f) { return f.rule == c; });
+        if (!broke) issuer_resolved_.insert(c);
+      }
+    }
+    for (const auto& n : d.next) {
+      auto& s = steps_[n.rule];
+      ++s.due;
+      s.actor = s.actor || !n.by.empty();
+      s.to = s.to || !n.to.empty();
+      if (s.cc.size() < n.cc.size()) s.cc.resize(n.cc.size(), false);
+      for (std::size_t i = 0; i < n.cc.size(); ++i) s.cc[i] = s.cc[i] || !n.cc[i].empty();
+    }
+  }
+
+  member member_of(const decision& d, const json& q) const {
+    member m{q, {}};
+    for (const auto& v : d.violations) {
+      if (hard(v.rule)) m.broken.insert(v.rule);
+    }
+    return m;
+  }
+
+  void run_family(const evaluator& ev, const query_family& family) {
+    std::vector<member> members;
+    for (const auto& q : family.queries) {
+      if (auto d = check(ev, q)) members.push_back(member_of(*d, q));
+    }
+    find_conflicts(members, family.subject);
+  }
+
+  // A penugasan, its steps completed, then its issuer varied: the officials
+  // who could sign the assignment letter.
+  void run_penugasan(const evaluator& ev, const query_family& family) {
+    for (const auto& base : family.queries) {
+      auto q = complete_steps(ev, base, limits_.max_steps);
+      std::vector<std::string> signers;
+      for (std::size_t k = 0; k <= q["steps"].size(); ++k) {
+        json prefix = q;
+        prefix["steps"] = json(std::vector<json>(q["steps"].begin(), q["steps"].begin() + static_cast<long>(k)));
+        auto d = check(ev, prefix);
+        if (!d) break;
+        for (const auto& n : d->next) {
+          for (const auto& b : n.by) add(signers, b);
+        }
+      }
+      complete_.push_back(q);
+      std::vector<member> members;
+      for (const auto& who : signers) {
+        json v = q;
+        v["assigned_by"] = who;
+        if (!v["steps"].empty()) {
+          auto& last = v["steps"].back();
+          const auto action = last.value("action", "");
+          if (action == "surat_penugasan" || action == "penetapan") last["by"] = who;
+        }
+        if (auto d = check(ev, v)) members.push_back(member_of(*d, v));
+      }
+      find_conflicts(members, family.subject + " (issuer varied)");
+    }
+  }
+
+  // The same assignee, mode and role for each owner unit: a rule required in
+  // one scope and a rule forbidding what it requires conflict here.
+  void run_owner_families(const evaluator& ev, const universe_org& org) {
+    (void)org;
+    std::map<std::string, std::vector<json>> groups;
+    for (const auto& q : complete_) {
+      std::string key = q["assignee"].get<std::string>() + "|" + q["mode"].get<std::string>();
+      if (q.contains("team")) key += "|" + q["team"].value("role", "");
+      groups[key].push_back(q);
+    }
+    for (const auto& [key, qs] : groups) {
+      std::vector<member> members;
+      for (const auto& q : qs) {
+        if (auto d = check(ev, q)) members.push_back(member_of(*d, q));
+      }
+      find_conflicts(members, "assignee " + key.substr(0, key.find('|')) + " (owner unit varied)");
+    }
+  }
+
+  static void add(std::vector<std::string>& v, const std::string& x) {
+    if (std::find(v.begin(), v.end(), x) == v.end()) v.push_back(x);
+  }
+
+  // ---- rules ---------------------------------------------------------------
+  // The rule a (possibly derived) name rests on: `<workflow>.penerbit` on the workflow.
+  [[nodiscard]] const rule_info* info_of(std::string name) const {
+    while (!name.empty()) {
+      auto it = info_.find(name);
+      if (it != info_.end()) return it->second;
+      const auto dot = name.rfind('.');
+      if (dot == std::string::npos) break;
+      name.resize(dot);
+    }
+    return nullptr;
+  }
+
+  [[nodiscard]] bool hard(const std::string& name) const {
+    const auto* info = info_of(name);
+    return info && (info->level == strength::wajib || info->level == strength::dilarang);
+  }
+
+  // Rules each satisfied by some member but never by the same one.
+  void find_conflicts(const std::vector<member>& members, const std::string& subject) {
+    if (members.size() < 2) return;
+    std::set<std::string> broken_somewhere;
+    for (const auto& m : members) broken_somewhere.insert(m.broken.begin(), m.broken.end());
+    const std::vector<std::string> names(broken_somewhere.begin(), broken_somewhere.end());
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      for (std::size_t j = i + 1; j < names.size(); ++j) {
+        if (info_of(names[i]) == info_of(names[j])) continue;  // parts of one rule
+        const auto key = names[i] + "|" + names[j];
+        if (conflict_keys_.count(key)) continue;
+        const member* holds_i = nullptr;
+        const member* holds_j = nullptr;
+        bool both = false;
+        for (const auto& m : members) {
+          const bool ok_i = !m.broken.count(names[i]), ok_j = !m.broken.count(names[j]);
+          if (ok_i && ok_j) {
+            both = true;
+            break;
+          }
+          if (ok_i && !holds_i) holds_i = &m;
+          if (ok_j && !holds_j) holds_j = &m;
+        }
+        if (both || !holds_i || !holds_j) continue;
+        conflict_keys_.insert(key);
+        conflicts_.push_back({names[i], names[j], holds_i->query, holds_j->query, subject});
+      }
+    }
+  }
+
+  void report_conflicts() {
+    for (const auto& c : conflicts_) {
+      const auto* a = info_of(c.first);
+      const auto* b = info_of(c.second);
+      diags_.warning(a->where,
+                     "rules \"" + c.first + "\" and \"" + c.second +
+                         "\" conflict: each holds in some scenario, never both (" + c.subject + ")",
+                     {c.first + ": " + a->citation, c.second + ": " + b->citation + " (" + b->where.where() + ")",
+                      "\"" + c.first + "\" holds for " + c.query_first.dump(),
+                      "\"" + c.second + "\" holds for " + c.query_second.dump(),
+                      "see `perwal explore-org` for the org of these scenarios"});
+    }
+  }
+
+  [[nodiscard]] std::string bound_text() const {
+    return std::to_string(queries_) + " queries over " + std::to_string(orgs_) + " generated org(s)";
+  }
+
+  void report_unreachable() {
+    auto check_one = [&](const rule_info& info, std::string_view what) {
+      if (applied_.count(info.name)) return;
+      diags_.warning(info.where, std::string(what) + " \"" + info.name + "\" never applies in any scenario of the " +
+                                     "bounded universe (" + bound_text() + "): its condition never holds");
+    };
+    for (const auto& r : rules_->rules) {
+      // A rule the compiler already found always false has its warning.
+      if (r.when && r.when->op == expr_op::boolean && !r.when->boolean) continue;
+      check_one(r.info, "rule");
+    }
+    for (const auto& t : rules_->kedudukan) {
+      if (any_pd_kind(t.pd_kinds)) check_one(t.info, "kedudukan table");
+    }
+    for (const auto& r : rules_->reports) check_one(r.info, "report rule");
+    for (const auto& w : rules_->workflows) {
+      if (serves_contract_scope(w)) check_one(w.info, "workflow");
+    }
+  }
+
+  // Tables for kinds that are not perangkat daerah and workflows for scopes
+  // no contract scope maps to are reported by the compiler already.
+  [[nodiscard]] bool any_pd_kind(const std::vector<code>& kinds) const {
+    const auto& pd = rules_->shape.perangkat_daerah_kinds;
+    return std::any_of(kinds.begin(), kinds.end(),
+                       [&](code k) { return std::find(pd.begin(), pd.end(), k) != pd.end(); });
+  }
+
+  [[nodiscard]] bool serves_contract_scope(const workflow& w) const {
+    return std::any_of(w.scopes.begin(), w.scopes.end(), [&](code s) {
+      return std::find(rules_->scope_of.begin(), rules_->scope_of.end(), s) != rules_->scope_of.end();
+    });
+  }
+
+  void report_roles() {
+    for (const auto& w : rules_->workflows) {
+      for (const auto& s : w.steps) {
+        auto it = steps_.find(s.info.name);
+        if (it == steps_.end() || it->second.due == 0) continue;
+        const auto& seen = it->second;
+        const auto& actor = s.by.empty() ? s.from : s.by;
+        if (!seen.actor && !actor.empty()) nobody(s.info, s.by.empty() ? "from" : "by", actor, seen.due);
+        if (!seen.to && !s.to.empty()) nobody(s.info, "to", s.to, seen.due);
+        for (std::size_t i = 0; i < s.cc.size(); ++i) {
+          if (i < seen.cc.size() && !seen.cc[i]) nobody(s.info, "cc", s.cc[i], seen.due);
+        }
+      }
+      const auto issuer = w.info.name + ".penerbit";
+      if (!w.issuer.empty() && issuer_checked_.count(issuer) && !issuer_resolved_.count(issuer)) {
+        nobody(w.info, "issuer", w.issuer, 0);
+      }
+    }
+  }
+
+  void nobody(const rule_info& info, std::string_view field, const std::vector<cpath>& role, std::size_t due) {
+    std::string text;
+    for (const auto& p : role) text += (text.empty() ? "" : " | ") + p.text;
+    diags_.warning(role.front().where.file ? role.front().where : info.where,
+                   "`" + std::string(field) + " " + text + "` of \"" + info.name +
+                       "\" names nobody in any scenario where it is needed (" +
+                       (due ? std::to_string(due) + " scenarios; " : std::string()) + bound_text() + ")");
+  }
+
+  // ---- static ----------------------------------------------------------------
+  // find(kind) of a kind that is neither a perangkat daerah, a unit
+  // organisasi nor the root can name no unit the regulation's structure has.
+  void static_find_check() {
+    std::set<code> known(rules_->shape.perangkat_daerah_kinds.begin(), rules_->shape.perangkat_daerah_kinds.end());
+    known.insert(rules_->shape.unit_organisasi_kinds.begin(), rules_->shape.unit_organisasi_kinds.end());
+    if (rules_->known.pemerintah_daerah != no_code) known.insert(rules_->known.pemerintah_daerah);
+    for (const auto* name : {"asisten", "wakil_direktur", "subbagian", "subbidang", "seksi", "tata_usaha"}) {
+      if (auto c = rules_->vocab.find(category::unit_kind, name)) known.insert(*c);
+    }
+    each_path([&](const cpath& p, const rule_info& info) {
+      for (const auto& s : p.steps) {
+        if (s.p != prop::find || s.codes.empty() || known.count(s.codes.front())) continue;
+        diags_.warning(p.where.file ? p.where : info.where,
+                       "`" + p.text + "` in \"" + info.name + "\" can name no unit: \"" +
+                           rules_->vocab.name(s.codes.front()) +
+                           "\" is neither a kind of perangkat daerah nor of unit organisasi");
+      }
+    });
+  }
+
+  void each_path(const std::function<void(const cpath&, const rule_info&)>& f) const {
+    std::function<void(const cexpr&, const rule_info&)> walk = [&](const cexpr& e, const rule_info& info) {
+      for (const auto& p : e.paths) f(p, info);
+      for (const auto& k : e.kids) walk(k, info);
+    };
+    auto opt = [&](const std::optional<cexpr>& e, const rule_info& info) {
+      if (e) walk(*e, info);
+    };
+    auto roles = [&](const std::vector<cpath>& ps, const rule_info& info) {
+      for (const auto& p : ps) f(p, info);
+    };
+    for (const auto& r : rules_->rules) {
+      opt(r.when, r.info);
+      opt(r.require, r.info);
+    }
+    for (const auto& t : rules_->kedudukan) opt(t.when, t.info);
+    for (const auto& r : rules_->reports) {
+      roles(r.to, r.info);
+      opt(r.when, r.info);
+      opt(r.require, r.info);
+    }
+    for (const auto& w : rules_->workflows) {
+      opt(w.when, w.info);
+      roles(w.issuer, w.info);
+      for (const auto& s : w.steps) {
+        roles(s.by, s.info);
+        roles(s.from, s.info);
+        roles(s.to, s.info);
+        for (const auto& cc : s.cc) roles(cc, s.info);
+        opt(s.where, s.info);
+      }
+      if (w.refusal) roles(w.refusal->by, w.info);
+    }
+  }
+
+  std::shared_ptr<const compiled_ruleset> rules_;
+  diagnostics& diags_;
+  bounds limits_;
+  std::map<std::string, const rule_info*> info_;
+  std::set<std::string> applied_;
+  std::set<std::string> issuer_checked_, issuer_resolved_;
+  std::map<std::string, step_roles> steps_;
+  std::vector<json> complete_;
+  std::set<std::string> conflict_keys_;
+  std::vector<conflict> conflicts_;
+  std::size_t queries_ = 0, orgs_ = 0;
+};
+
+}  // namespace
+
+void semantic_lint(const std::shared_ptr<const compiled_ruleset>& rules, diagnostics& diags, const bounds& limits) {
+  if (!rules) return;
+  linter(rules, diags, limits).run();
+}
+
+}  // namespace perwal::explore

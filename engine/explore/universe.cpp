@@ -1,0 +1,1110 @@
+#include "engine/explore/universe.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string_view>
+
+namespace perwal::explore {
+
+namespace {
+
+using json = nlohmann::json;
+
+// ---- templates (CONTRACT §1 kinds) ------------------------------------------
+// One row per inner unit of a perangkat daerah: its key (for ids), kind, the
+// kind and jenis of its head, and the key of the unit it sits in ("" = the
+// perangkat daerah itself).
+struct inner_row {
+  std::string_view key, kind, head_kind, head_jenis, parent;
+};
+
+struct pd_row {
+  std::string_view key, kind, head_kind, head_jenis;
+  std::string_view nest_under;  // a perangkat daerah kind it sits in (kelurahan in a kecamatan), "" = the root
+  std::vector<inner_row> inner;
+};
+
+// The typical structure of each canonical kind of perangkat daerah. A UPTD
+// appears twice: led by a Pengawas and led by a Pejabat Fungsional.
+const std::vector<pd_row>& pd_templates() {
+  static const std::vector<pd_row> rows = {
+      {"setda",
+       "sekretariat_daerah",
+       "sekretaris_daerah",
+       "jpt_madya",
+       "",
+       {{"asisten1", "asisten", "asisten", "jpt_pratama", ""},
+        {"bag1", "bagian", "kepala_bagian", "administrator", "asisten1"},
+        {"bag2", "bagian", "kepala_bagian", "administrator", "asisten1"},
+        {"subbag1", "subbagian", "kepala_subbagian", "pengawas", "bag1"}}},
+      {"setdprd",
+       "sekretariat_dprd",
+       "sekretaris_dprd",
+       "jpt_pratama",
+       "",
+       {{"bag1", "bagian", "kepala_bagian", "administrator", ""},
+        {"bag2", "bagian", "kepala_bagian", "administrator", ""},
+        {"subbag1", "subbagian", "kepala_subbagian", "pengawas", "bag1"}}},
+      {"inspektorat",
+       "inspektorat",
+       "inspektur",
+       "jpt_pratama",
+       "",
+       {{"sek", "sekretariat", "sekretaris", "administrator", ""},
+        {"subbag1", "subbagian", "kepala_subbagian", "pengawas", "sek"},
+        {"irban1", "inspektur_pembantu", "inspektur_pembantu", "administrator", ""},
+        {"irban2", "inspektur_pembantu", "inspektur_pembantu", "administrator", ""}}},
+      {"dinas",
+       "dinas",
+       "kepala_dinas",
+       "jpt_pratama",
+       "",
+       {{"sek", "sekretariat", "sekretaris", "administrator", ""},
+        {"subbag1", "subbagian", "kepala_subbagian", "pengawas", "sek"},
+        {"bid1", "bidang", "kepala_bidang", "administrator", ""},
+        {"bid2", "bidang", "kepala_bidang", "administrator", ""},
+        {"seksi1", "seksi", "kepala_seksi", "pengawas", "bid1"}}},
+      {"badan",
+       "badan",
+       "kepala_badan",
+       "jpt_pratama",
+       "",
+       {{"sek", "sekretariat", "sekretaris", "administrator", ""},
+        {"subbag1", "subbagian", "kepala_subbagian", "pengawas", "sek"},
+        {"bid1", "bidang", "kepala_bidang", "administrator", ""},
+        {"bid2", "bidang", "kepala_bidang", "administrator", ""},
+        {"subbid1", "subbidang", "kepala_subbidang", "pengawas", "bid1"}}},
+      {"dpmptsp",
+       "dpmptsp",
+       "kepala_dinas",
+       "jpt_pratama",
+       "",
+       {{"sek", "sekretariat", "sekretaris", "administrator", ""},
+        {"subbag1", "subbagian", "kepala_subbagian", "pengawas", "sek"},
+        {"bid1", "bidang", "kepala_bidang", "administrator", ""},
+        {"bid2", "bidang", "kepala_bidang", "administrator", ""},
+        {"seksi1", "seksi", "kepala_seksi", "pengawas", "bid1"}}},
+      {"bpbd",
+       "bpbd",
+       "kepala_pelaksana",
+       "jpt_pratama",
+       "",
+       {{"sek", "sekretariat", "sekretaris", "administrator", ""},
+        {"subbag1", "subbagian", "kepala_subbagian", "pengawas", "sek"},
+        {"bid1", "bidang", "kepala_bidang", "administrator", ""},
+        {"bid2", "bidang", "kepala_bidang", "administrator", ""},
+        {"seksi1", "seksi", "kepala_seksi", "pengawas", "bid1"}}},
+      {"rsud",
+       "rsud",
+       "direktur",
+       "jpt_pratama",
+       "",
+       {{"wadir1", "wakil_direktur", "wakil_direktur", "administrator", ""},
+        {"bag1", "bagian", "kepala_bagian", "administrator", "wadir1"},
+        {"bid1", "bidang", "kepala_bidang", "administrator", "wadir1"},
+        {"subbag1", "subbagian", "kepala_subbagian", "pengawas", "bag1"},
+        {"seksi1", "seksi", "kepala_seksi", "pengawas", "bid1"}}},
+      {"kec",
+       "kecamatan",
+       "camat",
+       "administrator",
+       "",
+       {{"sek", "sekretariat", "sekretaris", "administrator", ""},
+        {"seksi1", "seksi", "kepala_seksi", "pengawas", ""},
+        {"seksi2", "seksi", "kepala_seksi", "pengawas", ""}}},
+      {"kel",
+       "kelurahan",
+       "lurah",
+       "pengawas",
+       "kecamatan",
+       {{"sek", "sekretariat", "sekretaris", "pengawas", ""}, {"seksi1", "seksi", "kepala_seksi", "pengawas", ""}}},
+      {"uptd", "uptd", "kepala_uptd", "pengawas", "dinas", {{"tu", "tata_usaha", "kepala_tata_usaha", "pengawas", ""}}},
+      {"uptd-fp", "uptd", "kepala_uptd", "fungsional", "dinas", {}},
+      {"pkm",
+       "puskesmas",
+       "kepala_puskesmas",
+       "fungsional",
+       "dinas",
+       {{"tu", "tata_usaha", "kepala_tata_usaha", "pengawas", ""}}},
+      {"sekolah", "satuan_pendidikan", "kepala_satuan_pendidikan", "fungsional", "dinas", {}},
+  };
+  return rows;
+}
+
+// The head of an inner unit of each canonical kind.
+std::string head_kind_for_unit(std::string_view unit_kind) {
+  static const std::map<std::string_view, std::string_view> heads = {{"asisten", "asisten"},
+                                                                     {"wakil_direktur", "wakil_direktur"},
+                                                                     {"bagian", "kepala_bagian"},
+                                                                     {"subbagian", "kepala_subbagian"},
+                                                                     {"bidang", "kepala_bidang"},
+                                                                     {"subbidang", "kepala_subbidang"},
+                                                                     {"seksi", "kepala_seksi"},
+                                                                     {"sekretariat", "sekretaris"},
+                                                                     {"inspektur_pembantu", "inspektur_pembantu"},
+                                                                     {"tata_usaha", "kepala_tata_usaha"}};
+  auto it = heads.find(unit_kind);
+  return it == heads.end() ? std::string() : std::string(it->second);
+}
+
+position_meta make_meta(std::string id, std::string unit, std::string pd, std::string inst) {
+  position_meta m;
+  m.id = std::move(id);
+  m.unit = std::move(unit);
+  m.pd = std::move(pd);
+  m.instansi = std::move(inst);
+  return m;
+}
+
+// Walks every expression of a ruleset: f(expression, kinds of perangkat
+// daerah of the table it belongs to, or none).
+void each_expr(const compiled_ruleset& r, const std::function<void(const cexpr&, const std::vector<code>&)>& f) {
+  std::function<void(const cexpr&, const std::vector<code>&)> walk = [&](const cexpr& e,
+                                                                         const std::vector<code>& kinds) {
+    f(e, kinds);
+    for (const auto& k : e.kids) walk(k, kinds);
+  };
+  auto opt = [&](const std::optional<cexpr>& e, const std::vector<code>& kinds = {}) {
+    if (e) walk(*e, kinds);
+  };
+  for (const auto& g : r.rules) {
+    opt(g.when);
+    opt(g.require);
+  }
+  for (const auto& t : r.kedudukan) opt(t.when, t.pd_kinds);
+  for (const auto& rep : r.reports) {
+    opt(rep.when);
+    opt(rep.require);
+  }
+  for (const auto& w : r.workflows) {
+    opt(w.when);
+    for (const auto& s : w.steps) opt(s.where);
+  }
+}
+
+// The tags the rulesets test, each with the kind of perangkat daerah whose
+// table tests it ("" when a rule tests it elsewhere).
+std::vector<std::pair<std::string, std::string>> tests_of_tags(const std::vector<const compiled_ruleset*>& rs) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto* r : rs) {
+    each_expr(*r, [&](const cexpr& e, const std::vector<code>& kinds) {
+      for (const auto& p : e.paths) {
+        for (const auto& s : p.steps) {
+          if (s.p != prop::has_tag) continue;
+          std::pair<std::string, std::string> item{s.text, kinds.empty() ? "" : r->vocab.name(kinds.front())};
+          if (std::find(out.begin(), out.end(), item) == out.end()) out.push_back(item);
+        }
+      }
+    });
+  }
+  return out;
+}
+
+// The keys below team.field("…") in a path, or empty when the path reads no team field.
+std::vector<std::string> team_field_keys(const cpath& p) {
+  std::vector<std::string> keys;
+  bool in_field = false;
+  for (const auto& s : p.steps) {
+    if (s.p == prop::field && p.base == base_name::team) in_field = true;
+    if (in_field) keys.push_back(s.text);
+  }
+  return keys;
+}
+
+void set_path(nlohmann::json& obj, const std::vector<std::string>& keys, const nlohmann::json& value) {
+  nlohmann::json* cur = &obj;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (!cur->is_object()) *cur = nlohmann::json::object();
+    cur = &(*cur)[keys[i]];
+  }
+  if (value.is_array()) {
+    if (!cur->is_array()) *cur = nlohmann::json::array();
+    for (const auto& v : value) {
+      if (std::find(cur->begin(), cur->end(), v) == cur->end()) cur->push_back(v);
+    }
+  } else if (cur->is_null() || !value.is_string() || value != "ada") {
+    *cur = value;
+  }
+}
+
+nlohmann::json literal_value(const cexpr& e, const vocabulary& v) {
+  switch (e.op) {
+    case expr_op::number:
+      return e.number;
+    case expr_op::string:
+      return e.text;
+    case expr_op::boolean:
+      return e.boolean;
+    case expr_op::code_lit:
+      return e.literal == no_code ? nlohmann::json() : nlohmann::json(v.name(e.literal));
+    default:
+      return nlohmann::json();
+  }
+}
+
+// Team fields with values that make the rulesets' tests on them hold.
+nlohmann::json wanted_team_fields(const std::vector<const compiled_ruleset*>& rs) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto* r : rs) {
+    each_expr(*r, [&](const cexpr& e, const std::vector<code>&) {
+      auto path_keys = [&](const cexpr& k) {
+        return k.op == expr_op::path && k.paths.size() == 1 ? team_field_keys(k.paths[0]) : std::vector<std::string>{};
+      };
+      if (e.op == expr_op::in && e.kids.size() == 2) {
+        const auto keys = path_keys(e.kids[1]);
+        const auto item = literal_value(e.kids[0], r->vocab);
+        if (!keys.empty() && !item.is_null()) set_path(out, keys, nlohmann::json::array({item}));
+      } else if ((e.op == expr_op::eq || e.op == expr_op::ge || e.op == expr_op::le) && e.kids.size() == 2) {
+        for (std::size_t i = 0; i < 2; ++i) {
+          const auto keys = path_keys(e.kids[i]);
+          const auto value = literal_value(e.kids[1 - i], r->vocab);
+          if (!keys.empty() && !value.is_null()) set_path(out, keys, value);
+        }
+      } else if (e.op == expr_op::not_null && !e.kids.empty()) {
+        const auto keys = path_keys(e.kids[0]);
+        if (!keys.empty()) set_path(out, keys, "ada");
+      }
+    });
+  }
+  return out;
+}
+
+class builder {
+ public:
+  explicit builder(const std::vector<const compiled_ruleset*>& rulesets) : rs_(rulesets) {}
+
+  universe_org build() {
+    universe_org out;
+    out.name = "universe";
+    const auto kinds = pd_kinds();
+    build_instansi("a", "Kota A", kinds);
+    std::vector<std::string> b_kinds;
+    for (const auto& k : kinds) {
+      if ((k == "sekretariat_daerah" || k == "dinas") && b_kinds.size() < 2) b_kinds.push_back(k);
+    }
+    for (const auto& k : kinds) {
+      if (b_kinds.size() < 2 && std::find(b_kinds.begin(), b_kinds.end(), k) == b_kinds.end()) b_kinds.push_back(k);
+    }
+    build_instansi("b", "Kota B", b_kinds);
+    add_tagged_pds();
+    add_delegation();
+    add_teams();
+    for (auto& [id, u] : units_) {
+      if (heads_.count(id)) u["head"] = heads_[id];
+    }
+    json doc = {{"schema", "perwal-org/1"}};
+    doc["instansi"] = instansi_;
+    doc["units"] = json::array();
+    for (const auto& id : unit_order_) doc["units"].push_back(units_[id]);
+    doc["positions"] = positions_;
+    doc["employees"] = json::array();
+    doc["delegations"] = delegations_;
+    doc["teams"] = teams_;
+    out.doc = std::move(doc);
+    out.positions = std::move(meta_);
+    out.pd_units = std::move(pd_units_);
+    out.team_fields = wanted_team_fields(rs_);
+    return out;
+  }
+
+ private:
+  // Does every ruleset declare this code?
+  [[nodiscard]] bool has(category c, std::string_view name) const {
+    return !name.empty() && std::all_of(rs_.begin(), rs_.end(),
+                                        [&](const compiled_ruleset* r) { return r->vocab.find(c, name).has_value(); });
+  }
+
+  // Kinds of perangkat daerah any ruleset defines (and all declare), the
+  // canonical ones in template order first.
+  [[nodiscard]] std::vector<std::string> pd_kinds() const {
+    std::vector<std::string> defined;
+    for (const auto* r : rs_) {
+      for (auto k : r->shape.perangkat_daerah_kinds) {
+        const auto& n = r->vocab.name(k);
+        if (has(category::unit_kind, n) && std::find(defined.begin(), defined.end(), n) == defined.end())
+          defined.push_back(n);
+      }
+    }
+    std::vector<std::string> out;
+    for (const auto& row : pd_templates()) {
+      const std::string k(row.kind);
+      if (std::find(defined.begin(), defined.end(), k) != defined.end() &&
+          std::find(out.begin(), out.end(), k) == out.end())
+        out.push_back(k);
+    }
+    for (const auto& k : defined) {
+      if (std::find(out.begin(), out.end(), k) == out.end()) out.push_back(k);
+    }
+    return out;
+  }
+
+  // Position kinds listed in the `under` entries of the rulesets' tables for
+  // a kind of perangkat daerah, lowest level number first.
+  [[nodiscard]] std::vector<std::pair<int, std::string>> table_kinds(const std::string& pd_kind) const {
+    std::vector<std::pair<int, std::string>> out;
+    for (const auto* r : rs_) {
+      for (const auto& t : r->kedudukan) {
+        // A table shared by several kinds lists the heads of each; only a
+        // table of this kind alone says what this kind has.
+        const bool covers = t.pd_kinds.size() == 1 && r->vocab.name(t.pd_kinds.front()) == pd_kind;
+        if (!covers) continue;
+        for (const auto& e : t.under) {
+          for (auto k : e.kinds) {
+            std::pair<int, std::string> item{e.level, r->vocab.name(k)};
+            if (std::find(out.begin(), out.end(), item) == out.end()) out.push_back(item);
+          }
+        }
+      }
+    }
+    std::stable_sort(out.begin(), out.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+    return out;
+  }
+
+  // Unit organisasi kinds some ruleset limits to this kind of perangkat daerah.
+  [[nodiscard]] std::vector<std::string> uo_kinds_within(const std::string& pd_kind) const {
+    std::vector<std::string> out;
+    for (const auto* r : rs_) {
+      for (const auto& [uo, within] : r->shape.unit_organisasi_within) {
+        const bool here =
+            std::any_of(within.begin(), within.end(), [&](code c) { return r->vocab.name(c) == pd_kind; });
+        const auto& n = r->vocab.name(uo);
+        if (here && has(category::unit_kind, n) && std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
+      }
+    }
+    return out;
+  }
+
+  [[nodiscard]] std::string position_kind_or(const std::string& wanted, const std::string& fallback) const {
+    if (has(category::position_kind, wanted)) return wanted;
+    return fallback;
+  }
+
+  [[nodiscard]] std::string head_for_new_unit_kind(const std::string& unit_kind) const {
+    for (const auto& k : {head_kind_for_unit(unit_kind), "kepala_" + unit_kind, unit_kind}) {
+      if (has(category::position_kind, k)) return k;
+    }
+    return position_kind_or("kepala_bidang", "");
+  }
+
+  void add_unit(const std::string& id, const std::string& name, const std::string& kind, const std::string& parent,
+                const std::string& inst = "") {
+    json u = {{"id", id}, {"name", name}, {"kind", kind}, {"parent", parent.empty() ? json() : json(parent)}};
+    if (!inst.empty()) u["instansi"] = inst;
+    units_[id] = std::move(u);
+    unit_order_.push_back(id);
+  }
+
+  void add_position(const position_meta& m, const std::string& title, const std::string& kind, const std::string& jenis,
+                    const std::string& atasan) {
+    json p = {{"id", m.id}, {"title", title}, {"kind", kind}, {"jenis", jenis}, {"unit", m.unit}};
+    if (jenis == "fungsional" && has(category::jenjang, "ahli_pertama")) p["jenjang"] = "ahli_pertama";
+    if (!atasan.empty()) p["atasan"] = atasan;
+    positions_.push_back(std::move(p));
+    meta_.push_back(m);
+    meta_.back().jenis = jenis;
+    atasan_of_[m.id] = atasan;
+  }
+
+  // A head and, under it, one fungsional and one pelaksana of its unit.
+  void add_head(const std::string& id, const std::string& unit, const std::string& kind, const std::string& jenis,
+                const std::string& atasan, const std::string& pd, const std::string& inst, bool leads_unit) {
+    position_meta m = make_meta(id, unit, pd, inst);
+    m.head = true;
+    add_position(m, label(kind) + " " + unit, kind, jenis, atasan);
+    if (leads_unit) heads_[unit] = id;
+    const std::string base = leads_unit ? unit : id;
+    if (has(category::position_kind, "fungsional") && has(category::jenis, "fungsional")) {
+      position_meta fp = make_meta(base + ".fp", unit, pd, inst);
+      fp.staff = true;
+      add_position(fp, "Pejabat Fungsional " + unit, "fungsional", "fungsional", id);
+    }
+    if (has(category::position_kind, "pelaksana") && has(category::jenis, "pelaksana")) {
+      position_meta pl = make_meta(base + ".pel", unit, pd, inst);
+      pl.staff = true;
+      add_position(pl, "Pelaksana " + unit, "pelaksana", "pelaksana", id);
+    }
+  }
+
+  [[nodiscard]] std::string label(const std::string& kind) const {
+    auto c = rs_.front()->vocab.find(category::position_kind, kind);
+    return c ? rs_.front()->vocab.label(*c) : kind;
+  }
+
+  void build_instansi(const std::string& inst, const std::string& name, const std::vector<std::string>& kinds) {
+    const std::string root = inst + ".pemda";
+    const std::string kd = inst + ".kepala_daerah";
+    add_unit(root, "Pemerintah " + name, "pemerintah_daerah", "", "kota-" + inst);
+    position_meta m = make_meta(kd, root, "", inst);
+    m.head = true;
+    add_position(m, "Kepala Daerah " + name, position_kind_or("kepala_daerah", "kepala_daerah"), "kepala_daerah", "");
+    heads_[root] = kd;
+    std::map<std::string, std::pair<std::string, std::string>> built;  // pd kind -> (unit id, head id)
+    std::set<std::string> used_keys;
+    for (const auto& kind : kinds) {
+      bool templated = false;
+      for (const auto& row : pd_templates()) {
+        if (row.kind != kind) continue;
+        templated = true;
+        auto parent = std::make_pair(root, kd);
+        if (!row.nest_under.empty() && built.count(std::string(row.nest_under)))
+          parent = built[std::string(row.nest_under)];
+        const auto ids = build_pd(inst, std::string(row.key), row, parent.first, parent.second);
+        if (!built.count(kind)) built[kind] = ids;
+        used_keys.insert(std::string(row.key));
+      }
+      if (!templated) {
+        std::string key = kind;
+        std::replace(key.begin(), key.end(), '_', '-');
+        pd_row generic{key, kind, "", "administrator", "", {}};
+        built[kind] = build_pd(inst, key, generic, root, kd);
+      }
+    }
+    const std::string berwenang = built.count("sekretariat_daerah") ? built["sekretariat_daerah"].second : kd;
+    instansi_.push_back({{"id", "kota-" + inst}, {"name", "Pemerintah " + name}, {"pejabat_berwenang", berwenang}});
+  }
+
+  // One perangkat daerah: its unit and head, the template's inner units, and
+  // what the rulesets add (unit organisasi kinds limited to this kind, kinds
+  // of atasan its kedudukan tables list that no position has yet).
+  std::pair<std::string, std::string> build_pd(const std::string& inst, const std::string& key, const pd_row& row,
+                                               const std::string& parent_unit, const std::string& parent_head) {
+    const std::string kind(row.kind);
+    const std::string pd = inst + "." + key;
+    const auto listed = table_kinds(kind);
+    std::string head_kind(row.head_kind);
+    if (head_kind.empty() || !has(category::position_kind, head_kind)) {
+      head_kind = listed.empty() ? "" : listed.front().second;
+      if (head_kind.empty()) head_kind = head_for_new_unit_kind(kind);
+    }
+    std::string head_jenis(row.head_jenis);
+    if (!has(category::jenis, head_jenis)) head_jenis = "administrator";
+    add_unit(pd, rs_.front()->vocab.label(*rs_.front()->vocab.find(category::unit_kind, kind)) + " " + key, kind,
+             parent_unit);
+    pd_units_.push_back(pd);
+    const std::string head = pd + ".kepala";
+    if (!head_kind.empty()) add_head(head, pd, head_kind, head_jenis, parent_head, pd, inst, true);
+    std::set<std::string> kinds_here = {head_kind};
+    std::map<std::string, std::pair<std::string, std::string>> made;  // inner key -> (unit id, head id)
+    for (const auto& in : row.inner) {
+      const std::string ukind(in.kind), hkind(in.head_kind);
+      if (!has(category::unit_kind, ukind) || !has(category::position_kind, hkind)) continue;
+      auto parent = std::make_pair(pd, head);
+      if (!in.parent.empty() && made.count(std::string(in.parent))) parent = made[std::string(in.parent)];
+      const std::string uid = pd + "." + std::string(in.key);
+      add_unit(uid, label(hkind) + " " + std::string(in.key), ukind, parent.first);
+      add_head(uid + ".kepala", uid, hkind, std::string(in.head_jenis), parent.second, pd, inst, true);
+      made[std::string(in.key)] = {uid, uid + ".kepala"};
+      kinds_here.insert(hkind);
+    }
+    std::set<std::string> unit_kinds_here;
+    for (const auto& in : row.inner) unit_kinds_here.insert(std::string(in.kind));
+    for (const auto& uk : uo_kinds_within(kind)) {
+      if (unit_kinds_here.count(uk)) continue;
+      const auto hk = head_for_new_unit_kind(uk);
+      if (hk.empty()) continue;
+      const std::string uid = pd + "." + uk;
+      add_unit(uid, uk, uk, pd);
+      add_head(uid + ".kepala", uid, hk, "administrator", head, pd, inst, true);
+      kinds_here.insert(hk);
+    }
+    for (const auto& [level, k] : listed) {
+      if (kinds_here.count(k) || !has(category::position_kind, k)) continue;
+      add_head(pd + "." + k, pd, k, level <= 1 ? head_jenis : "administrator", head, pd, inst, false);
+      kinds_here.insert(k);
+    }
+    return {pd, head};
+  }
+
+  // For each tag a ruleset tests, a perangkat daerah that carries it (on
+  // the unit and its head), of the kind whose table tests it.
+  void add_tagged_pds() {
+    const auto kinds = pd_kinds();
+    if (kinds.empty()) return;
+    const auto fallback =
+        std::find(kinds.begin(), kinds.end(), "dinas") != kinds.end() ? std::string("dinas") : kinds.front();
+    std::size_t n = 0;
+    for (const auto& [tag, table_kind] : tests_of_tags(rs_)) {
+      const std::string kind = std::find(kinds.begin(), kinds.end(), table_kind) != kinds.end() ? table_kind : fallback;
+      const pd_row* row = nullptr;
+      for (const auto& r : pd_templates()) {
+        if (r.kind == kind && !row) row = &r;
+      }
+      pd_row generic{"", "", "", "administrator", "", {}};
+      if (!row) {
+        generic.kind = kind;
+        row = &generic;
+      }
+      const std::string key = "tag" + std::to_string(++n);
+      std::string parent = "a.pemda", parent_head = "a.kepala_daerah";
+      const auto [pd, head] = build_pd("a", key, *row, parent, parent_head);
+      units_[pd]["tags"] = nlohmann::json::array({tag});
+      for (auto& p : positions_) {
+        if (p["id"] == head) p["tags"] = nlohmann::json::array({tag});
+      }
+    }
+  }
+
+  // In each perangkat daerah of instansi a, a delegation of the appraisal
+  // authority from a head (an inner unit's, else the perangkat daerah's) to a
+  // fungsional of its unit, and a fungsional placed under that delegate.
+  void add_delegation() {
+    if (!has(category::authority, "penilai_kinerja") || !has(category::jenis, "fungsional")) return;
+    const auto pds = pd_units_;
+    for (const auto& pd : pds) {
+      if (pd.rfind("a.", 0) != 0) continue;
+      std::optional<position_meta> head;
+      for (const auto& m : meta_) {
+        if (m.pd != pd || !m.head) continue;
+        const bool inner = m.unit != m.pd && (m.jenis == "administrator" || m.jenis == "pengawas");
+        if (inner || (!head && m.unit == m.pd)) head = m;
+        if (inner) break;
+      }
+      if (!head) continue;
+      const position_meta h = *head;
+      position_meta del = make_meta(h.unit + ".fp-delegasi", h.unit, h.pd, h.instansi);
+      del.staff = true;
+      add_position(del, "Pejabat Fungsional penerima delegasi " + h.unit, "fungsional", "fungsional", h.id);
+      position_meta under = make_meta(h.unit + ".fp-bawah-delegasi", h.unit, h.pd, h.instansi);
+      under.staff = true;
+      add_position(under, "Pejabat Fungsional di bawah delegasi " + h.unit, "fungsional", "fungsional", del.id);
+      delegations_.push_back(
+          {{"from", h.id}, {"to", del.id}, {"authority", "penilai_kinerja"}, {"basis", "Keputusan uji pendelegasian"}});
+    }
+  }
+
+  [[nodiscard]] const position_meta* find(const std::string& id) const {
+    for (const auto& m : meta_) {
+      if (m.id == id) return &m;
+    }
+    return nullptr;
+  }
+
+  // The first fungsional / pelaksana staff of a unit, or "".
+  [[nodiscard]] std::string staff_of(const std::string& unit, std::string_view suffix) const {
+    const std::string id = unit + std::string(suffix);
+    return find(id) ? id : std::string();
+  }
+
+  void add_team(const std::string& id, const std::string& owner, const std::string& established_by,
+                const std::string& ketua, const std::vector<std::string>& anggota) {
+    json t = {{"id", id}, {"name", "Tim " + id}, {"owner_unit", owner}};
+    if (!established_by.empty()) t["established_by"] = established_by;
+    if (!ketua.empty()) t["ketua"] = ketua;
+    t["anggota"] = json::array();
+    for (const auto& a : anggota) {
+      if (!a.empty()) t["anggota"].push_back(a);
+    }
+    t["target"] = {{"sasaran", "Sasaran uji"}, {"indikator", "Indikator uji"}, {"nilai", 1}};
+    teams_.push_back(std::move(t));
+  }
+
+  // A team per perangkat daerah of instansi a (owned by it, led by its
+  // fungsional), a team across unit organisasi, one whose ketua is outside the
+  // owner's unit, and one across instansi.
+  void add_teams() {
+    std::vector<std::string> inner_units;  // inner units of instansi a with staff
+    for (const auto& pd : pd_units_) {
+      if (pd.rfind("a.", 0) != 0) continue;
+      const auto fp = staff_of(pd, ".fp");
+      const auto pel = staff_of(pd, ".pel");
+      if (fp.empty() || !heads_.count(pd)) continue;
+      add_team("t." + pd, pd, heads_[pd], fp, {pel});
+    }
+    for (const auto& [unit, head] : heads_) {
+      if (unit.rfind("a.", 0) == 0 && unit != "a.pemda" &&
+          std::find(pd_units_.begin(), pd_units_.end(), unit) == pd_units_.end() && !staff_of(unit, ".fp").empty())
+        inner_units.push_back(unit);
+    }
+    std::sort(inner_units.begin(), inner_units.end());
+    if (inner_units.size() >= 2) {
+      const auto& own = inner_units[0];
+      // another unit outside `own`'s perangkat daerah if there is one
+      std::string other = inner_units[1];
+      const auto* own_meta = find(staff_of(own, ".fp"));
+      for (const auto& u : inner_units) {
+        const auto* m = find(staff_of(u, ".fp"));
+        if (m && own_meta && m->pd != own_meta->pd) {
+          other = u;
+          break;
+        }
+      }
+      add_team("t.lintas-unit", own, heads_[own], staff_of(own, ".fp"),
+               {staff_of(own, ".pel"), staff_of(other, ".fp")});
+      add_team("t.ketua-luar", own, heads_[own], staff_of(other, ".pel"), {staff_of(own, ".fp")});
+      const std::string b_fp = staff_of("b.dinas.bid1", ".fp").empty() ? std::string() : "b.dinas.bid1.fp";
+      std::string remote = b_fp;
+      if (remote.empty()) {
+        for (const auto& m : meta_) {
+          if (m.instansi == "b" && m.staff) {
+            remote = m.id;
+            break;
+          }
+        }
+      }
+      if (!remote.empty()) add_team("t.lintas-instansi", own, heads_[own], staff_of(own, ".fp"), {remote});
+    }
+  }
+
+  const std::vector<const compiled_ruleset*>& rs_;
+  json instansi_ = json::array(), positions_ = json::array(), delegations_ = json::array(), teams_ = json::array();
+  std::map<std::string, json> units_;
+  std::vector<std::string> unit_order_;
+  std::map<std::string, std::string> heads_;      // unit -> head position
+  std::map<std::string, std::string> atasan_of_;  // position -> atasan
+  std::vector<position_meta> meta_;
+  std::vector<std::string> pd_units_;
+};
+
+}  // namespace
+
+std::vector<universe_org> build_universe(const std::vector<const compiled_ruleset*>& rulesets) {
+  if (rulesets.empty()) return {};
+  builder b(rulesets);
+  return {b.build()};
+}
+
+namespace {
+
+// Facts about the generated org, indexed for enumerating queries.
+struct org_index {
+  std::map<std::string, const position_meta*> by_id;
+  std::map<std::string, std::string> atasan;        // position -> atasan
+  std::map<std::string, std::string> head_of_unit;  // unit -> head
+  std::map<std::string, std::string> parent_of;     // unit -> parent
+  std::vector<const json*> teams;
+
+  explicit org_index(const universe_org& org) {
+    for (const auto& m : org.positions) by_id[m.id] = &m;
+    for (const auto& p : org.doc["positions"]) {
+      if (p.contains("atasan")) atasan[p["id"].get<std::string>()] = p["atasan"].get<std::string>();
+    }
+    for (const auto& u : org.doc["units"]) {
+      if (u.contains("head")) head_of_unit[u["id"].get<std::string>()] = u["head"].get<std::string>();
+      if (u["parent"].is_string()) parent_of[u["id"].get<std::string>()] = u["parent"].get<std::string>();
+    }
+    for (const auto& t : org.doc["teams"]) teams.push_back(&t);
+  }
+
+  [[nodiscard]] std::vector<std::string> chain(const std::string& p) const {
+    std::vector<std::string> out;
+    for (auto it = atasan.find(p); it != atasan.end() && out.size() < 32; it = atasan.find(it->second)) {
+      out.push_back(it->second);
+    }
+    return out;
+  }
+};
+
+void add_unit_head(std::vector<std::string>& out, const org_index& ix, const std::string& unit) {
+  auto it = ix.head_of_unit.find(unit);
+  if (it != ix.head_of_unit.end() && std::find(out.begin(), out.end(), it->second) == out.end())
+    out.push_back(it->second);
+}
+
+void add_unique(std::vector<std::string>& v, const std::string& x) {
+  if (!x.empty() && std::find(v.begin(), v.end(), x) == v.end()) v.push_back(x);
+}
+
+// Codes of a category every ruleset declares, in the first ruleset's order.
+std::vector<std::string> shared_codes(const std::vector<const compiled_ruleset*>& rs, category c) {
+  std::vector<std::string> out;
+  for (auto k : rs.front()->vocab.codes(c)) {
+    const auto& n = rs.front()->vocab.name(k);
+    if (std::all_of(rs.begin(), rs.end(), [&](const compiled_ruleset* r) { return r->vocab.find(c, n).has_value(); }))
+      out.push_back(n);
+  }
+  return out;
+}
+
+// Heads of the first perangkat daerah units other than `pd` (in instansi a),
+// and one in the other instansi.
+std::vector<std::string> outside_heads(const universe_org& org, const org_index& ix, const std::string& pd,
+                                       const std::string& inst, std::size_t n) {
+  std::vector<std::string> out;
+  for (const auto& u : org.pd_units) {
+    if (out.size() >= n) break;
+    if (u == pd || u.rfind(inst + ".", 0) != 0 || !ix.head_of_unit.count(u)) continue;
+    add_unit_head(out, ix, u);
+  }
+  for (const auto& u : org.pd_units) {
+    if (u.rfind(inst + ".", 0) == 0 || !ix.head_of_unit.count(u)) continue;
+    add_unit_head(out, ix, u);
+    break;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<query_family> enumerate_queries(const universe_org& org, const std::vector<const compiled_ruleset*>& rs,
+                                            const bounds& limits) {
+  std::vector<query_family> out;
+  if (rs.empty()) return out;
+  const org_index ix(org);
+  const auto staff_like = [](const position_meta& m) { return m.jenis == "fungsional" || m.jenis == "pelaksana"; };
+
+  // kedudukan: each fungsional or pelaksana under every position of its
+  // perangkat daerah, the heads above it, and a few outside.
+  // Structural heads too: some regulations place them (a lurah under the camat).
+  for (const auto& m : org.positions) {
+    if (!(staff_like(m) || m.head) || m.pd.empty()) continue;
+    query_family f{"kedudukan", "position " + m.id, {}};
+    std::vector<std::string> cands;
+    for (const auto& o : org.positions) {
+      if (o.pd == m.pd && o.id != m.id) add_unique(cands, o.id);
+    }
+    for (const auto& c : ix.chain(m.id)) add_unique(cands, c);
+    for (const auto& c : outside_heads(org, ix, m.pd, m.instansi, limits.outside_candidates)) add_unique(cands, c);
+    for (const auto& c : cands) f.queries.push_back({{"type", "kedudukan"}, {"position", m.id}, {"atasan", c}});
+    out.push_back(std::move(f));
+  }
+
+  // pelaporan: each fungsional staff (and team member) reporting as each
+  // kind, to the officials around it.
+  const auto as_codes = shared_codes(rs, category::report_as);
+  std::vector<std::string> reporters;
+  for (const auto& m : org.positions) {
+    if (m.staff && m.jenis == "fungsional") add_unique(reporters, m.id);
+  }
+  for (const auto* t : ix.teams) {
+    if (t->contains("ketua")) add_unique(reporters, (*t)["ketua"].get<std::string>());
+    for (const auto& a : (*t)["anggota"]) add_unique(reporters, a.get<std::string>());
+  }
+  // heads report too: results up a review chain, a team's appraiser to the head of its perangkat daerah
+  for (const auto& m : org.positions) {
+    if (m.head && !m.pd.empty()) add_unique(reporters, m.id);
+  }
+  for (const auto& from : reporters) {
+    const auto* m = ix.by_id.at(from);
+    std::vector<std::string> targets = ix.chain(from);
+    for (const auto& o : org.positions) {
+      if (o.pd == m->pd && o.head) add_unique(targets, o.id);
+    }
+    const json* team = nullptr;
+    // the first team it is in, else one it leads the owner of or appraises a member of
+    for (int pass = 0; pass < 2 && !team; ++pass) {
+      for (const auto* t : ix.teams) {
+        bool member = t->value("ketua", "") == from;
+        std::vector<std::string> ids;
+        if (t->contains("ketua")) ids.push_back((*t)["ketua"].get<std::string>());
+        for (const auto& a : (*t)["anggota"]) ids.push_back(a.get<std::string>());
+        for (const auto& id : ids) member = member || id == from;
+        if (pass == 1) {
+          const auto owner = (*t)["owner_unit"].get<std::string>();
+          member = ix.head_of_unit.count(owner) && ix.head_of_unit.at(owner) == from;
+          for (const auto& id : ids) {
+            const auto up = ix.atasan.find(id);
+            member = member || (up != ix.atasan.end() && up->second == from);
+          }
+        }
+        if (!member) continue;
+        team = t;
+        break;
+      }
+    }
+    if (team) {
+      add_unit_head(targets, ix, (*team)["owner_unit"].get<std::string>());
+      if (team->contains("ketua")) add_unique(targets, (*team)["ketua"].get<std::string>());
+      for (const auto& a : (*team)["anggota"]) {
+        const auto id = a.get<std::string>();
+        add_unique(targets, id);
+        for (const auto& c : ix.chain(id)) add_unique(targets, c);
+      }
+    }
+    for (const auto& c : outside_heads(org, ix, m->pd, m->instansi, limits.outside_candidates)) add_unique(targets, c);
+    for (const auto& as : as_codes) {
+      const bool team_report = as == "anggota_tim" || as == "ketua_tim";
+      for (const bool with_team : {false, true}) {
+        if ((with_team && !team) || (!with_team && team_report)) continue;
+        query_family f{"pelaporan", "from " + from + " as " + as + (with_team ? " (team)" : ""), {}};
+        for (const auto& to : targets) {
+          if (to == from) continue;
+          json q = {{"type", "pelaporan"}, {"from", from}, {"to", to}, {"as", as}};
+          if (with_team) q["team"] = (*team)["id"];
+          f.queries.push_back(std::move(q));
+        }
+        out.push_back(std::move(f));
+      }
+    }
+  }
+
+  // tim: each team as given, and with its establishing official or its ketua
+  // changed.
+  for (const auto* t : ix.teams) {
+    const auto owner = (*t)["owner_unit"].get<std::string>();
+    query_family est{"tim", "team " + (*t)["id"].get<std::string>() + " (established_by)", {}};
+    est.queries.push_back({{"type", "tim"}, {"team", (*t)["id"]}});
+    std::vector<std::string> who;
+    add_unit_head(who, ix, owner);
+    for (const auto& c : ix.chain(ix.head_of_unit.count(owner) ? ix.head_of_unit.at(owner) : "")) add_unique(who, c);
+    for (const auto& w : who) {
+      json inline_team = *t;
+      inline_team["established_by"] = w;
+      est.queries.push_back({{"type", "tim"}, {"team", inline_team}});
+    }
+    out.push_back(std::move(est));
+    query_family ket{"tim", "team " + (*t)["id"].get<std::string>() + " (ketua)", {}};
+    std::vector<std::string> leaders;
+    for (const auto& a : (*t)["anggota"]) add_unique(leaders, a.get<std::string>());
+    add_unit_head(leaders, ix, owner);
+    for (const auto& l : leaders) {
+      json inline_team = *t;
+      inline_team["ketua"] = l;
+      ket.queries.push_back({{"type", "tim"}, {"team", inline_team}});
+    }
+    json without = *t;
+    without.erase("ketua");
+    ket.queries.push_back({{"type", "tim"}, {"team", without}});
+    out.push_back(std::move(ket));
+    // the fields the rulesets test, with and without a ketua
+    if (!org.team_fields.empty()) {
+      query_family fields{"tim", "team " + (*t)["id"].get<std::string>() + " (fields)", {}};
+      json with = *t;
+      with.merge_patch(org.team_fields);
+      fields.queries.push_back({{"type", "tim"}, {"team", with}});
+      with.erase("ketua");
+      fields.queries.push_back({{"type", "tim"}, {"team", with}});
+      out.push_back(std::move(fields));
+    }
+  }
+
+  // penugasan: per perangkat daerah a few subjects (fungsional, pelaksana, a
+  // pengawas), each for owners in its own unit, its perangkat daerah, another
+  // perangkat daerah and the other instansi; each mode and team role.
+  const auto modes = shared_codes(rs, category::mode);
+  auto roles = shared_codes(rs, category::team_role);
+  roles.insert(roles.begin(), "");
+  for (const auto& pd : org.pd_units) {
+    std::vector<const position_meta*> subjects;
+    std::size_t fps = 0;
+    const position_meta* pelaksana = nullptr;
+    const position_meta* pengawas = nullptr;
+    // Staff placed as regulations usually want them first: under an
+    // administrator, then a JPT, a pengawas, a fungsional head.
+    auto preference = [&](const position_meta& m) {
+      const auto it = ix.atasan.find(m.id);
+      const auto* up = it == ix.atasan.end() || !ix.by_id.count(it->second) ? nullptr : ix.by_id.at(it->second);
+      const std::string j = up ? up->jenis : "";
+      return j == "administrator" ? 0 : j.rfind("jpt", 0) == 0 ? 1 : j == "pengawas" ? 2 : 3;
+    };
+    std::vector<const position_meta*> fps_here;
+    for (const auto& m : org.positions) {
+      if (m.pd != pd) continue;
+      if (m.staff && m.jenis == "fungsional" && m.id.find("delegasi") == std::string::npos) fps_here.push_back(&m);
+      if (m.staff && m.jenis == "pelaksana" && (!pelaksana || preference(m) < preference(*pelaksana))) pelaksana = &m;
+      if (m.head && m.jenis == "pengawas" && m.unit != m.pd && !pengawas) pengawas = &m;
+    }
+    std::stable_sort(fps_here.begin(), fps_here.end(),
+                     [&](const position_meta* x, const position_meta* y) { return preference(*x) < preference(*y); });
+    for (const auto* m : fps_here) {
+      if (fps++ < limits.assignees_per_pd) subjects.push_back(m);
+    }
+    if (pelaksana) subjects.push_back(pelaksana);
+    if (pengawas) subjects.push_back(pengawas);
+    for (const auto* s : subjects) {
+      std::vector<std::string> owners = {s->unit, s->pd};
+      std::size_t in_pd = 0;
+      for (const auto& [u, parent] : ix.parent_of) {
+        if (in_pd >= limits.owners_in_pd) break;
+        const auto h = ix.head_of_unit.find(u);
+        if (h == ix.head_of_unit.end() || !ix.by_id.count(h->second) || ix.by_id.at(h->second)->pd != s->pd) continue;
+        if (std::find(owners.begin(), owners.end(), u) != owners.end()) continue;
+        owners.push_back(u);
+        ++in_pd;
+      }
+      for (const auto& u : org.pd_units) {
+        if (u != s->pd && u.rfind(s->instansi + ".", 0) == 0) {
+          add_unique(owners, u);
+          break;
+        }
+      }
+      for (const auto& u : org.pd_units) {
+        if (u.rfind(s->instansi + ".", 0) != 0) {
+          add_unique(owners, u);
+          break;
+        }
+      }
+      for (const auto& mode : modes) {
+        for (const auto& owner : owners) {
+          for (const auto& role : roles) {
+            if (!role.empty() && !s->staff) continue;
+            json q = {{"type", "penugasan"}, {"mode", mode}, {"assignee", s->id}, {"owner_unit", owner}};
+            if (!role.empty()) {
+              json team = {{"owner_unit", owner}, {"role", role}, {"anggota", json::array()}};
+              if (role == "ketua")
+                team["ketua"] = s->id;
+              else
+                team["anggota"].push_back(s->id);
+              q["team"] = std::move(team);
+            }
+            out.push_back({"penugasan",
+                           s->id + " for " + owner + " (" + mode + (role.empty() ? "" : ", " + role) + ")",
+                           {std::move(q)}});
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+json complete_steps(const evaluator& ev, json query, std::size_t max_steps) {
+  query["steps"] = json::array();
+  for (std::size_t i = 0; i < max_steps; ++i) {
+    std::vector<query_error> errors;
+    const auto d = ev.check(query, errors);
+    if (!d || d->outcome != "incomplete" || d->next.empty()) break;
+    const auto& n = d->next.front();
+    if (n.by.empty()) break;  // nobody in the org can take it
+    json step = {{"action", n.action}, {"by", n.by.front()}};
+    if (!n.from.empty()) step["from"] = n.from.front();
+    if (!n.to.empty()) step["to"] = n.to.front();
+    if (!n.cc.empty()) {
+      step["cc"] = json::array();
+      for (const auto& role : n.cc) {
+        if (!role.empty()) step["cc"].push_back(role.front());
+      }
+    }
+    if (!n.contents.empty()) step["contents"] = n.contents;
+    query["steps"].push_back(std::move(step));
+  }
+  return query;
+}
+
+namespace {
+
+void collect_strings(const json& j, std::set<std::string>& out) {
+  if (j.is_string()) {
+    out.insert(j.get<std::string>());
+  } else if (j.is_array() || j.is_object()) {
+    for (const auto& x : j) collect_strings(x, out);
+  }
+}
+
+}  // namespace
+
+json trim_org(const json& org, const json& query) {
+  std::map<std::string, const json*> units, positions;
+  for (const auto& u : org["units"]) units[u["id"].get<std::string>()] = &u;
+  for (const auto& p : org["positions"]) positions[p["id"].get<std::string>()] = &p;
+  std::set<std::string> named;
+  collect_strings(query, named);
+  std::set<std::string> keep_units, keep_positions;
+  std::vector<std::string> todo_units, todo_positions;
+  auto want_unit = [&](const std::string& id) {
+    if (units.count(id) && keep_units.insert(id).second) todo_units.push_back(id);
+  };
+  auto want_position = [&](const std::string& id) {
+    if (positions.count(id) && keep_positions.insert(id).second) todo_positions.push_back(id);
+  };
+  for (const auto& s : named) {
+    want_unit(s);
+    want_position(s);
+  }
+  std::vector<const json*> teams;
+  for (const auto& t : org["teams"]) {
+    if (named.count(t["id"].get<std::string>())) {
+      teams.push_back(&t);
+      std::set<std::string> in_team;
+      collect_strings(t, in_team);
+      for (const auto& s : in_team) {
+        want_unit(s);
+        want_position(s);
+      }
+    }
+  }
+  for (const auto& i : org["instansi"]) {
+    if (i.contains("pejabat_berwenang")) want_position(i["pejabat_berwenang"].get<std::string>());
+  }
+  while (!todo_units.empty() || !todo_positions.empty()) {
+    while (!todo_positions.empty()) {
+      const auto id = todo_positions.back();
+      todo_positions.pop_back();
+      const auto& p = *positions[id];
+      want_unit(p["unit"].get<std::string>());
+      if (p.contains("atasan") && p["atasan"].is_string()) want_position(p["atasan"].get<std::string>());
+    }
+    while (!todo_units.empty()) {
+      const auto id = todo_units.back();
+      todo_units.pop_back();
+      const auto& u = *units[id];
+      if (u["parent"].is_string()) want_unit(u["parent"].get<std::string>());
+      if (u.contains("head") && u["head"].is_string()) want_position(u["head"].get<std::string>());
+    }
+  }
+  json out = {{"schema", org["schema"]}, {"instansi", json::array()}, {"units", json::array()}};
+  for (const auto& i : org["instansi"]) {
+    const bool used = std::any_of(org["units"].begin(), org["units"].end(), [&](const json& u) {
+      return keep_units.count(u["id"].get<std::string>()) && u.value("instansi", "") == i["id"].get<std::string>();
+    });
+    if (used) out["instansi"].push_back(i);
+  }
+  for (const auto& u : org["units"]) {
+    if (keep_units.count(u["id"].get<std::string>())) out["units"].push_back(u);
+  }
+  out["positions"] = json::array();
+  for (const auto& p : org["positions"]) {
+    if (keep_positions.count(p["id"].get<std::string>())) out["positions"].push_back(p);
+  }
+  out["delegations"] = json::array();
+  for (const auto& d : org["delegations"]) {
+    if (keep_positions.count(d["to"].get<std::string>()) && keep_positions.count(d["from"].get<std::string>()))
+      out["delegations"].push_back(d);
+  }
+  out["teams"] = json::array();
+  for (const auto* t : teams) out["teams"].push_back(*t);
+  return out;
+}
+
+std::vector<json> delegation_orgs(const universe_org& org) {
+  std::vector<json> out;
+  if (org.doc["delegations"].empty()) return out;
+  const auto& first = org.doc["delegations"][0];
+  const auto head = first["from"].get<std::string>(), delegate = first["to"].get<std::string>();
+  std::string pelaksana, stranger;
+  for (const auto& m : org.positions) {
+    if (m.id == head) {
+      for (const auto& o : org.positions) {
+        if (o.unit == m.unit && o.staff && o.jenis == "pelaksana" && pelaksana.empty()) pelaksana = o.id;
+        if (o.head && o.pd != m.pd && o.instansi == m.instansi && o.unit == o.pd && stranger.empty()) stranger = o.id;
+      }
+    }
+  }
+  std::vector<std::pair<std::string, std::string>> pairs = {{head, delegate},
+                                                            {pelaksana, delegate},
+                                                            {head, pelaksana},
+                                                            {stranger, delegate},
+                                                            {delegate + "", head.empty() ? "" : delegate}};
+  pairs.back() = {delegate, pelaksana};  // between two staff positions
+  for (const auto& [from, to] : pairs) {
+    if (from.empty() || to.empty() || from == to) continue;
+    json d = first;
+    d["from"] = from;
+    d["to"] = to;
+    json small = trim_org(org.doc, json{{"delegation", d}});
+    small["delegations"] = json::array({d});
+    out.push_back(std::move(small));
+  }
+  return out;
+}
+
+std::shared_ptr<const org::org_graph> load(const universe_org& org, const compiled_ruleset& rules) {
+  std::vector<org::load_error> errors;
+  return org::org_graph::load(org.doc, rules.vocab, rules.shape, errors);
+}
+
+signature signature_of(const decision& d) {
+  signature s;
+  s.outcome = d.outcome;
+  for (const auto& v : d.violations) s.violations.push_back(v.rule);
+  for (const auto& w : d.warnings) s.warnings.push_back(w.rule);
+  std::sort(s.violations.begin(), s.violations.end());
+  s.violations.erase(std::unique(s.violations.begin(), s.violations.end()), s.violations.end());
+  std::sort(s.warnings.begin(), s.warnings.end());
+  s.warnings.erase(std::unique(s.warnings.begin(), s.warnings.end()), s.warnings.end());
+  return s;
+}
+
+}  // namespace perwal::explore

@@ -1,0 +1,158 @@
+// The semantic checks of `perwal lint`: each finding on a minimal ruleset
+// that has it, and none on one that does not.
+#include "engine/explore/semantic_lint.hpp"
+#include "explore_support.hpp"
+
+namespace {
+
+const std::string header = R"(
+ruleset uji-lint { title "Uji" cite_as "Perwal Uji" number "1" year 2024 region "Uji" status draft extends permenpanrb-7-2022 }
+)";
+
+// The semantic warnings of a ruleset written as `header + body`.
+std::vector<perwal::diagnostic> findings(const std::string& body) {
+  const auto rules = perwal::testing::compile_text("uji.perwal", header + body);
+  perwal::diagnostics diags;
+  perwal::explore::semantic_lint(rules, diags);
+  INFO(perwal::render(diags));
+  return diags.items();
+}
+
+bool mentions(const std::vector<perwal::diagnostic>& ds, const std::string& text) {
+  return std::any_of(ds.begin(), ds.end(),
+                     [&](const perwal::diagnostic& d) { return d.message.find(text) != std::string::npos; });
+}
+
+}  // namespace
+
+TEST_CASE("lint: the bundled base and Padang Panjang have no semantic finding", "[lint]") {
+  for (const auto* id : {"permenpanrb-7-2022", "padang-panjang-48-2024"}) {
+    perwal::diagnostics diags;
+    perwal::explore::semantic_lint(perwal::testing::bundled(id), diags);
+    INFO(id << "\n" << perwal::render(diags));
+    CHECK(diags.items().empty());
+  }
+}
+
+TEST_CASE("lint: two kedudukan rules no atasan satisfies together", "[lint]") {
+  const std::string pengawas = R"(
+rule kedudukan.atasan_pengawas wajib on kedudukan {
+  cite Pasal 1
+  when position.jenis == fungsional
+  require atasan.jenis == pengawas
+  message "Atasan pengawas" en "A pengawas atasan"
+}
+)";
+  const std::string administrator = R"(
+rule kedudukan.atasan_administrator wajib on kedudukan {
+  cite Pasal 2
+  when position.jenis == fungsional
+  require atasan.jenis == administrator
+  message "Atasan administrator" en "An administrator atasan"
+}
+)";
+  const auto both = findings(pengawas + administrator);
+  CHECK(mentions(both, "\"kedudukan.atasan_administrator\" and \"kedudukan.atasan_pengawas\" conflict"));
+  const auto one = findings(pengawas);
+  CHECK_FALSE(mentions(one, "conflict"));
+  // a finding carries the rule's place and both citations
+  for (const auto& d : both) {
+    if (d.message.find("conflict") == std::string::npos) continue;
+    CHECK(d.range.begin.line > 0);
+    REQUIRE(d.notes.size() >= 2);
+    CHECK_THAT(d.notes[0], Catch::Contains("Perwal Uji, Pasal"));
+  }
+}
+
+TEST_CASE("lint: a wajib rule requiring what a dilarang rule forbids", "[lint]") {
+  // The base forbids pengajuan sukarela across instansi; this demands it.
+  const auto found = findings(R"(
+rule penugasan.sukarela.harus_lintas_instansi wajib on penugasan {
+  cite Pasal 3
+  when mode == pengajuan_sukarela
+  require contract_scope == lintas_instansi
+  message "Sukarela lintas instansi" en "Voluntary across instansi"
+}
+)");
+  CHECK(mentions(found,
+                 "\"penugasan.sukarela.harus_lintas_instansi\" and \"penugasan.sukarela.lintas_instansi\" conflict"));
+  const auto fine = findings(R"(
+rule penugasan.sukarela.dalam_instansi wajib on penugasan {
+  cite Pasal 3
+  when mode == pengajuan_sukarela
+  require contract_scope != lintas_instansi
+  message "Sukarela dalam instansi" en "Voluntary within the instansi"
+}
+)");
+  CHECK_FALSE(mentions(fine, "conflict"));
+}
+
+TEST_CASE("lint: a rule whose condition never holds", "[lint]") {
+  const auto found = findings(R"(
+rule kedudukan.camat_fungsional wajib on kedudukan {
+  cite Pasal 4
+  when position.kind == camat and position.jenis == fungsional
+  require atasan is not null
+  message "x" en "x"
+}
+)");
+  CHECK(mentions(found, "\"kedudukan.camat_fungsional\" never applies"));
+  const auto fine = findings(R"(
+rule kedudukan.fungsional_beratasan wajib on kedudukan {
+  cite Pasal 4
+  when position.jenis == fungsional
+  require atasan is not null
+  message "x" en "x"
+}
+)");
+  CHECK_FALSE(mentions(fine, "never applies"));
+}
+
+TEST_CASE("lint: a workflow role that names nobody", "[lint]") {
+  const std::string workflow = R"(
+workflow penugasan.penunjukan.dalam_unit wajib {
+  mode penunjukan
+  scope dalam_unit
+  cite Pasal 5
+  step surat_penugasan surat_penugasan { by ROLE }
+}
+)";
+  auto with = [&](const std::string& role) {
+    std::string text = workflow;
+    text.replace(text.find("ROLE"), 4, role);
+    return findings(text);
+  };
+  CHECK(mentions(with("assignee.instansi.head.atasan"), "`by assignee.instansi.head.atasan` of"));
+  CHECK_FALSE(mentions(with("assignee.penilai"), "names nobody"));
+}
+
+TEST_CASE("lint: find() of a kind the structure never has", "[lint]") {
+  const std::string codes = "codes unit_kind { pokja \"Kelompok Kerja\" }\n";
+  const std::string rule = R"(
+rule penugasan.pokja wajib on penugasan {
+  cite Pasal 6
+  when assignee.instansi.find(KIND) is not null
+  require assignee.jenis in [fungsional, pelaksana]
+  message "x" en "x"
+}
+)";
+  auto with = [&](const std::string& kind) {
+    std::string text = rule;
+    text.replace(text.find("KIND"), 4, kind);
+    return findings(codes + text);
+  };
+  CHECK(mentions(with("pokja"), "can name no unit"));
+  CHECK_FALSE(mentions(with("dinas"), "can name no unit"));
+}
+
+TEST_CASE("lint --strict exits 1 on a semantic finding", "[lint][cli]") {
+  auto r = perwal::testing::perwal_cli("lint --strict tests/data/lint/conflict.perwal", true);
+  INFO(r.out);
+  CHECK(r.status == 1);
+  CHECK_THAT(r.out, Catch::Contains("tests/data/lint/conflict.perwal:"));
+  CHECK_THAT(r.out, Catch::Contains("conflict"));
+  // (the clean file still has the older lint's warnings: no kedudukan tables)
+  auto clean = perwal::testing::perwal_cli("lint tests/data/lint/clean.perwal", true);
+  CHECK(clean.status == 0);
+  CHECK_THAT(clean.out, !Catch::Contains("conflict: each holds"));
+}
