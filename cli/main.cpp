@@ -5,6 +5,7 @@
 //   perwal test  FILE
 //   perwal diff  A B [--format text|json] [--lang id|en]
 //   perwal explore-org FILE [FILE2]
+//   perwal serve --rules FILE_OR_DIR... --org ORG [options]   (the decision API: server/serve.hpp)
 // Exit: 0 allowed / clean, 1 denied or incomplete (lint --strict: warnings;
 // test: a failing example; diff: a semantic difference), 2 bad input or usage.
 #include <fstream>
@@ -22,6 +23,7 @@
 #include "engine/explore/semantic_lint.hpp"
 #include "engine/explore/universe.hpp"
 #include "engine/testing/examples.hpp"
+#include "server/serve.hpp"
 
 namespace {
 
@@ -49,7 +51,7 @@ struct options {
 };
 
 int usage_error(const std::string& message) {
-  std::cerr << "perwal: " << message << "\n" << usage_text;
+  std::cerr << "perwal: " << message << "\n" << usage_text << perwal::server::serve_usage;
   return exit_bad_input;
 }
 
@@ -282,9 +284,23 @@ int run_test(const options& o) {
   return passed == results.size() ? exit_ok : exit_denied;
 }
 
+// `perwal serve` has options of its own (server/serve.hpp).
+int run_serve(int argc, char** argv) {
+  std::string error;
+  auto c = perwal::server::parse_config(argc - 2, argv + 2, error);
+  if (!c) return usage_error(error);
+  try {
+    return perwal::server::serve(*c);
+  } catch (const std::exception& e) {
+    std::cerr << "perwal serve: internal error: " << e.what() << "\n";
+    return exit_bad_input;
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc >= 2 && std::string(argv[1]) == "serve") return run_serve(argc, argv);
   std::string error;
   auto o = parse_args(argc, argv, error);
   if (!o) return usage_error(error);
@@ -296,7 +312,7 @@ int main(int argc, char** argv) {
     if (o->command == "diff") return run_diff(*o);
     if (o->command == "explore-org") return run_explore_org(*o);
     if (o->command == "--help" || o->command == "help" || o->command == "-h") {
-      std::cout << usage_text;
+      std::cout << usage_text << perwal::server::serve_usage;
       return exit_ok;
     }
   } catch (const std::exception& e) {

@@ -1,0 +1,44 @@
+// `perwal serve`: the decision API for other tools (HTTP/1.1, JSON), built
+// on the same compile → org graph → evaluate → to_json path as the CLI.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "server/store.hpp"
+
+namespace perwal::server {
+
+struct config {
+  std::vector<std::string> rules;  // files or directories of *.perwal
+  std::string org_file;            // the default org (id "default")
+  std::string default_ruleset;     // empty: the first ruleset loaded
+  std::string bind = "127.0.0.1";
+  int port = 8181;        // 0: any free port (see port_file)
+  std::string port_file;  // written once bound, for scripts and tests
+  std::filesystem::path data_dir = "perwal-data";
+  std::string admin_token;  // empty: POST /v1/reload is disabled
+  std::size_t max_body = 16u << 20;
+  int read_timeout_s = 10, write_timeout_s = 10, keep_alive_timeout_s = 5;
+  std::size_t threads = 0;  // 0: a default from the core count
+  log_options log;
+};
+
+// Parses the arguments after `serve`. On a usage error returns nullopt with `error` set.
+[[nodiscard]] std::optional<config> parse_config(int argc, char** argv, std::string& error);
+
+// Runs the server until SIGTERM or SIGINT; returns the process exit status
+// (0 after a clean drain, 2 when the configuration or the inputs are bad).
+[[nodiscard]] int serve(const config& c);
+
+inline constexpr const char* serve_usage =
+    "  perwal serve --rules FILE_OR_DIR... --org ORG.json [--default-ruleset ID] [--bind 127.0.0.1] [--port 8181]\n"
+    "               [--port-file FILE] [--data DIR] [--admin-token-file FILE] [--max-body BYTES] [--threads N]\n"
+    "               [--read-timeout S] [--write-timeout S] [--log-sync full|normal] [--log-retention-days N]\n"
+    "               [--log-max-rows N]\n";
+
+}  // namespace perwal::server

@@ -1,0 +1,181 @@
+#include "server/snapshot.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace perwal::server {
+
+namespace fs = std::filesystem;
+
+const ruleset_entry* snapshot::ruleset(const std::string& id) const {
+  auto it = rulesets.find(id);
+  return it == rulesets.end() ? nullptr : &it->second;
+}
+
+const org_entry* snapshot::org(const std::string& id) const {
+  auto it = orgs.find(id);
+  return it == orgs.end() ? nullptr : it->second.get();
+}
+
+std::string content_hash(std::string_view text) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+namespace {
+
+// A directory stands for its *.perwal files, in name order.
+std::vector<std::string> ruleset_files(const std::vector<std::string>& given, build_failure& failure) {
+  std::vector<std::string> files;
+  for (const auto& g : given) {
+    std::error_code ec;
+    if (!fs::is_directory(g, ec)) {
+      files.push_back(g);
+      continue;
+    }
+    std::vector<std::string> inside;
+    for (const auto& e : fs::directory_iterator(g, ec)) {
+      if (e.path().extension() == ".perwal") inside.push_back(e.path().string());
+    }
+    std::sort(inside.begin(), inside.end());
+    if (inside.empty()) failure.message = g + ": no *.perwal file in this directory";
+    files.insert(files.end(), inside.begin(), inside.end());
+  }
+  return files;
+}
+
+nlohmann::json diagnostic_json(const diagnostic& d) {
+  const char* level = d.level == severity::error ? "error" : d.level == severity::warning ? "warning" : "note";
+  return {{"file", d.range.file ? d.range.file->name : ""},
+          {"line", d.range.begin.line},
+          {"column", d.range.begin.column},
+          {"severity", level},
+          {"where", d.range.where()},
+          {"message", d.message}};
+}
+
+bool compile_all(const std::vector<std::string>& files, snapshot& s, build_failure& failure) {
+  for (const auto& file : files) {
+    diagnostics diags;
+    auto rules = compile_ruleset(file, diags);
+    if (!rules) {
+      failure.message = file + ": the ruleset does not compile";
+      for (const auto& d : diags.sorted()) failure.diagnostics.push_back(diagnostic_json(d));
+      failure.rendered = render(diags);
+      return false;
+    }
+    const auto& id = rules->header.id;
+    if (s.rulesets.count(id)) {
+      failure.message = file + ": ruleset id \"" + id + "\" is already loaded from " + s.rulesets[id].file;
+      return false;
+    }
+    s.order.push_back(id);
+    s.rulesets[id] = {rules, file};
+  }
+  return true;
+}
+
+std::optional<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// The default org must load under the default ruleset: the server would otherwise answer nothing by default.
+bool load_default_org(const snapshot_source& source, const snapshot* previous, snapshot& s, build_failure& failure) {
+  auto text = read_file(source.org_file);
+  if (!text) {
+    failure.message = source.org_file + ": cannot read the org file";
+    return false;
+  }
+  const auto hash = content_hash(*text);
+  std::int64_t version = 1;
+  if (const auto* old = previous ? previous->org(default_org_id) : nullptr) {
+    version = old->hash == hash ? old->version : old->version + 1;
+  }
+  using namespace std::chrono;
+  const auto now = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  auto org = compile_org(s, default_org_id, version, now, source.org_file,
+                         std::make_shared<const std::string>(std::move(*text)));
+  if (auto it = org->errors.find(s.default_ruleset); it != org->errors.end()) {
+    failure.message = source.org_file + ": the org does not load under ruleset \"" + s.default_ruleset + "\"";
+    for (const auto& e : it->second) {
+      const bool has_file = e.path.rfind(source.org_file, 0) == 0;
+      const std::string line = (has_file ? "" : source.org_file + ": ") + e.to_string();
+      failure.diagnostics.push_back({{"path", e.path}, {"message", e.message}});
+      failure.rendered += line + "\n";
+    }
+    return false;
+  }
+  s.orgs[default_org_id] = std::move(org);
+  return true;
+}
+
+}  // namespace
+
+std::shared_ptr<org_entry> compile_org(const snapshot& s, std::string id, std::int64_t version, std::int64_t created_ms,
+                                       std::string source, std::shared_ptr<const std::string> body) {
+  auto org = std::make_shared<org_entry>();
+  org->id = std::move(id);
+  org->version = version;
+  org->created_ms = created_ms;
+  org->hash = content_hash(*body);
+  org->source = std::move(source);
+  org->body = std::move(body);
+  const std::string name = org->source == "upload" ? "org" : org->source;
+  for (const auto& rid : s.order) {
+    const auto& r = *s.rulesets.at(rid).rules;
+    std::vector<org::load_error> errors;
+    auto graph = org::org_graph::load(*org->body, name, r.vocab, r.shape, errors);
+    if (graph) {
+      org->graphs[rid] = std::move(graph);
+    } else {
+      org->errors[rid] = std::move(errors);
+    }
+  }
+  return org;
+}
+
+std::shared_ptr<const snapshot> build_snapshot(const snapshot_source& source, org_store& store,
+                                               const snapshot* previous, build_failure& failure) {
+  auto s = std::make_shared<snapshot>();
+  s->generation = previous ? previous->generation + 1 : 1;
+  const auto files = ruleset_files(source.rules, failure);
+  if (!failure.message.empty()) return nullptr;
+  if (files.empty()) {
+    failure.message = "no ruleset given";
+    return nullptr;
+  }
+  if (!compile_all(files, *s, failure)) return nullptr;
+  s->default_ruleset = source.default_ruleset.empty() ? s->order.front() : source.default_ruleset;
+  if (!s->ruleset(s->default_ruleset)) {
+    failure.message = "--default-ruleset: no ruleset \"" + s->default_ruleset + "\" is loaded";
+    return nullptr;
+  }
+  if (!load_default_org(source, previous, *s, failure)) return nullptr;
+  // Stored orgs never fail a reload: one that no longer loads answers 400 with its errors.
+  for (auto& o : store.latest()) {
+    s->orgs[o.id] = compile_org(*s, o.id, o.version, o.created_ms, "upload",
+                                std::make_shared<const std::string>(std::move(o.body)));
+  }
+  return s;
+}
+
+std::shared_ptr<const snapshot> with_org(const snapshot& s, std::shared_ptr<const org_entry> org) {
+  auto next = std::make_shared<snapshot>(s);
+  next->generation = s.generation + 1;
+  next->orgs[org->id] = std::move(org);
+  return next;
+}
+
+}  // namespace perwal::server

@@ -1,0 +1,301 @@
+#include "server/store.hpp"
+
+#include <cstdio>
+#include <random>
+
+namespace perwal::server {
+
+namespace {
+
+std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+// ---- sqlite helpers -----------------------------------------------------------
+
+sqlite_db::sqlite_db(const std::filesystem::path& file, bool full_sync) : name_(file.string()) {
+  if (sqlite3_open_v2(name_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) !=
+      SQLITE_OK) {
+    const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    throw store_error(name_ + ": cannot open: " + why);
+  }
+  try {
+    // Writers of another connection may hold the lock for one commit; wait for it.
+    sqlite3_busy_timeout(db_, 10000);
+    exec("PRAGMA journal_mode=WAL");
+    exec(full_sync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+  } catch (...) {
+    sqlite3_close_v2(db_);
+    throw;
+  }
+}
+
+sqlite_db::~sqlite_db() {
+  sqlite3_close_v2(db_);
+}
+
+void sqlite_db::exec(const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    const std::string why = err ? err : "unknown error";
+    sqlite3_free(err);
+    throw store_error(name_ + ": " + why);
+  }
+}
+
+void sqlite_db::fail(const std::string& what) const {
+  throw store_error(name_ + ": " + what + ": " + sqlite3_errmsg(db_));
+}
+
+statement::statement(sqlite_db& db, const char* sql) : db_(db) {
+  if (sqlite3_prepare_v2(db.handle(), sql, -1, &stmt_, nullptr) != SQLITE_OK) db.fail("prepare");
+}
+
+statement::~statement() {
+  sqlite3_finalize(stmt_);
+}
+
+statement& statement::bind(int i, const std::string& text) {
+  sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+statement& statement::bind(int i, std::int64_t value) {
+  sqlite3_bind_int64(stmt_, i, value);
+  return *this;
+}
+
+bool statement::step() {
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  sqlite3_reset(stmt_);
+  db_.fail("step");
+}
+
+void statement::run() {
+  while (step()) {
+  }
+  reset();
+}
+
+void statement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+std::string statement::text(int column) const {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+  return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))) : std::string();
+}
+
+std::int64_t statement::integer(int column) const {
+  return sqlite3_column_int64(stmt_, column);
+}
+
+// ---- orgs -------------------------------------------------------------------
+
+org_store::org_store(const std::filesystem::path& file, bool full_sync) : db_(file, full_sync) {
+  db_.exec(
+      "CREATE TABLE IF NOT EXISTS orgs ("
+      " id TEXT NOT NULL, version INTEGER NOT NULL, created_ms INTEGER NOT NULL,"
+      " hash TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (id, version))");
+}
+
+stored_org org_store::put(const std::string& id, const std::string& body, const std::string& hash) {
+  std::lock_guard lock(mutex_);
+  db_.exec("BEGIN IMMEDIATE");
+  try {
+    statement last(db_, "SELECT COALESCE(MAX(version), 0) FROM orgs WHERE id = ?1");
+    last.bind(1, id);
+    last.step();
+    stored_org o{id, last.integer(0) + 1, now_ms(), hash, body};
+    last.reset();
+    statement insert(db_, "INSERT INTO orgs (id, version, created_ms, hash, body) VALUES (?1, ?2, ?3, ?4, ?5)");
+    insert.bind(1, o.id).bind(2, o.version).bind(3, o.created_ms).bind(4, o.hash).bind(5, o.body).run();
+    db_.exec("COMMIT");
+    return o;
+  } catch (...) {
+    sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+std::vector<stored_org> org_store::latest() {
+  std::lock_guard lock(mutex_);
+  statement q(db_,
+              "SELECT id, version, created_ms, hash, body FROM orgs o WHERE version = "
+              "(SELECT MAX(version) FROM orgs WHERE id = o.id) ORDER BY id");
+  std::vector<stored_org> out;
+  while (q.step()) out.push_back({q.text(0), q.integer(1), q.integer(2), q.text(3), q.text(4)});
+  return out;
+}
+
+std::optional<stored_org> org_store::get(const std::string& id, std::int64_t version) {
+  std::lock_guard lock(mutex_);
+  statement q(db_,
+              "SELECT id, version, created_ms, hash, body FROM orgs WHERE id = ?1 AND "
+              "version = CASE WHEN ?2 > 0 THEN ?2 ELSE (SELECT MAX(version) FROM orgs WHERE id = ?1) END");
+  q.bind(1, id).bind(2, version);
+  if (!q.step()) return std::nullopt;
+  return stored_org{q.text(0), q.integer(1), q.integer(2), q.text(3), q.text(4)};
+}
+
+// ---- decision log -------------------------------------------------------------
+
+// Records of one append() call and whether their group committed.
+struct decision_log::pending {
+  std::vector<decision_record> records;
+  bool done = false;
+  std::string error;  // empty when committed
+};
+
+namespace {
+
+sqlite_db& with_decision_schema(sqlite_db& db) {
+  db.exec(
+      "CREATE TABLE IF NOT EXISTS decisions ("
+      " id TEXT PRIMARY KEY, time_ms INTEGER NOT NULL, ruleset TEXT NOT NULL, ruleset_hash TEXT NOT NULL,"
+      " org TEXT NOT NULL, org_version INTEGER NOT NULL, org_hash TEXT NOT NULL, outcome TEXT NOT NULL,"
+      " query TEXT NOT NULL, result TEXT NOT NULL) WITHOUT ROWID");
+  db.exec("CREATE INDEX IF NOT EXISTS decisions_time ON decisions (time_ms)");
+  return db;
+}
+
+}  // namespace
+
+decision_log::decision_log(const std::filesystem::path& file, log_options options)
+    : options_(options), write_db_(file, options.full_sync), read_db_(file, options.full_sync) {
+  with_decision_schema(write_db_);
+  std::random_device rd;
+  nonce_ = rd() & 0xFFFFu;
+  prune();
+  writer_ = std::thread([this] { writer_loop(); });
+}
+
+decision_log::~decision_log() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_writer_.notify_one();
+  writer_.join();
+}
+
+std::string decision_log::next_id() {
+  std::uint64_t n = 0;
+  {
+    std::lock_guard lock(mutex_);
+    n = ++counter_;
+  }
+  // Time first, so ids sort by time and inserts append to the primary key;
+  // a random per-process nonce keeps ids unique across restarts in one millisecond.
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%011llx-%04x-%06llx", static_cast<unsigned long long>(now_ms()), nonce_,
+                static_cast<unsigned long long>(n));
+  return buf;
+}
+
+void decision_log::append(std::vector<decision_record> records) {
+  auto p = std::make_shared<pending>();
+  p->records = std::move(records);
+  std::unique_lock lock(mutex_);
+  if (stopping_) throw store_error("the decision log is closed");
+  queue_.push_back(p);
+  wake_writer_.notify_one();
+  done_.wait(lock, [&] { return p->done; });
+  if (!p->error.empty()) throw store_error(p->error);
+}
+
+void decision_log::writer_loop() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    wake_writer_.wait_for(lock, std::chrono::seconds(30), [&] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty()) {
+      if (stopping_) return;
+      lock.unlock();
+      prune();
+      lock.lock();
+      continue;
+    }
+    // Everything queued while the previous group was committing goes in one transaction.
+    std::vector<std::shared_ptr<pending>> group;
+    group.swap(queue_);
+    lock.unlock();
+    commit(group);
+    lock.lock();
+    for (auto& p : group) p->done = true;
+    done_.notify_all();
+    lock.unlock();
+    prune();  // at most every 30 s, after the waiters have their answer
+    lock.lock();
+  }
+}
+
+void decision_log::commit(std::vector<std::shared_ptr<pending>>& group) {
+  try {
+    write_db_.exec("BEGIN");
+    statement insert(write_db_,
+                     "INSERT INTO decisions (id, time_ms, ruleset, ruleset_hash, org, org_version, org_hash, outcome,"
+                     " query, result) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+    for (const auto& p : group) {
+      for (const auto& r : p->records) {
+        insert.bind(1, r.id).bind(2, r.time_ms).bind(3, r.ruleset).bind(4, r.ruleset_hash).bind(5, r.org);
+        insert.bind(6, r.org_version).bind(7, r.org_hash).bind(8, r.outcome).bind(9, r.query).bind(10, r.result);
+        insert.run();
+      }
+    }
+    write_db_.exec("COMMIT");
+  } catch (const store_error& e) {
+    sqlite3_exec(write_db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    for (auto& p : group) p->error = e.what();
+  }
+}
+
+void decision_log::prune() {
+  const auto now = std::chrono::steady_clock::now();
+  if (last_prune_ != std::chrono::steady_clock::time_point{} && now - last_prune_ < std::chrono::seconds(30)) return;
+  last_prune_ = now;
+  try {
+    std::int64_t removed = 0;
+    if (options_.retention_days > 0) {
+      statement del(write_db_, "DELETE FROM decisions WHERE time_ms < ?1");
+      del.bind(1, now_ms() - std::int64_t{options_.retention_days} * 86'400'000).run();
+      removed += sqlite3_changes(write_db_.handle());
+    }
+    if (options_.max_rows > 0) {
+      statement del(write_db_,
+                    "DELETE FROM decisions WHERE time_ms < (SELECT time_ms FROM decisions ORDER BY time_ms DESC "
+                    "LIMIT 1 OFFSET ?1)");
+      del.bind(1, options_.max_rows - 1).run();
+      removed += sqlite3_changes(write_db_.handle());
+    }
+    std::lock_guard lock(mutex_);
+    pruned_ += static_cast<std::uint64_t>(removed);
+  } catch (const store_error&) {
+    // Retention is best effort: a busy database is pruned on the next round.
+  }
+}
+
+std::uint64_t decision_log::pruned() const {
+  std::lock_guard lock(mutex_);
+  return pruned_;
+}
+
+std::optional<decision_record> decision_log::find(const std::string& id) {
+  std::lock_guard lock(read_mutex_);
+  statement q(read_db_,
+              "SELECT id, time_ms, ruleset, ruleset_hash, org, org_version, org_hash, outcome, query, result "
+              "FROM decisions WHERE id = ?1");
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  decision_record r{q.text(0), q.integer(1), q.text(2), q.text(3), q.text(4),
+                    q.text(6), q.integer(5), q.text(7), q.text(8), q.text(9)};
+  return r;
+}
+
+}  // namespace perwal::server

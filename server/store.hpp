@@ -1,0 +1,153 @@
+// Durable state of `perwal serve`, in embedded SQLite databases under the
+// data directory: uploaded orgs (every version kept) and the decision log.
+// Both use WAL mode; the decision log commits in groups on one writer thread
+// so that many concurrent requests share one fsync.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace perwal::server {
+
+// An SQLite failure (open, schema, write); the message names the database.
+struct store_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// One SQLite connection; closed on destruction.
+class sqlite_db {
+ public:
+  sqlite_db(const std::filesystem::path& file, bool full_sync);
+  ~sqlite_db();
+  sqlite_db(const sqlite_db&) = delete;
+  sqlite_db& operator=(const sqlite_db&) = delete;
+
+  void exec(const char* sql);
+  [[nodiscard]] sqlite3* handle() const { return db_; }
+  [[nodiscard]] const std::string& name() const { return name_; }
+  [[noreturn]] void fail(const std::string& what) const;
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::string name_;
+};
+
+// A prepared statement, reset after each use.
+class statement {
+ public:
+  statement(sqlite_db& db, const char* sql);
+  ~statement();
+  statement(const statement&) = delete;
+  statement& operator=(const statement&) = delete;
+
+  statement& bind(int i, const std::string& text);
+  statement& bind(int i, std::int64_t value);
+  bool step();  // true while a row is available
+  void run();   // a statement without rows
+  void reset();
+  [[nodiscard]] std::string text(int column) const;
+  [[nodiscard]] std::int64_t integer(int column) const;
+
+ private:
+  sqlite_db& db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+// ---- orgs -------------------------------------------------------------------
+
+struct stored_org {
+  std::string id;
+  std::int64_t version = 0;
+  std::int64_t created_ms = 0;
+  std::string hash;
+  std::string body;  // the perwal-org/1 document as uploaded
+};
+
+// Uploaded orgs; each upload adds a version. Thread-safe.
+class org_store {
+ public:
+  org_store(const std::filesystem::path& file, bool full_sync);
+  // Stores a new version of `id` and returns it (durable when this returns).
+  [[nodiscard]] stored_org put(const std::string& id, const std::string& body, const std::string& hash);
+  // The latest version of each org.
+  [[nodiscard]] std::vector<stored_org> latest();
+  // One version (0: the latest), or nullopt.
+  [[nodiscard]] std::optional<stored_org> get(const std::string& id, std::int64_t version);
+
+ private:
+  std::mutex mutex_;
+  sqlite_db db_;
+};
+
+// ---- decision log -------------------------------------------------------------
+
+struct decision_record {
+  std::string id;
+  std::int64_t time_ms = 0;
+  std::string ruleset, ruleset_hash;
+  std::string org, org_hash;
+  std::int64_t org_version = 0;
+  std::string outcome;
+  std::string query;   // JSON text
+  std::string result;  // JSON text (the decision as returned)
+};
+
+struct log_options {
+  bool full_sync = true;      // synchronous=FULL: also survives power loss, costs an fsync per group commit
+  int retention_days = 0;     // 0: keep every decision
+  std::int64_t max_rows = 0;  // 0: no limit
+};
+
+// Append-only log of decisions. append() returns once the records are
+// committed, so a decision returned to a client is already on disk.
+class decision_log {
+ public:
+  decision_log(const std::filesystem::path& file, log_options options);
+  ~decision_log();  // commits what is queued, then stops the writer
+  decision_log(const decision_log&) = delete;
+  decision_log& operator=(const decision_log&) = delete;
+
+  // Blocks until `records` are committed in one transaction (possibly with
+  // other callers' records). Throws store_error when the commit failed.
+  void append(std::vector<decision_record> records);
+  [[nodiscard]] std::optional<decision_record> find(const std::string& id);
+  // A new unique, time-ordered decision id.
+  [[nodiscard]] std::string next_id();
+  // Rows dropped by retention so far.
+  [[nodiscard]] std::uint64_t pruned() const;
+
+ private:
+  struct pending;
+  void writer_loop();
+  void commit(std::vector<std::shared_ptr<pending>>& group);
+  void prune();
+
+  log_options options_;
+  sqlite_db write_db_;
+  std::mutex read_mutex_;
+  sqlite_db read_db_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_writer_, done_;
+  std::vector<std::shared_ptr<pending>> queue_;
+  bool stopping_ = false;
+  std::uint64_t pruned_ = 0;
+  std::chrono::steady_clock::time_point last_prune_{};
+
+  std::uint32_t nonce_ = 0;
+  std::uint64_t counter_ = 0;  // guarded by mutex_
+  std::thread writer_;
+};
+
+}  // namespace perwal::server
