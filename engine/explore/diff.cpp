@@ -423,17 +423,24 @@ std::vector<diff_entry> rule_entries(const compiled_ruleset& a, const compiled_r
       used_b.insert(it->second);
     }
   }
-  // Workflows named differently: the same mode over the same contract scopes
-  // (a workflow with the same condition text first).
-  for (int pass = 0; pass < 2; ++pass) {
+  // Workflows named differently: the same mode over the same contract scopes,
+  // then over overlapping ones (a regulation may group scopes differently);
+  // within each, one with the same condition first.
+  auto overlap = [](const std::vector<std::string>& x, const std::vector<std::string>& y) {
+    return std::any_of(x.begin(), x.end(),
+                       [&](const std::string& s) { return std::find(y.begin(), y.end(), s) != y.end(); });
+  };
+  for (int pass = 0; pass < 4; ++pass) {
+    const bool exact = pass < 2, same_when_only = pass % 2 == 0;
     for (std::size_t i = 0; i < va.size(); ++i) {
       if (match_a[i] || va[i].kind != "workflow") continue;
       for (const auto& r : vb) {
-        if (used_b.count(&r) || r.kind != "workflow" || r.mode != va[i].mode || r.covers != va[i].covers) continue;
+        if (used_b.count(&r) || r.kind != "workflow" || r.mode != va[i].mode) continue;
+        if (exact ? r.covers != va[i].covers : !overlap(r.covers, va[i].covers)) continue;
         const auto wa = va[i].fields.find("when"), wb = r.fields.find("when");
         const bool same_when = (wa == va[i].fields.end()) == (wb == r.fields.end()) &&
                                (wa == va[i].fields.end() || wa->second.values == wb->second.values);
-        if (pass == 0 && !same_when) continue;
+        if (same_when_only && !same_when) continue;
         match_a[i] = &r;
         used_b.insert(&r);
         break;
