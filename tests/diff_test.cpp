@@ -61,7 +61,7 @@ TEST_CASE("diff: national base vs Padang Panjang", "[diff]") {
   const auto started = std::chrono::steady_clock::now();
   const auto r = perwal::explore::diff(base, pp, {"base", "pp"});
   const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  CHECK(seconds < 10);
+  CHECK(seconds < 60);  // about 1 s in a release build; sanitizer builds are slower
   CHECK(r.semantic_differences() > 0);
   CHECK(r.search.queries > 1000);
   const auto* dinas = entry(r, "kedudukan.dinas");

@@ -21,9 +21,7 @@ std::string squeeze(std::string_view s) {
 
 // A path with its arguments (`find(dpmptsp)`, `has_tag("…")`), which the
 // path's own text leaves out. Codes by name: both vocabularies agree on names.
-const vocabulary* path_vocab = nullptr;
-
-std::string path_text(const cpath& p) {
+std::string path_text(const cpath& p, const vocabulary& vocab) {
   std::vector<std::string> segments;
   std::string cur;
   for (char c : squeeze(p.text)) {
@@ -40,9 +38,9 @@ std::string path_text(const cpath& p) {
     const auto& s = p.steps[i];
     const std::string seg = i + 1 < segments.size() ? segments[i + 1] : "?";
     out += "." + seg;
-    if (!s.codes.empty() && path_vocab) {
+    if (!s.codes.empty()) {
       std::string args;
-      for (auto c : s.codes) args += (args.empty() ? "" : ", ") + path_vocab->name(c);
+      for (auto c : s.codes) args += (args.empty() ? "" : ", ") + vocab.name(c);
       out += "(" + args + ")";
     } else if (!s.text.empty() && s.text != seg) {
       out += "(\"" + s.text + "\")";
@@ -51,9 +49,9 @@ std::string path_text(const cpath& p) {
   return out;
 }
 
-std::string roles_text(const std::vector<cpath>& roles) {
+std::string roles_text(const std::vector<cpath>& roles, const vocabulary& vocab) {
   std::string out;
-  for (const auto& p : roles) out += (out.empty() ? "" : " | ") + path_text(p);
+  for (const auto& p : roles) out += (out.empty() ? "" : " | ") + path_text(p, vocab);
   return out;
 }
 
@@ -85,7 +83,6 @@ std::string sorted_codes_text(const std::vector<code>& cs, const vocabulary& v) 
 }  // namespace
 
 std::string expr_text(const cexpr& e, const vocabulary& vocab) {
-  path_vocab = &vocab;
   auto kid = [&](std::size_t i) {
     const auto& k = e.kids[i];
     const bool atomic = k.op == expr_op::path || k.op == expr_op::number || k.op == expr_op::string ||
@@ -95,7 +92,7 @@ std::string expr_text(const cexpr& e, const vocabulary& vocab) {
   auto binary = [&](std::string_view op) { return kid(0) + " " + std::string(op) + " " + kid(1); };
   switch (e.op) {
     case expr_op::path:
-      return roles_text(e.paths);
+      return roles_text(e.paths, vocab);
     case expr_op::number:
       return number_text(e.number);
     case expr_op::string:
@@ -182,12 +179,12 @@ std::vector<std::string> covered_scopes(const compiled_ruleset& rs, const std::v
 void add_step_fields(rule_view& r, const workflow_step& s, const vocabulary& v) {
   const std::string p = "step " + s.step + ".";
   scalar(r, p + "action", codes_text(s.actions, v, " | "));
-  scalar(r, p + "by", roles_text(s.by));
-  scalar(r, p + "from", roles_text(s.from));
-  scalar(r, p + "to", roles_text(s.to));
+  scalar(r, p + "by", roles_text(s.by, v));
+  scalar(r, p + "from", roles_text(s.from, v));
+  scalar(r, p + "to", roles_text(s.to, v));
   if (!s.cc.empty()) {
     field f;
-    for (const auto& cc : s.cc) f.values.push_back(roles_text(cc));
+    for (const auto& cc : s.cc) f.values.push_back(roles_text(cc, v));
     r.fields[p + "cc"] = f;
   }
   if (!s.contents.empty()) {
@@ -201,7 +198,6 @@ void add_step_fields(rule_view& r, const workflow_step& s, const vocabulary& v) 
 
 std::vector<rule_view> views_of(const compiled_ruleset& rs) {
   const auto& v = rs.vocab;
-  path_vocab = &v;
   std::vector<rule_view> out;
   for (const auto& g : rs.rules) {
     rule_view r{"rule", g.info.name, &g.info, {}, {}, {}};
@@ -232,7 +228,7 @@ std::vector<rule_view> views_of(const compiled_ruleset& rs) {
     for (auto c : rep.as) as.values.push_back(v.name(c));
     r.fields["as"] = as;
     field to;
-    for (const auto& p : rep.to) to.values.push_back(path_text(p));
+    for (const auto& p : rep.to) to.values.push_back(path_text(p, v));
     r.fields["to"] = to;
     scalar(r, "when", opt_expr(rep.when, v));
     scalar(r, "require", opt_expr(rep.require, v));
@@ -246,7 +242,7 @@ std::vector<rule_view> views_of(const compiled_ruleset& rs) {
     field covers{r.covers, false};
     r.fields["scope"] = covers;
     scalar(r, "when", opt_expr(w.when, v));
-    scalar(r, "issuer", roles_text(w.issuer));
+    scalar(r, "issuer", roles_text(w.issuer, v));
     field steps{{}, true};
     for (const auto& s : w.steps) {
       steps.values.push_back(s.step);
@@ -254,7 +250,7 @@ std::vector<rule_view> views_of(const compiled_ruleset& rs) {
     }
     r.fields["steps"] = steps;
     if (w.refusal) {
-      scalar(r, "refusal.by", roles_text(w.refusal->by));
+      scalar(r, "refusal.by", roles_text(w.refusal->by, v));
       scalar(r, "refusal.reason", w.refusal->reason_required ? "required" : "optional");
     }
     out.push_back(std::move(r));

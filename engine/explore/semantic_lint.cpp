@@ -298,6 +298,7 @@ class linter {
   }
 
   void nobody(const rule_info& info, std::string_view field, const std::vector<cpath>& role, std::size_t due) {
+    if (role.empty()) return;
     std::string text;
     for (const auto& p : role) text += (text.empty() ? "" : " | ") + p.text;
     diags_.warning(role.front().where.file ? role.front().where : info.where,
