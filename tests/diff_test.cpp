@@ -144,6 +144,22 @@ TEST_CASE("diff: a kedudukan entry removed", "[diff]") {
   CHECK(e->example->b.outcome == "denied");
 }
 
+TEST_CASE("diff: a workflow renamed is matched by mode and contract scopes", "[diff]") {
+  const auto pp = bundled(pp_id);
+  std::string text = pp_text();
+  const std::string from = "penugasan.penunjukan.lintas_instansi";
+  REQUIRE(text.find("workflow " + from) != std::string::npos);
+  // the workflow and the examples that name its rules
+  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at))
+    text.replace(at, from.size(), "penugasan.penunjukan.antar_instansi");
+  const auto r = perwal::explore::diff(pp, compile_text("copy.perwal", text), {"a", "b"});
+  const auto* e = entry(r, "penugasan.penunjukan.lintas_instansi");
+  REQUIRE(e);
+  CHECK(e->name_b == "penugasan.penunjukan.antar_instansi");
+  CHECK(e->status == "unchanged");
+  CHECK_FALSE(entry(r, "penugasan.penunjukan.antar_instansi"));
+}
+
 TEST_CASE("diff: identical rulesets have no semantic difference", "[diff]") {
   const auto pp = bundled(pp_id);
   const auto again = bundled(pp_id);

@@ -156,3 +156,19 @@ TEST_CASE("lint --strict exits 1 on a semantic finding", "[lint][cli]") {
   CHECK(clean.status == 0);
   CHECK_THAT(clean.out, !Catch::Contains("conflict: each holds"));
 }
+
+TEST_CASE("lint: a report addressed to nobody", "[lint]") {
+  const std::string report = R"(
+report pelaporan.individu.atas wajib as individu {
+  cite Pasal 7
+  to TARGET
+}
+)";
+  auto with = [&](const std::string& target) {
+    std::string text = report;
+    text.replace(text.find("TARGET"), 6, target);
+    return findings(text);
+  };
+  CHECK(mentions(with("from.instansi.head.atasan"), "`to from.instansi.head.atasan` of \"pelaporan.individu.atas\""));
+  CHECK_FALSE(mentions(with("from.pimpinan_unit"), "names nobody"));
+}

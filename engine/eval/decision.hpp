@@ -54,6 +54,7 @@ struct decision {
   // Report rules whose `as` and `when` held (pelaporan), whether or not they
   // decided: for tools that explore which rules can apply (lint).
   std::vector<std::string> applicable;
+  std::vector<std::string> resolved;  // of those, the ones whose `to` named someone
 };
 
 // A problem with the query itself (bad input: exit 2 / HTTP 400).

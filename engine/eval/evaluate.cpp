@@ -1466,6 +1466,7 @@ void check_pelaporan(const engine& e, const json& q, query_reader& rd, std::size
     applicable.push_back(&r);
     d.applicable.push_back(r.info.name);
     const auto targets = e.resolve(r.to, b);
+    if (!targets.empty()) d.resolved.push_back(r.info.name);
     if (!matched && std::find(targets.begin(), targets.end(), b.to) != targets.end()) matched = &r;
   }
   if (matched) {

@@ -82,6 +82,7 @@ class linter {
   void record(const decision& d) {
     applied_.insert(d.considered.begin(), d.considered.end());
     applied_.insert(d.applicable.begin(), d.applicable.end());
+    resolved_reports_.insert(d.resolved.begin(), d.resolved.end());
     if (d.workflow) applied_.insert(*d.workflow);
     for (const auto& v : d.violations) {
       if (v.rule.size() > 9 && v.rule.rfind(".penerbit") == v.rule.size() - 9) {
@@ -278,6 +279,9 @@ class linter {
   }
 
   void report_roles() {
+    for (const auto& r : rules_->reports) {
+      if (applied_.count(r.info.name) && !resolved_reports_.count(r.info.name)) nobody(r.info, "to", r.to, 0);
+    }
     for (const auto& w : rules_->workflows) {
       for (const auto& s : w.steps) {
         auto it = steps_.find(s.info.name);
@@ -369,6 +373,7 @@ class linter {
   std::map<std::string, const rule_info*> info_;
   std::set<std::string> applied_;
   std::set<std::string> issuer_checked_, issuer_resolved_;
+  std::set<std::string> resolved_reports_;
   std::map<std::string, step_roles> steps_;
   std::vector<json> complete_;
   std::set<std::string> conflict_keys_;
