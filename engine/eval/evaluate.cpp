@@ -1467,7 +1467,9 @@ void check_pelaporan(const engine& e, const json& q, query_reader& rd, std::size
     d.applicable.push_back(r.info.name);
     const auto targets = e.resolve(r.to, b);
     if (!targets.empty()) d.resolved.push_back(r.info.name);
-    if (!matched && std::find(targets.begin(), targets.end(), b.to) != targets.end()) matched = &r;
+    // A permission whose `require` fails permits nothing: the report falls to the other rules.
+    const bool permits = r.info.level != strength::boleh || !r.require || e.truthy(*r.require, b);
+    if (!matched && permits && std::find(targets.begin(), targets.end(), b.to) != targets.end()) matched = &r;
   }
   if (matched) {
     if (matched->require && !e.truthy(*matched->require, b)) {
