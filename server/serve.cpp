@@ -438,7 +438,9 @@ class api {
 
   // Logs the decisions (one transaction), counts them, and only then answers.
   void commit_and_reply(httplib::Response& res, std::vector<decision_record> records, bool batch) {
-    for (const auto& r : records) metrics_.decisions(r.outcome);
+    std::map<std::string, std::uint64_t> outcomes;
+    for (const auto& r : records) ++outcomes[r.outcome];
+    for (const auto& [outcome, n] : outcomes) metrics_.decisions(outcome, n);
     std::string body;
     if (batch) {
       std::size_t size = 2;
@@ -493,11 +495,12 @@ class api {
     if (!errors.empty()) fail(400, "bad_query", first_error, errors);
     std::vector<decision_record> records;
     records.reserve(n);
+    const auto ids = log_.next_ids(n);
     for (std::size_t i = 0; i < n; ++i) {
-      auto id = log_.next_id();
+      const auto& id = ids[i];
       auto result = decision_text(decisions[i].first, id);
-      records.push_back(record_of(decisions[i].first, *decisions[i].second, o, std::move(id),
-                                  (batch ? body[i] : body).dump(), std::move(result)));
+      records.push_back(record_of(decisions[i].first, *decisions[i].second, o, id, (batch ? body[i] : body).dump(),
+                                  std::move(result)));
     }
     commit_and_reply(res, std::move(records), batch);
   }

@@ -172,7 +172,7 @@ decision_log::decision_log(const std::filesystem::path& file, log_options option
     : options_(options), write_db_(file, options.full_sync), read_db_(file, options.full_sync) {
   with_decision_schema(write_db_);
   std::random_device rd;
-  nonce_ = rd() & 0xFFFFu;
+  nonce_ = rd();
   prune();
   writer_ = std::thread([this] { writer_loop(); });
 }
@@ -186,18 +186,24 @@ decision_log::~decision_log() {
   writer_.join();
 }
 
-std::string decision_log::next_id() {
-  std::uint64_t n = 0;
+std::vector<std::string> decision_log::next_ids(std::size_t n) {
+  std::uint64_t first = 0;
   {
     std::lock_guard lock(mutex_);
-    n = ++counter_;
+    first = counter_ + 1;
+    counter_ += n;
   }
   // Time first, so ids sort by time and inserts append to the primary key;
-  // a random per-process nonce keeps ids unique across restarts in one millisecond.
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%011llx-%04x-%06llx", static_cast<unsigned long long>(now_ms()), nonce_,
-                static_cast<unsigned long long>(n));
-  return buf;
+  // a random per-process nonce keeps ids of processes started together (replicas) apart.
+  const auto ms = static_cast<unsigned long long>(now_ms());
+  std::vector<std::string> ids;
+  ids.reserve(n);
+  char buf[64];
+  for (std::size_t i = 0; i < n; ++i) {
+    std::snprintf(buf, sizeof buf, "%011llx-%08x-%06llx", ms, nonce_, static_cast<unsigned long long>(first + i));
+    ids.emplace_back(buf);
+  }
+  return ids;
 }
 
 void decision_log::append(std::vector<decision_record> records) {

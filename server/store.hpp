@@ -122,8 +122,9 @@ class decision_log {
   // other callers' records). Throws store_error when the commit failed.
   void append(std::vector<decision_record> records);
   [[nodiscard]] std::optional<decision_record> find(const std::string& id);
-  // A new unique, time-ordered decision id.
-  [[nodiscard]] std::string next_id();
+  // A new unique, time-ordered decision id; next_ids: `n` of them at once.
+  [[nodiscard]] std::string next_id() { return next_ids(1).front(); }
+  [[nodiscard]] std::vector<std::string> next_ids(std::size_t n);
   // Rows dropped by retention so far.
   [[nodiscard]] std::uint64_t pruned() const;
 

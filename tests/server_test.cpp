@@ -351,7 +351,8 @@ TEST_CASE("serve: bad input answers JSON errors in the CLI's words, never a cras
     ::pclose(pipe);
     return out;
   }();
-  for (const auto& e : json::parse(unknown->body)["errors"]) {
+  const auto unknown_body = json::parse(unknown->body);
+  for (const auto& e : unknown_body["errors"]) {
     CHECK_THAT(cli, Catch::Contains(e["path"].get<std::string>() + ": " + e["message"].get<std::string>()));
   }
   // In a batch, paths are prefixed with the query's index, and nothing is decided.
