@@ -857,6 +857,9 @@ class compiler {
     if (d.common.level == ast::strength::dilarang && d.common.require) {
       diags_.error(d.common.rule.where, "a dilarang rule states what is forbidden in `when`; it takes no `require`");
     }
+    if (d.common.level == ast::strength::boleh && d.common.require) {
+      diags_.error(d.common.rule.where, "a boleh rule states what is permitted in `when`; it takes no `require`");
+    }
     if ((d.common.level == ast::strength::wajib || d.common.level == ast::strength::diutamakan) && !d.common.require) {
       diags_.error(d.common.rule.where,
                    "a " + std::string(strength_name(r.info.level)) + " rule needs `require`: what must hold");
