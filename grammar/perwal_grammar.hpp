@@ -128,9 +128,12 @@ struct cite_key : seq<sor<TAO_PEGTL_ISTRING("lampiran"), TAO_PEGTL_ISTRING("bab"
                       not_at<ident_other>> {};
 struct cite_value : sor<seq<one<'('>, plus<alnum>, one<')'>>, plus<alnum>> {};
 struct cite_part : seq<w<cite_key>, w<expect<cite_value>>> {};
+// A regulation with a single, unnumbered annex cites it as "Lampiran huruf B …".
+struct cite_bare_key : seq<TAO_PEGTL_ISTRING("lampiran"), not_at<ident_other>> {};
+struct cite_part_bare : seq<w<cite_bare_key>, at<w<cite_key>>> {};
 struct cite_note : string_lit {};
 // Parts, optionally followed by a quoted note ("(pembukaan)"), or a note alone.
-struct citation : sor<w<cite_note>, seq<plus<cite_part>, opt<w<cite_note>>>> {};
+struct citation : sor<w<cite_note>, seq<opt<cite_part_bare>, plus<cite_part>, opt<w<cite_note>>>> {};
 struct cite_clause : seq<w<kw_cite>, expect<citation>, star<w<comma>, expect<citation>>> {};
 
 struct message_en : string_lit {};
@@ -298,6 +301,7 @@ template <typename Rule>
 using selector = tao::pegtl::parse_tree::selector<
     Rule, tao::pegtl::parse_tree::store_content::on<
               slug, string_lit, number, date, rule_name, code_ref, code_list, strength, cite_key, cite_value, cite_part,
+              cite_bare_key, cite_part_bare,
               cite_note, citation, cite_clause, message_clause, message_en, hint_clause, hint_en, call_arg, call_args,
               path_base, path_prop, path_step, path, role_expr, bool_true, bool_false, list_literal, cmp_op, cmp_tail,
               in_tail, is_not, null_tail, comparison, negation, and_expr, or_expr, when_clause, require_clause,

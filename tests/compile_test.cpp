@@ -40,9 +40,12 @@ TEST_CASE("compile diagnostics match their expected text", "[compile]") {
 }
 
 TEST_CASE("the bundled rulesets compile without errors", "[compile]") {
-  for (const auto* file : {"rulesets/permenpanrb-7-2022.perwal", "rulesets/padang-panjang-48-2024.perwal"}) {
+  for (const auto& entry : fs::directory_iterator(source_dir() / "rulesets")) {
+    if (entry.path().extension() != ".perwal") continue;
+    const auto file = entry.path();
+    INFO(file.string());
     perwal::diagnostics diags;
-    auto rules = perwal::compile_ruleset(source_dir() / file, diags);
+    auto rules = perwal::compile_ruleset(file, diags);
     INFO(perwal::render(diags));
     CHECK(rules != nullptr);
     CHECK_FALSE(diags.has_errors());
@@ -60,4 +63,21 @@ TEST_CASE("included files add their rules; regional rules carry their own citati
   CHECK((*it)->citation == "T 1/2024, Pasal 11 ayat (4)");
   CHECK((*it)->ruleset == "t-include");
   CHECK(rules->header.chain == std::vector<std::string>{"t-include", "permenpanrb-7-2022"});
+}
+
+TEST_CASE("citations render in the regulation's own numbering, an unnumbered Lampiran too", "[compile]") {
+  perwal::diagnostics diags;
+  auto rules = perwal::compile_ruleset_text("t.perwal", R"perwal(ruleset t { cite_as "T 1/2025" extends permenpanrb-7-2022 }
+rule t.x dilarang on kedudukan {
+  cite Lampiran huruf B angka 1, pasal 7 ayat 3, Lampiran II huruf A "(pembukaan)"
+  when atasan.jenis == pelaksana
+  message "m"
+})perwal",
+                                            source_dir() / "rulesets", diags);
+  INFO(perwal::render(diags));
+  REQUIRE(rules);
+  const auto all = rules->all_rules();
+  const auto it = std::find_if(all.begin(), all.end(), [](const auto* r) { return r->name == "t.x"; });
+  REQUIRE(it != all.end());
+  CHECK((*it)->citation == "T 1/2025, Lampiran huruf B angka 1; Pasal 7 ayat (3); Lampiran II huruf A (pembukaan)");
 }

@@ -69,6 +69,10 @@ TEST_CASE("citations", "[grammar]") {
   CHECK(error_of<g::cite_clause>("cite Pasal }") ==
         "1:12: expected the value of the citation part (for example 'Pasal 5', 'ayat (1)', 'huruf a')");
   CHECK(error_of<g::cite_clause>("cite }").find("expected a citation") != std::string::npos);
+  // A single, unnumbered annex (Perwal Kota Jambi 13/2025): "Lampiran huruf B angka 1".
+  CHECK(remaining<g::citation>("Lampiran huruf B angka 1 }") == 1);
+  CHECK(remaining<g::citation>("lampiran huruf c \"(pembukaan)\" }") == 1);
+  CHECK(error_of<g::cite_clause>("cite Lampiran }").find("expected the value") != std::string::npos);
 }
 
 TEST_CASE("expressions", "[grammar]") {

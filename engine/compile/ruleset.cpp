@@ -83,7 +83,7 @@ std::string render_part(const ast::citation_part& p) {
   } else {
     key = lower;
   }
-  return key + " " + value;
+  return value.empty() ? key : key + " " + value;
 }
 
 std::string render_citations(const std::vector<ast::citation>& cites, const std::string& cite_as) {

@@ -73,6 +73,8 @@ class builder {
     for (const auto& part : n.children) {
       if (part->is_type<g::cite_note>()) {
         c.note = unquote(part->string_view());
+      } else if (part->is_type<g::cite_part_bare>()) {  // an unnumbered Lampiran
+        c.parts.push_back({std::string(part->children.at(0)->string_view()), std::string()});
       } else {  // cite_part: cite_key, cite_value
         c.parts.push_back(
             {std::string(part->children.at(0)->string_view()), std::string(part->children.at(1)->string_view())});
