@@ -1,7 +1,7 @@
 // Compile errors and warnings as data: tests/data/compile/NAME.perwal beside
 // NAME.expected, the diagnostics exactly as `perwal lint` prints them.
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstdlib>
 
 #include "engine/compile/ruleset.hpp"
@@ -67,13 +67,14 @@ TEST_CASE("included files add their rules; regional rules carry their own citati
 
 TEST_CASE("citations render in the regulation's own numbering, an unnumbered Lampiran too", "[compile]") {
   perwal::diagnostics diags;
-  auto rules = perwal::compile_ruleset_text("t.perwal", R"perwal(ruleset t { cite_as "T 1/2025" extends permenpanrb-7-2022 }
+  auto rules =
+      perwal::compile_ruleset_text("t.perwal", R"perwal(ruleset t { cite_as "T 1/2025" extends permenpanrb-7-2022 }
 rule t.x dilarang on kedudukan {
   cite Lampiran huruf B angka 1, pasal 7 ayat 3, Lampiran II huruf A "(pembukaan)"
   when atasan.jenis == pelaksana
   message "m"
 })perwal",
-                                            source_dir() / "rulesets", diags);
+                                   source_dir() / "rulesets", diags);
   INFO(perwal::render(diags));
   REQUIRE(rules);
   const auto all = rules->all_rules();
