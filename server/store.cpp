@@ -147,11 +147,13 @@ std::optional<stored_org> org_store::get(const std::string& id, std::int64_t ver
 
 // ---- decision log -------------------------------------------------------------
 
-// Records of one append() call and whether their group committed.
+// Records of one append() call and whether their group committed; lives on
+// the caller's stack until `done`.
 struct decision_log::pending {
   std::vector<decision_record> records;
   bool done = false;
   std::string error;  // empty when committed
+  std::condition_variable wake;
 };
 
 namespace {
@@ -171,10 +173,14 @@ sqlite_db& with_decision_schema(sqlite_db& db) {
 decision_log::decision_log(const std::filesystem::path& file, log_options options)
     : options_(options), write_db_(file, options.full_sync), read_db_(file, options.full_sync) {
   with_decision_schema(write_db_);
+  insert_ = std::make_unique<statement>(
+      write_db_,
+      "INSERT INTO decisions (id, time_ms, ruleset, ruleset_hash, org, org_version, org_hash, outcome, query, result)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
   std::random_device rd;
   nonce_ = rd();
   prune();
-  writer_ = std::thread([this] { writer_loop(); });
+  retention_ = std::thread([this] { retention_loop(); });
 }
 
 decision_log::~decision_log() {
@@ -182,8 +188,8 @@ decision_log::~decision_log() {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
-  wake_writer_.notify_one();
-  writer_.join();
+  wake_retention_.notify_one();
+  retention_.join();
 }
 
 std::vector<std::string> decision_log::next_ids(std::size_t n) {
@@ -207,48 +213,62 @@ std::vector<std::string> decision_log::next_ids(std::size_t n) {
 }
 
 void decision_log::append(std::vector<decision_record> records) {
-  auto p = std::make_shared<pending>();
-  p->records = std::move(records);
+  pending mine;
+  mine.records = std::move(records);
   std::unique_lock lock(mutex_);
   if (stopping_) throw store_error("the decision log is closed");
-  queue_.push_back(p);
-  wake_writer_.notify_one();
-  done_.wait(lock, [&] { return p->done; });
-  if (!p->error.empty()) throw store_error(p->error);
+  queue_.push_back(&mine);
+  // Whoever finds the database free commits everything queued; the others
+  // sleep until their group is done. Each thread wakes once, not on every commit.
+  while (!mine.done) {
+    if (!busy_) {
+      lead(lock);
+    } else {
+      mine.wake.wait(lock);
+    }
+  }
+  if (!mine.error.empty()) throw store_error(mine.error);
 }
 
-void decision_log::writer_loop() {
+void decision_log::lead(std::unique_lock<std::mutex>& lock) {
+  busy_ = true;
+  std::vector<pending*> group;
+  group.swap(queue_);
+  lock.unlock();
+  commit(group);
+  lock.lock();
+  for (auto* p : group) {
+    p->done = true;
+    p->wake.notify_one();
+  }
+  hand_over();
+}
+
+// Frees the database (mutex_ held) and wakes the first queued append, which leads the next group.
+void decision_log::hand_over() {
+  busy_ = false;
+  if (!queue_.empty()) queue_.front()->wake.notify_one();
+}
+
+void decision_log::retention_loop() {
   std::unique_lock lock(mutex_);
-  for (;;) {
-    wake_writer_.wait_for(lock, std::chrono::seconds(30), [&] { return stopping_ || !queue_.empty(); });
-    if (queue_.empty()) {
-      if (stopping_) return;
-      lock.unlock();
-      prune();
-      lock.lock();
-      continue;
-    }
-    // Everything queued while the previous group was committing goes in one transaction.
-    std::vector<std::shared_ptr<pending>> group;
-    group.swap(queue_);
+  while (!stopping_) {
+    wake_retention_.wait_for(lock, std::chrono::seconds(30), [&] { return stopping_; });
+    if (stopping_ || (options_.retention_days == 0 && options_.max_rows == 0)) continue;
+    if (busy_) continue;  // under load: the next round
+    busy_ = true;
     lock.unlock();
-    commit(group);
+    prune();
     lock.lock();
-    for (auto& p : group) p->done = true;
-    done_.notify_all();
-    lock.unlock();
-    prune();  // at most every 30 s, after the waiters have their answer
-    lock.lock();
+    hand_over();
   }
 }
 
-void decision_log::commit(std::vector<std::shared_ptr<pending>>& group) {
+void decision_log::commit(const std::vector<pending*>& group) {
   try {
     write_db_.exec("BEGIN");
-    statement insert(write_db_,
-                     "INSERT INTO decisions (id, time_ms, ruleset, ruleset_hash, org, org_version, org_hash, outcome,"
-                     " query, result) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
-    for (const auto& p : group) {
+    auto& insert = *insert_;
+    for (const auto* p : group) {
       for (const auto& r : p->records) {
         insert.bind(1, r.id).bind(2, r.time_ms).bind(3, r.ruleset).bind(4, r.ruleset_hash).bind(5, r.org);
         insert.bind(6, r.org_version).bind(7, r.org_hash).bind(8, r.outcome).bind(9, r.query).bind(10, r.result);
@@ -257,15 +277,13 @@ void decision_log::commit(std::vector<std::shared_ptr<pending>>& group) {
     }
     write_db_.exec("COMMIT");
   } catch (const store_error& e) {
+    insert_->reset();
     sqlite3_exec(write_db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
-    for (auto& p : group) p->error = e.what();
+    for (auto* p : group) p->error = e.what();
   }
 }
 
 void decision_log::prune() {
-  const auto now = std::chrono::steady_clock::now();
-  if (last_prune_ != std::chrono::steady_clock::time_point{} && now - last_prune_ < std::chrono::seconds(30)) return;
-  last_prune_ = now;
   try {
     std::int64_t removed = 0;
     if (options_.retention_days > 0) {

@@ -1,7 +1,8 @@
 // Durable state of `perwal serve`, in embedded SQLite databases under the
 // data directory: uploaded orgs (every version kept) and the decision log.
-// Both use WAL mode; the decision log commits in groups on one writer thread
-// so that many concurrent requests share one fsync.
+// Both use WAL mode; the decision log commits in groups (the first waiting
+// request commits for everyone queued behind it) so that many concurrent
+// requests share one transaction and one fsync.
 #pragma once
 
 #include <sqlite3.h>
@@ -114,7 +115,7 @@ struct log_options {
 class decision_log {
  public:
   decision_log(const std::filesystem::path& file, log_options options);
-  ~decision_log();  // commits what is queued, then stops the writer
+  ~decision_log();  // stops retention; every append() has returned by then
   decision_log(const decision_log&) = delete;
   decision_log& operator=(const decision_log&) = delete;
 
@@ -130,25 +131,28 @@ class decision_log {
 
  private:
   struct pending;
-  void writer_loop();
-  void commit(std::vector<std::shared_ptr<pending>>& group);
+  void lead(std::unique_lock<std::mutex>& lock);
+  void hand_over();
+  void commit(const std::vector<pending*>& group);
+  void retention_loop();
   void prune();
 
   log_options options_;
   sqlite_db write_db_;
+  std::unique_ptr<statement> insert_;  // prepared once, used by the committing thread
   std::mutex read_mutex_;
   sqlite_db read_db_;
 
   mutable std::mutex mutex_;
-  std::condition_variable wake_writer_, done_;
-  std::vector<std::shared_ptr<pending>> queue_;
+  std::condition_variable wake_retention_;
+  std::vector<pending*> queue_;  // appends waiting for the next commit
+  bool busy_ = false;            // a thread is using write_db_ (a commit or retention)
   bool stopping_ = false;
   std::uint64_t pruned_ = 0;
-  std::chrono::steady_clock::time_point last_prune_{};
 
   std::uint32_t nonce_ = 0;
   std::uint64_t counter_ = 0;  // guarded by mutex_
-  std::thread writer_;
+  std::thread retention_;
 };
 
 }  // namespace perwal::server

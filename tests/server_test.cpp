@@ -510,6 +510,29 @@ TEST_CASE("serve: an acknowledged decision survives kill -9", "[server]") {
   CHECK(again.stop(SIGTERM) == 0);
 }
 
+TEST_CASE("serve: --log-max-rows keeps only the newest decisions", "[server]") {
+  temp_dir dir;
+  std::vector<std::string> ids;
+  {
+    server_process server(dir.path, pp_args());
+    auto c = server.client();
+    for (int i = 0; i < 4; ++i) {
+      ids.push_back(parse(post_json(c, "/v1/check", analis_query))["decision_id"]);
+      std::this_thread::sleep_for(5ms);  // distinct milliseconds: retention cuts by time
+    }
+    CHECK(server.stop(SIGTERM) == 0);
+  }
+  auto args = pp_args();
+  args.insert(args.end(), {"--log-max-rows", "2"});
+  server_process again(dir.path, args);  // retention runs at start, then every 30 s
+  auto c = again.client();
+  CHECK(c.Get(("/v1/decisions/" + ids[0]).c_str())->status == 404);
+  CHECK(c.Get(("/v1/decisions/" + ids[1]).c_str())->status == 404);
+  CHECK(c.Get(("/v1/decisions/" + ids[2]).c_str())->status == 200);
+  CHECK(c.Get(("/v1/decisions/" + ids[3]).c_str())->status == 200);
+  CHECK(again.stop(SIGTERM) == 0);
+}
+
 TEST_CASE("serve: reload swaps rulesets atomically and keeps the old ones on a broken file", "[server]") {
   temp_dir dir;
   const auto rules_dir = dir.path / "rules";

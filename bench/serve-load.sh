@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Load test of `perwal serve` with wrk (keep-alive connections): single-query
+# checks and the batch endpoint, with the decision log at synchronous=FULL
+# (power-loss safe) and NORMAL (kill -9 safe). Writes bench/serve-results.md.
+#
+#   bench/serve-load.sh [DURATION_SECONDS]     (default 15; PERWAL_BUILD_DIR=build)
+#
+# wrk runs on the same machine as the server and takes CPU from it; the
+# numbers are for this machine as it was when measured, see the file header.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration=${1:-15}
+build=${PERWAL_BUILD_DIR:-build}
+perwal=$build/perwal
+out=bench/serve-results.md
+[ -x "$perwal" ] || { echo "build first: $perwal not found" >&2; exit 2; }
+command -v wrk >/dev/null || { echo "wrk not found: scripts/install-deps.sh installs it" >&2; exit 2; }
+
+work=$(mktemp -d /tmp/perwal-serve-load.XXXXXX)
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ]; then kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Query bodies: the golden suite's queries (kedudukan, penugasan, pelaporan, tim;
+# not the whole-org audit, which has its own endpoint), one per line, and a
+# batch of $batch_size of them; and the same for one kedudukan query alone.
+batch_size=1000
+python3 - "$work" "$batch_size" <<'PY'
+import glob, json, sys
+work, n = sys.argv[1], int(sys.argv[2])
+qs = []
+for f in sorted(glob.glob("tests/golden/padang-panjang/*.json")):
+    d = json.load(open(f))
+    if "query" in d and d.get("expect", {}).get("decision") != "bad_query" and not d.get("org"):
+        if d["query"].get("type") != "audit":
+            qs.append(d["query"])
+with open(f"{work}/single.txt", "w") as out:
+    for q in qs:
+        out.write(json.dumps(q, separators=(",", ":")) + "\n")
+batch = [qs[i % len(qs)] for i in range(n)]
+with open(f"{work}/batch.txt", "w") as out:
+    out.write(json.dumps(batch, separators=(",", ":")) + "\n")
+one = {"type": "kedudukan", "position": "pp.bag-org.analis-1"}
+with open(f"{work}/kedudukan.txt", "w") as out:
+    out.write(json.dumps(one) + "\n")
+with open(f"{work}/kedudukan-batch.txt", "w") as out:
+    out.write(json.dumps([one] * n, separators=(",", ":")) + "\n")
+print(f"{len(qs)} distinct queries", file=sys.stderr)
+PY
+
+start_server() {  # $1: log sync mode
+  rm -rf "$work/data" "$work/port"
+  "$perwal" serve --rules rulesets/padang-panjang-48-2024.perwal --org fixtures/padang-panjang/org.json \
+    --port 0 --port-file "$work/port" --data "$work/data" --log-sync "$1" >"$work/server.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 300); do
+    if [ -s "$work/port" ] && curl -sf "http://127.0.0.1:$(cat "$work/port")/healthz" >/dev/null; then return; fi
+    sleep 0.1
+  done
+  echo "server did not start:" >&2; cat "$work/server.log" >&2; exit 1
+}
+
+stop_server() {
+  kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
+}
+
+rows=()
+run() {  # $1 label, $2 sync, $3 bodies file, $4 connections, $5 decisions per request
+  start_server "$2"
+  local url="http://127.0.0.1:$(cat "$work/port")"
+  # Warm up (page cache, allocator, SQLite), then measure.
+  PERWAL_BODIES="$3" wrk -t2 -c"$4" -d3s -s bench/serve-check.lua "$url" >/dev/null
+  local cmd="wrk -t2 -c$4 -d${duration}s --latency -s bench/serve-check.lua $url"
+  echo "== $1 ($2): $cmd" >&2
+  local result
+  result=$(PERWAL_BODIES="$3" $cmd | tee /dev/stderr | grep '^RESULT')
+  local decisions
+  decisions=$(curl -s "$url/metrics" | awk '/^perwal_decisions_total/ {s += $2} END {print s}')
+  stop_server
+  eval "$(echo "$result" | sed 's/^RESULT //; s/\([a-z0-9_]*\)=/local \1=/g')"
+  local errors=$((errors_connect + errors_read + errors_write + errors_status + errors_timeout))
+  local dps
+  dps=$(awk -v r="$rps" -v n="$5" 'BEGIN {printf "%.0f", r * n}')
+  rows+=("| $1 | $2 | $4 | $(printf '%.0f' "$rps") | $dps | $(awk -v x="$p50_us" 'BEGIN{printf "%.2f", x/1000}') | $(awk -v x="$p90_us" 'BEGIN{printf "%.2f", x/1000}') | $(awk -v x="$p99_us" 'BEGIN{printf "%.2f", x/1000}') | $errors | $decisions |")
+}
+
+run "single check, golden mix" full "$work/single.txt" 32 1
+run "single check, golden mix" normal "$work/single.txt" 32 1
+run "single check, kedudukan" full "$work/kedudukan.txt" 32 1
+run "single check, kedudukan" normal "$work/kedudukan.txt" 32 1
+run "batch of $batch_size, golden mix" full "$work/batch.txt" 4 "$batch_size"
+run "batch of $batch_size, golden mix" normal "$work/batch.txt" 4 "$batch_size"
+run "batch of $batch_size, kedudukan" full "$work/kedudukan-batch.txt" 4 "$batch_size"
+run "batch of $batch_size, kedudukan" normal "$work/kedudukan-batch.txt" 4 "$batch_size"
+# The HTTP layer alone, for scale: no body, no decision, no log.
+start_server normal
+healthz=$(wrk -t2 -c32 -d"${duration}s" "http://127.0.0.1:$(cat "$work/port")/healthz" | awk '/Requests\/sec/ {print $2}')
+stop_server
+
+# A hand-written "## Reading" section at the end of the results survives a new run.
+reading=""
+if [ -f "$out" ]; then reading=$(sed -n '/^## Reading/,$p' "$out"); fi
+{
+  echo "# perwal serve under load"
+  echo
+  echo "Written by \`bench/serve-load.sh $duration\` on $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD)."
+  echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')),"
+  echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg). wrk (2 threads) runs on the same cores as the server."
+  echo "Build: $build ($(grep -m1 CMAKE_BUILD_TYPE "$build/CMakeCache.txt" | cut -d= -f2)). Keep-alive connections; each run ${duration} s after a 3 s warm-up."
+  echo "Queries: the Padang Panjang golden queries (kedudukan, penugasan, pelaporan, tim; $(wc -l <"$work/single.txt") of them), cycled, or one kedudukan query; the org of"
+  echo "fixtures/padang-panjang (2,779 positions). Every decision is logged (SQLite WAL) before it is answered."
+  echo
+  echo "| workload | log sync | connections | requests/s | decisions/s | p50 ms | p90 ms | p99 ms | errors | decisions logged |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
+  printf '%s\n' "${rows[@]}"
+  echo
+  echo "For scale, \`GET /healthz\` (cpp-httplib alone: no body, no decision, no log) with the same wrk settings: $healthz requests/s."
+  if [ -n "$reading" ]; then echo; echo "$reading"; fi
+} >"$out"
+echo "wrote $out" >&2
