@@ -635,6 +635,7 @@ const candidate* pick(const diff_entry& e, const std::vector<candidate>& found,
     const auto& nb = e.name_b.empty() ? e.name : e.name_b;
     if (c.a.outcome == "bad_query" || c.b.outcome == "bad_query") return 0;
     if (flags(c.a, e.name) != flags(c.b, nb)) s += 4;
+    if (e.kind == "define" && c.scope_a != c.scope_b) s += 4;  // the structure changes the derived scope
     if (c.a.outcome != c.b.outcome) s += 2;
     if (c.a.outcome == "allowed" || c.b.outcome == "allowed") s += 1;
     return s;
