@@ -27,6 +27,16 @@ struct pd_row {
   std::vector<inner_row> inner;
 };
 
+// A sekretariat with a subbagian, two bidang, a seksi: the inner structure of a
+// dinas, a DPMPTSP and a BPBD.
+std::vector<inner_row> dinas_like() {
+  return {{"sek", "sekretariat", "sekretaris", "administrator", ""},
+          {"subbag1", "subbagian", "kepala_subbagian", "pengawas", "sek"},
+          {"bid1", "bidang", "kepala_bidang", "administrator", ""},
+          {"bid2", "bidang", "kepala_bidang", "administrator", ""},
+          {"seksi1", "seksi", "kepala_seksi", "pengawas", "bid1"}};
+}
+
 // The typical structure of each canonical kind of perangkat daerah. A UPTD
 // appears twice: led by a Pengawas and led by a Pejabat Fungsional.
 const std::vector<pd_row>& pd_templates() {
@@ -62,11 +72,7 @@ const std::vector<pd_row>& pd_templates() {
        "kepala_dinas",
        "jpt_pratama",
        "",
-       {{"sek", "sekretariat", "sekretaris", "administrator", ""},
-        {"subbag1", "subbagian", "kepala_subbagian", "pengawas", "sek"},
-        {"bid1", "bidang", "kepala_bidang", "administrator", ""},
-        {"bid2", "bidang", "kepala_bidang", "administrator", ""},
-        {"seksi1", "seksi", "kepala_seksi", "pengawas", "bid1"}}},
+       dinas_like()},
       {"badan",
        "badan",
        "kepala_badan",
@@ -82,21 +88,13 @@ const std::vector<pd_row>& pd_templates() {
        "kepala_dinas",
        "jpt_pratama",
        "",
-       {{"sek", "sekretariat", "sekretaris", "administrator", ""},
-        {"subbag1", "subbagian", "kepala_subbagian", "pengawas", "sek"},
-        {"bid1", "bidang", "kepala_bidang", "administrator", ""},
-        {"bid2", "bidang", "kepala_bidang", "administrator", ""},
-        {"seksi1", "seksi", "kepala_seksi", "pengawas", "bid1"}}},
+       dinas_like()},
       {"bpbd",
        "bpbd",
        "kepala_pelaksana",
        "jpt_pratama",
        "",
-       {{"sek", "sekretariat", "sekretaris", "administrator", ""},
-        {"subbag1", "subbagian", "kepala_subbagian", "pengawas", "sek"},
-        {"bid1", "bidang", "kepala_bidang", "administrator", ""},
-        {"bid2", "bidang", "kepala_bidang", "administrator", ""},
-        {"seksi1", "seksi", "kepala_seksi", "pengawas", "bid1"}}},
+       dinas_like()},
       {"rsud",
        "rsud",
        "direktur",
