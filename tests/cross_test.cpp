@@ -19,6 +19,7 @@
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
+using perwal::testing::rule_names;
 using perwal::testing::slurp;
 using perwal::testing::source_dir;
 
@@ -43,12 +44,6 @@ std::vector<loaded> load_suite(const json& suite) {
     REQUIRE(org);
     out.push_back({rules->header.id, std::make_unique<perwal::evaluator>(rules, org, perwal::lang::id)});
   }
-  return out;
-}
-
-std::set<std::string> rule_names(const std::vector<perwal::finding>& fs) {
-  std::set<std::string> out;
-  for (const auto& f : fs) out.insert(f.rule);
   return out;
 }
 

@@ -19,6 +19,7 @@
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
+using perwal::testing::rule_names;
 using perwal::testing::slurp;
 using perwal::testing::source_dir;
 
@@ -31,12 +32,6 @@ struct suite {
   std::string regulation_name;  // every citation must name the regulation
   std::size_t min_cases;
 };
-
-std::set<std::string> rule_names(const std::vector<perwal::finding>& fs) {
-  std::set<std::string> out;
-  for (const auto& f : fs) out.insert(f.rule);
-  return out;
-}
 
 std::set<std::string> string_set(const json& j) {
   std::set<std::string> out;

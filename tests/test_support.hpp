@@ -4,8 +4,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
+#include <vector>
+
+#include "engine/eval/decision.hpp"
 
 namespace perwal::testing {
 
@@ -25,6 +29,13 @@ inline std::string slurp(const std::filesystem::path& p) {
 inline bool updating_golden() {
   const char* v = std::getenv("PERWAL_UPDATE_GOLDEN");
   return v != nullptr && std::string(v) == "1";
+}
+
+// The names of the rules behind findings (violations or warnings), as a set.
+inline std::set<std::string> rule_names(const std::vector<perwal::finding>& findings) {
+  std::set<std::string> out;
+  for (const auto& f : findings) out.insert(f.rule);
+  return out;
 }
 
 }  // namespace perwal::testing
