@@ -67,6 +67,7 @@ stop_server() {
   kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
 }
 
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 rows=()
 run() {  # $1 label, $2 sync, $3 bodies file, $4 connections, $5 decisions per request
   start_server "$2"
@@ -91,6 +92,8 @@ run "single check, golden mix" full "$work/single.txt" 32 1
 run "single check, golden mix" normal "$work/single.txt" 32 1
 run "single check, kedudukan" full "$work/kedudukan.txt" 32 1
 run "single check, kedudukan" normal "$work/kedudukan.txt" 32 1
+run "single check, kedudukan" full "$work/kedudukan.txt" 4 1
+run "single check, kedudukan" normal "$work/kedudukan.txt" 4 1
 run "batch of $batch_size, golden mix" full "$work/batch.txt" 4 "$batch_size"
 run "batch of $batch_size, golden mix" normal "$work/batch.txt" 4 "$batch_size"
 run "batch of $batch_size, kedudukan" full "$work/kedudukan-batch.txt" 4 "$batch_size"
@@ -108,7 +111,8 @@ if [ -f "$out" ]; then reading=$(sed -n '/^## Reading/,$p' "$out"); fi
   echo
   echo "Written by \`bench/serve-load.sh $duration\` on $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD)."
   echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')),"
-  echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg). wrk (2 threads) runs on the same cores as the server."
+  echo "load average (1, 5, 15 min) before the run: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "(the machine is shared with other jobs; wrk's 2 threads run on the same cores as the server)."
   echo "Build: $build ($(grep -m1 CMAKE_BUILD_TYPE "$build/CMakeCache.txt" | cut -d= -f2)). Keep-alive connections; each run ${duration} s after a 3 s warm-up."
   echo "Queries: the Padang Panjang golden queries (kedudukan, penugasan, pelaporan, tim; $(wc -l <"$work/single.txt") of them), cycled, or one kedudukan query; the org of"
   echo "fixtures/padang-panjang (2,779 positions). Every decision is logged (SQLite WAL) before it is answered."
