@@ -409,7 +409,8 @@ class api {
     if (g == o.org->graphs.end()) {
       const auto& errors = o.org->errors.at(id);
       fail(400, "org_invalid_for_ruleset",
-           "org \"" + o.org->id + "\" does not load under ruleset \"" + id + "\": " + errors.front().to_string(),
+           "org \"" + o.org->id + "\" does not load under ruleset \"" + id + "\"" +
+               (errors.empty() ? "" : ": " + errors.front().to_string()),
            load_errors_json(errors));
     }
     t.ev.emplace(t.rules->rules, g->second, o.language, o.trace);
@@ -436,23 +437,26 @@ class api {
             std::move(result)};
   }
 
-  // Logs the decisions (one transaction), counts them, and only then answers.
+  // Logs the decisions (one transaction), and only then answers and counts them.
   void commit_and_reply(httplib::Response& res, std::vector<decision_record> records, bool batch) {
     std::map<std::string, std::uint64_t> outcomes;
     for (const auto& r : records) ++outcomes[r.outcome];
-    for (const auto& [outcome, n] : outcomes) metrics_.decisions(outcome, n);
     std::string body;
     if (batch) {
       std::size_t size = 2;
       for (const auto& r : records) size += r.result.size() + 1;
       body.reserve(size);
       body += '[';
-      for (std::size_t i = 0; i < records.size(); ++i) body += (i ? "," : "") + records[i].result;
+      for (std::size_t i = 0; i < records.size(); ++i) {
+        if (i) body += ',';
+        body += records[i].result;
+      }
       body += ']';
     } else {
       body = records.front().result;
     }
-    log_.append(std::move(records));
+    log_.append(std::move(records));  // throws (503) when the log cannot be written: no decision goes out
+    for (const auto& [outcome, n] : outcomes) metrics_.decisions(outcome, n);
     res.set_content(std::move(body), "application/json");
   }
 
