@@ -6,6 +6,7 @@
 #include <httplib.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -116,6 +117,9 @@ class server_process {
 
  private:
   [[noreturn]] void exec_child(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+    // Dies with the test process, even one that aborts (a sanitizer report) before its destructors run.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() == 1) ::_exit(127);
     if (::chdir(perwal::testing::source_dir().c_str()) != 0) ::_exit(127);
     std::FILE* out = std::fopen(log_.c_str(), "w");
     if (!out) ::_exit(127);
