@@ -150,6 +150,14 @@ b.headed_unit("kt.dinkes.p2p", "Bidang Pencegahan dan Pengendalian Penyakit", "b
               "administrator", "kt.dinkes.kadis")
 b.staff("kt.dinkes", "kt.dinkes.p2p", "kt.dinkes.kabid-p2p", [("epidemiolog", 2)])
 
+# A UPTD led by a Pejabat Fungsional (a medik veteriner), under the Dinas PUPR's
+# neighbour in this small city: its head sits under the Kepala Dinas, outside
+# the unit it leads.
+b.headed_unit("kc.uptd-keswan", "UPTD Pusat Kesehatan Hewan", "uptd", "kc.dispupr", "kc.kepala-keswan",
+              "Kepala UPTD Pusat Kesehatan Hewan", "kepala_uptd", "fungsional", "kc.dispupr.kadis",
+              jenjang="ahli_muda")
+b.add_staff("kc.keswan", "paramedik-veteriner", "kc.uptd-keswan", "kc.kepala-keswan", jenjang="terampil")
+
 # Teams: one inside a bidang, one across units with its ketua from another unit
 b.team("kc.tim-dbd", "Tim Penanggulangan Demam Berdarah", "kc.dinkes.p2p", "kc.dinkes.kabid-p2p",
        "kc.dinkes.epidemiolog-1", ["kc.dinkes.epidemiolog-2", "kc.dinkes.sanitarian-1"],
