@@ -395,7 +395,7 @@ std::vector<diff_entry> structural_entries(const compiled_ruleset& a, const comp
   define_entry("unit_organisasi", uo_kinds(a), uo_kinds(b), a.shape_citation, b.shape_citation);
   diff_entry s;
   s.kind = "scope";
-  s.name = "scope";
+  s.name = "table";  // printed "scope table": how the contract scopes are grouped
   s.citation_a = scope_citation(a);
   s.citation_b = scope_citation(b);
   std::map<std::string, field> fa{{"groups", {scope_groups(a), false}}}, fb{{"groups", {scope_groups(b), false}}};
