@@ -395,7 +395,7 @@ std::vector<diff_entry> structural_entries(const compiled_ruleset& a, const comp
   define_entry("unit_organisasi", uo_kinds(a), uo_kinds(b), a.shape_citation, b.shape_citation);
   diff_entry s;
   s.kind = "scope";
-  s.name = "table";  // printed "scope table": how the contract scopes are grouped
+  s.name = "scope";
   s.citation_a = scope_citation(a);
   s.citation_b = scope_citation(b);
   std::map<std::string, field> fa{{"groups", {scope_groups(a), false}}}, fb{{"groups", {scope_groups(b), false}}};
@@ -785,7 +785,8 @@ std::string to_text(const diff_report& r, lang language) {
   };
   for (const auto& e : r.entries) {
     if (!e.semantic()) continue;
-    out += "\n[" + status_word(e.status) + "] " + e.kind + " " + e.name + (e.name_b.empty() ? "" : " ~ " + e.name_b);
+    const std::string label = e.kind == e.name ? e.name : e.kind + " " + e.name;  // "scope", not "scope scope"
+    out += "\n[" + status_word(e.status) + "] " + label + (e.name_b.empty() ? "" : " ~ " + e.name_b);
     if (!e.strength_a.empty() || !e.strength_b.empty())
       out += " (" + (e.strength_a.empty() ? "-" : e.strength_a) + " / " + (e.strength_b.empty() ? "-" : e.strength_b) +
              ")";
