@@ -1,6 +1,6 @@
 // perwal — command line (CONTRACT §5).
 //   perwal check --rules FILE --org ORG --query QUERY|- [--format text|json] [--lang id|en] [--explain]
-//   perwal audit --rules FILE --org ORG [--format text|json] [--lang id|en]
+//   perwal audit --rules FILE --org ORG [--format text|json] [--lang id|en] [--threads N]
 //   perwal lint  FILE [--strict]
 //   perwal test  FILE
 //   perwal diff  A B [--format text|json] [--lang id|en]
@@ -35,7 +35,7 @@ const char* const usage_text =
     "usage:\n"
     "  perwal check --rules FILE.perwal --org ORG.json --query QUERY.json|- [--format text|json] [--lang id|en] "
     "[--explain]\n"
-    "  perwal audit --rules FILE.perwal --org ORG.json [--format text|json] [--lang id|en]\n"
+    "  perwal audit --rules FILE.perwal --org ORG.json [--format text|json] [--lang id|en] [--threads N]\n"
     "  perwal lint  FILE.perwal [--strict]\n"
     "  perwal test  FILE.perwal\n"
     "  perwal diff  A.perwal B.perwal [--format text|json] [--lang id|en]\n"
@@ -47,6 +47,7 @@ struct options {
   perwal::lang language = perwal::lang::id;
   bool explain = false;
   bool strict = false;  // lint: warnings fail too
+  unsigned threads = 1;  // audit
   std::vector<std::string> positional;
 };
 
@@ -92,6 +93,14 @@ std::optional<options> parse_args(int argc, char** argv, std::string& error) {
         return std::nullopt;
       }
       o.language = l == "en" ? perwal::lang::en : perwal::lang::id;
+    } else if (a == "--threads") {
+      std::string n;
+      if (!value(n)) return std::nullopt;
+      if (n.empty() || n.size() > 3 || n.find_first_not_of("0123456789") != std::string::npos || std::stoi(n) < 1) {
+        error = "--threads must be a number from 1 to 999";
+        return std::nullopt;
+      }
+      o.threads = static_cast<unsigned>(std::stoi(n));
     } else if (a == "--explain") {
       o.explain = true;
     } else if (a == "--strict") {
@@ -208,7 +217,7 @@ int run_audit(const options& o) {
   auto org = load_org(o.org, *rules);
   if (!org) return exit_bad_input;
   perwal::evaluator ev(rules, org, o.language);
-  const auto d = ev.audit();
+  const auto d = ev.audit(o.threads);
   if (o.format == "json") {
     std::cout << perwal::to_json(d).dump(2) << "\n";
   } else {

@@ -73,8 +73,9 @@ class evaluator {
 
   // Checks one query. On bad input returns nullopt and fills `errors`.
   [[nodiscard]] std::optional<decision> check(const nlohmann::json& query, std::vector<query_error>& errors) const;
-  // Every kedudukan, delegation and team of the org.
-  [[nodiscard]] decision audit() const;
+  // Every kedudukan, delegation and team of the org, on `threads` threads
+  // (the findings and their order do not depend on the thread count).
+  [[nodiscard]] decision audit(unsigned threads = 1) const;
 
   [[nodiscard]] const compiled_ruleset& rules() const { return *rules_; }
   [[nodiscard]] const org::org_graph& org() const { return *org_; }

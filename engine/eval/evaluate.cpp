@@ -3,6 +3,8 @@
 // instansi per unit, atasan intervals), so a query never walks the org.
 #include <algorithm>
 #include <set>
+#include <thread>
+#include <unordered_set>
 
 #include "engine/eval/decision.hpp"
 
@@ -655,7 +657,7 @@ class engine {
 
   // Record a broken rule as a violation, or a warning when it is soft.
   void broken(const rule_info& info, finding f, decision& d) const {
-    d.considered.push_back(info.name);
+    consider(info, d);
     if (tracing(d))
       d.trace.push_back(t("dilanggar: ", "broken: ") + info.name + " [" + std::string(strength_name(info.level)) +
                         "] — " + info.citation);
@@ -668,14 +670,24 @@ class engine {
   }
 
   void held(const rule_info& info, decision& d, std::string_view extra = {}) const {
-    d.considered.push_back(info.name);
+    consider(info, d);
     if (tracing(d))
       d.trace.push_back(t("terpenuhi: ", "held: ") + info.name + " [" + std::string(strength_name(info.level)) +
                         "] — " + info.citation + (extra.empty() ? "" : " — " + std::string(extra)));
     note_override(info, d);
   }
 
-  void run_generic(query_kind q, const bindings& b, std::vector<std::string> path, decision& d) const {
+  // Names a rule as considered. An audit checks millions of items against the
+  // same few rules: there each name is recorded once (see audit_considered_).
+  void consider(const rule_info& info, decision& d) const {
+    if (audit_considered_ != nullptr && !audit_considered_->insert(&info).second) return;
+    d.considered.push_back(info.name);
+  }
+
+  // `path` is a callable returning the finding's path: built only when a rule
+  // is broken, since most checked items break nothing.
+  template <class PathFn>
+  void run_generic(query_kind q, const bindings& b, const PathFn& path, decision& d) const {
     for (const auto& rule : r_.rules) {
       if (rule.on != q) continue;
       if (rule.when && !truthy(*rule.when, b)) {
@@ -688,11 +700,11 @@ class engine {
       if (rule.info.level == strength::boleh) {
         if (tracing(d))
           d.trace.push_back(t("diperbolehkan: ", "permitted: ") + rule.info.name + " — " + rule.info.citation);
-        d.considered.push_back(rule.info.name);
+        consider(rule.info, d);
         continue;
       }
       if (is_broken) {
-        broken(rule.info, make(rule.info, msg(rule.info), hint_of(rule.info), path), d);
+        broken(rule.info, make(rule.info, msg(rule.info), hint_of(rule.info), path()), d);
       } else {
         held(rule.info, d);
       }
@@ -760,8 +772,11 @@ class engine {
     b.position = p;
     b.atasan = atasan;
     b.pd = pd_of_unit(unit_of(p));
-    std::vector<std::string> path = {o_.positions()[p].id};
-    if (atasan != none) path.push_back(o_.positions()[atasan].id);
+    const auto path = [&] {
+      std::vector<std::string> ids = {o_.positions()[p].id};
+      if (atasan != none) ids.push_back(o_.positions()[atasan].id);
+      return ids;
+    };
     if (d.traced) {
       std::string chain;
       for (const auto& id : chain_ids(p)) chain += (chain.empty() ? "" : " → ") + id;
@@ -827,7 +842,7 @@ class engine {
     } else if (hint.empty()) {
       hint = t("Tempatkan di bawah ", "Place it under ") + allowed_text + t(" pada ", " in ") + unit_label(b.pd);
     }
-    broken(tb->info, make(tb->info, message, hint, path), d);
+    broken(tb->info, make(tb->info, message, hint, path()), d);
   }
 
   // The nearest position of an allowed kind whose unit contains p's unit.
@@ -847,7 +862,9 @@ class engine {
   void check_delegation(const org::delegation& dl, decision& d) const {
     bindings b;
     b.delegation = &dl;
-    std::vector<std::string> path = {dl.json_path, o_.positions()[dl.from].id, o_.positions()[dl.to].id};
+    const auto path = [&] {
+      return std::vector<std::string>{dl.json_path, o_.positions()[dl.from].id, o_.positions()[dl.to].id};
+    };
     run_generic(query_kind::delegasi, b, path, d);
   }
 
@@ -866,8 +883,11 @@ class engine {
   void check_team(const team_view& tm, decision& d) const {
     bindings b;
     b.team = &tm;
-    std::vector<std::string> path = {tm.id};
-    if (tm.ketua != none) path.push_back(o_.positions()[tm.ketua].id);
+    const auto path = [&] {
+      std::vector<std::string> ids = {tm.id};
+      if (tm.ketua != none) ids.push_back(o_.positions()[tm.ketua].id);
+      return ids;
+    };
     run_generic(query_kind::tim, b, path, d);
   }
 
@@ -877,6 +897,8 @@ class engine {
   lang lang_;
   mutable bool checking_delegation_ = false;  // an engine serves one query on one thread
   mutable bool resolving_penilai_ = false;
+  // Set during an audit: the rules already named in its `considered`.
+  std::unordered_set<const rule_info*>* audit_considered_ = nullptr;
 };
 
 // ---- query parsing ----------------------------------------------------------
@@ -1029,7 +1051,8 @@ class penugasan_check {
 
     derive_scope();
     std::vector<std::string> path = {e_.o_.positions()[b_.assignee].id, e_.o_.units()[b_.owner].id};
-    e_.run_generic(query_kind::penugasan, b_, path, d_);
+    e_.run_generic(
+        query_kind::penugasan, b_, [&] { return path; }, d_);
     if (b_.scope == no_code) {
       rule_info info;
       info.name = "penugasan.lingkup";
@@ -1456,7 +1479,8 @@ void check_pelaporan(const engine& e, const json& q, query_reader& rd, std::size
   if (errs.size() > errors_before) return;
   if (tm) b.team = &*tm;
   std::vector<std::string> path = {e.o_.positions()[b.from].id, e.o_.positions()[b.to].id};
-  e.run_generic(query_kind::pelaporan, b, path, d);
+  e.run_generic(
+      query_kind::pelaporan, b, [&] { return path; }, d);
 
   const report_rule* matched = nullptr;
   std::vector<const report_rule*> applicable;
@@ -1597,35 +1621,58 @@ void merge(decision& one, decision& into) {
   std::move(one.warnings.begin(), one.warnings.end(), std::back_inserter(into.warnings));
   std::move(one.considered.begin(), one.considered.end(), std::back_inserter(into.considered));
 }
-}  // namespace
 
-decision evaluator::audit() const {
-  engine e(*rules_, *org_, lang_);
+// The audit of items [begin, end) of the org's checked items, numbered
+// positions first, then delegations, then teams. Positions that are neither
+// FP nor pelaksana are skipped (and not counted).
+decision audit_slice(const engine& base, std::size_t begin, std::size_t end) {
+  engine e(base.r_, base.o_, base.lang_);  // one engine per thread: its flags are per query
+  std::unordered_set<const rule_info*> seen;
+  e.audit_considered_ = &seen;
+  const auto& o = base.o_;
+  const std::size_t np = o.positions().size(), nd = o.delegations().size();
   decision d;
   d.traced = false;  // an audit reports findings; per-item traces would be thrown away
+  std::size_t checked = 0;
+  for (std::size_t k = begin; k < end; ++k) {
+    if (k < np) {
+      const auto p = static_cast<index>(k);
+      if (!e.is_fp_or_pelaksana(p)) continue;
+      e.check_kedudukan(p, o.positions()[p].atasan, d);
+    } else if (k < np + nd) {
+      e.check_delegation(o.delegations()[k - np], d);
+    } else {
+      e.check_team(e.view_of(o.teams()[k - np - nd]), d);
+    }
+    ++checked;
+  }
+  d.checked = checked;
+  return d;
+}
+}  // namespace
+
+decision evaluator::audit(unsigned threads) const {
+  const engine e(*rules_, *org_, lang_);
+  const std::size_t total = org_->positions().size() + org_->delegations().size() + org_->teams().size();
+  constexpr std::size_t min_slice = 256;  // below this a thread costs more than it saves
+  const std::size_t parts = std::clamp<std::size_t>(threads, 1, std::max<std::size_t>(1, total / min_slice));
+  std::vector<decision> slices(parts);
+  {
+    std::vector<std::jthread> workers;
+    for (std::size_t i = 1; i < parts; ++i)
+      workers.emplace_back([&, i] { slices[i] = audit_slice(e, total * i / parts, total * (i + 1) / parts); });
+    slices[0] = audit_slice(e, 0, total / parts);
+  }  // joins
+  // Slices merge in item order, so the findings are the same for any thread count.
+  decision d;
+  d.traced = false;
   d.ruleset = rules_->header.id;
   d.type = "audit";
   std::size_t checked = 0;
-  for (index p = 0; p < org_->positions().size(); ++p) {
-    if (!e.is_fp_or_pelaksana(p)) continue;
-    decision one;
-    one.traced = false;
-    e.check_kedudukan(p, org_->positions()[p].atasan, one);
-    ++checked;
-    merge(one, d);
-  }
-  for (const auto& dl : org_->delegations()) {
-    decision one;
-    one.traced = false;
-    e.check_delegation(dl, one);
-    ++checked;
-    merge(one, d);
-  }
-  for (const auto& tm : org_->teams()) {
-    decision one;
-    one.traced = false;
-    e.check_team(e.view_of(tm), one);
-    ++checked;
+  std::unordered_set<std::string> named;
+  for (auto& one : slices) {
+    checked += *one.checked;
+    std::erase_if(one.considered, [&](const std::string& n) { return !named.insert(n).second; });
     merge(one, d);
   }
   d.checked = checked;
