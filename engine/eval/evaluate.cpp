@@ -811,10 +811,14 @@ class engine {
     }
     const bool same_pd = atasan != none && pd_of_unit(unit_of(atasan)) == b.pd;
     if (match && same_pd) {
+      if (!d.traced) {
+        held(tb->info, d);
+        return;
+      }
       std::string roles = t("level ", "level ") + std::to_string(match->level);
       if (match->penilai) roles += t(", Pejabat Penilai Kinerja", ", performance appraiser");
       if (match->pimpinan_unit) roles += t(", Pimpinan Unit Organisasi", ", head of the unit organisasi");
-      held(tb->info, d, d.traced ? r_.vocab.label(o_.positions()[atasan].kind) + " (" + roles + ")" : std::string());
+      held(tb->info, d, r_.vocab.label(o_.positions()[atasan].kind) + " (" + roles + ")");
       return;
     }
     const auto& pd_unit = o_.units()[b.pd];
