@@ -47,7 +47,7 @@ std::optional<code> vocabulary::find(category cat, std::string_view name) const 
 }
 
 std::optional<code> vocabulary::find_any(std::string_view name) const {
-  auto it = ids_.find(std::string(name));
+  auto it = ids_.find(name);
   if (it == ids_.end()) return std::nullopt;
   return it->second;
 }

@@ -56,7 +56,12 @@ class vocabulary {
 
  private:
   code intern(std::string_view name);
-  std::unordered_map<std::string, code> ids_;
+  // Looked up by string_view without building a std::string (heterogeneous lookup).
+  struct name_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, code, name_hash, std::equal_to<>> ids_;
   std::vector<std::string> names_;
   std::vector<std::string> labels_;
   // membership and rank per category, indexed by code (-1 = not a member)

@@ -912,17 +912,18 @@ class query_reader {
 
   void error(std::string path, std::string message) { errs_.push_back({std::move(path), std::move(message)}); }
 
-  std::optional<std::string> string_field(const json& q, const std::string& key, const std::string& path,
-                                          bool required) {
-    if (!q.contains(key) || q[key].is_null()) {
+  // The string at q[key] (not copied: ids are looked up, not kept), or nullptr.
+  const std::string* string_field(const json& q, const std::string& key, const std::string& path, bool required) {
+    const auto it = q.find(key);
+    if (it == q.end() || it->is_null()) {
       if (required) error(path + key, "required");
-      return std::nullopt;
+      return nullptr;
     }
-    if (!q[key].is_string()) {
+    if (!it->is_string()) {
       error(path + key, "must be a string");
-      return std::nullopt;
+      return nullptr;
     }
-    return q[key].get<std::string>();
+    return &it->get_ref<const std::string&>();
   }
 
   index position(const json& q, const std::string& key, const std::string& path, bool required) {
@@ -1125,7 +1126,7 @@ class penugasan_check {
               rd.error(cp, "must be a string");
               continue;
             }
-            const auto x = e_.o_.find_position(c.get<std::string>());
+            const auto x = e_.o_.find_position(c.get_ref<const std::string&>());
             if (x == none)
               rd.error(cp, "no position or employee \"" + c.get<std::string>() + "\"");
             else
@@ -1144,7 +1145,7 @@ class penugasan_check {
               rd.error(cp, "must be a string");
               continue;
             }
-            auto code_id = e_.r_.vocab.find(category::content, c.get<std::string>());
+            auto code_id = e_.r_.vocab.find(category::content, c.get_ref<const std::string&>());
             if (!code_id)
               rd.error(cp, "unknown content \"" + c.get<std::string>() + "\"");
             else
