@@ -532,11 +532,13 @@ struct instansi_plan {
   std::string place;         // "Sungai Jaya"
 };
 
-// A misplacement this staff group may receive: the wrong atasan and the one
-// rule of the audit it breaks.
+// A misplacement this staff group may receive: the wrong atasan, the one rule
+// of the audit it breaks and, for a post placed directly in the wrong unit,
+// that unit.
 struct wrong {
   std::uint32_t atasan;
   rule r;
+  std::uint32_t unit = 0xffffffffU;
 };
 
 class builder {
@@ -557,10 +559,10 @@ class builder {
     const std::uint32_t b = plan_.budget;
     const bool prov = plan_.kind == region::provinsi;
     const bool kota = plan_.kind == region::kota;
-    sekretariat_daerah(b * (prov ? 5 : 6) / 100);
+    sekretariat_daerah(b * (prov ? 3 : 2) / 100);
     sekretariat_dprd(b * 2 / 100);
     inspektorat(b * 2 / 100);
-    std::uint32_t core = b * (prov ? 20 : 14) / 100;
+    std::uint32_t core = b * (prov ? 22 : 18) / 100;
     std::uint32_t uptd_share = b * (prov ? 16 : 6) / 100;
     for (std::uint32_t i = 0; i < pd_catalogue.size(); ++i) {
       const auto w = r_.between(60, 140);
@@ -658,6 +660,7 @@ class builder {
       const auto& w = wrongs[r_.below(static_cast<std::uint32_t>(wrongs.size()))];
       p.atasan = w.atasan;
       p.planted = w.r;
+      if (w.unit != nobody) p.unit = w.unit;
     }
     positions.push_back(p);
     const auto id = static_cast<std::uint32_t>(positions.size() - 1);
@@ -711,7 +714,7 @@ class builder {
         const fams fs = std::string_view(bn).find("Hukum") != std::string_view::npos ? f_hukum : f_admin;
         team_group(bu, kabag, sekda_,
                    staff(bu, kabag, around(per_bagian), fs, 30,
-                         {{ap, rule::sekretariat_daerah}, {kasubbag, rule::sekretariat_daerah}}),
+                         {{ap, rule::sekretariat_daerah, au}, {kasubbag, rule::sekretariat_daerah}}),
                    kasubbag);
       }
     }
@@ -721,11 +724,19 @@ class builder {
   // returns the first head (or nobody).
   std::uint32_t subunits(std::uint32_t parent, uk kind, const char* label, pk hk, std::uint32_t atasan,
                          std::uint32_t n) {
-    static constexpr std::array<const char*, 6> topics = {"Umum dan Kepegawaian", "Keuangan",  "Program dan Pelaporan",
-                                                          "Perencanaan",          "Pelayanan", "Pengawasan"};
+    static constexpr std::array<const char*, 6> subbagian_topics = {
+        "Umum dan Kepegawaian", "Keuangan", "Program dan Pelaporan", "Perencanaan", "Tata Usaha", "Aset"};
+    static constexpr std::array<const char*, 6> seksi_topics = {"Pemerintahan",
+                                                                "Ketenteraman dan Ketertiban Umum",
+                                                                "Pemberdayaan Masyarakat",
+                                                                "Pelayanan Umum",
+                                                                "Kesejahteraan Sosial",
+                                                                "Pembangunan"};
+    const auto& topics = kind == uk::seksi ? seksi_topics : subbagian_topics;
     std::uint32_t first = nobody;
+    const std::uint32_t start = r_.below(static_cast<std::uint32_t>(topics.size()));
     for (std::uint32_t i = 0; i < n; ++i) {
-      std::string n_ = std::string(label) + " " + topics[(i + r_.below(3)) % topics.size()];
+      std::string n_ = std::string(label) + " " + topics[(start + i) % topics.size()];
       const auto h = headed(parent, kind, n_, hk, jn::pengawas, atasan, "Kepala " + n_);
       if (first == nobody) first = h;
     }
@@ -745,7 +756,7 @@ class builder {
                                 std::string("Kepala ") + bn, &bu);
       const auto kasubbag = subunits(bu, uk::subbagian, "Subbagian", pk::kepala_subbagian, kabag, 2);
       staff(bu, kabag, around(std::max<std::uint32_t>(3, budget / 3)), f_admin, 35,
-            {{sekwan, rule::sekretariat_dprd}, {kasubbag, rule::sekretariat_dprd}});
+            {{sekwan, rule::sekretariat_dprd, setwan}, {kasubbag, rule::sekretariat_dprd}});
     }
   }
 
@@ -756,7 +767,7 @@ class builder {
     const auto sekretaris = headed(insp, uk::sekretariat, "Sekretariat Inspektorat", pk::sekretaris, jn::administrator,
                                    inspektur, "Sekretaris Inspektorat", &sekr);
     const auto kasubbag = subunits(sekr, uk::subbagian, "Subbagian", pk::kepala_subbagian, sekretaris, 2);
-    const std::vector<wrong> w = {{inspektur, rule::inspektorat}, {kasubbag, rule::inspektorat}};
+    const std::vector<wrong> w = {{inspektur, rule::inspektorat, insp}, {kasubbag, rule::inspektorat}};
     staff(sekr, sekretaris, around(std::max<std::uint32_t>(3, budget / 6)), f_admin, 40, w);
     static constexpr std::array<const char*, 4> wilayah = {"I", "II", "III", "IV"};
     for (const char* wl : wilayah) {
@@ -807,7 +818,7 @@ class builder {
       const auto kasi =
           r_.percent(40) ? subunits(bidang_units[i], uk::seksi, "Seksi", pk::kepala_seksi, kabids[i], r_.between(1, 2))
                          : nobody;
-      std::vector<wrong> w = {{kadis, table}, {kasubbag, table}};
+      std::vector<wrong> w = {{kadis, table, pd}, {kasubbag, table}};
       if (kasi != nobody) w.push_back({kasi, table});
       const std::uint32_t n = around(per_group);
       const std::uint32_t other_kabid = kabids[(i + 1) % nb];
@@ -939,7 +950,7 @@ class builder {
 
   void schools(std::uint32_t budget, bool prov) {
     std::uint32_t left = budget, sd = 0, smp = 0, sma = 0;
-    const std::vector<wrong> w = {{disdik_, rule::satuan_pendidikan}};
+    const std::vector<wrong> w = {{disdik_, rule::satuan_pendidikan}, {disdik_, rule::dinas, disdik_unit_}};
     while (left > 0) {
       const auto x = r_.below(100);
       std::string n;
@@ -964,20 +975,25 @@ class builder {
     }
   }
 
+  // Puskesmas: led by a Pejabat Fungsional (Lampiran II huruf J) under the
+  // Kepala Dinas Kesehatan, with a Kepala Subbagian Tata Usaha (Pengawas).
   void puskesmas_all(std::uint32_t budget) {
     std::uint32_t left = budget;
-    const std::vector<wrong> w = {{dinkes_, rule::puskesmas}};
     while (left > 0) {
       const std::string n = "Puskesmas " + place();
       std::uint32_t u = 0;
       const auto h =
           headed(dinkes_unit_, uk::puskesmas, n, pk::kepala_puskesmas, jn::fungsional, dinkes_, "Kepala " + n, &u);
       positions[h].jenjang = r_.percent(70) ? 2 : 1;
+      const auto katu = headed(u, uk::tata_usaha, "Subbagian Tata Usaha " + n, pk::kepala_tata_usaha, jn::pengawas, h,
+                               "Kepala Subbagian Tata Usaha " + n);
+      const std::vector<wrong> w = {
+          {dinkes_, rule::puskesmas}, {katu, rule::puskesmas}, {dinkes_, rule::dinas, dinkes_unit_}};
       const std::uint32_t size = r_.between(25, 65);
-      // A planted team here is led by the Kepala Dinas: the Kepala Puskesmas is
-      // itself a Pejabat Fungsional, a valid ketua.
-      team_group(u, dinkes_, h, staff(u, h, size, f_pkm, 10, w), nobody);
-      left -= std::min(left, size + 1);
+      // A planted team is led by the Kepala Subbagian Tata Usaha: the Kepala
+      // Puskesmas is itself a Pejabat Fungsional, a valid ketua.
+      team_group(u, katu, h, staff(u, h, size, f_pkm, 10, w), nobody);
+      left -= std::min(left, size + 2);
     }
   }
 
@@ -1034,7 +1050,7 @@ class builder {
                                  camat, "Sekretaris Kecamatan " + kn, &su);
       const auto kasi = subunits(ku, uk::seksi, "Seksi", pk::kepala_seksi, camat, r_.between(3, 4));
       const std::uint32_t size = r_.between(6, 16);
-      staff(ku, camat, size, f_kec, 45, {{sekcam, rule::kecamatan}, {kasi, rule::kecamatan}});
+      staff(ku, camat, size, f_kec, 45, {{sekcam, rule::kecamatan, su}, {kasi, rule::kecamatan}});
       left -= std::min(left, size + 8);
       const std::uint32_t nkel = kota ? r_.between(3, 8) : r_.between(0, 3);
       std::uint32_t prev_lurah = nobody;
