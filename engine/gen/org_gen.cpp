@@ -632,9 +632,10 @@ class builder {
 
   std::uint8_t jenjang_for(cat c) {
     if (c == cat::both) c = r_.percent(55) ? cat::ahli : cat::terampil;
-    const auto x = r_.below(100);
-    if (c == cat::ahli) return x < 40 ? 3 : x < 78 ? 2 : x < 98 ? 1 : 0;
-    return x < 4 ? 7 : x < 44 ? 6 : x < 80 ? 5 : 4;
+    // Shares per mille, as in fixtures/common/orgkit.py; Ahli Utama is rare in a Pemerintah Daerah.
+    const auto x = r_.below(1000);
+    if (c == cat::ahli) return x < 400 ? 3 : x < 780 ? 2 : x < 995 ? 1 : 0;
+    return x < 40 ? 7 : x < 440 ? 6 : x < 800 ? 5 : 4;
   }
 
   // One FP or pelaksana in `u` under `atasan`; planted with one of `wrongs`
@@ -845,9 +846,9 @@ class builder {
       positions.push_back(k);
       const auto koord = static_cast<std::uint32_t>(positions.size() - 1);
       delegation(kabid, koord, pd, other_kabid, n - 1);
-      staff(bu, kabid, n - 1, fs, 25, w);
+      staff(bu, kabid, n - 1, fs, 35, w);
     } else {
-      staff(bu, kabid, n, fs, 25, w);
+      staff(bu, kabid, n, fs, 35, w);
     }
     team_group(bu, kabid, kadis, first, kasi);
   }
@@ -942,7 +943,7 @@ class builder {
         const auto h = headed(pd, uk::uptd, un, pk::kepala_uptd, jn::pengawas, kadis, "Kepala " + un, &u);
         const auto katu = headed(u, uk::tata_usaha, "Subbagian Tata Usaha " + un, pk::kepala_tata_usaha, jn::pengawas,
                                  h, "Kepala Subbagian Tata Usaha " + un);
-        staff(u, h, size, e.fams, 30, {{katu, rule::uptd_pengawas}});
+        staff(u, h, size, e.fams, 40, {{katu, rule::uptd_pengawas}});
       }
       left -= std::min(left, size + 1);
     }
@@ -970,7 +971,7 @@ class builder {
       const auto h = headed(disdik_unit_, uk::satuan_pendidikan, n, pk::kepala_satuan_pendidikan, jn::fungsional,
                             disdik_, "Kepala " + n, &u);
       positions[h].jenjang = 1;
-      staff(u, h, size, f_school, 8, w);
+      staff(u, h, size, f_school, 12, w);
       left -= std::min(left, size + 1);
     }
   }
@@ -992,7 +993,7 @@ class builder {
       const std::uint32_t size = r_.between(25, 65);
       // A planted team is led by the Kepala Subbagian Tata Usaha: the Kepala
       // Puskesmas is itself a Pejabat Fungsional, a valid ketua.
-      team_group(u, katu, h, staff(u, h, size, f_pkm, 10, w), nobody);
+      team_group(u, katu, h, staff(u, h, size, f_pkm, 15, w), nobody);
       left -= std::min(left, size + 2);
     }
   }
