@@ -81,8 +81,22 @@ TEST_CASE("gen-org: same options, same bytes; another seed, other bytes", "[gen]
   const auto a = generate(city(7, 25));
   CHECK(a == generate(city(7, 25)));
   CHECK(a != generate(city(8, 25)));
-  // The rate changes what is planted, not the rest of the draw.
   CHECK(a != generate(city(7, 0)));
+}
+
+TEST_CASE("gen-org: the rate changes only the planted items", "[gen]") {
+  const auto clean = nlohmann::json::parse(generate(city(12, 0)));
+  const auto dirty = nlohmann::json::parse(generate(city(12, 300)));
+  CHECK(clean["units"] == dirty["units"]);
+  REQUIRE(clean["positions"].size() == dirty["positions"].size());
+  std::size_t moved = 0;
+  for (std::size_t i = 0; i < clean["positions"].size(); ++i) {
+    const auto &c = clean["positions"][i], &d = dirty["positions"][i];
+    CHECK(c["id"] == d["id"]);
+    if (c != d) ++moved;  // a planted post: another atasan (and perhaps unit)
+  }
+  CHECK(moved > 0);
+  CHECK(moved < dirty["positions"].size() * 4 / 100);
 }
 
 TEST_CASE("gen-org: a city is about 10k positions in one instansi, ids kept short", "[gen]") {

@@ -544,7 +544,7 @@ struct wrong {
 class builder {
  public:
   builder(std::uint64_t seed, const instansi_plan& plan, std::uint32_t per_10k)
-      : r_(seed), plan_(plan), per_10k_(per_10k) {
+      : r_(seed), plant_r_(mix(seed, 0x706c616e74ULL)), plan_(plan), per_10k_(per_10k) {
     acc_ = r_.below(10000);  // a random phase, so instansi do not plant in lockstep
   }
 
@@ -562,7 +562,7 @@ class builder {
     sekretariat_daerah(b * (prov ? 3 : 2) / 100);
     sekretariat_dprd(b * 2 / 100);
     inspektorat(b * 2 / 100);
-    std::uint32_t core = b * (prov ? 22 : 18) / 100;
+    std::uint32_t core = b * (prov ? 22 : kota ? 19 : 18) / 100;
     std::uint32_t uptd_share = b * (prov ? 16 : 6) / 100;
     for (std::uint32_t i = 0; i < pd_catalogue.size(); ++i) {
       const auto w = r_.between(60, 140);
@@ -658,14 +658,14 @@ class builder {
     p.vacant = r_.percent(4);
     tick();
     if (!wrongs.empty() && take_due()) {
-      const auto& w = wrongs[r_.below(static_cast<std::uint32_t>(wrongs.size()))];
+      const auto& w = wrongs[plant_r_.below(static_cast<std::uint32_t>(wrongs.size()))];
       p.atasan = w.atasan;
       p.planted = w.r;
       if (w.unit != nobody) p.unit = w.unit;
     }
     positions.push_back(p);
     const auto id = static_cast<std::uint32_t>(positions.size() - 1);
-    if (p.jenis == jn::fungsional && p.planted == rule::none) fp_pool_.push_back(id);
+    if (p.jenis == jn::fungsional) fp_pool_.push_back(id);
     return id;
   }
 
@@ -862,16 +862,16 @@ class builder {
                   std::uint32_t rest) {
     tick();
     const bool plant = take_due();
-    if (plant && other_kabid != nobody && r_.percent(50)) {
-      delegations.push_back({other_kabid, koord, pd, rule::delegasi_atasan});
-      return;
-    }
-    delegations.push_back({kabid, koord, pd, rule::none});
+    const bool foreign = plant && other_kabid != nobody && plant_r_.percent(50);
+    delegations.push_back(foreign ? deleg_rec{other_kabid, koord, pd, rule::delegasi_atasan}
+                                  : deleg_rec{kabid, koord, pd, rule::none});
+    // The FP under the koordinator; under the kepala bidang when its
+    // delegation is not valid (the same posts either way).
     const std::uint32_t subs = std::min<std::uint32_t>(rest, r_.between(2, 4));
     const auto first = static_cast<std::uint32_t>(positions.size());
     const fams own_family(&family_byte_[positions[koord].title], 1);
-    for (std::uint32_t i = 0; i < subs; ++i) member(positions[koord].unit, koord, own_family, 0, {});
-    if (!plant) return;
+    for (std::uint32_t i = 0; i < subs; ++i) member(positions[koord].unit, foreign ? kabid : koord, own_family, 0, {});
+    if (!plant || foreign) return;
     if (subs == 0) {
       ++due_;  // nobody to pass it on to: give the due plant back
       return;
@@ -887,38 +887,49 @@ class builder {
   // planted team is led by a structural official of the unit.
   void team_group(std::uint32_t u, std::uint32_t unit_head, std::uint32_t by, std::uint32_t first,
                   std::uint32_t other_head) {
+    // Every draw is made before looking at what was planted, so the rest of
+    // the instansi does not depend on the rate.
+    if (positions.size() - first < 5 || !r_.percent(45)) return;
+    static constexpr std::array<const char*, 8> topics = {
+        "Tim Reformasi Birokrasi",  "Tim Percepatan Layanan",  "Tim Penyusunan Dokumen Perencanaan",
+        "Tim Pengelolaan Data",     "Tim Evaluasi Kinerja",    "Tim Sistem Pemerintahan Berbasis Elektronik",
+        "Tim Pengendalian Program", "Tim Penanganan Pengaduan"};
+    const char* topic = r_.pick(topics);
+    const std::uint32_t nilai = r_.between(60, 100), k = r_.between(2, 6);
+    const std::uint64_t ketua_draw = r_.next(), at_draw = r_.next();
+    std::array<std::uint64_t, 3> cross{};
+    std::uint32_t ncross = 0;
+    if (fp_pool_.size() > 20 && r_.percent(40)) {
+      ncross = r_.between(1, 3);
+      for (auto& c : cross) c = r_.next();
+    }
+    // Ketua and members: unplanted FP and pelaksana of the unit.
     std::vector<std::uint32_t> own;
     for (auto p = first; p < positions.size(); ++p)
       if (positions[p].unit == u && positions[p].planted == rule::none &&
           (positions[p].jenis == jn::fungsional || positions[p].jenis == jn::pelaksana))
         own.push_back(p);
-    if (own.size() < 4 || !r_.percent(45)) return;
-    static constexpr std::array<const char*, 8> topics = {
-        "Tim Reformasi Birokrasi",  "Tim Percepatan Layanan",  "Tim Penyusunan Dokumen Perencanaan",
-        "Tim Pengelolaan Data",     "Tim Evaluasi Kinerja",    "Tim Sistem Pemerintahan Berbasis Elektronik",
-        "Tim Pengendalian Program", "Tim Penanganan Pengaduan"};
+    if (own.size() < 3) return;
     team_rec t;
     t.owner = u;
     t.established_by = by;
-    t.ketua = own[r_.below(static_cast<std::uint32_t>(own.size()))];
-    t.name = name(std::string(r_.pick(topics)) + " " + names[units[u].name]);
-    t.nilai = r_.between(60, 100);
-    const std::uint32_t k = std::min<std::uint32_t>(static_cast<std::uint32_t>(own.size()) - 1, r_.between(2, 6));
-    for (std::uint32_t i = 0, at = r_.below(static_cast<std::uint32_t>(own.size())); t.anggota.size() < k; ++i) {
-      const auto p = own[(at + i) % own.size()];
+    t.ketua = own[ketua_draw % own.size()];
+    t.name = name(std::string(topic) + " " + names[units[u].name]);
+    t.nilai = nilai;
+    const std::size_t size = std::min<std::size_t>(own.size() - 1, k);
+    for (std::size_t i = 0; t.anggota.size() < size; ++i) {
+      const auto p = own[(at_draw + i) % own.size()];
       if (p != t.ketua) t.anggota.push_back(p);
     }
-    if (fp_pool_.size() > 20 && r_.percent(40)) {
-      // Cross-unit: members from elsewhere in the instansi.
-      for (std::uint32_t i = 0, m = r_.between(1, 3); i < m; ++i) {
-        const auto p = fp_pool_[r_.below(static_cast<std::uint32_t>(fp_pool_.size()) - 10)];
-        if (positions[p].unit != u && std::find(t.anggota.begin(), t.anggota.end(), p) == t.anggota.end())
-          t.anggota.push_back(p);
-      }
+    // Cross-unit: members from elsewhere in the instansi.
+    for (std::uint32_t i = 0; i < ncross; ++i) {
+      const auto p = fp_pool_[cross[i] % (fp_pool_.size() - 10)];
+      if (positions[p].unit != u && std::find(t.anggota.begin(), t.anggota.end(), p) == t.anggota.end())
+        t.anggota.push_back(p);
     }
     tick();
     if (take_due()) {
-      t.ketua = other_head != nobody && r_.percent(50) ? other_head : unit_head;
+      t.ketua = other_head != nobody && plant_r_.percent(50) ? other_head : unit_head;
       t.planted = rule::tim_ketua;
     }
     teams.push_back(std::move(t));
@@ -1071,7 +1082,8 @@ class builder {
     }
   }
 
-  rng r_;
+  rng r_;        // the structure
+  rng plant_r_;  // the planted items' choices: the rate changes only what is planted
   const instansi_plan& plan_;
   std::uint32_t per_10k_;
   std::uint32_t acc_ = 0, due_ = 0;
