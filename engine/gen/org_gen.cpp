@@ -562,8 +562,8 @@ class builder {
     sekretariat_daerah(b * (prov ? 3 : 2) / 100);
     sekretariat_dprd(b * 2 / 100);
     inspektorat(b * 2 / 100);
-    std::uint32_t core = b * (prov ? 22 : kota ? 19 : 18) / 100;
-    std::uint32_t uptd_share = b * (prov ? 16 : 6) / 100;
+    const std::uint32_t core = b * (prov ? 22 : kota ? 19 : 18) / 100;
+    const std::uint32_t uptd_share = b * (prov ? 16 : 6) / 100;
     for (std::uint32_t i = 0; i < pd_catalogue.size(); ++i) {
       const auto w = r_.between(60, 140);
       perangkat_daerah(i, core * w / 100 / static_cast<std::uint32_t>(pd_catalogue.size()),
@@ -1089,7 +1089,8 @@ class builder {
   std::uint32_t acc_ = 0, due_ = 0;
   std::uint32_t root_ = 0, kepala_daerah_ = 0, sekda_ = 0;
   std::uint32_t disdik_ = 0, disdik_unit_ = 0, dinkes_ = 0, dinkes_unit_ = 0;
-  std::vector<std::uint32_t> fp_pool_;  // unplanted FP, for cross-unit team members
+  std::vector<std::uint32_t> fp_pool_;  // FP so far, for cross-unit team members
+  // Each family index as a byte, so one family can be viewed as a `fams` list.
   std::array<char, families.size()> family_byte_ = [] {
     std::array<char, families.size()> a{};
     for (std::size_t i = 0; i < a.size(); ++i) a[i] = static_cast<char>(i);
