@@ -5,9 +5,13 @@
 //   perwal test  FILE
 //   perwal diff  A B [--format text|json] [--lang id|en]
 //   perwal explore-org FILE [FILE2]
+//   perwal gen-org --scale city|province|nation [--seed N] [--violations PER_10K] [--instansi N] -o ORG.json
+//                  [--report REPORT.json]   (the synthetic org generator: engine/gen/org_gen.hpp)
 //   perwal serve --rules FILE_OR_DIR... --org ORG [options]   (the decision API: server/serve.hpp)
 // Exit: 0 allowed / clean, 1 denied or incomplete (lint --strict: warnings;
 // test: a failing example; diff: a semantic difference), 2 bad input or usage.
+#include <charconv>
+#include <chrono>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -22,6 +26,7 @@
 #include "engine/explore/diff.hpp"
 #include "engine/explore/semantic_lint.hpp"
 #include "engine/explore/universe.hpp"
+#include "engine/gen/org_gen.hpp"
 #include "engine/testing/examples.hpp"
 #include "server/serve.hpp"
 
@@ -39,7 +44,9 @@ const char* const usage_text =
     "  perwal lint  FILE.perwal [--strict]\n"
     "  perwal test  FILE.perwal\n"
     "  perwal diff  A.perwal B.perwal [--format text|json] [--lang id|en]\n"
-    "  perwal explore-org FILE.perwal [FILE2.perwal]   # the generated org lint and diff search\n";
+    "  perwal explore-org FILE.perwal [FILE2.perwal]   # the generated org lint and diff search\n"
+    "  perwal gen-org --scale city|province|nation [--seed N] [--violations PER_10K] [--instansi N] -o ORG.json\n"
+    "                 [--report REPORT.json]   # a synthetic org with planted violations (docs/gen-org.md)\n";
 
 struct options {
   std::string command;
@@ -284,6 +291,108 @@ int run_test(const options& o) {
   return passed == results.size() ? exit_ok : exit_denied;
 }
 
+// A whole unsigned number in [lo, hi], or nullopt.
+std::optional<std::uint64_t> parse_number(const std::string& text, std::uint64_t lo, std::uint64_t hi) {
+  std::uint64_t v = 0;
+  const auto* end = text.data() + text.size();
+  const auto res = std::from_chars(text.data(), end, v);
+  if (text.empty() || res.ec != std::errc() || res.ptr != end || v < lo || v > hi) return std::nullopt;
+  return v;
+}
+
+struct gen_args {
+  perwal::gen::options opts;
+  std::string out, report;
+};
+
+// gen-org has options of its own; errors name the option.
+std::optional<gen_args> parse_gen_args(int argc, char** argv, std::string& error) {
+  gen_args g;
+  bool have_scale = false;
+  for (int i = 2; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (i + 1 >= argc) {
+      error = a.rfind("-", 0) == 0 ? "option " + a + " needs a value" : "unexpected argument " + a;
+      return std::nullopt;
+    }
+    const std::string v = argv[++i];
+    if (a == "--scale") {
+      if (!perwal::gen::parse_scale(v, g.opts.scale)) {
+        error = "--scale must be city, province or nation";
+        return std::nullopt;
+      }
+      have_scale = true;
+    } else if (a == "--seed") {
+      const auto n = parse_number(v, 0, UINT64_MAX);
+      if (!n) {
+        error = "--seed must be a whole number";
+        return std::nullopt;
+      }
+      g.opts.seed = *n;
+    } else if (a == "--violations") {
+      const auto n = parse_number(v, 0, 10000);
+      if (!n) {
+        error = "--violations must be a whole number from 0 to 10000 (per 10,000 checked items)";
+        return std::nullopt;
+      }
+      g.opts.violations_per_10k = static_cast<std::uint32_t>(*n);
+    } else if (a == "--instansi") {
+      const auto n = parse_number(v, 1, 100000);
+      if (!n) {
+        error = "--instansi must be a whole number from 1 to 100000";
+        return std::nullopt;
+      }
+      g.opts.instansi = static_cast<std::uint32_t>(*n);
+    } else if (a == "-o" || a == "--out") {
+      g.out = v;
+    } else if (a == "--report") {
+      g.report = v;
+    } else {
+      error = "unknown option " + a + " for gen-org";
+      return std::nullopt;
+    }
+  }
+  if (!have_scale) error = "gen-org needs --scale city|province|nation";
+  if (error.empty() && g.out.empty()) error = "gen-org needs -o ORG.json";
+  if (!error.empty()) return std::nullopt;
+  return g;
+}
+
+// Writes the org to -o, the report to --report (or stdout), a summary to stderr.
+int run_gen_org(int argc, char** argv) {
+  std::string error;
+  const auto g = parse_gen_args(argc, argv, error);
+  if (!g) return usage_error(error);
+  const auto start = std::chrono::steady_clock::now();
+  std::ofstream out(g->out, std::ios::binary | std::ios::trunc);
+  if (!out) {
+    std::cerr << g->out << ": cannot write the org file\n";
+    return exit_bad_input;
+  }
+  const auto r = perwal::gen::generate(g->opts, out);
+  out.close();
+  if (!out) {
+    std::cerr << g->out << ": error while writing the org file\n";
+    return exit_bad_input;
+  }
+  const std::string report = perwal::gen::to_json(r) + "\n";
+  if (g->report.empty()) {
+    std::cout << report;
+  } else {
+    std::ofstream rep(g->report, std::ios::binary | std::ios::trunc);
+    if (!(rep << report)) {
+      std::cerr << g->report << ": cannot write the report file\n";
+      return exit_bad_input;
+    }
+  }
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+  std::cerr << "perwal gen-org: " << perwal::gen::scale_name(g->opts.scale) << " seed " << g->opts.seed << ": "
+            << r.instansi << " instansi, " << r.units << " units, " << r.positions << " positions, " << r.employees
+            << " employees, " << r.teams << " teams, " << r.delegations << " delegations; " << r.planted
+            << " planted of " << r.checked << " checked -> " << g->out << " in " << took.count() << " s\n";
+  return exit_ok;
+}
+
 // `perwal serve` has options of its own (server/serve.hpp).
 int run_serve(int argc, char** argv) {
   std::string error;
@@ -301,6 +410,14 @@ int run_serve(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   if (argc >= 2 && std::string(argv[1]) == "serve") return run_serve(argc, argv);
+  if (argc >= 2 && std::string(argv[1]) == "gen-org") {
+    try {
+      return run_gen_org(argc, argv);
+    } catch (const std::exception& e) {
+      std::cerr << "perwal gen-org: internal error: " << e.what() << "\n";
+      return exit_bad_input;
+    }
+  }
   std::string error;
   auto o = parse_args(argc, argv, error);
   if (!o) return usage_error(error);

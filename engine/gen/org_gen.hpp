@@ -47,4 +47,8 @@ struct report {
 // Writes the org to `out` and returns what it wrote. Same options, same bytes.
 report generate(const options& opts, std::ostream& out);
 
+// The report as a JSON object (two-space indented), the shape `perwal gen-org`
+// writes: ruleset, the counts, checked, planted, planted_by_rule, sample_ids.
+[[nodiscard]] std::string to_json(const report& r);
+
 }  // namespace perwal::gen
