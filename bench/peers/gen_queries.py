@@ -155,6 +155,7 @@ def main():
     ap.add_argument("n", type=int)
     ap.add_argument("out")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--planted", help="the JSON report of perwal gen-org: its sample_ids are queried first")
     args = ap.parse_args()
     with open(args.org, encoding="utf-8") as f:
         org = Org(json.load(f))
@@ -184,10 +185,18 @@ def main():
         labels.append(label)
 
     n_ked = args.n // 2
+    if args.planted:
+        with open(args.planted, encoding="utf-8") as f:
+            sample = json.load(f).get("sample_ids", [])
+        for p in sample:
+            if p in org.pos and org.pos[p]["jenis"] in ("fungsional", "pelaksana") and org.pos[p].get("atasan"):
+                kedudukan(p, None, "kedudukan.planted")
     unusual = [p for p in fp if org.pos[org.pos[p]["atasan"]]["kind"] not in head_kinds
                or org.pd.get(org.pos[org.pos[p]["atasan"]]["unit"]) != org.pd.get(org.pos[p]["unit"])
                or org.pos[p]["atasan"] in org.deleg]
     for p in unusual[: n_ked // 4]:
+        if len(queries) >= n_ked:
+            break
         kedudukan(p, None, "kedudukan.unusual")
     while len(queries) < n_ked:
         p = rnd.choice(fp)

@@ -51,9 +51,10 @@ for scale in $scales; do
   echo "== $scale: org"
   if [ "$scale" = fixture ]; then
     org=fixtures/padang-panjang/org.json
+    rm -f "$d/gen-report.json"
   else
     org=$d/org.json
-    "$perwal" gen-org --scale "$scale" --seed "$seed" -o "$org" 2>"$d/gen-org.txt" || {
+    "$perwal" gen-org --scale "$scale" --seed "$seed" -o "$org" >"$d/gen-report.json" 2>"$d/gen-org.txt" || {
       cat "$d/gen-org.txt" >&2
       exit 2
     }
@@ -66,7 +67,9 @@ json.dump({"scale": sys.argv[2], "org": sys.argv[1], "counts": counts}, open(sys
 print(f"   {counts}")
 EOF
   echo "== $scale: $nq queries"
-  python3 "$here/gen_queries.py" "$org" "$nq" "$d" --seed "$seed"
+  planted=()
+  [ -s "$d/gen-report.json" ] && planted=(--planted "$d/gen-report.json")
+  python3 "$here/gen_queries.py" "$org" "$nq" "$d" --seed "$seed" "${planted[@]}"
   before=$(load)
   echo "== $scale: perwal (load $before)"
   "$peer" "$rules" "$org" "$d/queries.jsonl" "$d/perwal.txt" --min-seconds "$secs" >"$d/perwal.json"
