@@ -131,24 +131,33 @@ function decide(call) {
 fs.writeFileSync(outPath, calls.map((c) => decide(c) + '\n').join(''));
 
 const ns = [];
+const byType = {};
 let best = Infinity;
 const started = process.hrtime.bigint();
 for (let pass = 0; pass < minPasses || Number(process.hrtime.bigint() - started) / 1e9 < minSeconds; pass++) {
   const p0 = process.hrtime.bigint();
-  for (const c of calls) {
+  for (let i = 0; i < calls.length; i++) {
     const t0 = process.hrtime.bigint();
-    decide(c);
-    ns.push(Number(process.hrtime.bigint() - t0));
+    decide(calls[i]);
+    const t = Number(process.hrtime.bigint() - t0);
+    ns.push(t);
+    (byType[facts[i].type] ||= []).push(t);
   }
   best = Math.min(best, Number(process.hrtime.bigint() - p0) / 1e9);
   if (pass > 1000) break;
 }
+const pct = (q, v = ns) => v[Math.floor(q * (v.length - 1))];
 ns.sort((a, b) => a - b);
-const pct = (q) => ns[Math.floor(q * (ns.length - 1))];
+const perType = {};
+for (const [k, v] of Object.entries(byType)) {
+  v.sort((a, b) => a - b);
+  perType[k] = { median_ns: pct(0.5, v), p10_ns: pct(0.1, v), p90_ns: pct(0.9, v) };
+}
 console.log(JSON.stringify({
   engine: 'cedar',
   version: cedar.getCedarVersion(),
   queries: calls.length,
   samples: ns.length,
   check: { median_ns: pct(0.5), p10_ns: pct(0.1), p90_ns: pct(0.9), decisions_per_s: calls.length / best },
+  by_type: perType,
 }));

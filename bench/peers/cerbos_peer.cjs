@@ -134,6 +134,7 @@ async function main() {
     fs.writeFileSync(outPath, decisions.map((d) => d + '\n').join(''));
 
     const ns = [];
+    const byType = {};
     let bestSingle = Infinity, bestBatch = Infinity;
     const started = process.hrtime.bigint();
     for (let pass = 0; pass < minPasses || Number(process.hrtime.bigint() - started) / 1e9 < minSeconds; pass++) {
@@ -141,7 +142,9 @@ async function main() {
       for (let i = 0; i < single.length; i++) {
         const t0 = process.hrtime.bigint();
         const r = await post(httpPort, '/api/check/resources', single[i]);
-        ns.push(Number(process.hrtime.bigint() - t0));
+        const t = Number(process.hrtime.bigint() - t0);
+        ns.push(t);
+        (byType[facts[i].type] ||= []).push(t);
         if (effect(r.results[0]) !== decisions[i]) throw new Error(`cerbos: single and batched answers differ on query ${i + 1}`);
       }
       bestSingle = Math.min(bestSingle, Number(process.hrtime.bigint() - p0) / 1e9);
@@ -150,8 +153,13 @@ async function main() {
       bestBatch = Math.min(bestBatch, Number(process.hrtime.bigint() - p1) / 1e9);
       if (pass > 1000) break;
     }
+    const pct = (q, v = ns) => v[Math.floor(q * (v.length - 1))];
     ns.sort((a, b) => a - b);
-    const pct = (q) => ns[Math.floor(q * (ns.length - 1))];
+    const perType = {};
+    for (const [k, v] of Object.entries(byType)) {
+      v.sort((a, b) => a - b);
+      perType[k] = { median_ns: pct(0.5, v), p10_ns: pct(0.1, v), p90_ns: pct(0.9, v) };
+    }
     console.log(JSON.stringify({
       engine: 'cerbos',
       queries: entries.length,
@@ -159,6 +167,7 @@ async function main() {
       batch_size: batchSize,
       check: { median_ns: pct(0.5), p10_ns: pct(0.1), p90_ns: pct(0.9), decisions_per_s: entries.length / bestSingle },
       batched: { decisions_per_s: entries.length / bestBatch },
+      by_type: perType,
     }));
   } finally {
     pdp.kill('SIGTERM');

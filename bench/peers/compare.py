@@ -29,6 +29,13 @@ def us(ns):
     return ns / 1000.0
 
 
+def ratio(a, b):
+    if not a or not b:
+        return "—"
+    r = a / b
+    return f"{r:.1f}×" if r < 10 else f"{r:.0f}×"
+
+
 def main():
     out_json, out_md, dirs = sys.argv[1], sys.argv[2], sys.argv[3:]
     results = {"machine": {}, "scales": []}
@@ -108,8 +115,8 @@ def main():
         def row(name, x, base_lat, base_tp):
             lat = f"{us(x['median_ns']):.1f} ({us(x['p10_ns']):.1f}–{us(x['p90_ns']):.1f})"
             tp = x["decisions_per_s"]
-            r1 = f"{x['median_ns'] / base_lat:.0f}×" if base_lat else "—"
-            r2 = f"{base_tp / tp:.0f}×" if base_tp and tp else "—"
+            r1 = ratio(x["median_ns"], base_lat)
+            r2 = ratio(base_tp, tp)
             md.append(f"| {name} | {lat} | {tp:,.0f} | {r1} | {r2} |")
 
         base = pw["check"]
@@ -122,7 +129,18 @@ def main():
         row("Cerbos (PDP over HTTP, 1 resource/request)", cb["check"], base["median_ns"], base["decisions_per_s"])
         tpb = cb["batched"]["decisions_per_s"]
         md.append(f"| Cerbos (PDP over HTTP, {cb['batch_size']} resources/request) | — | {tpb:,.0f} | — | "
-                  f"{base['decisions_per_s'] / tpb:.0f}× |")
+                  f"{ratio(base['decisions_per_s'], tpb)} |")
+        md.append("")
+        md.append("Latency by query type, median (p10–p90) µs:")
+        md.append("")
+        md.append("| engine | kedudukan | penugasan |")
+        md.append("|---|---|---|")
+        for name, x in (("perwal", pw), ("Cedar", ce), ("Cerbos, 1 resource/request", cb)):
+            cells = []
+            for k in ("kedudukan", "penugasan"):
+                v = x.get("by_type", {}).get(k)
+                cells.append(f"{us(v['median_ns']):.1f} ({us(v['p10_ns']):.1f}–{us(v['p90_ns']):.1f})" if v else "—")
+            md.append(f"| {name} | {cells[0]} | {cells[1]} |")
         md.append("")
     with open(out_json, "w", encoding="utf-8") as f:
         json.dump(results, f, indent=1)

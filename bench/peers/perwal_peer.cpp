@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -84,7 +85,11 @@ int main(int argc, char** argv) {
   }
   std::vector<nlohmann::json> queries;
   queries.reserve(lines.size());
-  for (const auto& l : lines) queries.push_back(nlohmann::json::parse(l));
+  std::vector<std::string> types;
+  for (const auto& l : lines) {
+    queries.push_back(nlohmann::json::parse(l));
+    types.push_back(queries.back().value("type", ""));
+  }
 
   // Trace off: a server does not record the explanation (evaluator ctor).
   const perwal::evaluator ev(rules, org, perwal::lang::id, false);
@@ -107,19 +112,22 @@ int main(int argc, char** argv) {
   // query (as a server that already holds the JSON) and parse + check from the
   // JSONL text (closer to what the wasm and HTTP peers pay for their input).
   std::vector<double> check_ns, parse_ns;
+  // Latency by query type as well (kedudukan and penugasan cost differently).
+  std::map<std::string, std::vector<double>> by_type;
   double best_check = 0, best_parse = 0;
   std::size_t sink = 0;
   const auto started = clock_type::now();
   for (int pass = 0; pass < passes || std::chrono::duration<double>(clock_type::now() - started).count() < min_seconds;
        ++pass) {
     const auto p0 = clock_type::now();
-    for (const auto& q : queries) {
+    for (std::size_t i = 0; i < queries.size(); ++i) {
       const auto t0 = clock_type::now();
       std::vector<perwal::query_error> errs;
-      const auto d = ev.check(q, errs);
+      const auto d = ev.check(queries[i], errs);
       const auto t1 = clock_type::now();
       sink += d ? d->outcome.size() : 0;
       check_ns.push_back(std::chrono::duration<double, std::nano>(t1 - t0).count());
+      by_type[types[i]].push_back(check_ns.back());
     }
     const double pc = std::chrono::duration<double>(clock_type::now() - p0).count();
     best_check = best_check == 0 ? pc : std::min(best_check, pc);
@@ -137,12 +145,18 @@ int main(int argc, char** argv) {
     best_parse = best_parse == 0 ? pp : std::min(best_parse, pp);
     if (pass > 1000) break;
   }
+  nlohmann::json per_type = nlohmann::json::object();
+  for (const auto& [type, ns] : by_type) {
+    per_type[type] = {
+        {"median_ns", percentile(ns, 0.5)}, {"p10_ns", percentile(ns, 0.1)}, {"p90_ns", percentile(ns, 0.9)}};
+  }
   const nlohmann::json result = {{"engine", "perwal"},
                                  {"queries", queries.size()},
                                  {"samples", check_ns.size()},
                                  {"org_load_s", org_load_s},
                                  {"check", summary(check_ns, best_check, queries.size())},
                                  {"parse_and_check", summary(parse_ns, best_parse, queries.size())},
+                                 {"by_type", per_type},
                                  {"sink", sink}};
   std::cout << result.dump() << "\n";
   return 0;

@@ -5,7 +5,7 @@
 #   bench/peers/run.sh
 #
 # Environment: PERWAL_BUILD_DIR (default build), PEERS_SCALES (default
-# "city province"), PEERS_QUERIES (queries per scale, default 4000),
+# "city province"), PEERS_QUERIES (queries per scale, default 10000),
 # PEERS_SEED (default 48), PEERS_MIN_SECONDS (timing budget per engine and
 # scale, default 3). Writes bench/peers/results.json and results.md; exits 1
 # when the engines disagree on any query.
@@ -15,7 +15,7 @@ root=$(cd "$here/../.." && pwd)
 cd "$root"
 build=${PERWAL_BUILD_DIR:-build}
 scales=${PEERS_SCALES:-city province}
-nq=${PEERS_QUERIES:-4000}
+nq=${PEERS_QUERIES:-10000}
 seed=${PEERS_SEED:-48}
 secs=${PEERS_MIN_SECONDS:-3}
 rules=rulesets/padang-panjang-48-2024.perwal
