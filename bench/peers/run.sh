@@ -49,8 +49,11 @@ for scale in $scales; do
   d=$work/$scale
   mkdir -p "$d"
   echo "== $scale: org"
-  if [ "$scale" = fixture ]; then
+  if [ "$scale" = fixture ] || [ "$scale" = cross ]; then
+    # The bundled orgs: Padang Panjang (2,779 positions) and the cross-ruleset
+    # org (two instansi, an FP-led UPTD): no gen-org report, no planted ids.
     org=fixtures/padang-panjang/org.json
+    [ "$scale" = cross ] && org=tests/cross/org.json
     rm -f "$d/gen-report.json"
   else
     org=$d/org.json
