@@ -66,6 +66,8 @@ def main():
         outcomes = collections.Counter(p[1] for p in perwal)
         by_type = collections.Counter(f"{json.loads(q)['type']}.{p[1]}" for q, p in zip(queries, perwal))
         by_label = collections.Counter(f"{l} {p[1]}" for l, p in zip(labels, perwal))
+        scopes = collections.Counter(p[2] for q, p in zip(queries, perwal)
+                                     if len(p) > 2 and json.loads(q)["type"] == "penugasan")
         t = {e: load(os.path.join(d, e + ".json")) for e in ("perwal", "cedar", "cerbos")}
         results["scales"].append({
             "scale": meta["scale"],
@@ -76,6 +78,7 @@ def main():
             "perwal_outcomes": dict(outcomes),
             "outcomes_by_type": dict(sorted(by_type.items())),
             "outcomes_by_case": dict(sorted(by_label.items())),
+            "penugasan_scopes": dict(sorted(scopes.items())),
             "allow": sum(1 for p in perwal if p[0] == "allow"),
             "deny": sum(1 for p in perwal if p[0] == "deny"),
             "disagreements": len(disagreements),
@@ -105,8 +108,9 @@ def main():
         md.append("")
         md.append(f"Queries: {s['query_types'].get('kedudukan', 0)} kedudukan, {s['query_types'].get('penugasan', 0)} "
                   f"penugasan; perwal: " + ", ".join(f"{k} {v}" for k, v in sorted(s['outcomes_by_type'].items())) +
-                  f" (allow {s['allow']}, deny {s['deny']}). Load average before/after: {s['load_before']} / "
-                  f"{s['load_after']}.")
+                  f" (allow {s['allow']}, deny {s['deny']}); penugasan scopes as perwal derives them: " +
+                  ", ".join(f"{k} {v}" for k, v in s["penugasan_scopes"].items()) +
+                  f". Load average before/after: {s['load_before']} / {s['load_after']}.")
         md.append("")
         md.append("| engine | latency median (p10–p90) µs | throughput decisions/s | perwal latency × faster | "
                   "perwal throughput × higher |")

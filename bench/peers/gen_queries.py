@@ -220,17 +220,25 @@ def main():
                 kedudukan(p, d, "kedudukan.delegate")
 
     # --- penugasan lintas unit organisasi -------------------------------------
-    uo_units = sorted({org.uo_of(u) for u in org.units if org.pd.get(u)})
-    uo_by_inst = {}
-    for u in uo_units:
-        if org.units[u].get("head"):
+    # Owner units: mostly a unit organisasi; also any unit inside a Perangkat
+    # Daerah (a subbagian, seksi, tata usaha: its unit organisasi is above it),
+    # and a unit of the assignee's own Perangkat Daerah (contract scope
+    # lintas_unit rather than lintas_perangkat_daerah).
+    uo_by_inst, units_by_inst, units_by_pd = {}, {}, {}
+    for u in sorted(org.units):
+        if not org.pd.get(u) or not org.pimpinan(u):
+            continue
+        units_by_inst.setdefault(org.inst[u], []).append(u)
+        units_by_pd.setdefault(org.pd[u], []).append(u)
+        if org.uo_of(u) == u:
             uo_by_inst.setdefault(org.inst[u], []).append(u)
+    instansi = sorted(units_by_inst)
     non_fp = by_kind.get("kepala_subbagian", []) + by_kind.get("kepala_bidang", []) + by_kind.get("kepala_seksi", [])
     variants = ["complete", "complete_assigned_by", "no_permohonan", "no_persetujuan", "no_rekomendasi",
                 "no_surat_penugasan", "no_cc", "cc_wrong", "contents_missing", "from_wrong", "to_kepala_pd",
                 "persetujuan_wrong", "rekomendasi_wrong", "issuer_wrong", "assigned_by_wrong", "refused_reason",
-                "refused_no_reason", "out_of_order", "extra_step", "subject_not_fp"]
-    weights = [6, 2, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1]
+                "refused_no_reason", "out_of_order", "extra_step", "subject_not_fp", "other_instansi"]
+    weights = [6, 2, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1 if len(instansi) > 1 else 0]
     tries = 0
     while len(queries) < args.n:
         tries += 1
@@ -239,11 +247,21 @@ def main():
         v = rnd.choices(variants, weights)[0]
         a = rnd.choice(non_fp) if v == "subject_not_fp" and non_fp else rnd.choice(fp)
         af = org.position_facts(a)
-        owners = uo_by_inst.get(af["instansi"], [])
+        r = rnd.random()
+        if v == "other_instansi":
+            # Outside the encoded scope (lintas instansi, Lampiran III huruf A
+            # angka 3) with the angka 2 steps: both sides must deny.
+            owners = [u for i in instansi if i != af["instansi"] for u in units_by_inst[i]]
+        elif r < 0.3:
+            owners = units_by_pd.get(af["pd"], [])
+        elif r < 0.5:
+            owners = units_by_inst.get(af["instansi"], [])
+        else:
+            owners = uo_by_inst.get(af["instansi"], [])
         if not owners:
             continue
         owner = rnd.choice(owners)
-        if owner == af["uo"] or not af["penilai"] or not af["pimpinan_unit"]:
+        if org.uo_of(owner) == af["uo"] or not af["penilai"] or not af["pimpinan_unit"]:
             continue
         of_pim = org.pimpinan(owner)
         of_pim_penilai = org.pos[of_pim].get("atasan")

@@ -5,7 +5,8 @@
 //
 // Writes one line per query to DECISIONS.txt: "allow" for `allowed`, "deny" for
 // `denied` and `incomplete` (the peers answer allow/deny only), then a tab and
-// perwal's own outcome, so the comparison can count each kind. Prints one JSON
+// perwal's own outcome and, for penugasan, the contract scope it derived, so
+// the comparison can count each kind. Prints one JSON
 // object with the timing to stdout.
 #include <algorithm>
 #include <chrono>
@@ -103,7 +104,7 @@ int main(int argc, char** argv) {
       std::cerr << "perwal_peer: query " << i + 1 << " is bad input: " << errs.front().to_string() << "\n";
       return 2;
     }
-    out << (d->outcome == "allowed" ? "allow" : "deny") << '\t' << d->outcome << '\n';
+    out << (d->outcome == "allowed" ? "allow" : "deny") << '\t' << d->outcome << '\t' << d->scope.value_or("-") << '\n';
   }
   out.close();
 
