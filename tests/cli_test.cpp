@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "test_support.hpp"
 
@@ -138,7 +139,8 @@ TEST_CASE("bad input exits 2 with a message that locates the problem", "[cli][ba
     auto r = run_with_input("check " + rules + " " + org + " --query - --format json", R"({"type": "x"})");
     CHECK(r.status == 2);
     // stdout and stderr together: only the error line, no JSON document
-    CHECK(r.output == "<stdin>: type: unknown query type \"x\" (expected kedudukan, penugasan, pelaporan, tim or audit)\n");
+    CHECK(r.output ==
+          "<stdin>: type: unknown query type \"x\" (expected kedudukan, penugasan, pelaporan, tim or audit)\n");
   }
   SECTION("query without a type") {
     auto r = run("check " + rules + " " + org + " --query tests/data/cli/query_no_type.json");
@@ -153,6 +155,50 @@ TEST_CASE("bad input exits 2 with a message that locates the problem", "[cli][ba
     CHECK(run("check " + rules + " " + org + " --query - --format xml").status == 2);
     CHECK(run("").status == 2);
   }
+}
+
+TEST_CASE("gen-org: usage errors exit 2 and name the option", "[cli][gen]") {
+  const auto out = (std::filesystem::temp_directory_path() / ("perwal-gen-" + std::to_string(::getpid()))).string();
+  struct bad {
+    std::string args, says;
+  };
+  for (const auto& b : std::vector<bad>{
+           {"gen-org -o " + out, "gen-org needs --scale city|province|nation"},
+           {"gen-org --scale city", "gen-org needs -o ORG.json"},
+           {"gen-org --scale town -o " + out, "--scale must be city, province or nation"},
+           {"gen-org --scale city --seed 12x -o " + out, "--seed must be a whole number"},
+           {"gen-org --scale city --violations 10001 -o " + out, "--violations must be a whole number from 0 to 10000"},
+           {"gen-org --scale city --instansi 0 -o " + out, "--instansi must be a whole number from 1"},
+           {"gen-org --scale city --frob 1 -o " + out, "unknown option --frob for gen-org"},
+           {"gen-org --scale city -o", "option -o needs a value"},
+       }) {
+    INFO(b.args);
+    const auto r = run(b.args);
+    CHECK(r.status == 2);
+    CHECK_THAT(r.output, Catch::Contains(b.says));
+    CHECK_THAT(r.output, Catch::Contains("perwal gen-org --scale"));  // the usage text follows
+  }
+  CHECK_FALSE(std::filesystem::exists(out));
+}
+
+TEST_CASE("gen-org: writes the org and the report, a summary on stderr", "[cli][gen]") {
+  const auto dir = std::filesystem::temp_directory_path() / ("perwal-gen-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto org_file = (dir / "org.json").string(), report_file = (dir / "report.json").string();
+  const auto r = run("gen-org --scale province --instansi 2 --seed 4 --violations 50 -o '" + org_file + "' --report '" +
+                     report_file + "'");
+  CHECK(r.status == 0);
+  CHECK_THAT(r.output, Catch::Contains("perwal gen-org: province seed 4: 2 instansi"));
+  const auto report = nlohmann::json::parse(perwal::testing::slurp(report_file));
+  CHECK(report["instansi"] == 2);
+  CHECK(report["planted"].get<int>() > 0);
+  // The audit of the file agrees with the report.
+  const auto audit = run("audit " + rules + " --org '" + org_file + "' --format json");
+  CHECK(audit.status == 1);
+  const auto d = nlohmann::json::parse(audit.output);
+  CHECK(d["violations"].size() == report["planted"].get<std::size_t>());
+  CHECK(d["checked"] == report["checked"]);
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("lint and test on the bundled rulesets", "[cli]") {

@@ -532,17 +532,19 @@ struct instansi_plan {
   std::string place;         // "Sungai Jaya"
 };
 
-// A misplacement this staff group may receive: the wrong atasan and the one
-// rule of the audit it breaks.
+// A misplacement this staff group may receive: the wrong atasan, the one rule
+// of the audit it breaks and, for a post placed directly in the wrong unit,
+// that unit.
 struct wrong {
   std::uint32_t atasan;
   rule r;
+  std::uint32_t unit = 0xffffffffU;
 };
 
 class builder {
  public:
   builder(std::uint64_t seed, const instansi_plan& plan, std::uint32_t per_10k)
-      : r_(seed), plan_(plan), per_10k_(per_10k) {
+      : r_(seed), plant_r_(mix(seed, 0x706c616e74ULL)), plan_(plan), per_10k_(per_10k) {
     acc_ = r_.below(10000);  // a random phase, so instansi do not plant in lockstep
   }
 
@@ -557,11 +559,11 @@ class builder {
     const std::uint32_t b = plan_.budget;
     const bool prov = plan_.kind == region::provinsi;
     const bool kota = plan_.kind == region::kota;
-    sekretariat_daerah(b * (prov ? 5 : 6) / 100);
+    sekretariat_daerah(b * (prov ? 3 : 2) / 100);
     sekretariat_dprd(b * 2 / 100);
     inspektorat(b * 2 / 100);
-    std::uint32_t core = b * (prov ? 20 : 14) / 100;
-    std::uint32_t uptd_share = b * (prov ? 16 : 6) / 100;
+    const std::uint32_t core = b * (prov ? 22 : kota ? 19 : 18) / 100;
+    const std::uint32_t uptd_share = b * (prov ? 16 : 6) / 100;
     for (std::uint32_t i = 0; i < pd_catalogue.size(); ++i) {
       const auto w = r_.between(60, 140);
       perangkat_daerah(i, core * w / 100 / static_cast<std::uint32_t>(pd_catalogue.size()),
@@ -630,9 +632,10 @@ class builder {
 
   std::uint8_t jenjang_for(cat c) {
     if (c == cat::both) c = r_.percent(55) ? cat::ahli : cat::terampil;
-    const auto x = r_.below(100);
-    if (c == cat::ahli) return x < 40 ? 3 : x < 78 ? 2 : x < 98 ? 1 : 0;
-    return x < 4 ? 7 : x < 44 ? 6 : x < 80 ? 5 : 4;
+    // Shares per mille, as in fixtures/common/orgkit.py; Ahli Utama is rare in a Pemerintah Daerah.
+    const auto x = r_.below(1000);
+    if (c == cat::ahli) return x < 400 ? 3 : x < 780 ? 2 : x < 995 ? 1 : 0;
+    return x < 40 ? 7 : x < 440 ? 6 : x < 800 ? 5 : 4;
   }
 
   // One FP or pelaksana in `u` under `atasan`; planted with one of `wrongs`
@@ -655,13 +658,14 @@ class builder {
     p.vacant = r_.percent(4);
     tick();
     if (!wrongs.empty() && take_due()) {
-      const auto& w = wrongs[r_.below(static_cast<std::uint32_t>(wrongs.size()))];
+      const auto& w = wrongs[plant_r_.below(static_cast<std::uint32_t>(wrongs.size()))];
       p.atasan = w.atasan;
       p.planted = w.r;
+      if (w.unit != nobody) p.unit = w.unit;
     }
     positions.push_back(p);
     const auto id = static_cast<std::uint32_t>(positions.size() - 1);
-    if (p.jenis == jn::fungsional && p.planted == rule::none) fp_pool_.push_back(id);
+    if (p.jenis == jn::fungsional) fp_pool_.push_back(id);
     return id;
   }
 
@@ -711,7 +715,7 @@ class builder {
         const fams fs = std::string_view(bn).find("Hukum") != std::string_view::npos ? f_hukum : f_admin;
         team_group(bu, kabag, sekda_,
                    staff(bu, kabag, around(per_bagian), fs, 30,
-                         {{ap, rule::sekretariat_daerah}, {kasubbag, rule::sekretariat_daerah}}),
+                         {{ap, rule::sekretariat_daerah, au}, {kasubbag, rule::sekretariat_daerah}}),
                    kasubbag);
       }
     }
@@ -721,11 +725,19 @@ class builder {
   // returns the first head (or nobody).
   std::uint32_t subunits(std::uint32_t parent, uk kind, const char* label, pk hk, std::uint32_t atasan,
                          std::uint32_t n) {
-    static constexpr std::array<const char*, 6> topics = {"Umum dan Kepegawaian", "Keuangan",  "Program dan Pelaporan",
-                                                          "Perencanaan",          "Pelayanan", "Pengawasan"};
+    static constexpr std::array<const char*, 6> subbagian_topics = {
+        "Umum dan Kepegawaian", "Keuangan", "Program dan Pelaporan", "Perencanaan", "Tata Usaha", "Aset"};
+    static constexpr std::array<const char*, 6> seksi_topics = {"Pemerintahan",
+                                                                "Ketenteraman dan Ketertiban Umum",
+                                                                "Pemberdayaan Masyarakat",
+                                                                "Pelayanan Umum",
+                                                                "Kesejahteraan Sosial",
+                                                                "Pembangunan"};
+    const auto& topics = kind == uk::seksi ? seksi_topics : subbagian_topics;
     std::uint32_t first = nobody;
+    const std::uint32_t start = r_.below(static_cast<std::uint32_t>(topics.size()));
     for (std::uint32_t i = 0; i < n; ++i) {
-      std::string n_ = std::string(label) + " " + topics[(i + r_.below(3)) % topics.size()];
+      std::string n_ = std::string(label) + " " + topics[(start + i) % topics.size()];
       const auto h = headed(parent, kind, n_, hk, jn::pengawas, atasan, "Kepala " + n_);
       if (first == nobody) first = h;
     }
@@ -745,7 +757,7 @@ class builder {
                                 std::string("Kepala ") + bn, &bu);
       const auto kasubbag = subunits(bu, uk::subbagian, "Subbagian", pk::kepala_subbagian, kabag, 2);
       staff(bu, kabag, around(std::max<std::uint32_t>(3, budget / 3)), f_admin, 35,
-            {{sekwan, rule::sekretariat_dprd}, {kasubbag, rule::sekretariat_dprd}});
+            {{sekwan, rule::sekretariat_dprd, setwan}, {kasubbag, rule::sekretariat_dprd}});
     }
   }
 
@@ -756,7 +768,7 @@ class builder {
     const auto sekretaris = headed(insp, uk::sekretariat, "Sekretariat Inspektorat", pk::sekretaris, jn::administrator,
                                    inspektur, "Sekretaris Inspektorat", &sekr);
     const auto kasubbag = subunits(sekr, uk::subbagian, "Subbagian", pk::kepala_subbagian, sekretaris, 2);
-    const std::vector<wrong> w = {{inspektur, rule::inspektorat}, {kasubbag, rule::inspektorat}};
+    const std::vector<wrong> w = {{inspektur, rule::inspektorat, insp}, {kasubbag, rule::inspektorat}};
     staff(sekr, sekretaris, around(std::max<std::uint32_t>(3, budget / 6)), f_admin, 40, w);
     static constexpr std::array<const char*, 4> wilayah = {"I", "II", "III", "IV"};
     for (const char* wl : wilayah) {
@@ -807,7 +819,7 @@ class builder {
       const auto kasi =
           r_.percent(40) ? subunits(bidang_units[i], uk::seksi, "Seksi", pk::kepala_seksi, kabids[i], r_.between(1, 2))
                          : nobody;
-      std::vector<wrong> w = {{kadis, table}, {kasubbag, table}};
+      std::vector<wrong> w = {{kadis, table, pd}, {kasubbag, table}};
       if (kasi != nobody) w.push_back({kasi, table});
       const std::uint32_t n = around(per_group);
       const std::uint32_t other_kabid = kabids[(i + 1) % nb];
@@ -834,9 +846,9 @@ class builder {
       positions.push_back(k);
       const auto koord = static_cast<std::uint32_t>(positions.size() - 1);
       delegation(kabid, koord, pd, other_kabid, n - 1);
-      staff(bu, kabid, n - 1, fs, 25, w);
+      staff(bu, kabid, n - 1, fs, 35, w);
     } else {
-      staff(bu, kabid, n, fs, 25, w);
+      staff(bu, kabid, n, fs, 35, w);
     }
     team_group(bu, kabid, kadis, first, kasi);
   }
@@ -850,16 +862,16 @@ class builder {
                   std::uint32_t rest) {
     tick();
     const bool plant = take_due();
-    if (plant && other_kabid != nobody && r_.percent(50)) {
-      delegations.push_back({other_kabid, koord, pd, rule::delegasi_atasan});
-      return;
-    }
-    delegations.push_back({kabid, koord, pd, rule::none});
+    const bool foreign = plant && other_kabid != nobody && plant_r_.percent(50);
+    delegations.push_back(foreign ? deleg_rec{other_kabid, koord, pd, rule::delegasi_atasan}
+                                  : deleg_rec{kabid, koord, pd, rule::none});
+    // The FP under the koordinator; under the kepala bidang when its
+    // delegation is not valid (the same posts either way).
     const std::uint32_t subs = std::min<std::uint32_t>(rest, r_.between(2, 4));
     const auto first = static_cast<std::uint32_t>(positions.size());
     const fams own_family(&family_byte_[positions[koord].title], 1);
-    for (std::uint32_t i = 0; i < subs; ++i) member(positions[koord].unit, koord, own_family, 0, {});
-    if (!plant) return;
+    for (std::uint32_t i = 0; i < subs; ++i) member(positions[koord].unit, foreign ? kabid : koord, own_family, 0, {});
+    if (!plant || foreign) return;
     if (subs == 0) {
       ++due_;  // nobody to pass it on to: give the due plant back
       return;
@@ -875,38 +887,49 @@ class builder {
   // planted team is led by a structural official of the unit.
   void team_group(std::uint32_t u, std::uint32_t unit_head, std::uint32_t by, std::uint32_t first,
                   std::uint32_t other_head) {
+    // Every draw is made before looking at what was planted, so the rest of
+    // the instansi does not depend on the rate.
+    if (positions.size() - first < 5 || !r_.percent(45)) return;
+    static constexpr std::array<const char*, 8> topics = {
+        "Tim Reformasi Birokrasi",  "Tim Percepatan Layanan",  "Tim Penyusunan Dokumen Perencanaan",
+        "Tim Pengelolaan Data",     "Tim Evaluasi Kinerja",    "Tim Sistem Pemerintahan Berbasis Elektronik",
+        "Tim Pengendalian Program", "Tim Penanganan Pengaduan"};
+    const char* topic = r_.pick(topics);
+    const std::uint32_t nilai = r_.between(60, 100), k = r_.between(2, 6);
+    const std::uint64_t ketua_draw = r_.next(), at_draw = r_.next();
+    std::array<std::uint64_t, 3> cross{};
+    std::uint32_t ncross = 0;
+    if (fp_pool_.size() > 20 && r_.percent(40)) {
+      ncross = r_.between(1, 3);
+      for (auto& c : cross) c = r_.next();
+    }
+    // Ketua and members: unplanted FP and pelaksana of the unit.
     std::vector<std::uint32_t> own;
     for (auto p = first; p < positions.size(); ++p)
       if (positions[p].unit == u && positions[p].planted == rule::none &&
           (positions[p].jenis == jn::fungsional || positions[p].jenis == jn::pelaksana))
         own.push_back(p);
-    if (own.size() < 4 || !r_.percent(45)) return;
-    static constexpr std::array<const char*, 8> topics = {
-        "Tim Reformasi Birokrasi",  "Tim Percepatan Layanan",  "Tim Penyusunan Dokumen Perencanaan",
-        "Tim Pengelolaan Data",     "Tim Evaluasi Kinerja",    "Tim Sistem Pemerintahan Berbasis Elektronik",
-        "Tim Pengendalian Program", "Tim Penanganan Pengaduan"};
+    if (own.size() < 3) return;
     team_rec t;
     t.owner = u;
     t.established_by = by;
-    t.ketua = own[r_.below(static_cast<std::uint32_t>(own.size()))];
-    t.name = name(std::string(r_.pick(topics)) + " " + names[units[u].name]);
-    t.nilai = r_.between(60, 100);
-    const std::uint32_t k = std::min<std::uint32_t>(static_cast<std::uint32_t>(own.size()) - 1, r_.between(2, 6));
-    for (std::uint32_t i = 0, at = r_.below(static_cast<std::uint32_t>(own.size())); t.anggota.size() < k; ++i) {
-      const auto p = own[(at + i) % own.size()];
+    t.ketua = own[ketua_draw % own.size()];
+    t.name = name(std::string(topic) + " " + names[units[u].name]);
+    t.nilai = nilai;
+    const std::size_t size = std::min<std::size_t>(own.size() - 1, k);
+    for (std::size_t i = 0; t.anggota.size() < size; ++i) {
+      const auto p = own[(at_draw + i) % own.size()];
       if (p != t.ketua) t.anggota.push_back(p);
     }
-    if (fp_pool_.size() > 20 && r_.percent(40)) {
-      // Cross-unit: members from elsewhere in the instansi.
-      for (std::uint32_t i = 0, m = r_.between(1, 3); i < m; ++i) {
-        const auto p = fp_pool_[r_.below(static_cast<std::uint32_t>(fp_pool_.size()) - 10)];
-        if (positions[p].unit != u && std::find(t.anggota.begin(), t.anggota.end(), p) == t.anggota.end())
-          t.anggota.push_back(p);
-      }
+    // Cross-unit: members from elsewhere in the instansi.
+    for (std::uint32_t i = 0; i < ncross; ++i) {
+      const auto p = fp_pool_[cross[i] % (fp_pool_.size() - 10)];
+      if (positions[p].unit != u && std::find(t.anggota.begin(), t.anggota.end(), p) == t.anggota.end())
+        t.anggota.push_back(p);
     }
     tick();
     if (take_due()) {
-      t.ketua = other_head != nobody && r_.percent(50) ? other_head : unit_head;
+      t.ketua = other_head != nobody && plant_r_.percent(50) ? other_head : unit_head;
       t.planted = rule::tim_ketua;
     }
     teams.push_back(std::move(t));
@@ -931,7 +954,7 @@ class builder {
         const auto h = headed(pd, uk::uptd, un, pk::kepala_uptd, jn::pengawas, kadis, "Kepala " + un, &u);
         const auto katu = headed(u, uk::tata_usaha, "Subbagian Tata Usaha " + un, pk::kepala_tata_usaha, jn::pengawas,
                                  h, "Kepala Subbagian Tata Usaha " + un);
-        staff(u, h, size, e.fams, 30, {{katu, rule::uptd_pengawas}});
+        staff(u, h, size, e.fams, 40, {{katu, rule::uptd_pengawas}});
       }
       left -= std::min(left, size + 1);
     }
@@ -939,7 +962,7 @@ class builder {
 
   void schools(std::uint32_t budget, bool prov) {
     std::uint32_t left = budget, sd = 0, smp = 0, sma = 0;
-    const std::vector<wrong> w = {{disdik_, rule::satuan_pendidikan}};
+    const std::vector<wrong> w = {{disdik_, rule::satuan_pendidikan}, {disdik_, rule::dinas, disdik_unit_}};
     while (left > 0) {
       const auto x = r_.below(100);
       std::string n;
@@ -959,25 +982,30 @@ class builder {
       const auto h = headed(disdik_unit_, uk::satuan_pendidikan, n, pk::kepala_satuan_pendidikan, jn::fungsional,
                             disdik_, "Kepala " + n, &u);
       positions[h].jenjang = 1;
-      staff(u, h, size, f_school, 8, w);
+      staff(u, h, size, f_school, 12, w);
       left -= std::min(left, size + 1);
     }
   }
 
+  // Puskesmas: led by a Pejabat Fungsional (Lampiran II huruf J) under the
+  // Kepala Dinas Kesehatan, with a Kepala Subbagian Tata Usaha (Pengawas).
   void puskesmas_all(std::uint32_t budget) {
     std::uint32_t left = budget;
-    const std::vector<wrong> w = {{dinkes_, rule::puskesmas}};
     while (left > 0) {
       const std::string n = "Puskesmas " + place();
       std::uint32_t u = 0;
       const auto h =
           headed(dinkes_unit_, uk::puskesmas, n, pk::kepala_puskesmas, jn::fungsional, dinkes_, "Kepala " + n, &u);
       positions[h].jenjang = r_.percent(70) ? 2 : 1;
+      const auto katu = headed(u, uk::tata_usaha, "Subbagian Tata Usaha " + n, pk::kepala_tata_usaha, jn::pengawas, h,
+                               "Kepala Subbagian Tata Usaha " + n);
+      const std::vector<wrong> w = {
+          {dinkes_, rule::puskesmas}, {katu, rule::puskesmas}, {dinkes_, rule::dinas, dinkes_unit_}};
       const std::uint32_t size = r_.between(25, 65);
-      // A planted team here is led by the Kepala Dinas: the Kepala Puskesmas is
-      // itself a Pejabat Fungsional, a valid ketua.
-      team_group(u, dinkes_, h, staff(u, h, size, f_pkm, 10, w), nobody);
-      left -= std::min(left, size + 1);
+      // A planted team is led by the Kepala Subbagian Tata Usaha: the Kepala
+      // Puskesmas is itself a Pejabat Fungsional, a valid ketua.
+      team_group(u, katu, h, staff(u, h, size, f_pkm, 15, w), nobody);
+      left -= std::min(left, size + 2);
     }
   }
 
@@ -1034,7 +1062,7 @@ class builder {
                                  camat, "Sekretaris Kecamatan " + kn, &su);
       const auto kasi = subunits(ku, uk::seksi, "Seksi", pk::kepala_seksi, camat, r_.between(3, 4));
       const std::uint32_t size = r_.between(6, 16);
-      staff(ku, camat, size, f_kec, 45, {{sekcam, rule::kecamatan}, {kasi, rule::kecamatan}});
+      staff(ku, camat, size, f_kec, 45, {{sekcam, rule::kecamatan, su}, {kasi, rule::kecamatan}});
       left -= std::min(left, size + 8);
       const std::uint32_t nkel = kota ? r_.between(3, 8) : r_.between(0, 3);
       std::uint32_t prev_lurah = nobody;
@@ -1054,13 +1082,15 @@ class builder {
     }
   }
 
-  rng r_;
+  rng r_;        // the structure
+  rng plant_r_;  // the planted items' choices: the rate changes only what is planted
   const instansi_plan& plan_;
   std::uint32_t per_10k_;
   std::uint32_t acc_ = 0, due_ = 0;
   std::uint32_t root_ = 0, kepala_daerah_ = 0, sekda_ = 0;
   std::uint32_t disdik_ = 0, disdik_unit_ = 0, dinkes_ = 0, dinkes_unit_ = 0;
-  std::vector<std::uint32_t> fp_pool_;  // unplanted FP, for cross-unit team members
+  std::vector<std::uint32_t> fp_pool_;  // FP so far, for cross-unit team members
+  // Each family index as a byte, so one family can be viewed as a `fams` list.
   std::array<char, families.size()> family_byte_ = [] {
     std::array<char, families.size()> a{};
     for (std::size_t i = 0; i < a.size(); ++i) a[i] = static_cast<char>(i);
