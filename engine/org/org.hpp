@@ -157,8 +157,10 @@ class string_arena {
 };
 
 // id -> index as open addressing with linear probing over a power-of-two
-// array of indices (4 bytes a slot, load <= 1/2); the key of a slot is read
-// back from the item it names, so no string is stored twice.
+// array of slots (load <= 1/2). A slot holds the index and 32 bits of the
+// key's hash: probing past other keys and growing never touch the items,
+// and a hit reads back the key from the item it names once, so no string is
+// stored twice.
 class id_table {
  public:
   // `key_of(i)` is the id of item i.
@@ -172,9 +174,12 @@ class id_table {
   [[nodiscard]] static std::uint64_t hash(std::string_view s);
 
  private:
-  template <class KeyOf>
-  void grow(KeyOf&& key_of);
-  std::vector<index> slots_;
+  struct slot {
+    index item;
+    std::uint32_t hash;  // the key's hash, low half: its home slot and a quick inequality test
+  };
+  void grow();
+  std::vector<slot> slots_;
   std::size_t size_ = 0;
   friend struct snapshot_io;
 };
@@ -192,9 +197,10 @@ class org_graph {
   [[nodiscard]] static std::shared_ptr<const org_graph> load_snapshot(const std::string& path, const vocabulary& vocab,
                                                                       const structure& shape,
                                                                       std::vector<load_error>& errors);
-  // Writes the snapshot; `source` is the JSON it was loaded from (its size
-  // and hash are recorded). Returns false with an error on I/O failure.
-  [[nodiscard]] bool write_snapshot(const std::string& path, std::string_view source, const vocabulary& vocab,
+  // Writes the snapshot; `source_path` is the file it was loaded from (its
+  // size and content hash are recorded). Returns false with an error on I/O
+  // failure.
+  [[nodiscard]] bool write_snapshot(const std::string& path, const std::string& source_path, const vocabulary& vocab,
                                     const structure& shape, std::vector<load_error>& errors) const;
 
   // Parses and validates `text` (a perwal-org/1 document). On any error
@@ -320,38 +326,43 @@ inline std::uint64_t id_table::hash(std::string_view s) {
 template <class KeyOf>
 index id_table::find(std::string_view key, KeyOf&& key_of) const {
   if (slots_.empty()) return none;
+  const std::uint64_t h = hash(key);
+  const auto tag = static_cast<std::uint32_t>(h);
   const std::size_t mask = slots_.size() - 1;
-  for (std::size_t s = hash(key) & mask;; s = (s + 1) & mask) {
-    const index i = slots_[s];
-    if (i == none || key_of(i) == key) return i;
+  for (std::size_t s = h & mask;; s = (s + 1) & mask) {
+    const slot& x = slots_[s];
+    if (x.item == none) return none;
+    if (x.hash == tag && key_of(x.item) == key) return x.item;
   }
 }
 
 template <class KeyOf>
 index id_table::insert(std::string_view key, index i, KeyOf&& key_of) {
-  if ((size_ + 1) * 2 > slots_.size()) grow(key_of);
+  if ((size_ + 1) * 2 > slots_.size()) grow();
+  const std::uint64_t h = hash(key);
+  const auto tag = static_cast<std::uint32_t>(h);
   const std::size_t mask = slots_.size() - 1;
-  for (std::size_t s = hash(key) & mask;; s = (s + 1) & mask) {
-    const index there = slots_[s];
-    if (there == none) {
-      slots_[s] = i;
+  for (std::size_t s = h & mask;; s = (s + 1) & mask) {
+    slot& x = slots_[s];
+    if (x.item == none) {
+      x = {i, tag};
       ++size_;
       return none;
     }
-    if (key_of(there) == key) return there;
+    if (x.hash == tag && key_of(x.item) == key) return x.item;
   }
 }
 
-template <class KeyOf>
-void id_table::grow(KeyOf&& key_of) {
-  std::vector<index> old = std::move(slots_);
-  slots_.assign(std::max<std::size_t>(16, old.size() * 2), none);
+// Rehashing needs no key: a slot's home is its hash's low bits, kept.
+inline void id_table::grow() {
+  std::vector<slot> old = std::move(slots_);
+  slots_.assign(std::max<std::size_t>(16, old.size() * 2), slot{none, 0});
   const std::size_t mask = slots_.size() - 1;
-  for (const index i : old) {
-    if (i == none) continue;
-    std::size_t s = hash(key_of(i)) & mask;
-    while (slots_[s] != none) s = (s + 1) & mask;
-    slots_[s] = i;
+  for (const slot& x : old) {
+    if (x.item == none) continue;
+    std::size_t s = x.hash & mask;
+    while (slots_[s].item != none) s = (s + 1) & mask;
+    slots_[s] = x;
   }
 }
 
@@ -359,7 +370,7 @@ inline void id_table::reserve_for(std::size_t n) {
   if (size_ != 0) return;
   std::size_t cap = 16;
   while (cap < 2 * n) cap *= 2;
-  slots_.assign(cap, none);
+  slots_.assign(cap, slot{none, 0});
 }
 
 }  // namespace perwal::org
