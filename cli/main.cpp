@@ -7,6 +7,7 @@
 //   perwal explore-org FILE [FILE2]
 //   perwal gen-org --scale city|province|nation [--seed N] [--violations PER_10K] [--instansi N] -o ORG.json
 //                  [--report REPORT.json]   (the synthetic org generator: engine/gen/org_gen.hpp)
+//   perwal compile-org ORG.json --rules FILE -o ORG.snap   (docs/snapshot.md)
 //   perwal serve --rules FILE_OR_DIR... --org ORG [options]   (the decision API: server/serve.hpp)
 // Exit: 0 allowed / clean, 1 denied or incomplete (lint --strict: warnings;
 // test: a failing example; diff: a semantic difference), 2 bad input or usage.
@@ -46,14 +47,15 @@ const char* const usage_text =
     "  perwal diff  A.perwal B.perwal [--format text|json] [--lang id|en]\n"
     "  perwal explore-org FILE.perwal [FILE2.perwal]   # the generated org lint and diff search\n"
     "  perwal gen-org --scale city|province|nation [--seed N] [--violations PER_10K] [--instansi N] -o ORG.json\n"
-    "                 [--report REPORT.json]   # a synthetic org with planted violations (docs/gen-org.md)\n";
+    "                 [--report REPORT.json]   # a synthetic org with planted violations (docs/gen-org.md)\n"
+    "  perwal compile-org ORG.json --rules FILE.perwal -o ORG.snap   # a snapshot that --org loads in a blink\n";
 
 struct options {
   std::string command;
-  std::string rules, org, query, format = "text";
+  std::string rules, org, query, output, format = "text";
   perwal::lang language = perwal::lang::id;
   bool explain = false;
-  bool strict = false;  // lint: warnings fail too
+  bool strict = false;   // lint: warnings fail too
   unsigned threads = 1;  // audit
   std::vector<std::string> positional;
 };
@@ -84,6 +86,8 @@ std::optional<options> parse_args(int argc, char** argv, std::string& error) {
       if (!value(o.rules)) return std::nullopt;
     } else if (a == "--org") {
       if (!value(o.org)) return std::nullopt;
+    } else if (a == "-o" || a == "--output") {
+      if (!value(o.output)) return std::nullopt;
     } else if (a == "--query") {
       if (!value(o.query)) return std::nullopt;
     } else if (a == "--format") {
@@ -142,14 +146,10 @@ std::shared_ptr<const perwal::compiled_ruleset> load_rules(const std::string& pa
   return rules;
 }
 
+// An org file: perwal-org/1 JSON or a compiled snapshot (told apart by content).
 std::shared_ptr<const perwal::org::org_graph> load_org(const std::string& path, const perwal::compiled_ruleset& r) {
-  auto text = read_all(path);
-  if (!text) {
-    std::cerr << path << ": cannot read the org file\n";
-    return nullptr;
-  }
   std::vector<perwal::org::load_error> errors;
-  auto org = perwal::org::org_graph::load(*text, path, r.vocab, r.shape, errors);
+  auto org = perwal::org::org_graph::load_file(path, r.vocab, r.shape, errors);
   if (!org) {
     for (const auto& e : errors) {
       // Syntax errors already carry file:line:column; JSON paths get the file name in front.
@@ -233,6 +233,23 @@ int run_audit(const options& o) {
               << perwal::to_text(d, false, o.language);
   }
   return outcome_exit(d.outcome);
+}
+
+int run_compile_org(const options& o) {
+  if (o.positional.size() != 1 || o.rules.empty() || o.output.empty()) {
+    return usage_error("compile-org needs one org file, --rules and -o");
+  }
+  auto rules = load_rules(o.rules, false);
+  if (!rules) return exit_bad_input;
+  const std::string& path = o.positional[0];
+  auto org = load_org(path, *rules);
+  if (!org) return exit_bad_input;
+  std::vector<perwal::org::load_error> errors;
+  if (!org->write_snapshot(o.output, path, rules->vocab, rules->shape, errors)) {
+    for (const auto& e : errors) std::cerr << e.to_string() << "\n";
+    return exit_bad_input;
+  }
+  return exit_ok;
 }
 
 int run_lint(const options& o) {
@@ -437,6 +454,7 @@ int main(int argc, char** argv) {
     if (o->command == "test") return run_test(*o);
     if (o->command == "diff") return run_diff(*o);
     if (o->command == "explore-org") return run_explore_org(*o);
+    if (o->command == "compile-org") return run_compile_org(*o);
     if (o->command == "--help" || o->command == "help" || o->command == "-h") {
       std::cout << usage_text << perwal::server::serve_usage;
       return exit_ok;

@@ -28,6 +28,10 @@ using perwal::org::vertex_kind;
 // not `index`: a using-directive would make it clash with POSIX ::index()
 using org_index = perwal::org::index;
 
+std::vector<std::string> strings(perwal::org::tag_list tags) {
+  return {tags.begin(), tags.end()};
+}
+
 // The contract's codes (CONTRACT §1) that the tests need.
 vocabulary make_vocabulary() {
   vocabulary v;
@@ -227,7 +231,7 @@ struct fixture {
   code kind(std::string_view name) const { return code_of(vocab, category::unit_kind, name); }
   std::vector<std::string> position_ids(const org_index* first, const org_index* last) const {
     std::vector<std::string> ids;
-    for (; first != last; ++first) ids.push_back(org->positions()[*first].id);
+    for (; first != last; ++first) ids.emplace_back(org->positions()[*first].id);
     return ids;
   }
 };
@@ -294,8 +298,8 @@ TEST_CASE("lookups by id and NIP", "[org]") {
   CHECK(f.org->find_unit("x.walikota") == none);
   CHECK(f.org->find_team("x.tim-sakip") == 1);
   CHECK(f.org->find_team("x.tim-x") == none);
-  CHECK(f.org->units()[f.u("x.dinkes")].tags == std::vector<std::string>{"urusan:kesehatan"});
-  CHECK(f.org->positions()[f.p("x.kabag-org")].tags == std::vector<std::string>{"pimpinan"});
+  CHECK(strings(f.org->units()[f.u("x.dinkes")].tags) == std::vector<std::string>{"urusan:kesehatan"});
+  CHECK(strings(f.org->positions()[f.p("x.kabag-org")].tags) == std::vector<std::string>{"pimpinan"});
 }
 
 TEST_CASE("references resolve to positions, NIPs included", "[org]") {

@@ -105,12 +105,14 @@ class engine {
   [[nodiscard]] std::string pos_label(index p) const {
     if (p == none) return lang_ == lang::en ? "(nobody)" : "(tidak ada)";
     const auto& pos = o_.positions()[p];
-    return pos.title.empty() ? pos.id : pos.id + " (" + pos.title + ")";
+    const std::string id(pos.id);
+    return pos.title.empty() ? id : id + " (" + std::string(pos.title) + ")";
   }
   [[nodiscard]] std::string unit_label(index u) const {
     if (u == none) return lang_ == lang::en ? "(no unit)" : "(tidak ada unit)";
     const auto& un = o_.units()[u];
-    return un.name.empty() ? un.id : un.id + " (" + un.name + ")";
+    const std::string id(un.id);
+    return un.name.empty() ? id : id + " (" + std::string(un.name) + ")";
   }
   [[nodiscard]] std::string labels(const std::vector<index>& ps) const {
     std::string out;
@@ -136,7 +138,7 @@ class engine {
   [[nodiscard]] std::vector<std::string> chain_ids(index p, index stop = none) const {
     std::vector<std::string> out;
     for (index cur = p; cur != none; cur = o_.positions()[cur].atasan) {
-      out.push_back(o_.positions()[cur].id);
+      out.push_back(std::string(o_.positions()[cur].id));
       if (cur == stop || out.size() > 64) break;
     }
     return out;
@@ -773,8 +775,8 @@ class engine {
     b.atasan = atasan;
     b.pd = pd_of_unit(unit_of(p));
     const auto path = [&] {
-      std::vector<std::string> ids = {o_.positions()[p].id};
-      if (atasan != none) ids.push_back(o_.positions()[atasan].id);
+      std::vector<std::string> ids = {std::string(o_.positions()[p].id)};
+      if (atasan != none) ids.push_back(std::string(o_.positions()[atasan].id));
       return ids;
     };
     if (d.traced) {
@@ -789,7 +791,7 @@ class engine {
       if (tracing(d))
         d.trace.push_back(t("tabel kedudukan hanya untuk Pejabat Fungsional dan pelaksana: ",
                             "kedudukan tables apply to functional officials and executors only: ") +
-                          o_.positions()[p].id);
+                          std::string(o_.positions()[p].id));
       return;
     }
     const auto* tb = table_for(b.pd, b);
@@ -867,7 +869,8 @@ class engine {
     bindings b;
     b.delegation = &dl;
     const auto path = [&] {
-      return std::vector<std::string>{dl.json_path, o_.positions()[dl.from].id, o_.positions()[dl.to].id};
+      return std::vector<std::string>{dl.json_path, std::string(o_.positions()[dl.from].id),
+                                      std::string(o_.positions()[dl.to].id)};
     };
     run_generic(query_kind::delegasi, b, path, d);
   }
@@ -888,8 +891,8 @@ class engine {
     bindings b;
     b.team = &tm;
     const auto path = [&] {
-      std::vector<std::string> ids = {tm.id};
-      if (tm.ketua != none) ids.push_back(o_.positions()[tm.ketua].id);
+      std::vector<std::string> ids = {std::string(tm.id)};
+      if (tm.ketua != none) ids.push_back(std::string(o_.positions()[tm.ketua].id));
       return ids;
     };
     run_generic(query_kind::tim, b, path, d);
@@ -1055,7 +1058,8 @@ class penugasan_check {
     if (!issuer_given_) b_.issuer = issuer_from_steps();
 
     derive_scope();
-    std::vector<std::string> path = {e_.o_.positions()[b_.assignee].id, e_.o_.units()[b_.owner].id};
+    std::vector<std::string> path = {std::string(e_.o_.positions()[b_.assignee].id),
+                                     std::string(e_.o_.units()[b_.owner].id)};
     e_.run_generic(
         query_kind::penugasan, b_, [&] { return path; }, d_);
     if (b_.scope == no_code) {
@@ -1238,8 +1242,8 @@ class penugasan_check {
                  e_.labels(expected) + " (" + role_text(role) + ")";
     }
     std::vector<std::string> path;
-    if (who != none) path.push_back(e_.o_.positions()[who].id);
-    for (auto x : expected) path.push_back(e_.o_.positions()[x].id);
+    if (who != none) path.push_back(std::string(e_.o_.positions()[who].id));
+    for (auto x : expected) path.push_back(std::string(e_.o_.positions()[x].id));
     broken(s.info, message,
            e_.hint_of(s.info).empty()
                ? e_.t("Langkah ini harus dilakukan oleh ", "This step must be taken by ") + e_.labels(expected)
@@ -1260,7 +1264,7 @@ class penugasan_check {
       info.name += ".tembusan";
       info.citation = s.cc_citation;
       std::vector<std::string> path;
-      for (auto x : expected) path.push_back(e_.o_.positions()[x].id);
+      for (auto x : expected) path.push_back(std::string(e_.o_.positions()[x].id));
       broken(info,
              e_.t("Tembusan kepada ", "A copy (tembusan) to ") + e_.labels(expected) + " (" + role_text(cc_role) + ")" +
                  e_.t(" tidak ada pada ", " is missing from ") + e_.r_.vocab.label(g.action),
@@ -1278,7 +1282,7 @@ class penugasan_check {
       for (auto c : missing) names += (names.empty() ? "" : "; ") + e_.r_.vocab.label(c);
       std::vector<std::string> path;
       for (auto x : {g.from != none ? g.from : g.by, g.to}) {
-        if (x != none) path.push_back(e_.o_.positions()[x].id);
+        if (x != none) path.push_back(std::string(e_.o_.positions()[x].id));
       }
       broken(info, e_.r_.vocab.label(g.action) + e_.t(" tidak memuat: ", " does not state: ") + names,
              e_.t("Lengkapi isi surat: ", "Add to the letter: ") + names, path);
@@ -1298,7 +1302,7 @@ class penugasan_check {
     auto add = [&](std::string_view field, const std::vector<cpath>& role) {
       if (role.empty()) return;
       std::string ids;
-      for (auto x : e_.resolve(role, b_)) ids += (ids.empty() ? "" : ", ") + e_.o_.positions()[x].id;
+      for (auto x : e_.resolve(role, b_)) ids += (ids.empty() ? "" : ", ") + std::string(e_.o_.positions()[x].id);
       out += (out.empty() ? "" : "; ") + std::string(field) + " " + role_text(role) + " = " + (ids.empty() ? "-" : ids);
     };
     add("by", s.by);
@@ -1351,7 +1355,7 @@ class penugasan_check {
         if (tpl[j].optional) continue;
         const auto who = e_.resolve(tpl[j].by.empty() ? tpl[j].from : tpl[j].by, b_);
         std::vector<std::string> path;
-        for (auto x : who) path.push_back(e_.o_.positions()[x].id);
+        for (auto x : who) path.push_back(std::string(e_.o_.positions()[x].id));
         broken(tpl[j].info,
                (e_.msg(tpl[j].info).empty() ? std::string() : e_.msg(tpl[j].info) + " — ") + e_.t("langkah ", "step ") +
                    tpl[j].step + " (" + e_.r_.vocab.name(tpl[j].actions.front()) + ", " + e_.t("oleh ", "by ") +
@@ -1374,7 +1378,7 @@ class penugasan_check {
       next_action n;
       n.action = e_.r_.vocab.name(tpl[j].actions.front());
       for (auto x : e_.resolve(tpl[j].by.empty() ? tpl[j].from : tpl[j].by, b_)) {
-        n.by.push_back(e_.o_.positions()[x].id);
+        n.by.push_back(std::string(e_.o_.positions()[x].id));
       }
       n.step = tpl[j].step;
       n.rule = tpl[j].info.name;
@@ -1388,7 +1392,7 @@ class penugasan_check {
   void describe_missing(const workflow_step& s, next_action& n) const {
     auto ids = [&](const std::vector<cpath>& role) {
       std::vector<std::string> out;
-      for (auto x : e_.resolve(role, b_)) out.push_back(e_.o_.positions()[x].id);
+      for (auto x : e_.resolve(role, b_)) out.push_back(std::string(e_.o_.positions()[x].id));
       return out;
     };
     n.from = ids(s.from);
@@ -1409,8 +1413,8 @@ class penugasan_check {
       e_.held(info, d_, d_.traced ? e_.pos_label(b_.issuer) : std::string());
       return;
     }
-    std::vector<std::string> path = {e_.o_.positions()[b_.issuer].id};
-    for (auto x : expected) path.push_back(e_.o_.positions()[x].id);
+    std::vector<std::string> path = {std::string(e_.o_.positions()[b_.issuer].id)};
+    for (auto x : expected) path.push_back(std::string(e_.o_.positions()[x].id));
     broken(info,
            e_.t("Penugasan ditetapkan oleh ", "The assignment is issued by ") + e_.pos_label(b_.issuer) +
                e_.t(", seharusnya oleh ", ", but it must be issued by ") + e_.labels(expected) + " (" +
@@ -1425,7 +1429,7 @@ class penugasan_check {
     if (wf.refusal) info.citation = wf.refusal->citation;
     const std::string reason = g.reason.empty() ? e_.t("(tanpa alasan)", "(no reason given)") : g.reason;
     std::vector<std::string> path;
-    if (g.by != none) path.push_back(e_.o_.positions()[g.by].id);
+    if (g.by != none) path.push_back(std::string(e_.o_.positions()[g.by].id));
     // The refusal ends the workflow: it is the reason for the denial.
     if (tracing(d_)) d_.trace.push_back(e_.t("penolakan oleh ", "refused by ") + e_.pos_label(g.by) + ": " + reason);
     d_.considered.push_back(info.name);
@@ -1483,7 +1487,7 @@ void check_pelaporan(const engine& e, const json& q, query_reader& rd, std::size
   if (needs_team && !tm && !q.contains("team")) rd.error("team", "required when reporting as a team member or ketua");
   if (errs.size() > errors_before) return;
   if (tm) b.team = &*tm;
-  std::vector<std::string> path = {e.o_.positions()[b.from].id, e.o_.positions()[b.to].id};
+  std::vector<std::string> path = {std::string(e.o_.positions()[b.from].id), std::string(e.o_.positions()[b.to].id)};
   e.run_generic(
       query_kind::pelaporan, b, [&] { return path; }, d);
 

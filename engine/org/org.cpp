@@ -12,6 +12,8 @@
 // of positions and chains thousands deep.
 #include "engine/org/org.hpp"
 
+#include "engine/org/org_build.hpp"
+
 #include <algorithm>
 #include <bitset>
 #include <numeric>
@@ -182,17 +184,19 @@ class item_reader {
     return code_value(string(f, true), f, vocab, cat, what);
   }
 
-  // Optional array of strings; null counts as absent.
-  void tags(std::vector<std::string>& out) {
+  // Optional array of strings; null counts as absent. Appends to `pool`.
+  template <class Intern>
+  void tags(std::vector<std::string_view>& pool, Intern&& intern) {
     const json* v = get(field::tags);
     if (v == nullptr || v->is_null()) return;
     if (!v->is_array()) {
       error(field::tags, std::string("expected an array of strings, got ") + v->type_name());
       return;
     }
-    out.reserve(v->size());
     for (std::size_t j = 0; j < v->size(); ++j) {
-      if (const std::string* s = string_value(&(*v)[j], field::tags, true, static_cast<index>(j))) out.push_back(*s);
+      if (const std::string* s = string_value(&(*v)[j], field::tags, true, static_cast<index>(j))) {
+        pool.push_back(intern(*s));
+      }
     }
   }
 
@@ -202,47 +206,6 @@ class item_reader {
   index item_;
   const json& obj_;
 };
-
-// Walks a forest given by `link` (none = root) once, without recursion.
-// Calls `on_cycle(first, last)` with the nodes of each cycle, in link order,
-// and returns every node's root (none for nodes on or hanging below a cycle).
-template <class Node, class OnCycle>
-[[nodiscard]] std::vector<index> find_roots(const std::vector<Node>& nodes, index Node::*link, OnCycle&& on_cycle) {
-  enum : std::uint8_t { unseen, on_path, done };
-  const auto n = static_cast<index>(nodes.size());
-  std::vector<std::uint8_t> state(n, unseen);
-  std::vector<index> root(n, none);  // while on the path: the node's place in `path`
-  std::vector<index> path;
-  for (index start = 0; start < n; ++start) {
-    if (state[start] != unseen) continue;
-    path.clear();
-    index result = none;
-    for (index v = start;;) {
-      state[v] = on_path;
-      root[v] = static_cast<index>(path.size());
-      path.push_back(v);
-      const index up = nodes[v].*link;
-      if (up == none) {
-        result = v;
-        break;
-      }
-      if (state[up] == done) {
-        result = root[up];
-        break;
-      }
-      if (state[up] == on_path) {
-        on_cycle(path.cbegin() + root[up], path.cend());
-        break;
-      }
-      v = up;
-    }
-    for (const index v : path) {
-      state[v] = done;
-      root[v] = result;
-    }
-  }
-  return root;
-}
 
 // "cycle a -> b -> a", starting at the member that comes first in the input;
 // very long cycles are abbreviated.
@@ -375,6 +338,28 @@ struct loader {
   bool units_ok_ = true;
   bool positions_ok_ = true;
   bool instansi_ok_ = true;
+  std::vector<tag_ref> tags_;
+
+  [[nodiscard]] std::string_view intern(const std::string& s) { return g.strings_.add(s); }
+  [[nodiscard]] auto unit_key() const {
+    return [this](index k) { return g.units_[k].id; };
+  }
+  [[nodiscard]] auto position_key() const {
+    return [this](index k) { return g.positions_[k].id; };
+  }
+  [[nodiscard]] auto nip_key() const {
+    return [this](index k) { return g.employees_[k].nip; };
+  }
+  [[nodiscard]] auto team_key() const {
+    return [this](index k) { return g.teams_[k].id; };
+  }
+
+  void read_tags(item_reader& r, bool is_unit, index i) {
+    const auto first = static_cast<std::uint32_t>(g.tag_pool_.size());
+    r.tags(g.tag_pool_, [this](const std::string& t) { return intern(t); });
+    const auto count = static_cast<std::uint32_t>(g.tag_pool_.size() - first);
+    if (count != 0) tags_.push_back({is_unit, i, first, count});
+  }
 
   // ---- validation ----
 
@@ -448,13 +433,19 @@ struct loader {
     return false;
   }
 
+  void report_duplicate(index first, std::string_view id, section s, index i, field f, std::string_view what) {
+    errors.add(s, i, f, none,
+               "duplicate " + std::string(what) + " " + quote(id) + " (first at " + item_path(s, first) + ")");
+  }
   void register_id(std::unordered_map<std::string, index>& ids, const std::string& id, section s, index i, field f,
                    std::string_view what) {
     const auto [it, inserted] = ids.try_emplace(id, i);
-    if (!inserted) {
-      errors.add(s, i, f, none,
-                 "duplicate " + std::string(what) + " " + quote(id) + " (first at " + item_path(s, it->second) + ")");
-    }
+    if (!inserted) report_duplicate(it->second, id, s, i, f, what);
+  }
+  template <class KeyOf>
+  void register_id(id_table& ids, KeyOf&& key_of, std::string_view id, section s, index i, field f,
+                   std::string_view what) {
+    if (const index first = ids.insert(id, i, key_of); first != none) report_duplicate(first, id, s, i, f, what);
   }
 
   void read_instansi(const json* arr) {
@@ -468,10 +459,10 @@ struct loader {
       item_reader r(errors, section::instansi, i, obj);
       instansi& x = g.instansi_[i];
       if (const std::string* id = r.id(field::id)) {
-        x.id = *id;
-        register_id(instansi_ids_, x.id, section::instansi, i, field::id, "instansi id");
+        x.id = intern(*id);
+        register_id(instansi_ids_, *id, section::instansi, i, field::id, "instansi id");
       }
-      if (const std::string* name = r.string(field::name, false)) x.name = *name;
+      if (const std::string* name = r.string(field::name, false)) x.name = intern(*name);
       pejabat_refs_[i] = r.string(field::pejabat_berwenang, false);
     }
   }
@@ -480,7 +471,7 @@ struct loader {
     const index n = count(arr);
     g.units_.resize(n);
     unit_refs_.resize(n);
-    g.unit_ids_.reserve(n);
+    g.unit_ids_.reserve_for(n);
     for (index i = 0; i < n; ++i) {
       const json& obj = (*arr)[i];
       if (!is_item(obj, section::units, i)) continue;
@@ -488,10 +479,10 @@ struct loader {
       unit& u = g.units_[i];
       unit_refs& refs = unit_refs_[i];
       if (const std::string* id = r.id(field::id)) {
-        u.id = *id;
-        register_id(g.unit_ids_, u.id, section::units, i, field::id, "unit id");
+        u.id = intern(*id);
+        register_id(g.unit_ids_, unit_key(), u.id, section::units, i, field::id, "unit id");
       }
-      if (const std::string* name = r.string(field::name, false)) u.name = *name;
+      if (const std::string* name = r.string(field::name, false)) u.name = intern(*name);
       u.kind = r.required_code(field::kind, vocab, category::unit_kind, "unit kind");
       const json* parent = r.get(field::parent);
       refs.root = parent == nullptr || parent->is_null();
@@ -500,7 +491,7 @@ struct loader {
       refs.instansi_absent = inst == nullptr || inst->is_null();
       refs.instansi = r.string_value(inst, field::instansi, false);
       refs.head = r.string(field::head, false);
-      r.tags(u.tags);
+      read_tags(r, true, i);
     }
   }
 
@@ -508,24 +499,24 @@ struct loader {
     const index n = count(arr);
     g.positions_.resize(n);
     atasan_refs_.resize(n, nullptr);
-    g.position_ids_.reserve(n);
+    g.position_ids_.reserve_for(n);
     for (index i = 0; i < n; ++i) {
       const json& obj = (*arr)[i];
       if (!is_item(obj, section::positions, i)) continue;
       item_reader r(errors, section::positions, i, obj);
       position& p = g.positions_[i];
       if (const std::string* id = r.id(field::id)) {
-        p.id = *id;
-        register_id(g.position_ids_, p.id, section::positions, i, field::id, "position id");
+        p.id = intern(*id);
+        register_id(g.position_ids_, position_key(), p.id, section::positions, i, field::id, "position id");
       }
-      if (const std::string* title = r.string(field::title, false)) p.title = *title;
+      if (const std::string* title = r.string(field::title, false)) p.title = intern(*title);
       p.kind = r.required_code(field::kind, vocab, category::position_kind, "position kind");
       p.jenis = r.required_code(field::jenis, vocab, category::jenis, "jenis");
       read_jenjang(r, p);
       if (const std::string* u = r.string(field::unit, true))
         p.unit = resolve_unit(*u, section::positions, i, field::unit);
       atasan_refs_[i] = r.string(field::atasan, false);
-      r.tags(p.tags);
+      read_tags(r, false, i);
     }
   }
 
@@ -546,21 +537,21 @@ struct loader {
   void read_employees(const json* arr) {
     const index n = count(arr);
     g.employees_.resize(n);
-    g.nips_.reserve(n);
+    g.nips_.reserve_for(n);
     for (index i = 0; i < n; ++i) {
       const json& obj = (*arr)[i];
       if (!is_item(obj, section::employees, i)) continue;
       item_reader r(errors, section::employees, i, obj);
       employee& e = g.employees_[i];
       if (const std::string* nip = r.id(field::nip)) {
-        e.nip = *nip;
-        register_id(g.nips_, e.nip, section::employees, i, field::nip, "NIP");
+        e.nip = intern(*nip);
+        register_id(g.nips_, nip_key(), e.nip, section::employees, i, field::nip, "NIP");
       }
-      if (const std::string* name = r.string(field::name, false)) e.name = *name;
+      if (const std::string* name = r.string(field::name, false)) e.name = intern(*name);
       if (const std::string* pos = r.string(field::position, true)) {
-        const auto it = g.position_ids_.find(*pos);
-        if (it != g.position_ids_.end()) {
-          e.position = it->second;
+        const index found = g.position_ids_.find(*pos, position_key());
+        if (found != none) {
+          e.position = found;
         } else if (positions_ok_) {
           errors.add(section::employees, i, field::position, none, "no position " + quote(*pos));
         }
@@ -569,8 +560,7 @@ struct loader {
   }
 
   [[nodiscard]] index resolve_unit(const std::string& ref, section s, index i, field f) {
-    const auto it = g.unit_ids_.find(ref);
-    if (it != g.unit_ids_.end()) return it->second;
+    if (const index found = g.unit_ids_.find(ref, unit_key()); found != none) return found;
     if (units_ok_) errors.add(s, i, f, none, "no unit " + quote(ref));
     return none;
   }
@@ -584,9 +574,9 @@ struct loader {
 
   // A position id, or the NIP of the employee holding the position.
   [[nodiscard]] index resolve_position(const std::string& ref, section s, index i, field f, index sub = none) {
-    if (const auto it = g.position_ids_.find(ref); it != g.position_ids_.end()) return it->second;
+    if (const index found = g.position_ids_.find(ref, position_key()); found != none) return found;
     // none when that employee's own position is broken (reported there)
-    if (const auto it = g.nips_.find(ref); it != g.nips_.end()) return g.employees_[it->second].position;
+    if (const index found = g.nips_.find(ref, nip_key()); found != none) return g.employees_[found].position;
     if (positions_ok_) errors.add(s, i, f, sub, "no position " + quote(ref));
     return none;
   }
@@ -629,26 +619,34 @@ struct loader {
         d.to = resolve_position(*to, section::delegations, i, field::to);
       }
       d.authority = r.required_code(field::authority, vocab, category::authority, "authority");
-      if (const std::string* basis = r.string(field::basis, false)) d.basis = *basis;
+      if (const std::string* basis = r.string(field::basis, false)) d.basis = intern(*basis);
     }
   }
 
   void read_teams(const json* arr) {
     const index n = count(arr);
     g.teams_.resize(n);
-    g.team_ids_.reserve(n);
+    g.team_ids_.reserve_for(n);
     for (index i = 0; i < n; ++i) {
       const json& obj = (*arr)[i];
-      team& t = g.teams_[i];
-      t.json_path = item_path(section::teams, i);
+      g.teams_[i].json_path = item_path(section::teams, i);
       if (!is_item(obj, section::teams, i)) continue;
-      t.extra = obj;
+      g.teams_[i].extra = obj;
+      read_team(i);
+    }
+  }
+
+  // The fields of team `i` from its object, already in `extra`.
+  void read_team(index i) {
+    {
+      team& t = g.teams_[i];
+      const json& obj = t.extra;
       item_reader r(errors, section::teams, i, obj);
       if (const std::string* id = r.id(field::id)) {
-        t.id = *id;
-        register_id(g.team_ids_, t.id, section::teams, i, field::id, "team id");
+        t.id = intern(*id);
+        register_id(g.team_ids_, team_key(), t.id, section::teams, i, field::id, "team id");
       }
-      if (const std::string* name = r.string(field::name, false)) t.name = *name;
+      if (const std::string* name = r.string(field::name, false)) t.name = intern(*name);
       if (const std::string* owner = r.string(field::owner_unit, true)) {
         t.owner_unit = resolve_unit(*owner, section::teams, i, field::owner_unit);
       }
@@ -686,8 +684,8 @@ struct loader {
       return;
     }
     item_reader tr(errors, section::teams, i, *v);
-    if (const std::string* s = tr.string(field::target_sasaran, false)) t.target.sasaran = *s;
-    if (const std::string* s = tr.string(field::target_indikator, false)) t.target.indikator = *s;
+    if (const std::string* s = tr.string(field::target_sasaran, false)) t.target.sasaran = intern(*s);
+    if (const std::string* s = tr.string(field::target_indikator, false)) t.target.indikator = intern(*s);
     if (const auto it = v->find("nilai"); it != v->end()) t.target.nilai = *it;
   }
 
@@ -696,7 +694,7 @@ struct loader {
   void check_unit_forest() {
     const auto roots = find_roots(g.units_, &unit::parent, [&](auto first, auto last) {
       errors.add(section::units, *std::min_element(first, last), field::parent, none,
-                 cycle_text(first, last, [&](index u) -> const std::string& { return g.units_[u].id; }));
+                 cycle_text(first, last, [&](index u) { return g.units_[u].id; }));
     });
     for (index i = 0; i < g.units_.size(); ++i) {
       const unit_refs& refs = unit_refs_[i];
@@ -718,7 +716,7 @@ struct loader {
     if (!units_ok_) return;
     for (index i = 0; i < g.instansi_.size(); ++i) {
       const instansi& x = g.instansi_[i];
-      if (x.root_unit != none || x.id.empty() || instansi_ids_.at(x.id) != i) continue;
+      if (x.root_unit != none || x.id.empty() || instansi_ids_.at(std::string(x.id)) != i) continue;
       errors.add(section::instansi, i, field::none, none,
                  "no root unit (expected a unit of kind \"pemerintah_daerah\" with parent null and instansi " +
                      quote(x.id) + ")");
@@ -748,19 +746,27 @@ struct loader {
   void check_atasan_forest() {
     (void)find_roots(g.positions_, &position::atasan, [&](auto first, auto last) {
       errors.add(section::positions, *std::min_element(first, last), field::atasan, none,
-                 cycle_text(first, last, [&](index p) -> const std::string& { return g.positions_[p].id; }));
+                 cycle_text(first, last, [&](index p) { return g.positions_[p].id; }));
     });
   }
 
-  // ---- freezing (only for a valid org: every reference resolved, no cycles) ----
+};
 
-  void freeze() {
-    const auto nu = static_cast<index>(g.units_.size());
-    const auto np = static_cast<index>(g.positions_.size());
-    g.unit_src_.resize(nu);
-    std::iota(g.unit_src_.begin(), g.unit_src_.end(), 0u);
-    g.position_src_.resize(np);
-    std::iota(g.position_src_.begin(), g.position_src_.end(), 0u);
+// The freezing steps of freezer::freeze.
+struct freeze_steps {
+  org_graph& g;
+  const structure& shape;
+
+  // Only for a valid org: every reference resolved, no cycles.
+  void freeze(std::span<const tag_ref> tags) {
+    for (const tag_ref& t : tags) {
+      const tag_list span(g.tag_pool_.data() + t.first, t.count);
+      if (t.unit) {
+        g.units_[t.item].tags = span;
+      } else {
+        g.positions_[t.item].tags = span;
+      }
+    }
     order_forest(g.units_, &unit::parent, g.unit_by_pre_);
     {
       std::vector<index> positions_by_pre;
@@ -875,20 +881,21 @@ struct loader {
     group_by_position(g.positions_.size(), pairs, g.team_first_, g.team_list_);
   }
 
+  // Edges in a fixed order (units, positions, employees, delegations,
+  // teams), then one counting sort into CSR form by Boost.
   void build_graph() {
     const std::size_t nu = g.units_.size(), np = g.positions_.size(), ne = g.employees_.size();
     const std::size_t nt = g.teams_.size();
-    g.vertex_base_ = {0, nu, nu + np, nu + np + ne};
-    g.graph_ = graph_type(nu + np + ne + nt);
-    const auto add_vertices = [&](vertex_kind k, std::size_t n) {
-      for (std::size_t i = 0; i < n; ++i) g.graph_[g.vertex_of(k, static_cast<index>(i))] = {k, static_cast<index>(i)};
-    };
-    add_vertices(vertex_kind::unit, nu);
-    add_vertices(vertex_kind::position, np);
-    add_vertices(vertex_kind::employee, ne);
-    add_vertices(vertex_kind::team, nt);
+    g.vertex_base_ = {0, static_cast<std::uint32_t>(nu), static_cast<std::uint32_t>(nu + np),
+                      static_cast<std::uint32_t>(nu + np + ne)};
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> ends;
+    std::vector<edge_props> props;
+    const std::size_t expected = nu * 2 + np * 2 + ne + g.delegations_.size() + nt * 2;
+    ends.reserve(expected);
+    props.reserve(expected);
     const auto edge = [&](vertex_kind fk, index from, vertex_kind tk, index to, edge_kind k) {
-      boost::add_edge(g.vertex_of(fk, from), g.vertex_of(tk, to), edge_props{k}, g.graph_);
+      ends.emplace_back(g.vertex_of(fk, from), g.vertex_of(tk, to));
+      props.push_back(edge_props{k});
     };
     using vk = vertex_kind;
     for (index u = 0; u < nu; ++u) {
@@ -908,12 +915,62 @@ struct loader {
       if (x.ketua != none) edge(vk::team, t, vk::position, x.ketua, edge_kind::ketua);
       for (const index p : x.anggota) edge(vk::team, t, vk::position, p, edge_kind::anggota);
     }
+    g.graph_ = graph_type(boost::edges_are_unsorted_multi_pass, ends.begin(), ends.end(), props.begin(),
+                          static_cast<std::uint32_t>(nu + np + ne + nt));
+    ends = {};
+    props = {};
+    set_vertex_props(g);
+  }
+
+  static void set_vertex_props(org_graph& g) {
+    const auto count = [&](vertex_kind k) -> std::size_t {
+      switch (k) {
+        case vertex_kind::unit: return g.units_.size();
+        case vertex_kind::position: return g.positions_.size();
+        case vertex_kind::employee: return g.employees_.size();
+        case vertex_kind::team: return g.teams_.size();
+      }
+      return 0;
+    };
+    for (const vertex_kind k : {vertex_kind::unit, vertex_kind::position, vertex_kind::employee, vertex_kind::team}) {
+      const std::size_t n = count(k);
+      for (std::size_t i = 0; i < n; ++i) g.graph_[g.vertex_of(k, static_cast<index>(i))] = {k, static_cast<index>(i)};
+    }
   }
 };
+
+void freezer::freeze(org_graph& g, const structure& shape, std::span<const tag_ref> tags) {
+  freeze_steps{g, shape}.freeze(tags);
+}
+
+bool freezer::read_teams(org_graph& g, const vocabulary& vocab, const structure& shape) {
+  const json no_doc;
+  loader l(no_doc, vocab, shape, g);
+  g.team_ids_.reserve_for(g.teams_.size());
+  for (index i = 0; i < g.teams_.size(); ++i) {
+    if (!g.teams_[i].extra.is_object()) return false;
+    l.read_team(i);
+    if (!l.errors.empty()) return false;
+  }
+  return true;
+}
+
+void freezer::set_vertex_props(org_graph& g) {
+  freeze_steps::set_vertex_props(g);
+}
 
 std::shared_ptr<const org_graph> org_graph::load(std::string_view text, std::string_view source_name,
                                                  const vocabulary& vocab, const structure& shape,
                                                  std::vector<load_error>& errors) {
+  // The streaming reader gives up on anything invalid or unusual; the
+  // reference loader then produces the complete error list.
+  if (auto g = load_streaming(text, vocab, shape)) return g;
+  return load_reference(text, source_name, vocab, shape, errors);
+}
+
+std::shared_ptr<const org_graph> org_graph::load_reference(std::string_view text, std::string_view source_name,
+                                                           const vocabulary& vocab, const structure& shape,
+                                                           std::vector<load_error>& errors) {
   nlohmann::json doc;
   try {
     doc = nlohmann::json::parse(text.begin(), text.end());
@@ -934,25 +991,56 @@ std::shared_ptr<const org_graph> org_graph::load(const nlohmann::json& doc, cons
   const bool valid = l.validate();
   l.errors.flush(errors);
   if (!valid) return nullptr;
-  l.freeze();
+  freezer::freeze(*g, shape, l.tags_);
   return g;
 }
 
 index org_graph::find_position(std::string_view id_or_nip) const {
-  const std::string key(id_or_nip);
-  if (const auto it = position_ids_.find(key); it != position_ids_.end()) return it->second;
-  if (const auto it = nips_.find(key); it != nips_.end()) return employees_[it->second].position;
+  if (const index p = position_ids_.find(id_or_nip, [this](index k) { return positions_[k].id; }); p != none) return p;
+  if (const index e = nips_.find(id_or_nip, [this](index k) { return employees_[k].nip; }); e != none) {
+    return employees_[e].position;
+  }
   return none;
 }
 
 index org_graph::find_unit(std::string_view id) const {
-  const auto it = unit_ids_.find(std::string(id));
-  return it == unit_ids_.end() ? none : it->second;
+  return unit_ids_.find(id, [this](index k) { return units_[k].id; });
 }
 
 index org_graph::find_team(std::string_view id) const {
-  const auto it = team_ids_.find(std::string(id));
-  return it == team_ids_.end() ? none : it->second;
+  return team_ids_.find(id, [this](index k) { return teams_[k].id; });
+}
+
+namespace {
+constexpr std::size_t arena_block = std::size_t{16} << 20;
+}  // namespace
+
+std::string_view string_arena::add(std::string_view s) {
+  if (s.empty()) return {};
+  if (s.size() > left_) {
+    if (s.size() > arena_block / 4) {  // a long string gets a block of its own
+      auto block = std::make_unique<char[]>(s.size());
+      std::memcpy(block.get(), s.data(), s.size());
+      blocks_.push_back(std::move(block));
+      total_ += s.size();
+      return {blocks_.back().get(), s.size()};
+    }
+    blocks_.push_back(std::make_unique<char[]>(arena_block));
+    cursor_ = blocks_.back().get();
+    left_ = arena_block;
+  }
+  std::memcpy(cursor_, s.data(), s.size());
+  const std::string_view out(cursor_, s.size());
+  cursor_ += s.size();
+  left_ -= s.size();
+  total_ += s.size();
+  return out;
+}
+
+const char* string_arena::adopt(std::unique_ptr<char[]> block, std::size_t size) {
+  blocks_.push_back(std::move(block));
+  total_ += size;
+  return blocks_.back().get();
 }
 
 bool org_graph::unit_contains(index a, index b) const {

@@ -8,10 +8,12 @@
 #pragma once
 
 #include <array>
-#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/compressed_sparse_row_graph.hpp>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -37,20 +39,26 @@ struct structure {
   std::vector<std::pair<code, std::vector<code>>> unit_organisasi_within;
 };
 
+// Strings (ids, names, titles, NIPs, tags) are views into the org_graph's
+// own string arena: a national org has ~13M items, and a std::string per
+// field (32 bytes + a heap block) would cost gigabytes. They live as long as
+// the org_graph.
+using tag_list = std::span<const std::string_view>;
+
 struct instansi {
-  std::string id;
-  std::string name;
+  std::string_view id;
+  std::string_view name;
   index pejabat_berwenang = none;  // position
   index root_unit = none;          // the pemerintah_daerah unit
 };
 
 struct unit {
-  std::string id;
-  std::string name;
+  std::string_view id;
+  std::string_view name;
   code kind = no_code;
   index parent = none;  // unit
   index head = none;    // position
-  std::vector<std::string> tags;
+  tag_list tags;
   // computed at load
   index instansi = none;          // instansi index
   index perangkat_daerah = none;  // unit: nearest self-or-ancestor of a PD kind (none above PD level)
@@ -62,14 +70,14 @@ struct unit {
 };
 
 struct position {
-  std::string id;
-  std::string title;
+  std::string_view id;
+  std::string_view title;
   code kind = no_code;
   code jenis = no_code;
   code jenjang = no_code;  // no_code unless jenis is fungsional
   index unit = none;
   index atasan = none;  // position
-  std::vector<std::string> tags;
+  tag_list tags;
   // computed at load
   std::uint32_t depth = 0;          // length of the atasan chain
   std::uint32_t pre = 0, post = 0;  // DFS interval over the atasan forest, as for units
@@ -77,8 +85,8 @@ struct position {
 };
 
 struct employee {
-  std::string nip;
-  std::string name;
+  std::string_view nip;
+  std::string_view name;
   index position = none;
 };
 
@@ -86,19 +94,19 @@ struct delegation {
   index from = none;  // position
   index to = none;    // position
   code authority = no_code;
-  std::string basis;
+  std::string_view basis;
   std::string json_path;  // "delegations[3]", for reports
 };
 
 struct team_target {
-  std::string sasaran;
-  std::string indikator;
+  std::string_view sasaran;
+  std::string_view indikator;
   nlohmann::json nilai;  // null when absent
 };
 
 struct team {
-  std::string id;
-  std::string name;
+  std::string_view id;
+  std::string_view name;
   index owner_unit = none;
   index established_by = none;  // position (or none)
   index ketua = none;           // position (or none)
@@ -126,10 +134,75 @@ struct vertex_props {
 struct edge_props {
   edge_kind kind;
 };
-using graph_type = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, vertex_props, edge_props>;
+// Compressed sparse row: two flat arrays per direction with 32-bit vertex
+// and edge indices, instead of a std::list-backed vertex and edge record each
+// (adjacency_list needs ~100 bytes per edge; this ~13).
+using graph_type = boost::compressed_sparse_row_graph<boost::bidirectionalS, vertex_props, edge_props,
+                                                      boost::no_property, std::uint32_t, std::uint32_t>;
+
+// Append-only storage for the org's strings: big blocks that never move, so
+// the string_views handed out stay valid.
+class string_arena {
+ public:
+  [[nodiscard]] std::string_view add(std::string_view s);
+  // Takes a whole block as is (a snapshot's string table).
+  [[nodiscard]] const char* adopt(std::unique_ptr<char[]> block, std::size_t size);
+  [[nodiscard]] std::size_t bytes() const { return total_; }
+
+ private:
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  char* cursor_ = nullptr;
+  std::size_t left_ = 0;
+  std::size_t total_ = 0;
+};
+
+// id -> index as open addressing with linear probing over a power-of-two
+// array of slots (load <= 1/2). A slot holds the index and 32 bits of the
+// key's hash: probing past other keys and growing never touch the items,
+// and a hit reads back the key from the item it names once, so no string is
+// stored twice.
+class id_table {
+ public:
+  // `key_of(i)` is the id of item i.
+  template <class KeyOf>
+  [[nodiscard]] index find(std::string_view key, KeyOf&& key_of) const;
+  // Inserts `i` under `key` unless present; returns the index already there, or none.
+  template <class KeyOf>
+  index insert(std::string_view key, index i, KeyOf&& key_of);
+  void reserve_for(std::size_t n);
+  [[nodiscard]] std::size_t size() const { return size_; }
+  [[nodiscard]] static std::uint64_t hash(std::string_view s);
+
+ private:
+  struct slot {
+    index item;
+    std::uint32_t hash;  // the key's hash, low half: its home slot and a quick inequality test
+  };
+  void grow();
+  std::vector<slot> slots_;
+  std::size_t size_ = 0;
+  friend struct snapshot_io;
+};
 
 class org_graph {
  public:
+  // Reads an org from a file: a compiled snapshot (recognised by its magic,
+  // not its name) or perwal-org/1 JSON. Errors name `path`.
+  [[nodiscard]] static std::shared_ptr<const org_graph> load_file(const std::string& path, const vocabulary& vocab,
+                                                                  const structure& shape,
+                                                                  std::vector<load_error>& errors);
+  // Reads a snapshot written by write_snapshot. Rejects (never crashes on)
+  // any file that is not an intact snapshot of this format compiled against
+  // the same vocabulary and structure, with one error naming `path`.
+  [[nodiscard]] static std::shared_ptr<const org_graph> load_snapshot(const std::string& path, const vocabulary& vocab,
+                                                                      const structure& shape,
+                                                                      std::vector<load_error>& errors);
+  // Writes the snapshot; `source_path` is the file it was loaded from (its
+  // size and content hash are recorded). Returns false with an error on I/O
+  // failure.
+  [[nodiscard]] bool write_snapshot(const std::string& path, const std::string& source_path, const vocabulary& vocab,
+                                    const structure& shape, std::vector<load_error>& errors) const;
+
   // Parses and validates `text` (a perwal-org/1 document). On any error
   // returns nullptr and fills `errors` with every problem found (never only
   // the first, never a silent drop). `source_name` is used for syntax errors.
@@ -138,6 +211,19 @@ class org_graph {
                                                              std::vector<load_error>& errors);
   [[nodiscard]] static std::shared_ptr<const org_graph> load(const nlohmann::json& doc, const vocabulary& vocab,
                                                              const structure& shape, std::vector<load_error>& errors);
+  // The reference loader: nlohmann builds the whole document, then the same
+  // validation as load(doc). load(text) gives the same result (or the same
+  // errors) through a streaming reader; tests compare the two.
+  [[nodiscard]] static std::shared_ptr<const org_graph> load_reference(std::string_view text,
+                                                                       std::string_view source_name,
+                                                                       const vocabulary& vocab, const structure& shape,
+                                                                       std::vector<load_error>& errors);
+
+  // The streaming reader (org_stream.cpp): the org, or nullptr for anything
+  // it does not accept (then load_reference decides and explains).
+  [[nodiscard]] static std::shared_ptr<const org_graph> load_streaming(std::string_view text,
+                                                                       const vocabulary& vocab,
+                                                                       const structure& shape);
 
   [[nodiscard]] const std::vector<instansi>& instansis() const { return instansi_; }
   [[nodiscard]] const std::vector<unit>& units() const { return units_; }
@@ -180,11 +266,14 @@ class org_graph {
   // The employee holding a position, or none.
   [[nodiscard]] index employee_of(index p) const;
 
-  // Input JSON path of a unit / position ("units[3]"), for reports.
-  [[nodiscard]] std::string unit_path(index u) const { return "units[" + std::to_string(unit_src_[u]) + "]"; }
-  [[nodiscard]] std::string position_path(index p) const {
-    return "positions[" + std::to_string(position_src_[p]) + "]";
-  }
+  // Input JSON path of a unit / position ("units[3]"), for reports. Items
+  // keep their input order, so the index is the position in the input.
+  [[nodiscard]] std::string unit_path(index u) const { return "units[" + std::to_string(u) + "]"; }
+  [[nodiscard]] std::string position_path(index p) const { return "positions[" + std::to_string(p) + "]"; }
+
+  // Every field, index and edge in a fixed textual form, for tests that
+  // compare two loads (JSON vs snapshot, streaming vs reference).
+  [[nodiscard]] std::string canonical_dump() const;
 
  private:
   std::vector<instansi> instansi_;
@@ -194,8 +283,9 @@ class org_graph {
   std::vector<delegation> delegations_;
   std::vector<team> teams_;
   graph_type graph_;
-  std::unordered_map<std::string, index> unit_ids_, position_ids_, team_ids_, nips_;
-  std::vector<std::uint32_t> unit_src_, position_src_;  // index in the input arrays
+  string_arena strings_;
+  std::vector<std::string_view> tag_pool_;  // the tags of units and positions, each a slice
+  id_table unit_ids_, position_ids_, team_ids_, nips_;
   std::vector<index> positions_by_unit_pre_;            // positions sorted by their unit's pre-order
   std::vector<std::uint32_t> unit_first_pos_;           // per unit pre-order slot: begin offset
   std::vector<std::uint32_t> unit_last_pos_;            // end offset of the unit's subtree slice
@@ -204,10 +294,83 @@ class org_graph {
   // the teams it is ketua or anggota of; one flat array each instead of a vector per position.
   std::vector<std::uint32_t> delegation_first_, team_first_;
   std::vector<index> delegation_list_, team_list_;
-  std::array<std::size_t, 4> vertex_base_{};  // first vertex of each vertex_kind
+  std::array<std::uint32_t, 4> vertex_base_{};  // first vertex of each vertex_kind
   std::vector<index> employee_by_position_;
   std::unordered_map<std::uint64_t, index> unit_of_kind_;  // (instansi << 16 | kind) -> unit
   friend struct loader;
+  friend struct freezer;
+  friend struct freeze_steps;
+  friend struct stream_reader;
+  friend struct snapshot_io;
 };
+
+inline std::uint64_t id_table::hash(std::string_view s) {
+  // Eight bytes at a time, multiply-xorshift mixing: ids are short, and the
+  // low bits pick the slot. Fixed (no seed): snapshots store the tables.
+  std::uint64_t h = 0x9E3779B97F4A7C15ULL ^ s.size();
+  std::size_t k = 0;
+  for (; k + 8 <= s.size(); k += 8) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, s.data() + k, 8);
+    h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
+    h ^= h >> 32;
+  }
+  std::uint64_t w = 0;
+  if (k < s.size()) std::memcpy(&w, s.data() + k, s.size() - k);
+  h = (h ^ w) * 0xC4CEB9FE1A85EC53ULL;
+  h ^= h >> 29;
+  h *= 0x9E3779B97F4A7C15ULL;
+  return h ^ (h >> 32);
+}
+
+template <class KeyOf>
+index id_table::find(std::string_view key, KeyOf&& key_of) const {
+  if (slots_.empty()) return none;
+  const std::uint64_t h = hash(key);
+  const auto tag = static_cast<std::uint32_t>(h);
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t s = h & mask;; s = (s + 1) & mask) {
+    const slot& x = slots_[s];
+    if (x.item == none) return none;
+    if (x.hash == tag && key_of(x.item) == key) return x.item;
+  }
+}
+
+template <class KeyOf>
+index id_table::insert(std::string_view key, index i, KeyOf&& key_of) {
+  if ((size_ + 1) * 2 > slots_.size()) grow();
+  const std::uint64_t h = hash(key);
+  const auto tag = static_cast<std::uint32_t>(h);
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t s = h & mask;; s = (s + 1) & mask) {
+    slot& x = slots_[s];
+    if (x.item == none) {
+      x = {i, tag};
+      ++size_;
+      return none;
+    }
+    if (x.hash == tag && key_of(x.item) == key) return x.item;
+  }
+}
+
+// Rehashing needs no key: a slot's home is its hash's low bits, kept.
+inline void id_table::grow() {
+  std::vector<slot> old = std::move(slots_);
+  slots_.assign(std::max<std::size_t>(16, old.size() * 2), slot{none, 0});
+  const std::size_t mask = slots_.size() - 1;
+  for (const slot& x : old) {
+    if (x.item == none) continue;
+    std::size_t s = x.hash & mask;
+    while (slots_[s].item != none) s = (s + 1) & mask;
+    slots_[s] = x;
+  }
+}
+
+inline void id_table::reserve_for(std::size_t n) {
+  if (size_ != 0) return;
+  std::size_t cap = 16;
+  while (cap < 2 * n) cap *= 2;
+  slots_.assign(cap, slot{none, 0});
+}
 
 }  // namespace perwal::org

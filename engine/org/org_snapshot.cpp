@@ -1,0 +1,752 @@
+// Org files: load_file (a snapshot or JSON, by magic) and the compiled
+// snapshot format (docs/snapshot.md).
+//
+// A snapshot is the frozen org_graph written as flat arrays: fixed-size
+// records with strings as (offset, length) into one string table, the
+// precomputed indices, the id tables' slots and the CSR graph's arrays as
+// they are in memory. Loading maps the file, checks the header and a
+// checksum over the whole payload, then copies each array out with one
+// memcpy and turns string offsets into views: no parsing, no rehashing, no
+// graph construction. Every index read from the file is range-checked
+// before use, so even a forged file with a valid checksum cannot make a
+// query read out of bounds.
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <bit>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+
+#include "engine/org/org.hpp"
+#include "engine/org/org_build.hpp"
+
+namespace perwal::org {
+
+namespace {
+
+constexpr std::array<char, 8> magic = {'P', 'E', 'R', 'W', 'A', 'L', 'S', 'N'};
+constexpr std::uint32_t format_version = 1;
+constexpr std::uint32_t byte_order_mark = 0x01020304;
+
+// ---- checksum ----
+
+// A 64-bit hash over 32-byte stripes in four independent lanes (the
+// multiply-rotate round of the xxHash family; own code, no dependency):
+// ~10 GB/s, so checking a 1 GB snapshot costs ~0.1 s.
+constexpr std::uint64_t p1 = 0x9E3779B185EBCA87ULL;
+constexpr std::uint64_t p2 = 0xC2B2AE3D27D4EB4FULL;
+constexpr std::uint64_t p3 = 0x165667B19E3779F9ULL;
+
+[[nodiscard]] std::uint64_t round(std::uint64_t acc, std::uint64_t w) {
+  return std::rotl(acc + w * p2, 31) * p1;
+}
+
+[[nodiscard]] std::uint64_t read64(const char* p) {
+  std::uint64_t w = 0;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+
+[[nodiscard]] std::uint64_t checksum(const char* data, std::size_t n) {
+  std::array<std::uint64_t, 4> lane = {p1 + p2, p2, 0, std::uint64_t{0} - p1};
+  std::size_t k = 0;
+  for (; k + 32 <= n; k += 32) {
+    for (std::size_t l = 0; l < 4; ++l) lane[l] = round(lane[l], read64(data + k + 8 * l));
+  }
+  std::uint64_t h = std::rotl(lane[0], 1) + std::rotl(lane[1], 7) + std::rotl(lane[2], 12) + std::rotl(lane[3], 18);
+  h += n;
+  for (; k + 8 <= n; k += 8) h = std::rotl(h ^ round(0, read64(data + k)), 27) * p1 + p3;
+  for (; k < n; ++k) h = std::rotl(h ^ (static_cast<unsigned char>(data[k]) * p3), 11) * p1;
+  h ^= h >> 33;
+  h *= p2;
+  h ^= h >> 29;
+  h *= p3;
+  return h ^ (h >> 32);
+}
+
+// What the codes in a snapshot mean: every code's name and category
+// memberships, and the structure. A snapshot compiled against another
+// vocabulary would decode codes wrongly, so it is refused.
+[[nodiscard]] std::uint64_t vocabulary_hash(const vocabulary& vocab, const structure& shape) {
+  std::string text;
+  for (std::size_t c = 0; c < vocab.size(); ++c) {
+    text += vocab.name(static_cast<code>(c));
+    text += ':';
+    for (std::size_t cat = 0; cat < category_count; ++cat) {
+      text += std::to_string(vocab.rank(static_cast<category>(cat), static_cast<code>(c)));
+      text += ',';
+    }
+    text += ';';
+  }
+  const auto codes = [&](const std::vector<code>& cs) {
+    for (const code c : cs) text += std::to_string(c) + ",";
+    text += '|';
+  };
+  codes(shape.perangkat_daerah_kinds);
+  codes(shape.unit_organisasi_kinds);
+  for (const auto& [k, pds] : shape.unit_organisasi_within) {
+    text += std::to_string(k) + "<";
+    codes(pds);
+  }
+  return checksum(text.data(), text.size());
+}
+
+// ---- file layout ----
+
+struct header {
+  std::array<char, 8> magic;
+  std::uint32_t version;
+  std::uint32_t byte_order;
+  std::uint64_t vocab_hash;
+  std::uint64_t source_size;
+  std::uint64_t source_hash;
+  std::uint64_t payload_size;
+  std::uint64_t payload_checksum;
+  std::uint32_t section_count;
+  std::uint32_t reserved;
+};
+static_assert(sizeof(header) == 64);
+
+struct section_entry {
+  std::uint32_t id;
+  std::uint32_t elem_size;
+  std::uint64_t offset;  // from the payload's start
+  std::uint64_t count;
+};
+
+enum section_id : std::uint32_t {
+  s_strings = 1,
+  s_instansi,
+  s_units,
+  s_positions,
+  s_employees,
+  s_delegations,
+  s_teams,
+  s_anggota,
+  s_tags,
+  s_positions_by_unit_pre,
+  s_unit_first_pos,
+  s_unit_last_pos,
+  s_unit_by_pre,
+  s_delegation_first,
+  s_team_first,
+  s_delegation_list,
+  s_team_list,
+  s_employee_by_position,
+  s_unit_of_kind,
+  s_unit_ids,
+  s_position_ids,
+  s_team_ids,
+  s_nips,
+  s_fwd_rowstart,
+  s_fwd_column,
+  s_fwd_props,
+  s_bwd_rowstart,
+  s_bwd_column,
+  s_bwd_props,
+  s_vertex_base,
+  section_count_
+};
+
+struct str_ref {
+  std::uint32_t offset;
+  std::uint32_t size;
+};
+struct instansi_rec {
+  str_ref id, name;
+  std::uint32_t pejabat, root;
+};
+struct unit_rec {
+  str_ref id, name;
+  std::uint16_t kind, pad;
+  std::uint32_t parent, head, tag_first, tag_count, instansi, pd, uo, depth, pre, post;
+};
+struct position_rec {
+  str_ref id, title;
+  std::uint16_t kind, jenis, jenjang, pad;
+  std::uint32_t unit, atasan, tag_first, tag_count, depth, pre, post, heads;
+};
+struct employee_rec {
+  str_ref nip, name;
+  std::uint32_t position;
+};
+struct delegation_rec {
+  std::uint32_t from, to;
+  std::uint16_t authority, pad;
+  str_ref basis;
+};
+struct team_rec {
+  str_ref id, name;
+  std::uint32_t owner, by, ketua, anggota_first, anggota_count;
+  str_ref sasaran, indikator, nilai, extra;
+};
+struct kind_rec {
+  std::uint64_t key;
+  std::uint32_t unit, pad;
+};
+
+// A malformed snapshot (after the checksum passed: a bug or a forgery).
+struct malformed {
+  std::string what;
+};
+
+}  // namespace
+
+// ---- writing ----
+
+struct snapshot_io {
+  // Collects the payload: section data, each 8-aligned, and the table.
+  struct writer {
+    std::string data;
+    std::vector<section_entry> table;
+    std::string strings;
+
+    str_ref str(std::string_view s) {
+      if (strings.size() + s.size() > 0xFFFFFFFFULL) throw malformed{"the org's strings pass 4 GiB"};
+      const str_ref r{static_cast<std::uint32_t>(strings.size()), static_cast<std::uint32_t>(s.size())};
+      strings.append(s);
+      return r;
+    }
+    template <class T>
+    void add(section_id id, const T* items, std::size_t count) {
+      while (data.size() % 8 != 0) data += '\0';
+      table.push_back({id, sizeof(T), data.size(), count});
+      data.append(reinterpret_cast<const char*>(items), count * sizeof(T));
+    }
+    template <class T>
+    void add(section_id id, const std::vector<T>& items) {
+      add(id, items.data(), items.size());
+    }
+  };
+
+  static std::uint32_t tag_first(const org_graph& g, tag_list tags) {
+    return tags.empty() ? 0 : static_cast<std::uint32_t>(tags.data() - g.tag_pool_.data());
+  }
+
+  static std::string payload(const org_graph& g) {
+    writer w;
+    std::vector<instansi_rec> inst;
+    for (const instansi& x : g.instansi_) {
+      inst.push_back({w.str(x.id), w.str(x.name), x.pejabat_berwenang, x.root_unit});
+    }
+    std::vector<unit_rec> units;
+    units.reserve(g.units_.size());
+    for (const unit& u : g.units_) {
+      units.push_back({w.str(u.id), w.str(u.name), u.kind, 0, u.parent, u.head, tag_first(g, u.tags),
+                       static_cast<std::uint32_t>(u.tags.size()), u.instansi, u.perangkat_daerah, u.unit_organisasi,
+                       u.depth, u.pre, u.post});
+    }
+    std::vector<position_rec> positions;
+    positions.reserve(g.positions_.size());
+    for (const position& p : g.positions_) {
+      positions.push_back({w.str(p.id), w.str(p.title), p.kind, p.jenis, p.jenjang, 0, p.unit, p.atasan,
+                           tag_first(g, p.tags), static_cast<std::uint32_t>(p.tags.size()), p.depth, p.pre, p.post,
+                           p.heads});
+    }
+    std::vector<employee_rec> employees;
+    employees.reserve(g.employees_.size());
+    for (const employee& e : g.employees_) employees.push_back({w.str(e.nip), w.str(e.name), e.position});
+    std::vector<delegation_rec> delegations;
+    for (const delegation& d : g.delegations_) delegations.push_back({d.from, d.to, d.authority, 0, w.str(d.basis)});
+    std::vector<team_rec> teams;
+    std::vector<index> anggota;
+    for (const team& t : g.teams_) {
+      teams.push_back({w.str(t.id), w.str(t.name), t.owner_unit, t.established_by, t.ketua,
+                       static_cast<std::uint32_t>(anggota.size()), static_cast<std::uint32_t>(t.anggota.size()),
+                       w.str(t.target.sasaran), w.str(t.target.indikator), w.str(t.target.nilai.dump()),
+                       w.str(t.extra.dump())});
+      anggota.insert(anggota.end(), t.anggota.begin(), t.anggota.end());
+    }
+    std::vector<str_ref> tags;
+    tags.reserve(g.tag_pool_.size());
+    for (const std::string_view t : g.tag_pool_) tags.push_back(w.str(t));
+    std::vector<kind_rec> kinds;
+    for (const auto& [key, u] : g.unit_of_kind_) kinds.push_back({key, u, 0});
+    std::sort(kinds.begin(), kinds.end(), [](const kind_rec& a, const kind_rec& b) { return a.key < b.key; });
+
+    w.add(s_instansi, inst);
+    w.add(s_units, units);
+    units = {};
+    w.add(s_positions, positions);
+    positions = {};
+    w.add(s_employees, employees);
+    employees = {};
+    w.add(s_delegations, delegations);
+    w.add(s_teams, teams);
+    w.add(s_anggota, anggota);
+    w.add(s_tags, tags);
+    w.add(s_positions_by_unit_pre, g.positions_by_unit_pre_);
+    w.add(s_unit_first_pos, g.unit_first_pos_);
+    w.add(s_unit_last_pos, g.unit_last_pos_);
+    w.add(s_unit_by_pre, g.unit_by_pre_);
+    w.add(s_delegation_first, g.delegation_first_);
+    w.add(s_team_first, g.team_first_);
+    w.add(s_delegation_list, g.delegation_list_);
+    w.add(s_team_list, g.team_list_);
+    w.add(s_employee_by_position, g.employee_by_position_);
+    w.add(s_unit_of_kind, kinds);
+    w.add(s_unit_ids, g.unit_ids_.slots_);
+    w.add(s_position_ids, g.position_ids_.slots_);
+    w.add(s_team_ids, g.team_ids_.slots_);
+    w.add(s_nips, g.nips_.slots_);
+    w.add(s_fwd_rowstart, g.graph_.m_forward.m_rowstart);
+    w.add(s_fwd_column, g.graph_.m_forward.m_column);
+    w.add(s_fwd_props, g.graph_.m_forward.m_edge_properties);
+    w.add(s_bwd_rowstart, g.graph_.m_backward.m_rowstart);
+    w.add(s_bwd_column, g.graph_.m_backward.m_column);
+    w.add(s_bwd_props, g.graph_.m_backward.m_edge_properties);
+    w.add(s_vertex_base, g.vertex_base_.data(), g.vertex_base_.size());
+    w.add(s_strings, w.strings.data(), w.strings.size());
+
+    // table first, then the sections (offsets shift by the table's size)
+    const std::size_t table_bytes = w.table.size() * sizeof(section_entry);
+    for (section_entry& e : w.table) e.offset += table_bytes;
+    std::string out(reinterpret_cast<const char*>(w.table.data()), table_bytes);
+    out += w.data;
+    return out;
+  }
+
+  // ---- reading ----
+
+  struct reader {
+    const char* payload;
+    std::size_t size;
+    std::array<const section_entry*, section_count_> sections{};
+
+    void index_sections(std::uint32_t count) {
+      if (count > 4096 || std::size_t{count} * sizeof(section_entry) > size) throw malformed{"bad section table"};
+      for (std::uint32_t k = 0; k < count; ++k) {
+        const auto* e = reinterpret_cast<const section_entry*>(payload + k * sizeof(section_entry));
+        if (e->id == 0 || e->id >= section_count_) continue;  // a later format's section: not ours
+        if (e->offset > size || e->elem_size == 0 || e->count > (size - e->offset) / e->elem_size ||
+            e->offset % 8 != 0) {
+          throw malformed{"section " + std::to_string(e->id) + " lies outside the file"};
+        }
+        sections[e->id] = e;
+      }
+    }
+
+    template <class T>
+    [[nodiscard]] std::span<const T> get(section_id id) const {
+      const section_entry* e = sections[id];
+      if (e == nullptr) throw malformed{"section " + std::to_string(id) + " missing"};
+      if (e->elem_size != sizeof(T)) throw malformed{"section " + std::to_string(id) + " has records of another size"};
+      return {reinterpret_cast<const T*>(payload + e->offset), static_cast<std::size_t>(e->count)};
+    }
+    template <class T>
+    void copy(section_id id, std::vector<T>& out) const {
+      const auto s = get<T>(id);
+      out.resize(s.size());
+      if (!s.empty()) std::memcpy(out.data(), s.data(), s.size_bytes());
+    }
+  };
+
+  static void check(bool ok, const char* what) {
+    if (!ok) throw malformed{what};
+  }
+
+  // An index field: below `n`, or none where allowed.
+  static index checked(std::uint32_t i, std::size_t n, bool may_be_none, const char* what) {
+    if (i == none && may_be_none) return none;
+    check(i < n, what);
+    return i;
+  }
+
+  static void read(const char* payload, std::size_t size, std::uint32_t section_count, org_graph& g) {
+    reader r{payload, size, {}};
+    r.index_sections(section_count);
+    const auto strings = r.get<char>(s_strings);
+    char* base = nullptr;
+    if (!strings.empty()) {
+      auto block = std::make_unique<char[]>(strings.size());
+      std::memcpy(block.get(), strings.data(), strings.size());
+      base = const_cast<char*>(g.strings_.adopt(std::move(block), strings.size()));
+    }
+    const auto str = [&](str_ref s) -> std::string_view {
+      check(s.offset <= strings.size() && s.size <= strings.size() - s.offset, "string outside the string table");
+      return s.size == 0 ? std::string_view{} : std::string_view(base + s.offset, s.size);
+    };
+
+    const auto inst = r.get<instansi_rec>(s_instansi);
+    const auto units = r.get<unit_rec>(s_units);
+    const auto positions = r.get<position_rec>(s_positions);
+    const auto employees = r.get<employee_rec>(s_employees);
+    const std::size_t ni = inst.size(), nu = units.size(), np = positions.size(), ne = employees.size();
+
+    const auto tag_refs = r.get<str_ref>(s_tags);
+    g.tag_pool_.reserve(tag_refs.size());
+    for (const str_ref t : tag_refs) g.tag_pool_.push_back(str(t));
+    const auto tags = [&](std::uint32_t first, std::uint32_t count) -> tag_list {
+      check(first <= g.tag_pool_.size() && count <= g.tag_pool_.size() - first, "tags outside the tag table");
+      return count == 0 ? tag_list{} : tag_list(g.tag_pool_.data() + first, count);
+    };
+
+    g.instansi_.resize(ni);
+    for (std::size_t i = 0; i < ni; ++i) {
+      const instansi_rec& x = inst[i];
+      g.instansi_[i] = {str(x.id), str(x.name), checked(x.pejabat, np, true, "instansi pejabat"),
+                        checked(x.root, nu, true, "instansi root")};
+    }
+    g.units_.resize(nu);
+    for (std::size_t i = 0; i < nu; ++i) {
+      const unit_rec& x = units[i];
+      unit& u = g.units_[i];
+      u.id = str(x.id);
+      u.name = str(x.name);
+      u.kind = x.kind;
+      u.parent = checked(x.parent, nu, true, "unit parent");
+      u.head = checked(x.head, np, true, "unit head");
+      u.tags = tags(x.tag_first, x.tag_count);
+      u.instansi = checked(x.instansi, ni, true, "unit instansi");
+      u.perangkat_daerah = checked(x.pd, nu, true, "unit perangkat daerah");
+      u.unit_organisasi = checked(x.uo, nu, true, "unit organisasi");
+      u.depth = x.depth;
+      u.pre = checked(x.pre, nu, false, "unit pre-order");
+      u.post = checked(x.post, nu, false, "unit post-order");
+    }
+    g.positions_.resize(np);
+    for (std::size_t i = 0; i < np; ++i) {
+      const position_rec& x = positions[i];
+      position& p = g.positions_[i];
+      p.id = str(x.id);
+      p.title = str(x.title);
+      p.kind = x.kind;
+      p.jenis = x.jenis;
+      p.jenjang = x.jenjang;
+      p.unit = checked(x.unit, nu, false, "position unit");
+      p.atasan = checked(x.atasan, np, true, "position atasan");
+      p.tags = tags(x.tag_first, x.tag_count);
+      p.depth = x.depth;
+      p.pre = checked(x.pre, np, false, "position pre-order");
+      p.post = checked(x.post, np, false, "position post-order");
+      p.heads = checked(x.heads, nu, true, "position heads");
+    }
+    g.employees_.resize(ne);
+    for (std::size_t i = 0; i < ne; ++i) {
+      const employee_rec& x = employees[i];
+      g.employees_[i] = {str(x.nip), str(x.name), checked(x.position, np, false, "employee position")};
+    }
+    read_delegations_and_teams(r, g, str);
+    read_indices(r, g);
+    read_graph(r, g);
+  }
+
+  template <class Str>
+  static void read_delegations_and_teams(const reader& r, org_graph& g, Str&& str) {
+    const std::size_t nu = g.units_.size(), np = g.positions_.size();
+    const auto dels = r.get<delegation_rec>(s_delegations);
+    g.delegations_.resize(dels.size());
+    for (std::size_t i = 0; i < dels.size(); ++i) {
+      const delegation_rec& x = dels[i];
+      delegation& d = g.delegations_[i];
+      d.from = checked(x.from, np, false, "delegation from");
+      d.to = checked(x.to, np, false, "delegation to");
+      d.authority = x.authority;
+      d.basis = str(x.basis);
+      d.json_path = "delegations[" + std::to_string(i) + "]";
+    }
+    const auto teams = r.get<team_rec>(s_teams);
+    const auto anggota = r.get<index>(s_anggota);
+    g.teams_.resize(teams.size());
+    for (std::size_t i = 0; i < teams.size(); ++i) {
+      const team_rec& x = teams[i];
+      team& t = g.teams_[i];
+      t.id = str(x.id);
+      t.name = str(x.name);
+      t.owner_unit = checked(x.owner, nu, false, "team owner");
+      t.established_by = checked(x.by, np, true, "team established_by");
+      t.ketua = checked(x.ketua, np, true, "team ketua");
+      check(x.anggota_first <= anggota.size() && x.anggota_count <= anggota.size() - x.anggota_first,
+            "team anggota outside their table");
+      t.anggota.reserve(x.anggota_count);
+      for (std::uint32_t k = 0; k < x.anggota_count; ++k) {
+        t.anggota.push_back(checked(anggota[x.anggota_first + k], np, false, "team anggota"));
+      }
+      t.target.sasaran = str(x.sasaran);
+      t.target.indikator = str(x.indikator);
+      // the team objects are few and small: kept as JSON text, parsed here
+      t.target.nilai = nlohmann::json::parse(str(x.nilai), nullptr, false);
+      t.extra = nlohmann::json::parse(str(x.extra), nullptr, false);
+      check(!t.target.nilai.is_discarded() && t.extra.is_object(), "team JSON");
+      t.json_path = "teams[" + std::to_string(i) + "]";
+    }
+  }
+
+  // A CSR list: `first` has n + 1 non-decreasing offsets ending at the
+  // list's size, every item below `limit`.
+  static void check_csr(const std::vector<std::uint32_t>& first, std::size_t n, const std::vector<index>& items,
+                        std::size_t limit, const char* what) {
+    check(first.size() == n + 1 && first.front() == 0 && first.back() == items.size(), what);
+    for (std::size_t k = 0; k < n; ++k) check(first[k] <= first[k + 1], what);
+    for (const index i : items) check(i < limit, what);
+  }
+
+  static void check_slots(const std::vector<id_table::slot>& slots, std::size_t n, const char* what) {
+    check(slots.empty() || (std::has_single_bit(slots.size()) && slots.size() >= 2 * n), what);
+    std::size_t used = 0;
+    for (const id_table::slot& x : slots) {
+      if (x.item == none) continue;
+      check(x.item < n, what);
+      ++used;
+    }
+    check(used == n, what);
+  }
+
+  static void read_indices(const reader& r, org_graph& g) {
+    const std::size_t nu = g.units_.size(), np = g.positions_.size();
+    r.copy(s_positions_by_unit_pre, g.positions_by_unit_pre_);
+    r.copy(s_unit_first_pos, g.unit_first_pos_);
+    r.copy(s_unit_last_pos, g.unit_last_pos_);
+    r.copy(s_unit_by_pre, g.unit_by_pre_);
+    check_csr(g.unit_first_pos_, nu, g.positions_by_unit_pre_, np, "positions by unit");
+    check(g.unit_last_pos_.size() == nu && g.unit_by_pre_.size() == nu, "unit orders");
+    for (std::size_t k = 0; k < nu; ++k) {
+      check(g.unit_first_pos_[k] <= g.unit_last_pos_[k] && g.unit_last_pos_[k] <= np, "positions by unit");
+      check(g.unit_by_pre_[k] < nu, "unit order");
+    }
+    r.copy(s_delegation_first, g.delegation_first_);
+    r.copy(s_delegation_list, g.delegation_list_);
+    check_csr(g.delegation_first_, np, g.delegation_list_, g.delegations_.size(), "delegations by position");
+    r.copy(s_team_first, g.team_first_);
+    r.copy(s_team_list, g.team_list_);
+    check_csr(g.team_first_, np, g.team_list_, g.teams_.size(), "teams by position");
+    r.copy(s_employee_by_position, g.employee_by_position_);
+    check(g.employee_by_position_.size() == np, "employee by position");
+    for (const index e : g.employee_by_position_) check(e == none || e < g.employees_.size(), "employee by position");
+    const auto kinds = r.get<kind_rec>(s_unit_of_kind);
+    g.unit_of_kind_.reserve(kinds.size());
+    for (const kind_rec& k : kinds) g.unit_of_kind_.emplace(k.key, checked(k.unit, nu, false, "unit of kind"));
+    const auto table = [&](section_id id, id_table& t, std::size_t n, const char* what) {
+      r.copy(id, t.slots_);
+      check_slots(t.slots_, n, what);
+      t.size_ = n;
+    };
+    table(s_unit_ids, g.unit_ids_, nu, "unit id table");
+    table(s_position_ids, g.position_ids_, np, "position id table");
+    table(s_team_ids, g.team_ids_, g.teams_.size(), "team id table");
+    table(s_nips, g.nips_, g.employees_.size(), "NIP table");
+  }
+
+  static void read_graph(const reader& r, org_graph& g) {
+    std::vector<std::uint32_t> base;
+    r.copy(s_vertex_base, base);
+    const std::size_t nu = g.units_.size(), np = g.positions_.size(), ne = g.employees_.size();
+    const std::size_t nv = nu + np + ne + g.teams_.size();
+    check(base.size() == 4 && base[0] == 0 && base[1] == nu && base[2] == nu + np && base[3] == nu + np + ne,
+          "vertex numbering");
+    std::copy(base.begin(), base.end(), g.vertex_base_.begin());
+    g.graph_ = graph_type(static_cast<std::uint32_t>(nv));
+    auto& fwd = g.graph_.m_forward;
+    auto& bwd = g.graph_.m_backward;
+    r.copy(s_fwd_rowstart, fwd.m_rowstart);
+    r.copy(s_fwd_column, fwd.m_column);
+    r.copy(s_fwd_props, fwd.m_edge_properties);
+    r.copy(s_bwd_rowstart, bwd.m_rowstart);
+    r.copy(s_bwd_column, bwd.m_column);
+    r.copy(s_bwd_props, bwd.m_edge_properties);
+    const std::size_t edges = fwd.m_column.size();
+    check_csr(fwd.m_rowstart, nv, fwd.m_column, nv, "graph out-edges");
+    check_csr(bwd.m_rowstart, nv, bwd.m_column, nv, "graph in-edges");
+    check(fwd.m_edge_properties.size() == edges && bwd.m_column.size() == edges &&
+              bwd.m_edge_properties.size() == edges,
+          "graph edges");
+    for (const std::uint32_t e : bwd.m_edge_properties) check(e < edges, "graph in-edges");
+    for (const edge_props& p : fwd.m_edge_properties) check(p.kind <= edge_kind::owns, "graph edge kind");
+    freezer::set_vertex_props(g);
+  }
+};
+
+namespace {
+
+// A read-only mapping of a whole file.
+class mapped_file {
+ public:
+  explicit mapped_file(const std::string& path) {
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) return;
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) return;
+    size_ = static_cast<std::size_t>(st.st_size);
+    ok_ = true;
+    if (size_ == 0) return;
+    void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd_, 0);
+    if (p == MAP_FAILED) {
+      ok_ = false;
+      return;
+    }
+    data_ = static_cast<const char*>(p);
+  }
+  ~mapped_file() {
+    if (data_ != nullptr) ::munmap(const_cast<char*>(data_), size_);
+    if (fd_ >= 0) ::close(fd_);
+  }
+  mapped_file(const mapped_file&) = delete;
+  mapped_file& operator=(const mapped_file&) = delete;
+
+  [[nodiscard]] bool ok() const { return ok_; }
+  [[nodiscard]] std::string_view text() const { return {data_ == nullptr ? "" : data_, size_}; }
+  void advise(int advice) const {
+    if (data_ != nullptr) (void)::madvise(const_cast<char*>(data_), size_, advice);
+  }
+  // Gives back the pages wholly before `p`: they will not be read again
+  // (and if they were, the kernel would read them from the file anew).
+  void drop_before(const char* p) {
+    const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    const std::size_t upto = static_cast<std::size_t>(p - data_) / page * page;
+    constexpr std::size_t step = std::size_t{64} << 20;
+    if (upto < dropped_ + step) return;
+    (void)::madvise(const_cast<char*>(data_) + dropped_, upto - dropped_, MADV_DONTNEED);
+    dropped_ = upto;
+  }
+
+ private:
+  int fd_ = -1;
+  const char* data_ = nullptr;
+  std::size_t size_ = 0;
+  std::size_t dropped_ = 0;
+  bool ok_ = false;
+};
+
+[[nodiscard]] bool is_snapshot(std::string_view text) {
+  return text.size() >= magic.size() && std::memcmp(text.data(), magic.data(), magic.size()) == 0;
+}
+
+// The snapshot in `bytes`, or nullptr with the reason in `why`.
+std::shared_ptr<const org_graph> read_snapshot(std::string_view bytes, const vocabulary& vocab,
+                                               const structure& shape, std::string& why) {
+  if (!is_snapshot(bytes)) {
+    why = "not a perwal snapshot";
+    return nullptr;
+  }
+  if (bytes.size() < sizeof(header)) {
+    why = "truncated snapshot (" + std::to_string(bytes.size()) + " bytes, shorter than its header)";
+    return nullptr;
+  }
+  header h{};
+  std::memcpy(&h, bytes.data(), sizeof h);
+  if (h.version != format_version) {
+    why = "snapshot format " + std::to_string(h.version) + ", this perwal reads format " +
+          std::to_string(format_version) + " — run perwal compile-org again";
+    return nullptr;
+  }
+  if (h.byte_order != byte_order_mark) {
+    why = "snapshot written on a machine of another byte order — run perwal compile-org again";
+    return nullptr;
+  }
+  const std::size_t have = bytes.size() - sizeof h;
+  if (h.payload_size > have) {
+    why = "truncated snapshot (" + std::to_string(bytes.size()) + " bytes, expected " +
+          std::to_string(h.payload_size + sizeof h) + ")";
+    return nullptr;
+  }
+  if (h.payload_size < have) {
+    why = "snapshot has " + std::to_string(have - h.payload_size) + " unexpected bytes at its end (corrupt)";
+    return nullptr;
+  }
+  const char* payload = bytes.data() + sizeof h;
+  if (checksum(payload, h.payload_size) != h.payload_checksum) {
+    why = "checksum mismatch (corrupt snapshot)";
+    return nullptr;
+  }
+  if (h.vocab_hash != vocabulary_hash(vocab, shape)) {
+    why = "compiled against a different ruleset vocabulary (stale) — run perwal compile-org again";
+    return nullptr;
+  }
+  auto g = std::make_shared<org_graph>();
+  try {
+    snapshot_io::read(payload, h.payload_size, h.section_count, *g);
+  } catch (const malformed& m) {
+    why = "malformed snapshot: " + m.what;
+    return nullptr;
+  }
+  return g;
+}
+
+}  // namespace
+
+std::shared_ptr<const org_graph> org_graph::load_snapshot(const std::string& path, const vocabulary& vocab,
+                                                          const structure& shape, std::vector<load_error>& errors) {
+  const mapped_file file(path);
+  if (!file.ok()) {
+    errors.push_back({path, "cannot read the org file"});
+    return nullptr;
+  }
+  std::string why;
+  auto g = read_snapshot(file.text(), vocab, shape, why);
+  if (!g) errors.push_back({path, why});
+  return g;
+}
+
+std::shared_ptr<const org_graph> org_graph::load_file(const std::string& path, const vocabulary& vocab,
+                                                      const structure& shape, std::vector<load_error>& errors) {
+  mapped_file file(path);
+  if (!file.ok()) {
+    errors.push_back({path, "cannot read the org file"});
+    return nullptr;
+  }
+  const std::string_view text = file.text();
+  if (is_snapshot(text)) {
+    std::string why;
+    auto g = read_snapshot(text, vocab, shape, why);
+    if (!g) errors.push_back({path, why});
+    return g;
+  }
+  file.advise(MADV_SEQUENTIAL);
+  if (auto g = load_streaming_dropping(
+          text, [&file](const char* p) { file.drop_before(p); }, vocab, shape)) {
+    return g;
+  }
+  file.advise(MADV_NORMAL);
+  return load_reference(text, path, vocab, shape, errors);
+}
+
+bool org_graph::write_snapshot(const std::string& path, const std::string& source_path, const vocabulary& vocab,
+                               const structure& shape, std::vector<load_error>& errors) const {
+  const mapped_file source_file(source_path);
+  if (!source_file.ok()) {
+    errors.push_back({source_path, "cannot read the org file"});
+    return false;
+  }
+  const std::string_view source = source_file.text();
+  std::string payload;
+  try {
+    payload = snapshot_io::payload(*this);
+  } catch (const malformed& m) {
+    errors.push_back({path, "cannot write a snapshot: " + m.what});
+    return false;
+  }
+  header h{};
+  h.magic = magic;
+  h.version = format_version;
+  h.byte_order = byte_order_mark;
+  h.vocab_hash = vocabulary_hash(vocab, shape);
+  h.source_size = source.size();
+  h.source_hash = checksum(source.data(), source.size());
+  h.payload_size = payload.size();
+  h.payload_checksum = checksum(payload.data(), payload.size());
+  h.section_count = static_cast<std::uint32_t>(section_count_ - 1);
+  // write beside, then rename: a reader never sees half a snapshot
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(&h), sizeof h);
+    out.write(payload.data(), static_cast<std::streamsize>(payload.size()));
+    out.close();
+    if (!out) {
+      std::remove(tmp.c_str());
+      errors.push_back({path, "cannot write the snapshot"});
+      return false;
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    errors.push_back({path, "cannot write the snapshot"});
+    return false;
+  }
+  return true;
+}
+
+}  // namespace perwal::org
