@@ -33,6 +33,14 @@ def aggregates(bench):
     return out
 
 
+def find(agg, prefix):
+    """The entry named `prefix` or `prefix/…` (Google Benchmark appends the run options to the name)."""
+    for name, entry in agg.items():
+        if name == prefix or name.startswith(prefix + "/"):
+            return entry
+    return None
+
+
 def fmt_time(ns):
     if ns >= 1e9:
         return f"{ns / 1e9:.2f} s"
@@ -67,7 +75,7 @@ def main(results):
         p = results / f"gen-{s}.report.json"
         if p.exists():
             reports[s] = json.loads(p.read_text())
-    scales = [s for s in SCALES if f"scale_load_json/{s}" in agg]
+    scales = [s for s in SCALES if find(agg, f"scale_load_json/{s}")]
 
     lines = [f"Machine: {context.get('host_name', '?')}, {context.get('num_cpus')} CPUs at "
              f"{context.get('mhz_per_cpu')} MHz; load average during the run: "
@@ -78,26 +86,28 @@ def main(results):
               "JSON file |", "|---|---|---|---|---|---|---|---|---|"]
     for s in scales:
         r = reports.get(s, {})
-        c = agg[f"scale_load_json/{s}"].get("counters", {})
+        c = find(agg, f"scale_load_json/{s}").get("counters", {})
         lines.append(f"| {s} | {r.get('instansi', '?'):,} | {r.get('units', '?'):,} | {r.get('positions', '?'):,} | "
                      f"{r.get('teams', '?'):,} | {r.get('delegations', '?'):,} | {r.get('checked', '?'):,} | "
                      f"{r.get('planted', '?'):,} | {c.get('file_MB', 0):,.0f} MB |")
 
     lines += ["", "### Load and audit (in process, Google Benchmark; wall clock)", "",
-              "| scale | load JSON | peak RSS growth while loading | load snapshot | audit, 1 thread | "
-              "audit, 2 threads |", "|---|---|---|---|---|---|"]
+              "| scale | load JSON | peak RSS growth | load snapshot | peak RSS growth | audit, 1 thread | "
+              "audit, 2 threads |", "|---|---|---|---|---|---|---|"]
     for s in scales:
-        load = agg.get(f"scale_load_json/{s}")
+        load = find(agg, f"scale_load_json/{s}")
         rss = load.get("counters", {}).get("peak_rss_growth_MB", 0) if load else 0
-        lines.append(f"| {s} | {cell(load, 'real')} | {rss:,.0f} MB | {cell(agg.get(f'scale_load_snapshot/{s}'), 'real')}"
-                     f" | {cell(agg.get(f'scale_audit/{s}/threads:1/iterations:1/repeats:3/process_time/real_time'), 'real')}"
-                     f" | {cell(agg.get(f'scale_audit/{s}/threads:2/iterations:1/repeats:3/process_time/real_time'), 'real')} |")
+        snap = find(agg, f"scale_load_snapshot/{s}")
+        snap_rss = snap.get("counters", {}).get("peak_rss_growth_MB", 0) if snap else 0
+        lines.append(f"| {s} | {cell(load, 'real')} | {rss:,.0f} MB | {cell(snap, 'real')} | {snap_rss:,.0f} MB"
+                     f" | {cell(find(agg, f'scale_audit/{s}/threads:1'), 'real')}"
+                     f" | {cell(find(agg, f'scale_audit/{s}/threads:2'), 'real')} |")
 
     lines += ["", "### Per-query latency (in process, no trace; CPU time per query)", "",
               "| query | " + " | ".join(scales) + " |", "|---" * (len(scales) + 1) + "|"]
     for q in QUERY_TYPES:
-        lines.append(f"| {q} | " + " | ".join(cell(agg.get(f"scale_query_{q}/{s}")) for s in scales) + " |")
-    compile_entry = agg.get("bm_compile_ruleset")
+        lines.append(f"| {q} | " + " | ".join(cell(find(agg, f"scale_query_{q}/{s}")) for s in scales) + " |")
+    compile_entry = find(agg, "bm_compile_ruleset")
     lines += ["", f"Ruleset compile (Padang Panjang 48/2024 with its base): {cell(compile_entry)}", ""]
 
     if cli:
@@ -110,9 +120,10 @@ def main(results):
     # Plot: latency per query type and memory against org size.
     rows = []
     for s in scales:
-        positions = agg[f"scale_load_json/{s}"]["counters"].get("positions", 0)
-        lat = [agg.get(f"scale_query_{q}/{s}", {}).get("median", {}).get("cpu", float("nan")) for q in QUERY_TYPES]
-        rss = agg[f"scale_load_json/{s}"]["counters"].get("peak_rss_growth_MB", float("nan"))
+        load = find(agg, f"scale_load_json/{s}")
+        positions = load["counters"].get("positions", 0)
+        lat = [(find(agg, f"scale_query_{q}/{s}") or {}).get("median", {}).get("cpu", float("nan")) for q in QUERY_TYPES]
+        rss = load["counters"].get("peak_rss_growth_MB", float("nan"))
         audit_mb = cli.get((s, "audit (JSON org, 1 thread)"), (0, float("nan")))[1]
         rows.append([positions] + lat + [rss, audit_mb])
     dat = results / "scale.dat"

@@ -38,11 +38,10 @@ measure() {
 for scale in ${PERWAL_BENCH_SCALES//,/ }; do
   org=$PERWAL_BENCH_DATA/$scale-seed1.json
   echo "== $scale =="
-  if [ ! -f "$org" ] || [ ! -f "$org.report.json" ]; then
-    measure "$out/gen-$scale" "$build/perwal" gen-org --scale "$scale" --seed 1 -o "$org" --report "$org.report.json"
-    cp "$org.report.json" "$out/gen-$scale.report.json"
-    echo -e "$scale\tgen-org\t$(cat "$out/gen-$scale.measure")" >>"$out/cli.tsv"
-  fi
+  # Always regenerated (seconds even for the nation), so the org matches this build's generator.
+  measure "$out/gen-$scale" "$build/perwal" gen-org --scale "$scale" --seed 1 -o "$org" --report "$org.report.json"
+  cp "$org.report.json" "$out/gen-$scale.report.json"
+  echo -e "$scale\tgen-org\t$(cat "$out/gen-$scale.measure")" >>"$out/cli.tsv"
   status=0
   measure "$out/audit-$scale" "$build/perwal" audit --rules "$rules" --org "$org" --format json \
     >"$PERWAL_BENCH_DATA/audit-$scale.json" || status=$?
@@ -61,11 +60,10 @@ print(f"audit exact: {report['planted']} planted = {len(audit['violations'])} fo
 EOF
   measure "$out/compile-org-$scale" "$build/perwal" compile-org "$org" --rules "$rules" -o "${org%.json}.snap"
   echo -e "$scale\tcompile-org\t$(cat "$out/compile-org-$scale.measure")" >>"$out/cli.tsv"
-  status=0
   measure "$out/audit-snap-$scale" "$build/perwal" audit --rules "$rules" --org "${org%.json}.snap" --format json \
-    >"$PERWAL_BENCH_DATA/audit-snap-$scale.json" || status=$?
+    >"$PERWAL_BENCH_DATA/audit-snap-$scale.json" || true
   cmp -s "$PERWAL_BENCH_DATA/audit-$scale.json" "$PERWAL_BENCH_DATA/audit-snap-$scale.json" ||
-      { echo "audit from the snapshot differs from the audit from JSON"; exit 1; }
+    { echo "audit from the snapshot differs from the audit from JSON"; exit 1; }
   echo -e "$scale\taudit (snapshot, 1 thread)\t$(cat "$out/audit-snap-$scale.measure")" >>"$out/cli.tsv"
 done
 
