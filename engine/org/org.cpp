@@ -1025,8 +1025,9 @@ std::string_view string_arena::add(std::string_view s) {
       total_ += s.size();
       return {blocks_.back().get(), s.size()};
     }
-    blocks_.push_back(std::make_unique<char[]>(arena_block));
+    blocks_.push_back(std::make_unique_for_overwrite<char[]>(arena_block));
     cursor_ = blocks_.back().get();
+    prefer_huge_pages(cursor_, arena_block);
     left_ = arena_block;
   }
   std::memcpy(cursor_, s.data(), s.size());

@@ -140,6 +140,21 @@ struct edge_props {
 using graph_type = boost::compressed_sparse_row_graph<boost::bidirectionalS, vertex_props, edge_props,
                                                       boost::no_property, std::uint32_t, std::uint32_t>;
 
+// Asks the kernel to back [p, p + bytes) with huge pages where it can: the
+// national org's tables are gigabytes read at random, and with 4 KiB pages
+// most lookups would also miss the TLB. A hint; harmless where unsupported.
+void prefer_huge_pages(const void* p, std::size_t bytes);
+
+// A vector of `n` copies of `value`, its memory advised before first touch.
+template <class T>
+void assign_huge(std::vector<T>& v, std::size_t n, const T& value) {
+  v.clear();
+  v.shrink_to_fit();
+  v.reserve(n);
+  prefer_huge_pages(v.data(), n * sizeof(T));
+  v.assign(n, value);
+}
+
 // Append-only storage for the org's strings: big blocks that never move, so
 // the string_views handed out stay valid.
 class string_arena {
@@ -356,7 +371,7 @@ index id_table::insert(std::string_view key, index i, KeyOf&& key_of) {
 // Rehashing needs no key: a slot's home is its hash's low bits, kept.
 inline void id_table::grow() {
   std::vector<slot> old = std::move(slots_);
-  slots_.assign(std::max<std::size_t>(16, old.size() * 2), slot{none, 0});
+  assign_huge(slots_, std::max<std::size_t>(16, old.size() * 2), slot{none, 0});
   const std::size_t mask = slots_.size() - 1;
   for (const slot& x : old) {
     if (x.item == none) continue;
@@ -370,7 +385,7 @@ inline void id_table::reserve_for(std::size_t n) {
   if (size_ != 0) return;
   std::size_t cap = 16;
   while (cap < 2 * n) cap *= 2;
-  slots_.assign(cap, slot{none, 0});
+  assign_huge(slots_, cap, slot{none, 0});
 }
 
 }  // namespace perwal::org

@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <string>
 #include <unordered_map>
@@ -129,6 +130,7 @@ class scanner {
   [[nodiscard]] std::string_view string() {
     expect('"');
     const char* start = p_;
+    skip_plain_words();
     while (p_ != end_) {
       const auto c = static_cast<unsigned char>(*p_);
       if (c == '"') {
@@ -191,6 +193,22 @@ class scanner {
       case 'f': literal("false"); return;
       case 'n': literal("null"); return;
       default: number();
+    }
+  }
+
+  // Skips 8 bytes at a time while none of them ends the string or needs a
+  // closer look (a quote, a backslash, a control character, non-ASCII).
+  void skip_plain_words() {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL;
+    constexpr std::uint64_t highs = 0x8080808080808080ULL;
+    const auto has_zero = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
+    while (end_ - p_ >= 8) {
+      std::uint64_t v = 0;
+      std::memcpy(&v, p_, 8);
+      const std::uint64_t special =
+          has_zero(v ^ (ones * '"')) | has_zero(v ^ (ones * '\\')) | ((v - ones * 0x20) & ~v & highs) | (v & highs);
+      if (special != 0) return;
+      p_ += 8;
     }
   }
 
@@ -406,6 +424,19 @@ struct stream_reader {
   }
 
   // ---- the document ----
+
+  // Room for as many positions and employees as the text could hold, so
+  // that the vectors never move (a move would copy gigabytes and, for a
+  // moment, hold them twice). Only the pages used count: the rest is
+  // address space.
+  void reserve(std::size_t text_size) {
+    const std::size_t positions = text_size / 96 + 16;  // a position is ~100+ bytes of JSON
+    const std::size_t employees = text_size / 48 + 16;  // an employee ~50+
+    g.positions_.reserve(positions);
+    prefer_huge_pages(g.positions_.data(), positions * sizeof(position));
+    g.employees_.reserve(employees);
+    prefer_huge_pages(g.employees_.data(), employees * sizeof(employee));
+  }
 
   void read() {
     in.expect('{');
@@ -814,6 +845,7 @@ std::shared_ptr<const org_graph> read_stream(std::string_view text, const std::f
   auto g = std::make_shared<org_graph>();
   try {
     stream_reader r(text, drop, vocab, shape, *g);
+    r.reserve(text.size());
     r.read();
     r.finish();
   } catch (const give_up&) {
