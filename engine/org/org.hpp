@@ -206,6 +206,8 @@ class org_graph {
   [[nodiscard]] static std::shared_ptr<const org_graph> load_file(const std::string& path, const vocabulary& vocab,
                                                                   const structure& shape,
                                                                   std::vector<load_error>& errors);
+  // Does `bytes` begin like a snapshot (its magic)?
+  [[nodiscard]] static bool is_snapshot(std::string_view bytes);
   // Reads a snapshot written by write_snapshot. Rejects (never crashes on)
   // any file that is not an intact snapshot of this format compiled against
   // the same vocabulary and structure, with one error naming `path`.

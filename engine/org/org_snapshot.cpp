@@ -19,7 +19,6 @@
 
 #include <bit>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <fstream>
 
@@ -203,7 +202,7 @@ struct corrupt {};
 
 void prefer_huge_pages(const void* p, std::size_t bytes) {
   constexpr std::size_t huge = std::size_t{2} << 20;
-  if (bytes < 2 * huge || std::getenv("PERWAL_NO_HUGE") != nullptr) return;
+  if (bytes < 2 * huge) return;
   const auto begin = (reinterpret_cast<std::uintptr_t>(p) + huge - 1) / huge * huge;
   const auto end = (reinterpret_cast<std::uintptr_t>(p) + bytes) / huge * huge;
   if (end > begin) (void)::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
@@ -659,9 +658,6 @@ class mapped_file {
   bool ok_ = false;
 };
 
-[[nodiscard]] bool is_snapshot(std::string_view text) {
-  return text.size() >= magic.size() && std::memcmp(text.data(), magic.data(), magic.size()) == 0;
-}
 
 // The checksum that guards the header and the section table.
 [[nodiscard]] std::uint64_t table_checksum(header h, const std::vector<section_entry>& table) {
@@ -749,6 +745,10 @@ std::shared_ptr<const org_graph> read_snapshot(int fd, std::uint64_t size, const
 }
 
 }  // namespace
+
+bool org_graph::is_snapshot(std::string_view bytes) {
+  return bytes.size() >= magic.size() && std::memcmp(bytes.data(), magic.data(), magic.size()) == 0;
+}
 
 std::shared_ptr<const org_graph> org_graph::load_snapshot(const std::string& path, const vocabulary& vocab,
                                                           const structure& shape, std::vector<load_error>& errors) {
