@@ -425,7 +425,7 @@ struct snapshot_io {
     for (std::size_t i = 0; i < ni; ++i) {
       const instansi_rec& x = inst[i];
       g.instansi_[i] = {str(x.id), str(x.name), checked(x.pejabat, np, true, "instansi pejabat"),
-                        checked(x.root, nu, true, "instansi root")};
+                        checked(x.root, nu, false, "instansi root")};
     }
     g.units_.resize(nu);
     for (std::size_t i = 0; i < nu; ++i) {
@@ -437,7 +437,7 @@ struct snapshot_io {
       u.parent = checked(x.parent, nu, true, "unit parent");
       u.head = checked(x.head, np, true, "unit head");
       u.tags = tags(x.tag_first, x.tag_count);
-      u.instansi = checked(x.instansi, ni, true, "unit instansi");
+      u.instansi = checked(x.instansi, ni, false, "unit instansi");
       u.perangkat_daerah = checked(x.pd, nu, true, "unit perangkat daerah");
       u.unit_organisasi = checked(x.uo, nu, true, "unit organisasi");
       u.depth = x.depth;
@@ -474,9 +474,22 @@ struct snapshot_io {
       const employee_rec& x = employees[i];
       g.employees_[i] = {str(x.nip), str(x.name), checked(x.position, np, false, "employee position")};
     }
+    check_depths(g.units_, &unit::parent, "unit parents");
+    check_depths(g.positions_, &position::atasan, "atasan chains");
     read_delegations_and_teams(r, g, str);
     read_indices(r, g);
     read_graph(r, g);
+  }
+
+  // Each node one deeper than its parent and roots at depth 0: then no
+  // chain is a cycle, and walks up a chain (atasan_chain, common_unit, the
+  // evaluator's) end.
+  template <class Node>
+  static void check_depths(const std::vector<Node>& nodes, index Node::*link, const char* what) {
+    for (const Node& x : nodes) {
+      const index up = x.*link;
+      check(up == none ? x.depth == 0 : x.depth == nodes[up].depth + 1, what);
+    }
   }
 
   template <class Str>
