@@ -203,9 +203,8 @@ std::string synthetic_org(int instansi, int per) {
                      std::to_string(d) + "\"}";
       sep(teams);
       teams += R"({"id": ")" + x + ".t" + std::to_string(d) + R"(", "name": "Tim", "owner_unit": ")" + x + ".u" +
-               std::to_string(b + 1) + R"(", "ketua": ")" + x + ".p" + std::to_string(20 + d) +
-               R"(", "anggota": [")" + x + ".p" + std::to_string(24 + d) + R"("], "target": {"nilai": )" +
-               std::to_string(d) + "}}";
+               std::to_string(b + 1) + R"(", "ketua": ")" + x + ".p" + std::to_string(20 + d) + R"(", "anggota": [")" +
+               x + ".p" + std::to_string(24 + d) + R"("], "target": {"nilai": )" + std::to_string(d) + "}}";
     }
     for (int p = 14; p < per; ++p) {
       const int seksi = 4 + 3 * (p % 4);

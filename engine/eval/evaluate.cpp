@@ -849,7 +849,8 @@ class engine {
   void check_delegation(const org::delegation& dl, decision& d) const {
     bindings b;
     b.delegation = &dl;
-    std::vector<std::string> path = {dl.json_path, std::string(o_.positions()[dl.from].id), std::string(o_.positions()[dl.to].id)};
+    std::vector<std::string> path = {dl.json_path, std::string(o_.positions()[dl.from].id),
+                                     std::string(o_.positions()[dl.to].id)};
     run_generic(query_kind::delegasi, b, path, d);
   }
 
@@ -1030,7 +1031,8 @@ class penugasan_check {
     if (!issuer_given_) b_.issuer = issuer_from_steps();
 
     derive_scope();
-    std::vector<std::string> path = {std::string(e_.o_.positions()[b_.assignee].id), std::string(e_.o_.units()[b_.owner].id)};
+    std::vector<std::string> path = {std::string(e_.o_.positions()[b_.assignee].id),
+                                     std::string(e_.o_.units()[b_.owner].id)};
     e_.run_generic(query_kind::penugasan, b_, path, d_);
     if (b_.scope == no_code) {
       rule_info info;

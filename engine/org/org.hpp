@@ -238,8 +238,7 @@ class org_graph {
 
   // The streaming reader (org_stream.cpp): the org, or nullptr for anything
   // it does not accept (then load_reference decides and explains).
-  [[nodiscard]] static std::shared_ptr<const org_graph> load_streaming(std::string_view text,
-                                                                       const vocabulary& vocab,
+  [[nodiscard]] static std::shared_ptr<const org_graph> load_streaming(std::string_view text, const vocabulary& vocab,
                                                                        const structure& shape);
 
   [[nodiscard]] const std::vector<instansi>& instansis() const { return instansi_; }
@@ -303,10 +302,10 @@ class org_graph {
   string_arena strings_;
   std::vector<std::string_view> tag_pool_;  // the tags of units and positions, each a slice
   id_table unit_ids_, position_ids_, team_ids_, nips_;
-  std::vector<index> positions_by_unit_pre_;            // positions sorted by their unit's pre-order
-  std::vector<std::uint32_t> unit_first_pos_;           // per unit pre-order slot: begin offset
-  std::vector<std::uint32_t> unit_last_pos_;            // end offset of the unit's subtree slice
-  std::vector<index> unit_by_pre_;                      // unit index by pre-order number
+  std::vector<index> positions_by_unit_pre_;   // positions sorted by their unit's pre-order
+  std::vector<std::uint32_t> unit_first_pos_;  // per unit pre-order slot: begin offset
+  std::vector<std::uint32_t> unit_last_pos_;   // end offset of the unit's subtree slice
+  std::vector<index> unit_by_pre_;             // unit index by pre-order number
   // position p -> delegation_list_[delegation_first_[p] .. delegation_first_[p + 1]) (as `to`), and likewise
   // the teams it is ketua or anggota of; one flat array each instead of a vector per position.
   std::vector<std::uint32_t> delegation_first_, team_first_;

@@ -608,9 +608,9 @@ struct snapshot_io {
     const std::size_t edges = fwd.m_column.size();
     check_csr(fwd.m_rowstart, nv, fwd.m_column, nv, "graph out-edges");
     check_csr(bwd.m_rowstart, nv, bwd.m_column, nv, "graph in-edges");
-    check(fwd.m_edge_properties.size() == edges && bwd.m_column.size() == edges &&
-              bwd.m_edge_properties.size() == edges,
-          "graph edges");
+    check(
+        fwd.m_edge_properties.size() == edges && bwd.m_column.size() == edges && bwd.m_edge_properties.size() == edges,
+        "graph edges");
     for (const std::uint32_t e : bwd.m_edge_properties) check(e < edges, "graph in-edges");
     for (const edge_props& p : fwd.m_edge_properties) check(p.kind <= edge_kind::owns, "graph edge kind");
     freezer::set_vertex_props(g);
@@ -671,7 +671,6 @@ class mapped_file {
   bool ok_ = false;
 };
 
-
 // The checksum that guards the header and the section table.
 [[nodiscard]] std::uint64_t table_checksum(header h, const std::vector<section_entry>& table) {
   h.table_checksum = 0;
@@ -695,8 +694,7 @@ class mapped_file {
 std::shared_ptr<const org_graph> read_snapshot(int fd, std::uint64_t size, const vocabulary& vocab,
                                                const structure& shape, std::string& why) {
   header h{};
-  if (size < magic.size() || !read_exactly(fd, &h, std::min<std::uint64_t>(size, sizeof h), 0) ||
-      h.magic != magic) {
+  if (size < magic.size() || !read_exactly(fd, &h, std::min<std::uint64_t>(size, sizeof h), 0) || h.magic != magic) {
     why = "not a perwal snapshot";
     return nullptr;
   }

@@ -188,11 +188,20 @@ class scanner {
 
   void scalar() {
     switch (peek()) {
-      case '"': (void)string(); return;
-      case 't': literal("true"); return;
-      case 'f': literal("false"); return;
-      case 'n': literal("null"); return;
-      default: number();
+      case '"':
+        (void)string();
+        return;
+      case 't':
+        literal("true");
+        return;
+      case 'f':
+        literal("false");
+        return;
+      case 'n':
+        literal("null");
+        return;
+      default:
+        number();
     }
   }
 
@@ -268,16 +277,34 @@ class scanner {
     if (p_ == end_) fail();
     const char c = *p_++;
     switch (c) {
-      case '"': scratch_ += '"'; return;
-      case '\\': scratch_ += '\\'; return;
-      case '/': scratch_ += '/'; return;
-      case 'b': scratch_ += '\b'; return;
-      case 'f': scratch_ += '\f'; return;
-      case 'n': scratch_ += '\n'; return;
-      case 'r': scratch_ += '\r'; return;
-      case 't': scratch_ += '\t'; return;
-      case 'u': break;
-      default: fail();
+      case '"':
+        scratch_ += '"';
+        return;
+      case '\\':
+        scratch_ += '\\';
+        return;
+      case '/':
+        scratch_ += '/';
+        return;
+      case 'b':
+        scratch_ += '\b';
+        return;
+      case 'f':
+        scratch_ += '\f';
+        return;
+      case 'n':
+        scratch_ += '\n';
+        return;
+      case 'r':
+        scratch_ += '\r';
+        return;
+      case 't':
+        scratch_ += '\t';
+        return;
+      case 'u':
+        break;
+      default:
+        fail();
     }
     std::uint32_t cp = hex4();
     if (cp >= 0xDC00 && cp <= 0xDFFF) fail();
@@ -399,7 +426,17 @@ struct stream_reader {
   std::vector<tag_ref> tags;
 
   // A reference whose target had not been read yet when it was met.
-  enum class ref_kind : std::uint8_t { unit_parent, unit_instansi, unit_head, pos_unit, pos_atasan, pejabat, holder, from, to };
+  enum class ref_kind : std::uint8_t {
+    unit_parent,
+    unit_instansi,
+    unit_head,
+    pos_unit,
+    pos_atasan,
+    pejabat,
+    holder,
+    from,
+    to
+  };
   struct pending_ref {
     ref_kind kind;
     index item;
@@ -772,21 +809,41 @@ struct stream_reader {
   void resolve_pending() {
     for (const pending_ref& r : pending) {
       switch (r.kind) {
-        case ref_kind::unit_parent: g.units_[r.item].parent = must(find_unit(r.target)); break;
-        case ref_kind::pos_unit: g.positions_[r.item].unit = must(find_unit(r.target)); break;
-        case ref_kind::unit_instansi: g.units_[r.item].instansi = must(instansi_ids.find(r.target, instansi_key())); break;
-        case ref_kind::holder: g.employees_[r.item].position = must(g.position_ids_.find(r.target, position_key())); break;
-        default: break;  // position references: once every holder is known
+        case ref_kind::unit_parent:
+          g.units_[r.item].parent = must(find_unit(r.target));
+          break;
+        case ref_kind::pos_unit:
+          g.positions_[r.item].unit = must(find_unit(r.target));
+          break;
+        case ref_kind::unit_instansi:
+          g.units_[r.item].instansi = must(instansi_ids.find(r.target, instansi_key()));
+          break;
+        case ref_kind::holder:
+          g.employees_[r.item].position = must(g.position_ids_.find(r.target, position_key()));
+          break;
+        default:
+          break;  // position references: once every holder is known
       }
     }
     for (const pending_ref& r : pending) {
       switch (r.kind) {
-        case ref_kind::unit_head: g.units_[r.item].head = must(find_position(r.target)); break;
-        case ref_kind::pos_atasan: g.positions_[r.item].atasan = must(find_position(r.target)); break;
-        case ref_kind::pejabat: g.instansi_[r.item].pejabat_berwenang = must(find_position(r.target)); break;
-        case ref_kind::from: g.delegations_[r.item].from = must(find_position(r.target)); break;
-        case ref_kind::to: g.delegations_[r.item].to = must(find_position(r.target)); break;
-        default: break;
+        case ref_kind::unit_head:
+          g.units_[r.item].head = must(find_position(r.target));
+          break;
+        case ref_kind::pos_atasan:
+          g.positions_[r.item].atasan = must(find_position(r.target));
+          break;
+        case ref_kind::pejabat:
+          g.instansi_[r.item].pejabat_berwenang = must(find_position(r.target));
+          break;
+        case ref_kind::from:
+          g.delegations_[r.item].from = must(find_position(r.target));
+          break;
+        case ref_kind::to:
+          g.delegations_[r.item].to = must(find_position(r.target));
+          break;
+        default:
+          break;
       }
     }
     pending = {};
