@@ -133,10 +133,16 @@ std::shared_ptr<org_entry> compile_org(const snapshot& s, std::string id, std::i
   org->source = std::move(source);
   org->body = std::move(body);
   const std::string name = org->source == "upload" ? "org" : org->source;
+  // An --org file may be a compiled snapshot (perwal compile-org): it is
+  // read from its file, loads only under the ruleset it was compiled
+  // against, and has no JSON document to serve (GET answers "org": null).
+  const bool compiled = org->source != "upload" && org::org_graph::is_snapshot(*org->body);
+  if (compiled) org->body = std::make_shared<const std::string>("null");
   for (const auto& rid : s.order) {
     const auto& r = *s.rulesets.at(rid).rules;
     std::vector<org::load_error> errors;
-    auto graph = org::org_graph::load(*org->body, name, r.vocab, r.shape, errors);
+    auto graph = compiled ? org::org_graph::load_file(org->source, r.vocab, r.shape, errors)
+                          : org::org_graph::load(*org->body, name, r.vocab, r.shape, errors);
     if (graph) {
       org->graphs[rid] = std::move(graph);
     } else {

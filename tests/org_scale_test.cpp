@@ -2,7 +2,12 @@
 // reader (org_graph::load) must build the same org_graph as the nlohmann
 // loader (org_graph::load_reference) for every valid org and report the same
 // errors for every invalid one; a snapshot must load back to the same org.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -18,6 +23,7 @@ namespace fs = std::filesystem;
 using perwal::compiled_ruleset;
 using perwal::org::load_error;
 using perwal::org::org_graph;
+using org_index = perwal::org::index;
 
 fs::path source_dir() {
 #ifdef PERWAL_SOURCE_DIR
@@ -94,4 +100,244 @@ TEST_CASE("the streaming reader builds what the reference loader builds", "[org]
     }
   }
   CHECK(streamed >= 5);  // the fixtures and the cross org do not fall back
+}
+
+namespace {
+
+// The ruleset each bundled org is written for.
+struct org_case {
+  fs::path org;
+  fs::path rules;
+};
+std::vector<org_case> bundled_orgs() {
+  const fs::path src = source_dir();
+  return {{src / "fixtures/padang-panjang/org.json", src / "rulesets/padang-panjang-48-2024.perwal"},
+          {src / "fixtures/jambi/org.json", src / "rulesets/jambi-13-2025.perwal"},
+          {src / "fixtures/bukittinggi/org.json", src / "rulesets/bukittinggi-rancangan.perwal"},
+          {src / "fixtures/pasuruan/org.json", src / "rulesets/pasuruan-41-2023.perwal"},
+          {src / "tests/cross/org.json", src / "rulesets/permenpanrb-7-2022.perwal"}};
+}
+
+std::shared_ptr<const compiled_ruleset> compile(const fs::path& path) {
+  perwal::diagnostics diags;
+  auto r = perwal::compile_ruleset(path, diags);
+  REQUIRE(r);
+  return r;
+}
+
+// A scratch file that is removed again.
+struct temp_file {
+  fs::path path;
+  explicit temp_file(const std::string& name)
+      : path(fs::temp_directory_path() / ("perwal-test-" + std::to_string(::getpid()) + "-" + name)) {}
+  ~temp_file() {
+    std::error_code ec;
+    fs::remove(path, ec);
+  }
+  temp_file(const temp_file&) = delete;
+  temp_file& operator=(const temp_file&) = delete;
+};
+
+void write_bytes(const fs::path& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << bytes;
+}
+
+std::string run(const std::string& args, int& status) {
+  const std::string cmd = "'" PERWAL_BINARY "' " + args + " 2>&1";
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf{};
+  for (std::size_t n; (n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0;) out.append(buf.data(), n);
+  status = WEXITSTATUS(::pclose(pipe));
+  return out;
+}
+
+// A synthetic perwal-org/1 of `instansi` instansi with ~`per` positions each,
+// in the canonical codes: units, heads, staff, employees, delegations, teams.
+std::string synthetic_org(int instansi, int per) {
+  std::string units, positions, employees, delegations, teams, inst;
+  const auto sep = [](std::string& s) {
+    if (!s.empty()) s += ",\n";
+  };
+  long long nip = 199001012015031000LL;
+  for (int i = 0; i < instansi; ++i) {
+    const std::string x = "i" + std::to_string(i);
+    sep(inst);
+    inst += R"({"id": ")" + x + R"(", "name": "Pemda )" + x + R"(", "pejabat_berwenang": ")" + x + R"(.p1"})";
+    const auto unit = [&](int u, const std::string& kind, int parent) {
+      sep(units);
+      units += R"({"id": ")" + x + ".u" + std::to_string(u) + R"(", "name": "Unit \u00e9 )" + std::to_string(u) +
+               R"(", "kind": ")" + kind + R"(", "parent": )" +
+               (parent < 0 ? std::string("null, \"instansi\": \"" + x + "\"")
+                           : "\"" + x + ".u" + std::to_string(parent) + "\"") +
+               R"(, "head": ")" + x + ".p" + std::to_string(u) + R"(", "tags": ["t)" + std::to_string(u % 3) + "\"]}";
+    };
+    const auto position = [&](int p, const std::string& kind, const std::string& jenis, int u, int atasan) {
+      sep(positions);
+      positions += R"({"id": ")" + x + ".p" + std::to_string(p) + R"(", "title": "Jabatan \")" + std::to_string(p) +
+                   R"(\"", "kind": ")" + kind + R"(", "jenis": ")" + jenis + "\"" +
+                   (jenis == "fungsional" ? R"(, "jenjang": "ahli_muda")" : "") + R"(, "unit": ")" + x + ".u" +
+                   std::to_string(u) + R"(", "atasan": )" +
+                   (atasan < 0 ? std::string("null") : "\"" + x + ".p" + std::to_string(atasan) + "\"") +
+                   R"(, "extra": {"a": [1, 2.5e3, true, null]}})";
+      sep(employees);
+      employees += R"({"nip": ")" + std::to_string(++nip) + R"(", "name": "Pegawai", "position": ")" + x + ".p" +
+                   std::to_string(p) + "\"}";
+    };
+    unit(0, "pemerintah_daerah", -1);
+    position(0, "kepala_daerah", "kepala_daerah", 0, -1);
+    unit(1, "sekretariat_daerah", 0);
+    position(1, "sekretaris_daerah", "jpt_pratama", 1, 0);
+    for (int d = 0; d < 4; ++d) {
+      const int b = 2 + d * 3;
+      unit(b, "dinas", 0);
+      position(b, "kepala_dinas", "jpt_pratama", b, 0);
+      unit(b + 1, "bidang", b);
+      position(b + 1, "kepala_bidang", "administrator", b + 1, b);
+      unit(b + 2, "seksi", b + 1);
+      position(b + 2, "kepala_seksi", "pengawas", b + 2, b + 1);
+      sep(delegations);
+      delegations += R"({"from": ")" + x + ".p" + std::to_string(b + 1) + R"(", "to": ")" + x + ".p" +
+                     std::to_string(20 + d) + R"(", "authority": "penilai_kinerja", "basis": "SK )" +
+                     std::to_string(d) + "\"}";
+      sep(teams);
+      teams += R"({"id": ")" + x + ".t" + std::to_string(d) + R"(", "name": "Tim", "owner_unit": ")" + x + ".u" +
+               std::to_string(b + 1) + R"(", "ketua": ")" + x + ".p" + std::to_string(20 + d) + R"(", "anggota": [")" +
+               x + ".p" + std::to_string(24 + d) + R"("], "target": {"nilai": )" + std::to_string(d) + "}}";
+    }
+    for (int p = 14; p < per; ++p) {
+      const int seksi = 4 + 3 * (p % 4);
+      position(p, p % 2 == 0 ? "fungsional" : "pelaksana", p % 2 == 0 ? "fungsional" : "pelaksana", seksi, seksi);
+    }
+  }
+  return "{\"schema\": \"perwal-org/1\",\n\"instansi\": [\n" + inst + "],\n\"units\": [\n" + units +
+         "],\n\"positions\": [\n" + positions + "],\n\"employees\": [\n" + employees + "],\n\"delegations\": [\n" +
+         delegations + "],\n\"teams\": [\n" + teams + "]}\n";
+}
+
+}  // namespace
+
+TEST_CASE("a snapshot loads back to the same org", "[org][scale][snapshot]") {
+  for (const auto& c : bundled_orgs()) {
+    INFO(c.org.string());
+    const auto rules = compile(c.rules);
+    std::vector<load_error> errors;
+    const auto json = org_graph::load_file(c.org.string(), rules->vocab, rules->shape, errors);
+    REQUIRE(json);
+    const temp_file snap("roundtrip.snap");
+    REQUIRE(json->write_snapshot(snap.path.string(), c.org.string(), rules->vocab, rules->shape, errors));
+    const auto back = org_graph::load_file(snap.path.string(), rules->vocab, rules->shape, errors);
+    INFO(text_of(errors));
+    REQUIRE(back);
+    CHECK(back->canonical_dump() == json->canonical_dump());
+    const auto direct = org_graph::load_snapshot(snap.path.string(), rules->vocab, rules->shape, errors);
+    REQUIRE(direct);
+    CHECK(direct->canonical_dump() == json->canonical_dump());
+  }
+}
+
+TEST_CASE("perwal audit says the same from the JSON and from the snapshot", "[org][scale][snapshot][cli]") {
+  for (const auto& c : bundled_orgs()) {
+    INFO(c.org.string());
+    const temp_file snap("audit.snap");
+    int status = 0;
+    const std::string compiled =
+        run("compile-org '" + c.org.string() + "' --rules '" + c.rules.string() + "' -o '" + snap.path.string() + "'",
+            status);
+    INFO(compiled);
+    REQUIRE(status == 0);
+    int from_json = 0, from_snap = 0;
+    const std::string rules = " --rules '" + c.rules.string() + "' --format json";
+    const std::string a = run("audit --org '" + c.org.string() + "'" + rules, from_json);
+    const std::string b = run("audit --org '" + snap.path.string() + "'" + rules, from_snap);
+    CHECK(from_json == from_snap);
+    CHECK(a == b);
+  }
+}
+
+TEST_CASE("a damaged or foreign snapshot is refused, never trusted", "[org][scale][snapshot]") {
+  const auto c = bundled_orgs().back();  // the cross org: small
+  const auto rules = compile(c.rules);
+  std::vector<load_error> errors;
+  const auto org = org_graph::load_file(c.org.string(), rules->vocab, rules->shape, errors);
+  REQUIRE(org);
+  const temp_file good("good.snap"), bad("bad.snap");
+  REQUIRE(org->write_snapshot(good.path.string(), c.org.string(), rules->vocab, rules->shape, errors));
+  const std::string bytes = slurp(good.path);
+  REQUIRE(bytes.size() > 1000);
+
+  const auto refused = [&](const std::string& damaged) -> std::string {
+    write_bytes(bad.path, damaged);
+    std::vector<load_error> errs;
+    const auto g = org_graph::load_file(bad.path.string(), rules->vocab, rules->shape, errs);
+    if (g) return "";
+    REQUIRE(!errs.empty());
+    // a damaged magic makes it JSON to the loader: then a syntax error at 1:1
+    CHECK(errs[0].path.rfind(bad.path.string(), 0) == 0);
+    return errs[0].message;
+  };
+
+  SECTION("truncated anywhere") {
+    for (std::size_t n = 8; n < bytes.size(); n += (n < 200 ? 1 : 97)) {
+      INFO(n);
+      const std::string why = refused(bytes.substr(0, n));
+      CHECK_THAT(why, Catch::Contains("truncated"));
+    }
+  }
+  SECTION("a byte changed anywhere") {
+    for (std::size_t k = 0; k < bytes.size(); k += (k < 200 ? 1 : 101)) {
+      INFO(k);
+      std::string damaged = bytes;
+      damaged[k] = static_cast<char>(damaged[k] ^ 0x5A);
+      CHECK_FALSE(refused(damaged).empty());
+    }
+  }
+  SECTION("each reason in words") {
+    CHECK(refused(bytes + "x").find("unexpected bytes") != std::string::npos);
+    std::string other = bytes;
+    other[8] = 2;  // the format version
+    CHECK(refused(other) == "snapshot format 2, this perwal reads format 1 — run perwal compile-org again");
+    std::string flipped = bytes;
+    flipped[bytes.size() / 2] = static_cast<char>(flipped[bytes.size() / 2] ^ 1);
+    CHECK(refused(flipped) == "checksum mismatch (corrupt snapshot)");
+    std::vector<load_error> errs;
+    const auto under_jambi = compile(source_dir() / "rulesets/jambi-13-2025.perwal");
+    CHECK_FALSE(org_graph::load_snapshot(good.path.string(), under_jambi->vocab, under_jambi->shape, errs));
+    REQUIRE(errs.size() == 1);
+    CHECK_THAT(errs[0].message, Catch::Contains("stale"));
+    errs.clear();
+    CHECK_FALSE(org_graph::load_snapshot(c.org.string(), rules->vocab, rules->shape, errs));
+    REQUIRE(errs.size() == 1);
+    CHECK(errs[0].message == "not a perwal snapshot");
+    CHECK(refused("").find("perwal-org") == std::string::npos);  // empty: a JSON syntax error, not a crash
+  }
+}
+
+TEST_CASE("a mid-sized synthetic org through every path", "[org][scale]") {
+  const auto rules = compile(source_dir() / "rulesets/permenpanrb-7-2022.perwal");
+  const std::string text = synthetic_org(10, 2000);
+  std::vector<load_error> errors;
+  const auto ref = org_graph::load_reference(text, "synthetic.json", rules->vocab, rules->shape, errors);
+  INFO(text_of(errors));
+  REQUIRE(ref);
+  CHECK(ref->positions().size() == 20000);
+  const auto streamed = org_graph::load_streaming(text, rules->vocab, rules->shape);
+  REQUIRE(streamed);
+  const std::string dump = ref->canonical_dump();
+  CHECK(streamed->canonical_dump() == dump);
+  const temp_file json("synthetic.json"), snap("synthetic.snap");
+  write_bytes(json.path, text);
+  const auto from_file = org_graph::load_file(json.path.string(), rules->vocab, rules->shape, errors);
+  REQUIRE(from_file);
+  CHECK(from_file->canonical_dump() == dump);
+  REQUIRE(from_file->write_snapshot(snap.path.string(), json.path.string(), rules->vocab, rules->shape, errors));
+  const auto back = org_graph::load_file(snap.path.string(), rules->vocab, rules->shape, errors);
+  REQUIRE(back);
+  CHECK(back->canonical_dump() == dump);
+  // lookups agree with the items
+  for (org_index p = 0; p < back->positions().size(); p += 997) {
+    CHECK(back->find_position(back->positions()[p].id) == p);
+    CHECK(back->find_position(back->employees()[p].nip) == back->employees()[p].position);
+  }
 }

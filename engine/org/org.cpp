@@ -12,14 +12,14 @@
 // of positions and chains thousands deep.
 #include "engine/org/org.hpp"
 
-#include "engine/org/org_build.hpp"
-
 #include <algorithm>
 #include <bitset>
 #include <numeric>
 #include <optional>
 #include <tuple>
 #include <utility>
+
+#include "engine/org/org_build.hpp"
 
 namespace perwal::org {
 
@@ -749,7 +749,6 @@ struct loader {
                  cycle_text(first, last, [&](index p) { return g.positions_[p].id; }));
     });
   }
-
 };
 
 // The freezing steps of freezer::freeze.
@@ -925,10 +924,14 @@ struct freeze_steps {
   static void set_vertex_props(org_graph& g) {
     const auto count = [&](vertex_kind k) -> std::size_t {
       switch (k) {
-        case vertex_kind::unit: return g.units_.size();
-        case vertex_kind::position: return g.positions_.size();
-        case vertex_kind::employee: return g.employees_.size();
-        case vertex_kind::team: return g.teams_.size();
+        case vertex_kind::unit:
+          return g.units_.size();
+        case vertex_kind::position:
+          return g.positions_.size();
+        case vertex_kind::employee:
+          return g.employees_.size();
+        case vertex_kind::team:
+          return g.teams_.size();
       }
       return 0;
     };
@@ -1025,8 +1028,9 @@ std::string_view string_arena::add(std::string_view s) {
       total_ += s.size();
       return {blocks_.back().get(), s.size()};
     }
-    blocks_.push_back(std::make_unique<char[]>(arena_block));
+    blocks_.push_back(std::make_unique_for_overwrite<char[]>(arena_block));
     cursor_ = blocks_.back().get();
+    prefer_huge_pages(cursor_, arena_block);
     left_ = arena_block;
   }
   std::memcpy(cursor_, s.data(), s.size());

@@ -140,6 +140,21 @@ struct edge_props {
 using graph_type = boost::compressed_sparse_row_graph<boost::bidirectionalS, vertex_props, edge_props,
                                                       boost::no_property, std::uint32_t, std::uint32_t>;
 
+// Asks the kernel to back [p, p + bytes) with huge pages where it can: the
+// national org's tables are gigabytes read at random, and with 4 KiB pages
+// most lookups would also miss the TLB. A hint; harmless where unsupported.
+void prefer_huge_pages(const void* p, std::size_t bytes);
+
+// A vector of `n` copies of `value`, its memory advised before first touch.
+template <class T>
+void assign_huge(std::vector<T>& v, std::size_t n, const T& value) {
+  v.clear();
+  v.shrink_to_fit();
+  v.reserve(n);
+  prefer_huge_pages(v.data(), n * sizeof(T));
+  v.assign(n, value);
+}
+
 // Append-only storage for the org's strings: big blocks that never move, so
 // the string_views handed out stay valid.
 class string_arena {
@@ -191,6 +206,8 @@ class org_graph {
   [[nodiscard]] static std::shared_ptr<const org_graph> load_file(const std::string& path, const vocabulary& vocab,
                                                                   const structure& shape,
                                                                   std::vector<load_error>& errors);
+  // Does `bytes` begin like a snapshot (its magic)?
+  [[nodiscard]] static bool is_snapshot(std::string_view bytes);
   // Reads a snapshot written by write_snapshot. Rejects (never crashes on)
   // any file that is not an intact snapshot of this format compiled against
   // the same vocabulary and structure, with one error naming `path`.
@@ -221,8 +238,7 @@ class org_graph {
 
   // The streaming reader (org_stream.cpp): the org, or nullptr for anything
   // it does not accept (then load_reference decides and explains).
-  [[nodiscard]] static std::shared_ptr<const org_graph> load_streaming(std::string_view text,
-                                                                       const vocabulary& vocab,
+  [[nodiscard]] static std::shared_ptr<const org_graph> load_streaming(std::string_view text, const vocabulary& vocab,
                                                                        const structure& shape);
 
   [[nodiscard]] const std::vector<instansi>& instansis() const { return instansi_; }
@@ -286,10 +302,10 @@ class org_graph {
   string_arena strings_;
   std::vector<std::string_view> tag_pool_;  // the tags of units and positions, each a slice
   id_table unit_ids_, position_ids_, team_ids_, nips_;
-  std::vector<index> positions_by_unit_pre_;            // positions sorted by their unit's pre-order
-  std::vector<std::uint32_t> unit_first_pos_;           // per unit pre-order slot: begin offset
-  std::vector<std::uint32_t> unit_last_pos_;            // end offset of the unit's subtree slice
-  std::vector<index> unit_by_pre_;                      // unit index by pre-order number
+  std::vector<index> positions_by_unit_pre_;   // positions sorted by their unit's pre-order
+  std::vector<std::uint32_t> unit_first_pos_;  // per unit pre-order slot: begin offset
+  std::vector<std::uint32_t> unit_last_pos_;   // end offset of the unit's subtree slice
+  std::vector<index> unit_by_pre_;             // unit index by pre-order number
   // position p -> delegation_list_[delegation_first_[p] .. delegation_first_[p + 1]) (as `to`), and likewise
   // the teams it is ketua or anggota of; one flat array each instead of a vector per position.
   std::vector<std::uint32_t> delegation_first_, team_first_;
@@ -356,7 +372,7 @@ index id_table::insert(std::string_view key, index i, KeyOf&& key_of) {
 // Rehashing needs no key: a slot's home is its hash's low bits, kept.
 inline void id_table::grow() {
   std::vector<slot> old = std::move(slots_);
-  slots_.assign(std::max<std::size_t>(16, old.size() * 2), slot{none, 0});
+  assign_huge(slots_, std::max<std::size_t>(16, old.size() * 2), slot{none, 0});
   const std::size_t mask = slots_.size() - 1;
   for (const slot& x : old) {
     if (x.item == none) continue;
@@ -370,7 +386,7 @@ inline void id_table::reserve_for(std::size_t n) {
   if (size_ != 0) return;
   std::size_t cap = 16;
   while (cap < 2 * n) cap *= 2;
-  slots_.assign(cap, slot{none, 0});
+  assign_huge(slots_, cap, slot{none, 0});
 }
 
 }  // namespace perwal::org

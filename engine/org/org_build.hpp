@@ -41,8 +41,7 @@ struct freezer {
 // items, that the text before `p` will not be read again.
 [[nodiscard]] std::shared_ptr<const org_graph> load_streaming_dropping(std::string_view text,
                                                                        const std::function<void(const char*)>& drop,
-                                                                       const vocabulary& vocab,
-                                                                       const structure& shape);
+                                                                       const vocabulary& vocab, const structure& shape);
 
 // Walks a forest given by `link` (none = root) once, without recursion.
 // Calls `on_cycle(first, last)` with the nodes of each cycle, in link order,

@@ -4,12 +4,14 @@
 // A snapshot is the frozen org_graph written as flat arrays: fixed-size
 // records with strings as (offset, length) into one string table, the
 // precomputed indices, the id tables' slots and the CSR graph's arrays as
-// they are in memory. Loading maps the file, checks the header and a
-// checksum over the whole payload, then copies each array out with one
-// memcpy and turns string offsets into views: no parsing, no rehashing, no
-// graph construction. Every index read from the file is range-checked
-// before use, so even a forged file with a valid checksum cannot make a
-// query read out of bounds.
+// they are in memory. The sections tile the payload with no gaps, each with
+// its own checksum, and the header's checksum covers the section table, so
+// every byte of the file is checked. Loading reads each array straight into
+// its place with one pread (no second copy, no mapping's page faults),
+// checks it, and turns string offsets into views: no parsing, no rehashing,
+// no graph construction. Every index read from the file is range-checked
+// before use, so even a forged file with valid checksums cannot make a query
+// read out of bounds.
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -104,7 +106,7 @@ struct header {
   std::uint64_t source_size;
   std::uint64_t source_hash;
   std::uint64_t payload_size;
-  std::uint64_t payload_checksum;
+  std::uint64_t table_checksum;
   std::uint32_t section_count;
   std::uint32_t reserved;
 };
@@ -115,6 +117,7 @@ struct section_entry {
   std::uint32_t elem_size;
   std::uint64_t offset;  // from the payload's start
   std::uint64_t count;
+  std::uint64_t checksum;  // of the section's bytes
 };
 
 enum section_id : std::uint32_t {
@@ -192,17 +195,30 @@ struct kind_rec {
 struct malformed {
   std::string what;
 };
+// A section whose bytes do not match their checksum.
+struct corrupt {};
 
 }  // namespace
+
+void prefer_huge_pages(const void* p, std::size_t bytes) {
+  constexpr std::size_t huge = std::size_t{2} << 20;
+  if (bytes < 2 * huge) return;
+  const auto begin = (reinterpret_cast<std::uintptr_t>(p) + huge - 1) / huge * huge;
+  const auto end = (reinterpret_cast<std::uintptr_t>(p) + bytes) / huge * huge;
+  if (end > begin) (void)::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+}
 
 // ---- writing ----
 
 struct snapshot_io {
   // Collects the payload: section data, each 8-aligned, and the table.
   struct writer {
-    std::string data;
     std::vector<section_entry> table;
+    std::vector<std::pair<const char*, std::size_t>> bytes;  // each section's data, in table order
+    std::uint64_t size = 0;
     std::string strings;
+    // record arrays built for writing; they must outlive the write
+    std::vector<std::shared_ptr<void>> owned;
 
     str_ref str(std::string_view s) {
       if (strings.size() + s.size() > 0xFFFFFFFFULL) throw malformed{"the org's strings pass 4 GiB"};
@@ -212,13 +228,22 @@ struct snapshot_io {
     }
     template <class T>
     void add(section_id id, const T* items, std::size_t count) {
-      while (data.size() % 8 != 0) data += '\0';
-      table.push_back({id, sizeof(T), data.size(), count});
-      data.append(reinterpret_cast<const char*>(items), count * sizeof(T));
+      const auto* data = reinterpret_cast<const char*>(items);
+      const std::size_t n = count * sizeof(T);
+      table.push_back({id, sizeof(T), size, count, checksum(data, n)});
+      bytes.emplace_back(data, n);
+      size += n;
     }
     template <class T>
     void add(section_id id, const std::vector<T>& items) {
       add(id, items.data(), items.size());
+    }
+    // Adds a record array the writer keeps alive.
+    template <class T>
+    void add_owned(section_id id, std::vector<T> items) {
+      auto kept = std::make_shared<std::vector<T>>(std::move(items));
+      add(id, *kept);
+      owned.push_back(std::move(kept));
     }
   };
 
@@ -226,8 +251,9 @@ struct snapshot_io {
     return tags.empty() ? 0 : static_cast<std::uint32_t>(tags.data() - g.tag_pool_.data());
   }
 
-  static std::string payload(const org_graph& g) {
-    writer w;
+  // Every section of `g`, ready to write (the table's offsets are from the
+  // end of the table).
+  static void sections(const org_graph& g, writer& w) {
     std::vector<instansi_rec> inst;
     for (const instansi& x : g.instansi_) {
       inst.push_back({w.str(x.id), w.str(x.name), x.pejabat_berwenang, x.root_unit});
@@ -267,17 +293,14 @@ struct snapshot_io {
     for (const auto& [key, u] : g.unit_of_kind_) kinds.push_back({key, u, 0});
     std::sort(kinds.begin(), kinds.end(), [](const kind_rec& a, const kind_rec& b) { return a.key < b.key; });
 
-    w.add(s_instansi, inst);
-    w.add(s_units, units);
-    units = {};
-    w.add(s_positions, positions);
-    positions = {};
-    w.add(s_employees, employees);
-    employees = {};
-    w.add(s_delegations, delegations);
-    w.add(s_teams, teams);
-    w.add(s_anggota, anggota);
-    w.add(s_tags, tags);
+    w.add_owned(s_instansi, std::move(inst));
+    w.add_owned(s_units, std::move(units));
+    w.add_owned(s_positions, std::move(positions));
+    w.add_owned(s_employees, std::move(employees));
+    w.add_owned(s_delegations, std::move(delegations));
+    w.add_owned(s_teams, std::move(teams));
+    w.add_owned(s_anggota, std::move(anggota));
+    w.add_owned(s_tags, std::move(tags));
     w.add(s_positions_by_unit_pre, g.positions_by_unit_pre_);
     w.add(s_unit_first_pos, g.unit_first_pos_);
     w.add(s_unit_last_pos, g.unit_last_pos_);
@@ -287,7 +310,7 @@ struct snapshot_io {
     w.add(s_delegation_list, g.delegation_list_);
     w.add(s_team_list, g.team_list_);
     w.add(s_employee_by_position, g.employee_by_position_);
-    w.add(s_unit_of_kind, kinds);
+    w.add_owned(s_unit_of_kind, std::move(kinds));
     w.add(s_unit_ids, g.unit_ids_.slots_);
     w.add(s_position_ids, g.position_ids_.slots_);
     w.add(s_team_ids, g.team_ids_.slots_);
@@ -300,47 +323,63 @@ struct snapshot_io {
     w.add(s_bwd_props, g.graph_.m_backward.m_edge_properties);
     w.add(s_vertex_base, g.vertex_base_.data(), g.vertex_base_.size());
     w.add(s_strings, w.strings.data(), w.strings.size());
-
-    // table first, then the sections (offsets shift by the table's size)
-    const std::size_t table_bytes = w.table.size() * sizeof(section_entry);
-    for (section_entry& e : w.table) e.offset += table_bytes;
-    std::string out(reinterpret_cast<const char*>(w.table.data()), table_bytes);
-    out += w.data;
-    return out;
   }
 
   // ---- reading ----
 
+  // Reads sections from the file, each straight into its destination.
   struct reader {
-    const char* payload;
-    std::size_t size;
-    std::array<const section_entry*, section_count_> sections{};
+    int fd;
+    std::uint64_t payload_offset;  // of the first section in the file
+    std::array<section_entry, section_count_> sections{};
 
-    void index_sections(std::uint32_t count) {
-      if (count > 4096 || std::size_t{count} * sizeof(section_entry) > size) throw malformed{"bad section table"};
-      for (std::uint32_t k = 0; k < count; ++k) {
-        const auto* e = reinterpret_cast<const section_entry*>(payload + k * sizeof(section_entry));
-        if (e->id == 0 || e->id >= section_count_) continue;  // a later format's section: not ours
-        if (e->offset > size || e->elem_size == 0 || e->count > (size - e->offset) / e->elem_size ||
-            e->offset % 8 != 0) {
-          throw malformed{"section " + std::to_string(e->id) + " lies outside the file"};
+    void index_sections(const std::vector<section_entry>& table, std::uint64_t payload_size) {
+      std::uint64_t next = 0;  // sections tile the payload, in order, every byte checked
+      for (const section_entry& e : table) {
+        if (e.id == 0 || e.id >= section_count_ || sections[e.id].id != 0) throw malformed{"bad section table"};
+        if (e.offset != next || e.elem_size == 0 || e.count > (payload_size - next) / e.elem_size) {
+          throw malformed{"section " + std::to_string(e.id) + " lies outside the file"};
         }
-        sections[e->id] = e;
+        next += e.count * e.elem_size;
+        sections[e.id] = e;
+      }
+      if (next != payload_size) throw malformed{"bytes outside every section"};
+      for (std::uint32_t id = 1; id < section_count_; ++id) {
+        if (sections[id].id == 0) throw malformed{"section " + std::to_string(id) + " missing"};
       }
     }
 
-    template <class T>
-    [[nodiscard]] std::span<const T> get(section_id id) const {
-      const section_entry* e = sections[id];
-      if (e == nullptr) throw malformed{"section " + std::to_string(id) + " missing"};
-      if (e->elem_size != sizeof(T)) throw malformed{"section " + std::to_string(id) + " has records of another size"};
-      return {reinterpret_cast<const T*>(payload + e->offset), static_cast<std::size_t>(e->count)};
+    [[nodiscard]] const section_entry& entry(section_id id, std::size_t elem_size) const {
+      const section_entry& e = sections[id];
+      if (e.elem_size != elem_size) throw malformed{"section " + std::to_string(id) + " has records of another size"};
+      return e;
     }
+
+    void read_bytes(const section_entry& e, char* out) const {
+      const std::size_t n = e.count * e.elem_size;
+      std::size_t done = 0;
+      while (done < n) {
+        const ssize_t got = ::pread(fd, out + done, n - done, static_cast<off_t>(payload_offset + e.offset + done));
+        if (got <= 0) throw malformed{"cannot read section " + std::to_string(e.id)};
+        done += static_cast<std::size_t>(got);
+      }
+      if (checksum(out, n) != e.checksum) throw corrupt{};
+    }
+
     template <class T>
     void copy(section_id id, std::vector<T>& out) const {
-      const auto s = get<T>(id);
-      out.resize(s.size());
-      if (!s.empty()) std::memcpy(out.data(), s.data(), s.size_bytes());
+      const section_entry& e = entry(id, sizeof(T));
+      out.clear();
+      out.reserve(e.count);
+      prefer_huge_pages(out.data(), e.count * sizeof(T));
+      out.resize(e.count);
+      read_bytes(e, reinterpret_cast<char*>(out.data()));
+    }
+    template <class T>
+    [[nodiscard]] std::vector<T> get(section_id id) const {
+      std::vector<T> out;
+      copy(id, out);
+      return out;
     }
   };
 
@@ -355,26 +394,24 @@ struct snapshot_io {
     return i;
   }
 
-  static void read(const char* payload, std::size_t size, std::uint32_t section_count, org_graph& g) {
-    reader r{payload, size, {}};
-    r.index_sections(section_count);
-    const auto strings = r.get<char>(s_strings);
-    char* base = nullptr;
-    if (!strings.empty()) {
-      auto block = std::make_unique<char[]>(strings.size());
-      std::memcpy(block.get(), strings.data(), strings.size());
-      base = const_cast<char*>(g.strings_.adopt(std::move(block), strings.size()));
+  static void read(const reader& r, org_graph& g) {
+    const section_entry& strings = r.entry(s_strings, 1);
+    const char* base = nullptr;
+    if (strings.count != 0) {
+      auto block = std::make_unique_for_overwrite<char[]>(strings.count);
+      prefer_huge_pages(block.get(), strings.count);
+      r.read_bytes(strings, block.get());
+      base = g.strings_.adopt(std::move(block), strings.count);
     }
-    const auto str = [&](str_ref s) -> std::string_view {
-      check(s.offset <= strings.size() && s.size <= strings.size() - s.offset, "string outside the string table");
+    const auto str = [&, size = strings.count](str_ref s) -> std::string_view {
+      check(s.offset <= size && s.size <= size - s.offset, "string outside the string table");
       return s.size == 0 ? std::string_view{} : std::string_view(base + s.offset, s.size);
     };
 
     const auto inst = r.get<instansi_rec>(s_instansi);
-    const auto units = r.get<unit_rec>(s_units);
-    const auto positions = r.get<position_rec>(s_positions);
-    const auto employees = r.get<employee_rec>(s_employees);
-    const std::size_t ni = inst.size(), nu = units.size(), np = positions.size(), ne = employees.size();
+    auto units = r.get<unit_rec>(s_units);
+    auto positions = r.get<position_rec>(s_positions);
+    const std::size_t ni = inst.size(), nu = units.size(), np = positions.size();
 
     const auto tag_refs = r.get<str_ref>(s_tags);
     g.tag_pool_.reserve(tag_refs.size());
@@ -388,7 +425,7 @@ struct snapshot_io {
     for (std::size_t i = 0; i < ni; ++i) {
       const instansi_rec& x = inst[i];
       g.instansi_[i] = {str(x.id), str(x.name), checked(x.pejabat, np, true, "instansi pejabat"),
-                        checked(x.root, nu, true, "instansi root")};
+                        checked(x.root, nu, false, "instansi root")};
     }
     g.units_.resize(nu);
     for (std::size_t i = 0; i < nu; ++i) {
@@ -400,13 +437,16 @@ struct snapshot_io {
       u.parent = checked(x.parent, nu, true, "unit parent");
       u.head = checked(x.head, np, true, "unit head");
       u.tags = tags(x.tag_first, x.tag_count);
-      u.instansi = checked(x.instansi, ni, true, "unit instansi");
+      u.instansi = checked(x.instansi, ni, false, "unit instansi");
       u.perangkat_daerah = checked(x.pd, nu, true, "unit perangkat daerah");
       u.unit_organisasi = checked(x.uo, nu, true, "unit organisasi");
       u.depth = x.depth;
       u.pre = checked(x.pre, nu, false, "unit pre-order");
       u.post = checked(x.post, nu, false, "unit post-order");
     }
+    units = {};
+    g.positions_.reserve(np);
+    prefer_huge_pages(g.positions_.data(), np * sizeof(position));
     g.positions_.resize(np);
     for (std::size_t i = 0; i < np; ++i) {
       const position_rec& x = positions[i];
@@ -424,14 +464,32 @@ struct snapshot_io {
       p.post = checked(x.post, np, false, "position post-order");
       p.heads = checked(x.heads, nu, true, "position heads");
     }
+    positions = {};
+    const auto employees = r.get<employee_rec>(s_employees);
+    const std::size_t ne = employees.size();
+    g.employees_.reserve(ne);
+    prefer_huge_pages(g.employees_.data(), ne * sizeof(employee));
     g.employees_.resize(ne);
     for (std::size_t i = 0; i < ne; ++i) {
       const employee_rec& x = employees[i];
       g.employees_[i] = {str(x.nip), str(x.name), checked(x.position, np, false, "employee position")};
     }
+    check_depths(g.units_, &unit::parent, "unit parents");
+    check_depths(g.positions_, &position::atasan, "atasan chains");
     read_delegations_and_teams(r, g, str);
     read_indices(r, g);
     read_graph(r, g);
+  }
+
+  // Each node one deeper than its parent and roots at depth 0: then no
+  // chain is a cycle, and walks up a chain (atasan_chain, common_unit, the
+  // evaluator's) end.
+  template <class Node>
+  static void check_depths(const std::vector<Node>& nodes, index Node::*link, const char* what) {
+    for (const Node& x : nodes) {
+      const index up = x.*link;
+      check(up == none ? x.depth == 0 : x.depth == nodes[up].depth + 1, what);
+    }
   }
 
   template <class Str>
@@ -550,9 +608,9 @@ struct snapshot_io {
     const std::size_t edges = fwd.m_column.size();
     check_csr(fwd.m_rowstart, nv, fwd.m_column, nv, "graph out-edges");
     check_csr(bwd.m_rowstart, nv, bwd.m_column, nv, "graph in-edges");
-    check(fwd.m_edge_properties.size() == edges && bwd.m_column.size() == edges &&
-              bwd.m_edge_properties.size() == edges,
-          "graph edges");
+    check(
+        fwd.m_edge_properties.size() == edges && bwd.m_column.size() == edges && bwd.m_edge_properties.size() == edges,
+        "graph edges");
     for (const std::uint32_t e : bwd.m_edge_properties) check(e < edges, "graph in-edges");
     for (const edge_props& p : fwd.m_edge_properties) check(p.kind <= edge_kind::owns, "graph edge kind");
     freezer::set_vertex_props(g);
@@ -564,14 +622,15 @@ namespace {
 // A read-only mapping of a whole file.
 class mapped_file {
  public:
-  explicit mapped_file(const std::string& path) {
+  // `map`: also map the contents (else only open, for pread).
+  explicit mapped_file(const std::string& path, bool map = true) {
     fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd_ < 0) return;
     struct stat st {};
     if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) return;
     size_ = static_cast<std::size_t>(st.st_size);
     ok_ = true;
-    if (size_ == 0) return;
+    if (size_ == 0 || !map) return;
     void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd_, 0);
     if (p == MAP_FAILED) {
       ok_ = false;
@@ -587,6 +646,8 @@ class mapped_file {
   mapped_file& operator=(const mapped_file&) = delete;
 
   [[nodiscard]] bool ok() const { return ok_; }
+  [[nodiscard]] int fd() const { return fd_; }
+  [[nodiscard]] std::size_t size() const { return size_; }
   [[nodiscard]] std::string_view text() const { return {data_ == nullptr ? "" : data_, size_}; }
   void advise(int advice) const {
     if (data_ != nullptr) (void)::madvise(const_cast<char*>(data_), size_, advice);
@@ -610,23 +671,37 @@ class mapped_file {
   bool ok_ = false;
 };
 
-[[nodiscard]] bool is_snapshot(std::string_view text) {
-  return text.size() >= magic.size() && std::memcmp(text.data(), magic.data(), magic.size()) == 0;
+// The checksum that guards the header and the section table.
+[[nodiscard]] std::uint64_t table_checksum(header h, const std::vector<section_entry>& table) {
+  h.table_checksum = 0;
+  std::string bytes(reinterpret_cast<const char*>(&h), sizeof h);
+  bytes.append(reinterpret_cast<const char*>(table.data()), table.size() * sizeof(section_entry));
+  return checksum(bytes.data(), bytes.size());
 }
 
-// The snapshot in `bytes`, or nullptr with the reason in `why`.
-std::shared_ptr<const org_graph> read_snapshot(std::string_view bytes, const vocabulary& vocab,
+[[nodiscard]] bool read_exactly(int fd, void* out, std::size_t n, std::uint64_t offset) {
+  std::size_t done = 0;
+  while (done < n) {
+    const ssize_t got = ::pread(fd, static_cast<char*>(out) + done, n - done, static_cast<off_t>(offset + done));
+    if (got <= 0) return false;
+    done += static_cast<std::size_t>(got);
+  }
+  return true;
+}
+
+// The snapshot in the open file `fd` of `size` bytes, or nullptr with the
+// reason in `why`.
+std::shared_ptr<const org_graph> read_snapshot(int fd, std::uint64_t size, const vocabulary& vocab,
                                                const structure& shape, std::string& why) {
-  if (!is_snapshot(bytes)) {
+  header h{};
+  if (size < magic.size() || !read_exactly(fd, &h, std::min<std::uint64_t>(size, sizeof h), 0) || h.magic != magic) {
     why = "not a perwal snapshot";
     return nullptr;
   }
-  if (bytes.size() < sizeof(header)) {
-    why = "truncated snapshot (" + std::to_string(bytes.size()) + " bytes, shorter than its header)";
+  if (size < sizeof h) {
+    why = "truncated snapshot (" + std::to_string(size) + " bytes, shorter than its header)";
     return nullptr;
   }
-  header h{};
-  std::memcpy(&h, bytes.data(), sizeof h);
   if (h.version != format_version) {
     why = "snapshot format " + std::to_string(h.version) + ", this perwal reads format " +
           std::to_string(format_version) + " — run perwal compile-org again";
@@ -636,9 +711,9 @@ std::shared_ptr<const org_graph> read_snapshot(std::string_view bytes, const voc
     why = "snapshot written on a machine of another byte order — run perwal compile-org again";
     return nullptr;
   }
-  const std::size_t have = bytes.size() - sizeof h;
+  const std::uint64_t have = size - sizeof h;
   if (h.payload_size > have) {
-    why = "truncated snapshot (" + std::to_string(bytes.size()) + " bytes, expected " +
+    why = "truncated snapshot (" + std::to_string(size) + " bytes, expected " +
           std::to_string(h.payload_size + sizeof h) + ")";
     return nullptr;
   }
@@ -646,8 +721,18 @@ std::shared_ptr<const org_graph> read_snapshot(std::string_view bytes, const voc
     why = "snapshot has " + std::to_string(have - h.payload_size) + " unexpected bytes at its end (corrupt)";
     return nullptr;
   }
-  const char* payload = bytes.data() + sizeof h;
-  if (checksum(payload, h.payload_size) != h.payload_checksum) {
+  const std::uint64_t table_bytes = std::uint64_t{h.section_count} * sizeof(section_entry);
+  std::vector<section_entry> table;
+  if (h.section_count > 4096 || table_bytes > h.payload_size) {
+    why = "checksum mismatch (corrupt snapshot)";
+    return nullptr;
+  }
+  table.resize(h.section_count);
+  if (!read_exactly(fd, table.data(), table_bytes, sizeof h)) {
+    why = "cannot read the snapshot";
+    return nullptr;
+  }
+  if (table_checksum(h, table) != h.table_checksum) {
     why = "checksum mismatch (corrupt snapshot)";
     return nullptr;
   }
@@ -657,7 +742,12 @@ std::shared_ptr<const org_graph> read_snapshot(std::string_view bytes, const voc
   }
   auto g = std::make_shared<org_graph>();
   try {
-    snapshot_io::read(payload, h.payload_size, h.section_count, *g);
+    snapshot_io::reader r{fd, sizeof h + table_bytes, {}};
+    r.index_sections(table, h.payload_size - table_bytes);
+    snapshot_io::read(r, *g);
+  } catch (const corrupt&) {
+    why = "checksum mismatch (corrupt snapshot)";
+    return nullptr;
   } catch (const malformed& m) {
     why = "malformed snapshot: " + m.what;
     return nullptr;
@@ -667,15 +757,19 @@ std::shared_ptr<const org_graph> read_snapshot(std::string_view bytes, const voc
 
 }  // namespace
 
+bool org_graph::is_snapshot(std::string_view bytes) {
+  return bytes.size() >= magic.size() && std::memcmp(bytes.data(), magic.data(), magic.size()) == 0;
+}
+
 std::shared_ptr<const org_graph> org_graph::load_snapshot(const std::string& path, const vocabulary& vocab,
                                                           const structure& shape, std::vector<load_error>& errors) {
-  const mapped_file file(path);
+  const mapped_file file(path, false);
   if (!file.ok()) {
     errors.push_back({path, "cannot read the org file"});
     return nullptr;
   }
   std::string why;
-  auto g = read_snapshot(file.text(), vocab, shape, why);
+  auto g = read_snapshot(file.fd(), file.size(), vocab, shape, why);
   if (!g) errors.push_back({path, why});
   return g;
 }
@@ -690,7 +784,7 @@ std::shared_ptr<const org_graph> org_graph::load_file(const std::string& path, c
   const std::string_view text = file.text();
   if (is_snapshot(text)) {
     std::string why;
-    auto g = read_snapshot(text, vocab, shape, why);
+    auto g = read_snapshot(file.fd(), file.size(), vocab, shape, why);
     if (!g) errors.push_back({path, why});
     return g;
   }
@@ -711,9 +805,9 @@ bool org_graph::write_snapshot(const std::string& path, const std::string& sourc
     return false;
   }
   const std::string_view source = source_file.text();
-  std::string payload;
+  snapshot_io::writer w;
   try {
-    payload = snapshot_io::payload(*this);
+    snapshot_io::sections(*this, w);
   } catch (const malformed& m) {
     errors.push_back({path, "cannot write a snapshot: " + m.what});
     return false;
@@ -725,15 +819,17 @@ bool org_graph::write_snapshot(const std::string& path, const std::string& sourc
   h.vocab_hash = vocabulary_hash(vocab, shape);
   h.source_size = source.size();
   h.source_hash = checksum(source.data(), source.size());
-  h.payload_size = payload.size();
-  h.payload_checksum = checksum(payload.data(), payload.size());
-  h.section_count = static_cast<std::uint32_t>(section_count_ - 1);
+  h.section_count = static_cast<std::uint32_t>(w.table.size());
+  h.payload_size = w.table.size() * sizeof(section_entry) + w.size;
+  h.table_checksum = table_checksum(h, w.table);
   // write beside, then rename: a reader never sees half a snapshot
   const std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(&h), sizeof h);
-    out.write(payload.data(), static_cast<std::streamsize>(payload.size()));
+    out.write(reinterpret_cast<const char*>(w.table.data()),
+              static_cast<std::streamsize>(w.table.size() * sizeof(section_entry)));
+    for (const auto& [data, n] : w.bytes) out.write(data, static_cast<std::streamsize>(n));
     out.close();
     if (!out) {
       std::remove(tmp.c_str());

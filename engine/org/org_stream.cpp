@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <string>
 #include <unordered_map>
@@ -129,6 +130,7 @@ class scanner {
   [[nodiscard]] std::string_view string() {
     expect('"');
     const char* start = p_;
+    skip_plain_words();
     while (p_ != end_) {
       const auto c = static_cast<unsigned char>(*p_);
       if (c == '"') {
@@ -186,11 +188,36 @@ class scanner {
 
   void scalar() {
     switch (peek()) {
-      case '"': (void)string(); return;
-      case 't': literal("true"); return;
-      case 'f': literal("false"); return;
-      case 'n': literal("null"); return;
-      default: number();
+      case '"':
+        (void)string();
+        return;
+      case 't':
+        literal("true");
+        return;
+      case 'f':
+        literal("false");
+        return;
+      case 'n':
+        literal("null");
+        return;
+      default:
+        number();
+    }
+  }
+
+  // Skips 8 bytes at a time while none of them ends the string or needs a
+  // closer look (a quote, a backslash, a control character, non-ASCII).
+  void skip_plain_words() {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL;
+    constexpr std::uint64_t highs = 0x8080808080808080ULL;
+    const auto has_zero = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
+    while (end_ - p_ >= 8) {
+      std::uint64_t v = 0;
+      std::memcpy(&v, p_, 8);
+      const std::uint64_t special =
+          has_zero(v ^ (ones * '"')) | has_zero(v ^ (ones * '\\')) | ((v - ones * 0x20) & ~v & highs) | (v & highs);
+      if (special != 0) return;
+      p_ += 8;
     }
   }
 
@@ -250,16 +277,34 @@ class scanner {
     if (p_ == end_) fail();
     const char c = *p_++;
     switch (c) {
-      case '"': scratch_ += '"'; return;
-      case '\\': scratch_ += '\\'; return;
-      case '/': scratch_ += '/'; return;
-      case 'b': scratch_ += '\b'; return;
-      case 'f': scratch_ += '\f'; return;
-      case 'n': scratch_ += '\n'; return;
-      case 'r': scratch_ += '\r'; return;
-      case 't': scratch_ += '\t'; return;
-      case 'u': break;
-      default: fail();
+      case '"':
+        scratch_ += '"';
+        return;
+      case '\\':
+        scratch_ += '\\';
+        return;
+      case '/':
+        scratch_ += '/';
+        return;
+      case 'b':
+        scratch_ += '\b';
+        return;
+      case 'f':
+        scratch_ += '\f';
+        return;
+      case 'n':
+        scratch_ += '\n';
+        return;
+      case 'r':
+        scratch_ += '\r';
+        return;
+      case 't':
+        scratch_ += '\t';
+        return;
+      case 'u':
+        break;
+      default:
+        fail();
     }
     std::uint32_t cp = hex4();
     if (cp >= 0xDC00 && cp <= 0xDFFF) fail();
@@ -381,7 +426,17 @@ struct stream_reader {
   std::vector<tag_ref> tags;
 
   // A reference whose target had not been read yet when it was met.
-  enum class ref_kind : std::uint8_t { unit_parent, unit_instansi, unit_head, pos_unit, pos_atasan, pejabat, holder, from, to };
+  enum class ref_kind : std::uint8_t {
+    unit_parent,
+    unit_instansi,
+    unit_head,
+    pos_unit,
+    pos_atasan,
+    pejabat,
+    holder,
+    from,
+    to
+  };
   struct pending_ref {
     ref_kind kind;
     index item;
@@ -406,6 +461,19 @@ struct stream_reader {
   }
 
   // ---- the document ----
+
+  // Room for as many positions and employees as the text could hold, so
+  // that the vectors never move (a move would copy gigabytes and, for a
+  // moment, hold them twice). Only the pages used count: the rest is
+  // address space.
+  void reserve(std::size_t text_size) {
+    const std::size_t positions = text_size / 96 + 16;  // a position is ~100+ bytes of JSON
+    const std::size_t employees = text_size / 48 + 16;  // an employee ~50+
+    g.positions_.reserve(positions);
+    prefer_huge_pages(g.positions_.data(), positions * sizeof(position));
+    g.employees_.reserve(employees);
+    prefer_huge_pages(g.employees_.data(), employees * sizeof(employee));
+  }
 
   void read() {
     in.expect('{');
@@ -741,21 +809,41 @@ struct stream_reader {
   void resolve_pending() {
     for (const pending_ref& r : pending) {
       switch (r.kind) {
-        case ref_kind::unit_parent: g.units_[r.item].parent = must(find_unit(r.target)); break;
-        case ref_kind::pos_unit: g.positions_[r.item].unit = must(find_unit(r.target)); break;
-        case ref_kind::unit_instansi: g.units_[r.item].instansi = must(instansi_ids.find(r.target, instansi_key())); break;
-        case ref_kind::holder: g.employees_[r.item].position = must(g.position_ids_.find(r.target, position_key())); break;
-        default: break;  // position references: once every holder is known
+        case ref_kind::unit_parent:
+          g.units_[r.item].parent = must(find_unit(r.target));
+          break;
+        case ref_kind::pos_unit:
+          g.positions_[r.item].unit = must(find_unit(r.target));
+          break;
+        case ref_kind::unit_instansi:
+          g.units_[r.item].instansi = must(instansi_ids.find(r.target, instansi_key()));
+          break;
+        case ref_kind::holder:
+          g.employees_[r.item].position = must(g.position_ids_.find(r.target, position_key()));
+          break;
+        default:
+          break;  // position references: once every holder is known
       }
     }
     for (const pending_ref& r : pending) {
       switch (r.kind) {
-        case ref_kind::unit_head: g.units_[r.item].head = must(find_position(r.target)); break;
-        case ref_kind::pos_atasan: g.positions_[r.item].atasan = must(find_position(r.target)); break;
-        case ref_kind::pejabat: g.instansi_[r.item].pejabat_berwenang = must(find_position(r.target)); break;
-        case ref_kind::from: g.delegations_[r.item].from = must(find_position(r.target)); break;
-        case ref_kind::to: g.delegations_[r.item].to = must(find_position(r.target)); break;
-        default: break;
+        case ref_kind::unit_head:
+          g.units_[r.item].head = must(find_position(r.target));
+          break;
+        case ref_kind::pos_atasan:
+          g.positions_[r.item].atasan = must(find_position(r.target));
+          break;
+        case ref_kind::pejabat:
+          g.instansi_[r.item].pejabat_berwenang = must(find_position(r.target));
+          break;
+        case ref_kind::from:
+          g.delegations_[r.item].from = must(find_position(r.target));
+          break;
+        case ref_kind::to:
+          g.delegations_[r.item].to = must(find_position(r.target));
+          break;
+        default:
+          break;
       }
     }
     pending = {};
@@ -814,6 +902,7 @@ std::shared_ptr<const org_graph> read_stream(std::string_view text, const std::f
   auto g = std::make_shared<org_graph>();
   try {
     stream_reader r(text, drop, vocab, shape, *g);
+    r.reserve(text.size());
     r.read();
     r.finish();
   } catch (const give_up&) {
