@@ -21,6 +21,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <optional>
 
 #include "engine/org/org.hpp"
 #include "engine/org/org_build.hpp"
@@ -52,21 +53,37 @@ constexpr std::uint64_t p3 = 0x165667B19E3779F9ULL;
   return w;
 }
 
-[[nodiscard]] std::uint64_t checksum(const char* data, std::size_t n) {
+// The checksum's state between pieces of input that are whole stripes.
+struct stripes {
   std::array<std::uint64_t, 4> lane = {p1 + p2, p2, 0, std::uint64_t{0} - p1};
-  std::size_t k = 0;
-  for (; k + 32 <= n; k += 32) {
-    for (std::size_t l = 0; l < 4; ++l) lane[l] = round(lane[l], read64(data + k + 8 * l));
+
+  // `n` is a multiple of 32.
+  void add(const char* data, std::size_t n) {
+    for (std::size_t k = 0; k + 32 <= n; k += 32) {
+      for (std::size_t l = 0; l < 4; ++l) lane[l] = round(lane[l], read64(data + k + 8 * l));
+    }
   }
-  std::uint64_t h = std::rotl(lane[0], 1) + std::rotl(lane[1], 7) + std::rotl(lane[2], 12) + std::rotl(lane[3], 18);
-  h += n;
-  for (; k + 8 <= n; k += 8) h = std::rotl(h ^ round(0, read64(data + k)), 27) * p1 + p3;
-  for (; k < n; ++k) h = std::rotl(h ^ (static_cast<unsigned char>(data[k]) * p3), 11) * p1;
-  h ^= h >> 33;
-  h *= p2;
-  h ^= h >> 29;
-  h *= p3;
-  return h ^ (h >> 32);
+  // The checksum of everything added plus `tail` (under 32 bytes); `total`
+  // counts every byte.
+  [[nodiscard]] std::uint64_t finish(const char* tail, std::size_t n, std::uint64_t total) const {
+    std::uint64_t h = std::rotl(lane[0], 1) + std::rotl(lane[1], 7) + std::rotl(lane[2], 12) + std::rotl(lane[3], 18);
+    h += total;
+    std::size_t k = 0;
+    for (; k + 8 <= n; k += 8) h = std::rotl(h ^ round(0, read64(tail + k)), 27) * p1 + p3;
+    for (; k < n; ++k) h = std::rotl(h ^ (static_cast<unsigned char>(tail[k]) * p3), 11) * p1;
+    h ^= h >> 33;
+    h *= p2;
+    h ^= h >> 29;
+    h *= p3;
+    return h ^ (h >> 32);
+  }
+};
+
+[[nodiscard]] std::uint64_t checksum(const char* data, std::size_t n) {
+  stripes s;
+  const std::size_t whole = n / 32 * 32;
+  s.add(data, whole);
+  return s.finish(data + whole, n - whole, n);
 }
 
 // What the codes in a snapshot mean: every code's name and category
@@ -355,15 +372,54 @@ struct snapshot_io {
       return e;
     }
 
-    void read_bytes(const section_entry& e, char* out) const {
-      const std::size_t n = e.count * e.elem_size;
+    void read_raw(const section_entry& e, char* out, std::uint64_t from, std::size_t n) const {
       std::size_t done = 0;
       while (done < n) {
-        const ssize_t got = ::pread(fd, out + done, n - done, static_cast<off_t>(payload_offset + e.offset + done));
+        const ssize_t got =
+            ::pread(fd, out + done, n - done, static_cast<off_t>(payload_offset + e.offset + from + done));
         if (got <= 0) throw malformed{"cannot read section " + std::to_string(e.id)};
         done += static_cast<std::size_t>(got);
       }
+    }
+
+    void read_bytes(const section_entry& e, char* out) const {
+      const std::size_t n = e.count * e.elem_size;
+      read_raw(e, out, 0, n);
       if (checksum(out, n) != e.checksum) throw corrupt{};
+    }
+
+    // Calls `fn(record, i)` for each record of a section, reading it in
+    // chunks through one small buffer instead of holding the whole array
+    // (the position records alone are ~360 MB nationally). The checksum
+    // decides first: content errors found in a section that turns out
+    // corrupt are reported as corruption.
+    template <class Rec, class Fn>
+    void each_record(section_id id, Fn&& fn) const {
+      const section_entry& e = entry(id, sizeof(Rec));
+      constexpr std::uint64_t chunk = 65536;  // records: a multiple of 32 bytes whatever their size
+      std::vector<Rec> buf(static_cast<std::size_t>(std::min(e.count, chunk)));
+      stripes sum;
+      std::optional<malformed> problem;
+      for (std::uint64_t done = 0; done < e.count;) {
+        const auto k = static_cast<std::size_t>(std::min(chunk, e.count - done));
+        const std::size_t n = k * sizeof(Rec);
+        const auto* bytes = reinterpret_cast<const char*>(buf.data());
+        read_raw(e, reinterpret_cast<char*>(buf.data()), done * sizeof(Rec), n);
+        const bool last = done + k == e.count;
+        const std::size_t whole = last ? n / 32 * 32 : n;
+        sum.add(bytes, whole);
+        if (last && sum.finish(bytes + whole, n - whole, e.count * sizeof(Rec)) != e.checksum) throw corrupt{};
+        if (!problem) {
+          try {
+            for (std::size_t j = 0; j < k; ++j) fn(buf[j], done + j);
+          } catch (const malformed& m) {
+            problem = m;
+          }
+        }
+        done += k;
+      }
+      if (e.count == 0 && sum.finish(nullptr, 0, 0) != e.checksum) throw corrupt{};
+      if (problem) throw *problem;
     }
 
     template <class T>
@@ -409,9 +465,10 @@ struct snapshot_io {
     };
 
     const auto inst = r.get<instansi_rec>(s_instansi);
-    auto units = r.get<unit_rec>(s_units);
-    auto positions = r.get<position_rec>(s_positions);
-    const std::size_t ni = inst.size(), nu = units.size(), np = positions.size();
+    const auto units = r.get<unit_rec>(s_units);
+    const std::size_t ni = inst.size(), nu = units.size();
+    const auto np = static_cast<std::size_t>(r.entry(s_positions, sizeof(position_rec)).count);
+    const auto ne = static_cast<std::size_t>(r.entry(s_employees, sizeof(employee_rec)).count);
 
     const auto tag_refs = r.get<str_ref>(s_tags);
     g.tag_pool_.reserve(tag_refs.size());
@@ -444,12 +501,10 @@ struct snapshot_io {
       u.pre = checked(x.pre, nu, false, "unit pre-order");
       u.post = checked(x.post, nu, false, "unit post-order");
     }
-    units = {};
     g.positions_.reserve(np);
     prefer_huge_pages(g.positions_.data(), np * sizeof(position));
     g.positions_.resize(np);
-    for (std::size_t i = 0; i < np; ++i) {
-      const position_rec& x = positions[i];
+    r.each_record<position_rec>(s_positions, [&](const position_rec& x, std::uint64_t i) {
       position& p = g.positions_[i];
       p.id = str(x.id);
       p.title = str(x.title);
@@ -463,17 +518,13 @@ struct snapshot_io {
       p.pre = checked(x.pre, np, false, "position pre-order");
       p.post = checked(x.post, np, false, "position post-order");
       p.heads = checked(x.heads, nu, true, "position heads");
-    }
-    positions = {};
-    const auto employees = r.get<employee_rec>(s_employees);
-    const std::size_t ne = employees.size();
+    });
     g.employees_.reserve(ne);
     prefer_huge_pages(g.employees_.data(), ne * sizeof(employee));
     g.employees_.resize(ne);
-    for (std::size_t i = 0; i < ne; ++i) {
-      const employee_rec& x = employees[i];
+    r.each_record<employee_rec>(s_employees, [&](const employee_rec& x, std::uint64_t i) {
       g.employees_[i] = {str(x.nip), str(x.name), checked(x.position, np, false, "employee position")};
-    }
+    });
     check_depths(g.units_, &unit::parent, "unit parents");
     check_depths(g.positions_, &position::atasan, "atasan chains");
     read_delegations_and_teams(r, g, str);

@@ -473,6 +473,12 @@ struct stream_reader {
     prefer_huge_pages(g.positions_.data(), positions * sizeof(position));
     g.employees_.reserve(employees);
     prefer_huge_pages(g.employees_.data(), employees * sizeof(employee));
+    // Id tables sized for a compact org (a position and its employee take
+    // ~260 bytes): growing a table of millions by doubling would write it
+    // twice over. An org of another shape just grows as usual.
+    const std::size_t expected = text_size / 256;
+    g.position_ids_.reserve_for(expected);
+    g.nips_.reserve_for(expected);
   }
 
   void read() {
