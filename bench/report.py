@@ -125,12 +125,13 @@ def main(results):
         lat = [(find(agg, f"scale_query_{q}/{s}") or {}).get("median", {}).get("cpu", float("nan")) for q in QUERY_TYPES]
         rss = load["counters"].get("peak_rss_growth_MB", float("nan"))
         audit_mb = cli.get((s, "audit (JSON org, 1 thread)"), (0, float("nan")))[1]
-        rows.append([positions] + lat + [rss, audit_mb])
+        snap_mb = cli.get((s, "audit (snapshot, 1 thread)"), (0, float("nan")))[1]
+        rows.append([positions] + lat + [rss, audit_mb, snap_mb])
     dat = results / "scale.dat"
-    dat.write_text("positions " + " ".join(QUERY_TYPES) + " load_rss_growth_MB cli_audit_peak_MB\n" +
+    dat.write_text("positions " + " ".join(QUERY_TYPES) + " load_rss_growth_MB cli_audit_peak_MB cli_audit_snapshot_peak_MB\n" +
                    "\n".join(" ".join(f"{v:g}" for v in r) for r in rows) + "\n")
     plot = f"""
-set terminal pngcairo size 1200,500 font ',10'
+set terminal pngcairo size 1200,500 font ',10' noenhanced
 set output '{results / 'scale.png'}'
 set multiplot layout 1,2 title 'perwal at city, province and national scale (Padang Panjang 48/2024 rules)'
 set logscale x
@@ -144,7 +145,8 @@ set ylabel 'MB'
 set logscale y
 set title 'Memory'
 plot '{dat}' using 1:7 with linespoints lw 2 title 'peak RSS growth while loading the JSON org', \\
-     '{dat}' using 1:8 with linespoints lw 2 title 'peak RSS of perwal audit (whole process)'
+     '{dat}' using 1:8 with linespoints lw 2 title 'peak RSS of perwal audit, JSON org (whole process)', \\
+     '{dat}' using 1:9 with linespoints lw 2 title 'peak RSS of perwal audit, snapshot (whole process)'
 unset multiplot
 """
     subprocess.run(["gnuplot"], input=plot, text=True, check=True)
