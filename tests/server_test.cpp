@@ -330,6 +330,31 @@ TEST_CASE("serve: audit, rulesets and the decision log", "[server]") {
   CHECK(server.stop(SIGINT) == 0);
 }
 
+TEST_CASE("serve: an org snapshot (perwal compile-org) serves the same decisions as its JSON", "[server]") {
+  temp_dir dir;
+  const auto snap = (dir.path / "pp.snap").string();
+  const std::string compile = "cd '" + perwal::testing::source_dir().string() +
+                              "' && '" PERWAL_BINARY "' compile-org " + pp_org + " --rules " + pp_rules + " -o '" +
+                              snap + "' 2>/dev/null";
+  REQUIRE(std::system(compile.c_str()) == 0);
+  server_process server(dir.path, {"--rules", pp_rules, "--org", snap});
+  auto c = server.client();
+  CHECK(without_id(parse(post_json(c, "/v1/audit", ""))) == cli_json("audit --rules " + pp_rules + " --org " + pp_org));
+  // Every golden query in one batch (with traces): the CLI's answers from the JSON org.
+  const auto batch = golden_queries().good;
+  REQUIRE(batch.size() > 50);
+  write_file(dir.path / "batch.json", batch.dump());
+  const auto served = parse(post_json(c, "/v1/check?trace=1", batch.dump()));
+  const auto expected =
+      cli_json("check --rules " + pp_rules + " --org " + pp_org + " --query " + (dir.path / "batch.json").string());
+  REQUIRE(served.size() == expected.size());
+  for (std::size_t i = 0; i < served.size(); ++i) {
+    INFO("query " << i << ": " << batch[i].dump());
+    CHECK(without_id(served[i]) == expected[i]);
+  }
+  CHECK(server.stop(SIGINT) == 0);
+}
+
 TEST_CASE("serve: bad input answers JSON errors in the CLI's words, never a crash", "[server]") {
   temp_dir dir;
   auto args = pp_args();
