@@ -42,7 +42,7 @@ struct structure {
 };
 
 // Strings (ids, names, titles, NIPs, tags) are views into the org_graph's
-// own string arena: a national org has ~13M items, and a std::string per
+// own string arena (or the string table of its mapped snapshot): a national org has ~13M items, and a std::string per
 // field (32 bytes + a heap block) would cost gigabytes. They live as long as
 // the org_graph.
 using tag_list = std::span<const std::string_view>;

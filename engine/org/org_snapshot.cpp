@@ -4,14 +4,16 @@
 // A snapshot is the frozen org_graph written as flat arrays: fixed-size
 // records with strings as (offset, length) into one string table, the
 // precomputed indices, the id tables' slots and the CSR graph's arrays as
-// they are in memory. The sections tile the payload with no gaps, each with
-// its own checksum, and the header's checksum covers the section table, so
-// every byte of the file is checked. Loading reads each array straight into
-// its place with one pread (no second copy, no mapping's page faults),
-// checks it, and turns string offsets into views: no parsing, no rehashing,
-// no graph construction. Every index read from the file is range-checked
-// before use, so even a forged file with valid checksums cannot make a query
-// read out of bounds.
+// they are in memory. The sections tile the payload, each aligned for its
+// elements with zero padding between, each with its own checksum, and the
+// header's checksum covers the section table, so every byte of the file is
+// checked. Loading maps the file, checks every checksum, and then uses the
+// big arrays where they lie (strings, indices, id tables): the org keeps the
+// mapping alive. Only the records are turned into the org's structs; the
+// graph is built from its mapped arrays when first asked for. No parsing,
+// no rehashing. Every index read from the file is range-checked before use,
+// so even a forged file with valid checksums cannot make a query read out
+// of bounds.
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
