@@ -766,7 +766,7 @@ struct freeze_steps {
         g.positions_[t.item].tags = span;
       }
     }
-    order_forest(g.units_, &unit::parent, g.unit_by_pre_);
+    order_forest(g.units_, &unit::parent, g.unit_by_pre_.build());
     {
       std::vector<index> positions_by_pre;
       order_forest(g.positions_, &position::atasan, positions_by_pre);
@@ -823,26 +823,29 @@ struct freeze_steps {
   // positions of a unit subtree [pre, post] are then one slice.
   void index_positions_by_unit() {
     const auto nu = static_cast<index>(g.units_.size());
-    auto& first = g.unit_first_pos_;
+    auto& first = g.unit_first_pos_.build();
     first.assign(std::size_t{nu} + 1, 0);
     for (const position& p : g.positions_) ++first[g.units_[p.unit].pre + 1];
     std::partial_sum(first.begin(), first.end(), first.begin());
-    g.positions_by_unit_pre_.resize(g.positions_.size());
+    auto& by_pre = g.positions_by_unit_pre_.build();
+    by_pre.resize(g.positions_.size());
     {
       std::vector<std::uint32_t> cursor(first.begin(), first.end() - 1);
       for (index p = 0; p < g.positions_.size(); ++p) {
-        g.positions_by_unit_pre_[cursor[g.units_[g.positions_[p].unit].pre]++] = p;
+        by_pre[cursor[g.units_[g.positions_[p].unit].pre]++] = p;
       }
     }
-    g.unit_last_pos_.resize(nu);
-    for (index k = 0; k < nu; ++k) g.unit_last_pos_[k] = first[g.units_[g.unit_by_pre_[k]].post + 1];
+    auto& last = g.unit_last_pos_.build();
+    last.resize(nu);
+    for (index k = 0; k < nu; ++k) last[k] = first[g.units_[g.unit_by_pre_[k]].post + 1];
   }
 
   // A position held by several employees keeps the first.
   void index_employees() {
-    g.employee_by_position_.assign(g.positions_.size(), none);
+    auto& by_position = g.employee_by_position_.build();
+    by_position.assign(g.positions_.size(), none);
     for (index e = 0; e < g.employees_.size(); ++e) {
-      index& slot_of = g.employee_by_position_[g.employees_[e].position];
+      index& slot_of = by_position[g.employees_[e].position];
       if (slot_of == none) slot_of = e;
     }
   }
@@ -862,7 +865,7 @@ struct freeze_steps {
     std::vector<std::pair<index, index>> pairs;
     pairs.reserve(g.delegations_.size());
     for (index d = 0; d < g.delegations_.size(); ++d) pairs.emplace_back(g.delegations_[d].to, d);
-    group_by_position(g.positions_.size(), pairs, g.delegation_first_, g.delegation_list_);
+    group_by_position(g.positions_.size(), pairs, g.delegation_first_.build(), g.delegation_list_.build());
   }
 
   // A position that is both ketua and anggota (or listed twice) is a member once.
@@ -877,7 +880,7 @@ struct freeze_steps {
       members.erase(std::unique(members.begin(), members.end()), members.end());
       for (const index p : members) pairs.emplace_back(p, t);
     }
-    group_by_position(g.positions_.size(), pairs, g.team_first_, g.team_list_);
+    group_by_position(g.positions_.size(), pairs, g.team_first_.build(), g.team_list_.build());
   }
 
   // Edges in a fixed order (units, positions, employees, delegations,
@@ -918,10 +921,10 @@ struct freeze_steps {
                           static_cast<std::uint32_t>(nu + np + ne + nt));
     ends = {};
     props = {};
-    set_vertex_props(g);
+    set_vertex_props(g, g.graph_);
   }
 
-  static void set_vertex_props(org_graph& g) {
+  static void set_vertex_props(const org_graph& g, graph_type& graph) {
     const auto count = [&](vertex_kind k) -> std::size_t {
       switch (k) {
         case vertex_kind::unit:
@@ -937,7 +940,7 @@ struct freeze_steps {
     };
     for (const vertex_kind k : {vertex_kind::unit, vertex_kind::position, vertex_kind::employee, vertex_kind::team}) {
       const std::size_t n = count(k);
-      for (std::size_t i = 0; i < n; ++i) g.graph_[g.vertex_of(k, static_cast<index>(i))] = {k, static_cast<index>(i)};
+      for (std::size_t i = 0; i < n; ++i) graph[g.vertex_of(k, static_cast<index>(i))] = {k, static_cast<index>(i)};
     }
   }
 };
@@ -958,8 +961,8 @@ bool freezer::read_teams(org_graph& g, const vocabulary& vocab, const structure&
   return true;
 }
 
-void freezer::set_vertex_props(org_graph& g) {
-  freeze_steps::set_vertex_props(g);
+void freezer::set_vertex_props(const org_graph& g, graph_type& graph) {
+  freeze_steps::set_vertex_props(g, graph);
 }
 
 std::shared_ptr<const org_graph> org_graph::load(std::string_view text, std::string_view source_name,

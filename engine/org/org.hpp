@@ -12,7 +12,9 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -40,7 +42,7 @@ struct structure {
 };
 
 // Strings (ids, names, titles, NIPs, tags) are views into the org_graph's
-// own string arena: a national org has ~13M items, and a std::string per
+// own string arena (or the string table of its mapped snapshot): a national org has ~13M items, and a std::string per
 // field (32 bytes + a heap block) would cost gigabytes. They live as long as
 // the org_graph.
 using tag_list = std::span<const std::string_view>;
@@ -155,6 +157,42 @@ void assign_huge(std::vector<T>& v, std::size_t n, const T& value) {
   v.assign(n, value);
 }
 
+// A read-only array that either owns its elements (an org built from JSON)
+// or views elements owned elsewhere (a mapped snapshot, whose owner the
+// org_graph keeps alive): a snapshot's big arrays are then used in place,
+// never copied. Reads pick the source with one well-predicted branch, so a
+// builder may grow the owned vector freely through build().
+template <class T>
+class array_ref {
+ public:
+  // The owned elements, to fill; drops any view.
+  [[nodiscard]] std::vector<T>& build() {
+    view_ = nullptr;
+    view_size_ = 0;
+    return own_;
+  }
+  // Views `n` elements at `p`, which must outlive this array.
+  void view(const T* p, std::size_t n) {
+    own_ = {};
+    view_ = p;
+    view_size_ = n;
+  }
+  [[nodiscard]] const T* data() const { return view_ != nullptr ? view_ : own_.data(); }
+  [[nodiscard]] std::size_t size() const { return view_ != nullptr ? view_size_ : own_.size(); }
+  [[nodiscard]] bool empty() const { return size() == 0; }
+  [[nodiscard]] const T& operator[](std::size_t i) const { return data()[i]; }
+  [[nodiscard]] const T* begin() const { return data(); }
+  [[nodiscard]] const T* end() const { return data() + size(); }
+  [[nodiscard]] const T& front() const { return data()[0]; }
+  [[nodiscard]] const T& back() const { return data()[size() - 1]; }
+  [[nodiscard]] std::span<const T> span() const { return {data(), size()}; }
+
+ private:
+  std::vector<T> own_;
+  const T* view_ = nullptr;
+  std::size_t view_size_ = 0;
+};
+
 // Append-only storage for the org's strings: big blocks that never move, so
 // the string_views handed out stay valid.
 class string_arena {
@@ -194,7 +232,7 @@ class id_table {
     std::uint32_t hash;  // the key's hash, low half: its home slot and a quick inequality test
   };
   void grow();
-  std::vector<slot> slots_;
+  array_ref<slot> slots_;
   std::size_t size_ = 0;
   friend struct snapshot_io;
 };
@@ -247,7 +285,9 @@ class org_graph {
   [[nodiscard]] const std::vector<employee>& employees() const { return employees_; }
   [[nodiscard]] const std::vector<delegation>& delegations() const { return delegations_; }
   [[nodiscard]] const std::vector<team>& teams() const { return teams_; }
-  [[nodiscard]] const graph_type& graph() const { return graph_; }
+  // Built on first use for an org read from a snapshot (from its checked
+  // arrays): most commands never walk the graph.
+  [[nodiscard]] const graph_type& graph() const;
   // The vertex of an item in graph(): units first, then positions, employees, teams.
   [[nodiscard]] graph_type::vertex_descriptor vertex_of(vertex_kind k, index i) const {
     return vertex_base_[static_cast<std::size_t>(k)] + i;
@@ -298,20 +338,30 @@ class org_graph {
   std::vector<employee> employees_;
   std::vector<delegation> delegations_;
   std::vector<team> teams_;
-  graph_type graph_;
+  // The snapshot mapping that the viewed arrays and strings point into
+  // (null for an org built from JSON). Declared first: destroyed last.
+  std::shared_ptr<const void> backing_;
+  mutable graph_type graph_;
+  // For a snapshot: the checked CSR arrays graph() builds graph_ from.
+  struct graph_source {
+    std::span<const std::uint32_t> fwd_rowstart, fwd_column, bwd_rowstart, bwd_column, bwd_props;
+    std::span<const edge_props> fwd_props;
+  };
+  std::optional<graph_source> graph_source_;
+  mutable std::once_flag graph_once_;
   string_arena strings_;
   std::vector<std::string_view> tag_pool_;  // the tags of units and positions, each a slice
   id_table unit_ids_, position_ids_, team_ids_, nips_;
-  std::vector<index> positions_by_unit_pre_;   // positions sorted by their unit's pre-order
-  std::vector<std::uint32_t> unit_first_pos_;  // per unit pre-order slot: begin offset
-  std::vector<std::uint32_t> unit_last_pos_;   // end offset of the unit's subtree slice
-  std::vector<index> unit_by_pre_;             // unit index by pre-order number
+  array_ref<index> positions_by_unit_pre_;   // positions sorted by their unit's pre-order
+  array_ref<std::uint32_t> unit_first_pos_;  // per unit pre-order slot: begin offset
+  array_ref<std::uint32_t> unit_last_pos_;   // end offset of the unit's subtree slice
+  array_ref<index> unit_by_pre_;             // unit index by pre-order number
   // position p -> delegation_list_[delegation_first_[p] .. delegation_first_[p + 1]) (as `to`), and likewise
   // the teams it is ketua or anggota of; one flat array each instead of a vector per position.
-  std::vector<std::uint32_t> delegation_first_, team_first_;
-  std::vector<index> delegation_list_, team_list_;
+  array_ref<std::uint32_t> delegation_first_, team_first_;
+  array_ref<index> delegation_list_, team_list_;
   std::array<std::uint32_t, 4> vertex_base_{};  // first vertex of each vertex_kind
-  std::vector<index> employee_by_position_;
+  array_ref<index> employee_by_position_;
   std::unordered_map<std::uint64_t, index> unit_of_kind_;  // (instansi << 16 | kind) -> unit
   friend struct loader;
   friend struct freezer;
@@ -355,11 +405,12 @@ index id_table::find(std::string_view key, KeyOf&& key_of) const {
 template <class KeyOf>
 index id_table::insert(std::string_view key, index i, KeyOf&& key_of) {
   if ((size_ + 1) * 2 > slots_.size()) grow();
+  std::vector<slot>& slots = slots_.build();
   const std::uint64_t h = hash(key);
   const auto tag = static_cast<std::uint32_t>(h);
   const std::size_t mask = slots_.size() - 1;
   for (std::size_t s = h & mask;; s = (s + 1) & mask) {
-    slot& x = slots_[s];
+    slot& x = slots[s];
     if (x.item == none) {
       x = {i, tag};
       ++size_;
@@ -371,14 +422,15 @@ index id_table::insert(std::string_view key, index i, KeyOf&& key_of) {
 
 // Rehashing needs no key: a slot's home is its hash's low bits, kept.
 inline void id_table::grow() {
-  std::vector<slot> old = std::move(slots_);
-  assign_huge(slots_, std::max<std::size_t>(16, old.size() * 2), slot{none, 0});
-  const std::size_t mask = slots_.size() - 1;
+  std::vector<slot> old = std::move(slots_.build());
+  std::vector<slot>& slots = slots_.build();
+  assign_huge(slots, std::max<std::size_t>(16, old.size() * 2), slot{none, 0});
+  const std::size_t mask = slots.size() - 1;
   for (const slot& x : old) {
     if (x.item == none) continue;
     std::size_t s = x.hash & mask;
-    while (slots_[s].item != none) s = (s + 1) & mask;
-    slots_[s] = x;
+    while (slots[s].item != none) s = (s + 1) & mask;
+    slots[s] = x;
   }
 }
 
@@ -386,7 +438,7 @@ inline void id_table::reserve_for(std::size_t n) {
   if (size_ != 0) return;
   std::size_t cap = 16;
   while (cap < 2 * n) cap *= 2;
-  assign_huge(slots_, cap, slot{none, 0});
+  assign_huge(slots_.build(), cap, slot{none, 0});
 }
 
 }  // namespace perwal::org

@@ -33,8 +33,9 @@ struct freezer {
   // the reference loader does; false at the first error. Positions,
   // employees and units must be complete.
   static bool read_teams(org_graph& g, const vocabulary& vocab, const structure& shape);
-  // The vertex bundles of a graph whose edges are in place (a snapshot's).
-  static void set_vertex_props(org_graph& g);
+  // The vertex bundles of `graph`, g's graph whose edges are in place (a
+  // snapshot's is built apart from g, when first asked for).
+  static void set_vertex_props(const org_graph& g, graph_type& graph);
 };
 
 // The streaming reader over a mapped file: `drop(p)` is told, between

@@ -102,15 +102,16 @@ std::string org_graph::canonical_dump() const {
     }
     out << '\n';
   }
-  out << "vertices " << boost::num_vertices(graph_) << '\n';
-  for (std::uint32_t v = 0; v < boost::num_vertices(graph_); ++v) {
-    out << "v " << v << ' ' << static_cast<int>(graph_[v].kind) << ' ' << graph_[v].item << " out:";
-    for (const auto e : boost::make_iterator_range(boost::out_edges(v, graph_))) {
-      out << ' ' << boost::target(e, graph_) << '/' << static_cast<int>(graph_[e].kind);
+  const graph_type& gr = graph();
+  out << "vertices " << boost::num_vertices(gr) << '\n';
+  for (std::uint32_t v = 0; v < boost::num_vertices(gr); ++v) {
+    out << "v " << v << ' ' << static_cast<int>(gr[v].kind) << ' ' << gr[v].item << " out:";
+    for (const auto e : boost::make_iterator_range(boost::out_edges(v, gr))) {
+      out << ' ' << boost::target(e, gr) << '/' << static_cast<int>(gr[e].kind);
     }
     out << " in:";
-    for (const auto e : boost::make_iterator_range(boost::in_edges(v, graph_))) {
-      out << ' ' << boost::source(e, graph_) << '/' << static_cast<int>(graph_[e].kind);
+    for (const auto e : boost::make_iterator_range(boost::in_edges(v, gr))) {
+      out << ' ' << boost::source(e, gr) << '/' << static_cast<int>(gr[e].kind);
     }
     out << '\n';
   }
