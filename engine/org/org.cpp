@@ -1044,12 +1044,6 @@ std::string_view string_arena::add(std::string_view s) {
   return out;
 }
 
-const char* string_arena::adopt(std::unique_ptr<char[]> block, std::size_t size) {
-  blocks_.push_back(std::move(block));
-  total_ += size;
-  return blocks_.back().get();
-}
-
 bool org_graph::unit_contains(index a, index b) const {
   if (a >= units_.size() || b >= units_.size()) return false;
   return units_[a].pre <= units_[b].pre && units_[b].pre <= units_[a].post;

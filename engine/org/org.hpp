@@ -198,8 +198,6 @@ class array_ref {
 class string_arena {
  public:
   [[nodiscard]] std::string_view add(std::string_view s);
-  // Takes a whole block as is (a snapshot's string table).
-  [[nodiscard]] const char* adopt(std::unique_ptr<char[]> block, std::size_t size);
   [[nodiscard]] std::size_t bytes() const { return total_; }
 
  private:
