@@ -341,18 +341,6 @@ struct loader {
   std::vector<tag_ref> tags_;
 
   [[nodiscard]] std::string_view intern(const std::string& s) { return g.strings_.add(s); }
-  [[nodiscard]] auto unit_key() const {
-    return [this](index k) { return g.units_[k].id; };
-  }
-  [[nodiscard]] auto position_key() const {
-    return [this](index k) { return g.positions_[k].id; };
-  }
-  [[nodiscard]] auto nip_key() const {
-    return [this](index k) { return g.employees_[k].nip; };
-  }
-  [[nodiscard]] auto team_key() const {
-    return [this](index k) { return g.teams_[k].id; };
-  }
 
   void read_tags(item_reader& r, bool is_unit, index i) {
     const auto first = static_cast<std::uint32_t>(g.tag_pool_.size());
@@ -480,7 +468,7 @@ struct loader {
       unit_refs& refs = unit_refs_[i];
       if (const std::string* id = r.id(field::id)) {
         u.id = intern(*id);
-        register_id(g.unit_ids_, unit_key(), u.id, section::units, i, field::id, "unit id");
+        register_id(g.unit_ids_, freezer::unit_key(g), u.id, section::units, i, field::id, "unit id");
       }
       if (const std::string* name = r.string(field::name, false)) u.name = intern(*name);
       u.kind = r.required_code(field::kind, vocab, category::unit_kind, "unit kind");
@@ -507,7 +495,7 @@ struct loader {
       position& p = g.positions_[i];
       if (const std::string* id = r.id(field::id)) {
         p.id = intern(*id);
-        register_id(g.position_ids_, position_key(), p.id, section::positions, i, field::id, "position id");
+        register_id(g.position_ids_, freezer::position_key(g), p.id, section::positions, i, field::id, "position id");
       }
       if (const std::string* title = r.string(field::title, false)) p.title = intern(*title);
       p.kind = r.required_code(field::kind, vocab, category::position_kind, "position kind");
@@ -545,11 +533,11 @@ struct loader {
       employee& e = g.employees_[i];
       if (const std::string* nip = r.id(field::nip)) {
         e.nip = intern(*nip);
-        register_id(g.nips_, nip_key(), e.nip, section::employees, i, field::nip, "NIP");
+        register_id(g.nips_, freezer::nip_key(g), e.nip, section::employees, i, field::nip, "NIP");
       }
       if (const std::string* name = r.string(field::name, false)) e.name = intern(*name);
       if (const std::string* pos = r.string(field::position, true)) {
-        const index found = g.position_ids_.find(*pos, position_key());
+        const index found = g.position_ids_.find(*pos, freezer::position_key(g));
         if (found != none) {
           e.position = found;
         } else if (positions_ok_) {
@@ -560,7 +548,7 @@ struct loader {
   }
 
   [[nodiscard]] index resolve_unit(const std::string& ref, section s, index i, field f) {
-    if (const index found = g.unit_ids_.find(ref, unit_key()); found != none) return found;
+    if (const index found = g.unit_ids_.find(ref, freezer::unit_key(g)); found != none) return found;
     if (units_ok_) errors.add(s, i, f, none, "no unit " + quote(ref));
     return none;
   }
@@ -574,9 +562,9 @@ struct loader {
 
   // A position id, or the NIP of the employee holding the position.
   [[nodiscard]] index resolve_position(const std::string& ref, section s, index i, field f, index sub = none) {
-    if (const index found = g.position_ids_.find(ref, position_key()); found != none) return found;
+    if (const index found = g.position_ids_.find(ref, freezer::position_key(g)); found != none) return found;
     // none when that employee's own position is broken (reported there)
-    if (const index found = g.nips_.find(ref, nip_key()); found != none) return g.employees_[found].position;
+    if (const index found = g.nips_.find(ref, freezer::nip_key(g)); found != none) return g.employees_[found].position;
     if (positions_ok_) errors.add(s, i, f, sub, "no position " + quote(ref));
     return none;
   }
@@ -644,7 +632,7 @@ struct loader {
       item_reader r(errors, section::teams, i, obj);
       if (const std::string* id = r.id(field::id)) {
         t.id = intern(*id);
-        register_id(g.team_ids_, team_key(), t.id, section::teams, i, field::id, "team id");
+        register_id(g.team_ids_, freezer::team_key(g), t.id, section::teams, i, field::id, "team id");
       }
       if (const std::string* name = r.string(field::name, false)) t.name = intern(*name);
       if (const std::string* owner = r.string(field::owner_unit, true)) {

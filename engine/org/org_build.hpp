@@ -36,6 +36,22 @@ struct freezer {
   // The vertex bundles of `graph`, g's graph whose edges are in place (a
   // snapshot's is built apart from g, when first asked for).
   static void set_vertex_props(const org_graph& g, graph_type& graph);
+  // An item's key, for the id tables (which confirm a hash hit by reading it).
+  static auto unit_key(const org_graph& g) {
+    return [&g](index k) { return g.units_[k].id; };
+  }
+  static auto position_key(const org_graph& g) {
+    return [&g](index k) { return g.positions_[k].id; };
+  }
+  static auto nip_key(const org_graph& g) {
+    return [&g](index k) { return g.employees_[k].nip; };
+  }
+  static auto team_key(const org_graph& g) {
+    return [&g](index k) { return g.teams_[k].id; };
+  }
+  static auto instansi_key(const org_graph& g) {
+    return [&g](index k) { return g.instansi_[k].id; };
+  }
 };
 
 // The streaming reader over a mapped file: `drop(p)` is told, between

@@ -447,19 +447,6 @@ struct stream_reader {
   // Per unit: parent absent or null (a root); instansi absent or null.
   std::vector<std::uint8_t> unit_root, unit_no_instansi;
 
-  [[nodiscard]] auto unit_key() const {
-    return [this](index k) { return g.units_[k].id; };
-  }
-  [[nodiscard]] auto position_key() const {
-    return [this](index k) { return g.positions_[k].id; };
-  }
-  [[nodiscard]] auto nip_key() const {
-    return [this](index k) { return g.employees_[k].nip; };
-  }
-  [[nodiscard]] auto instansi_key() const {
-    return [this](index k) { return g.instansi_[k].id; };
-  }
-
   // ---- the document ----
 
   // Room for as many positions and employees as the text could hold, so
@@ -582,14 +569,14 @@ struct stream_reader {
   // Position references resolve to a position id first, so a NIP only
   // counts once every position is known: until then, defer.
   void position_ref(index& slot, ref_kind kind, index item, std::string_view target) {
-    if (const index p = g.position_ids_.find(target, position_key()); p != none) {
+    if (const index p = g.position_ids_.find(target, freezer::position_key(g)); p != none) {
       slot = p;
     } else {
       defer(kind, item, target);
     }
   }
   void unit_ref(index& slot, ref_kind kind, index item, std::string_view target) {
-    if (const index u = g.unit_ids_.find(target, unit_key()); u != none) {
+    if (const index u = g.unit_ids_.find(target, freezer::unit_key(g)); u != none) {
       slot = u;
     } else {
       defer(kind, item, target);
@@ -623,7 +610,7 @@ struct stream_reader {
       if (key == "id") {
         mark(seen, f_id);
         x.id = keep_id();
-        if (instansi_ids.insert(x.id, i, instansi_key()) != none) fail();
+        if (instansi_ids.insert(x.id, i, freezer::instansi_key(g)) != none) fail();
       } else if (key == "name") {
         mark(seen, f_name);
         x.name = keep_optional();
@@ -648,7 +635,7 @@ struct stream_reader {
       if (key == "id") {
         mark(seen, f_id);
         u.id = keep_id();
-        if (g.unit_ids_.insert(u.id, i, unit_key()) != none) fail();
+        if (g.unit_ids_.insert(u.id, i, freezer::unit_key(g)) != none) fail();
       } else if (key == "name") {
         mark(seen, f_name);
         u.name = keep_optional();
@@ -665,7 +652,7 @@ struct stream_reader {
         mark(seen, f_instansi);
         if (const auto ref = reference()) {
           unit_no_instansi[i] = 0;
-          const index x = instansi_ids.find(*ref, instansi_key());
+          const index x = instansi_ids.find(*ref, freezer::instansi_key(g));
           if (x != none) {
             u.instansi = x;
           } else {
@@ -696,7 +683,7 @@ struct stream_reader {
       if (key == "id") {
         mark(seen, f_id);
         p.id = keep_id();
-        if (g.position_ids_.insert(p.id, i, position_key()) != none) fail();
+        if (g.position_ids_.insert(p.id, i, freezer::position_key(g)) != none) fail();
       } else if (key == "title") {
         mark(seen, f_title);
         p.title = keep_optional();
@@ -745,7 +732,7 @@ struct stream_reader {
       if (key == "nip") {
         mark(seen, f_nip);
         e.nip = keep_id();
-        if (g.nips_.insert(e.nip, i, nip_key()) != none) fail();
+        if (g.nips_.insert(e.nip, i, freezer::nip_key(g)) != none) fail();
       } else if (key == "name") {
         mark(seen, f_name);
         e.name = keep_optional();
@@ -754,7 +741,7 @@ struct stream_reader {
         if (in.peek() != '"') fail();
         const std::string_view ref = in.string();
         // an employee's position is a position id, never a NIP
-        if (const index p = g.position_ids_.find(ref, position_key()); p != none) {
+        if (const index p = g.position_ids_.find(ref, freezer::position_key(g)); p != none) {
           e.position = p;
         } else {
           defer(ref_kind::holder, i, ref);
@@ -822,10 +809,10 @@ struct stream_reader {
           g.positions_[r.item].unit = must(find_unit(r.target));
           break;
         case ref_kind::unit_instansi:
-          g.units_[r.item].instansi = must(instansi_ids.find(r.target, instansi_key()));
+          g.units_[r.item].instansi = must(instansi_ids.find(r.target, freezer::instansi_key(g)));
           break;
         case ref_kind::holder:
-          g.employees_[r.item].position = must(g.position_ids_.find(r.target, position_key()));
+          g.employees_[r.item].position = must(g.position_ids_.find(r.target, freezer::position_key(g)));
           break;
         default:
           break;  // position references: once every holder is known
@@ -859,11 +846,11 @@ struct stream_reader {
     if (i == none) fail();
     return i;
   }
-  [[nodiscard]] index find_unit(std::string_view id) const { return g.unit_ids_.find(id, unit_key()); }
+  [[nodiscard]] index find_unit(std::string_view id) const { return g.unit_ids_.find(id, freezer::unit_key(g)); }
   // A position id, or the NIP of the employee holding the position.
   [[nodiscard]] index find_position(std::string_view ref) const {
-    if (const index p = g.position_ids_.find(ref, position_key()); p != none) return p;
-    if (const index e = g.nips_.find(ref, nip_key()); e != none) return g.employees_[e].position;
+    if (const index p = g.position_ids_.find(ref, freezer::position_key(g)); p != none) return p;
+    if (const index e = g.nips_.find(ref, freezer::nip_key(g)); e != none) return g.employees_[e].position;
     return none;
   }
 
