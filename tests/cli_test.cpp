@@ -157,6 +157,19 @@ TEST_CASE("bad input exits 2 with a message that locates the problem", "[cli][ba
   }
 }
 
+TEST_CASE("audit --threads: the same report on two threads, a bad count exits 2", "[cli][bad-input]") {
+  const auto one = run("audit " + rules + " " + org + " --format json");
+  const auto two = run("audit " + rules + " " + org + " --format json --threads 2");
+  CHECK(two.status == one.status);
+  CHECK(two.output == one.output);
+  for (const char* bad : {"0", "x", "-1", "1000"}) {
+    INFO(bad);
+    const auto r = run("audit " + rules + " " + org + " --threads " + bad);
+    CHECK(r.status == 2);
+    CHECK_THAT(r.output, Catch::Contains("--threads must be a number from 1 to 999"));
+  }
+}
+
 TEST_CASE("gen-org: usage errors exit 2 and name the option", "[cli][gen]") {
   const auto out = (std::filesystem::temp_directory_path() / ("perwal-gen-" + std::to_string(::getpid()))).string();
   struct bad {
