@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "engine/compile/ruleset.hpp"
-#include "engine/eval/decision.hpp"
+#include "engine/eval/evaluator.hpp"
 
 namespace {
 
@@ -59,7 +59,7 @@ void run_query(benchmark::State& state, const char* text) {
     state.SkipWithError("fixture or ruleset failed to load");
     return;
   }
-  perwal::evaluator ev(rules(), org(), perwal::lang::id, state.range(0) != 0);
+  perwal::evaluator ev(rules(), org(), state.range(0) != 0);
   const auto q = nlohmann::json::parse(text);
   for (auto _ : state) {
     std::vector<perwal::query_error> errs;

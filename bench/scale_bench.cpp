@@ -17,7 +17,7 @@
 #include <sstream>
 
 #include "engine/compile/ruleset.hpp"
-#include "engine/eval/decision.hpp"
+#include "engine/eval/evaluator.hpp"
 #include "engine/explore/universe.hpp"
 #include "engine/gen/org_gen.hpp"
 
@@ -160,7 +160,7 @@ queries tim_queries(const org_graph& g) {
 // workflow is allowed with exactly four steps (`complete`); `incomplete` is
 // the same query with its last two steps dropped.
 std::pair<queries, queries> penugasan_queries(const std::shared_ptr<const org_graph>& g) {
-  const perwal::evaluator ev(rules(), g, perwal::lang::id, false);
+  const perwal::evaluator ev(rules(), g, false);
   queries complete, incomplete;
   for (auto p : sample_positions(*g, 1024)) {
     const auto& units = g->units();
@@ -181,7 +181,7 @@ std::pair<queries, queries> penugasan_queries(const std::shared_ptr<const org_gr
     query = perwal::explore::complete_steps(ev, query, 8);
     std::vector<perwal::query_error> errs;
     const auto d = ev.check(query, errs);
-    if (!d || d->outcome != "allowed" || query["steps"].size() != 4) continue;
+    if (!d || d->result != perwal::outcome::allowed || query["steps"].size() != 4) continue;
     complete.push_back(query);
     auto& steps = query["steps"];
     steps.erase(steps.begin() + 2, steps.end());  // drops the last two steps
@@ -195,12 +195,12 @@ void run_queries(benchmark::State& state, const std::shared_ptr<const org_graph>
     state.SkipWithError("no query of this type could be built on this org");
     return;
   }
-  const perwal::evaluator ev(rules(), g, perwal::lang::id, false);  // no trace, as a server answers
+  const perwal::evaluator ev(rules(), g, false);  // no trace, as a server answers
   std::size_t i = 0, allowed = 0;
   for (auto _ : state) {
     std::vector<perwal::query_error> errs;
     const auto d = ev.check(qs[i], errs);
-    allowed += d && d->outcome == "allowed" ? 1 : 0;
+    allowed += d && d->result == perwal::outcome::allowed ? 1 : 0;
     benchmark::DoNotOptimize(d);
     i = i + 1 == qs.size() ? 0 : i + 1;
   }
@@ -251,7 +251,7 @@ void bm_load_snapshot(benchmark::State& state, perwal::gen::scale s) {
 
 void bm_audit(benchmark::State& state, perwal::gen::scale s) {
   const auto g = org(s);
-  const perwal::evaluator ev(rules(), g, perwal::lang::id, false);
+  const perwal::evaluator ev(rules(), g, false);
   std::size_t checked = 0, violations = 0;
   for (auto _ : state) {
     const auto d = ev.audit(static_cast<unsigned>(state.range(0)));

@@ -23,7 +23,8 @@
 
 #include "engine/compile/lint.hpp"
 #include "engine/compile/ruleset.hpp"
-#include "engine/eval/decision.hpp"
+#include "engine/eval/evaluator.hpp"
+#include "engine/eval/render.hpp"
 #include "engine/explore/diff.hpp"
 #include "engine/explore/semantic_lint.hpp"
 #include "engine/explore/universe.hpp"
@@ -160,8 +161,8 @@ std::shared_ptr<const perwal::org::org_graph> load_org(const std::string& path, 
   return org;
 }
 
-int outcome_exit(const std::string& outcome) {
-  return outcome == "allowed" ? exit_ok : exit_denied;
+int outcome_exit(perwal::outcome result) {
+  return result == perwal::outcome::allowed ? exit_ok : exit_denied;
 }
 
 int run_check(const options& o) {
@@ -183,7 +184,8 @@ int run_check(const options& o) {
     std::cerr << qname << ": invalid JSON: " << e.what() << "\n";
     return exit_bad_input;
   }
-  perwal::evaluator ev(rules, org, o.language);
+  perwal::evaluator ev(rules, org);
+  const perwal::render_context rc{*rules, *org, o.language};
   const bool batch = q.is_array();
   const std::vector<nlohmann::json> queries = batch ? q.get<std::vector<nlohmann::json>>() : std::vector{q};
   nlohmann::json out = nlohmann::json::array();
@@ -203,12 +205,12 @@ int run_check(const options& o) {
       worst = exit_bad_input;
       continue;
     }
-    if (worst != exit_bad_input) worst = std::max(worst, outcome_exit(d->outcome));
+    if (worst != exit_bad_input) worst = std::max(worst, outcome_exit(d->result));
     if (o.format == "json") {
-      out.push_back(perwal::to_json(*d));
+      out.push_back(perwal::to_json(*d, rc));
     } else {
-      if (batch) std::cout << "== " << prefix << " " << d->type << "\n";
-      std::cout << perwal::to_text(*d, o.explain, o.language);
+      if (batch) std::cout << "== " << prefix << " " << perwal::decision_kind_name(d->kind) << "\n";
+      std::cout << perwal::to_text(*d, rc, o.explain);
       if (batch) std::cout << "\n";
     }
   }
@@ -223,16 +225,17 @@ int run_audit(const options& o) {
   if (!rules) return exit_bad_input;
   auto org = load_org(o.org, *rules);
   if (!org) return exit_bad_input;
-  perwal::evaluator ev(rules, org, o.language);
+  perwal::evaluator ev(rules, org, false);
   const auto d = ev.audit(o.threads);
+  const perwal::render_context rc{*rules, *org, o.language};
   if (o.format == "json") {
-    std::cout << perwal::to_json(d).dump(2) << "\n";
+    std::cout << perwal::to_json(d, rc).dump(2) << "\n";
   } else {
     std::cout << rules->header.title << "\n"
               << std::string(o.language == perwal::lang::en ? "Org: " : "Organisasi: ") << o.org << "\n\n"
-              << perwal::to_text(d, false, o.language);
+              << perwal::to_text(d, rc, false);
   }
-  return outcome_exit(d.outcome);
+  return outcome_exit(d.result);
 }
 
 int run_compile_org(const options& o) {

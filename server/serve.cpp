@@ -16,7 +16,8 @@
 #include <thread>
 #include <type_traits>
 
-#include "engine/eval/decision.hpp"
+#include "engine/eval/evaluator.hpp"
+#include "engine/eval/render.hpp"
 #include "server/metrics.hpp"
 #include "server/openapi_json.hpp"
 #include "server/snapshot.hpp"
@@ -157,6 +158,7 @@ struct route {
 struct target {
   const ruleset_entry* rules = nullptr;
   std::optional<evaluator> ev;
+  lang language = lang::id;
 };
 
 class api {
@@ -369,11 +371,50 @@ class api {
               {"org", r->org},           {"org_version", r->org_version},
               {"org_hash", r->org_hash}, {"outcome", r->outcome}};
     j["query"] = json::parse(r->query);
-    j["result"] = json::parse(r->result);
+    j["result"] = c.http.has_param("lang") ? rerender(*r, c.http) : json::parse(r->result);
     reply(res, j);
   }
 
+  // A logged decision in the language asked for. Evaluation is a pure
+  // function of (ruleset, org, query): the logged query is evaluated again
+  // against the identical ruleset (content hash) and org version, and the
+  // decision rendered in that language. When either has changed since, the
+  // decision as sent is all there is (409).
+  json rerender(const decision_record& r, const httplib::Request& req) {
+    const auto s = current();
+    const auto language = language_of(req);
+    const auto* rules = s->ruleset(r.ruleset);
+    const auto* org = s->org(r.org);
+    if (!rules || rules->rules->content_hash != r.ruleset_hash || !org || org->version != r.org_version) {
+      fail(409, "decision_stale",
+           "ruleset \"" + r.ruleset + "\" or org \"" + r.org + "\" changed since this decision was logged; "
+           "GET it without ?lang= for the decision as it was sent");
+    }
+    const auto g = org->graphs.find(r.ruleset);
+    if (g == org->graphs.end()) fail(409, "decision_stale", "org \"" + r.org + "\" no longer loads under \"" + r.ruleset + "\"");
+    const json sent = json::parse(r.result);
+    const bool traced = sent.contains("trace") && !sent["trace"].empty();
+    const evaluator ev(rules->rules, g->second, traced);
+    std::vector<query_error> errors;
+    const json q = json::parse(r.query);
+    const bool audit = q.value("type", "") == "audit";
+    const auto d = audit ? std::optional<decision>(ev.audit()) : ev.check(q, errors);
+    if (!d || outcome_name(d->result) != r.outcome) {
+      fail(500, "decision_mismatch", "the logged query no longer gives the logged decision");
+    }
+    json out = to_json(*d, {*rules->rules, *g->second, language});
+    out["decision_id"] = r.id;
+    return out;
+  }
+
   // ---- decisions ----
+
+  static lang language_of(const httplib::Request& req) {
+    const auto l = param(req, "lang");
+    if (l == "en") return lang::en;
+    if (!l.empty() && l != "id") fail(400, "bad_parameter", "lang: must be id or en");
+    return lang::id;
+  }
 
   struct request_options {
     lang language = lang::id;
@@ -384,12 +425,7 @@ class api {
 
   static request_options options_of(const httplib::Request& req, const snapshot& s) {
     request_options o;
-    const auto l = param(req, "lang");
-    if (l == "en") {
-      o.language = lang::en;
-    } else if (!l.empty() && l != "id") {
-      fail(400, "bad_parameter", "lang: must be id or en");
-    }
+    o.language = language_of(req);
     const auto t = param(req, "trace");
     o.trace = t == "1" || t == "true";
     o.ruleset = param(req, "ruleset");
@@ -413,7 +449,8 @@ class api {
                (errors.empty() ? "" : ": " + errors.front().to_string()),
            load_errors_json(errors));
     }
-    t.ev.emplace(t.rules->rules, g->second, o.language, o.trace);
+    t.ev.emplace(t.rules->rules, g->second, o.trace);
+    t.language = o.language;
     return t;
   }
 
@@ -432,7 +469,7 @@ class api {
             o.org->id,
             o.org->hash,
             o.org->version,
-            d.outcome,
+            std::string(outcome_name(d.result)),
             std::move(query),
             std::move(result)};
   }
@@ -460,8 +497,8 @@ class api {
     res.set_content(std::move(body), "application/json");
   }
 
-  std::string decision_text(const decision& d, const std::string& id) {
-    json j = to_json(d);
+  static std::string decision_text(const decision& d, const target& t, const std::string& id) {
+    json j = to_json(d, {*t.rules->rules, t.ev->org(), t.language});
     j["decision_id"] = id;
     return j.dump();
   }
@@ -502,7 +539,7 @@ class api {
     const auto ids = log_.next_ids(n);
     for (std::size_t i = 0; i < n; ++i) {
       const auto& id = ids[i];
-      auto result = decision_text(decisions[i].first, id);
+      auto result = decision_text(decisions[i].first, *decisions[i].second, id);
       records.push_back(record_of(decisions[i].first, *decisions[i].second, o, id, (batch ? body[i] : body).dump(),
                                   std::move(result)));
     }
@@ -523,7 +560,7 @@ class api {
     const auto t = resolve(*s, o, rid, rid.empty() ? "" : "ruleset");
     const auto d = t.ev->audit();
     auto id = log_.next_id();
-    auto result = decision_text(d, id);
+    auto result = decision_text(d, t, id);
     std::vector<decision_record> records;
     records.push_back(record_of(d, t, o, std::move(id), q.dump(), std::move(result)));
     commit_and_reply(res, std::move(records), false);

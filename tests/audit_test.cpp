@@ -32,16 +32,17 @@ TEST_CASE("audit findings do not depend on the thread count", "[eval][audit]") {
     const auto org = perwal::org::org_graph::load(perwal::testing::slurp(org_path), org_path.string(), rules->vocab,
                                                   rules->shape, errs);
     REQUIRE(org);
-    const perwal::evaluator ev(rules, org, perwal::lang::en, false);
+    const perwal::evaluator ev(rules, org, false);
+    const perwal::render_context rc{*rules, *org, perwal::lang::en};
     const auto one = ev.audit(1);
     REQUIRE(one.checked.value_or(0) > 400);  // enough items for the audit to split in slices of 256
     CHECK_FALSE(one.violations.empty());     // every fixture plants violations
-    const auto expected = perwal::to_json(one).dump();
+    const auto expected = perwal::to_json(one, rc).dump();
     for (unsigned threads : {2u, 3u, 8u}) {
       INFO(threads << " threads");
-      CHECK(perwal::to_json(ev.audit(threads)).dump() == expected);
+      CHECK(perwal::to_json(ev.audit(threads), rc).dump() == expected);
     }
-    std::set<std::string> unique(one.considered.begin(), one.considered.end());
+    std::set<const perwal::rule_info*> unique(one.considered.begin(), one.considered.end());
     CHECK(unique.size() == one.considered.size());  // each rule named once
   }
 }

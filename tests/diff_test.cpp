@@ -5,7 +5,7 @@
 #include <chrono>
 #include <fstream>
 
-#include "engine/eval/decision.hpp"
+#include "engine/eval/evaluator.hpp"
 #include "explore_support.hpp"
 
 using json = nlohmann::json;
@@ -43,7 +43,7 @@ void recheck(const perwal::explore::scenario& s, const std::shared_ptr<const per
     auto org = perwal::org::org_graph::load(s.org, rules->vocab, rules->shape, errs);
     REQUIRE(org);
     std::vector<perwal::query_error> qerrs;
-    const auto d = perwal::evaluator(rules, org, perwal::lang::en, false).check(s.query, qerrs);
+    const auto d = perwal::evaluator(rules, org, false).check(s.query, qerrs);
     if (expect.outcome == "bad_query") {
       CHECK_FALSE(d);
       continue;

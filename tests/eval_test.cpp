@@ -3,7 +3,6 @@
 #include <catch2/catch.hpp>
 
 #include "engine/compile/ruleset.hpp"
-#include "engine/eval/decision.hpp"
 #include "test_support.hpp"
 
 using json = nlohmann::json;
@@ -138,10 +137,10 @@ struct fixture {
     for (const auto& e : errs) INFO(e.to_string());
     REQUIRE(org);
   }
-  perwal::decision check(const std::string& q, perwal::lang l = perwal::lang::id) const {
-    perwal::evaluator ev(rules, org, l);
+  perwal::testing::decision_view check(const std::string& q, perwal::lang l = perwal::lang::id) const {
+    perwal::evaluator ev(rules, org);
     std::vector<perwal::query_error> errs;
-    auto d = ev.check(json::parse(q), errs);
+    auto d = perwal::testing::check(ev, json::parse(q), errs, l);
     std::string all;
     for (const auto& e : errs) all += e.to_string() + "\n";
     INFO(all);
@@ -156,8 +155,8 @@ struct fixture {
   }
 };
 
-bool has(const std::vector<perwal::finding>& fs, const std::string& rule) {
-  return std::any_of(fs.begin(), fs.end(), [&](const perwal::finding& f) { return f.rule == rule; });
+bool has(const std::vector<perwal::testing::finding_view>& fs, const std::string& rule) {
+  return std::any_of(fs.begin(), fs.end(), [&](const perwal::testing::finding_view& f) { return f.rule == rule; });
 }
 
 std::string penugasan(const std::string& assignee, const std::string& owner, const std::string& steps,
@@ -233,7 +232,7 @@ TEST_CASE("workflow: complete, incomplete, out of order, wrong actor, letters, r
   SECTION("complete, with the optional step skipped") {
     const auto d = f.check(penugasan("a.fp2", "a.dinas.bid1", "[" + letter + "," + approve + "," + issue + "]",
                                      R"(, "assigned_by": "a.kabid2")"));
-    INFO(perwal::to_text(d, true, perwal::lang::en));
+    INFO(d.text);
     CHECK(d.outcome == "allowed");
     CHECK(d.workflow == "penugasan.penunjukan.lintas_unit");
   }
@@ -367,7 +366,7 @@ TEST_CASE("teams: soft rules warn, never deny", "[eval]") {
 TEST_CASE("audit checks kedudukan, delegations and teams", "[eval]") {
   fixture f;
   perwal::evaluator ev(f.rules, f.org);
-  const auto d = ev.audit();
+  const auto d = perwal::testing::view(ev.audit(), ev);
   CHECK(d.checked == 7u + 1u + 2u);  // seven FP and pelaksana, the delegation, two teams
   CHECK(d.outcome == "denied");
   CHECK(has(d.violations, "kedudukan.dinas"));  // a.pel1 under the kepala subbagian

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "engine/compile/ruleset.hpp"
-#include "engine/eval/decision.hpp"
+#include "engine/eval/evaluator.hpp"
 #include "engine/gen/org_gen.hpp"
 #include "test_support.hpp"
 
@@ -54,8 +54,8 @@ void check_exact(const options& o) {
   perwal::gen::report rep;
   const auto text = generate(o, &rep);
   static const auto rules = ruleset("padang-panjang-48-2024.perwal");
-  const perwal::evaluator ev(rules, load(text, *rules), perwal::lang::id, false);
-  const auto d = ev.audit();
+  const perwal::evaluator ev(rules, load(text, *rules), false);
+  const auto d = perwal::testing::view(ev.audit(), ev);
   std::map<std::string, std::uint64_t> by_rule;
   std::set<std::string> on_paths;
   for (const auto& v : d.violations) {

@@ -64,7 +64,7 @@ void run_suite(const suite& s) {
     ++cases;
     INFO("scenario " << file.filename().string() << ": " << scenario.value("description", ""));
     std::vector<perwal::query_error> qerrs;
-    auto d = ev.check(scenario.at("query"), qerrs);
+    auto d = perwal::testing::check(ev, scenario.at("query"), qerrs);
     if (expect.value("decision", "") == "bad_query") {
       CHECK_FALSE(d);
       if (expect.contains("error")) {
@@ -76,7 +76,7 @@ void run_suite(const suite& s) {
     }
     for (const auto& e : qerrs) INFO("query error: " << e.to_string());
     REQUIRE(d);
-    INFO(perwal::to_text(*d, true, perwal::lang::en));
+    INFO(perwal::testing::view(*ev.check(scenario.at("query"), qerrs), ev, perwal::lang::en).text);
     touched.insert(d->considered.begin(), d->considered.end());
     CHECK(d->outcome == expect.at("decision").get<std::string>());
     CHECK(rule_names(d->violations) == string_set(expect.value("violations", json::array())));

@@ -4,7 +4,7 @@
 #include <random>
 
 #include "engine/compile/ruleset.hpp"
-#include "engine/eval/decision.hpp"
+#include "engine/eval/evaluator.hpp"
 #include "test_support.hpp"
 
 using perwal::testing::slurp;

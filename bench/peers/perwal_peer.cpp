@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "engine/compile/ruleset.hpp"
-#include "engine/eval/decision.hpp"
+#include "engine/eval/evaluator.hpp"
 
 namespace {
 
@@ -93,7 +93,7 @@ int main(int argc, char** argv) {
   }
 
   // Trace off: a server does not record the explanation (evaluator ctor).
-  const perwal::evaluator ev(rules, org, perwal::lang::id, false);
+  const perwal::evaluator ev(rules, org, false);
 
   // The decisions, once, written out for the agreement check.
   std::ofstream out(argv[4]);
@@ -104,7 +104,9 @@ int main(int argc, char** argv) {
       std::cerr << "perwal_peer: query " << i + 1 << " is bad input: " << errs.front().to_string() << "\n";
       return 2;
     }
-    out << (d->outcome == "allowed" ? "allow" : "deny") << '\t' << d->outcome << '\t' << d->scope.value_or("-") << '\n';
+    const auto scope = d->scope ? perwal::contract_scope_names[static_cast<std::size_t>(*d->scope)] : "-";
+    out << (d->result == perwal::outcome::allowed ? "allow" : "deny") << '\t' << perwal::outcome_name(d->result) << '\t'
+        << scope << '\n';
   }
   out.close();
 
@@ -126,7 +128,7 @@ int main(int argc, char** argv) {
       std::vector<perwal::query_error> errs;
       const auto d = ev.check(queries[i], errs);
       const auto t1 = clock_type::now();
-      sink += d ? d->outcome.size() : 0;
+      sink += d ? static_cast<std::size_t>(d->result) + 1 : 0;
       check_ns.push_back(std::chrono::duration<double, std::nano>(t1 - t0).count());
       by_type[types[i]].push_back(check_ns.back());
     }
@@ -139,7 +141,7 @@ int main(int argc, char** argv) {
       std::vector<perwal::query_error> errs;
       const auto d = ev.check(q, errs);
       const auto t1 = clock_type::now();
-      sink += d ? d->outcome.size() : 0;
+      sink += d ? static_cast<std::size_t>(d->result) + 1 : 0;
       parse_ns.push_back(std::chrono::duration<double, std::nano>(t1 - t0).count());
     }
     const double pp = std::chrono::duration<double>(clock_type::now() - p1).count();

@@ -278,6 +278,7 @@ class compiler {
     for (const auto& ex : layers.back().file.examples) add_example(ex, layers.back());
     hash_sources();
     if (diags_.has_errors()) return nullptr;
+    derive_engine_rules(*out_);
     return out_;
   }
 
@@ -523,7 +524,7 @@ class compiler {
           diags_.error(common.rule.where, "override of \"" + name + "\" must be the same kind of rule as the base");
           return;
         }
-        slot.overrides = override_note{"replaces", it->second.ruleset, it->second.citation};
+        slot.overrides = override_note{override_kind::replaces, it->second.ruleset, it->second.citation};
         slot.order = it->second.order;
         it->second = std::move(slot);
         it->second.decl = std::move(v);
@@ -551,7 +552,7 @@ class compiler {
                      "refine of \"" + r.common.rule.text + "\": it is defined in this same ruleset; edit it instead");
         continue;
       }
-      slot.overrides = override_note{"refines", slot.ruleset, slot.citation};
+      slot.overrides = override_note{override_kind::refines, slot.ruleset, slot.citation};
       slot.ruleset = l.id;
       if (r.has_cite) {
         c.cites = r.common.cites;

@@ -150,8 +150,10 @@ struct cexpr {
 };
 
 // ---- rules ----------------------------------------------------------------
+enum class override_kind : std::uint8_t { replaces, refines };
+
 struct override_note {
-  std::string how;  // "replaces" or "refines"
+  override_kind how = override_kind::replaces;
   std::string base_ruleset;
   std::string base_citation;
 };
@@ -210,6 +212,9 @@ struct workflow_step {
   std::string contents_citation;
   std::optional<cexpr> where;
   bool optional = false;
+  // The step's letter checks, as rules of their own (`<step>.tembusan`,
+  // `<step>.isi`), citing where the copy and the contents are required.
+  rule_info tembusan_info, isi_info;
 };
 
 struct refusal_rule {
@@ -228,6 +233,10 @@ struct workflow {
   std::string issuer_citation;
   std::vector<workflow_step> steps;
   std::optional<refusal_rule> refusal;
+  // The workflow's own checks as rules: who issues the assignment
+  // (`.penerbit`), a refusal (`.penolakan`), by whom (`.penolakan.pejabat`)
+  // and with what reason (`.penolakan.alasan`).
+  rule_info penerbit_info, penolakan_info, penolakan_pejabat_info, penolakan_alasan_info;
 };
 
 struct example {
@@ -269,11 +278,27 @@ struct compiled_ruleset {
     code fungsional = no_code, pelaksana = no_code, pemerintah_daerah = no_code;
     code penunjukan = no_code, pengajuan_sukarela = no_code;
     code penolakan = no_code, ketua = no_code, anggota = no_code;
+    code surat_penugasan = no_code, penetapan = no_code;  // the letters that make the issuer
+    code anggota_tim = no_code, ketua_tim = no_code;      // reports that need a team
+    code hasil_kegiatan = no_code;                        // reports that climb the review chains
     std::array<code, 4> contract_scopes{no_code, no_code, no_code, no_code};
   } known;
 
+  // Rules the engine itself applies when the regulation says nothing: an
+  // assignment in a scope it does not cover, a mode with no workflow in a
+  // scope (per contract scope), a report in a capacity it does not regulate.
+  struct engine_rule_set {
+    rule_info lingkup;
+    std::array<rule_info, 4> mekanisme;
+    rule_info pelaporan_tidak_diatur;
+  } engine_rules;
+
   [[nodiscard]] std::vector<const rule_info*> all_rules() const;
 };
+
+// The rules derived from the compiled ones (letter checks, issuer and
+// refusal rules, the engine's own rules) and the codes the engine needs.
+void derive_engine_rules(compiled_ruleset& r);
 
 // Phases 2–4: load the file, its includes and the chain of bases it extends,
 // resolve names, codes and role expressions, apply overrides, freeze.

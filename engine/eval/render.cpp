@@ -1,110 +1,527 @@
-// Decisions rendered for other tools (CONTRACT §4 JSON) and for a person.
+// Decisions rendered for other tools (JSON) and for a person (text), in the
+// language of the render context, from the message catalogue.
+#include "engine/eval/render.hpp"
+
 #include <algorithm>
 
-#include "engine/eval/decision.hpp"
+#include "engine/eval/messages.hpp"
 
 namespace perwal {
 
 namespace {
-nlohmann::json finding_json(const finding& f) {
-  nlohmann::json j = {{"rule", f.rule}, {"strength", f.strength}, {"citation", f.citation}, {"message", f.message}};
-  j["path"] = f.path;
-  j["hint"] = f.hint;
-  return j;
+
+using org::index;
+using org::none;
+using messages::id;
+
+template <class... F>
+struct overloaded : F... {
+  using F::operator()...;
+};
+
+// A message reads as a sentence even when it starts with a code label.
+std::string sentence(std::string text) {
+  if (!text.empty() && text[0] >= 'a' && text[0] <= 'z') text[0] = static_cast<char>(text[0] - 'a' + 'A');
+  return text;
+}
+
+class renderer {
+ public:
+  explicit renderer(const render_context& c) : r_(c.rules), o_(c.org), l_(c.language) {}
+
+  [[nodiscard]] std::string say(id m, std::initializer_list<std::pair<std::string_view, std::string_view>> args = {}) const {
+    return messages::format(m, l_, args);
+  }
+
+  [[nodiscard]] std::string pos_label(index p) const {
+    if (p == none) return say(id::nobody);
+    const auto& pos = o_.positions()[p];
+    std::string out(pos.id);
+    if (!pos.title.empty()) out += " (" + std::string(pos.title) + ")";
+    return out;
+  }
+  [[nodiscard]] std::string unit_label(index u) const {
+    if (u == none) return say(id::no_unit);
+    const auto& un = o_.units()[u];
+    std::string out(un.id);
+    if (!un.name.empty()) out += " (" + std::string(un.name) + ")";
+    return out;
+  }
+  [[nodiscard]] std::string labels(const std::vector<index>& ps) const {
+    std::string out;
+    for (auto p : ps) out += (out.empty() ? "" : ", ") + pos_label(p);
+    return out.empty() ? pos_label(none) : out;
+  }
+  [[nodiscard]] std::string code_labels(const std::vector<code>& cs, std::string_view sep) const {
+    std::string out;
+    for (auto c : cs) out += (out.empty() ? "" : std::string(sep)) + r_.vocab.label(c);
+    return out;
+  }
+  [[nodiscard]] static std::string role_text(const std::vector<cpath>& roles) {
+    std::string out;
+    for (const auto& p : roles) out += (out.empty() ? "" : " | ") + p.text;
+    return out;
+  }
+  [[nodiscard]] const std::string& rule_message(const rule_info& info) const {
+    return l_ == lang::en ? info.message_en : info.message_id;
+  }
+  [[nodiscard]] const std::string& rule_hint(const rule_info& info) const {
+    return l_ == lang::en ? info.hint_en : info.hint_id;
+  }
+  // "<rule message> — <detail>", or the detail alone.
+  [[nodiscard]] std::string after_rule_message(const rule_info& info, std::string detail) const {
+    const auto& m = rule_message(info);
+    return m.empty() ? detail : m + " — " + detail;
+  }
+  [[nodiscard]] static const std::vector<cpath>& role_of(const workflow_step& s, found::step_field f) {
+    return f == found::step_field::by ? s.by : f == found::step_field::from ? s.from : s.to;
+  }
+
+  // ---- findings ------------------------------------------------------------------
+  [[nodiscard]] std::string message(const finding& f) const {
+    const rule_info& info = *f.rule;
+    return sentence(std::visit(
+        overloaded{
+            [&](const found::rule_text&) { return rule_message(info); },
+            [&](const found::misplaced& m) {
+              std::string text = rule_message(info);
+              if (text.empty()) {
+                text = say(id::misplaced_default, {{"pd_kind", r_.vocab.label(o_.units()[m.pd].kind)},
+                                                   {"allowed", allowed_text(*m.table)}});
+              }
+              if (!text.empty() && text.back() == '.') text.pop_back();  // the details follow after "; "
+              switch (m.what) {
+                case found::misplaced::problem::no_atasan:
+                  return text + say(id::misplaced_no_atasan);
+                case found::misplaced::problem::wrong_kind:
+                  return text + say(id::misplaced_wrong_kind, {{"atasan", pos_label(m.atasan)},
+                                                               {"atasan_kind", r_.vocab.label(o_.positions()[m.atasan].kind)}});
+                case found::misplaced::problem::outside_pd:
+                  return text + say(id::misplaced_outside_pd, {{"atasan", pos_label(m.atasan)}, {"pd", unit_label(m.pd)}});
+              }
+              return text;
+            },
+            [&](const found::scope_uncovered& s) {
+              return say(id::scope_uncovered, {{"scope", contract_scope_names[static_cast<std::size_t>(s.scope)]}});
+            },
+            [&](const found::no_mechanism& n) {
+              return say(id::no_mechanism, {{"mode", r_.vocab.name(n.mode)}, {"scope", r_.vocab.name(n.scope)}});
+            },
+            [&](const found::wrong_actor& a) {
+              const auto role = role_text(role_of(*a.step, a.field));
+              const auto field = found::step_field_name(a.field);
+              const auto action = r_.vocab.label(a.action);
+              std::string detail;
+              if (a.who == none) {
+                detail = say(id::actor_missing, {{"action", action},
+                                                 {"at", std::to_string(a.at)},
+                                                 {"field", field},
+                                                 {"expected", labels(a.expected)},
+                                                 {"role", role}});
+              } else if (a.expected.empty()) {
+                detail = say(id::actor_role_empty, {{"role", role}});
+              } else {
+                detail = say(id::actor_wrong, {{"field", field},
+                                               {"action", action},
+                                               {"who", pos_label(a.who)},
+                                               {"expected", labels(a.expected)},
+                                               {"role", role}});
+              }
+              return after_rule_message(info, detail);
+            },
+            [&](const found::copy_missing& m) {
+              return say(id::copy_missing, {{"expected", labels(m.expected)},
+                                            {"role", role_text(m.step->cc[m.role])},
+                                            {"action", r_.vocab.label(m.action)}});
+            },
+            [&](const found::contents_missing& m) {
+              return say(id::contents_missing, {{"action", r_.vocab.label(m.action)}, {"missing", code_labels(m.missing, "; ")}});
+            },
+            [&](const found::step_condition& s) {
+              const auto& own = rule_message(info);
+              return own.empty() ? say(id::step_condition, {{"step", s.step->step}}) : own;
+            },
+            [&](const found::step_skipped& s) {
+              return after_rule_message(info, say(id::step_skipped, {{"step", s.step->step},
+                                                                     {"action", r_.vocab.name(s.step->actions.front())},
+                                                                     {"who", labels(s.who)},
+                                                                     {"before", r_.vocab.label(s.before)},
+                                                                     {"at", std::to_string(s.before_at)}}));
+            },
+            [&](const found::wrong_issuer& w) {
+              return say(id::wrong_issuer, {{"issuer", pos_label(w.issuer)},
+                                            {"expected", labels(w.expected)},
+                                            {"role", role_text(w.flow->issuer)}});
+            },
+            [&](const found::refused& x) {
+              return say(id::refused, {{"by", pos_label(x.by)}, {"reason", x.reason.empty() ? say(id::no_reason) : x.reason}});
+            },
+            [&](const found::refused_by_wrong_official& x) {
+              return say(id::refused_by_wrong_official, {{"by", pos_label(x.by)}, {"expected", labels(x.expected)}});
+            },
+            [&](const found::refused_without_reason& x) {
+              const auto& own = l_ == lang::en ? x.refusal->message_en : x.refusal->message_id;
+              return x.refusal->message_id.empty() ? say(id::refused_without_reason) : own;
+            },
+            [&](const found::report_unregulated& x) { return say(id::report_unregulated, {{"as", r_.vocab.name(x.as)}}); },
+            [&](const found::report_misdirected& x) {
+              return after_rule_message(info, say(id::report_misdirected, {{"as", r_.vocab.name(x.as)},
+                                                                           {"targets", labels(x.targets)},
+                                                                           {"to", pos_label(x.to)}}));
+            },
+        },
+        f.detail));
+  }
+
+  [[nodiscard]] std::string hint(const finding& f) const {
+    const rule_info& info = *f.rule;
+    const auto& own = rule_hint(info);
+    auto own_or = [&](std::string fallback) { return own.empty() ? fallback : own; };
+    return sentence(std::visit(
+        overloaded{
+            [&](const found::rule_text&) { return own; },
+            [&](const found::misplaced& m) {
+              if (m.candidate != none) {
+                return say(id::misplaced_fix_candidate, {{"candidate", pos_label(m.candidate)}}) +
+                       (own.empty() ? "" : ". " + own);
+              }
+              return own_or(say(id::misplaced_fix_place, {{"allowed", allowed_text(*m.table)}, {"pd", unit_label(m.pd)}}));
+            },
+            [&](const found::scope_uncovered&) { return say(id::scope_uncovered_fix); },
+            [&](const found::no_mechanism&) { return say(id::no_mechanism_fix); },
+            [&](const found::wrong_actor& a) { return own_or(say(id::actor_fix, {{"expected", labels(a.expected)}})); },
+            [&](const found::copy_missing& m) { return say(id::copy_missing_fix, {{"expected", labels(m.expected)}}); },
+            [&](const found::contents_missing& m) {
+              return say(id::contents_missing_fix, {{"missing", code_labels(m.missing, "; ")}});
+            },
+            [&](const found::step_condition&) { return own; },
+            [&](const found::step_skipped& s) { return say(id::step_skipped_fix, {{"step", s.step->step}}); },
+            [&](const found::wrong_issuer& w) { return say(id::wrong_issuer_fix, {{"expected", labels(w.expected)}}); },
+            [&](const found::refused&) { return say(id::refused_fix); },
+            [&](const found::refused_by_wrong_official& x) {
+              return say(id::refused_by_wrong_official_fix, {{"expected", labels(x.expected)}});
+            },
+            [&](const found::refused_without_reason&) { return say(id::refused_without_reason_fix); },
+            [&](const found::report_unregulated&) { return std::string(); },
+            [&](const found::report_misdirected& x) {
+              return own_or(say(id::report_misdirected_fix, {{"targets", labels(x.targets)}}));
+            },
+        },
+        f.detail));
+  }
+
+  [[nodiscard]] std::string allowed_text(const kedudukan_table& tb) const {
+    std::vector<code> allowed;
+    for (const auto& e : tb.under) allowed.insert(allowed.end(), e.kinds.begin(), e.kinds.end());
+    return code_labels(allowed, say(id::or_word));
+  }
+
+  // ---- trace -----------------------------------------------------------------------
+  [[nodiscard]] std::string trace_line(const trace_event& e) const {
+    return std::visit(
+        overloaded{
+            [&](const traced::atasan_chain& a) {
+              std::string chain;
+              for (auto p : a.chain) chain += (chain.empty() ? "" : " → ") + std::string(o_.positions()[p].id);
+              return say(id::trace_atasan_chain, {{"chain", chain}, {"pd", unit_label(a.pd)}});
+            },
+            [&](const traced::not_applicable& x) { return say(id::trace_not_applicable, {{"rule", x.rule->name}}); },
+            [&](const traced::permitted& x) {
+              return say(id::trace_permitted, {{"rule", x.rule->name}, {"citation", x.rule->citation}});
+            },
+            [&](const traced::broken& x) { return rule_line(id::trace_broken, *x.rule); },
+            [&](const traced::held& x) {
+              std::string line = rule_line(id::trace_held, *x.rule);
+              const std::string extra = held_detail(x);
+              return extra.empty() ? line : line + " — " + extra;
+            },
+            [&](const traced::override_applied& x) {
+              const auto& info = *x.rule;
+              const auto& o = *info.overrides;
+              return say(id::trace_override,
+                         {{"rule", info.name},
+                          {"ruleset", info.ruleset},
+                          {"how", say(o.how == override_kind::refines ? id::trace_refines : id::trace_replaces)},
+                          {"base_ruleset", o.base_ruleset},
+                          {"base_citation", o.base_citation}});
+            },
+            [&](const traced::not_fp_or_pelaksana& x) {
+              return say(id::trace_not_fp, {{"position", o_.positions()[x.position].id}});
+            },
+            [&](const traced::no_table& x) {
+              return say(id::trace_no_table, {{"kind", x.pd == none ? std::string("-") : r_.vocab.name(o_.units()[x.pd].kind)}});
+            },
+            [&](const traced::scope_derived& s) {
+              const auto i = static_cast<std::size_t>(s.scope);
+              return say(id::trace_scope, {{"scope", contract_scope_names[i]},
+                                           {"regulation_scope", r_.vocab.name(s.regulation_scope)},
+                                           {"citation", r_.scope_citation[i]},
+                                           {"assignee_uo", unit_label(s.assignee_uo)},
+                                           {"owner_uo", unit_label(s.owner_uo)},
+                                           {"shape_citation", r_.shape_citation}});
+            },
+            [&](const traced::workflow_chosen& w) {
+              return say(id::trace_workflow, {{"workflow", w.flow->info.name}, {"citation", w.flow->info.citation}});
+            },
+            [&](const traced::step_unnamed& s) {
+              return say(id::trace_step_unnamed, {{"action", r_.vocab.name(s.action)}, {"at", std::to_string(s.at)}});
+            },
+            [&](const traced::refusal& x) {
+              return say(id::trace_refusal, {{"by", pos_label(x.by)}, {"reason", x.reason.empty() ? say(id::no_reason) : x.reason}});
+            },
+            [&](const traced::review_chain_held& x) {
+              return say(id::trace_review_chain, {{"rule", x.table->info.name}, {"citation", x.chain->citation}});
+            },
+        },
+        e);
+  }
+
+  [[nodiscard]] std::string rule_line(id m, const rule_info& info) const {
+    return say(m, {{"rule", info.name}, {"strength", strength_name(info.level)}, {"citation", info.citation}});
+  }
+
+  [[nodiscard]] std::string held_detail(const traced::held& x) const {
+    return std::visit(overloaded{
+                          [&](const std::monostate&) { return std::string(); },
+                          [&](const traced::table_match& t) {
+                            std::string roles = say(id::trace_level, {{"level", std::to_string(t.level)}});
+                            if (t.penilai) roles += say(id::trace_penilai);
+                            if (t.pimpinan_unit) roles += say(id::trace_pimpinan);
+                            return r_.vocab.label(t.atasan_kind) + " (" + roles + ")";
+                          },
+                          [&](const traced::step_match& s) {
+                            const workflow_step* step = s.step;
+                            std::string out;
+                            for (const auto& [field, who] : s.resolved) {
+                              std::string ids;
+                              for (auto p : who) ids += (ids.empty() ? "" : ", ") + std::string(o_.positions()[p].id);
+                              out += (out.empty() ? "" : "; ") + std::string(found::step_field_name(field)) + " " +
+                                     (step ? role_text(role_of(*step, field)) : std::string()) + " = " +
+                                     (ids.empty() ? "-" : ids);
+                            }
+                            return "steps[" + std::to_string(s.at) + "]: " + out;
+                          },
+                          [&](const traced::official& o) { return pos_label(o.position); },
+                      },
+                      x.detail);
+  }
+
+ private:
+  const compiled_ruleset& r_;
+  const org::org_graph& o_;
+  lang l_;
+};
+
+}  // namespace
+
+std::string_view found::step_field_name(step_field f) {
+  switch (f) {
+    case step_field::by:
+      return "by";
+    case step_field::from:
+      return "from";
+    case step_field::to:
+      return "to";
+  }
+  return "by";
+}
+
+std::string_view outcome_name(outcome o) {
+  switch (o) {
+    case outcome::allowed:
+      return "allowed";
+    case outcome::denied:
+      return "denied";
+    case outcome::incomplete:
+      return "incomplete";
+  }
+  return "denied";
+}
+
+std::optional<outcome> outcome_from_name(std::string_view name) {
+  for (auto o : {outcome::allowed, outcome::denied, outcome::incomplete}) {
+    if (outcome_name(o) == name) return o;
+  }
+  return std::nullopt;
+}
+
+std::string_view decision_kind_name(decision_kind k) {
+  switch (k) {
+    case decision_kind::kedudukan:
+      return "kedudukan";
+    case decision_kind::penugasan:
+      return "penugasan";
+    case decision_kind::pelaporan:
+      return "pelaporan";
+    case decision_kind::tim:
+      return "tim";
+    case decision_kind::audit:
+      return "audit";
+  }
+  return "audit";
+}
+
+std::string message_of(const finding& f, const render_context& c) {
+  return renderer(c).message(f);
+}
+std::string hint_of(const finding& f, const render_context& c) {
+  return renderer(c).hint(f);
+}
+
+std::vector<std::string> trace_lines(const decision& d, const render_context& c) {
+  const renderer r(c);
+  std::vector<std::string> out;
+  out.reserve(d.trace.size());
+  for (const auto& e : d.trace) out.push_back(r.trace_line(e));
+  return out;
+}
+
+std::string node_id(const node_ref& n, const decision& d, const org::org_graph& org) {
+  switch (n.what) {
+    case node_ref::kind::position:
+      return std::string(org.positions()[n.item].id);
+    case node_ref::kind::unit:
+      return std::string(org.units()[n.item].id);
+    case node_ref::kind::team:
+      return std::string(org.teams()[n.item].id);
+    case node_ref::kind::delegation:
+      return org.delegations()[n.item].json_path;
+    case node_ref::kind::inline_team:
+      return d.inline_team;
+  }
+  return {};
+}
+
+std::vector<std::string> path_ids(const finding& f, const decision& d, const org::org_graph& org) {
+  std::vector<std::string> out;
+  out.reserve(f.path.size());
+  for (const auto& n : f.path) out.push_back(node_id(n, d, org));
+  return out;
+}
+
+std::string next_action_name(const next_step& n, const compiled_ruleset& rules) {
+  return rules.vocab.name(n.step->actions.front());
+}
+
+namespace {
+std::vector<std::string> ids_of(const std::vector<index>& ps, const org::org_graph& org) {
+  std::vector<std::string> out;
+  out.reserve(ps.size());
+  for (auto p : ps) out.emplace_back(org.positions()[p].id);
+  return out;
 }
 }  // namespace
 
-nlohmann::json to_json(const decision& d) {
+nlohmann::json to_json(const decision& d, const render_context& c) {
+  const renderer r(c);
+  auto finding_json = [&](const finding& f) {
+    nlohmann::json j = {{"rule", f.rule->name},
+                        {"strength", strength_name(f.rule->level)},
+                        {"citation", f.rule->citation},
+                        {"message", r.message(f)}};
+    j["path"] = path_ids(f, d, c.org);
+    j["hint"] = r.hint(f);
+    return j;
+  };
   nlohmann::json j;
-  j["decision"] = d.outcome;
-  j["ruleset"] = d.ruleset;
+  j["decision"] = outcome_name(d.result);
+  j["ruleset"] = c.rules.header.id;
   if (d.checked) j["checked"] = *d.checked;
-  if (d.scope) j["scope"] = *d.scope;
-  if (d.regulation_scope) j["regulation_scope"] = *d.regulation_scope;
-  if (d.workflow) j["workflow"] = *d.workflow;
+  if (d.scope) j["scope"] = contract_scope_names[static_cast<std::size_t>(*d.scope)];
+  if (d.regulation_scope != no_code) j["regulation_scope"] = c.rules.vocab.name(d.regulation_scope);
+  if (d.flow) j["workflow"] = d.flow->info.name;
   j["violations"] = nlohmann::json::array();
   for (const auto& v : d.violations) j["violations"].push_back(finding_json(v));
   j["warnings"] = nlohmann::json::array();
   for (const auto& w : d.warnings) j["warnings"].push_back(finding_json(w));
-  if (d.type != "audit") {
+  if (d.kind != decision_kind::audit) {
     j["next"] = nlohmann::json::array();
     for (const auto& n : d.next) {
-      nlohmann::json x = {{"action", n.action}, {"step", n.step}, {"rule", n.rule}, {"citation", n.citation}};
-      x["by"] = n.by.size() == 1 ? nlohmann::json(n.by.front()) : nlohmann::json(n.by);
+      const auto& s = *n.step;
+      nlohmann::json x = {{"action", next_action_name(n, c.rules)},
+                          {"step", s.step},
+                          {"rule", s.info.name},
+                          {"citation", s.info.citation}};
+      const auto by = ids_of(n.by, c.org);
+      x["by"] = by.size() == 1 ? nlohmann::json(by.front()) : nlohmann::json(by);
       // What the missing step needs (candidates per role), only where the step names it.
-      if (!n.from.empty()) x["from"] = n.from;
-      if (!n.to.empty()) x["to"] = n.to;
-      if (!n.cc.empty()) x["cc"] = n.cc;
-      if (!n.contents.empty()) x["contents"] = n.contents;
+      if (!n.from.empty()) x["from"] = ids_of(n.from, c.org);
+      if (!n.to.empty()) x["to"] = ids_of(n.to, c.org);
+      if (!n.cc.empty()) {
+        x["cc"] = nlohmann::json::array();
+        for (const auto& one : n.cc) x["cc"].push_back(ids_of(one, c.org));
+      }
+      if (!s.contents.empty()) {
+        x["contents"] = nlohmann::json::array();
+        for (auto code_id : s.contents) x["contents"].push_back(c.rules.vocab.name(code_id));
+      }
       j["next"].push_back(std::move(x));
     }
-    j["trace"] = d.trace;
+    j["trace"] = trace_lines(d, c);
   }
   return j;
 }
 
-std::string to_text(const decision& d, bool explain, lang language) {
-  const bool en = language == lang::en;
-  auto word = [&](const std::string& outcome) -> std::string {
-    if (outcome == "allowed") return en ? "ALLOWED" : "DIPERBOLEHKAN";
-    if (outcome == "denied") return en ? "DENIED" : "DITOLAK";
-    return en ? "INCOMPLETE" : "BELUM LENGKAP";
-  };
-  std::string out = (en ? "Decision: " : "Keputusan: ") + word(d.outcome) + "  (" + d.ruleset + ")\n";
-  if (d.checked) out += (en ? "Checked: " : "Diperiksa: ") + std::to_string(*d.checked) + "\n";
+std::string to_text(const decision& d, const render_context& c, bool explain) {
+  const renderer r(c);
+  auto say = [&](id m) { return messages::format(m, c.language); };
+  const id word = d.result == outcome::allowed ? id::text_allowed
+                  : d.result == outcome::denied ? id::text_denied
+                                                : id::text_incomplete;
+  std::string out = say(id::text_decision) + say(word) + "  (" + c.rules.header.id + ")\n";
+  if (d.checked) out += say(id::text_checked) + std::to_string(*d.checked) + "\n";
   if (d.scope) {
-    out += (en ? "Scope: " : "Lingkup: ") + *d.scope;
-    if (d.regulation_scope) out += " → " + *d.regulation_scope;
+    out += say(id::text_scope) + std::string(contract_scope_names[static_cast<std::size_t>(*d.scope)]);
+    if (d.regulation_scope != no_code) out += " → " + c.rules.vocab.name(d.regulation_scope);
     out += "\n";
   }
-  if (d.workflow) out += (en ? "Workflow: " : "Alur: ") + *d.workflow + "\n";
-  auto list = [&](const std::vector<finding>& fs, const std::string& title) {
+  if (d.flow) out += say(id::text_workflow) + d.flow->info.name + "\n";
+  auto list = [&](const std::vector<finding>& fs, id title) {
     if (fs.empty()) return;
-    out += "\n" + title + " (" + std::to_string(fs.size()) + "):\n";
+    out += "\n" + say(title) + " (" + std::to_string(fs.size()) + "):\n";
     std::size_t i = 0;
     for (const auto& f : fs) {
-      out += "  " + std::to_string(++i) + ". [" + f.strength + "] " + f.rule + "\n";
-      out += "     " + f.message + "\n";
-      out += "     " + std::string(en ? "Article: " : "Pasal: ") + f.citation + "\n";
+      out += "  " + std::to_string(++i) + ". [" + std::string(strength_name(f.rule->level)) + "] " + f.rule->name + "\n";
+      out += "     " + r.message(f) + "\n";
+      out += "     " + say(id::text_article) + f.rule->citation + "\n";
       if (!f.path.empty()) {
-        out += "     " + std::string(en ? "Org path: " : "Jalur organisasi: ");
-        for (std::size_t k = 0; k < f.path.size(); ++k) out += (k ? " → " : "") + f.path[k];
+        out += "     " + say(id::text_org_path);
+        const auto ids = path_ids(f, d, c.org);
+        for (std::size_t k = 0; k < ids.size(); ++k) out += (k ? " → " : "") + ids[k];
         out += "\n";
       }
-      if (!f.hint.empty()) out += "     " + std::string(en ? "Fix: " : "Perbaikan: ") + f.hint + "\n";
+      if (auto h = r.hint(f); !h.empty()) out += "     " + say(id::text_fix) + h + "\n";
     }
   };
   if (d.checked && d.violations.size() + d.warnings.size() > 0) {
     // An audit can list many findings: first how many of each rule, with its article.
-    std::vector<std::pair<std::string, std::pair<std::size_t, std::string>>> counts;
+    std::vector<std::pair<const rule_info*, std::size_t>> counts;
     for (const auto* fs : {&d.violations, &d.warnings}) {
       for (const auto& f : *fs) {
-        auto it = std::find_if(counts.begin(), counts.end(), [&](const auto& c) { return c.first == f.rule; });
+        auto it = std::find_if(counts.begin(), counts.end(), [&](const auto& x) { return x.first->name == f.rule->name; });
         if (it == counts.end())
-          counts.push_back({f.rule, {1, f.citation}});
+          counts.emplace_back(f.rule, 1);
         else
-          ++it->second.first;
+          ++it->second;
       }
     }
-    out += "\n" + std::string(en ? "Summary by rule:" : "Ringkasan per aturan:") + "\n";
-    for (const auto& [rule, c] : counts) {
-      out += "  " + std::to_string(c.first) + " × " + rule + " — " + c.second + "\n";
-    }
+    out += "\n" + say(id::text_summary) + "\n";
+    for (const auto& [rule, n] : counts) out += "  " + std::to_string(n) + " × " + rule->name + " — " + rule->citation + "\n";
   }
-  list(d.violations, en ? "Violations" : "Pelanggaran");
-  list(d.warnings, en ? "Warnings" : "Peringatan");
+  list(d.violations, id::text_violations);
+  list(d.warnings, id::text_warnings);
   if (!d.next.empty()) {
-    out += "\n" + std::string(en ? "Next steps:" : "Langkah berikutnya:") + "\n";
+    out += "\n" + say(id::text_next) + "\n";
     for (const auto& n : d.next) {
-      out += "  - " + n.action + " (" + n.step + ")" + (en ? " by " : " oleh ");
-      for (std::size_t k = 0; k < n.by.size(); ++k) out += (k ? ", " : "") + n.by[k];
-      if (n.by.empty()) out += en ? "(nobody in the org data)" : "(tidak ada dalam data organisasi)";
-      out += " — " + n.citation + "\n";
+      out += "  - " + next_action_name(n, c.rules) + " (" + n.step->step + ")" + say(id::text_by);
+      for (std::size_t k = 0; k < n.by.size(); ++k) out += (k ? ", " : "") + std::string(c.org.positions()[n.by[k]].id);
+      if (n.by.empty()) out += say(id::text_nobody_in_org);
+      out += " — " + n.step->info.citation + "\n";
     }
   }
   if (explain && !d.trace.empty()) {
-    out += "\n" + std::string(en ? "Explanation (rules considered):" : "Penjelasan (aturan yang diperiksa):") + "\n";
-    for (const auto& t : d.trace) out += "  " + t + "\n";
+    out += "\n" + say(id::text_explanation) + "\n";
+    for (const auto& e : d.trace) out += "  " + r.trace_line(e) + "\n";
   }
   return out;
 }

@@ -461,13 +461,17 @@ struct candidate {
   json org;                        // when the query needs an org of its own (audit of one delegation)
 };
 
+std::string scope_name(const std::optional<decision>& d) {
+  return d && d->scope ? std::string(contract_scope_names[static_cast<std::size_t>(*d->scope)]) : std::string();
+}
+
 void touch(const decision& d, std::set<std::string>& out) {
-  for (const auto& v : d.violations) out.insert(v.rule);
-  for (const auto& w : d.warnings) out.insert(w.rule);
-  out.insert(d.considered.begin(), d.considered.end());
-  out.insert(d.applicable.begin(), d.applicable.end());
-  for (const auto& n : d.next) out.insert(n.rule);
-  if (d.workflow) out.insert(*d.workflow);
+  for (const auto& v : d.violations) out.insert(v.rule->name);
+  for (const auto& w : d.warnings) out.insert(w.rule->name);
+  for (const auto* r : d.considered) out.insert(r->name);
+  for (const auto* r : d.applicable) out.insert(r->name);
+  for (const auto& n : d.next) out.insert(n.step->info.name);
+  if (d.flow) out.insert(d.flow->info.name);
 }
 
 class searcher {
@@ -486,7 +490,7 @@ class searcher {
       if (!ga || !gb) return false;
       stats.units += org.doc["units"].size();
       stats.positions += org.doc["positions"].size();
-      evaluator ea(a_, ga, lang::en, false), eb(b_, gb, lang::en, false);
+      evaluator ea(a_, ga, false), eb(b_, gb, false);
       org_ = &org;
       audit_delegations(org, stats);
       for (const auto& family : enumerate_queries(org, both, limits_)) {
@@ -515,8 +519,8 @@ class searcher {
       if (!ga || !gb) continue;
       ++stats.queries;
       stats.evaluations += 2;
-      const auto da = evaluator(a_, ga, lang::en, false).audit();
-      const auto db = evaluator(b_, gb, lang::en, false).audit();
+      const auto da = evaluator(a_, ga, false).audit();
+      const auto db = evaluator(b_, gb, false).audit();
       const auto sa = signature_of(da), sb = signature_of(db);
       if (sa == sb) continue;
       candidate c{json{{"type", "audit"}}, sa, sb, {}, "", "", {}, json()};
@@ -550,7 +554,7 @@ class searcher {
     const signature bad{"bad_query", {}, {}};
     const auto sa = da ? signature_of(*da) : bad, sb = db ? signature_of(*db) : bad;
     if (sa == sb) return;
-    candidate c{q, sa, sb, {}, da ? da->scope.value_or("") : "", db ? db->scope.value_or("") : "", {}, json()};
+    candidate c{q, sa, sb, {}, scope_name(da), scope_name(db), {}, json()};
     if (da) touch(*da, c.touched);
     if (db) touch(*db, c.touched);
     c.pd_kinds = pd_kinds_of(q);
@@ -663,8 +667,8 @@ scenario make_scenario(const candidate& c, const universe_org& org, const std::s
   auto gb = org::org_graph::load(small, b->vocab, b->shape, errs);
   if (!ga || !gb) return s;
   std::vector<query_error> qerrs;
-  const auto da = evaluator(a, ga, lang::en, false).check(c.query, qerrs);
-  const auto db = evaluator(b, gb, lang::en, false).check(c.query, qerrs);
+  const auto da = evaluator(a, ga, false).check(c.query, qerrs);
+  const auto db = evaluator(b, gb, false).check(c.query, qerrs);
   const signature bad{"bad_query", {}, {}};
   if ((da ? signature_of(*da) : bad) == c.a && (db ? signature_of(*db) : bad) == c.b) {
     s.org = small;

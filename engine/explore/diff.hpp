@@ -10,7 +10,8 @@
 #include <vector>
 
 #include "engine/compile/ruleset.hpp"
-#include "engine/eval/decision.hpp"
+#include "engine/common/lang.hpp"
+#include "engine/eval/evaluator.hpp"
 #include "engine/explore/universe.hpp"
 
 namespace perwal::explore {

@@ -5,7 +5,7 @@
 #include <map>
 #include <set>
 
-#include "engine/eval/decision.hpp"
+#include "engine/eval/evaluator.hpp"
 
 namespace perwal::explore {
 
@@ -46,13 +46,13 @@ class linter {
       auto graph = load(org, *rules_);
       if (!graph) return;  // the generator writes only declared codes; nothing to explore otherwise
       ++orgs_;
-      evaluator ev(rules_, graph, lang::en, false);
+      evaluator ev(rules_, graph, false);
       record(ev.audit());
       for (const auto& doc : delegation_orgs(org)) {
         std::vector<org::load_error> errs;
         if (auto g = org::org_graph::load(doc, rules_->vocab, rules_->shape, errs)) {
           ++queries_;
-          record(evaluator(rules_, g, lang::en, false).audit());
+          record(evaluator(rules_, g, false).audit());
         }
       }
       for (const auto& family : enumerate_queries(org, one, limits_)) {
@@ -80,26 +80,26 @@ class linter {
   }
 
   void record(const decision& d) {
-    applied_.insert(d.considered.begin(), d.considered.end());
-    applied_.insert(d.applicable.begin(), d.applicable.end());
-    resolved_reports_.insert(d.resolved.begin(), d.resolved.end());
-    if (d.workflow) applied_.insert(*d.workflow);
+    for (const auto* r : d.considered) applied_.insert(r->name);
+    for (const auto* r : d.applicable) applied_.insert(r->name);
+    for (const auto* r : d.resolved) resolved_reports_.insert(r->name);
+    if (d.flow) applied_.insert(d.flow->info.name);
     for (const auto& v : d.violations) {
-      if (v.rule.size() > 9 && v.rule.rfind(".penerbit") == v.rule.size() - 9) {
-        issuer_checked_.insert(v.rule);
-        if (v.path.size() > 1) issuer_resolved_.insert(v.rule);
+      if (is_issuer_rule(v.rule)) {
+        issuer_checked_.insert(v.rule->name);
+        if (v.path.size() > 1) issuer_resolved_.insert(v.rule->name);
       }
     }
-    for (const auto& c : d.considered) {
-      if (c.size() > 9 && c.rfind(".penerbit") == c.size() - 9) {
-        issuer_checked_.insert(c);
+    for (const auto* c : d.considered) {
+      if (is_issuer_rule(c)) {
+        issuer_checked_.insert(c->name);
         const bool broke =
             std::any_of(d.violations.begin(), d.violations.end(), [&](const finding& f) { return f.rule == c; });
-        if (!broke) issuer_resolved_.insert(c);
+        if (!broke) issuer_resolved_.insert(c->name);
       }
     }
     for (const auto& n : d.next) {
-      auto& s = steps_[n.rule];
+      auto& s = steps_[n.step->info.name];
       ++s.due;
       s.actor = s.actor || !n.by.empty();
       s.to = s.to || !n.to.empty();
@@ -108,10 +108,16 @@ class linter {
     }
   }
 
+  // Whether `r` is a workflow's issuer rule (`<workflow>.penerbit`).
+  bool is_issuer_rule(const rule_info* r) const {
+    return std::any_of(rules_->workflows.begin(), rules_->workflows.end(),
+                       [&](const workflow& w) { return &w.penerbit_info == r; });
+  }
+
   member member_of(const decision& d, const json& q) const {
     member m{q, {}};
     for (const auto& v : d.violations) {
-      if (hard(v.rule)) m.broken.insert(v.rule);
+      if (hard(v.rule->name)) m.broken.insert(v.rule->name);
     }
     return m;
   }
@@ -136,7 +142,7 @@ class linter {
         auto d = check(ev, prefix);
         if (!d) break;
         for (const auto& n : d->next) {
-          for (const auto& b : n.by) add(signers, b);
+          for (const auto b : n.by) add(signers, std::string(ev.org().positions()[b].id));
         }
       }
       complete_.push_back(q);

@@ -1,5 +1,7 @@
 #include "engine/explore/universe.hpp"
 
+#include "engine/eval/render.hpp"
+
 #include <algorithm>
 #include <functional>
 #include <map>
@@ -938,19 +940,23 @@ json complete_steps(const evaluator& ev, json query, std::size_t max_steps) {
   for (std::size_t i = 0; i < max_steps; ++i) {
     std::vector<query_error> errors;
     const auto d = ev.check(query, errors);
-    if (!d || d->outcome != "incomplete" || d->next.empty()) break;
+    if (!d || d->result != outcome::incomplete || d->next.empty()) break;
     const auto& n = d->next.front();
     if (n.by.empty()) break;  // nobody in the org can take it
-    json step = {{"action", n.action}, {"by", n.by.front()}};
-    if (!n.from.empty()) step["from"] = n.from.front();
-    if (!n.to.empty()) step["to"] = n.to.front();
+    const auto id_of = [&](org::index p) { return std::string(ev.org().positions()[p].id); };
+    json step = {{"action", next_action_name(n, ev.rules())}, {"by", id_of(n.by.front())}};
+    if (!n.from.empty()) step["from"] = id_of(n.from.front());
+    if (!n.to.empty()) step["to"] = id_of(n.to.front());
     if (!n.cc.empty()) {
       step["cc"] = json::array();
       for (const auto& role : n.cc) {
-        if (!role.empty()) step["cc"].push_back(role.front());
+        if (!role.empty()) step["cc"].push_back(id_of(role.front()));
       }
     }
-    if (!n.contents.empty()) step["contents"] = n.contents;
+    if (!n.step->contents.empty()) {
+      step["contents"] = json::array();
+      for (auto c : n.step->contents) step["contents"].push_back(ev.rules().vocab.name(c));
+    }
     query["steps"].push_back(std::move(step));
   }
   return query;
@@ -1080,9 +1086,9 @@ std::shared_ptr<const org::org_graph> load(const universe_org& org, const compil
 
 signature signature_of(const decision& d) {
   signature s;
-  s.outcome = d.outcome;
-  for (const auto& v : d.violations) s.violations.push_back(v.rule);
-  for (const auto& w : d.warnings) s.warnings.push_back(w.rule);
+  s.outcome = outcome_name(d.result);
+  for (const auto& v : d.violations) s.violations.push_back(v.rule->name);
+  for (const auto& w : d.warnings) s.warnings.push_back(w.rule->name);
   std::sort(s.violations.begin(), s.violations.end());
   s.violations.erase(std::unique(s.violations.begin(), s.violations.end()), s.violations.end());
   std::sort(s.warnings.begin(), s.warnings.end());

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "engine/compile/ruleset.hpp"
-#include "engine/eval/decision.hpp"
+#include "engine/eval/evaluator.hpp"
 
 namespace perwal::explore {
 

@@ -5,13 +5,14 @@
 #include <map>
 #include <sstream>
 
-#include "engine/eval/decision.hpp"
+#include "engine/eval/evaluator.hpp"
+#include "engine/eval/render.hpp"
 
 namespace perwal {
 
 namespace {
 bool has_rule(const std::vector<finding>& fs, const std::string& rule) {
-  return std::any_of(fs.begin(), fs.end(), [&](const finding& f) { return f.rule == rule; });
+  return std::any_of(fs.begin(), fs.end(), [&](const finding& f) { return f.rule->name == rule; });
 }
 }  // namespace
 
@@ -54,8 +55,9 @@ std::vector<example_result> run_examples(const std::shared_ptr<const compiled_ru
       out.push_back(std::move(res));
       continue;
     }
-    if (ex.decision && *ex.decision != d->outcome) {
-      res.problems.push_back("expected " + *ex.decision + ", got " + d->outcome);
+    const std::string got_outcome(outcome_name(d->result));
+    if (ex.decision && *ex.decision != got_outcome) {
+      res.problems.push_back("expected " + *ex.decision + ", got " + got_outcome);
     }
     for (const auto& v : ex.violations) {
       if (!has_rule(d->violations, v)) res.problems.push_back("expected a violation of " + v);
@@ -64,17 +66,19 @@ std::vector<example_result> run_examples(const std::shared_ptr<const compiled_ru
       if (!has_rule(d->warnings, w)) res.problems.push_back("expected a warning of " + w);
     }
     for (const auto& n : ex.next) {
-      if (std::none_of(d->next.begin(), d->next.end(), [&](const next_action& a) { return a.action == n; })) {
+      if (std::none_of(d->next.begin(), d->next.end(), [&](const next_step& a) { return next_action_name(a, *rules) == n; })) {
         res.problems.push_back("expected next action " + n);
       }
     }
-    if (ex.scope && (!d->scope || (*d->scope != *ex.scope && d->regulation_scope != *ex.scope))) {
-      res.problems.push_back("expected scope " + *ex.scope + ", got " + d->scope.value_or("none"));
+    const std::string scope = d->scope ? std::string(contract_scope_names[static_cast<std::size_t>(*d->scope)]) : "";
+    const std::string reg_scope = d->regulation_scope == no_code ? "" : rules->vocab.name(d->regulation_scope);
+    if (ex.scope && (!d->scope || (scope != *ex.scope && reg_scope != *ex.scope))) {
+      res.problems.push_back("expected scope " + *ex.scope + ", got " + (d->scope ? scope : std::string("none")));
     }
     if (!res.problems.empty()) {
-      std::string got = "got " + d->outcome;
-      for (const auto& v : d->violations) got += "; violation " + v.rule;
-      for (const auto& w : d->warnings) got += "; warning " + w.rule;
+      std::string got = "got " + got_outcome;
+      for (const auto& v : d->violations) got += "; violation " + v.rule->name;
+      for (const auto& w : d->warnings) got += "; warning " + w.rule->name;
       res.problems.push_back(got);
     }
     res.passed = res.problems.empty();

@@ -1,0 +1,142 @@
+// Internal to engine/eval: what every check shares while it evaluates one
+// query — the graph helpers (unit organisasi, perangkat daerah, instansi of
+// a unit, the appraiser), the compiled expressions, and the recording of
+// held and broken rules into a decision. Not part of the eval API.
+#pragma once
+
+#include <unordered_set>
+
+#include "engine/eval/decision.hpp"
+#include "engine/eval/query.hpp"
+
+namespace perwal::eval {
+
+using org::index;
+using org::none;
+
+// What the names of a rule's expressions are bound to.
+struct bindings {
+  index position = none, atasan = none, pd = none;
+  index assignee = none, owner = none, issuer = none;
+  index from = none, to = none;
+  code mode = no_code, scope = no_code, contract_scope = no_code, role = no_code, as = no_code;
+  const team_input* team = nullptr;
+  const org::delegation* delegation = nullptr;
+  const nlohmann::json* step = nullptr;  // the step object as given (`where` of a step)
+};
+
+// A value of a compiled expression. Sets of positions or units are kept in order, without repeats.
+struct value {
+  value_type t = value_type::null;
+  bool b = false;
+  double n = 0;
+  code c = no_code;
+  std::string_view s;  // ids and literals outlive the evaluation (org, ruleset or query)
+  index idx = none;
+  std::vector<index> set;
+  const team_input* team = nullptr;
+  const org::delegation* delegation = nullptr;
+  const nlohmann::json* j = nullptr;
+
+  static value boolean(bool v);
+  static value of_code(code v);
+  static value entity(value_type t, index i);
+  static value text(std::string_view s);
+};
+
+// One query's evaluation: the ruleset, the org and the per-query guards.
+// An audit gives each thread its own context.
+class context {
+ public:
+  context(const compiled_ruleset& r, const org::org_graph& o) : rules(r), org(o) {}
+
+  const compiled_ruleset& rules;
+  const org::org_graph& org;
+  // Set during an audit: the rules already named in its `considered`.
+  std::unordered_set<const rule_info*>* audit_considered = nullptr;
+
+  // ---- the org ----------------------------------------------------------------
+  [[nodiscard]] index uo_of_unit(index u) const;
+  [[nodiscard]] index pimpinan_of_unit(index u) const;
+  [[nodiscard]] index pd_of_unit(index u) const { return u == none ? none : org.units()[u].perangkat_daerah; }
+  [[nodiscard]] index instansi_of_unit(index u) const { return u == none ? none : org.units()[u].instansi; }
+  [[nodiscard]] index root_of_unit(index u) const;
+  [[nodiscard]] index berwenang_of_unit(index u) const;
+  [[nodiscard]] index unit_of(index p) const { return p == none ? none : org.positions()[p].unit; }
+  [[nodiscard]] bool is_fp_or_pelaksana(index p) const;
+  // Positions from p up its atasan chain to (and including) `stop`, or to the top.
+  [[nodiscard]] std::vector<index> chain(index p, index stop = none) const;
+  // The Pejabat Penilai Kinerja of p (see penilai_up_from in kedudukan.cpp).
+  [[nodiscard]] index penilai_of(index p) const;
+  // The kedudukan table for the perangkat daerah `pd` (its `when` read with `b`).
+  [[nodiscard]] const kedudukan_table* table_for(index pd, const bindings& b) const;
+
+  // ---- expressions (expr.cpp) -----------------------------------------------
+  [[nodiscard]] value eval(const cexpr& e, const bindings& b) const;
+  [[nodiscard]] bool truthy(const cexpr& e, const bindings& b) const;
+  [[nodiscard]] value eval_path(const cpath& p, const bindings& b) const;
+  // Positions named by a union of role expressions (deduplicated, in order).
+  [[nodiscard]] std::vector<index> resolve(const std::vector<cpath>& roles, const bindings& b) const;
+  // A delegation confers its authority only when it breaks no wajib or dilarang `delegasi` rule.
+  [[nodiscard]] bool valid_delegation(const org::delegation& dl) const;
+
+  // ---- recording into a decision ----------------------------------------------
+  // A broken rule: a violation, or a warning when the rule is soft.
+  void broken(const rule_info& info, finding_detail detail, std::vector<node_ref> path, decision& d) const;
+  void held(const rule_info& info, decision& d, decltype(traced::held::detail) detail = {}) const;
+  // Names a rule as considered (an audit names each rule once).
+  void consider(const rule_info& info, decision& d) const;
+  void note_override(const rule_info& info, decision& d) const;
+  // The generic rules on query kind `q`; `path()` builds a finding's path
+  // only when a rule breaks, since most checked items break nothing.
+  template <class PathFn>
+  void run_generic(query_kind q, const bindings& b, const PathFn& path, decision& d) const {
+    for (const auto& rule : rules.rules) {
+      if (rule.on != q) continue;
+      if (rule.when && !truthy(*rule.when, b)) {
+        if (d.traced) d.trace.emplace_back(traced::not_applicable{&rule.info});
+        continue;
+      }
+      if (rule.info.level == strength::boleh) {
+        if (d.traced) d.trace.emplace_back(traced::permitted{&rule.info});
+        consider(rule.info, d);
+        continue;
+      }
+      const bool is_broken = rule.info.level == strength::dilarang || (rule.require && !truthy(*rule.require, b));
+      if (is_broken) {
+        broken(rule.info, found::rule_text{}, path(), d);
+      } else {
+        held(rule.info, d);
+      }
+    }
+  }
+
+  [[nodiscard]] static node_ref at_position(index p) { return {node_ref::kind::position, p}; }
+  [[nodiscard]] static node_ref at_unit(index u) { return {node_ref::kind::unit, u}; }
+  [[nodiscard]] static std::vector<node_ref> positions(const std::vector<index>& ps);
+
+ private:
+  [[nodiscard]] value base_value(const cpath& p, const bindings& b) const;
+  [[nodiscard]] value position_prop(index p, const cstep& s) const;
+  [[nodiscard]] value unit_prop(index u, const cstep& s) const;
+  [[nodiscard]] value team_prop(const team_input& tm, const cstep& s) const;
+  [[nodiscard]] value apply(const value& v, const cstep& s) const;
+  [[nodiscard]] bool equal(const value& a, const value& b) const;
+  [[nodiscard]] bool ordered(const cexpr& e, const bindings& b) const;
+  [[nodiscard]] index penilai_up_from(index p, index first) const;
+
+  mutable bool checking_delegation_ = false;  // a context serves one query on one thread
+  mutable bool resolving_penilai_ = false;
+};
+
+// ---- the checks, one file each ----------------------------------------------------
+void check_kedudukan(const context& c, index position, index atasan, decision& d);
+void check_penugasan(const context& c, const penugasan_query& q, decision& d);
+void check_pelaporan(const context& c, const pelaporan_query& q, decision& d);
+void check_team(const context& c, const team_input& team, decision& d);
+void check_delegation(const context& c, const org::delegation& dl, decision& d);
+// The audit of items [begin, end): positions, then delegations, then teams.
+[[nodiscard]] decision audit_slice(const compiled_ruleset& r, const org::org_graph& o, std::size_t begin,
+                                   std::size_t end);
+
+}  // namespace perwal::eval

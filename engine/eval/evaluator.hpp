@@ -1,0 +1,43 @@
+// Evaluation as a pure function: a compiled ruleset + an org graph + a typed
+// query → a decision (engine/eval/decision.hpp). No text, no JSON, no
+// language: queries are read at the edge (engine/eval/query.hpp) and
+// decisions rendered there (engine/eval/render.hpp).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "engine/eval/decision.hpp"
+#include "engine/eval/query.hpp"
+
+namespace perwal {
+
+class evaluator {
+ public:
+  // `trace`: record how each decision was reached; without it a query
+  // allocates far less (for servers and batch callers that do not show it).
+  evaluator(std::shared_ptr<const compiled_ruleset> rules, std::shared_ptr<const org::org_graph> org,
+            bool trace = true);
+
+  [[nodiscard]] decision evaluate(const query& q) const;
+  // Every kedudukan, delegation and team of the org, on `threads` threads
+  // (the findings and their order do not depend on the thread count).
+  [[nodiscard]] decision audit(unsigned threads = 1) const;
+
+  // At the edge: reads a JSON query, then evaluates it. On bad input returns
+  // nullopt and appends to `errors`.
+  [[nodiscard]] std::optional<decision> check(const nlohmann::json& q, std::vector<query_error>& errors) const;
+
+  [[nodiscard]] const compiled_ruleset& rules() const { return *rules_; }
+  [[nodiscard]] const org::org_graph& org() const { return *org_; }
+  [[nodiscard]] const std::shared_ptr<const compiled_ruleset>& rules_ptr() const { return rules_; }
+  [[nodiscard]] const std::shared_ptr<const org::org_graph>& org_ptr() const { return org_; }
+
+ private:
+  std::shared_ptr<const compiled_ruleset> rules_;
+  std::shared_ptr<const org::org_graph> org_;
+  bool trace_;
+};
+
+}  // namespace perwal

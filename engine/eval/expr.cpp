@@ -1,0 +1,499 @@
+// Compiled expressions evaluated against the org graph. Role expressions
+// become graph lookups (precomputed UO / PD / instansi per unit, atasan
+// intervals), so an expression never walks the org.
+#include <algorithm>
+#include <set>
+
+#include "engine/eval/context.hpp"
+
+namespace perwal::eval {
+
+using json = nlohmann::json;
+
+value value::boolean(bool v) {
+  value x;
+  x.t = value_type::boolean;
+  x.b = v;
+  return x;
+}
+value value::of_code(code v) {
+  value x;
+  x.t = v == no_code ? value_type::null : value_type::code_val;
+  x.c = v;
+  return x;
+}
+value value::entity(value_type t, index i) {
+  value x;
+  x.t = i == none ? value_type::null : t;
+  x.idx = i;
+  return x;
+}
+value value::text(std::string_view s) {
+  value x;
+  x.t = value_type::string;
+  x.s = s;
+  return x;
+}
+
+value context::base_value(const cpath& p, const bindings& b) const {
+  switch (p.base) {
+    case base_name::position:
+      return value::entity(value_type::position, b.position);
+    case base_name::atasan:
+      return value::entity(value_type::position, b.atasan);
+    case base_name::pd:
+      return value::entity(value_type::unit, b.pd);
+    case base_name::assignee:
+      return value::entity(value_type::position, b.assignee);
+    case base_name::owner:
+      return value::entity(value_type::unit, b.owner);
+    case base_name::issuer:
+      return value::entity(value_type::position, b.issuer);
+    case base_name::from:
+      return value::entity(value_type::position, b.from);
+    case base_name::to:
+      return value::entity(value_type::position, b.to);
+    case base_name::mode:
+      return value::of_code(b.mode);
+    case base_name::scope:
+      return value::of_code(b.scope);
+    case base_name::contract_scope:
+      return value::of_code(b.contract_scope);
+    case base_name::role:
+      return value::of_code(b.role);
+    case base_name::as:
+      return value::of_code(b.as);
+    case base_name::team: {
+      value v;
+      if (b.team) v.t = value_type::team, v.team = b.team;
+      return v;
+    }
+    case base_name::delegation: {
+      value v;
+      if (b.delegation) v.t = value_type::delegation, v.delegation = b.delegation;
+      return v;
+    }
+    case base_name::step: {
+      value v;
+      if (b.step) v.t = value_type::step, v.j = b.step;
+      return v;
+    }
+  }
+  return {};
+}
+
+value context::position_prop(index p, const cstep& s) const {
+  const auto& pos = org.positions()[p];
+  switch (s.p) {
+    case prop::id:
+      return value::text(pos.id);
+    case prop::kind:
+      return value::of_code(pos.kind);
+    case prop::jenis:
+      return value::of_code(pos.jenis);
+    case prop::jenjang:
+      return value::of_code(pos.jenjang);
+    case prop::unit:
+      return value::entity(value_type::unit, pos.unit);
+    case prop::atasan:
+      return value::entity(value_type::position, pos.atasan);
+    case prop::penilai:
+      return value::entity(value_type::position, penilai_of(p));
+    case prop::pimpinan_unit:
+      return value::entity(value_type::position, pimpinan_of_unit(pos.unit));
+    case prop::kepala_pd: {
+      const auto pd = pd_of_unit(pos.unit);
+      return value::entity(value_type::position, pd == none ? none : org.units()[pd].head);
+    }
+    case prop::unit_organisasi:
+      return value::entity(value_type::unit, uo_of_unit(pos.unit));
+    case prop::perangkat_daerah:
+      return value::entity(value_type::unit, pd_of_unit(pos.unit));
+    case prop::instansi:
+      return value::entity(value_type::unit, root_of_unit(pos.unit));
+    case prop::pejabat_berwenang:
+      return value::entity(value_type::position, berwenang_of_unit(pos.unit));
+    case prop::heads:
+      return value::entity(value_type::unit, pos.heads);
+    case prop::is_head:
+      return value::boolean(pos.heads != none);
+    case prop::superiors: {
+      value v;
+      v.t = value_type::positions;
+      for (index cur = pos.atasan; cur != none && v.set.size() < 64; cur = org.positions()[cur].atasan) {
+        v.set.push_back(cur);
+      }
+      return v;
+    }
+    case prop::delegated: {
+      for (const auto k : org.delegations_to(p)) {
+        const auto& dl = org.delegations()[k];
+        if (std::find(s.codes.begin(), s.codes.end(), dl.authority) != s.codes.end() && valid_delegation(dl)) {
+          return value::boolean(true);
+        }
+      }
+      return value::boolean(false);
+    }
+    case prop::has_tag:
+      return value::boolean(std::find(pos.tags.begin(), pos.tags.end(), s.text) != pos.tags.end());
+    default:
+      return {};
+  }
+}
+
+// Rules about delegations that ask about delegations again are not re-entered.
+bool context::valid_delegation(const org::delegation& dl) const {
+  if (checking_delegation_) return true;
+  checking_delegation_ = true;
+  bindings b;
+  b.delegation = &dl;
+  bool ok = true;
+  for (const auto& rule : rules.rules) {
+    if (rule.on != query_kind::delegasi || !ok) continue;
+    if (rule.info.level != strength::wajib && rule.info.level != strength::dilarang) continue;
+    if (rule.when && !truthy(*rule.when, b)) continue;
+    if (rule.info.level == strength::dilarang || (rule.require && !truthy(*rule.require, b))) ok = false;
+  }
+  checking_delegation_ = false;
+  return ok;
+}
+
+value context::unit_prop(index u, const cstep& s) const {
+  const auto& un = org.units()[u];
+  switch (s.p) {
+    case prop::id:
+      return value::text(un.id);
+    case prop::kind:
+      return value::of_code(un.kind);
+    case prop::head:
+      return value::entity(value_type::position, un.head);
+    case prop::parent:
+      return value::entity(value_type::unit, un.parent);
+    case prop::unit_organisasi:
+      return value::entity(value_type::unit, uo_of_unit(u));
+    case prop::perangkat_daerah:
+      return value::entity(value_type::unit, un.perangkat_daerah);
+    case prop::instansi:
+      return value::entity(value_type::unit, root_of_unit(u));
+    case prop::pimpinan_unit:
+      return value::entity(value_type::position, pimpinan_of_unit(u));
+    case prop::kepala_pd: {
+      const auto pd = un.perangkat_daerah;
+      return value::entity(value_type::position, pd == none ? none : org.units()[pd].head);
+    }
+    case prop::pejabat_berwenang:
+      return value::entity(value_type::position, berwenang_of_unit(u));
+    case prop::has_tag:
+      return value::boolean(std::find(un.tags.begin(), un.tags.end(), s.text) != un.tags.end());
+    case prop::find: {
+      const auto i = instansi_of_unit(u);
+      return value::entity(value_type::unit, i == none || s.codes.empty() ? none : org.unit_of_kind(i, s.codes[0]));
+    }
+    case prop::holders: {
+      value v;
+      v.t = value_type::positions;
+      auto [first, last] = org.positions_under(u);
+      for (auto it = first; it != last; ++it) {
+        if (std::find(s.codes.begin(), s.codes.end(), org.positions()[*it].kind) != s.codes.end()) {
+          v.set.push_back(*it);
+        }
+      }
+      return v;
+    }
+    default:
+      return {};
+  }
+}
+
+value context::team_prop(const team_input& tm, const cstep& s) const {
+  switch (s.p) {
+    case prop::id:
+      return value::text(tm.id);
+    case prop::owner:
+      return value::entity(value_type::unit, tm.owner_unit);
+    case prop::ketua:
+      return value::entity(value_type::position, tm.ketua);
+    case prop::anggota:
+    case prop::members: {
+      value v;
+      v.t = value_type::positions;
+      if (s.p == prop::members && tm.ketua != none) v.set.push_back(tm.ketua);
+      v.set.insert(v.set.end(), tm.anggota.begin(), tm.anggota.end());
+      return v;
+    }
+    case prop::established_by:
+      return value::entity(value_type::position, tm.established_by);
+    case prop::cross_unit:
+    case prop::cross_instansi: {
+      const auto owner_uo = uo_of_unit(tm.owner_unit);
+      const auto owner_inst = instansi_of_unit(tm.owner_unit);
+      auto outside = [&](index p) {
+        const auto u = unit_of(p);
+        return s.p == prop::cross_unit ? uo_of_unit(u) != owner_uo : instansi_of_unit(u) != owner_inst;
+      };
+      bool any = tm.ketua != none && outside(tm.ketua);
+      for (auto a : tm.anggota) any = any || outside(a);
+      return value::boolean(any);
+    }
+    case prop::has_target:
+      return value::boolean(tm.has_target);
+    case prop::field: {
+      value v;
+      const auto& fields = tm.fields();
+      if (fields.is_object()) {
+        if (const auto it = fields.find(s.text); it != fields.end()) {
+          v.t = value_type::json;
+          v.j = &*it;
+        }
+      }
+      return v;
+    }
+    case prop::role:
+      return value::of_code(tm.role);
+    default:
+      return {};
+  }
+}
+
+value context::apply(const value& v, const cstep& s) const {
+  switch (v.t) {
+    case value_type::position:
+      return position_prop(v.idx, s);
+    case value_type::unit:
+      return unit_prop(v.idx, s);
+    case value_type::team:
+      return team_prop(*v.team, s);
+    case value_type::delegation: {
+      if (s.p == prop::from) return value::entity(value_type::position, v.delegation->from);
+      if (s.p == prop::to) return value::entity(value_type::position, v.delegation->to);
+      if (s.p == prop::authority) return value::of_code(v.delegation->authority);
+      return {};
+    }
+    case value_type::step:
+    case value_type::json: {
+      value out;
+      if (v.j && v.j->is_object()) {
+        if (const auto it = v.j->find(s.text); it != v.j->end()) {
+          out.t = value_type::json;
+          out.j = &*it;
+        }
+      }
+      return out;
+    }
+    case value_type::positions:
+    case value_type::units: {
+      value out;
+      std::set<index> seen;
+      for (auto i : v.set) {
+        auto one = v.t == value_type::positions ? position_prop(i, s) : unit_prop(i, s);
+        if (one.t == value_type::position || one.t == value_type::unit) {
+          out.t = one.t == value_type::position ? value_type::positions : value_type::units;
+          if (seen.insert(one.idx).second) out.set.push_back(one.idx);
+        } else if (one.t == value_type::positions || one.t == value_type::units) {
+          out.t = one.t;
+          for (auto x : one.set) {
+            if (seen.insert(x).second) out.set.push_back(x);
+          }
+        }
+      }
+      if (out.t == value_type::null && !v.set.empty()) out.t = v.t;  // keep an empty set typed
+      return out;
+    }
+    default:
+      return {};
+  }
+}
+
+value context::eval_path(const cpath& p, const bindings& b) const {
+  value v = base_value(p, b);
+  for (const auto& s : p.steps) {
+    if (v.t == value_type::null) return v;
+    v = apply(v, s);
+  }
+  return v;
+}
+
+std::vector<index> context::resolve(const std::vector<cpath>& roles, const bindings& b) const {
+  std::vector<index> out;
+  auto add = [&](index i) {
+    if (i != none && std::find(out.begin(), out.end(), i) == out.end()) out.push_back(i);
+  };
+  for (const auto& p : roles) {
+    const auto v = eval_path(p, b);
+    if (v.t == value_type::position) add(v.idx);
+    if (v.t == value_type::positions) {
+      for (auto i : v.set) add(i);
+    }
+  }
+  return out;
+}
+
+namespace {
+std::optional<double> number_of(const value& v) {
+  if (v.t == value_type::number) return v.n;
+  if (v.t == value_type::json && v.j && v.j->is_number()) return v.j->get<double>();
+  return std::nullopt;
+}
+}  // namespace
+
+value context::eval(const cexpr& e, const bindings& b) const {
+  switch (e.op) {
+    case expr_op::path: {
+      if (e.paths.size() == 1) return eval_path(e.paths[0], b);
+      value v;
+      v.t = value_type::positions;
+      v.set = resolve(e.paths, b);
+      return v;
+    }
+    case expr_op::number: {
+      value v;
+      v.t = value_type::number;
+      v.n = e.number;
+      return v;
+    }
+    case expr_op::string:
+      return value::text(e.text);
+    case expr_op::boolean:
+      return value::boolean(e.boolean);
+    case expr_op::code_lit:
+      return value::of_code(e.literal);
+    case expr_op::list:
+      return {};  // only meaningful on the right of `in`
+    case expr_op::eq:
+      return value::boolean(equal(eval(e.kids[0], b), eval(e.kids[1], b)));
+    case expr_op::ne:
+      return value::boolean(!equal(eval(e.kids[0], b), eval(e.kids[1], b)));
+    case expr_op::lt:
+    case expr_op::le:
+    case expr_op::gt:
+    case expr_op::ge:
+      return value::boolean(ordered(e, b));
+    case expr_op::in: {
+      const auto left = eval(e.kids[0], b);
+      const auto& right = e.kids[1];
+      if (right.op == expr_op::list) {
+        return value::boolean(std::any_of(right.kids.begin(), right.kids.end(),
+                                          [&](const cexpr& k) { return equal(left, eval(k, b)); }));
+      }
+      const auto set = eval(right, b);
+      if (set.t == value_type::json) {  // membership in a JSON array field
+        if (!set.j || !set.j->is_array()) return value::boolean(false);
+        return value::boolean(std::any_of(set.j->begin(), set.j->end(), [&](const json& x) {
+          value item;
+          item.t = value_type::json;
+          item.j = &x;
+          return equal(left, item);
+        }));
+      }
+      if (left.t != value_type::position && left.t != value_type::unit) return value::boolean(false);
+      if (set.t == value_type::position || set.t == value_type::unit) return value::boolean(equal(left, set));
+      return value::boolean(std::find(set.set.begin(), set.set.end(), left.idx) != set.set.end());
+    }
+    case expr_op::is_null:
+      return value::boolean(eval(e.kids[0], b).t == value_type::null);
+    case expr_op::not_null:
+      return value::boolean(eval(e.kids[0], b).t != value_type::null);
+    case expr_op::and_:
+      return value::boolean(std::all_of(e.kids.begin(), e.kids.end(), [&](const cexpr& k) { return truthy(k, b); }));
+    case expr_op::or_:
+      return value::boolean(std::any_of(e.kids.begin(), e.kids.end(), [&](const cexpr& k) { return truthy(k, b); }));
+    case expr_op::not_:
+      return value::boolean(!truthy(e.kids[0], b));
+  }
+  return {};
+}
+
+bool context::truthy(const cexpr& e, const bindings& b) const {
+  const auto v = eval(e, b);
+  switch (v.t) {
+    case value_type::boolean:
+      return v.b;
+    case value_type::null:
+      return false;
+    case value_type::json:
+      return v.j && !v.j->is_null() && !(v.j->is_boolean() && !v.j->get<bool>());
+    case value_type::positions:
+    case value_type::units:
+      return !v.set.empty();
+    default:
+      return true;
+  }
+}
+
+bool context::equal(const value& a, const value& b) const {
+  if (a.t == value_type::json || b.t == value_type::json) {
+    const auto& j = a.t == value_type::json ? a : b;
+    const auto& o = a.t == value_type::json ? b : a;
+    if (!j.j) return false;
+    if (j.j->is_string()) {
+      const auto& s = j.j->get_ref<const std::string&>();
+      if (o.t == value_type::string) return s == o.s;
+      if (o.t == value_type::code_val) return s == rules.vocab.name(o.c);
+      return false;
+    }
+    if (j.j->is_number()) {
+      auto n = number_of(o);
+      return n && *n == j.j->get<double>();
+    }
+    if (j.j->is_boolean()) return o.t == value_type::boolean && o.b == j.j->get<bool>();
+    return false;
+  }
+  if (a.t != b.t) return false;
+  switch (a.t) {
+    case value_type::null:
+      return true;
+    case value_type::boolean:
+      return a.b == b.b;
+    case value_type::number:
+      return a.n == b.n;
+    case value_type::string:
+      return a.s == b.s;
+    case value_type::code_val:
+      return a.c == b.c;
+    case value_type::position:
+    case value_type::unit:
+      return a.idx == b.idx;
+    case value_type::team:
+      return a.team == b.team;
+    default:
+      return false;
+  }
+}
+
+bool context::ordered(const cexpr& e, const bindings& b) const {
+  const auto a = eval(e.kids[0], b);
+  const auto c = eval(e.kids[1], b);
+  double x = 0, y = 0;
+  if (a.t == value_type::code_val && c.t == value_type::code_val) {
+    // Compare ranks within the category both codes belong to.
+    bool found = false;
+    for (std::size_t i = 0; i < category_count && !found; ++i) {
+      const auto cat = static_cast<category>(i);
+      if (rules.vocab.ordered(cat) && rules.vocab.contains(cat, a.c) && rules.vocab.contains(cat, c.c)) {
+        x = rules.vocab.rank(cat, a.c);
+        y = rules.vocab.rank(cat, c.c);
+        found = true;
+      }
+    }
+    if (!found) return false;
+  } else {
+    auto nx = number_of(a), ny = number_of(c);
+    if (!nx || !ny) return false;
+    x = *nx;
+    y = *ny;
+  }
+  switch (e.op) {
+    case expr_op::lt:
+      return x < y;
+    case expr_op::le:
+      return x <= y;
+    case expr_op::gt:
+      return x > y;
+    case expr_op::ge:
+      return x >= y;
+    default:
+      return false;
+  }
+}
+
+}  // namespace perwal::eval

@@ -1,0 +1,81 @@
+// Pelaporan: a report line checked against the generic rules, the report
+// rules for its capacity (`as`), and the review chains of the kedudukan
+// tables (results go up one level at a time).
+#include <algorithm>
+
+#include "engine/eval/context.hpp"
+
+namespace perwal::eval {
+
+namespace {
+
+// A report of results that climbs one step of a review chain of p's table.
+bool review_chain_holds(const context& c, const pelaporan_query& q, decision& d) {
+  if (q.as != c.rules.known.hasil_kegiatan || q.as == no_code) return false;
+  bindings kb;
+  kb.position = q.from;
+  kb.pd = c.pd_of_unit(c.unit_of(q.from));
+  const auto* tb = c.table_for(kb.pd, kb);
+  if (!tb) return false;
+  const auto from_kind = c.org.positions()[q.from].kind;
+  const auto to_kind = c.org.positions()[q.to].kind;
+  for (const auto& chain : tb->reviews) {
+    for (std::size_t i = 0; i + 1 < chain.kinds.size(); ++i) {
+      if (chain.kinds[i] == from_kind && chain.kinds[i + 1] == to_kind && c.org.superior_of(q.to, q.from)) {
+        if (d.traced) d.trace.emplace_back(traced::review_chain_held{tb, &chain});
+        d.considered.push_back(&tb->info);
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+void check_pelaporan(const context& c, const pelaporan_query& q, decision& d) {
+  bindings b;
+  b.from = q.from;
+  b.to = q.to;
+  b.as = q.as;
+  if (q.team) b.team = &*q.team;
+  const std::vector<node_ref> path = {context::at_position(q.from), context::at_position(q.to)};
+  c.run_generic(query_kind::pelaporan, b, [&] { return path; }, d);
+
+  const report_rule* matched = nullptr;
+  std::vector<const report_rule*> applicable;
+  for (const auto& r : c.rules.reports) {
+    if (std::find(r.as.begin(), r.as.end(), b.as) == r.as.end()) continue;
+    if (r.when && !c.truthy(*r.when, b)) continue;
+    applicable.push_back(&r);
+    d.applicable.push_back(&r.info);
+    const auto targets = c.resolve(r.to, b);
+    if (!targets.empty()) d.resolved.push_back(&r.info);
+    // A permission whose `require` fails permits nothing: the report falls to the other rules.
+    const bool permits = r.info.level != strength::boleh || !r.require || c.truthy(*r.require, b);
+    if (!matched && permits && std::find(targets.begin(), targets.end(), b.to) != targets.end()) matched = &r;
+  }
+  if (matched) {
+    if (matched->require && !c.truthy(*matched->require, b)) {
+      c.broken(matched->info, found::rule_text{}, path, d);
+    } else if (d.traced) {
+      c.held(matched->info, d, traced::official{b.to});
+    } else {
+      c.held(matched->info, d);
+    }
+    return;
+  }
+  if (review_chain_holds(c, q, d)) return;
+  if (applicable.empty()) {
+    c.broken(c.rules.engine_rules.pelaporan_tidak_diatur, found::report_unregulated{b.as}, path, d);
+    return;
+  }
+  for (const auto* r : applicable) {
+    if (r->info.level == strength::boleh) continue;
+    auto targets = c.resolve(r->to, b);
+    auto rpath = context::positions(c.chain(b.from, targets.empty() ? none : targets.front()));
+    c.broken(r->info, found::report_misdirected{b.as, std::move(targets), b.to}, std::move(rpath), d);
+  }
+}
+
+}  // namespace perwal::eval

@@ -1,0 +1,283 @@
+// Reading a JSON query into a typed one: ids become org indices, names
+// become vocabulary codes, and every problem is reported with its JSON path.
+#include <algorithm>
+
+#include "engine/eval/query.hpp"
+
+namespace perwal {
+
+namespace {
+
+using json = nlohmann::json;
+using org::index;
+using org::none;
+
+class query_reader {
+ public:
+  query_reader(const compiled_ruleset& r, const org::org_graph& o, std::vector<query_error>& errs)
+      : rules_(r), org_(o), errs_(errs) {}
+
+  void error(std::string path, std::string message) { errs_.push_back({std::move(path), std::move(message)}); }
+  [[nodiscard]] std::size_t error_count() const { return errs_.size(); }
+
+  // The string at q[key] (not copied: ids are looked up, not kept), or nullptr.
+  const std::string* string_field(const json& q, const std::string& key, const std::string& path, bool required) {
+    const auto it = q.find(key);
+    if (it == q.end() || it->is_null()) {
+      if (required) error(path + key, "required");
+      return nullptr;
+    }
+    if (!it->is_string()) {
+      error(path + key, "must be a string");
+      return nullptr;
+    }
+    return &it->get_ref<const std::string&>();
+  }
+
+  index position(const json& q, const std::string& key, const std::string& path, bool required) {
+    auto s = string_field(q, key, path, required);
+    if (!s) return none;
+    const auto p = org_.find_position(*s);
+    if (p == none) error(path + key, "no position or employee \"" + *s + "\"");
+    return p;
+  }
+
+  index unit(const json& q, const std::string& key, const std::string& path, bool required) {
+    auto s = string_field(q, key, path, required);
+    if (!s) return none;
+    const auto u = org_.find_unit(*s);
+    if (u == none) error(path + key, "no unit \"" + *s + "\"");
+    return u;
+  }
+
+  code code_of(category cat, const json& q, const std::string& key, const std::string& path, bool required) {
+    auto s = string_field(q, key, path, required);
+    if (!s) return no_code;
+    auto c = rules_.vocab.find(cat, *s);
+    if (!c) {
+      std::string known;
+      for (auto k : rules_.vocab.codes(cat)) known += (known.empty() ? "" : ", ") + rules_.vocab.name(k);
+      error(path + key,
+            "unknown " + std::string(category_name(cat)) + " \"" + *s + "\" (expected one of: " + known + ")");
+      return no_code;
+    }
+    return *c;
+  }
+
+  // An array of position ids or NIPs at q[key].
+  std::vector<index> positions(const json& q, const std::string& key, const std::string& path) {
+    std::vector<index> out;
+    const auto it = q.find(key);
+    if (it == q.end() || it->is_null()) return out;
+    if (!it->is_array()) {
+      error(path + key, "must be an array of position ids or NIPs");
+      return out;
+    }
+    for (std::size_t i = 0; i < it->size(); ++i) {
+      const auto& a = (*it)[i];
+      const std::string ap = path + key + "[" + std::to_string(i) + "]";
+      if (!a.is_string()) {
+        error(ap, "must be a string");
+        continue;
+      }
+      const auto x = org_.find_position(a.get_ref<const std::string&>());
+      if (x == none)
+        error(ap, "no position or employee \"" + a.get<std::string>() + "\"");
+      else
+        out.push_back(x);
+    }
+    return out;
+  }
+
+  std::vector<code> contents(const json& s, const std::string& p) {
+    std::vector<code> out;
+    const auto it = s.find("contents");
+    if (it == s.end() || it->is_null()) return out;
+    if (!it->is_array()) {
+      error(p + "contents", "must be an array of contents codes");
+      return out;
+    }
+    for (std::size_t k = 0; k < it->size(); ++k) {
+      const auto& c = (*it)[k];
+      const std::string cp = p + "contents[" + std::to_string(k) + "]";
+      if (!c.is_string()) {
+        error(cp, "must be a string");
+        continue;
+      }
+      auto code_id = rules_.vocab.find(category::content, c.get_ref<const std::string&>());
+      if (!code_id)
+        error(cp, "unknown content \"" + c.get<std::string>() + "\"");
+      else
+        out.push_back(*code_id);
+    }
+    return out;
+  }
+
+  // A team: an id of the org's teams, or an inline object in the org's team form.
+  std::optional<team_input> team(const json& t, const std::string& path) {
+    if (t.is_string()) return org_team(t.get_ref<const std::string&>(), path);
+    if (!t.is_object()) {
+      error(path, "must be a team id or a team object");
+      return std::nullopt;
+    }
+    const std::string p = path + ".";
+    if (t.contains("id") && t["id"].is_string() && !t.contains("owner_unit")) {
+      return org_team(t["id"].get_ref<const std::string&>(), p + "id");
+    }
+    team_input v;
+    v.id = t.contains("id") && t["id"].is_string() ? t["id"].get<std::string>() : std::string("(inline)");
+    v.owner_unit = unit(t, "owner_unit", p, true);
+    v.established_by = position(t, "established_by", p, false);
+    v.ketua = position(t, "ketua", p, false);
+    v.anggota = positions(t, "anggota", p);
+    v.has_target = t.contains("target") && !t["target"].is_null();
+    v.inline_fields = t;
+    return v;
+  }
+
+  std::optional<team_input> org_team(const std::string& id, const std::string& path) {
+    const auto i = org_.find_team(id);
+    if (i == none) {
+      error(path, "no team \"" + id + "\"");
+      return std::nullopt;
+    }
+    return team_of(org_, i);
+  }
+
+  std::vector<step_input> steps(const json& q) {
+    std::vector<step_input> out;
+    if (!q.contains("steps") || q["steps"].is_null()) return out;
+    if (!q["steps"].is_array()) {
+      error("steps", "must be an array of steps");
+      return out;
+    }
+    for (std::size_t i = 0; i < q["steps"].size(); ++i) {
+      const auto& s = q["steps"][i];
+      const std::string p = "steps[" + std::to_string(i) + "].";
+      if (!s.is_object()) {
+        error("steps[" + std::to_string(i) + "]", "must be an object with an action");
+        continue;
+      }
+      step_input g;
+      g.at = static_cast<std::uint32_t>(i);
+      g.action = code_of(category::action, s, "action", p, true);
+      g.by = position(s, "by", p, false);
+      g.from = position(s, "from", p, false);
+      g.to = position(s, "to", p, false);
+      g.cc = positions(s, "cc", p);
+      g.contents = contents(s, p);
+      if (s.contains("reason") && s["reason"].is_string()) g.reason = s["reason"].get<std::string>();
+      g.fields = s;
+      out.push_back(std::move(g));
+    }
+    return out;
+  }
+
+  std::optional<query> kedudukan(const json& q) {
+    kedudukan_query k;
+    const auto before = error_count();
+    k.position = position(q, "position", "", true);
+    const bool given = q.contains("atasan") && !q["atasan"].is_null();
+    k.atasan = given ? position(q, "atasan", "", true) : (k.position == none ? none : org_.positions()[k.position].atasan);
+    if (error_count() > before) return std::nullopt;
+    return k;
+  }
+
+  std::optional<query> penugasan(const json& q) {
+    penugasan_query p;
+    const auto before = error_count();
+    p.assignee = position(q, "assignee", "", true);
+    p.owner_unit = unit(q, "owner_unit", "", true);
+    p.assigned_by = position(q, "assigned_by", "", false);
+    p.mode = code_of(category::mode, q, "mode", "", true);
+    if (q.contains("team") && !q["team"].is_null()) {
+      const auto& t = q["team"];
+      code role = no_code;
+      if (t.is_object() && t.contains("role")) {
+        role = code_of(category::team_role, t, "role", "team.", true);
+      } else if (t.is_object()) {
+        error("team.role", "required (ketua or anggota)");
+      }
+      if (t.is_object() && (t.contains("id") || t.contains("owner_unit"))) {
+        if (auto v = team(t, "team")) p.team = std::move(*v);
+      } else if (!t.is_object()) {
+        error("team", "must be null or an object {\"id\": …, \"role\": …}");
+      }
+      if (!p.team) p.team.emplace();  // a role without a team: the rules still see the role
+      p.team->role = role;
+    }
+    p.steps = steps(q);
+    if (error_count() > before) return std::nullopt;
+    return p;
+  }
+
+  std::optional<query> pelaporan(const json& q) {
+    pelaporan_query r;
+    const auto before = error_count();
+    r.from = position(q, "from", "", true);
+    r.to = position(q, "to", "", true);
+    r.as = code_of(category::report_as, q, "as", "", true);
+    if (q.contains("team") && !q["team"].is_null()) r.team = team(q["team"], "team");
+    const auto& k = rules_.known;
+    const bool needs_team = r.as != no_code && (r.as == k.anggota_tim || r.as == k.ketua_tim);
+    if (needs_team && !r.team && !q.contains("team")) error("team", "required when reporting as a team member or ketua");
+    if (error_count() > before) return std::nullopt;
+    return r;
+  }
+
+  std::optional<query> tim(const json& q) {
+    if (!q.contains("team")) {
+      error("team", "required: a team id or a team object");
+      return std::nullopt;
+    }
+    const auto before = error_count();
+    auto tm = team(q["team"], "team");
+    if (!tm || error_count() > before) return std::nullopt;
+    return tim_query{std::move(*tm)};
+  }
+
+ private:
+  const compiled_ruleset& rules_;
+  const org::org_graph& org_;
+  std::vector<query_error>& errs_;
+};
+
+}  // namespace
+
+team_input team_of(const org::org_graph& o, index t) {
+  const auto& tm = o.teams()[t];
+  team_input v;
+  v.id = tm.id;
+  v.org_team = t;
+  v.owner_unit = tm.owner_unit;
+  v.established_by = tm.established_by;
+  v.ketua = tm.ketua;
+  v.anggota = tm.anggota;
+  v.has_target = !tm.target.sasaran.empty() || !tm.target.indikator.empty() || !tm.target.nilai.is_null();
+  v.org_fields = &tm.extra;
+  return v;
+}
+
+std::optional<query> read_query(const json& q, const compiled_ruleset& rules, const org::org_graph& org,
+                                std::vector<query_error>& errors) {
+  if (!q.is_object()) {
+    errors.push_back({"", "a query must be a JSON object with a \"type\""});
+    return std::nullopt;
+  }
+  const auto type = q.find("type");
+  if (type == q.end() || !type->is_string()) {
+    errors.push_back({"type", "required: kedudukan, penugasan, pelaporan, tim or audit"});
+    return std::nullopt;
+  }
+  const auto& t = type->get_ref<const std::string&>();
+  query_reader rd(rules, org, errors);
+  if (t == "audit") return audit_query{};
+  if (t == "kedudukan") return rd.kedudukan(q);
+  if (t == "penugasan") return rd.penugasan(q);
+  if (t == "pelaporan") return rd.pelaporan(q);
+  if (t == "tim") return rd.tim(q);
+  errors.push_back({"type", "unknown query type \"" + t + "\" (expected kedudukan, penugasan, pelaporan, tim or audit)"});
+  return std::nullopt;
+}
+
+}  // namespace perwal
