@@ -325,6 +325,20 @@ TEST_CASE("serve: audit, rulesets and the decision log", "[server]") {
   const auto logged_audit = parse(c.Get(("/v1/decisions/" + audit["decision_id"].get<std::string>()).c_str()));
   CHECK(logged_audit["result"] == audit);
 
+  // The same logged decision in either language (re-rendered from the identical ruleset and org).
+  const auto wrong = parse(post_json(c, "/v1/check", R"({"type": "kedudukan", "position": "pp.dispangtan.penyuluh-pertanian-15"})"));
+  const auto wrong_id = wrong["decision_id"].get<std::string>();
+  const auto in_en = parse(c.Get(("/v1/decisions/" + wrong_id + "?lang=en").c_str()));
+  const auto in_id = parse(c.Get(("/v1/decisions/" + wrong_id + "?lang=id").c_str()));
+  CHECK(in_id["result"] == wrong);
+  CHECK(in_en["result"]["violations"][0]["rule"] == wrong["violations"][0]["rule"]);
+  CHECK(in_en["result"]["violations"][0]["message"] != wrong["violations"][0]["message"]);
+  CHECK(in_en["result"]["violations"][0]["hint"].get<std::string>().rfind("Set the ", 0) == 0);
+  const auto asked_in_en =
+      parse(post_json(c, "/v1/check?lang=en", R"({"type": "kedudukan", "position": "pp.dispangtan.penyuluh-pertanian-15"})"));
+  CHECK(without_id(in_en["result"]) == without_id(asked_in_en));
+  expect_error(c.Get(("/v1/decisions/" + wrong_id + "?lang=fr").c_str()), 400, "bad_parameter", "lang");
+
   const auto health = parse(c.Get("/healthz"));
   CHECK(health["status"] == "ok");
   CHECK(server.stop(SIGINT) == 0);
@@ -492,6 +506,7 @@ TEST_CASE("serve: uploaded orgs are validated, versioned and survive a restart",
     const auto logged = parse(c.Get(("/v1/decisions/" + d["decision_id"].get<std::string>()).c_str()));
     CHECK(logged["org"] == "kota");
     CHECK(logged["org_version"] == 2);
+    CHECK(parse(c.Get(("/v1/decisions/" + d["decision_id"].get<std::string>() + "?lang=id").c_str()))["result"] == d);
     CHECK(parse(post_json(c, "/v1/check", analis_query))["decision"] == "allowed");  // the default org is untouched
     const auto got = parse(c.Get("/v1/orgs/kota"));
     CHECK(got["version"] == 2);
@@ -512,6 +527,10 @@ TEST_CASE("serve: uploaded orgs are validated, versioned and survive a restart",
   const auto v3 = c.Put("/v1/orgs/kota", org_text, "application/json");
   REQUIRE(v3);
   CHECK(json::parse(v3->body)["version"] == 3);
+  // A decision on version 2 cannot be re-rendered once version 3 serves: 409; the decision as sent stays.
+  expect_error(c.Get(("/v1/decisions/" + d["decision_id"].get<std::string>() + "?lang=en").c_str()), 409,
+               "decision_stale", "kota");
+  CHECK(parse(c.Get(("/v1/decisions/" + d["decision_id"].get<std::string>()).c_str()))["result"] == d);
   CHECK(again.stop(SIGTERM) == 0);
 }
 
