@@ -14,6 +14,7 @@
 // test: a failing example; diff: a semantic difference), 2 bad input or usage.
 #include <charconv>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -429,7 +430,16 @@ int run_gen_org(int argc, char** argv) {
     std::cerr << g->out << ": cannot write the org file\n";
     return exit_bad_input;
   }
-  const auto r = perwal::gen::generate(opts, out);
+  perwal::gen::report r;
+  try {
+    r = perwal::gen::generate(opts, out);
+  } catch (const std::runtime_error& e) {
+    // The structure lacks what the generator needs, or the ruleset a planted item's rule.
+    out.close();
+    std::filesystem::remove(g->out);
+    std::cerr << "perwal " << e.what() << "\n";
+    return exit_bad_input;
+  }
   out.close();
   if (!out) {
     std::cerr << g->out << ": error while writing the org file\n";
