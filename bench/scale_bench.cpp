@@ -58,6 +58,7 @@ fs::path org_file(perwal::gen::scale s) {
     perwal::gen::options opts;
     opts.scale = s;
     opts.seed = seed;
+    opts.rules = rules().get();
     (void)perwal::gen::generate(opts, out);  // bench/run-scale.sh generates with the CLI and keeps the report
     if (!out) throw std::runtime_error("cannot write " + partial.string());
   }

@@ -6,13 +6,15 @@
 //   perwal diff  A B [--format text|json] [--lang id|en]
 //   perwal explore-org FILE [FILE2]
 //   perwal gen-org --scale city|province|nation [--seed N] [--violations PER_10K] [--instansi N] -o ORG.json
-//                  [--report REPORT.json]   (the synthetic org generator: engine/gen/org_gen.hpp)
+//                  [--report REPORT.json] [--rules FILE] [--structure FILE]
+//                  (the synthetic org generator: engine/gen/org_gen.hpp)
 //   perwal compile-org ORG.json --rules FILE -o ORG.snap   (docs/snapshot.md)
 //   perwal serve --rules FILE_OR_DIR... --org ORG [options]   (the decision API: server/serve.hpp)
 // Exit: 0 allowed / clean, 1 denied or incomplete (lint --strict: warnings;
 // test: a failing example; diff: a semantic difference), 2 bad input or usage.
 #include <charconv>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -21,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/common/pd_structure.hpp"
 #include "engine/compile/lint.hpp"
 #include "engine/compile/ruleset.hpp"
 #include "engine/eval/evaluator.hpp"
@@ -49,6 +52,9 @@ const char* const usage_text =
     "  perwal explore-org FILE.perwal [FILE2.perwal]   # the generated org lint and diff search\n"
     "  perwal gen-org --scale city|province|nation [--seed N] [--violations PER_10K] [--instansi N] -o ORG.json\n"
     "                 [--report REPORT.json]   # a synthetic org with planted violations (docs/gen-org.md)\n"
+    "                 [--rules FILE]           # the ruleset the planted violations target (default: the bundled\n"
+    "                                          #   padang-panjang-48-2024.perwal)\n"
+    "                 [--structure FILE]       # the Perangkat Daerah structure (default: data/perangkat-daerah.json)\n"
     "  perwal compile-org ORG.json --rules FILE.perwal -o ORG.snap   # a snapshot that --org loads in a blink\n";
 
 struct options {
@@ -331,7 +337,7 @@ std::optional<std::uint64_t> parse_number(const std::string& text, std::uint64_t
 
 struct gen_args {
   perwal::gen::options opts;
-  std::string out, report;
+  std::string out, report, rules, structure;
 };
 
 // gen-org has options of its own; errors name the option.
@@ -376,6 +382,10 @@ std::optional<gen_args> parse_gen_args(int argc, char** argv, std::string& error
       g.out = v;
     } else if (a == "--report") {
       g.report = v;
+    } else if (a == "--rules") {
+      g.rules = v;
+    } else if (a == "--structure") {
+      g.structure = v;
     } else {
       error = "unknown option " + a + " for gen-org";
       return std::nullopt;
@@ -393,12 +403,46 @@ int run_gen_org(int argc, char** argv) {
   const auto g = parse_gen_args(argc, argv, error);
   if (!g) return usage_error(error);
   const auto start = std::chrono::steady_clock::now();
+  // The planted violations target a ruleset: --rules, else the bundled Padang Panjang one.
+  std::string rules_path = g->rules;
+  if (rules_path.empty()) {
+    const auto found = perwal::find_resource("rulesets/padang-panjang-48-2024.perwal");
+    if (!found) {
+      std::cerr << "perwal gen-org: the bundled ruleset padang-panjang-48-2024.perwal was not found; name one with "
+                   "--rules FILE (or set PERWAL_SHARE_DIR)\n";
+      return exit_bad_input;
+    }
+    rules_path = found->string();
+  }
+  const auto rules = load_rules(rules_path, false);
+  if (!rules) return exit_bad_input;
+  std::optional<perwal::pd_structure> structure;
+  if (!g->structure.empty()) {
+    try {
+      structure = perwal::load_pd_structure(g->structure);
+    } catch (const std::exception& e) {
+      std::cerr << e.what() << "\n";
+      return exit_bad_input;
+    }
+  }
+  perwal::gen::options opts = g->opts;
+  opts.rules = rules.get();
+  opts.structure = structure ? &*structure : nullptr;
   std::ofstream out(g->out, std::ios::binary | std::ios::trunc);
   if (!out) {
     std::cerr << g->out << ": cannot write the org file\n";
     return exit_bad_input;
   }
-  const auto r = perwal::gen::generate(g->opts, out);
+  perwal::gen::report r;
+  try {
+    r = perwal::gen::generate(opts, out);
+  } catch (const std::runtime_error& e) {
+    // The structure lacks what the generator needs, or the ruleset a planted item's rule.
+    out.close();
+    std::filesystem::remove(g->out);
+    std::cerr << "perwal " << e.what() << "\n";
+    return exit_bad_input;
+  }
   out.close();
   if (!out) {
     std::cerr << g->out << ": error while writing the org file\n";

@@ -214,6 +214,36 @@ TEST_CASE("gen-org: writes the org and the report, a summary on stderr", "[cli][
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("gen-org: --rules names the planted rules' ruleset, --structure the Perangkat Daerah structure", "[cli][gen]") {
+  const auto dir = std::filesystem::temp_directory_path() / ("perwal-gen-rules-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto org_file = (dir / "org.json").string(), default_org = (dir / "default.json").string();
+  // The default ruleset is the bundled Padang Panjang one; naming it gives the same report.
+  const auto a = run("gen-org --scale city --seed 2 -o '" + default_org + "'");
+  const auto b = run("gen-org --scale city --seed 2 --rules rulesets/padang-panjang-48-2024.perwal -o '" + org_file +
+                     "' --structure data/perangkat-daerah.json");
+  REQUIRE(a.status == 0);
+  REQUIRE(b.status == 0);
+  CHECK(perwal::testing::slurp(default_org) == perwal::testing::slurp(org_file));
+  CHECK_THAT(a.output, Catch::Contains("\"ruleset\": \"padang-panjang-48-2024\""));
+  // A ruleset without kedudukan tables cannot carry planted items; with none planted it is fine.
+  const auto base = run("gen-org --scale city --seed 2 --rules rulesets/permenpanrb-7-2022.perwal -o '" + org_file + "'");
+  CHECK(base.status == 2);
+  CHECK_THAT(base.output, Catch::Contains("has no rule for a planted item"));
+  const auto clean = run("gen-org --scale city --seed 2 --violations 0 --rules rulesets/permenpanrb-7-2022.perwal -o '" +
+                         org_file + "'");
+  CHECK(clean.status == 0);
+  CHECK_THAT(clean.output, Catch::Contains("\"ruleset\": \"permenpanrb-7-2022\""));
+  // A missing or malformed structure file exits 2 and names it.
+  const auto missing = run("gen-org --scale city --structure nowhere.json -o '" + org_file + "'");
+  CHECK(missing.status == 2);
+  CHECK_THAT(missing.output, Catch::Contains("nowhere.json: cannot read"));
+  const auto bad = run("gen-org --scale city --structure rulesets/padang-panjang-48-2024.perwal -o '" + org_file + "'");
+  CHECK(bad.status == 2);
+  CHECK_THAT(bad.output, Catch::Contains("not JSON"));
+  std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("lint and test on the bundled rulesets", "[cli]") {
   auto lint = run("lint rulesets/padang-panjang-48-2024.perwal");
   INFO(lint.output);

@@ -17,6 +17,19 @@ namespace {
 using perwal::gen::options;
 using perwal::gen::scale;
 
+std::shared_ptr<const perwal::compiled_ruleset> ruleset(const std::string& file) {
+  perwal::diagnostics diags;
+  auto r = perwal::compile_ruleset((perwal::testing::source_dir() / "rulesets" / file).string(), diags);
+  REQUIRE(r != nullptr);
+  return r;
+}
+
+// The ruleset the planted violations target.
+const perwal::compiled_ruleset& padang_panjang() {
+  static const auto rules = ruleset("padang-panjang-48-2024.perwal");
+  return *rules;
+}
+
 std::string generate(const options& o, perwal::gen::report* rep = nullptr) {
   std::ostringstream out;
   auto r = perwal::gen::generate(o, out);
@@ -29,14 +42,8 @@ options city(std::uint64_t seed, std::uint32_t per_10k) {
   o.scale = scale::city;
   o.seed = seed;
   o.violations_per_10k = per_10k;
+  o.rules = &padang_panjang();
   return o;
-}
-
-std::shared_ptr<const perwal::compiled_ruleset> ruleset(const std::string& file) {
-  perwal::diagnostics diags;
-  auto r = perwal::compile_ruleset((perwal::testing::source_dir() / "rulesets" / file).string(), diags);
-  REQUIRE(r != nullptr);
-  return r;
 }
 
 std::shared_ptr<const perwal::org::org_graph> load(const std::string& text, const perwal::compiled_ruleset& r) {
@@ -144,6 +151,7 @@ TEST_CASE("gen-org: the audit finds exactly the planted violations", "[gen][audi
     o.instansi = 2;
     o.seed = 9;
     o.violations_per_10k = 60;
+    o.rules = &padang_panjang();
     check_exact(o);
   }
 }

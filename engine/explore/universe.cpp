@@ -16,123 +16,44 @@ namespace {
 using json = nlohmann::json;
 
 // ---- templates (CONTRACT §1 kinds) ------------------------------------------
-// One row per inner unit of a perangkat daerah: its key (for ids), kind, the
-// kind and jenis of its head, and the key of the unit it sits in ("" = the
-// perangkat daerah itself).
+// The typical structure of each kind of perangkat daerah comes from the
+// standard structure (data/perangkat-daerah.json): one row per form, one
+// inner row per unit kerja with its key (for ids), kind, the kind and jenis
+// of its head, and the key of the unit it sits in ("" = the perangkat daerah
+// itself). A UPTD appears twice: led by a Pengawas and led by a Pejabat
+// Fungsional.
 struct inner_row {
-  std::string_view key, kind, head_kind, head_jenis, parent;
+  std::string key, kind, head_kind, head_jenis, parent;
 };
 
 struct pd_row {
-  std::string_view key, kind, head_kind, head_jenis;
-  std::string_view nest_under;  // a perangkat daerah kind it sits in (kelurahan in a kecamatan), "" = the root
+  std::string key, kind, head_kind, head_jenis;
+  std::string nest_under;  // a perangkat daerah kind it sits in (kelurahan in a kecamatan), "" = the root
   std::vector<inner_row> inner;
 };
 
-// A sekretariat with a subbagian, two bidang, a seksi: the inner structure of a
-// dinas, a DPMPTSP and a BPBD.
-std::vector<inner_row> dinas_like() {
-  return {{"sek", "sekretariat", "sekretaris", "administrator", ""},
-          {"subbag1", "subbagian", "kepala_subbagian", "pengawas", "sek"},
-          {"bid1", "bidang", "kepala_bidang", "administrator", ""},
-          {"bid2", "bidang", "kepala_bidang", "administrator", ""},
-          {"seksi1", "seksi", "kepala_seksi", "pengawas", "bid1"}};
-}
+// The universe's instansi take the provincial jenis of a head where the
+// regulation distinguishes one (the Sekretaris Daerah is a JPT Madya), so
+// both JPT ranks appear in it.
+constexpr bool provincial_heads = true;
 
-// The typical structure of each canonical kind of perangkat daerah. A UPTD
-// appears twice: led by a Pengawas and led by a Pejabat Fungsional.
-const std::vector<pd_row>& pd_templates() {
-  static const std::vector<pd_row> rows = {
-      {"setda",
-       "sekretariat_daerah",
-       "sekretaris_daerah",
-       "jpt_madya",
-       "",
-       {{"asisten1", "asisten", "asisten", "jpt_pratama", ""},
-        {"bag1", "bagian", "kepala_bagian", "administrator", "asisten1"},
-        {"bag2", "bagian", "kepala_bagian", "administrator", "asisten1"},
-        {"subbag1", "subbagian", "kepala_subbagian", "pengawas", "bag1"}}},
-      {"setdprd",
-       "sekretariat_dprd",
-       "sekretaris_dprd",
-       "jpt_pratama",
-       "",
-       {{"bag1", "bagian", "kepala_bagian", "administrator", ""},
-        {"bag2", "bagian", "kepala_bagian", "administrator", ""},
-        {"subbag1", "subbagian", "kepala_subbagian", "pengawas", "bag1"}}},
-      {"inspektorat",
-       "inspektorat",
-       "inspektur",
-       "jpt_pratama",
-       "",
-       {{"sek", "sekretariat", "sekretaris", "administrator", ""},
-        {"subbag1", "subbagian", "kepala_subbagian", "pengawas", "sek"},
-        {"irban1", "inspektur_pembantu", "inspektur_pembantu", "administrator", ""},
-        {"irban2", "inspektur_pembantu", "inspektur_pembantu", "administrator", ""}}},
-      {"dinas", "dinas", "kepala_dinas", "jpt_pratama", "", dinas_like()},
-      {"badan",
-       "badan",
-       "kepala_badan",
-       "jpt_pratama",
-       "",
-       {{"sek", "sekretariat", "sekretaris", "administrator", ""},
-        {"subbag1", "subbagian", "kepala_subbagian", "pengawas", "sek"},
-        {"bid1", "bidang", "kepala_bidang", "administrator", ""},
-        {"bid2", "bidang", "kepala_bidang", "administrator", ""},
-        {"subbid1", "subbidang", "kepala_subbidang", "pengawas", "bid1"}}},
-      {"dpmptsp", "dpmptsp", "kepala_dinas", "jpt_pratama", "", dinas_like()},
-      {"bpbd", "bpbd", "kepala_pelaksana", "jpt_pratama", "", dinas_like()},
-      {"rsud",
-       "rsud",
-       "direktur",
-       "jpt_pratama",
-       "",
-       {{"wadir1", "wakil_direktur", "wakil_direktur", "administrator", ""},
-        {"bag1", "bagian", "kepala_bagian", "administrator", "wadir1"},
-        {"bid1", "bidang", "kepala_bidang", "administrator", "wadir1"},
-        {"subbag1", "subbagian", "kepala_subbagian", "pengawas", "bag1"},
-        {"seksi1", "seksi", "kepala_seksi", "pengawas", "bid1"}}},
-      {"kec",
-       "kecamatan",
-       "camat",
-       "administrator",
-       "",
-       {{"sek", "sekretariat", "sekretaris", "administrator", ""},
-        {"seksi1", "seksi", "kepala_seksi", "pengawas", ""},
-        {"seksi2", "seksi", "kepala_seksi", "pengawas", ""}}},
-      {"kel",
-       "kelurahan",
-       "lurah",
-       "pengawas",
-       "kecamatan",
-       {{"sek", "sekretariat", "sekretaris", "pengawas", ""}, {"seksi1", "seksi", "kepala_seksi", "pengawas", ""}}},
-      {"uptd", "uptd", "kepala_uptd", "pengawas", "dinas", {{"tu", "tata_usaha", "kepala_tata_usaha", "pengawas", ""}}},
-      {"uptd-fp", "uptd", "kepala_uptd", "fungsional", "dinas", {}},
-      {"pkm",
-       "puskesmas",
-       "kepala_puskesmas",
-       "fungsional",
-       "dinas",
-       {{"tu", "tata_usaha", "kepala_tata_usaha", "pengawas", ""}}},
-      {"sekolah", "satuan_pendidikan", "kepala_satuan_pendidikan", "fungsional", "dinas", {}},
-  };
+std::vector<pd_row> pd_templates(const pd_structure& s) {
+  std::vector<pd_row> rows;
+  for (const auto& f : s.perangkat_daerah) {
+    pd_row r{f.kunci, f.jenis_unit, f.kepala.jabatan, f.kepala.jenis_for(provincial_heads), f.induk, {}};
+    for (const auto& u : f.unit_kerja) {
+      const auto* h = s.head_of_inner(u.jenis_unit);
+      r.inner.push_back({u.kunci, u.jenis_unit, h ? h->jabatan : std::string(), s.inner_head_jenis(u), u.induk});
+    }
+    rows.push_back(std::move(r));
+  }
   return rows;
 }
 
 // The head of an inner unit of each canonical kind.
-std::string head_kind_for_unit(std::string_view unit_kind) {
-  static const std::map<std::string_view, std::string_view> heads = {{"asisten", "asisten"},
-                                                                     {"wakil_direktur", "wakil_direktur"},
-                                                                     {"bagian", "kepala_bagian"},
-                                                                     {"subbagian", "kepala_subbagian"},
-                                                                     {"bidang", "kepala_bidang"},
-                                                                     {"subbidang", "kepala_subbidang"},
-                                                                     {"seksi", "kepala_seksi"},
-                                                                     {"sekretariat", "sekretaris"},
-                                                                     {"inspektur_pembantu", "inspektur_pembantu"},
-                                                                     {"tata_usaha", "kepala_tata_usaha"}};
-  auto it = heads.find(unit_kind);
-  return it == heads.end() ? std::string() : std::string(it->second);
+std::string head_kind_for_unit(const pd_structure& s, std::string_view unit_kind) {
+  const auto* h = s.head_of_inner(unit_kind);
+  return h ? h->jabatan : std::string();
 }
 
 position_meta make_meta(std::string id, std::string unit, std::string pd, std::string inst) {
@@ -259,7 +180,8 @@ nlohmann::json wanted_team_fields(const std::vector<const compiled_ruleset*>& rs
 
 class builder {
  public:
-  explicit builder(const std::vector<const compiled_ruleset*>& rulesets) : rs_(rulesets) {}
+  builder(const std::vector<const compiled_ruleset*>& rulesets, const pd_structure& structure)
+      : rs_(rulesets), structure_(structure), templates_(pd_templates(structure)) {}
 
   universe_org build() {
     universe_org out;
@@ -314,7 +236,7 @@ class builder {
       }
     }
     std::vector<std::string> out;
-    for (const auto& row : pd_templates()) {
+    for (const auto& row : templates_) {
       const std::string k(row.kind);
       if (std::find(defined.begin(), defined.end(), k) != defined.end() &&
           std::find(out.begin(), out.end(), k) == out.end())
@@ -368,7 +290,7 @@ class builder {
   }
 
   [[nodiscard]] std::string head_for_new_unit_kind(const std::string& unit_kind) const {
-    for (const auto& k : {head_kind_for_unit(unit_kind), "kepala_" + unit_kind, unit_kind}) {
+    for (const auto& k : {head_kind_for_unit(structure_, unit_kind), "kepala_" + unit_kind, unit_kind}) {
       if (has(category::position_kind, k)) return k;
     }
     return position_kind_or("kepala_bidang", "");
@@ -424,13 +346,14 @@ class builder {
     add_unit(root, "Pemerintah " + name, "pemerintah_daerah", "", "kota-" + inst);
     position_meta m = make_meta(kd, root, "", inst);
     m.head = true;
-    add_position(m, "Kepala Daerah " + name, position_kind_or("kepala_daerah", "kepala_daerah"), "kepala_daerah", "");
+    const auto& kd_head = structure_.pemerintah_daerah;
+    add_position(m, "Kepala Daerah " + name, position_kind_or(kd_head.jabatan, kd_head.jabatan), kd_head.jenis, "");
     heads_[root] = kd;
     std::map<std::string, std::pair<std::string, std::string>> built;  // pd kind -> (unit id, head id)
     std::set<std::string> used_keys;
     for (const auto& kind : kinds) {
       bool templated = false;
-      for (const auto& row : pd_templates()) {
+      for (const auto& row : templates_) {
         if (row.kind != kind) continue;
         templated = true;
         auto parent = std::make_pair(root, kd);
@@ -514,7 +437,7 @@ class builder {
     for (const auto& [tag, table_kind] : tests_of_tags(rs_)) {
       const std::string kind = std::find(kinds.begin(), kinds.end(), table_kind) != kinds.end() ? table_kind : fallback;
       const pd_row* row = nullptr;
-      for (const auto& r : pd_templates()) {
+      for (const auto& r : templates_) {
         if (r.kind == kind && !row) row = &r;
       }
       pd_row generic{"", "", "", "administrator", "", {}};
@@ -634,6 +557,8 @@ class builder {
   }
 
   const std::vector<const compiled_ruleset*>& rs_;
+  const pd_structure& structure_;
+  std::vector<pd_row> templates_;
   json instansi_ = json::array(), positions_ = json::array(), delegations_ = json::array(), teams_ = json::array();
   std::map<std::string, json> units_;
   std::vector<std::string> unit_order_;
@@ -647,7 +572,13 @@ class builder {
 
 std::vector<universe_org> build_universe(const std::vector<const compiled_ruleset*>& rulesets) {
   if (rulesets.empty()) return {};
-  builder b(rulesets);
+  return build_universe(rulesets, standard_pd_structure());
+}
+
+std::vector<universe_org> build_universe(const std::vector<const compiled_ruleset*>& rulesets,
+                                         const pd_structure& structure) {
+  if (rulesets.empty()) return {};
+  builder b(rulesets, structure);
   return {b.build()};
 }
 

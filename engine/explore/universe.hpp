@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/common/pd_structure.hpp"
 #include "engine/compile/ruleset.hpp"
 #include "engine/eval/evaluator.hpp"
 
@@ -56,7 +57,11 @@ struct bounds {
 // Orgs whose codes every given ruleset declares (two instansi, one
 // perangkat daerah of each kind the rulesets define, typical inner units,
 // fungsional and pelaksana under each head, a delegation and some teams).
+// The typical structure of each kind comes from the standard Perangkat Daerah
+// structure (data/perangkat-daerah.json, engine/common/pd_structure.hpp).
 [[nodiscard]] std::vector<universe_org> build_universe(const std::vector<const compiled_ruleset*>& rulesets);
+[[nodiscard]] std::vector<universe_org> build_universe(const std::vector<const compiled_ruleset*>& rulesets,
+                                                       const pd_structure& structure);
 
 // The queries asked about one org, in families. Penugasan queries carry no
 // steps: complete them per ruleset with complete_steps().

@@ -6,10 +6,17 @@
 // positions, employees, delegations, teams), rebuilding each instansi once per
 // section, and at most one instansi's model is in memory at a time.
 //
-// Planted violations follow Perwal Kota Padang Panjang 48/2024: each planted
-// item is built so that exactly one rule of that ruleset's audit fails on it
-// (a kedudukan table, the base atasan_langsung rule, a delegasi rule or the
-// team-leader rule); every other item is built to pass.
+// The heads of every kind of unit, the jabatan fungsional families, jenjang
+// and pelaksana titles come from the standard Perangkat Daerah structure
+// (data/perangkat-daerah.json); the Dinas and Badan it plants, their names
+// and sizes are the generator's own variety.
+//
+// Planted violations are built against the kedudukan tables of Perwal Kota
+// Padang Panjang 48/2024 (Lampiran II) and the base rules: each planted item
+// is built so that exactly one rule of the audit fails on it (a kedudukan
+// table, the rule listing an atasan's jenis, a delegasi rule or the
+// team-leader rule); every other item is built to pass. The rules' names are
+// found in the compiled ruleset the generator is given (planted_rule_names).
 #include "engine/gen/org_gen.hpp"
 
 #include <algorithm>
@@ -17,8 +24,13 @@
 #include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 #include <string_view>
+
+#include "engine/common/pd_structure.hpp"
+#include "engine/compile/ruleset.hpp"
 
 namespace perwal::gen {
 namespace {
@@ -160,12 +172,10 @@ constexpr std::array<const char*, 7> jenis_code = {"kepala_daerah", "jpt_madya",
                                                    "pengawas",      "fungsional", "pelaksana"};
 
 constexpr std::uint8_t no_jenjang = 0xff;
-constexpr std::array<const char*, 8> jenjang_code = {"ahli_utama", "ahli_madya", "ahli_muda", "ahli_pertama",
-                                                     "penyelia",   "mahir",      "terampil",  "pemula"};
-constexpr std::array<const char*, 8> jenjang_label = {"Ahli Utama", "Ahli Madya", "Ahli Muda", "Ahli Pertama",
-                                                      "Penyelia",   "Mahir",      "Terampil",  "Pemula"};
 
 // ---- planted rules ------------------------------------------------------------
+// What a planted item breaks; the rule's name comes from the compiled ruleset
+// the generator is given (planted_rule_names).
 
 enum class rule : std::uint8_t {
   none,
@@ -187,107 +197,40 @@ enum class rule : std::uint8_t {
   delegasi_atasan,
   tim_ketua
 };
-constexpr std::array<const char*, 18> rule_name = {"",
-                                                   "kedudukan.sekretariat_daerah",
-                                                   "kedudukan.sekretariat_dprd",
-                                                   "kedudukan.inspektorat",
-                                                   "kedudukan.dinas",
-                                                   "kedudukan.badan",
-                                                   "kedudukan.bpbd",
-                                                   "kedudukan.dpmptsp",
-                                                   "kedudukan.rsud",
-                                                   "kedudukan.kecamatan",
-                                                   "kedudukan.kelurahan",
-                                                   "kedudukan.uptd_pengawas",
-                                                   "kedudukan.puskesmas",
-                                                   "kedudukan.satuan_pendidikan",
-                                                   "kedudukan.atasan_langsung",
-                                                   "delegasi.pemberi_minimal_pengawas",
-                                                   "delegasi.pemberi_atasan",
-                                                   "tim.ketua_fungsional_pelaksana"};
+constexpr std::size_t rule_count = 18;
+// The kind of Perangkat Daerah whose kedudukan table each table rule is (in
+// enum order from sekretariat_daerah to satuan_pendidikan).
+constexpr std::array<uk, 13> table_kind = {uk::sekretariat_daerah, uk::sekretariat_dprd, uk::inspektorat, uk::dinas,
+                                           uk::badan,              uk::bpbd,             uk::dpmptsp,     uk::rsud,
+                                           uk::kecamatan,          uk::kelurahan,        uk::uptd,        uk::puskesmas,
+                                           uk::satuan_pendidikan};
 
 // ---- catalogues ---------------------------------------------------------------------
 
-enum class cat : std::uint8_t { ahli, terampil, both };
-struct family {
-  const char* title;
-  cat category;
-};
-// Jabatan fungsional families (fixtures/common/orgkit.py FAM, abridged).
-constexpr std::array<family, 52> families = {{
-    {"Analis Kebijakan", cat::ahli},                     // 0
-    {"Analis Sumber Daya Manusia Aparatur", cat::ahli},  // 1
-    {"Pranata Sumber Daya Manusia Aparatur", cat::terampil},
-    {"Analis Keuangan Pusat dan Daerah", cat::ahli},
-    {"Perencana", cat::ahli},  // 4
-    {"Pranata Komputer", cat::both},
-    {"Arsiparis", cat::both},
-    {"Pranata Hubungan Masyarakat", cat::both},
-    {"Pengelola Pengadaan Barang/Jasa", cat::ahli},  // 8
-    {"Perancang Peraturan Perundang-undangan", cat::ahli},
-    {"Analis Hukum", cat::ahli},
-    {"Auditor", cat::both},  // 11
-    {"Pengawas Penyelenggaraan Urusan Pemerintahan di Daerah", cat::ahli},
-    {"Dokter", cat::ahli},  // 13
-    {"Dokter Gigi", cat::ahli},
-    {"Perawat", cat::both},  // 15
-    {"Bidan", cat::both},
-    {"Apoteker", cat::ahli},
-    {"Asisten Apoteker", cat::terampil},
-    {"Pranata Laboratorium Kesehatan", cat::both},  // 19
-    {"Nutrisionis", cat::both},
-    {"Sanitarian", cat::both},
-    {"Epidemiolog Kesehatan", cat::ahli},  // 22
-    {"Penyuluh Kesehatan Masyarakat", cat::ahli},
-    {"Perekam Medis", cat::both},
-    {"Radiografer", cat::both},  // 25
-    {"Fisioterapis", cat::both},
-    {"Guru", cat::ahli},  // 27
-    {"Pengawas Sekolah", cat::ahli},
-    {"Penilik", cat::ahli},
-    {"Pamong Belajar", cat::ahli},  // 30
-    {"Teknik Jalan dan Jembatan", cat::both},
-    {"Teknik Pengairan", cat::both},
-    {"Penata Ruang", cat::ahli},
-    {"Teknik Tata Bangunan dan Perumahan", cat::both},  // 34
-    {"Pengendali Dampak Lingkungan", cat::both},
-    {"Polisi Pamong Praja", cat::both},  // 36
-    {"Pemadam Kebakaran", cat::terampil},
-    {"Pekerja Sosial", cat::both},  // 38
-    {"Penyuluh Keluarga Berencana", cat::both},
-    {"Penguji Kendaraan Bermotor", cat::both},  // 40
-    {"Administrator Database Kependudukan", cat::both},
-    {"Adyatama Kepariwisataan dan Ekonomi Kreatif", cat::ahli},
-    {"Penyuluh Pertanian", cat::both},  // 43
-    {"Medik Veteriner", cat::ahli},
-    {"Paramedik Veteriner", cat::terampil},
-    {"Pengawas Perdagangan", cat::both},  // 46
-    {"Penera", cat::both},
-    {"Pustakawan", cat::both},  // 48
-    {"Penata Penanggulangan Bencana", cat::both},
-    {"Penggerak Swadaya Masyarakat", cat::both},  // 50
-    {"Statistisi", cat::both},
-}};
-using fams = std::string_view;  // family indices as bytes (a compact, constexpr-friendly list)
+// Lists of jabatan fungsional families (codes of data/perangkat-daerah.json,
+// space-separated; a repeated code is drawn more often), resolved into
+// family indices by the catalogue. The lists are the ones the generator has
+// always drawn from: its earlier byte-string lists ended at the first
+// Analis Kebijakan (a NUL byte), so a list that named it first drew only it.
+// Written as drawn, the output stays byte-identical; longer lists would
+// change every generated org.
+using fams = std::string_view;  // resolved: family indices as bytes (a compact list)
 
-constexpr std::string_view f_admin = "\x00\x01\x03\x04\x05\x06\x07\x08\x02";
-constexpr std::string_view f_hukum = "\x09\x0a\x00\x06";
-constexpr std::string_view f_audit = "\x0b\x0b\x0b\x0c\x0c";
-constexpr std::string_view f_pkm = "\x0d\x0e\x0f\x0f\x0f\x10\x10\x10\x11\x13\x14\x15\x17\x18";
-constexpr std::string_view f_rsud = "\x0d\x0d\x0e\x0f\x0f\x0f\x0f\x0f\x10\x11\x12\x13\x14\x18\x19\x1a";
-constexpr std::string_view f_school = "\x1b";
-constexpr std::string_view f_kec = "\x32\x32\x00\x29";
-constexpr std::array<std::string_view, 4> pelaksana_titles = {
-    "Pengadministrasi Perkantoran", "Operator Layanan Operasional", "Penata Layanan Operasional",
-    "Pengelola Layanan Operasional"};
-
+constexpr std::string_view f_admin = "analis";
+constexpr std::string_view f_hukum = "perancang-pu analis-hukum";
+constexpr std::string_view f_audit = "auditor auditor auditor ppupd ppupd";
+constexpr std::string_view f_pkm = "dokter dokter-gigi perawat perawat perawat bidan bidan bidan apoteker pranata-lab nutrisionis sanitarian penyuluh-kesmas perekam-medis";
+constexpr std::string_view f_rsud = "dokter dokter dokter-gigi perawat perawat perawat perawat perawat bidan apoteker asisten-apoteker pranata-lab nutrisionis perekam-medis radiografer fisioterapis";
+constexpr std::string_view f_school = "guru";
+constexpr std::string_view f_kec = "psm psm";
+// The generator's own variety: the Dinas and Badan it plants, their bidang and
+// families (heads come from the standard structure).
 struct pd_entry {
   const char* name;
   uk kind;
-  pk head;
   const char* tag;  // nullptr: none
   std::array<const char*, 4> bidang;
-  std::string_view fams;
+  std::string_view fams;  // family codes
   const char* uptd;  // nullptr: none
 };
 
@@ -296,178 +239,154 @@ struct pd_entry {
 constexpr std::array<pd_entry, 24> pd_catalogue = {{
     {"Dinas Pendidikan",
      uk::dinas,
-     pk::kepala_dinas,
      "urusan:pendidikan",
      {"Bidang Pembinaan Sekolah", "Bidang Pendidikan Anak Usia Dini dan Nonformal",
       "Bidang Guru dan Tenaga Kependidikan", "Bidang Kurikulum"},
-     "\x1c\x1d\x1e\x00\x04",
+     "pengawas-sekolah penilik pamong-belajar",
      nullptr},
     {"Dinas Kesehatan",
      uk::dinas,
-     pk::kepala_dinas,
      "urusan:kesehatan",
      {"Bidang Kesehatan Masyarakat", "Bidang Pencegahan dan Pengendalian Penyakit", "Bidang Pelayanan Kesehatan",
       "Bidang Sumber Daya Kesehatan"},
-     "\x16\x15\x14\x17\x11",
+     "epidemiolog sanitarian nutrisionis penyuluh-kesmas apoteker",
      "UPTD Laboratorium Kesehatan"},
     {"Dinas Pekerjaan Umum dan Penataan Ruang",
      uk::dinas,
-     pk::kepala_dinas,
      "urusan:pekerjaan_umum",
      {"Bidang Bina Marga", "Bidang Sumber Daya Air", "Bidang Cipta Karya", "Bidang Penataan Ruang"},
-     "\x1f\x20\x21\x22",
+     "teknik-jalan teknik-pengairan penata-ruang teknik-tata-bangunan",
      "UPTD Peralatan dan Perbekalan"},
     {"Dinas Perumahan Rakyat dan Kawasan Permukiman",
      uk::dinas,
-     pk::kepala_dinas,
      "urusan:kawasan_permukiman",
      {"Bidang Perumahan", "Bidang Kawasan Permukiman", "Bidang Pertanahan", nullptr},
-     "\x22\x21",
+     "teknik-tata-bangunan penata-ruang",
      nullptr},
     {"Satuan Polisi Pamong Praja",
      uk::dinas,
-     pk::kepala_dinas,
      "urusan:ketenteraman_ketertiban",
      {"Bidang Penegakan Peraturan Daerah", "Bidang Ketertiban Umum", "Bidang Perlindungan Masyarakat", nullptr},
-     "\x24\x24\x24",
+     "polpp polpp polpp",
      nullptr},
     {"Dinas Pemadam Kebakaran dan Penyelamatan",
      uk::dinas,
-     pk::kepala_dinas,
      "urusan:kebakaran",
      {"Bidang Pemadaman", "Bidang Penyelamatan", "Bidang Pencegahan", nullptr},
-     "\x25\x25",
+     "pemadam pemadam",
      nullptr},
     {"Dinas Sosial",
      uk::dinas,
-     pk::kepala_dinas,
      "urusan:sosial",
      {"Bidang Rehabilitasi Sosial", "Bidang Perlindungan dan Jaminan Sosial", "Bidang Pemberdayaan Sosial", nullptr},
-     "\x26\x26\x00",
+     "pekerja-sosial pekerja-sosial",
      "UPTD Panti Sosial"},
     {"Dinas Pengendalian Penduduk dan Keluarga Berencana",
      uk::dinas,
-     pk::kepala_dinas,
      "urusan:keluarga_berencana",
      {"Bidang Pengendalian Penduduk", "Bidang Keluarga Berencana", "Bidang Pemberdayaan Perempuan", nullptr},
-     "\x27\x27\x00",
+     "penyuluh-kb penyuluh-kb",
      nullptr},
     {"Dinas Kependudukan dan Pencatatan Sipil",
      uk::dinas,
-     pk::kepala_dinas,
      "urusan:kependudukan",
      {"Bidang Pelayanan Pendaftaran Penduduk", "Bidang Pelayanan Pencatatan Sipil",
       "Bidang Pengelolaan Informasi Administrasi Kependudukan", nullptr},
-     "\x29\x29\x05",
+     "adminduk adminduk pranata-komputer",
      nullptr},
     {"Dinas Perhubungan",
      uk::dinas,
-     pk::kepala_dinas,
      "urusan:perhubungan",
      {"Bidang Lalu Lintas", "Bidang Angkutan", "Bidang Sarana dan Prasarana", nullptr},
-     "\x28\x28\x00",
+     "penguji-kendaraan penguji-kendaraan",
      "UPTD Pengujian Kendaraan Bermotor"},
     {"Dinas Komunikasi dan Informatika",
      uk::dinas,
-     pk::kepala_dinas,
      "urusan:komunikasi_informatika",
      {"Bidang Informasi dan Komunikasi Publik", "Bidang Aplikasi Informatika", "Bidang Statistik dan Persandian",
       nullptr},
-     "\x07\x05\x33",
+     "pranata-humas pranata-komputer statistisi",
      nullptr},
     {"Dinas Lingkungan Hidup",
      uk::dinas,
-     pk::kepala_dinas,
      "urusan:lingkungan_hidup",
      {"Bidang Tata Lingkungan", "Bidang Pengendalian Pencemaran", "Bidang Pengelolaan Sampah", nullptr},
-     "\x23\x23",
+     "pengendali-dampak pengendali-dampak",
      "UPTD Pengelolaan Sampah"},
     {"Dinas Pertanian dan Ketahanan Pangan",
      uk::dinas,
-     pk::kepala_dinas,
      "urusan:pertanian",
      {"Bidang Tanaman Pangan", "Bidang Hortikultura", "Bidang Peternakan", "Bidang Ketahanan Pangan"},
-     "\x2b\x2b\x2b\x2c\x2d",
+     "penyuluh-pertanian penyuluh-pertanian penyuluh-pertanian medik-veteriner paramedik-veteriner",
      "UPTD Pusat Kesehatan Hewan"},
     {"Dinas Perdagangan, Koperasi dan Usaha Mikro",
      uk::dinas,
-     pk::kepala_dinas,
      "urusan:perdagangan",
      {"Bidang Perdagangan", "Bidang Koperasi", "Bidang Usaha Mikro", "Bidang Metrologi Legal"},
-     "\x2e\x2f\x00",
+     "pengawas-perdagangan penera",
      "UPTD Metrologi Legal"},
     {"Dinas Pariwisata, Pemuda dan Olahraga",
      uk::dinas,
-     pk::kepala_dinas,
      "urusan:pariwisata",
      {"Bidang Destinasi Pariwisata", "Bidang Pemasaran", "Bidang Kepemudaan dan Olahraga", nullptr},
-     "\x2a\x2a\x00",
+     "adyatama adyatama",
      nullptr},
     {"Dinas Perpustakaan dan Kearsipan",
      uk::dinas,
-     pk::kepala_dinas,
      "urusan:perpustakaan",
      {"Bidang Perpustakaan", "Bidang Kearsipan", nullptr, nullptr},
-     "\x30\x30\x06\x06",
+     "pustakawan pustakawan arsiparis arsiparis",
      nullptr},
     {"Dinas Tenaga Kerja dan Perindustrian",
      uk::dinas,
-     pk::kepala_dinas,
      "urusan:tenaga_kerja",
      {"Bidang Penempatan Tenaga Kerja", "Bidang Hubungan Industrial", "Bidang Perindustrian", nullptr},
-     "\x00\x2e",
+     "analis",
      "UPTD Balai Latihan Kerja"},
     {"Badan Perencanaan Pembangunan, Penelitian dan Pengembangan Daerah",
      uk::badan,
-     pk::kepala_badan,
      "urusan:perencanaan",
      {"Bidang Pemerintahan dan Pembangunan Manusia", "Bidang Perekonomian dan Sumber Daya Alam",
       "Bidang Infrastruktur dan Kewilayahan", "Bidang Penelitian dan Pengembangan"},
-     "\x04\x04\x00",
+     "perencana perencana",
      nullptr},
     {"Badan Keuangan Daerah",
      uk::badan,
-     pk::kepala_badan,
      "urusan:keuangan",
      {"Bidang Anggaran", "Bidang Perbendaharaan", "Bidang Akuntansi", "Bidang Aset"},
-     "\x03\x03\x00",
+     "analis-keuangan analis-keuangan",
      nullptr},
     {"Badan Pendapatan Daerah",
      uk::badan,
-     pk::kepala_badan,
      "urusan:pajak_daerah",
      {"Bidang Pendataan dan Penetapan", "Bidang Penagihan", "Bidang Pengembangan Pendapatan", nullptr},
-     "\x03\x00",
+     "analis-keuangan",
      "UPTD Pengelolaan Pendapatan"},
     {"Badan Kepegawaian dan Pengembangan Sumber Daya Manusia",
      uk::badan,
-     pk::kepala_badan,
      "urusan:kepegawaian",
      {"Bidang Mutasi dan Promosi", "Bidang Pengembangan Kompetensi", "Bidang Penilaian Kinerja", nullptr},
-     "\x01\x01\x02",
+     "analis-sdm analis-sdm pranata-sdm",
      nullptr},
     {"Badan Kesatuan Bangsa dan Politik",
      uk::badan,
-     pk::kepala_badan,
      "urusan:kesatuan_bangsa_politik",
      {"Bidang Ideologi dan Wawasan Kebangsaan", "Bidang Politik Dalam Negeri", "Bidang Ketahanan Ekonomi dan Sosial",
       nullptr},
-     "\x00",
+     "analis",
      nullptr},
     {"Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu",
      uk::dpmptsp,
-     pk::kepala_dinas,
      "urusan:penanaman_modal",
      {"Bidang Penanaman Modal", "Bidang Perizinan", "Bidang Pengaduan dan Informasi", nullptr},
-     "\x00\x05",
+     "analis",
      nullptr},
     {"Badan Penanggulangan Bencana Daerah",
      uk::bpbd,
-     pk::kepala_pelaksana,
      "urusan:kebencanaan",
      {"Bidang Pencegahan dan Kesiapsiagaan", "Bidang Kedaruratan dan Logistik", "Bidang Rehabilitasi dan Rekonstruksi",
       nullptr},
-     "\x31\x31",
+     "penata-pb penata-pb",
      nullptr},
 }};
 
@@ -491,6 +410,213 @@ constexpr std::array<const char*, 16> last_m = {"Putra",     "Saputra",  "Hidaya
 constexpr std::array<const char*, 16> last_f = {"Yanti",     "Wati",     "Sari",    "Putri",   "Rahmawati", "Susanti",
                                                 "Handayani", "Fitriani", "Novita",  "Lestari", "Oktavia",   "Agustina",
                                                 "Hasanah",   "Wahyuni",  "Safitri", "Aulia"};
+
+// ---- the rule each planted item breaks, found in the compiled ruleset ----------------
+// By what a rule is about, not by its name: a kedudukan table by the kind of
+// Perangkat Daerah it covers; the other rules by what their `require` tests.
+
+bool any_expr(const cexpr& e, const std::function<bool(const cexpr&)>& f) {
+  if (f(e)) return true;
+  return std::any_of(e.kids.begin(), e.kids.end(), [&](const cexpr& k) { return any_expr(k, f); });
+}
+
+// A path expression `base.steps…` (exactly these steps).
+bool is_path(const cexpr& e, base_name base, std::initializer_list<prop> steps) {
+  if (e.op != expr_op::path || e.paths.size() != 1 || e.paths[0].base != base) return false;
+  const auto& s = e.paths[0].steps;
+  return std::equal(s.begin(), s.end(), steps.begin(), steps.end(),
+                    [](const cstep& a, prop b) { return a.p == b; });
+}
+
+// The wajib generic rule on `on` whose require has a sub-expression `test` holds for.
+std::string generic_rule(const compiled_ruleset& r, query_kind on, const std::function<bool(const cexpr&)>& test) {
+  for (const auto& g : r.rules) {
+    if (g.on == on && g.info.level == strength::wajib && g.require && any_expr(*g.require, test)) return g.info.name;
+  }
+  return {};
+}
+
+std::array<std::string, rule_count> planted_rule_names(const compiled_ruleset& r) {
+  std::array<std::string, rule_count> names;
+  // Kedudukan tables: the first table covering the kind of Perangkat Daerah.
+  for (std::size_t i = 0; i < table_kind.size(); ++i) {
+    const auto kind = r.vocab.find(category::unit_kind, unit_kind_code[static_cast<std::size_t>(table_kind[i])]);
+    if (!kind) continue;
+    for (const auto& t : r.kedudukan) {
+      if (std::find(t.pd_kinds.begin(), t.pd_kinds.end(), *kind) == t.pd_kinds.end()) continue;
+      names[i + static_cast<std::size_t>(rule::sekretariat_daerah)] = t.info.name;
+      break;
+    }
+  }
+  // An FP under the kepala daerah: the rule listing the jenis an atasan may
+  // have (`atasan.jenis in [...]`), without the kepala daerah's.
+  const auto kd = r.vocab.find(category::jenis, "kepala_daerah");
+  names[static_cast<std::size_t>(rule::atasan_langsung)] = generic_rule(r, query_kind::kedudukan, [&](const cexpr& e) {
+    if (e.op != expr_op::in || e.kids.size() != 2 || !is_path(e.kids[0], base_name::atasan, {prop::jenis})) return false;
+    return e.kids[1].op == expr_op::list && std::none_of(e.kids[1].kids.begin(), e.kids[1].kids.end(), [&](const cexpr& k) {
+             return k.op == expr_op::code_lit && kd && k.literal == *kd;
+           });
+  });
+  // A team led by a structural official: `team.ketua.jenis in [...]`.
+  names[static_cast<std::size_t>(rule::tim_ketua)] = generic_rule(r, query_kind::tim, [](const cexpr& e) {
+    return e.op == expr_op::in && e.kids.size() == 2 && is_path(e.kids[0], base_name::team, {prop::ketua, prop::jenis});
+  });
+  // A delegation given by an FP: a lower bound on `delegation.from.jenis`.
+  names[static_cast<std::size_t>(rule::delegasi_minimal)] = generic_rule(r, query_kind::delegasi, [](const cexpr& e) {
+    return (e.op == expr_op::ge || e.op == expr_op::gt) && e.kids.size() == 2 &&
+           is_path(e.kids[0], base_name::delegation, {prop::from, prop::jenis});
+  });
+  // A delegation from outside the delegate's chain: `delegation.from in delegation.to.superiors`.
+  names[static_cast<std::size_t>(rule::delegasi_atasan)] = generic_rule(r, query_kind::delegasi, [](const cexpr& e) {
+    return e.op == expr_op::in && e.kids.size() == 2 && is_path(e.kids[0], base_name::delegation, {prop::from}) &&
+           is_path(e.kids[1], base_name::delegation, {prop::to, prop::superiors});
+  });
+  return names;
+}
+
+// What a planted item of each rule does, for the error when a ruleset has no such rule.
+constexpr std::array<const char*, rule_count> rule_about = {"",
+                                                            "a kedudukan table for sekretariat_daerah",
+                                                            "a kedudukan table for sekretariat_dprd",
+                                                            "a kedudukan table for inspektorat",
+                                                            "a kedudukan table for dinas",
+                                                            "a kedudukan table for badan",
+                                                            "a kedudukan table for bpbd",
+                                                            "a kedudukan table for dpmptsp",
+                                                            "a kedudukan table for rsud",
+                                                            "a kedudukan table for kecamatan",
+                                                            "a kedudukan table for kelurahan",
+                                                            "a kedudukan table for uptd",
+                                                            "a kedudukan table for puskesmas",
+                                                            "a kedudukan table for satuan_pendidikan",
+                                                            "a wajib kedudukan rule `atasan.jenis in [...]`",
+                                                            "a wajib delegasi rule bounding `delegation.from.jenis`",
+                                                            "a wajib delegasi rule `delegation.from in delegation.to.superiors`",
+                                                            "a wajib tim rule `team.ketua.jenis in [...]`"};
+
+// ---- the catalogue, from the standard structure ------------------------------------
+// data/perangkat-daerah.json resolved once per document: the families, jenjang,
+// pelaksana titles and the head of each kind of unit. Where the generator
+// departs from the file on purpose, it says so here:
+//   - an Ahli Utama is rare in a Pemerintah Daerah: it takes the top
+//     `ahli_utama_per_mille` of the ahli shares (the file gives it none);
+//   - a family of both categories is ahli with the file's default share
+//     (persen_ahli.bawaan), never a per-family one;
+//   - pelaksana titles are drawn evenly (the file's weights are for fixtures).
+constexpr std::uint32_t ahli_utama_per_mille = 5;
+
+template <typename E, std::size_t N>
+E code_index(const std::array<const char*, N>& codes, const std::string& name, const char* what) {
+  for (std::size_t i = 0; i < N; ++i)
+    if (name == codes[i]) return static_cast<E>(i);
+  throw std::runtime_error(std::string("gen-org: the structure names the ") + what + " \"" + name +
+                           "\", which the generator does not know");
+}
+
+struct family {
+  std::string title;
+  fp_category category;
+};
+
+struct catalogue {
+  std::vector<family> families;
+  std::string family_bytes;  // each family index as a byte, so one family can be viewed as a `fams` list
+  std::vector<std::string> jenjang_code, jenjang_label;
+  std::uint8_t madya = 0, muda = 0;  // jenjang of FP heads and koordinator
+  // jenjang of a new FP: the first band whose bound (per mille) is above a draw
+  std::vector<std::pair<std::uint32_t, std::uint8_t>> ahli_bands, terampil_bands;
+  std::uint32_t both_ahli_pct = 55;
+  std::vector<std::string> pelaksana_titles;
+  // The head (kind, jenis) of each unit kind, in a kabupaten/kota and in a province.
+  std::array<std::pair<pk, jn>, unit_kind_code.size()> head_kab{}, head_prov{};
+  std::pair<pk, jn> uptd_fp_head{};  // the UPTD led by a Pejabat Fungsional (its own form)
+  std::string f_admin, f_hukum, f_audit, f_pkm, f_rsud, f_school, f_kec, f_dokter;
+  std::vector<std::string> pd_fams;  // per pd_catalogue entry
+
+  explicit catalogue(const pd_structure& s) {
+    if (s.jabatan_fungsional.size() > 255) throw std::runtime_error("gen-org: more than 255 jabatan fungsional");
+    for (std::size_t i = 0; i < s.jabatan_fungsional.size(); ++i) {
+      families.push_back({s.jabatan_fungsional[i].nama, s.jabatan_fungsional[i].kategori});
+      family_bytes.push_back(static_cast<char>(i));
+    }
+    for (const auto& j : s.jenjang) {
+      jenjang_code.push_back(j.kode);
+      jenjang_label.push_back(j.nama);
+    }
+    madya = jenjang("ahli_madya", s);
+    muda = jenjang("ahli_muda", s);
+    ahli_bands = bands(s.sebaran_ahli, s);
+    terampil_bands = bands(s.sebaran_terampil, s);
+    ahli_bands.back().first -= ahli_utama_per_mille;
+    ahli_bands.emplace_back(1000, jenjang("ahli_utama", s));
+    both_ahli_pct = static_cast<std::uint32_t>(s.persen_ahli);
+    for (const auto& t : s.jabatan_pelaksana) pelaksana_titles.push_back(t.nama);
+    for (std::size_t k = 0; k < unit_kind_code.size(); ++k) {
+      for (const bool prov : {false, true}) {
+        const auto* h = s.head_of(unit_kind_code[k]);
+        if (!h)
+          throw std::runtime_error(std::string("gen-org: the structure has no head for unit kind ") + unit_kind_code[k]);
+        (prov ? head_prov : head_kab)[k] = {code_index<pk>(position_kind_code, h->jabatan, "position kind"),
+                                            code_index<jn>(jenis_code, h->jenis_for(prov), "jenis")};
+      }
+    }
+    const pd_form* fp_led = nullptr;
+    for (const auto* f : s.forms("uptd"))
+      if (f->kepala.jenis == "fungsional" && !fp_led) fp_led = f;
+    if (!fp_led) throw std::runtime_error("gen-org: the structure has no UPTD led by a Pejabat Fungsional");
+    uptd_fp_head = {code_index<pk>(position_kind_code, fp_led->kepala.jabatan, "position kind"),
+                    code_index<jn>(jenis_code, fp_led->kepala.jenis, "jenis")};
+    f_admin = fams_of(::perwal::gen::f_admin, s);
+    f_hukum = fams_of(::perwal::gen::f_hukum, s);
+    f_audit = fams_of(::perwal::gen::f_audit, s);
+    f_pkm = fams_of(::perwal::gen::f_pkm, s);
+    f_rsud = fams_of(::perwal::gen::f_rsud, s);
+    f_school = fams_of(::perwal::gen::f_school, s);
+    f_kec = fams_of(::perwal::gen::f_kec, s);
+    f_dokter = fams_of("dokter", s);  // dokter spesialis under an RSUD's direktur
+    for (const auto& e : pd_catalogue) pd_fams.push_back(fams_of(e.fams, s));
+  }
+
+  [[nodiscard]] const std::pair<pk, jn>& head(uk kind, bool prov) const {
+    return (prov ? head_prov : head_kab)[static_cast<std::size_t>(kind)];
+  }
+
+ private:
+  static std::uint8_t jenjang(const std::string& code, const pd_structure& s) {
+    for (std::size_t i = 0; i < s.jenjang.size(); ++i)
+      if (s.jenjang[i].kode == code) return static_cast<std::uint8_t>(i);
+    throw std::runtime_error("gen-org: the structure has no jenjang " + code);
+  }
+  static std::vector<std::pair<std::uint32_t, std::uint8_t>> bands(const std::vector<weighted>& w,
+                                                                   const pd_structure& s) {
+    std::uint32_t total = 0, acc = 0;
+    for (const auto& x : w) total += static_cast<std::uint32_t>(x.bobot);
+    if (total == 0) throw std::runtime_error("gen-org: a sebaran_jenjang has no weight");
+    std::vector<std::pair<std::uint32_t, std::uint8_t>> out;
+    for (const auto& x : w) {
+      acc += static_cast<std::uint32_t>(x.bobot);
+      out.emplace_back(acc * 1000 / total, jenjang(x.nama, s));
+    }
+    return out;
+  }
+  static std::string fams_of(std::string_view codes, const pd_structure& s) {
+    std::string out;
+    while (!codes.empty()) {
+      const auto sp = codes.find(' ');
+      const auto c = codes.substr(0, sp);
+      codes = sp == std::string_view::npos ? std::string_view() : codes.substr(sp + 1);
+      bool found = false;
+      for (std::size_t i = 0; i < s.jabatan_fungsional.size() && !found; ++i) {
+        if (s.jabatan_fungsional[i].kode == c) {
+          out.push_back(static_cast<char>(i));
+          found = true;
+        }
+      }
+      if (!found) throw std::runtime_error("gen-org: the structure has no jabatan fungsional " + std::string(c));
+    }
+    return out;
+  }
+};
 
 // ---- the model of one instansi ------------------------------------------------------
 
@@ -543,8 +669,8 @@ struct wrong {
 
 class builder {
  public:
-  builder(std::uint64_t seed, const instansi_plan& plan, std::uint32_t per_10k)
-      : r_(seed), plant_r_(mix(seed, 0x706c616e74ULL)), plan_(plan), per_10k_(per_10k) {
+  builder(std::uint64_t seed, const instansi_plan& plan, std::uint32_t per_10k, const catalogue& cat)
+      : r_(seed), plant_r_(mix(seed, 0x706c616e74ULL)), plan_(plan), per_10k_(per_10k), cat_(cat) {
     acc_ = r_.below(10000);  // a random phase, so instansi do not plant in lockstep
   }
 
@@ -622,20 +748,25 @@ class builder {
     if (jenis == jn::fungsional) tick();  // an FP head is checked too
     return id;
   }
-  // A unit and its head in one step; returns the head.
-  std::uint32_t headed(std::uint32_t parent, uk kind, std::string unit_name, pk hk, jn jenis, std::uint32_t atasan,
-                       std::string title, std::uint32_t* unit_out = nullptr, const char* tag = nullptr) {
+  // A unit and its head in one step; returns the head. The head's kind and
+  // jenis are the standard structure's for the unit kind (`as`: another form's).
+  std::uint32_t headed(std::uint32_t parent, uk kind, std::string unit_name, std::uint32_t atasan, std::string title,
+                       std::uint32_t* unit_out = nullptr, const char* tag = nullptr,
+                       const std::pair<pk, jn>* as = nullptr) {
     const auto u = unit(parent, kind, std::move(unit_name), tag);
     if (unit_out) *unit_out = u;
-    return head(u, hk, jenis, atasan, std::move(title));
+    const auto& h = as ? *as : cat_.head(kind, plan_.kind == region::provinsi);
+    return head(u, h.first, h.second, atasan, std::move(title));
   }
 
-  std::uint8_t jenjang_for(cat c) {
-    if (c == cat::both) c = r_.percent(55) ? cat::ahli : cat::terampil;
-    // Shares per mille, as in fixtures/common/orgkit.py; Ahli Utama is rare in a Pemerintah Daerah.
+  std::uint8_t jenjang_for(fp_category c) {
+    if (c == fp_category::keduanya) c = r_.percent(cat_.both_ahli_pct) ? fp_category::ahli : fp_category::terampil;
+    // Shares per mille, from the standard structure (with the rare Ahli Utama: see catalogue).
     const auto x = r_.below(1000);
-    if (c == cat::ahli) return x < 400 ? 3 : x < 780 ? 2 : x < 995 ? 1 : 0;
-    return x < 40 ? 7 : x < 440 ? 6 : x < 800 ? 5 : 4;
+    const auto& bands = c == fp_category::ahli ? cat_.ahli_bands : cat_.terampil_bands;
+    for (const auto& [bound, j] : bands)
+      if (x < bound) return j;
+    return bands.back().second;
   }
 
   // One FP or pelaksana in `u` under `atasan`; planted with one of `wrongs`
@@ -648,12 +779,12 @@ class builder {
     if (r_.percent(pelaksana_pct)) {
       p.kind = pk::pelaksana;
       p.jenis = jn::pelaksana;
-      p.title = r_.below(static_cast<std::uint32_t>(pelaksana_titles.size()));
+      p.title = r_.below(static_cast<std::uint32_t>(cat_.pelaksana_titles.size()));
     } else {
       p.kind = pk::fungsional;
       p.jenis = jn::fungsional;
       p.title = static_cast<std::uint8_t>(fs[r_.below(static_cast<std::uint32_t>(fs.size()))]);
-      p.jenjang = jenjang_for(families[p.title].category);
+      p.jenjang = jenjang_for(cat_.families[p.title].category);
     }
     p.vacant = r_.percent(4);
     tick();
@@ -686,16 +817,15 @@ class builder {
     const bool prov = plan_.kind == region::provinsi;
     const auto u = unit(nobody, uk::pemerintah_daerah, plan_.name);
     const char* kd = prov ? "Gubernur" : plan_.kind == region::kota ? "Wali Kota" : "Bupati";
-    head(u, pk::kepala_daerah, jn::kepala_daerah, nobody, std::string(kd) + " " + plan_.place);
+    const auto& h = cat_.head(uk::pemerintah_daerah, prov);
+    head(u, h.first, h.second, nobody, std::string(kd) + " " + plan_.place);
     kepala_daerah_ = units[u].head;
     root_ = u;
   }
 
   void sekretariat_daerah(std::uint32_t budget) {
-    const bool prov = plan_.kind == region::provinsi;
     std::uint32_t setda = 0;
-    sekda_ = headed(root_, uk::sekretariat_daerah, "Sekretariat Daerah", pk::sekretaris_daerah,
-                    prov ? jn::jpt_madya : jn::jpt_pratama, kepala_daerah_, "Sekretaris Daerah", &setda);
+    sekda_ = headed(root_, uk::sekretariat_daerah, "Sekretariat Daerah", kepala_daerah_, "Sekretaris Daerah", &setda);
     static constexpr std::array<const char*, 3> asisten = {"Asisten Pemerintahan dan Kesejahteraan Rakyat",
                                                            "Asisten Perekonomian dan Pembangunan",
                                                            "Asisten Administrasi Umum"};
@@ -706,13 +836,13 @@ class builder {
     const std::uint32_t per_bagian = std::max<std::uint32_t>(4, budget / 9);
     for (std::size_t a = 0; a < asisten.size(); ++a) {
       std::uint32_t au = 0;
-      const auto ap = headed(setda, uk::asisten, asisten[a], pk::asisten, jn::jpt_pratama, sekda_, asisten[a], &au);
+      const auto ap = headed(setda, uk::asisten, asisten[a], sekda_, asisten[a], &au);
       for (const char* bn : bagian[a]) {
         std::uint32_t bu = 0;
         const auto kabag =
-            headed(au, uk::bagian, bn, pk::kepala_bagian, jn::administrator, ap, std::string("Kepala ") + bn, &bu);
-        const auto kasubbag = subunits(bu, uk::subbagian, "Subbagian", pk::kepala_subbagian, kabag, 2);
-        const fams fs = std::string_view(bn).find("Hukum") != std::string_view::npos ? f_hukum : f_admin;
+            headed(au, uk::bagian, bn, ap, std::string("Kepala ") + bn, &bu);
+        const auto kasubbag = subunits(bu, uk::subbagian, "Subbagian", kabag, 2);
+        const fams fs = std::string_view(bn).find("Hukum") != std::string_view::npos ? cat_.f_hukum : cat_.f_admin;
         team_group(bu, kabag, sekda_,
                    staff(bu, kabag, around(per_bagian), fs, 30,
                          {{ap, rule::sekretariat_daerah, au}, {kasubbag, rule::sekretariat_daerah}}),
@@ -723,8 +853,7 @@ class builder {
 
   // `n` inner units (subbagian, seksi) under `parent` with their heads;
   // returns the first head (or nobody).
-  std::uint32_t subunits(std::uint32_t parent, uk kind, const char* label, pk hk, std::uint32_t atasan,
-                         std::uint32_t n) {
+  std::uint32_t subunits(std::uint32_t parent, uk kind, const char* label, std::uint32_t atasan, std::uint32_t n) {
     static constexpr std::array<const char*, 6> subbagian_topics = {
         "Umum dan Kepegawaian", "Keuangan", "Program dan Pelaporan", "Perencanaan", "Tata Usaha", "Aset"};
     static constexpr std::array<const char*, 6> seksi_topics = {"Pemerintahan",
@@ -738,7 +867,7 @@ class builder {
     const std::uint32_t start = r_.below(static_cast<std::uint32_t>(topics.size()));
     for (std::uint32_t i = 0; i < n; ++i) {
       std::string n_ = std::string(label) + " " + topics[(start + i) % topics.size()];
-      const auto h = headed(parent, kind, n_, hk, jn::pengawas, atasan, "Kepala " + n_);
+      const auto h = headed(parent, kind, n_, atasan, "Kepala " + n_);
       if (first == nobody) first = h;
     }
     return first;
@@ -746,37 +875,37 @@ class builder {
 
   void sekretariat_dprd(std::uint32_t budget) {
     std::uint32_t setwan = 0;
-    const auto sekwan = headed(root_, uk::sekretariat_dprd, "Sekretariat DPRD", pk::sekretaris_dprd, jn::jpt_pratama,
+    const auto sekwan = headed(root_, uk::sekretariat_dprd, "Sekretariat DPRD",
                                kepala_daerah_, "Sekretaris DPRD", &setwan);
     static constexpr std::array<const char*, 3> bagian = {"Bagian Umum dan Keuangan",
                                                           "Bagian Persidangan dan Perundang-undangan",
                                                           "Bagian Fasilitasi Penganggaran dan Pengawasan"};
     for (const char* bn : bagian) {
       std::uint32_t bu = 0;
-      const auto kabag = headed(setwan, uk::bagian, bn, pk::kepala_bagian, jn::administrator, sekwan,
+      const auto kabag = headed(setwan, uk::bagian, bn, sekwan,
                                 std::string("Kepala ") + bn, &bu);
-      const auto kasubbag = subunits(bu, uk::subbagian, "Subbagian", pk::kepala_subbagian, kabag, 2);
-      staff(bu, kabag, around(std::max<std::uint32_t>(3, budget / 3)), f_admin, 35,
+      const auto kasubbag = subunits(bu, uk::subbagian, "Subbagian", kabag, 2);
+      staff(bu, kabag, around(std::max<std::uint32_t>(3, budget / 3)), cat_.f_admin, 35,
             {{sekwan, rule::sekretariat_dprd, setwan}, {kasubbag, rule::sekretariat_dprd}});
     }
   }
 
   void inspektorat(std::uint32_t budget) {
     std::uint32_t insp = 0, sekr = 0;
-    const auto inspektur = headed(root_, uk::inspektorat, "Inspektorat", pk::inspektur, jn::jpt_pratama, kepala_daerah_,
+    const auto inspektur = headed(root_, uk::inspektorat, "Inspektorat", kepala_daerah_,
                                   "Inspektur", &insp);
-    const auto sekretaris = headed(insp, uk::sekretariat, "Sekretariat Inspektorat", pk::sekretaris, jn::administrator,
+    const auto sekretaris = headed(insp, uk::sekretariat, "Sekretariat Inspektorat",
                                    inspektur, "Sekretaris Inspektorat", &sekr);
-    const auto kasubbag = subunits(sekr, uk::subbagian, "Subbagian", pk::kepala_subbagian, sekretaris, 2);
+    const auto kasubbag = subunits(sekr, uk::subbagian, "Subbagian", sekretaris, 2);
     const std::vector<wrong> w = {{inspektur, rule::inspektorat, insp}, {kasubbag, rule::inspektorat}};
-    staff(sekr, sekretaris, around(std::max<std::uint32_t>(3, budget / 6)), f_admin, 40, w);
+    staff(sekr, sekretaris, around(std::max<std::uint32_t>(3, budget / 6)), cat_.f_admin, 40, w);
     static constexpr std::array<const char*, 4> wilayah = {"I", "II", "III", "IV"};
     for (const char* wl : wilayah) {
       std::uint32_t iu = 0;
       const std::string n = std::string("Inspektur Pembantu Wilayah ") + wl;
       const auto irban =
-          headed(insp, uk::inspektur_pembantu, n, pk::inspektur_pembantu, jn::administrator, inspektur, n, &iu);
-      team_group(iu, irban, inspektur, staff(iu, irban, around(std::max<std::uint32_t>(3, budget / 5)), f_audit, 5, w),
+          headed(insp, uk::inspektur_pembantu, n, inspektur, n, &iu);
+      team_group(iu, irban, inspektur, staff(iu, irban, around(std::max<std::uint32_t>(3, budget / 5)), cat_.f_audit, 5, w),
                  nobody);
     }
   }
@@ -786,13 +915,14 @@ class builder {
   void perangkat_daerah(std::uint32_t idx, std::uint32_t budget, std::uint32_t uptd_budget) {
     const auto& e = pd_catalogue[idx];
     std::uint32_t pd = 0, sekr = 0;
-    const char* head_title = e.head == pk::kepala_pelaksana ? "Kepala Pelaksana " : "Kepala ";
-    const auto kadis = headed(root_, e.kind, e.name, e.head, jn::jpt_pratama, kepala_daerah_,
+    const bool pelaksana_head = cat_.head(e.kind, plan_.kind == region::provinsi).first == pk::kepala_pelaksana;
+    const char* head_title = pelaksana_head ? "Kepala Pelaksana " : "Kepala ";
+    const auto kadis = headed(root_, e.kind, e.name, kepala_daerah_,
                               head_title + std::string(e.name), &pd, e.tag);
-    const auto sekretaris = headed(pd, uk::sekretariat, "Sekretariat", pk::sekretaris, jn::administrator, kadis,
+    const auto sekretaris = headed(pd, uk::sekretariat, "Sekretariat", kadis,
                                    std::string("Sekretaris ") + e.name, &sekr);
     const auto kasubbag =
-        subunits(sekr, uk::subbagian, "Subbagian", pk::kepala_subbagian, sekretaris, r_.between(2, 3));
+        subunits(sekr, uk::subbagian, "Subbagian", sekretaris, r_.between(2, 3));
     if (idx == 0) disdik_ = kadis, disdik_unit_ = pd;
     if (idx == 1) dinkes_ = kadis, dinkes_unit_ = pd;
     const rule table = e.kind == uk::badan ? rule::badan : e.kind == uk::bpbd ? rule::bpbd : rule::dinas;
@@ -803,27 +933,27 @@ class builder {
     std::vector<std::uint32_t> bidang_units;
     for (std::uint32_t i = 0; i < nb; ++i) {
       std::uint32_t bu = 0;
-      kabids.push_back(headed(pd, uk::bidang, e.bidang[i], pk::kepala_bidang, jn::administrator, kadis,
+      kabids.push_back(headed(pd, uk::bidang, e.bidang[i], kadis,
                               std::string("Kepala ") + e.bidang[i], &bu));
       bidang_units.push_back(bu);
     }
     if (e.kind == uk::dpmptsp) {
       // Lampiran II huruf E: FP under the Kepala Dinas or the Sekretaris, never a kepala bidang.
       const std::vector<wrong> w = {{kabids[0], rule::dpmptsp}, {kasubbag, rule::dpmptsp}};
-      staff(pd, kadis, around(per_group * nb), e.fams, 25, w);
-      staff(sekr, sekretaris, around(per_group), f_admin, 40, w);
+      staff(pd, kadis, around(per_group * nb), cat_.pd_fams[idx], 25, w);
+      staff(sekr, sekretaris, around(per_group), cat_.f_admin, 40, w);
       return;
     }
-    staff(sekr, sekretaris, around(per_group), f_admin, 40, {{kadis, table}, {kasubbag, table}});
+    staff(sekr, sekretaris, around(per_group), cat_.f_admin, 40, {{kadis, table}, {kasubbag, table}});
     for (std::uint32_t i = 0; i < nb; ++i) {
       const auto kasi =
-          r_.percent(40) ? subunits(bidang_units[i], uk::seksi, "Seksi", pk::kepala_seksi, kabids[i], r_.between(1, 2))
+          r_.percent(40) ? subunits(bidang_units[i], uk::seksi, "Seksi", kabids[i], r_.between(1, 2))
                          : nobody;
       std::vector<wrong> w = {{kadis, table, pd}, {kasubbag, table}};
       if (kasi != nobody) w.push_back({kasi, table});
       const std::uint32_t n = around(per_group);
       const std::uint32_t other_kabid = kabids[(i + 1) % nb];
-      bidang_staff(bidang_units[i], kabids[i], kadis, pd, n, e.fams, w, nb > 1 ? other_kabid : nobody, kasi);
+      bidang_staff(bidang_units[i], kabids[i], kadis, pd, n, cat_.pd_fams[idx], w, nb > 1 ? other_kabid : nobody, kasi);
     }
     uptd_all(idx, pd, kadis, uptd_budget);
   }
@@ -841,7 +971,7 @@ class builder {
       k.kind = pk::fungsional;
       k.jenis = jn::fungsional;
       k.title = static_cast<std::uint8_t>(fs[0]);
-      k.jenjang = 1;
+      k.jenjang = cat_.madya;
       tick();
       positions.push_back(k);
       const auto koord = static_cast<std::uint32_t>(positions.size() - 1);
@@ -869,7 +999,7 @@ class builder {
     // delegation is not valid (the same posts either way).
     const std::uint32_t subs = std::min<std::uint32_t>(rest, r_.between(2, 4));
     const auto first = static_cast<std::uint32_t>(positions.size());
-    const fams own_family(&family_byte_[positions[koord].title], 1);
+    const fams own_family(&cat_.family_bytes[positions[koord].title], 1);
     for (std::uint32_t i = 0; i < subs; ++i) member(positions[koord].unit, foreign ? kabid : koord, own_family, 0, {});
     if (!plant || foreign) return;
     if (subs == 0) {
@@ -945,16 +1075,16 @@ class builder {
       const std::string un = std::string(e.uptd) + (n > 1 || left > size ? " " + std::to_string(n) : "");
       std::uint32_t u = 0;
       if (fp_led) {
-        const auto h = headed(pd, uk::uptd, un, pk::kepala_uptd, jn::fungsional, kadis, "Kepala " + un, &u);
-        positions[h].jenjang = 1;
+        const auto h = headed(pd, uk::uptd, un, kadis, "Kepala " + un, &u, nullptr, &cat_.uptd_fp_head);
+        positions[h].jenjang = cat_.madya;
         // Lampiran II huruf I covers UPTD led by a Pengawas; here only the base
         // rule applies, which a kepala daerah as atasan breaks.
-        staff(u, h, size, e.fams, 20, {{kepala_daerah_, rule::atasan_langsung}});
+        staff(u, h, size, cat_.pd_fams[idx], 20, {{kepala_daerah_, rule::atasan_langsung}});
       } else {
-        const auto h = headed(pd, uk::uptd, un, pk::kepala_uptd, jn::pengawas, kadis, "Kepala " + un, &u);
-        const auto katu = headed(u, uk::tata_usaha, "Subbagian Tata Usaha " + un, pk::kepala_tata_usaha, jn::pengawas,
+        const auto h = headed(pd, uk::uptd, un, kadis, "Kepala " + un, &u);
+        const auto katu = headed(u, uk::tata_usaha, "Subbagian Tata Usaha " + un,
                                  h, "Kepala Subbagian Tata Usaha " + un);
-        staff(u, h, size, e.fams, 40, {{katu, rule::uptd_pengawas}});
+        staff(u, h, size, cat_.pd_fams[idx], 40, {{katu, rule::uptd_pengawas}});
       }
       left -= std::min(left, size + 1);
     }
@@ -979,10 +1109,10 @@ class builder {
       }
       n += " " + plan_.place;
       std::uint32_t u = 0;
-      const auto h = headed(disdik_unit_, uk::satuan_pendidikan, n, pk::kepala_satuan_pendidikan, jn::fungsional,
+      const auto h = headed(disdik_unit_, uk::satuan_pendidikan, n,
                             disdik_, "Kepala " + n, &u);
-      positions[h].jenjang = 1;
-      staff(u, h, size, f_school, 12, w);
+      positions[h].jenjang = cat_.madya;
+      staff(u, h, size, cat_.f_school, 12, w);
       left -= std::min(left, size + 1);
     }
   }
@@ -995,16 +1125,16 @@ class builder {
       const std::string n = "Puskesmas " + place();
       std::uint32_t u = 0;
       const auto h =
-          headed(dinkes_unit_, uk::puskesmas, n, pk::kepala_puskesmas, jn::fungsional, dinkes_, "Kepala " + n, &u);
-      positions[h].jenjang = r_.percent(70) ? 2 : 1;
-      const auto katu = headed(u, uk::tata_usaha, "Subbagian Tata Usaha " + n, pk::kepala_tata_usaha, jn::pengawas, h,
+          headed(dinkes_unit_, uk::puskesmas, n, dinkes_, "Kepala " + n, &u);
+      positions[h].jenjang = r_.percent(70) ? cat_.muda : cat_.madya;
+      const auto katu = headed(u, uk::tata_usaha, "Subbagian Tata Usaha " + n, h,
                                "Kepala Subbagian Tata Usaha " + n);
       const std::vector<wrong> w = {
           {dinkes_, rule::puskesmas}, {katu, rule::puskesmas}, {dinkes_, rule::dinas, dinkes_unit_}};
       const std::uint32_t size = r_.between(25, 65);
       // A planted team is led by the Kepala Subbagian Tata Usaha: the Kepala
       // Puskesmas is itself a Pejabat Fungsional, a valid ketua.
-      team_group(u, katu, h, staff(u, h, size, f_pkm, 15, w), nobody);
+      team_group(u, katu, h, staff(u, h, size, cat_.f_pkm, 15, w), nobody);
       left -= std::min(left, size + 2);
     }
   }
@@ -1015,7 +1145,7 @@ class builder {
     for (std::uint32_t i = 0; i < count; ++i) {
       const std::string n = "Rumah Sakit Umum Daerah " + place();
       std::uint32_t ru = 0;
-      const auto dir = headed(root_, uk::rsud, n, pk::direktur, jn::jpt_pratama, kepala_daerah_, "Direktur " + n, &ru);
+      const auto dir = headed(root_, uk::rsud, n, kepala_daerah_, "Direktur " + n, &ru);
       const std::uint32_t b = budget / count;
       std::vector<wrong> w;
       std::vector<std::pair<std::uint32_t, std::uint32_t>> groups;  // unit, head
@@ -1026,26 +1156,24 @@ class builder {
       for (std::size_t a = 0; a < wadir.size(); ++a) {
         std::uint32_t wu = 0;
         const auto wd =
-            headed(ru, uk::wakil_direktur, wadir[a], pk::wakil_direktur, jn::administrator, dir, wadir[a], &wu);
+            headed(ru, uk::wakil_direktur, wadir[a], dir, wadir[a], &wu);
         w.push_back({wd, rule::rsud});
         for (const char* in : inner[a]) {
           const bool bid = a == 0;
           std::uint32_t iu = 0;
-          const auto h = headed(wu, bid ? uk::bidang : uk::bagian, in, bid ? pk::kepala_bidang : pk::kepala_bagian,
-                                jn::administrator, wd, std::string("Kepala ") + in, &iu);
-          const auto sub = subunits(iu, bid ? uk::seksi : uk::subbagian, bid ? "Seksi" : "Subbagian",
-                                    bid ? pk::kepala_seksi : pk::kepala_subbagian, h, 2);
+          const auto h = headed(wu, bid ? uk::bidang : uk::bagian, in, wd, std::string("Kepala ") + in, &iu);
+          const auto sub = subunits(iu, bid ? uk::seksi : uk::subbagian, bid ? "Seksi" : "Subbagian", h, 2);
           w.push_back({sub, rule::rsud});
           groups.emplace_back(iu, h);
         }
       }
-      staff(ru, dir, around(b / 10), "\x0d", 0, w);  // dokter spesialis under the direktur
+      staff(ru, dir, around(b / 10), cat_.f_dokter, 0, w);  // dokter spesialis under the direktur
       for (std::size_t g = 0; g < groups.size(); ++g) {
         const auto [u, h] = groups[g];
         const bool clinical = g < 2;
         team_group(
             u, h, dir,
-            staff(u, h, around(b * (clinical ? 35 : 10) / 100), clinical ? f_rsud : f_admin, clinical ? 8 : 40, w),
+            staff(u, h, around(b * (clinical ? 35 : 10) / 100), clinical ? cat_.f_rsud : cat_.f_admin, clinical ? 8 : 40, w),
             nobody);
       }
     }
@@ -1056,13 +1184,13 @@ class builder {
     while (left > 0) {
       const std::string kn = place();
       std::uint32_t ku = 0, su = 0;
-      const auto camat = headed(root_, uk::kecamatan, "Kecamatan " + kn, pk::camat, jn::administrator, kepala_daerah_,
+      const auto camat = headed(root_, uk::kecamatan, "Kecamatan " + kn, kepala_daerah_,
                                 "Camat " + kn, &ku);
-      const auto sekcam = headed(ku, uk::sekretariat, "Sekretariat Kecamatan " + kn, pk::sekretaris, jn::administrator,
+      const auto sekcam = headed(ku, uk::sekretariat, "Sekretariat Kecamatan " + kn,
                                  camat, "Sekretaris Kecamatan " + kn, &su);
-      const auto kasi = subunits(ku, uk::seksi, "Seksi", pk::kepala_seksi, camat, r_.between(3, 4));
+      const auto kasi = subunits(ku, uk::seksi, "Seksi", camat, r_.between(3, 4));
       const std::uint32_t size = r_.between(6, 16);
-      staff(ku, camat, size, f_kec, 45, {{sekcam, rule::kecamatan, su}, {kasi, rule::kecamatan}});
+      staff(ku, camat, size, cat_.f_kec, 45, {{sekcam, rule::kecamatan, su}, {kasi, rule::kecamatan}});
       left -= std::min(left, size + 8);
       const std::uint32_t nkel = kota ? r_.between(3, 8) : r_.between(0, 3);
       std::uint32_t prev_lurah = nobody;
@@ -1070,12 +1198,12 @@ class builder {
         const std::string ln = place();
         std::uint32_t lu = 0;
         const auto lurah =
-            headed(ku, uk::kelurahan, "Kelurahan " + ln, pk::lurah, jn::pengawas, camat, "Lurah " + ln, &lu);
-        const auto kasi_kel = subunits(lu, uk::seksi, "Seksi", pk::kepala_seksi, lurah, 2);
+            headed(ku, uk::kelurahan, "Kelurahan " + ln, camat, "Lurah " + ln, &lu);
+        const auto kasi_kel = subunits(lu, uk::seksi, "Seksi", lurah, 2);
         std::vector<wrong> w = {{kasi_kel, rule::kelurahan}};
         if (prev_lurah != nobody) w.push_back({prev_lurah, rule::kelurahan});
         const std::uint32_t ks = r_.between(3, 9);
-        team_group(lu, lurah, lurah, staff(lu, lurah, ks, f_kec, 50, w), kasi_kel);
+        team_group(lu, lurah, lurah, staff(lu, lurah, ks, cat_.f_kec, 50, w), kasi_kel);
         prev_lurah = lurah;
         left -= std::min(left, ks + 3);
       }
@@ -1090,12 +1218,7 @@ class builder {
   std::uint32_t root_ = 0, kepala_daerah_ = 0, sekda_ = 0;
   std::uint32_t disdik_ = 0, disdik_unit_ = 0, dinkes_ = 0, dinkes_unit_ = 0;
   std::vector<std::uint32_t> fp_pool_;  // FP so far, for cross-unit team members
-  // Each family index as a byte, so one family can be viewed as a `fams` list.
-  std::array<char, families.size()> family_byte_ = [] {
-    std::array<char, families.size()> a{};
-    for (std::size_t i = 0; i < a.size(); ++i) a[i] = static_cast<char>(i);
-    return a;
-  }();
+  const catalogue& cat_;
 };
 
 // ---- the plan of instansi ------------------------------------------------------------
@@ -1268,10 +1391,11 @@ nip_parts make_nip(std::uint64_t n, std::uint64_t offset) {
 
 class document {
  public:
-  document(const options& o, std::ostream& out) : o_(o), w_(out), plans_(make_plans(o)) {}
+  document(const options& o, std::ostream& out, const catalogue& cat, const compiled_ruleset& rules)
+      : o_(o), w_(out), plans_(make_plans(o)), cat_(cat), rules_(rules), rule_names_(planted_rule_names(rules)) {}
 
   report write() {
-    rep_.ruleset = "padang-panjang-48-2024";
+    rep_.ruleset = rules_.header.id;
     rep_.instansi = plans_.size();
     w_.raw("{\"schema\":\"perwal-org/1\",\n\"instansi\":[");
     for (std::uint32_t i = 0; i < plans_.size(); ++i) {
@@ -1296,7 +1420,7 @@ class document {
     w_.raw("],\n\"").raw(key).raw("\":[");
     first_ = true;
     for (std::uint32_t i = 0; i < plans_.size(); ++i) {
-      builder b(mix(o_.seed, i + 1), plans_[i], o_.violations_per_10k);
+      builder b(mix(o_.seed, i + 1), plans_[i], o_.violations_per_10k, cat_);
       b.build();
       (this->*emit)(i + 1, b);
     }
@@ -1330,15 +1454,15 @@ class document {
       item();
       w_.raw("{\"id\":").id(inst, 'p', p).raw(",\"title\":");
       if (x.kind == pk::fungsional) {
-        w_.str(std::string(families[x.title].title) + " " + jenjang_label[x.jenjang]);
+        w_.str(cat_.families[x.title].title + " " + cat_.jenjang_label[x.jenjang]);
       } else if (x.kind == pk::pelaksana) {
-        w_.str(pelaksana_titles[x.title]);
+        w_.str(cat_.pelaksana_titles[x.title]);
       } else {
         w_.str(b.names[x.title]);
       }
       w_.raw(",\"kind\":\"").raw(position_kind_code[static_cast<std::size_t>(x.kind)]);
       w_.raw("\",\"jenis\":\"").raw(jenis_code[static_cast<std::size_t>(x.jenis)]).raw("\"");
-      if (x.jenjang != no_jenjang) w_.raw(",\"jenjang\":\"").raw(jenjang_code[x.jenjang]).raw("\"");
+      if (x.jenjang != no_jenjang) w_.raw(",\"jenjang\":\"").raw(cat_.jenjang_code[x.jenjang]).raw("\"");
       w_.raw(",\"unit\":").id(inst, 'u', x.unit).raw(",\"atasan\":");
       if (x.atasan == nobody) {
         w_.raw("null}");
@@ -1405,13 +1529,20 @@ class document {
   void planted(rule r, std::string id) {
     if (r == rule::none) return;
     ++rep_.planted;
-    auto& n = rep_.planted_by_rule[rule_name[static_cast<std::size_t>(r)]];
+    const auto& name = rule_names_[static_cast<std::size_t>(r)];
+    if (name.empty())
+      throw std::runtime_error("gen-org: ruleset " + rules_.header.id + " has no rule for a planted item (" +
+                               rule_about[static_cast<std::size_t>(r)] + "); plant none (--violations 0) or use another");
+    auto& n = rep_.planted_by_rule[name];
     if (n++ < 2) rep_.sample_ids.push_back(std::move(id));  // the first two of each rule
   }
 
   const options& o_;
   writer w_;
   std::vector<instansi_plan> plans_;
+  const catalogue& cat_;
+  const compiled_ruleset& rules_;
+  std::array<std::string, rule_count> rule_names_;
   report rep_;
   bool first_ = true;
   std::uint64_t employee_no_ = 0;
@@ -1442,7 +1573,9 @@ bool parse_scale(const std::string& text, enum scale& out) {
 }
 
 report generate(const options& opts, std::ostream& out) {
-  document d(opts, out);
+  if (!opts.rules) throw std::invalid_argument("gen-org: options.rules must be the ruleset the planted items target");
+  const catalogue cat(opts.structure ? *opts.structure : standard_pd_structure());
+  document d(opts, out, cat, *opts.rules);
   return d.write();
 }
 

@@ -15,6 +15,11 @@
 #include <string>
 #include <vector>
 
+namespace perwal {
+struct compiled_ruleset;
+struct pd_structure;
+}  // namespace perwal
+
 namespace perwal::gen {
 
 enum class scale : std::uint8_t { city, province, nation };
@@ -27,6 +32,13 @@ struct options {
   std::uint32_t violations_per_10k = 10;
   // 0: the scale's default number of instansi; otherwise this many.
   std::uint32_t instansi = 0;
+  // The ruleset the planted violations target (required): the report names
+  // its rules (a kedudukan table by the kind it covers, the others by what
+  // they test). The org itself does not depend on it.
+  const compiled_ruleset* rules = nullptr;
+  // The standard structure (data/perangkat-daerah.json); nullptr: the one at
+  // pd_structure_path().
+  const pd_structure* structure = nullptr;
 };
 
 // What was generated, and the audit it must produce under the ruleset the
@@ -45,6 +57,9 @@ struct report {
 [[nodiscard]] bool parse_scale(const std::string& text, enum scale& out);
 
 // Writes the org to `out` and returns what it wrote. Same options, same bytes.
+// Throws std::invalid_argument without `rules`, std::runtime_error when the
+// structure lacks what the generator needs or a planted item's rule is not in
+// the ruleset.
 report generate(const options& opts, std::ostream& out);
 
 // The report as a JSON object (two-space indented), the shape `perwal gen-org`
