@@ -7,6 +7,7 @@
 
 #include "engine/compile/ruleset.hpp"
 #include "engine/eval/evaluator.hpp"
+#include "engine/eval/render.hpp"
 
 namespace {
 
@@ -66,6 +67,64 @@ void run_query(benchmark::State& state, const char* text) {
     benchmark::DoNotOptimize(ev.check(q, errs));
   }
 }
+
+// The pure path alone: the query read once at the edge, then only evaluation.
+void run_typed(benchmark::State& state, const char* text) {
+  if (!rules() || !org()) {
+    state.SkipWithError("fixture or ruleset failed to load");
+    return;
+  }
+  perwal::evaluator ev(rules(), org(), state.range(0) != 0);
+  std::vector<perwal::query_error> errs;
+  const auto q = perwal::read_query(nlohmann::json::parse(text), *rules(), *org(), errs);
+  if (!q) {
+    state.SkipWithError("the query does not read");
+    return;
+  }
+  for (auto _ : state) benchmark::DoNotOptimize(ev.evaluate(*q));
+}
+
+// Rendering one decision as JSON (what a server adds per decision), in Indonesian.
+void run_render(benchmark::State& state, const char* text) {
+  if (!rules() || !org()) {
+    state.SkipWithError("fixture or ruleset failed to load");
+    return;
+  }
+  perwal::evaluator ev(rules(), org(), state.range(0) != 0);
+  std::vector<perwal::query_error> errs;
+  const auto d = ev.check(nlohmann::json::parse(text), errs);
+  if (!d) {
+    state.SkipWithError("the query does not read");
+    return;
+  }
+  const perwal::render_context rc{*rules(), *org(), perwal::lang::id};
+  for (auto _ : state) benchmark::DoNotOptimize(perwal::to_json(*d, rc).dump());
+}
+
+constexpr const char* kedudukan_query = R"({"type": "kedudukan", "position": "pp.bag-org.analis-1"})";
+constexpr const char* penugasan_query = R"({"type": "penugasan", "mode": "penunjukan", "assignee": "pp.dinkes.analis-2",
+    "owner_unit": "pp.setda.bag-org",
+    "steps": [
+      {"action": "surat_permohonan_pelibatan", "from": "pp.kabag-org", "to": "pp.dinkes.kabid-p2p",
+       "cc": ["pp.asisten-adm"], "contents": ["maksud_tujuan", "kompetensi", "target_kinerja", "durasi"]},
+      {"action": "persetujuan", "by": "pp.dinkes.kabid-p2p"},
+      {"action": "rekomendasi", "by": "pp.dinkes.kabid-p2p"},
+      {"action": "surat_penugasan", "by": "pp.dinkes.kabid-p2p"}]})";
+
+void bm_kedudukan_evaluate(benchmark::State& state) {
+  run_typed(state, kedudukan_query);
+}
+BENCHMARK(bm_kedudukan_evaluate)->Arg(1)->Arg(0);
+
+void bm_penugasan_evaluate(benchmark::State& state) {
+  run_typed(state, penugasan_query);
+}
+BENCHMARK(bm_penugasan_evaluate)->Arg(1)->Arg(0);
+
+void bm_kedudukan_render_json(benchmark::State& state) {
+  run_render(state, kedudukan_query);
+}
+BENCHMARK(bm_kedudukan_render_json)->Arg(1)->Arg(0);
 
 void bm_kedudukan(benchmark::State& state) {
   run_query(state, R"({"type": "kedudukan", "position": "pp.bag-org.analis-1"})");
