@@ -5,4 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v clang-format >/dev/null 2>&1 || { echo "check-format: clang-format is not installed (./scripts/install-deps.sh)" >&2; exit 2; }
-git ls-files -z '*.cpp' '*.hpp' | xargs -0 -r clang-format --style=file --dry-run -Werror
+if ! git ls-files -z '*.cpp' '*.hpp' | xargs -0 -r clang-format --style=file --dry-run -Werror; then
+  echo "check-format: files above differ from .clang-format" >&2
+  exit 1
+fi
