@@ -145,7 +145,7 @@ std::shared_ptr<const perwal::compiled_ruleset> load_rules(const std::string& pa
   std::string error;
   const auto path = perwal::server::find_ruleset(path_or_id, error);
   if (!path) {
-    std::cerr << "perwal: " << error;
+    std::cerr << "perwal: " << error << "\n";
     return nullptr;
   }
   perwal::diagnostics diags;

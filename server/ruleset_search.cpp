@@ -52,7 +52,7 @@ std::optional<std::string> find_ruleset(const std::string& value, std::string& e
   }
   error = "no ruleset file and no ruleset with id \"" + value + "\": looked for " + value + suffix + " in\n";
   for (const auto& d : dirs) error += "  " + d + "\n";
-  error += "(set PERWAL_PATH to a ':'-separated list of folders to search more)\n";
+  error += "(set PERWAL_PATH to a ':'-separated list of folders to search more)";
   return std::nullopt;
 }
 

@@ -18,7 +18,7 @@ namespace perwal::server {
 // `value` as given to --rules when it is an existing path, contains '/' or
 // ends in ".perwal"; otherwise the first `<value>.perwal` found on
 // ruleset_search_path(). nullopt when no folder has it, with `error` saying
-// where it looked.
+// where it looked (several lines, no final newline).
 [[nodiscard]] std::optional<std::string> find_ruleset(const std::string& value, std::string& error);
 
 }  // namespace perwal::server
