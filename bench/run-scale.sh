@@ -15,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${PERWAL_BUILD_DIR:-build}
-./scripts/build.sh >/dev/null
+./scripts/build.sh -DPERWAL_BENCH=ON >/dev/null
 export PERWAL_BENCH_DATA=${PERWAL_BENCH_DATA:-$PWD/$build/bench-data}
 export PERWAL_BENCH_SCALES=${PERWAL_BENCH_SCALES:-city,province,nation}
 rules=rulesets/padang-panjang-48-2024.perwal

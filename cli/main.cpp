@@ -33,6 +33,7 @@
 #include "engine/explore/universe.hpp"
 #include "engine/gen/org_gen.hpp"
 #include "engine/testing/examples.hpp"
+#include "server/ruleset_search.hpp"
 #include "server/serve.hpp"
 
 namespace {
@@ -146,9 +147,16 @@ std::optional<std::string> read_all(const std::string& path) {
   return ss.str();
 }
 
-std::shared_ptr<const perwal::compiled_ruleset> load_rules(const std::string& path, bool show_warnings) {
+// A ruleset file, or the id of a bundled one (server/ruleset_search.hpp).
+std::shared_ptr<const perwal::compiled_ruleset> load_rules(const std::string& path_or_id, bool show_warnings) {
+  std::string error;
+  const auto path = perwal::server::find_ruleset(path_or_id, error);
+  if (!path) {
+    std::cerr << "perwal: " << error << "\n";
+    return nullptr;
+  }
   perwal::diagnostics diags;
-  auto rules = perwal::compile_ruleset(path, diags);
+  auto rules = perwal::compile_ruleset(*path, diags);
   if (!rules || show_warnings) std::cerr << perwal::render(diags);
   return rules;
 }

@@ -6,7 +6,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   tao-pegtl-dev libboost-graph-dev nlohmann-json3-dev catch2 libbenchmark-dev
   libcpp-httplib-dev libsqlite3-dev wrk
-  gnuplot-nox time
+  gnuplot-nox time clang-format
 )
 missing=()
 for p in "${packages[@]}"; do

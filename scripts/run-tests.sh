@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs every test (unit, golden scenarios, CLI, the
-# examples inside each ruleset) through CTest.
+# examples inside each ruleset, install) through CTest, in build/ (or
+# $PERWAL_BUILD_DIR). Warnings are errors here, and the benches are built
+# (not run) so they keep compiling. Extra arguments go to CMake's configure step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/build.sh "$@"
+./scripts/build.sh -DBUILD_TESTING=ON -DPERWAL_WERROR=ON -DPERWAL_BENCH=ON "$@"
 ctest --test-dir "${PERWAL_BUILD_DIR:-build}" --output-on-failure -j"$(nproc)"

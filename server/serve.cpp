@@ -20,6 +20,7 @@
 #include "engine/eval/render.hpp"
 #include "server/metrics.hpp"
 #include "server/openapi_json.hpp"
+#include "server/ruleset_search.hpp"
 #include "server/snapshot.hpp"
 
 namespace perwal::server {
@@ -811,6 +812,11 @@ std::optional<config> parse_config(int argc, char** argv, std::string& error) {
   if (c.rules.empty() || c.org_file.empty()) {
     error = "serve needs --rules and --org";
     return std::nullopt;
+  }
+  for (auto& r : c.rules) {  // a bundled ruleset's id stands for its file
+    auto path = find_ruleset(r, error);
+    if (!path) return std::nullopt;
+    r = *path;
   }
   if (!token_file.empty()) {
     auto t = read_file(token_file);

@@ -26,7 +26,7 @@ echo "== peers: npm ci (versions pinned in package-lock.json)"
 (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
 
 echo "== perwal: build ($build)"
-PERWAL_BUILD_DIR=$build ./scripts/build.sh
+PERWAL_BUILD_DIR=$build ./scripts/build.sh -DPERWAL_BENCH=ON
 cmake --build "$build" --target perwal_peer >/dev/null
 perwal=$build/perwal
 peer=$build/bench/perwal_peer

@@ -53,7 +53,7 @@ void context::note_override(const rule_info& info, decision& d) const {
 }
 
 void context::consider(const rule_info& info, decision& d) const {
-  if (audit_considered != nullptr && !audit_considered->insert(&info).second) return;
+  if (audit_considered_ != nullptr && !audit_considered_->insert(&info).second) return;
   d.considered.push_back(&info);
 }
 

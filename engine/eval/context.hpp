@@ -48,12 +48,14 @@ struct value {
 // An audit gives each thread its own context.
 class context {
  public:
-  context(const compiled_ruleset& r, const org::org_graph& o) : rules(r), org(o) {}
+  // `audit_considered`: during an audit, the rules already named in its
+  // `considered` (each is named once); null for a single query.
+  context(const compiled_ruleset& r, const org::org_graph& o,
+          std::unordered_set<const rule_info*>* audit_considered = nullptr)
+      : rules(r), org(o), audit_considered_(audit_considered) {}
 
-  const compiled_ruleset& rules;
+  const compiled_ruleset& rules;  // immutable, shared by every query
   const org::org_graph& org;
-  // Set during an audit: the rules already named in its `considered`.
-  std::unordered_set<const rule_info*>* audit_considered = nullptr;
 
   // ---- the org ----------------------------------------------------------------
   [[nodiscard]] index uo_of_unit(index u) const;
@@ -125,6 +127,7 @@ class context {
   [[nodiscard]] bool ordered(const cexpr& e, const bindings& b) const;
   [[nodiscard]] index penilai_up_from(index p, index first) const;
 
+  std::unordered_set<const rule_info*>* audit_considered_;
   mutable bool checking_delegation_ = false;  // a context serves one query on one thread
   mutable bool resolving_penilai_ = false;
 };

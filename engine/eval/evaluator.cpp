@@ -71,9 +71,8 @@ std::optional<decision> evaluator::check(const nlohmann::json& q, std::vector<qu
 namespace eval {
 
 decision audit_slice(const compiled_ruleset& r, const org::org_graph& o, std::size_t begin, std::size_t end) {
-  context c(r, o);  // one context per thread: its guards are per query
   std::unordered_set<const rule_info*> seen;
-  c.audit_considered = &seen;
+  const context c(r, o, &seen);  // one context per thread: its guards are per query
   const std::size_t np = o.positions().size(), nd = o.delegations().size();
   decision d;
   d.kind = decision_kind::audit;
