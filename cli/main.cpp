@@ -13,6 +13,8 @@
 // test: a failing example; diff: a semantic difference), 2 bad input or usage.
 #include <charconv>
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -139,9 +141,20 @@ std::optional<std::string> read_all(const std::string& path) {
   return ss.str();
 }
 
+// The one place the environment reaches the compiler: PERWAL_PATH, the
+// folders where `extends` bases are looked for (after the extending file's own).
+std::vector<std::filesystem::path> search_path_from_env() {
+  const char* env = std::getenv("PERWAL_PATH");
+  return env ? perwal::split_search_path(env) : std::vector<std::filesystem::path>{};
+}
+
+perwal::compile_options compiler_options() {
+  return {search_path_from_env(), nullptr};
+}
+
 std::shared_ptr<const perwal::compiled_ruleset> load_rules(const std::string& path, bool show_warnings) {
   perwal::diagnostics diags;
-  auto rules = perwal::compile_ruleset(path, diags);
+  auto rules = perwal::compile_ruleset(path, diags, compiler_options());
   if (!rules || show_warnings) std::cerr << perwal::render(diags);
   return rules;
 }
@@ -255,7 +268,7 @@ int run_compile_org(const options& o) {
 int run_lint(const options& o) {
   if (o.positional.size() != 1) return usage_error("lint needs one ruleset file");
   perwal::diagnostics diags;
-  auto rules = perwal::compile_ruleset(o.positional[0], diags);
+  auto rules = perwal::compile_ruleset(o.positional[0], diags, compiler_options());
   if (rules) {
     perwal::lint(*rules, diags);
     perwal::explore::semantic_lint(rules, diags);
@@ -424,6 +437,7 @@ int run_serve(int argc, char** argv) {
   std::string error;
   auto c = perwal::server::parse_config(argc - 2, argv + 2, error);
   if (!c) return usage_error(error);
+  c->search_path = search_path_from_env();
   try {
     return perwal::server::serve(*c);
   } catch (const std::exception& e) {
