@@ -54,12 +54,14 @@ std::vector<std::string> ruleset_files(const std::vector<std::string>& given, bu
 
 nlohmann::json diagnostic_json(const diagnostic& d) {
   const char* level = d.level == severity::error ? "error" : d.level == severity::warning ? "warning" : "note";
-  return {{"file", d.range.file ? d.range.file->name : ""},
-          {"line", d.range.begin.line},
-          {"column", d.range.begin.column},
+  const auto& r = d.at.range;
+  return {{"file", r.file ? r.file->name : ""},
+          {"line", r.begin.line},
+          {"column", r.begin.column},
           {"severity", level},
-          {"where", d.range.where()},
-          {"message", d.message}};
+          {"code", d.code},
+          {"where", d.at.where()},
+          {"message", d.message_text()}};
 }
 
 bool compile_all(const std::vector<std::string>& files, const compile_options& options, snapshot& s,

@@ -13,7 +13,7 @@ namespace {
 void warn_unreachable(state& s) {
   for (const auto& r : s.out->rules) {
     if (r.when && r.when->op == expr_op::boolean && !r.when->boolean) {
-      s.diags.warning(r.info.where, "rule \"" + r.info.name + "\" is unreachable: its condition is always false");
+      s.diags.warning(r.info.where, msg("rule-unreachable", r.info.name));
     }
   }
 }
@@ -30,23 +30,23 @@ void add_example(state& s, const ast::example_decl& e, const layer& l) {
   ex.title = e.title;
   const std::string org = e.org.empty() ? l.file.head->example_org : e.org;
   if (org.empty()) {
-    s.diags.error(e.where, "example \"" + e.title + "\" has no org (write `org \"…\"` or example_org in the header)");
+    s.diags.error(e.where, msg("example-no-org", e.title));
   }
   ex.org_path = org.empty() ? std::string() : (l.dir / org).lexically_normal().string();
   ex.query_json = e.query_json;
   ex.where = e.where;
-  if (e.query_json.empty()) s.diags.error(e.where, "example \"" + e.title + "\" has no query");
+  if (e.query_json.empty()) s.diags.error(e.where, msg("example-no-query", e.title));
   ex.decision = e.decision;
   for (const auto& v : e.violations) {
     ex.violations.push_back(v.text);
     if (s.slots.count(v.text) == 0 && !is_step_rule(s, v.text)) {
-      s.diags.error(v.where, "example expects a violation of unknown rule \"" + v.text + "\"");
+      s.diags.error(v.where, msg("example-unknown-violation", v.text));
     }
   }
   for (const auto& v : e.warnings) {
     ex.warnings.push_back(v.text);
     if (s.slots.count(v.text) == 0 && !is_step_rule(s, v.text)) {
-      s.diags.error(v.where, "example expects a warning of unknown rule \"" + v.text + "\"");
+      s.diags.error(v.where, msg("example-unknown-warning", v.text));
     }
   }
   for (const auto& n : e.next) {

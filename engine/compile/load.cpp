@@ -36,19 +36,19 @@ std::optional<ast::file> parse_with_includes(state& s, std::shared_ptr<const sou
     const fs::path p = dir / inc.path;
     const std::string key = s.reader.identity(p);
     if (seen.count(key)) {
-      s.diags.error(inc.where, "include cycle: \"" + inc.path + "\" is already being read");
+      s.diags.error(inc.where, msg("include-cycle", inc.path));
       continue;
     }
     auto text = s.reader.read(p);
     if (!text) {
-      s.diags.error(inc.where, "cannot read included file \"" + p.string() + "\"");
+      s.diags.error(inc.where, msg("include-unreadable", p.string()));
       continue;
     }
     seen.insert(key);
     auto sub = parse_with_includes(s, std::make_shared<source_file>(source_file{p.string(), std::move(*text)}),
                                    p.parent_path(), seen);
     if (!sub) continue;
-    if (sub->head) s.diags.error(sub->head->where, "an included file holds declarations only, not a ruleset header");
+    if (sub->head) s.diags.error(sub->head->where, msg("include-has-header"));
     append(*parsed, std::move(*sub));
   }
   return parsed;
@@ -64,16 +64,16 @@ bool load_chain(state& s, std::shared_ptr<const source_file> src, const fs::path
   if (!file) return false;
   if (!file->head) {
     source_range r{src, {0, 1, 1}, {0, 1, 1}};
-    s.diags.error(r, "a ruleset starts with its header: ruleset <id> { title …; cite_as …; … }");
+    s.diags.error(r, msg("header-missing"));
     return false;
   }
   const auto& head = *file->head;
-  if (head.cite_as.empty()) s.diags.error(head.where, "the header needs cite_as: the regulation's name in citations");
+  if (head.cite_as.empty()) s.diags.error(head.where, msg("cite-as-missing"));
   if (!head.status.empty() && head.status != "draft" && head.status != "enacted") {
-    s.diags.error(head.where, "status must be draft or enacted");
+    s.diags.error(head.where, msg("bad-status"));
   }
   if (ids.count(head.id.text)) {
-    s.diags.error(from.file ? from : head.id.where, "extends cycle: ruleset " + head.id.text + " extends itself");
+    s.diags.error(from.file ? from : head.id.where, msg("extends-cycle", head.id.text));
     return false;
   }
   ids.insert(head.id.text);
@@ -90,15 +90,14 @@ bool load_chain(state& s, std::shared_ptr<const source_file> src, const fs::path
       looked += (looked.empty() ? "" : ", ") + base.string();
     }
     if (!text) {
-      s.diags.error(head.extends->where, "cannot find the base ruleset \"" + head.extends->text + "\"",
-                    {"looked for " + looked + "; set PERWAL_PATH to the folder of the base rulesets"});
+      s.diags.error(head.extends->where, msg("unknown-base", head.extends->text),
+                    {note(msg("unknown-base.looked", looked))});
       return false;
     }
     auto base_src = std::make_shared<source_file>(source_file{base.string(), std::move(*text)});
     if (!load_chain(s, base_src, base.parent_path(), layers, ids, head.extends->where)) return false;
     if (layers.back().id != head.extends->text) {
-      s.diags.error(head.extends->where, "file " + base.string() + " declares ruleset \"" + layers.back().id +
-                                             "\", not \"" + head.extends->text + "\"");
+      s.diags.error(head.extends->where, msg("base-id-mismatch", base.string(), layers.back().id, head.extends->text));
     }
   }
   std::string id = head.id.text;  // `head` refers into `file`, which is moved next

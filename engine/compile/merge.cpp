@@ -32,9 +32,10 @@ void collect_codes(state& s, const layer& l) {
   for (const auto& d : l.file.codes) {
     const auto cat = category_from_name(d.category.text);
     if (!cat) {
-      s.diags.error(d.category.where, "unknown code category \"" + d.category.text + "\"",
-                    {"categories: jenis, jenjang, unit_kind, position_kind, scope, mode, action, content, "
-                     "authority, team_role, report_as"});
+      s.diags.error(d.category.where, msg("unknown-category", d.category.text),
+                    {note(msg("unknown-category.list",
+                              "jenis, jenjang, unit_kind, position_kind, scope, mode, action, "
+                              "content, authority, team_role, report_as"))});
       continue;
     }
     const int tiers = static_cast<int>(d.tiers.size());
@@ -42,8 +43,7 @@ void collect_codes(state& s, const layer& l) {
       for (const auto& item : d.tiers[static_cast<std::size_t>(t)]) {
         const int rank = tiers > 1 ? tiers - t : 0;
         if (!s.out->vocab.add(*cat, item.code.text, rank, item.label)) {
-          s.diags.error(item.code.where, "code \"" + item.code.text + "\" is already declared in category " +
-                                             std::string(category_name(*cat)));
+          s.diags.error(item.code.where, msg("duplicate-code", item.code.text, category_name(*cat)));
         }
       }
     }
@@ -73,25 +73,25 @@ void merge_layer(state& s, const layer& l) {
     else if (d.what.text == "unit_organisasi")
       target = &s.out->shape.unit_organisasi_kinds;
     else {
-      s.diags.error(d.what.where, "unknown definition \"" + d.what.text + "\"",
-                    {"definitions: perangkat_daerah, unit_organisasi"});
+      s.diags.error(d.what.where, msg("unknown-definition", d.what.text),
+                    {note(msg("unknown-definition.list", "perangkat_daerah, unit_organisasi"))});
       continue;
     }
     const bool exists = s.defined.count(d.what.text) > 0;
     if (exists && !d.is_override) {
-      s.diags.error(d.what.where, "\"" + d.what.text + "\" is already defined; write `override define` to replace it");
+      s.diags.error(d.what.where, msg("already-defined", d.what.text));
       continue;
     }
     if (!exists && d.is_override) {
-      s.diags.error(d.what.where, "override define " + d.what.text + ": no base ruleset defines it");
+      s.diags.error(d.what.where, msg("override-define-no-base", d.what.text));
     }
-    if (d.cites.empty()) s.diags.error(d.where, "definition " + d.what.text + " has no citation");
+    if (d.cites.empty()) s.diags.error(d.where, msg("definition-no-citation", d.what.text));
     *target = codes_in(s, category::unit_kind, d.kinds);
     if (d.what.text == "unit_organisasi") s.out->shape.unit_organisasi_within.clear();
     for (std::size_t i = 0; i < d.within.size(); ++i) {
       if (d.within[i].empty()) continue;
       if (d.what.text != "unit_organisasi") {
-        s.diags.error(d.within[i].front().where, "a [perangkat daerah] limit applies to unit_organisasi only");
+        s.diags.error(d.within[i].front().where, msg("within-not-uo"));
         continue;
       }
       auto kind = s.out->vocab.find(category::unit_kind, d.kinds[i].text);
@@ -110,14 +110,14 @@ void merge_layer(state& s, const layer& l) {
     for (const auto& c : decl.covers) {
       const auto it = std::find(contract_scope_names.begin(), contract_scope_names.end(), c.text);
       if (it == contract_scope_names.end()) {
-        s.diags.error(c.where, "\"" + c.text + "\" is not a contract scope",
-                      {"contract scopes: dalam_unit, lintas_unit, lintas_perangkat_daerah, lintas_instansi"});
+        s.diags.error(c.where, msg("not-contract-scope", c.text),
+                      {note(msg("not-contract-scope.list",
+                                "dalam_unit, lintas_unit, lintas_perangkat_daerah, lintas_instansi"))});
         continue;
       }
       const auto i = static_cast<std::size_t>(it - contract_scope_names.begin());
       if (s.out->scope_of[i] != no_code) {
-        s.diags.error(c.where, "contract scope " + c.text + " is already covered by scope " +
-                                   s.out->vocab.name(s.out->scope_of[i]));
+        s.diags.error(c.where, msg("contract-scope-covered", c.text, s.out->vocab.name(s.out->scope_of[i])));
         continue;
       }
       if (reg) {
@@ -132,26 +132,24 @@ void merge_layer(state& s, const layer& l) {
     const std::string name = common.rule.text;
     auto it = s.slots.find(name);
     if (it != s.slots.end() && !common.is_override) {
-      s.diags.error(common.rule.where, "duplicate rule \"" + name + "\"",
-                    {"first defined at " + common_of(it->second.decl).rule.where.where() +
-                     "; write `override` to replace a base rule"});
+      s.diags.error(common.rule.where, msg("duplicate-rule", name),
+                    {note(msg("duplicate-rule.first"), common_of(it->second.decl).rule.where)});
       return;
     }
     if (it == s.slots.end() && common.is_override) {
-      s.diags.error(common.rule.where, "override of \"" + name + "\": no base ruleset defines a rule of that name");
+      s.diags.error(common.rule.where, msg("override-unknown", name));
       return;
     }
-    if (!common.strength_given) s.diags.error(common.rule.where, "rule \"" + name + "\" has no strength");
+    if (!common.strength_given) s.diags.error(common.rule.where, msg("no-strength", name));
     rule_slot slot;
     slot.ruleset = l.id;
     slot.citation = render_citations(common.cites, l.cite_as);
     if (common.cites.empty()) {
-      s.diags.error(common.rule.where, "rule \"" + name + "\" has no citation",
-                    {"every rule must cite the article it rests on: cite Pasal …, Lampiran …"});
+      s.diags.error(common.rule.where, msg("no-citation", name), {note(msg("no-citation.hint"))});
     }
     if (it != s.slots.end()) {
       if (it->second.decl.index() != v.index()) {
-        s.diags.error(common.rule.where, "override of \"" + name + "\" must be the same kind of rule as the base");
+        s.diags.error(common.rule.where, msg("override-kind", name));
         return;
       }
       slot.overrides = override_note{"replaces", it->second.ruleset, it->second.citation};
@@ -172,14 +170,13 @@ void merge_layer(state& s, const layer& l) {
   for (const auto& r : l.file.refines) {
     auto it = s.slots.find(r.common.rule.text);
     if (it == s.slots.end()) {
-      s.diags.error(r.common.rule.where, "refine of \"" + r.common.rule.text + "\": no such rule in the base");
+      s.diags.error(r.common.rule.where, msg("refine-unknown", r.common.rule.text));
       continue;
     }
     auto& slot = it->second;
     auto& c = common_of(slot.decl);
     if (slot.ruleset == l.id) {
-      s.diags.error(r.common.rule.where,
-                    "refine of \"" + r.common.rule.text + "\": it is defined in this same ruleset; edit it instead");
+      s.diags.error(r.common.rule.where, msg("refine-same-ruleset", r.common.rule.text));
       continue;
     }
     slot.overrides = override_note{"refines", slot.ruleset, slot.citation};
@@ -188,7 +185,7 @@ void merge_layer(state& s, const layer& l) {
       c.cites = r.common.cites;
       slot.citation = render_citations(r.common.cites, l.cite_as);
     } else {
-      s.diags.error(r.common.rule.where, "refine of \"" + r.common.rule.text + "\" needs its own citation");
+      s.diags.error(r.common.rule.where, msg("refine-no-citation", r.common.rule.text));
     }
     if (r.common.when) c.when = r.common.when;
     if (r.common.require) c.require = r.common.require;
@@ -201,8 +198,7 @@ void merge_layer(state& s, const layer& l) {
 void check_scope_table(state& s) {
   for (std::size_t i = 0; i < 4; ++i) {
     if (s.out->scope_of[i] == no_code) {
-      s.diags.warning(s.scope_where, "contract scope " + std::string(contract_scope_names[i]) +
-                                         " is not covered by any scope: assignments in it are denied");
+      s.diags.warning(s.scope_where, msg("scope-uncovered", contract_scope_names[i]));
     }
   }
 }

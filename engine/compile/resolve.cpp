@@ -145,9 +145,8 @@ std::optional<cpath> resolve_path(state& s, const ast::path& p, query_kind q) {
   if (found == ctx.bases.end()) {
     std::string names;
     for (const auto& b : ctx.bases) names += (names.empty() ? "" : ", ") + std::string(b.first);
-    s.diags.error(p.base.where,
-                  "unknown name \"" + p.base.text + "\" in a " + std::string(query_kind_name(q)) + " rule",
-                  {"names here: " + names + "; a bare code must be declared with `codes`"});
+    s.diags.error(p.base.where, msg("unknown-name", p.base.text, query_kind_name(q)),
+                  {note(msg("unknown-name.names", names))});
     return std::nullopt;
   }
   out.base = found->second.first;
@@ -181,28 +180,27 @@ std::optional<cpath> resolve_path(state& s, const ast::path& p, query_kind q) {
       for (const auto& ps : table) {
         if (ps.from == elem) props += (props.empty() ? "" : ", ") + std::string(ps.name);
       }
-      s.diags.error(seg.prop.where, "\"" + seg.prop.text + "\" is not a property of " + std::string(type_name(t)),
-                    {props.empty() ? std::string("it has no properties") : "properties: " + props});
+      s.diags.error(seg.prop.where, msg("not-a-property", seg.prop.text, type_name(t)),
+                    {note(props.empty() ? msg("not-a-property.none") : msg("not-a-property.list", props))});
       return std::nullopt;
     }
     step.p = spec->p;
     if (spec->string_arg) {
       if (seg.args.size() != 1 || !seg.arg_is_string[0]) {
-        s.diags.error(seg.prop.where, seg.prop.text + " takes one quoted string, e.g. has_tag(\"urusan:kepegawaian\")");
+        s.diags.error(seg.prop.where, msg("string-argument", seg.prop.text));
         return std::nullopt;
       }
       step.text = seg.args[0].text;
     } else if (spec->arg_cat) {
       if (seg.args.empty()) {
-        s.diags.error(seg.prop.where, seg.prop.text + " needs at least one " +
-                                          std::string(category_name(*spec->arg_cat)) + " argument");
+        s.diags.error(seg.prop.where, msg("code-argument", seg.prop.text, category_name(*spec->arg_cat)));
         return std::nullopt;
       }
       for (const auto& a : seg.args) {
         if (auto c = code_in(s, *spec->arg_cat, a)) step.codes.push_back(*c);
       }
     } else if (!seg.args.empty()) {
-      s.diags.error(seg.prop.where, seg.prop.text + " takes no arguments");
+      s.diags.error(seg.prop.where, msg("no-arguments", seg.prop.text));
     }
     value_type next = spec->to;
     if (is_set) {
@@ -211,8 +209,7 @@ std::optional<cpath> resolve_path(state& s, const ast::path& p, query_kind q) {
       else if (next == value_type::unit || next == value_type::units)
         next = value_type::units;
       else {
-        s.diags.error(seg.prop.where, "\"" + seg.prop.text + "\" cannot be taken of a set",
-                      {"only properties naming positions or units apply to each member of a set"});
+        s.diags.error(seg.prop.where, msg("set-property", seg.prop.text), {note(msg("set-property.hint"))});
         return std::nullopt;
       }
     }
@@ -266,10 +263,8 @@ std::optional<cexpr> resolve_expr(state& s, const ast::expr& e, query_kind q, st
           if (!c) {
             std::string names;
             for (const auto& b : names_for(q).bases) names += (names.empty() ? "" : ", ") + std::string(b.first);
-            s.diags.error(n.where,
-                          "unknown name \"" + n.text + "\": neither a declared code nor a name of a " +
-                              std::string(query_kind_name(q)) + " rule",
-                          {"names here: " + names});
+            s.diags.error(n.where, msg("unknown-name-or-code", n.text, query_kind_name(q)),
+                          {note(msg("unknown-name-or-code.names", names))});
             return std::nullopt;
           }
           out.literal = *c;
@@ -310,8 +305,7 @@ std::optional<cexpr> resolve_expr(state& s, const ast::expr& e, query_kind q, st
                       p.type == value_type::position || p.type == value_type::unit || p.type == value_type::json;
              }));
         if (!set_right) {
-          s.diags.error(e.kids[1].where,
-                        "the right side of 'in' must be a [list], a set of officials or units, or a JSON array field");
+          s.diags.error(e.kids[1].where, msg("in-right-side"));
           return std::nullopt;
         }
       } else {
@@ -321,7 +315,7 @@ std::optional<cexpr> resolve_expr(state& s, const ast::expr& e, query_kind q, st
         out.op = ops.at(e.text);
         const bool ordering = out.op != expr_op::eq && out.op != expr_op::ne;
         if (ordering && cat && !s.out->vocab.ordered(*cat)) {
-          s.diags.error(e.where, "codes of " + std::string(category_name(*cat)) + " are not ordered; use == or in");
+          s.diags.error(e.where, msg("unordered-codes", category_name(*cat)));
         }
       }
       out.kids.push_back(std::move(*left));
@@ -355,9 +349,9 @@ std::optional<cexpr> resolve_expr(state& s, const ast::expr& e, query_kind q, st
 
 std::optional<code> code_in(state& s, category cat, const ast::name& n) {
   if (auto c = s.out->vocab.find(cat, n.text)) return c;
-  std::string msg = "unknown " + std::string(category_name(cat)) + " \"" + n.text + "\"";
-  if (s.out->vocab.find_any(n.text)) msg += " (it is declared, but not as a " + std::string(category_name(cat)) + ")";
-  s.diags.error(n.where, msg, {"declare it with: codes " + std::string(category_name(cat)) + " { " + n.text + " }"});
+  const auto* id = s.out->vocab.find_any(n.text) ? "unknown-code.elsewhere" : "unknown-code";
+  s.diags.error(n.where, msg(id, category_name(cat), n.text),
+                {note(msg("unknown-code.declare", category_name(cat), n.text))});
   return std::nullopt;
 }
 
@@ -375,8 +369,7 @@ std::vector<cpath> resolve_union(state& s, const std::vector<ast::path>& ps, que
     auto c = resolve_path(s, p, q);
     if (!c) continue;
     if (c->type != value_type::position && c->type != value_type::positions) {
-      s.diags.error(p.where, "\"" + c->text + "\" names " + std::string(type_name(c->type)) +
-                                 ", but an official (a position) is expected here");
+      s.diags.error(p.where, msg("not-an-official", c->text, type_name(c->type)));
       continue;
     }
     out.push_back(std::move(*c));

@@ -42,24 +42,23 @@ void build(state& s, const rule_slot& slot, const ast::rule_decl& d) {
                                                           {"delegasi", query_kind::delegasi}};
   auto it = kinds.find(d.on.text);
   if (it == kinds.end()) {
-    s.diags.error(d.on.where, "unknown query type \"" + d.on.text + "\"",
-                  {"query types: kedudukan, penugasan, pelaporan, tim, delegasi"});
+    s.diags.error(d.on.where, msg("unknown-query-type", d.on.text),
+                  {note(msg("unknown-query-type.list", "kedudukan, penugasan, pelaporan, tim, delegasi"))});
     return;
   }
   r.on = it->second;
   r.when = resolve_cond(s, d.common.when, r.on);
   r.require = resolve_cond(s, d.common.require, r.on);
   if (d.common.level == ast::strength::dilarang && d.common.require) {
-    s.diags.error(d.common.rule.where, "a dilarang rule states what is forbidden in `when`; it takes no `require`");
+    s.diags.error(d.common.rule.where, msg("dilarang-require"));
   }
   if (d.common.level == ast::strength::boleh && d.common.require) {
-    s.diags.error(d.common.rule.where, "a boleh rule states what is permitted in `when`; it takes no `require`");
+    s.diags.error(d.common.rule.where, msg("boleh-require"));
   }
   if ((d.common.level == ast::strength::wajib || d.common.level == ast::strength::diutamakan) && !d.common.require) {
-    s.diags.error(d.common.rule.where,
-                  "a " + std::string(strength_name(r.info.level)) + " rule needs `require`: what must hold");
+    s.diags.error(d.common.rule.where, msg("needs-require", strength_name(r.info.level)));
   }
-  if (r.info.message_id.empty()) s.diags.error(d.common.rule.where, "rule \"" + r.info.name + "\" has no message");
+  if (r.info.message_id.empty()) s.diags.error(d.common.rule.where, msg("no-message", r.info.name));
   s.out->rules.push_back(std::move(r));
 }
 
@@ -71,15 +70,14 @@ void build(state& s, const rule_slot& slot, const ast::kedudukan_decl& d) {
     auto c = s.out->vocab.find(category::unit_kind, k.text);
     if (c && std::find(s.out->shape.perangkat_daerah_kinds.begin(), s.out->shape.perangkat_daerah_kinds.end(), *c) ==
                  s.out->shape.perangkat_daerah_kinds.end()) {
-      s.diags.warning(k.where, "kedudukan table for \"" + k.text +
-                                   "\" is unreachable: it is not a kind of perangkat daerah (define perangkat_daerah)");
+      s.diags.warning(k.where, msg("kedudukan-unreachable", k.text));
     }
   }
   t.when = resolve_cond(s, d.common.when, query_kind::kedudukan);
   for (const auto& u : d.under) {
     t.under.push_back({codes_in(s, category::position_kind, u.kinds), u.level, u.penilai, u.pimpinan_unit});
   }
-  if (d.under.empty()) s.diags.error(d.common.rule.where, "kedudukan table has no `under` entry");
+  if (d.under.empty()) s.diags.error(d.common.rule.where, msg("no-under"));
   for (const auto& r : d.reviews) {
     review_chain chain;
     chain.kinds = codes_in(s, category::position_kind, r.kinds);
@@ -97,7 +95,7 @@ void build(state& s, const rule_slot& slot, const ast::report_decl& d) {
     auto paths = resolve_union(s, u, query_kind::pelaporan);
     r.to.insert(r.to.end(), paths.begin(), paths.end());
   }
-  if (d.to.empty()) s.diags.error(d.common.rule.where, "report rule needs `to`: whom the report goes to");
+  if (d.to.empty()) s.diags.error(d.common.rule.where, msg("report-no-to"));
   r.when = resolve_cond(s, d.common.when, query_kind::pelaporan);
   r.require = resolve_cond(s, d.common.require, query_kind::pelaporan);
   s.out->reports.push_back(std::move(r));
@@ -108,16 +106,15 @@ void build(state& s, const rule_slot& slot, const ast::workflow_decl& d) {
   w.info = info_of(slot, d.common);
   const std::string cite_as = cite_as_for(s, slot);
   if (!d.mode) {
-    s.diags.error(d.common.rule.where, "workflow needs `mode` (penunjukan or pengajuan_sukarela)");
+    s.diags.error(d.common.rule.where, msg("workflow-no-mode"));
   } else if (auto c = code_in(s, category::mode, *d.mode)) {
     w.mode = *c;
   }
   w.scopes = codes_in(s, category::scope, d.scopes);
-  if (d.scopes.empty()) s.diags.error(d.common.rule.where, "workflow needs `scope`: the regulation's scope");
+  if (d.scopes.empty()) s.diags.error(d.common.rule.where, msg("workflow-no-scope"));
   for (std::size_t i = 0; i < w.scopes.size(); ++i) {
     if (std::find(s.out->scope_of.begin(), s.out->scope_of.end(), w.scopes[i]) == s.out->scope_of.end()) {
-      s.diags.warning(d.scopes[i].where, "workflow \"" + w.info.name + "\" is unreachable: scope " + d.scopes[i].text +
-                                             " covers no contract scope");
+      s.diags.warning(d.scopes[i].where, msg("workflow-unreachable", w.info.name, d.scopes[i].text));
     }
   }
   w.when = resolve_cond(s, d.common.when, query_kind::penugasan);
@@ -128,7 +125,7 @@ void build(state& s, const rule_slot& slot, const ast::workflow_decl& d) {
     workflow_step ws;
     ws.step = sd.step.text;
     if (!step_names.insert(sd.step.text).second) {
-      s.diags.error(sd.step.where, "duplicate step \"" + sd.step.text + "\" in workflow " + w.info.name);
+      s.diags.error(sd.step.where, msg("duplicate-step", sd.step.text, w.info.name));
     }
     ws.info = w.info;
     ws.info.name = w.info.name + "." + sd.step.text;
@@ -150,7 +147,7 @@ void build(state& s, const rule_slot& slot, const ast::workflow_decl& d) {
     ws.where = resolve_cond(s, sd.where_cond, query_kind::penugasan);
     ws.optional = sd.optional;
     if (sd.by.empty() && sd.from.empty()) {
-      s.diags.error(sd.step.where, "step \"" + sd.step.text + "\" needs `by` or `from`: who must act");
+      s.diags.error(sd.step.where, msg("step-no-actor", sd.step.text));
     }
     w.steps.push_back(std::move(ws));
   }
@@ -169,9 +166,8 @@ void build(state& s, const rule_slot& slot, const ast::workflow_decl& d) {
     if (other.mode == w.mode && !other.when && !w.when) {
       for (auto sc : w.scopes) {
         if (std::find(other.scopes.begin(), other.scopes.end(), sc) != other.scopes.end()) {
-          s.diags.error(d.common.rule.where, "workflow \"" + w.info.name + "\" and \"" + other.info.name +
-                                                 "\" both cover mode " + s.out->vocab.name(w.mode) + " in scope " +
-                                                 s.out->vocab.name(sc) + "; give one of them a `when`");
+          s.diags.error(d.common.rule.where, msg("workflows-overlap", w.info.name, other.info.name,
+                                                 s.out->vocab.name(w.mode), s.out->vocab.name(sc)));
         }
       }
     }

@@ -80,7 +80,7 @@ std::shared_ptr<const compiled_ruleset> compile_ruleset(const std::filesystem::p
   if (!text) {
     source_range r;
     r.file = std::make_shared<source_file>(source_file{file.string(), ""});
-    diags.error(r, "cannot read ruleset file");
+    diags.error(r, msg("file-unreadable"));
     return nullptr;
   }
   return compile_ruleset_text(file.string(), std::move(*text), file.parent_path(), diags, options);

@@ -27,7 +27,7 @@ class builder {
     int value = 0;
     const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc() || ptr != text.data() + text.size()) {
-      diags_.error(range(n), "expected a whole number that fits in 32 bits, got \"" + std::string(text) + "\"");
+      diags_.error(range(n), msg("syntax.number", text));
       return 0;
     }
     return value;
@@ -557,7 +557,7 @@ std::optional<source_pos> too_deep(std::string_view text) {
 
 std::optional<ast::file> parse(std::shared_ptr<const source_file> src, diagnostics& diags) {
   if (const auto at = too_deep(src->text)) {
-    diags.error(source_range{src, *at, *at}, "brackets nested deeper than " + std::to_string(max_nesting) + " levels");
+    diags.error(source_range{src, *at, *at}, msg("syntax.nesting", std::to_string(max_nesting)));
     return std::nullopt;
   }
   pegtl::memory_input in(src->text.data(), src->text.size(), src->name);
@@ -567,7 +567,7 @@ std::optional<ast::file> parse(std::shared_ptr<const source_file> src, diagnosti
       source_range r;
       r.file = src;
       r.begin = {0, 1, 1};
-      diags.error(r, "could not parse the ruleset");
+      diags.error(r, msg("syntax.unparsed"));
       return std::nullopt;
     }
     builder b(src, diags);
@@ -590,7 +590,7 @@ std::optional<ast::file> parse(std::shared_ptr<const source_file> src, diagnosti
       r.begin = {static_cast<std::uint32_t>(p.byte), static_cast<std::uint32_t>(p.line),
                  static_cast<std::uint32_t>(p.column)};
     }
-    diags.error(r, std::string(e.message()));
+    diags.error(r, msg("syntax", e.message()));
     return std::nullopt;
   }
 }
