@@ -109,3 +109,12 @@ TEST_CASE("compiler diagnostics render in Indonesian", "[diagnostic][compile]") 
         "                                  ^\n"
         "  catatan: dicari di ./nope.perwal; atur PERWAL_PATH ke folder ruleset induk\n");
 }
+
+TEST_CASE("docs/diagnostics.md lists every code of the catalogue", "[diagnostic]") {
+  const auto doc = perwal::testing::slurp(perwal::testing::source_dir() / "docs/diagnostics.md");
+  for (const auto& e : perwal::message_catalogue()) {
+    if (e.code.empty()) continue;
+    INFO(e.id);
+    CHECK(doc.find("| " + std::string(e.code) + " | `" + std::string(e.id) + "` |") != std::string::npos);
+  }
+}

@@ -177,6 +177,9 @@ constexpr std::array entries = {
                   "allow {0}: kode diagnostik itu tidak ada (lihat docs/diagnostics.md)"},
     message_entry{"allow-not-warning", "E057", error, "allow {0}: only a warning can be allowed, not an error",
                   "allow {0}: hanya peringatan yang dapat diizinkan, bukan galat"},
+    message_entry{"allow-no-reason", "E058", error,
+                  "allow {0}: the reason is empty; say why the warning does not apply",
+                  "allow {0}: alasannya kosong; jelaskan mengapa peringatan itu tidak berlaku"},
     // ---- perwal lint (engine/compile/lint.cpp) ----------------------------------
     message_entry{"kedudukan-uncovered", "W010", warning, "no kedudukan table covers perangkat daerah kind \"{0}\"",
                   "tidak ada tabel kedudukan untuk jenis perangkat daerah \"{0}\""},

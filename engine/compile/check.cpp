@@ -60,11 +60,29 @@ void add_example(state& s, const ast::example_decl& e, const layer& l) {
   s.out->examples.push_back(std::move(ex));
 }
 
+// `allow CODE because "…"`: only warnings, each with a reason.
+void add_allows(state& s, const layer& l) {
+  for (const auto& a : l.file.allows) {
+    for (const auto& c : a.codes) {
+      if (!is_known_code(c.text)) {
+        s.diags.error(c.where, msg("allow-unknown-code", c.text));
+      } else if (!is_warning_code(c.text)) {
+        s.diags.error(c.where, msg("allow-not-warning", c.text));
+      } else if (a.reason.find_first_not_of(" \t") == std::string::npos) {
+        s.diags.error(c.where, msg("allow-no-reason", c.text));
+      } else {
+        s.out->allows.push_back({c.text, a.reason, c.where});
+      }
+    }
+  }
+}
+
 }  // namespace
 
 void check(state& s, const layer& top) {
   warn_unreachable(s);
   for (const auto& ex : top.file.examples) add_example(s, ex, top);
+  add_allows(s, top);
 }
 
 std::shared_ptr<const compiled_ruleset> freeze(state& s) {

@@ -52,4 +52,20 @@ void lint(const compiled_ruleset& rules, diagnostics& diags) {
   }
 }
 
+std::size_t apply_allows(const compiled_ruleset* rules, const lint_options& options, diagnostics& diags) {
+  auto codes = options.allow;
+  if (rules) {
+    for (const auto& a : rules->allows) {
+      if (!options.deny.count(a.code)) codes.insert(a.code);
+    }
+  }
+  return diags.suppress(codes);
+}
+
+bool warnings_fail(const diagnostics& diags, const lint_options& options) {
+  return std::any_of(diags.items().begin(), diags.items().end(), [&](const diagnostic& d) {
+    return d.level == severity::warning && (options.strict || options.deny.count(d.code) > 0);
+  });
+}
+
 }  // namespace perwal

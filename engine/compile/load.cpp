@@ -25,6 +25,7 @@ void append(ast::file& into, ast::file&& from) {
   move_all(into.workflows, from.workflows);
   move_all(into.refines, from.refines);
   move_all(into.examples, from.examples);
+  move_all(into.allows, from.allows);
 }
 
 std::optional<ast::file> parse_with_includes(state& s, std::shared_ptr<const source_file> src, const fs::path& dir,

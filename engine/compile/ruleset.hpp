@@ -241,6 +241,14 @@ struct example {
   std::optional<std::string> scope;
 };
 
+// `allow W012 because "…"`: a warning the ruleset's authors chose not to see
+// reported (engine/compile/lint.hpp applies it).
+struct allowance {
+  std::string code;
+  std::string reason;
+  source_range where;
+};
+
 struct ruleset_header {
   std::string id, title, cite_as, number, region, status, enacted, promulgated, in_force;
   int year = 0;
@@ -261,6 +269,7 @@ struct compiled_ruleset {
   std::vector<report_rule> reports;
   std::vector<workflow> workflows;
   std::vector<example> examples;
+  std::vector<allowance> allows;  // the top ruleset's (and its includes'), not its bases'
   std::vector<std::shared_ptr<const source_file>> sources;
   std::string source_text;   // the top file's text (served as the ruleset's source)
   std::string content_hash;  // of every source, for servers and caches

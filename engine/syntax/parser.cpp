@@ -268,6 +268,14 @@ class builder {
     }
     if (n.is_type<g::include_decl>()) {
       f.includes.push_back({unquote(n.children.at(0)->string_view()), range(n)});
+    } else if (n.is_type<g::allow_decl>()) {
+      ast::allow_decl d;
+      d.where = range(n);
+      for (const auto& c : n.children) {
+        if (c->is_type<g::diag_code>()) d.codes.push_back(name_of(*c));
+        if (c->is_type<g::allow_reason>()) d.reason = unquote(c->string_view());
+      }
+      f.allows.push_back(std::move(d));
     } else if (n.is_type<g::codes_decl>()) {
       ast::codes_decl d;
       d.where = range(n);
