@@ -180,6 +180,10 @@ constexpr std::array entries = {
     message_entry{"allow-no-reason", "E058", error,
                   "allow {0}: the reason is empty; say why the warning does not apply",
                   "allow {0}: alasannya kosong; jelaskan mengapa peringatan itu tidak berlaku"},
+    // ---- org loader (engine/org) -------------------------------------------------
+    // Its messages are English only for now (passed through as they are).
+    message_entry{"org", "E100", error, "{0}", "{0}"},
+    message_entry{"org.more", "E100", error, "more errors not shown", "galat lainnya tidak ditampilkan"},
     // ---- perwal lint (engine/compile/lint.cpp) ----------------------------------
     message_entry{"kedudukan-uncovered", "W010", warning, "no kedudukan table covers perangkat daerah kind \"{0}\"",
                   "tidak ada tabel kedudukan untuk jenis perangkat daerah \"{0}\""},
