@@ -848,7 +848,7 @@ int serve(const config& c) {
     std::cerr << "perwal serve: " << e.what() << "\n";
     return 2;
   }
-  const snapshot_source source{c.rules, c.default_ruleset, c.org_file};
+  const snapshot_source source{c.rules, c.default_ruleset, c.org_file, {c.search_path, nullptr}};
   build_failure failure;
   auto first = build_snapshot(source, *store, nullptr, failure);
   if (!first) {

@@ -60,7 +60,7 @@ TEST_CASE("mutated rulesets give diagnostics, not crashes", "[robustness]") {
       ++rejected;
       REQUIRE(diags.has_errors());
       // Every error points into a file at a line.
-      for (const auto& d : diags.items()) CHECK(d.range.file != nullptr);
+      for (const auto& d : diags.items()) CHECK(d.at.range.file != nullptr);
     }
   }
   CHECK(rejected > 0);
