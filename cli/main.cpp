@@ -249,20 +249,24 @@ int run_check(const options& o) {
   }
   perwal::evaluator ev(rules, org);
   const perwal::render_context rc{*rules, *org, o.language};
+  // Input errors speak English unless a language was asked for (as lint does).
+  const auto error_language = o.lang_given ? o.language : perwal::lang::en;
   const bool batch = q.is_array();
   const std::vector<nlohmann::json> queries = batch ? q.get<std::vector<nlohmann::json>>() : std::vector{q};
   nlohmann::json out = nlohmann::json::array();
   int worst = exit_ok;
   for (std::size_t i = 0; i < queries.size(); ++i) {
-    std::vector<perwal::query_error> errors;
+    perwal::diagnostics errors;
     auto d = ev.check(queries[i], errors);
     const std::string prefix = batch ? "[" + std::to_string(i) + "]" : "";
     if (!d) {
       nlohmann::json errs = nlohmann::json::array();
-      for (const auto& e : errors) {
-        const std::string path = prefix + (e.path.empty() || prefix.empty() ? "" : ".") + e.path;
-        std::cerr << qname << ": " << (path.empty() ? "" : path + ": ") << e.message << "\n";
-        errs.push_back({{"path", path}, {"message", e.message}});
+      for (const auto& e : errors.items()) {
+        const auto& at = e.at.json_path;
+        const std::string path = prefix + (at.empty() || prefix.empty() ? "" : ".") + at;
+        const std::string message = e.message_text(error_language);
+        std::cerr << qname << ": " << (path.empty() ? "" : path + ": ") << message << "\n";
+        errs.push_back({{"path", path}, {"code", e.code}, {"message", message}});
       }
       if (batch) out.push_back({{"error", errs}});
       worst = exit_bad_input;

@@ -120,7 +120,7 @@ class searcher {
   void compare(const evaluator& ea, const evaluator& eb, const json& q, search_bounds& stats) {
     ++stats.queries;
     stats.evaluations += 2;
-    std::vector<query_error> errors;
+    diagnostics errors;
     const auto da = ea.check(q, errors);
     const auto db = eb.check(q, errors);
     if (!da && !db) return;
@@ -241,7 +241,7 @@ scenario make_scenario(const candidate& c, const universe_org& org, const std::s
   auto ga = org::org_graph::load(small, a->vocab, a->shape, errs);
   auto gb = org::org_graph::load(small, b->vocab, b->shape, errs);
   if (!ga || !gb) return s;
-  std::vector<query_error> qerrs;
+  diagnostics qerrs;
   const auto da = evaluator(a, ga, false).check(c.query, qerrs);
   const auto db = evaluator(b, gb, false).check(c.query, qerrs);
   const signature bad{"bad_query", {}, {}};

@@ -72,7 +72,7 @@ class linter {
  private:
   // ---- evaluation ------------------------------------------------------------
   std::optional<decision> check(const evaluator& ev, const json& q) {
-    std::vector<query_error> errors;
+    diagnostics errors;
     ++queries_;
     auto d = ev.check(q, errors);
     if (d) record(*d);

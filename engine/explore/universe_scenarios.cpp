@@ -19,7 +19,7 @@ using json = nlohmann::json;
 json complete_steps(const evaluator& ev, json query, std::size_t max_steps) {
   query["steps"] = json::array();
   for (std::size_t i = 0; i < max_steps; ++i) {
-    std::vector<query_error> errors;
+    diagnostics errors;
     const auto d = ev.check(query, errors);
     if (!d || d->result != outcome::incomplete || d->next.empty()) break;
     const auto& n = d->next.front();
