@@ -11,7 +11,6 @@
 namespace {
 
 using json = nlohmann::json;
-using perwal::messages::id;
 
 std::set<std::string> placeholders(std::string_view text) {
   std::set<std::string> out;
@@ -39,18 +38,21 @@ struct padang_panjang {
 
 }  // namespace
 
-TEST_CASE("every catalogue entry speaks both languages with the same placeholders", "[render]") {
-  for (std::size_t i = 0; i < static_cast<std::size_t>(id::count_); ++i) {
-    const auto m = static_cast<id>(i);
-    const auto in_id = perwal::messages::pattern(m, perwal::lang::id);
-    const auto in_en = perwal::messages::pattern(m, perwal::lang::en);
-    INFO("entry " << i << ": " << in_id << " | " << in_en);
-    CHECK_FALSE(in_id.empty());
-    CHECK_FALSE(in_en.empty());
-    CHECK(placeholders(in_id) == placeholders(in_en));
+TEST_CASE("every sentence of a decision is in the catalogue, in both languages, with the same placeholders",
+          "[render]") {
+  for (const auto m : perwal::messages::all) {
+    const auto* e = perwal::find_message(m);
+    INFO(m);
+    REQUIRE(e);
+    CHECK(e->code.empty());  // a sentence, not a diagnostic
+    CHECK_FALSE(e->id_text.empty());
+    CHECK_FALSE(e->en.empty());
+    CHECK(placeholders(e->id_text) == placeholders(e->en));
   }
-  CHECK(perwal::messages::format(id::refused, perwal::lang::en, {{"by", "x.kabid"}, {"reason", "busy"}}) ==
+  CHECK(perwal::render_named(perwal::messages::refused, perwal::lang::en, {{"by", "x.kabid"}, {"reason", "busy"}}) ==
         "The request was refused by x.kabid: busy");
+  CHECK(perwal::render_named(perwal::messages::refused, perwal::lang::id, {{"by", "x.kabid"}, {"reason", "sibuk"}}) ==
+        "Permohonan ditolak oleh x.kabid: sibuk");
 }
 
 TEST_CASE("one decision renders in Indonesian and in English, never mixed", "[render]") {

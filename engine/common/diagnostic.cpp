@@ -1,6 +1,7 @@
 #include "engine/common/diagnostic.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 #include <string_view>
 
 namespace perwal {
@@ -24,9 +25,39 @@ std::string location::where() const {
 }
 
 const message_entry* find_message(std::string_view id) {
-  const auto all = message_catalogue();
-  const auto it = std::find_if(all.begin(), all.end(), [&](const message_entry& e) { return e.id == id; });
-  return it == all.end() ? nullptr : &*it;
+  // Built once (thread-safe static): rendering a decision looks up a few entries per finding.
+  static const auto by_id = [] {
+    std::unordered_map<std::string_view, const message_entry*> m;
+    for (const auto& e : message_catalogue()) m.emplace(e.id, &e);
+    return m;
+  }();
+  const auto it = by_id.find(id);
+  return it == by_id.end() ? nullptr : it->second;
+}
+
+std::string render_named(std::string_view id, language l,
+                         std::initializer_list<std::pair<std::string_view, std::string_view>> args) {
+  const auto* e = find_message(id);
+  if (!e) return std::string(id);  // visible, never lost (a test checks every id exists)
+  const std::string_view text = l == language::id && !e->id_text.empty() ? e->id_text : e->en;
+  std::string out;
+  out.reserve(text.size() + 32);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '{') {
+      const auto close = text.find('}', i);
+      if (close != std::string_view::npos) {
+        const auto name = text.substr(i + 1, close - i - 1);
+        const auto arg = std::find_if(args.begin(), args.end(), [&](const auto& a) { return a.first == name; });
+        if (arg != args.end()) {
+          out += arg->second;
+          i = close;
+          continue;
+        }
+      }
+    }
+    out += text[i];
+  }
+  return out;
 }
 
 bool is_known_code(std::string_view code) {

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <set>
 #include <span>
@@ -104,6 +105,10 @@ struct message_entry {
 [[nodiscard]] bool is_known_code(std::string_view code);
 // The message's text with its arguments; `at` fills {at}.
 [[nodiscard]] std::string render_message(const message& m, language l, const location& at = {});
+// An entry whose placeholders have names ({atasan}), filled from `args`: the
+// sentences of decisions (engine/eval/messages.hpp).
+[[nodiscard]] std::string render_named(std::string_view id, language l,
+                                       std::initializer_list<std::pair<std::string_view, std::string_view>> args = {});
 
 class diagnostics {
  public:

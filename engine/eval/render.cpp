@@ -12,7 +12,6 @@ namespace {
 
 using org::index;
 using org::none;
-using messages::id;
 
 template <class... F>
 struct overloaded : F... {
@@ -29,19 +28,20 @@ class renderer {
  public:
   explicit renderer(const render_context& c) : r_(c.rules), o_(c.org), l_(c.language) {}
 
-  [[nodiscard]] std::string say(id m, std::initializer_list<std::pair<std::string_view, std::string_view>> args = {}) const {
-    return messages::format(m, l_, args);
+  [[nodiscard]] std::string say(std::string_view m,
+                                std::initializer_list<std::pair<std::string_view, std::string_view>> args = {}) const {
+    return render_named(m, l_, args);
   }
 
   [[nodiscard]] std::string pos_label(index p) const {
-    if (p == none) return say(id::nobody);
+    if (p == none) return say(messages::nobody);
     const auto& pos = o_.positions()[p];
     std::string out(pos.id);
     if (!pos.title.empty()) out += " (" + std::string(pos.title) + ")";
     return out;
   }
   [[nodiscard]] std::string unit_label(index u) const {
-    if (u == none) return say(id::no_unit);
+    if (u == none) return say(messages::no_unit);
     const auto& un = o_.units()[u];
     std::string out(un.id);
     if (!un.name.empty()) out += " (" + std::string(un.name) + ")";
@@ -86,26 +86,26 @@ class renderer {
             [&](const found::misplaced& m) {
               std::string text = rule_message(info);
               if (text.empty()) {
-                text = say(id::misplaced_default, {{"pd_kind", r_.vocab.label(o_.units()[m.pd].kind)},
+                text = say(messages::misplaced_default, {{"pd_kind", r_.vocab.label(o_.units()[m.pd].kind)},
                                                    {"allowed", allowed_text(*m.table)}});
               }
               if (!text.empty() && text.back() == '.') text.pop_back();  // the details follow after "; "
               switch (m.what) {
                 case found::misplaced::problem::no_atasan:
-                  return text + say(id::misplaced_no_atasan);
+                  return text + say(messages::misplaced_no_atasan);
                 case found::misplaced::problem::wrong_kind:
-                  return text + say(id::misplaced_wrong_kind, {{"atasan", pos_label(m.atasan)},
+                  return text + say(messages::misplaced_wrong_kind, {{"atasan", pos_label(m.atasan)},
                                                                {"atasan_kind", r_.vocab.label(o_.positions()[m.atasan].kind)}});
                 case found::misplaced::problem::outside_pd:
-                  return text + say(id::misplaced_outside_pd, {{"atasan", pos_label(m.atasan)}, {"pd", unit_label(m.pd)}});
+                  return text + say(messages::misplaced_outside_pd, {{"atasan", pos_label(m.atasan)}, {"pd", unit_label(m.pd)}});
               }
               return text;
             },
             [&](const found::scope_uncovered& s) {
-              return say(id::scope_uncovered, {{"scope", contract_scope_names[static_cast<std::size_t>(s.scope)]}});
+              return say(messages::scope_uncovered, {{"scope", contract_scope_names[static_cast<std::size_t>(s.scope)]}});
             },
             [&](const found::no_mechanism& n) {
-              return say(id::no_mechanism, {{"mode", r_.vocab.name(n.mode)}, {"scope", r_.vocab.name(n.scope)}});
+              return say(messages::no_mechanism, {{"mode", r_.vocab.name(n.mode)}, {"scope", r_.vocab.name(n.scope)}});
             },
             [&](const found::wrong_actor& a) {
               const auto role = role_text(role_of(*a.step, a.field));
@@ -113,15 +113,15 @@ class renderer {
               const auto action = r_.vocab.label(a.action);
               std::string detail;
               if (a.who == none) {
-                detail = say(id::actor_missing, {{"action", action},
+                detail = say(messages::actor_missing, {{"action", action},
                                                  {"at", std::to_string(a.at)},
                                                  {"field", field},
                                                  {"expected", labels(a.expected)},
                                                  {"role", role}});
               } else if (a.expected.empty()) {
-                detail = say(id::actor_role_empty, {{"role", role}});
+                detail = say(messages::actor_role_empty, {{"role", role}});
               } else {
-                detail = say(id::actor_wrong, {{"field", field},
+                detail = say(messages::actor_wrong, {{"field", field},
                                                {"action", action},
                                                {"who", pos_label(a.who)},
                                                {"expected", labels(a.expected)},
@@ -130,42 +130,42 @@ class renderer {
               return after_rule_message(info, detail);
             },
             [&](const found::copy_missing& m) {
-              return say(id::copy_missing, {{"expected", labels(m.expected)},
+              return say(messages::copy_missing, {{"expected", labels(m.expected)},
                                             {"role", role_text(m.step->cc[m.role])},
                                             {"action", r_.vocab.label(m.action)}});
             },
             [&](const found::contents_missing& m) {
-              return say(id::contents_missing, {{"action", r_.vocab.label(m.action)}, {"missing", code_labels(m.missing, "; ")}});
+              return say(messages::contents_missing, {{"action", r_.vocab.label(m.action)}, {"missing", code_labels(m.missing, "; ")}});
             },
             [&](const found::step_condition& s) {
               const auto& own = rule_message(info);
-              return own.empty() ? say(id::step_condition, {{"step", s.step->step}}) : own;
+              return own.empty() ? say(messages::step_condition, {{"step", s.step->step}}) : own;
             },
             [&](const found::step_skipped& s) {
-              return after_rule_message(info, say(id::step_skipped, {{"step", s.step->step},
+              return after_rule_message(info, say(messages::step_skipped, {{"step", s.step->step},
                                                                      {"action", r_.vocab.name(s.step->actions.front())},
                                                                      {"who", labels(s.who)},
                                                                      {"before", r_.vocab.label(s.before)},
                                                                      {"at", std::to_string(s.before_at)}}));
             },
             [&](const found::wrong_issuer& w) {
-              return say(id::wrong_issuer, {{"issuer", pos_label(w.issuer)},
+              return say(messages::wrong_issuer, {{"issuer", pos_label(w.issuer)},
                                             {"expected", labels(w.expected)},
                                             {"role", role_text(w.flow->issuer)}});
             },
             [&](const found::refused& x) {
-              return say(id::refused, {{"by", pos_label(x.by)}, {"reason", x.reason.empty() ? say(id::no_reason) : x.reason}});
+              return say(messages::refused, {{"by", pos_label(x.by)}, {"reason", x.reason.empty() ? say(messages::no_reason) : x.reason}});
             },
             [&](const found::refused_by_wrong_official& x) {
-              return say(id::refused_by_wrong_official, {{"by", pos_label(x.by)}, {"expected", labels(x.expected)}});
+              return say(messages::refused_by_wrong_official, {{"by", pos_label(x.by)}, {"expected", labels(x.expected)}});
             },
             [&](const found::refused_without_reason& x) {
               const auto& own = l_ == lang::en ? x.refusal->message_en : x.refusal->message_id;
-              return x.refusal->message_id.empty() ? say(id::refused_without_reason) : own;
+              return x.refusal->message_id.empty() ? say(messages::refused_without_reason) : own;
             },
-            [&](const found::report_unregulated& x) { return say(id::report_unregulated, {{"as", r_.vocab.name(x.as)}}); },
+            [&](const found::report_unregulated& x) { return say(messages::report_unregulated, {{"as", r_.vocab.name(x.as)}}); },
             [&](const found::report_misdirected& x) {
-              return after_rule_message(info, say(id::report_misdirected, {{"as", r_.vocab.name(x.as)},
+              return after_rule_message(info, say(messages::report_misdirected, {{"as", r_.vocab.name(x.as)},
                                                                            {"targets", labels(x.targets)},
                                                                            {"to", pos_label(x.to)}}));
             },
@@ -182,29 +182,29 @@ class renderer {
             [&](const found::rule_text&) { return own; },
             [&](const found::misplaced& m) {
               if (m.candidate != none) {
-                return say(id::misplaced_fix_candidate, {{"candidate", pos_label(m.candidate)}}) +
+                return say(messages::misplaced_fix_candidate, {{"candidate", pos_label(m.candidate)}}) +
                        (own.empty() ? "" : ". " + own);
               }
-              return own_or(say(id::misplaced_fix_place, {{"allowed", allowed_text(*m.table)}, {"pd", unit_label(m.pd)}}));
+              return own_or(say(messages::misplaced_fix_place, {{"allowed", allowed_text(*m.table)}, {"pd", unit_label(m.pd)}}));
             },
-            [&](const found::scope_uncovered&) { return say(id::scope_uncovered_fix); },
-            [&](const found::no_mechanism&) { return say(id::no_mechanism_fix); },
-            [&](const found::wrong_actor& a) { return own_or(say(id::actor_fix, {{"expected", labels(a.expected)}})); },
-            [&](const found::copy_missing& m) { return say(id::copy_missing_fix, {{"expected", labels(m.expected)}}); },
+            [&](const found::scope_uncovered&) { return say(messages::scope_uncovered_fix); },
+            [&](const found::no_mechanism&) { return say(messages::no_mechanism_fix); },
+            [&](const found::wrong_actor& a) { return own_or(say(messages::actor_fix, {{"expected", labels(a.expected)}})); },
+            [&](const found::copy_missing& m) { return say(messages::copy_missing_fix, {{"expected", labels(m.expected)}}); },
             [&](const found::contents_missing& m) {
-              return say(id::contents_missing_fix, {{"missing", code_labels(m.missing, "; ")}});
+              return say(messages::contents_missing_fix, {{"missing", code_labels(m.missing, "; ")}});
             },
             [&](const found::step_condition&) { return own; },
-            [&](const found::step_skipped& s) { return say(id::step_skipped_fix, {{"step", s.step->step}}); },
-            [&](const found::wrong_issuer& w) { return say(id::wrong_issuer_fix, {{"expected", labels(w.expected)}}); },
-            [&](const found::refused&) { return say(id::refused_fix); },
+            [&](const found::step_skipped& s) { return say(messages::step_skipped_fix, {{"step", s.step->step}}); },
+            [&](const found::wrong_issuer& w) { return say(messages::wrong_issuer_fix, {{"expected", labels(w.expected)}}); },
+            [&](const found::refused&) { return say(messages::refused_fix); },
             [&](const found::refused_by_wrong_official& x) {
-              return say(id::refused_by_wrong_official_fix, {{"expected", labels(x.expected)}});
+              return say(messages::refused_by_wrong_official_fix, {{"expected", labels(x.expected)}});
             },
-            [&](const found::refused_without_reason&) { return say(id::refused_without_reason_fix); },
+            [&](const found::refused_without_reason&) { return say(messages::refused_without_reason_fix); },
             [&](const found::report_unregulated&) { return std::string(); },
             [&](const found::report_misdirected& x) {
-              return own_or(say(id::report_misdirected_fix, {{"targets", labels(x.targets)}}));
+              return own_or(say(messages::report_misdirected_fix, {{"targets", labels(x.targets)}}));
             },
         },
         f.detail));
@@ -213,7 +213,7 @@ class renderer {
   [[nodiscard]] std::string allowed_text(const kedudukan_table& tb) const {
     std::vector<code> allowed;
     for (const auto& e : tb.under) allowed.insert(allowed.end(), e.kinds.begin(), e.kinds.end());
-    return code_labels(allowed, say(id::or_word));
+    return code_labels(allowed, say(messages::or_word));
   }
 
   // ---- trace -----------------------------------------------------------------------
@@ -223,37 +223,37 @@ class renderer {
             [&](const traced::atasan_chain& a) {
               std::string chain;
               for (auto p : a.chain) chain += (chain.empty() ? "" : " → ") + std::string(o_.positions()[p].id);
-              return say(id::trace_atasan_chain, {{"chain", chain}, {"pd", unit_label(a.pd)}});
+              return say(messages::trace_atasan_chain, {{"chain", chain}, {"pd", unit_label(a.pd)}});
             },
-            [&](const traced::not_applicable& x) { return say(id::trace_not_applicable, {{"rule", x.rule->name}}); },
+            [&](const traced::not_applicable& x) { return say(messages::trace_not_applicable, {{"rule", x.rule->name}}); },
             [&](const traced::permitted& x) {
-              return say(id::trace_permitted, {{"rule", x.rule->name}, {"citation", x.rule->citation}});
+              return say(messages::trace_permitted, {{"rule", x.rule->name}, {"citation", x.rule->citation}});
             },
-            [&](const traced::broken& x) { return rule_line(id::trace_broken, *x.rule); },
+            [&](const traced::broken& x) { return rule_line(messages::trace_broken, *x.rule); },
             [&](const traced::held& x) {
-              std::string line = rule_line(id::trace_held, *x.rule);
+              std::string line = rule_line(messages::trace_held, *x.rule);
               const std::string extra = held_detail(x);
               return extra.empty() ? line : line + " — " + extra;
             },
             [&](const traced::override_applied& x) {
               const auto& info = *x.rule;
               const auto& o = *info.overrides;
-              return say(id::trace_override,
+              return say(messages::trace_override,
                          {{"rule", info.name},
                           {"ruleset", info.ruleset},
-                          {"how", say(o.how == override_kind::refines ? id::trace_refines : id::trace_replaces)},
+                          {"how", say(o.how == override_kind::refines ? messages::trace_refines : messages::trace_replaces)},
                           {"base_ruleset", o.base_ruleset},
                           {"base_citation", o.base_citation}});
             },
             [&](const traced::not_fp_or_pelaksana& x) {
-              return say(id::trace_not_fp, {{"position", o_.positions()[x.position].id}});
+              return say(messages::trace_not_fp, {{"position", o_.positions()[x.position].id}});
             },
             [&](const traced::no_table& x) {
-              return say(id::trace_no_table, {{"kind", x.pd == none ? std::string("-") : r_.vocab.name(o_.units()[x.pd].kind)}});
+              return say(messages::trace_no_table, {{"kind", x.pd == none ? std::string("-") : r_.vocab.name(o_.units()[x.pd].kind)}});
             },
             [&](const traced::scope_derived& s) {
               const auto i = static_cast<std::size_t>(s.scope);
-              return say(id::trace_scope, {{"scope", contract_scope_names[i]},
+              return say(messages::trace_scope, {{"scope", contract_scope_names[i]},
                                            {"regulation_scope", r_.vocab.name(s.regulation_scope)},
                                            {"citation", r_.scope_citation[i]},
                                            {"assignee_uo", unit_label(s.assignee_uo)},
@@ -261,22 +261,22 @@ class renderer {
                                            {"shape_citation", r_.shape_citation}});
             },
             [&](const traced::workflow_chosen& w) {
-              return say(id::trace_workflow, {{"workflow", w.flow->info.name}, {"citation", w.flow->info.citation}});
+              return say(messages::trace_workflow, {{"workflow", w.flow->info.name}, {"citation", w.flow->info.citation}});
             },
             [&](const traced::step_unnamed& s) {
-              return say(id::trace_step_unnamed, {{"action", r_.vocab.name(s.action)}, {"at", std::to_string(s.at)}});
+              return say(messages::trace_step_unnamed, {{"action", r_.vocab.name(s.action)}, {"at", std::to_string(s.at)}});
             },
             [&](const traced::refusal& x) {
-              return say(id::trace_refusal, {{"by", pos_label(x.by)}, {"reason", x.reason.empty() ? say(id::no_reason) : x.reason}});
+              return say(messages::trace_refusal, {{"by", pos_label(x.by)}, {"reason", x.reason.empty() ? say(messages::no_reason) : x.reason}});
             },
             [&](const traced::review_chain_held& x) {
-              return say(id::trace_review_chain, {{"rule", x.table->info.name}, {"citation", x.chain->citation}});
+              return say(messages::trace_review_chain, {{"rule", x.table->info.name}, {"citation", x.chain->citation}});
             },
         },
         e);
   }
 
-  [[nodiscard]] std::string rule_line(id m, const rule_info& info) const {
+  [[nodiscard]] std::string rule_line(std::string_view m, const rule_info& info) const {
     return say(m, {{"rule", info.name}, {"strength", strength_name(info.level)}, {"citation", info.citation}});
   }
 
@@ -284,9 +284,9 @@ class renderer {
     return std::visit(overloaded{
                           [&](const std::monostate&) { return std::string(); },
                           [&](const traced::table_match& t) {
-                            std::string roles = say(id::trace_level, {{"level", std::to_string(t.level)}});
-                            if (t.penilai) roles += say(id::trace_penilai);
-                            if (t.pimpinan_unit) roles += say(id::trace_pimpinan);
+                            std::string roles = say(messages::trace_level, {{"level", std::to_string(t.level)}});
+                            if (t.penilai) roles += say(messages::trace_penilai);
+                            if (t.pimpinan_unit) roles += say(messages::trace_pimpinan);
                             return r_.vocab.label(t.atasan_kind) + " (" + roles + ")";
                           },
                           [&](const traced::step_match& s) {
@@ -464,33 +464,33 @@ nlohmann::json to_json(const decision& d, const render_context& c) {
 
 std::string to_text(const decision& d, const render_context& c, bool explain) {
   const renderer r(c);
-  auto say = [&](id m) { return messages::format(m, c.language); };
-  const id word = d.result == outcome::allowed ? id::text_allowed
-                  : d.result == outcome::denied ? id::text_denied
-                                                : id::text_incomplete;
-  std::string out = say(id::text_decision) + say(word) + "  (" + c.rules.header.id + ")\n";
-  if (d.checked) out += say(id::text_checked) + std::to_string(*d.checked) + "\n";
+  auto say = [&](std::string_view m) { return render_named(m, c.language); };
+  const std::string_view word = d.result == outcome::allowed ? messages::text_allowed
+                  : d.result == outcome::denied ? messages::text_denied
+                                                : messages::text_incomplete;
+  std::string out = say(messages::text_decision) + say(word) + "  (" + c.rules.header.id + ")\n";
+  if (d.checked) out += say(messages::text_checked) + std::to_string(*d.checked) + "\n";
   if (d.scope) {
-    out += say(id::text_scope) + std::string(contract_scope_names[static_cast<std::size_t>(*d.scope)]);
+    out += say(messages::text_scope) + std::string(contract_scope_names[static_cast<std::size_t>(*d.scope)]);
     if (d.regulation_scope != no_code) out += " → " + c.rules.vocab.name(d.regulation_scope);
     out += "\n";
   }
-  if (d.flow) out += say(id::text_workflow) + d.flow->info.name + "\n";
-  auto list = [&](const std::vector<finding>& fs, id title) {
+  if (d.flow) out += say(messages::text_workflow) + d.flow->info.name + "\n";
+  auto list = [&](const std::vector<finding>& fs, std::string_view title) {
     if (fs.empty()) return;
     out += "\n" + say(title) + " (" + std::to_string(fs.size()) + "):\n";
     std::size_t i = 0;
     for (const auto& f : fs) {
       out += "  " + std::to_string(++i) + ". [" + std::string(strength_name(f.rule->level)) + "] " + f.rule->name + "\n";
       out += "     " + r.message(f) + "\n";
-      out += "     " + say(id::text_article) + f.rule->citation + "\n";
+      out += "     " + say(messages::text_article) + f.rule->citation + "\n";
       if (!f.path.empty()) {
-        out += "     " + say(id::text_org_path);
+        out += "     " + say(messages::text_org_path);
         const auto ids = path_ids(f, d, c.org);
         for (std::size_t k = 0; k < ids.size(); ++k) out += (k ? " → " : "") + ids[k];
         out += "\n";
       }
-      if (auto h = r.hint(f); !h.empty()) out += "     " + say(id::text_fix) + h + "\n";
+      if (auto h = r.hint(f); !h.empty()) out += "     " + say(messages::text_fix) + h + "\n";
     }
   };
   if (d.checked && d.violations.size() + d.warnings.size() > 0) {
@@ -505,22 +505,22 @@ std::string to_text(const decision& d, const render_context& c, bool explain) {
           ++it->second;
       }
     }
-    out += "\n" + say(id::text_summary) + "\n";
+    out += "\n" + say(messages::text_summary) + "\n";
     for (const auto& [rule, n] : counts) out += "  " + std::to_string(n) + " × " + rule->name + " — " + rule->citation + "\n";
   }
-  list(d.violations, id::text_violations);
-  list(d.warnings, id::text_warnings);
+  list(d.violations, messages::text_violations);
+  list(d.warnings, messages::text_warnings);
   if (!d.next.empty()) {
-    out += "\n" + say(id::text_next) + "\n";
+    out += "\n" + say(messages::text_next) + "\n";
     for (const auto& n : d.next) {
-      out += "  - " + next_action_name(n, c.rules) + " (" + n.step->step + ")" + say(id::text_by);
+      out += "  - " + next_action_name(n, c.rules) + " (" + n.step->step + ")" + say(messages::text_by);
       for (std::size_t k = 0; k < n.by.size(); ++k) out += (k ? ", " : "") + std::string(c.org.positions()[n.by[k]].id);
-      if (n.by.empty()) out += say(id::text_nobody_in_org);
+      if (n.by.empty()) out += say(messages::text_nobody_in_org);
       out += " — " + n.step->info.citation + "\n";
     }
   }
   if (explain && !d.trace.empty()) {
-    out += "\n" + say(id::text_explanation) + "\n";
+    out += "\n" + say(messages::text_explanation) + "\n";
     for (const auto& e : d.trace) out += "  " + r.trace_line(e) + "\n";
   }
   return out;
