@@ -63,7 +63,7 @@ void run_query(benchmark::State& state, const char* text) {
   perwal::evaluator ev(rules(), org(), state.range(0) != 0);
   const auto q = nlohmann::json::parse(text);
   for (auto _ : state) {
-    std::vector<perwal::query_error> errs;
+    perwal::diagnostics errs;
     benchmark::DoNotOptimize(ev.check(q, errs));
   }
 }
@@ -75,7 +75,7 @@ void run_typed(benchmark::State& state, const char* text) {
     return;
   }
   perwal::evaluator ev(rules(), org(), state.range(0) != 0);
-  std::vector<perwal::query_error> errs;
+  perwal::diagnostics errs;
   const auto q = perwal::read_query(nlohmann::json::parse(text), *rules(), *org(), errs);
   if (!q) {
     state.SkipWithError("the query does not read");
@@ -91,7 +91,7 @@ void run_render(benchmark::State& state, const char* text) {
     return;
   }
   perwal::evaluator ev(rules(), org(), state.range(0) != 0);
-  std::vector<perwal::query_error> errs;
+  perwal::diagnostics errs;
   const auto d = ev.check(nlohmann::json::parse(text), errs);
   if (!d) {
     state.SkipWithError("the query does not read");

@@ -180,7 +180,7 @@ std::pair<queries, queries> penugasan_queries(const std::shared_ptr<const org_gr
                             {"owner_unit", units[other].id},
                             {"steps", nlohmann::json::array()}};
     query = perwal::explore::complete_steps(ev, query, 8);
-    std::vector<perwal::query_error> errs;
+    perwal::diagnostics errs;
     const auto d = ev.check(query, errs);
     if (!d || d->result != perwal::outcome::allowed || query["steps"].size() != 4) continue;
     complete.push_back(query);
@@ -199,7 +199,7 @@ void run_queries(benchmark::State& state, const std::shared_ptr<const org_graph>
   const perwal::evaluator ev(rules(), g, false);  // no trace, as a server answers
   std::size_t i = 0, allowed = 0;
   for (auto _ : state) {
-    std::vector<perwal::query_error> errs;
+    perwal::diagnostics errs;
     const auto d = ev.check(qs[i], errs);
     allowed += d && d->result == perwal::outcome::allowed ? 1 : 0;
     benchmark::DoNotOptimize(d);

@@ -1,7 +1,7 @@
 // perwal — command line (CONTRACT §5).
 //   perwal check --rules FILE --org ORG --query QUERY|- [--format text|json] [--lang id|en] [--explain]
 //   perwal audit --rules FILE --org ORG [--format text|json] [--lang id|en] [--threads N]
-//   perwal lint  FILE [--strict]
+//   perwal lint  FILE [--strict | --strict=CODE,…] [--allow|-A CODE,…] [--deny|-D CODE,…] [--lang id|en]
 //   perwal test  FILE
 //   perwal diff  A B [--format text|json] [--lang id|en]
 //   perwal explore-org FILE [FILE2]
@@ -14,11 +14,13 @@
 // test: a failing example; diff: a semantic difference), 2 bad input or usage.
 #include <charconv>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -47,7 +49,8 @@ const char* const usage_text =
     "  perwal check --rules FILE.perwal --org ORG.json --query QUERY.json|- [--format text|json] [--lang id|en] "
     "[--explain]\n"
     "  perwal audit --rules FILE.perwal --org ORG.json [--format text|json] [--lang id|en] [--threads N]\n"
-    "  perwal lint  FILE.perwal [--strict]\n"
+    "  perwal lint  FILE.perwal [--strict | --strict=CODE,...] [--allow|-A CODE,...] [--deny|-D CODE,...]\n"
+    "               [--lang id|en]   # codes: docs/diagnostics.md; --lang defaults to en here\n"
     "  perwal test  FILE.perwal\n"
     "  perwal diff  A.perwal B.perwal [--format text|json] [--lang id|en]\n"
     "  perwal explore-org FILE.perwal [FILE2.perwal]   # the generated org lint and diff search\n"
@@ -62,15 +65,34 @@ struct options {
   std::string command;
   std::string rules, org, query, output, format = "text";
   perwal::lang language = perwal::lang::id;
+  bool lang_given = false;
   bool explain = false;
-  bool strict = false;   // lint: warnings fail too
-  unsigned threads = 1;  // audit
+  perwal::lint_options lint;  // lint: which warnings are dropped and which fail
+  unsigned threads = 1;       // audit
   std::vector<std::string> positional;
 };
 
 int usage_error(const std::string& message) {
   std::cerr << "perwal: " << message << "\n" << usage_text << perwal::server::serve_usage;
   return exit_bad_input;
+}
+
+// "W012,W013" into `into`; every code must be a warning code of the catalogue.
+bool add_codes(const std::string& option, const std::string& list, std::set<std::string, std::less<>>& into,
+               std::string& error) {
+  std::stringstream ss(list);
+  bool any = false;
+  for (std::string code; std::getline(ss, code, ',');) {
+    if (code.empty()) continue;
+    if (!perwal::is_warning_code(code)) {
+      error = option + ": " + code + " is not a warning code (see docs/diagnostics.md)";
+      return false;
+    }
+    into.insert(code);
+    any = true;
+  }
+  if (!any) error = option + " needs a warning code, e.g. W012";
+  return any;
 }
 
 std::optional<options> parse_args(int argc, char** argv, std::string& error) {
@@ -112,6 +134,7 @@ std::optional<options> parse_args(int argc, char** argv, std::string& error) {
         return std::nullopt;
       }
       o.language = l == "en" ? perwal::lang::en : perwal::lang::id;
+      o.lang_given = true;
     } else if (a == "--threads") {
       std::string n;
       if (!value(n)) return std::nullopt;
@@ -123,12 +146,27 @@ std::optional<options> parse_args(int argc, char** argv, std::string& error) {
     } else if (a == "--explain") {
       o.explain = true;
     } else if (a == "--strict") {
-      o.strict = true;
+      o.lint.strict = true;
+    } else if (a.rfind("--strict=", 0) == 0) {
+      if (!add_codes("--strict", a.substr(9), o.lint.deny, error)) return std::nullopt;
+    } else if (a == "--allow" || a == "-A" || a == "--deny" || a == "-D") {
+      std::string list;
+      if (!value(list)) return std::nullopt;
+      const bool allow = a == "--allow" || a == "-A";
+      if (!add_codes(allow ? "--allow" : "--deny", list, allow ? o.lint.allow : o.lint.deny, error)) {
+        return std::nullopt;
+      }
     } else if (a.rfind("--", 0) == 0) {
       error = "unknown option " + a;
       return std::nullopt;
     } else {
       o.positional.push_back(a);
+    }
+  }
+  for (const auto& c : o.lint.allow) {
+    if (o.lint.deny.count(c)) {
+      error = c + " is both allowed and denied";
+      return std::nullopt;
     }
   }
   return o;
@@ -147,6 +185,17 @@ std::optional<std::string> read_all(const std::string& path) {
   return ss.str();
 }
 
+// The one place the environment reaches the compiler: PERWAL_PATH, the
+// folders where `extends` bases are looked for (after the extending file's own).
+std::vector<std::filesystem::path> search_path_from_env() {
+  const char* env = std::getenv("PERWAL_PATH");
+  return env ? perwal::split_search_path(env) : std::vector<std::filesystem::path>{};
+}
+
+perwal::compile_options compiler_options() {
+  return {search_path_from_env(), nullptr};
+}
+
 // A ruleset file, or the id of a bundled one (server/ruleset_search.hpp).
 std::shared_ptr<const perwal::compiled_ruleset> load_rules(const std::string& path_or_id, bool show_warnings) {
   std::string error;
@@ -156,7 +205,7 @@ std::shared_ptr<const perwal::compiled_ruleset> load_rules(const std::string& pa
     return nullptr;
   }
   perwal::diagnostics diags;
-  auto rules = perwal::compile_ruleset(*path, diags);
+  auto rules = perwal::compile_ruleset(*path, diags, compiler_options());
   if (!rules || show_warnings) std::cerr << perwal::render(diags);
   return rules;
 }
@@ -200,20 +249,24 @@ int run_check(const options& o) {
   }
   perwal::evaluator ev(rules, org);
   const perwal::render_context rc{*rules, *org, o.language};
+  // Input errors speak English unless a language was asked for (as lint does).
+  const auto error_language = o.lang_given ? o.language : perwal::lang::en;
   const bool batch = q.is_array();
   const std::vector<nlohmann::json> queries = batch ? q.get<std::vector<nlohmann::json>>() : std::vector{q};
   nlohmann::json out = nlohmann::json::array();
   int worst = exit_ok;
   for (std::size_t i = 0; i < queries.size(); ++i) {
-    std::vector<perwal::query_error> errors;
+    perwal::diagnostics errors;
     auto d = ev.check(queries[i], errors);
     const std::string prefix = batch ? "[" + std::to_string(i) + "]" : "";
     if (!d) {
       nlohmann::json errs = nlohmann::json::array();
-      for (const auto& e : errors) {
-        const std::string path = prefix + (e.path.empty() || prefix.empty() ? "" : ".") + e.path;
-        std::cerr << qname << ": " << (path.empty() ? "" : path + ": ") << e.message << "\n";
-        errs.push_back({{"path", path}, {"message", e.message}});
+      for (const auto& e : errors.items()) {
+        const auto& at = e.at.json_path;
+        const std::string path = prefix + (at.empty() || prefix.empty() ? "" : ".") + at;
+        const std::string message = e.message_text(error_language);
+        std::cerr << qname << ": " << (path.empty() ? "" : path + ": ") << message << "\n";
+        errs.push_back({{"path", path}, {"code", e.code}, {"message", message}});
       }
       if (batch) out.push_back({{"error", errs}});
       worst = exit_bad_input;
@@ -272,17 +325,20 @@ int run_compile_org(const options& o) {
 int run_lint(const options& o) {
   if (o.positional.size() != 1) return usage_error("lint needs one ruleset file");
   perwal::diagnostics diags;
-  auto rules = perwal::compile_ruleset(o.positional[0], diags);
+  auto rules = perwal::compile_ruleset(o.positional[0], diags, compiler_options());
   if (rules) {
     perwal::lint(*rules, diags);
     perwal::explore::semantic_lint(rules, diags);
   }
-  std::cerr << perwal::render(diags);
+  perwal::apply_allows(rules.get(), o.lint, diags);
+  // English unless --lang says otherwise; codes shown, for --allow and `allow`.
+  const auto lang = o.lang_given && o.language == perwal::lang::id ? perwal::language::id : perwal::language::en;
+  std::cerr << perwal::render(diags, {lang, true});
   const auto errors = diags.error_count();
   const auto warnings = diags.items().size() - errors;
   std::cout << o.positional[0] << ": " << errors << " error(s), " << warnings << " warning(s)\n";
   if (errors > 0) return exit_bad_input;
-  return warnings > 0 && o.strict ? exit_denied : exit_ok;
+  return perwal::warnings_fail(diags, o.lint) ? exit_denied : exit_ok;
 }
 
 // Compares two regulations rule by rule, with a distinguishing scenario per
@@ -479,6 +535,7 @@ int run_serve(int argc, char** argv) {
   std::string error;
   auto c = perwal::server::parse_config(argc - 2, argv + 2, error);
   if (!c) return usage_error(error);
+  c->search_path = search_path_from_env();
   try {
     return perwal::server::serve(*c);
   } catch (const std::exception& e) {

@@ -75,8 +75,11 @@ PERWAL_ERROR(json_value, "expected the query as a JSON object");
 PERWAL_ERROR(expectation,
              "expected allowed, denied, incomplete, 'violation RULE', 'warning RULE', 'next ACTION' "
              "or 'scope SCOPE'");
+PERWAL_ERROR(diag_code, "expected a diagnostic code after 'allow' (for example W012; see docs/diagnostics.md)");
+PERWAL_ERROR(kw_because, "expected 'because' and a quoted reason: every allow says why the warning does not apply");
+PERWAL_ERROR(allow_reason, "expected the reason as a quoted string after 'because'");
 PERWAL_ERROR(end_of_file,
-             "expected a declaration (include, codes, define, scope, kedudukan, rule, report, workflow, "
+             "expected a declaration (include, allow, codes, define, scope, kedudukan, rule, report, workflow, "
              "refine, override, example)");
 #undef PERWAL_ERROR
 

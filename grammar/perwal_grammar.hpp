@@ -55,6 +55,8 @@ PERWAL_KW(kw_draft, "draft");
 PERWAL_KW(kw_extends, "extends");
 PERWAL_KW(kw_example_org, "example_org");
 PERWAL_KW(kw_include, "include");
+PERWAL_KW(kw_allow, "allow");
+PERWAL_KW(kw_because, "because");
 PERWAL_KW(kw_codes, "codes");
 PERWAL_KW(kw_define, "define");
 PERWAL_KW(kw_scope, "scope");
@@ -196,6 +198,13 @@ struct header : seq<w<kw_ruleset>, w<expect<slug>>, w<expect<lbrace>>, star<head
 // ---- declarations ----------------------------------------------------------
 struct include_decl : seq<w<kw_include>, w<expect<string_lit>>> {};
 
+// `allow W012, W013 because "…"`: warnings of these codes are not reported
+// for this ruleset (docs/diagnostics.md); the reason is required.
+struct diag_code : seq<ranges<'A', 'Z'>, plus<digit>> {};
+struct allow_reason : string_lit {};
+struct allow_decl : seq<w<kw_allow>, w<expect<diag_code>>, star<w<comma>, w<expect<diag_code>>>, w<expect<kw_because>>,
+                        w<expect<allow_reason>>> {};
+
 struct category_name : identifier {};
 struct code_label : string_lit {};
 struct code_item : seq<w<code_ref>, opt<w<code_label>>> {};
@@ -291,7 +300,7 @@ struct example_clause : sor<org_clause, query_clause, expect_clause> {};
 struct example_decl
     : seq<w<kw_example>, w<expect<string_lit>>, w<expect<lbrace>>, star<example_clause>, w<expect<block_close>>> {};
 
-struct decl : sor<include_decl, codes_decl, define_decl, scope_decl, kedudukan_decl, rule_decl, report_decl,
+struct decl : sor<include_decl, allow_decl, codes_decl, define_decl, scope_decl, kedudukan_decl, rule_decl, report_decl,
                   workflow_decl, refine_decl, override_decl, example_decl> {};
 struct end_of_file : eof {};
 struct file : seq<ws, opt<header>, star<decl>, expect<end_of_file>> {};
@@ -307,6 +316,7 @@ using selector = tao::pegtl::parse_tree::selector<
               in_tail, is_not, null_tail, comparison, negation, and_expr, or_expr, when_clause, require_clause,
               status_value, date_key, header_value, hf_title, hf_cite_as, hf_number, hf_year, hf_region, hf_status,
               hf_date, hf_extends, hf_example_org, header, include_decl, category_name, code_label, code_item,
+              diag_code, allow_reason, allow_decl,
               code_tier, codes_decl, define_name, define_within, define_item, define_decl, scope_name, scope_decl,
               under_flag, under_level, under_clause, review_clause, kedudukan_decl, query_kind, rule_decl, to_clause,
               report_decl, mode_clause, scope_clause, issuer_clause, by_clause, from_clause, cc_clause, contents_clause,

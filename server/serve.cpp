@@ -396,7 +396,7 @@ class api {
     const json sent = json::parse(r.result);
     const bool traced = sent.contains("trace") && !sent["trace"].empty();
     const evaluator ev(rules->rules, g->second, traced);
-    std::vector<query_error> errors;
+    diagnostics errors;
     const json q = json::parse(r.query);
     const bool audit = q.value("type", "") == "audit";
     const auto d = audit ? std::optional<decision>(ev.audit()) : ev.check(q, errors);
@@ -419,6 +419,7 @@ class api {
 
   struct request_options {
     lang language = lang::id;
+    lang error_language = lang::en;  // query errors: English unless ?lang= asks otherwise
     bool trace = false;
     std::string ruleset;  // ?ruleset=, empty: default
     const org_entry* org = nullptr;
@@ -427,6 +428,7 @@ class api {
   static request_options options_of(const httplib::Request& req, const snapshot& s) {
     request_options o;
     o.language = language_of(req);
+    if (req.has_param("lang")) o.error_language = o.language;
     const auto t = param(req, "trace");
     o.trace = t == "1" || t == "true";
     o.ruleset = param(req, "ruleset");
@@ -523,13 +525,15 @@ class api {
       auto it = targets.find(rid);
       if (it == targets.end())
         it = targets.emplace(rid, resolve(*s, o, rid, prefix + (rid.empty() ? "" : ".ruleset"))).first;
-      std::vector<query_error> qerrors;
+      diagnostics qerrors;
       auto d = it->second.ev->check(q, qerrors);
-      for (const auto& e : qerrors) {
+      for (const auto& e : qerrors.items()) {
         // The CLI's paths: "steps[2].by", in a batch "[3].steps[2].by".
-        const std::string path = prefix + (e.path.empty() || prefix.empty() ? "" : ".") + e.path;
-        errors.push_back({{"path", path}, {"message", e.message}});
-        if (first_error.empty()) first_error = path.empty() ? e.message : path + ": " + e.message;
+        const auto& at = e.at.json_path;
+        const std::string path = prefix + (at.empty() || prefix.empty() ? "" : ".") + at;
+        const std::string message = e.message_text(o.error_language);
+        errors.push_back({{"path", path}, {"code", e.code}, {"message", message}});
+        if (first_error.empty()) first_error = path.empty() ? message : path + ": " + message;
       }
       if (d) decisions.emplace_back(std::move(*d), &it->second);
     }
@@ -848,7 +852,7 @@ int serve(const config& c) {
     std::cerr << "perwal serve: " << e.what() << "\n";
     return 2;
   }
-  const snapshot_source source{c.rules, c.default_ruleset, c.org_file};
+  const snapshot_source source{c.rules, c.default_ruleset, c.org_file, {c.search_path, nullptr}};
   build_failure failure;
   auto first = build_snapshot(source, *store, nullptr, failure);
   if (!first) {

@@ -21,7 +21,8 @@ struct config {
   int port = 8181;        // 0: any free port (see port_file)
   std::string port_file;  // written once bound, for scripts and tests
   std::filesystem::path data_dir = "perwal-data";
-  std::string admin_token;  // empty: POST /v1/reload is disabled
+  std::vector<std::filesystem::path> search_path;  // where `extends` bases are found (the CLI: PERWAL_PATH)
+  std::string admin_token;                         // empty: POST /v1/reload is disabled
   std::size_t max_body = 16u << 20;
   int read_timeout_s = 10, write_timeout_s = 10, keep_alive_timeout_s = 5;
   std::size_t threads = 0;  // 0: a default from the core count

@@ -54,18 +54,21 @@ std::vector<std::string> ruleset_files(const std::vector<std::string>& given, bu
 
 nlohmann::json diagnostic_json(const diagnostic& d) {
   const char* level = d.level == severity::error ? "error" : d.level == severity::warning ? "warning" : "note";
-  return {{"file", d.range.file ? d.range.file->name : ""},
-          {"line", d.range.begin.line},
-          {"column", d.range.begin.column},
+  const auto& r = d.at.range;
+  return {{"file", r.file ? r.file->name : ""},
+          {"line", r.begin.line},
+          {"column", r.begin.column},
           {"severity", level},
-          {"where", d.range.where()},
-          {"message", d.message}};
+          {"code", d.code},
+          {"where", d.at.where()},
+          {"message", d.message_text()}};
 }
 
-bool compile_all(const std::vector<std::string>& files, snapshot& s, build_failure& failure) {
+bool compile_all(const std::vector<std::string>& files, const compile_options& options, snapshot& s,
+                 build_failure& failure) {
   for (const auto& file : files) {
     diagnostics diags;
-    auto rules = compile_ruleset(file, diags);
+    auto rules = compile_ruleset(file, diags, options);
     if (!rules) {
       failure.message = file + ": the ruleset does not compile";
       for (const auto& d : diags.sorted()) failure.diagnostics.push_back(diagnostic_json(d));
@@ -162,7 +165,7 @@ std::shared_ptr<const snapshot> build_snapshot(const snapshot_source& source, or
     failure.message = "no ruleset given";
     return nullptr;
   }
-  if (!compile_all(files, *s, failure)) return nullptr;
+  if (!compile_all(files, source.compile, *s, failure)) return nullptr;
   s->default_ruleset = source.default_ruleset.empty() ? s->order.front() : source.default_ruleset;
   if (!s->ruleset(s->default_ruleset)) {
     failure.message = "--default-ruleset: no ruleset \"" + s->default_ruleset + "\" is loaded";

@@ -62,6 +62,7 @@ struct snapshot_source {
   std::vector<std::string> rules;  // files or directories of *.perwal
   std::string default_ruleset;     // empty: the first ruleset loaded
   std::string org_file;            // the default org
+  compile_options compile;         // the search path for `extends` bases
 };
 
 // Compiles every ruleset, loads the default org file and the latest version

@@ -12,8 +12,8 @@ using perwal::testing::slurp;
 using perwal::testing::source_dir;
 
 TEST_CASE("compile diagnostics match their expected text", "[compile]") {
-  // Bases are found through PERWAL_PATH; includes beside each case.
-  ::setenv("PERWAL_PATH", "rulesets", 1);
+  // Bases are found through the search path (the CLI's PERWAL_PATH); includes beside each case.
+  const perwal::compile_options options{{"rulesets"}, nullptr};
   const fs::path root = source_dir();
   fs::current_path(root);  // diagnostics name files relative to the repository
   std::size_t cases = 0;
@@ -22,7 +22,7 @@ TEST_CASE("compile diagnostics match their expected text", "[compile]") {
     ++cases;
     const auto name = entry.path().lexically_normal().generic_string();
     perwal::diagnostics diags;
-    auto rules = perwal::compile_ruleset_text(name, slurp(entry.path()), entry.path().parent_path(), diags);
+    auto rules = perwal::compile_ruleset_text(name, slurp(entry.path()), entry.path().parent_path(), diags, options);
     const auto got = perwal::render(diags);
     auto expected_path = entry.path();
     expected_path.replace_extension(".expected");
@@ -53,9 +53,9 @@ TEST_CASE("the bundled rulesets compile without errors", "[compile]") {
 }
 
 TEST_CASE("included files add their rules; regional rules carry their own citation", "[compile]") {
-  ::setenv("PERWAL_PATH", (source_dir() / "rulesets").c_str(), 1);
   perwal::diagnostics diags;
-  auto rules = perwal::compile_ruleset(source_dir() / "tests/data/compile/include_ok.perwal", diags);
+  auto rules = perwal::compile_ruleset(source_dir() / "tests/data/compile/include_ok.perwal", diags,
+                                       {{source_dir() / "rulesets"}, nullptr});
   REQUIRE(rules);
   const auto all = rules->all_rules();
   const auto it = std::find_if(all.begin(), all.end(), [](const auto* r) { return r->name == "tim.contoh_sasaran"; });
@@ -81,4 +81,66 @@ rule t.x dilarang on kedudukan {
   const auto it = std::find_if(all.begin(), all.end(), [](const auto* r) { return r->name == "t.x"; });
   REQUIRE(it != all.end());
   CHECK((*it)->citation == "T 1/2025, Lampiran huruf B angka 1; Pasal 7 ayat (3); Lampiran II huruf A (pembukaan)");
+}
+
+// ---- inputs given explicitly: a reader and a search path --------------------
+
+TEST_CASE("a ruleset compiles from memory, its base found through the search path", "[compile][reader]") {
+  auto reader = std::make_shared<perwal::memory_reader>();
+  reader->add("bases/root-1.perwal", R"perwal(ruleset root-1 { title "Root" cite_as "R 1/2024" }
+codes jenis { fungsional, pelaksana }
+rule root.x dilarang on kedudukan {
+  cite Pasal 1
+  when atasan.jenis == pelaksana
+  message "m"
+})perwal");
+  reader->add("regional/t-1.perwal", R"perwal(ruleset t-1 { title "T" cite_as "T 1/2025" extends root-1 }
+include "parts/more.perwal"
+)perwal");
+  reader->add("regional/parts/more.perwal", "refine root.x { cite Pasal 2 }\n");
+  // Neither the environment nor the disk is read: a PERWAL_PATH pointing elsewhere changes nothing.
+  ::setenv("PERWAL_PATH", "/nonexistent", 1);
+  perwal::diagnostics diags;
+  auto rules = perwal::compile_ruleset("regional/t-1.perwal", diags, {{"elsewhere", "bases"}, reader});
+  ::unsetenv("PERWAL_PATH");
+  INFO(perwal::render(diags));
+  REQUIRE(rules);
+  CHECK(rules->header.chain == std::vector<std::string>{"t-1", "root-1"});
+  std::vector<std::string> names;
+  for (const auto& s : rules->sources) names.push_back(s->name);
+  // In load order: the file, its includes, then its base.
+  CHECK(names == std::vector<std::string>{"regional/t-1.perwal", "regional/parts/more.perwal", "bases/root-1.perwal"});
+  const auto all = rules->all_rules();
+  REQUIRE(all.size() == 1);
+  CHECK(all[0]->citation == "T 1/2025, Pasal 2");
+  CHECK(all[0]->ruleset == "t-1");
+}
+
+TEST_CASE("an unknown base lists every folder it looked in", "[compile][reader]") {
+  auto reader = std::make_shared<perwal::memory_reader>();
+  perwal::diagnostics diags;
+  auto rules = perwal::compile_ruleset_text("here/t.perwal", "ruleset t { cite_as \"T\" extends nope }\n", "here",
+                                            diags, {{"a", "b/c"}, reader});
+  CHECK(rules == nullptr);
+  REQUIRE(diags.items().size() == 1);
+  CHECK(perwal::render(diags) ==
+        "here/t.perwal:1:33: error: cannot find the base ruleset \"nope\"\n"
+        "  ruleset t { cite_as \"T\" extends nope }\n"
+        "                                  ^\n"
+        "  note: looked for here/nope.perwal, a/nope.perwal, b/c/nope.perwal; set PERWAL_PATH to the folder of the "
+        "base rulesets\n");
+}
+
+TEST_CASE("a missing top file is reported through the reader", "[compile][reader]") {
+  perwal::diagnostics diags;
+  auto rules = perwal::compile_ruleset("nowhere/t.perwal", diags, {{}, std::make_shared<perwal::memory_reader>()});
+  CHECK(rules == nullptr);
+  CHECK(perwal::render(diags) == "nowhere/t.perwal: error: cannot read ruleset file\n");
+}
+
+TEST_CASE("search paths split like PERWAL_PATH", "[compile][reader]") {
+  using paths = std::vector<fs::path>;
+  CHECK(perwal::split_search_path("") == paths{});
+  CHECK(perwal::split_search_path("a") == paths{"a"});
+  CHECK(perwal::split_search_path("a::b/c:") == paths{"a", "b/c"});
 }

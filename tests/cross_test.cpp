@@ -69,9 +69,9 @@ TEST_CASE("cross-regulation suite: one org, one set of queries, every regulation
       INFO("ruleset " << reg.id);
       REQUIRE(c.at("expect").contains(reg.id));  // every case speaks of every regulation
       const json& want = c["expect"][reg.id];
-      std::vector<perwal::query_error> qerrs;
+      perwal::diagnostics qerrs;
       auto d = perwal::testing::check(*reg.ev, c.at("query"), qerrs);
-      for (const auto& e : qerrs) INFO("query error: " << e.to_string());
+      INFO("query errors: " << perwal::testing::error_text(qerrs));
       REQUIRE(d);
       const json& got = d->json;
       INFO(got.dump(2));

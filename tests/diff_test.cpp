@@ -42,7 +42,7 @@ void recheck(const perwal::explore::scenario& s, const std::shared_ptr<const per
     std::vector<perwal::org::load_error> errs;
     auto org = perwal::org::org_graph::load(s.org, rules->vocab, rules->shape, errs);
     REQUIRE(org);
-    std::vector<perwal::query_error> qerrs;
+    perwal::diagnostics qerrs;
     const auto d = perwal::evaluator(rules, org, false).check(s.query, qerrs);
     if (expect.outcome == "bad_query") {
       CHECK_FALSE(d);

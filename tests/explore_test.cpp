@@ -62,7 +62,7 @@ TEST_CASE("next names what a missing step needs, and steps complete from it", "[
                   {"assignee", "a.dinas.bid1.fp"},
                   {"owner_unit", "a.setda.bag1"},
                   {"steps", json::array()}};
-  std::vector<perwal::query_error> errors;
+  perwal::diagnostics errors;
   const auto d = perwal::testing::check(ev, q, errors);
   REQUIRE(d);
   REQUIRE(d->outcome == "incomplete");
@@ -95,7 +95,7 @@ TEST_CASE("a trimmed org keeps what the query needs", "[explore]") {
   auto graph = perwal::org::org_graph::load(small, pp->vocab, pp->shape, errs);
   REQUIRE(graph);
   perwal::evaluator ev(pp, graph, false);
-  std::vector<perwal::query_error> qerrs;
+  perwal::diagnostics qerrs;
   const auto d = perwal::testing::check(ev, q, qerrs);
   REQUIRE(d);
   CHECK(d->outcome == "allowed");

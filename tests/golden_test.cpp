@@ -63,18 +63,17 @@ void run_suite(const suite& s) {
     const auto& expect = scenario.at("expect");
     ++cases;
     INFO("scenario " << file.filename().string() << ": " << scenario.value("description", ""));
-    std::vector<perwal::query_error> qerrs;
+    perwal::diagnostics qerrs;
     auto d = perwal::testing::check(ev, scenario.at("query"), qerrs);
     if (expect.value("decision", "") == "bad_query") {
       CHECK_FALSE(d);
       if (expect.contains("error")) {
-        std::string all;
-        for (const auto& e : qerrs) all += e.to_string() + "\n";
+        const std::string all = perwal::testing::error_text(qerrs);
         CHECK_THAT(all, Catch::Contains(expect["error"].get<std::string>()));
       }
       continue;
     }
-    for (const auto& e : qerrs) INFO("query error: " << e.to_string());
+    INFO("query errors: " << perwal::testing::error_text(qerrs));
     REQUIRE(d);
     INFO(perwal::testing::view(*ev.check(scenario.at("query"), qerrs), ev, perwal::lang::en).text);
     touched.insert(d->considered.begin(), d->considered.end());

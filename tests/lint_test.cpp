@@ -20,7 +20,7 @@ std::vector<perwal::diagnostic> findings(const std::string& body) {
 
 bool mentions(const std::vector<perwal::diagnostic>& ds, const std::string& text) {
   return std::any_of(ds.begin(), ds.end(),
-                     [&](const perwal::diagnostic& d) { return d.message.find(text) != std::string::npos; });
+                     [&](const perwal::diagnostic& d) { return d.message_text().find(text) != std::string::npos; });
 }
 
 }  // namespace
@@ -57,10 +57,10 @@ rule kedudukan.atasan_administrator wajib on kedudukan {
   CHECK_FALSE(mentions(one, "conflict"));
   // a finding carries the rule's place and both citations
   for (const auto& d : both) {
-    if (d.message.find("conflict") == std::string::npos) continue;
-    CHECK(d.range.begin.line > 0);
+    if (d.message_text().find("conflict") == std::string::npos) continue;
+    CHECK(d.at.range.begin.line > 0);
     REQUIRE(d.notes.size() >= 2);
-    CHECK_THAT(d.notes[0], Catch::Contains("Perwal Uji, Pasal"));
+    CHECK_THAT(d.note_text(0), Catch::Contains("Perwal Uji, Pasal"));
   }
 }
 

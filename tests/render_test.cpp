@@ -56,7 +56,7 @@ TEST_CASE("every catalogue entry speaks both languages with the same placeholder
 TEST_CASE("one decision renders in Indonesian and in English, never mixed", "[render]") {
   padang_panjang pp;
   const perwal::evaluator ev(pp.rules, pp.org);
-  std::vector<perwal::query_error> errors;
+  perwal::diagnostics errors;
   // A kedudukan under the wrong atasan, and a workflow with a missing step and a wrong actor.
   const auto queries = {
       json{{"type", "kedudukan"}, {"position", "pp.dispangtan.penyuluh-pertanian-15"}},
@@ -98,7 +98,7 @@ TEST_CASE("one decision renders in Indonesian and in English, never mixed", "[re
 TEST_CASE("a decision refers to compiled rules and org nodes, not to text", "[render]") {
   padang_panjang pp;
   const perwal::evaluator ev(pp.rules, pp.org);
-  std::vector<perwal::query_error> errors;
+  perwal::diagnostics errors;
   const auto d = ev.check(json{{"type", "kedudukan"}, {"position", "pp.dispangtan.penyuluh-pertanian-15"}}, errors);
   REQUIRE(d);
   CHECK(d->result == perwal::outcome::denied);

@@ -87,9 +87,24 @@ inline decision_view view(const perwal::decision& d, const perwal::evaluator& ev
   return v;
 }
 
+// A query's errors as "path: message" lines (English), in order.
+inline std::vector<std::string> error_lines(const perwal::diagnostics& errors) {
+  std::vector<std::string> out;
+  for (const auto& e : errors.items()) {
+    const auto& path = e.at.json_path;
+    out.push_back(path.empty() ? e.message_text() : path + ": " + e.message_text());
+  }
+  return out;
+}
+inline std::string error_text(const perwal::diagnostics& errors) {
+  std::string all;
+  for (const auto& line : error_lines(errors)) all += line + "\n";
+  return all;
+}
+
 // Reads and evaluates a JSON query, rendered in `l`; nullopt (and `errors`) for a bad query.
 inline std::optional<decision_view> check(const perwal::evaluator& ev, const nlohmann::json& q,
-                                          std::vector<perwal::query_error>& errors,
+                                          perwal::diagnostics& errors,
                                           perwal::lang l = perwal::lang::id) {
   auto d = ev.check(q, errors);
   if (!d) return std::nullopt;

@@ -98,10 +98,10 @@ int main(int argc, char** argv) {
   // The decisions, once, written out for the agreement check.
   std::ofstream out(argv[4]);
   for (std::size_t i = 0; i < queries.size(); ++i) {
-    std::vector<perwal::query_error> errs;
+    perwal::diagnostics errs;
     const auto d = ev.check(queries[i], errs);
     if (!d) {
-      std::cerr << "perwal_peer: query " << i + 1 << " is bad input: " << errs.front().to_string() << "\n";
+      std::cerr << "perwal_peer: query " << i + 1 << " is bad input: " << perwal::render(errs);
       return 2;
     }
     const auto scope = d->scope ? perwal::contract_scope_names[static_cast<std::size_t>(*d->scope)] : "-";
@@ -125,7 +125,7 @@ int main(int argc, char** argv) {
     const auto p0 = clock_type::now();
     for (std::size_t i = 0; i < queries.size(); ++i) {
       const auto t0 = clock_type::now();
-      std::vector<perwal::query_error> errs;
+      perwal::diagnostics errs;
       const auto d = ev.check(queries[i], errs);
       const auto t1 = clock_type::now();
       sink += d ? static_cast<std::size_t>(d->result) + 1 : 0;
@@ -138,7 +138,7 @@ int main(int argc, char** argv) {
     for (const auto& l : lines) {
       const auto t0 = clock_type::now();
       const auto q = nlohmann::json::parse(l);
-      std::vector<perwal::query_error> errs;
+      perwal::diagnostics errs;
       const auto d = ev.check(q, errs);
       const auto t1 = clock_type::now();
       sink += d ? static_cast<std::size_t>(d->result) + 1 : 0;

@@ -11,12 +11,97 @@ std::string source_range::where() const {
   return out;
 }
 
-void diagnostics::error(const source_range& r, std::string message, std::vector<std::string> notes) {
-  items_.push_back({severity::error, std::move(message), r, std::move(notes)});
+location location::json(std::string path, std::shared_ptr<const source_file> file) {
+  location l;
+  l.json_path = std::move(path);
+  l.range.file = std::move(file);
+  return l;
 }
 
-void diagnostics::warning(const source_range& r, std::string message, std::vector<std::string> notes) {
-  items_.push_back({severity::warning, std::move(message), r, std::move(notes)});
+std::string location::where() const {
+  if (json_path.empty()) return range.where();
+  return range.file ? range.file->name + ": " + json_path : json_path;
+}
+
+const message_entry* find_message(std::string_view id) {
+  const auto all = message_catalogue();
+  const auto it = std::find_if(all.begin(), all.end(), [&](const message_entry& e) { return e.id == id; });
+  return it == all.end() ? nullptr : &*it;
+}
+
+bool is_known_code(std::string_view code) {
+  const auto all = message_catalogue();
+  return !code.empty() && std::any_of(all.begin(), all.end(), [&](const message_entry& e) { return e.code == code; });
+}
+
+bool is_warning_code(std::string_view code) {
+  const auto all = message_catalogue();
+  return !code.empty() && std::any_of(all.begin(), all.end(), [&](const message_entry& e) {
+    return e.code == code && e.level == severity::warning;
+  });
+}
+
+std::string render_message(const message& m, language l, const location& at) {
+  const auto* e = find_message(m.id);
+  // An id missing from the catalogue shows itself and its arguments: visible, never lost.
+  if (!e) {
+    std::string out = m.id;
+    for (const auto& a : m.args) out += " " + a;
+    return out;
+  }
+  const std::string_view text = l == language::id && !e->id_text.empty() ? e->id_text : e->en;
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '{') {
+      const auto close = text.find('}', i);
+      if (close != std::string_view::npos) {
+        const auto key = text.substr(i + 1, close - i - 1);
+        if (key == "at") {
+          out += at.where();
+          i = close;
+          continue;
+        }
+        if (!key.empty() && key.size() <= 2 &&
+            std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+          const auto n = static_cast<std::size_t>(std::stoul(std::string(key)));
+          if (n < m.args.size()) out += m.args[n];
+          i = close;
+          continue;
+        }
+      }
+    }
+    out += text[i];
+  }
+  return out;
+}
+
+std::string diagnostic::message_text(language l) const {
+  return render_message(text, l, at);
+}
+
+std::string diagnostic::note_text(std::size_t i, language l) const {
+  return render_message(notes.at(i).text, l, notes.at(i).at);
+}
+
+void diagnostics::report(location at, message m, std::vector<related> notes) {
+  diagnostic d;
+  const auto* e = find_message(m.id);
+  d.level = e ? e->level : severity::error;
+  d.code = e ? std::string(e->code) : std::string();
+  d.text = std::move(m);
+  d.at = std::move(at);
+  d.notes = std::move(notes);
+  items_.push_back(std::move(d));
+}
+
+void diagnostics::error(const source_range& r, message m, std::vector<related> notes) {
+  report(r, std::move(m), std::move(notes));
+  items_.back().level = severity::error;
+}
+
+void diagnostics::warning(const source_range& r, message m, std::vector<related> notes) {
+  report(r, std::move(m), std::move(notes));
+  items_.back().level = severity::warning;
 }
 
 bool diagnostics::has_errors() const {
@@ -28,13 +113,18 @@ std::size_t diagnostics::error_count() const {
       std::count_if(items_.begin(), items_.end(), [](const diagnostic& d) { return d.level == severity::error; }));
 }
 
+std::size_t diagnostics::warning_count() const {
+  return static_cast<std::size_t>(
+      std::count_if(items_.begin(), items_.end(), [](const diagnostic& d) { return d.level == severity::warning; }));
+}
+
 std::vector<diagnostic> diagnostics::sorted() const {
   auto out = items_;
   std::stable_sort(out.begin(), out.end(), [](const diagnostic& a, const diagnostic& b) {
-    const std::string fa = a.range.file ? a.range.file->name : "";
-    const std::string fb = b.range.file ? b.range.file->name : "";
+    const std::string fa = a.at.range.file ? a.at.range.file->name : "";
+    const std::string fb = b.at.range.file ? b.at.range.file->name : "";
     if (fa != fb) return fa < fb;
-    if (a.range.begin.byte != b.range.begin.byte) return a.range.begin.byte < b.range.begin.byte;
+    if (a.at.range.begin.byte != b.at.range.begin.byte) return a.at.range.begin.byte < b.at.range.begin.byte;
     return a.level < b.level;
   });
   return out;
@@ -42,6 +132,12 @@ std::vector<diagnostic> diagnostics::sorted() const {
 
 void diagnostics::append(const diagnostics& other) {
   items_.insert(items_.end(), other.items_.begin(), other.items_.end());
+}
+
+std::size_t diagnostics::suppress(const std::set<std::string, std::less<>>& codes) {
+  const auto before = items_.size();
+  std::erase_if(items_, [&](const diagnostic& d) { return d.level == severity::warning && codes.count(d.code) > 0; });
+  return before - items_.size();
 }
 
 namespace {
@@ -55,29 +151,41 @@ std::string_view line_at(const source_file& f, std::uint32_t byte) {
   if (end == std::string_view::npos) end = text.size();
   return text.substr(start, end - start);
 }
+
+std::string_view level_word(severity s, language l) {
+  if (l == language::id) return s == severity::error ? "galat" : s == severity::warning ? "peringatan" : "catatan";
+  return s == severity::error ? "error" : s == severity::warning ? "warning" : "note";
+}
 }  // namespace
 
-std::string render(const diagnostic& d) {
-  std::string out = d.range.where();
-  out += d.level == severity::error ? ": error: " : d.level == severity::warning ? ": warning: " : ": note: ";
-  out += d.message;
+std::string render(const diagnostic& d, const render_options& o) {
+  std::string out = d.at.where();
+  out += ": ";
+  out += level_word(d.level, o.lang);
+  if (o.codes && !d.code.empty()) out += "[" + d.code + "]";
+  out += ": ";
+  out += d.message_text(o.lang);
   out += '\n';
-  if (d.range.file && d.range.begin.line > 0) {
-    const auto line = line_at(*d.range.file, d.range.begin.byte);
+  const auto& r = d.at.range;
+  if (d.at.json_path.empty() && r.file && r.begin.line > 0) {
+    const auto line = line_at(*r.file, r.begin.byte);
     out += "  ";
     out += line;
     out += "\n  ";
-    for (std::uint32_t i = 1; i < d.range.begin.column && i <= line.size(); ++i)
-      out += line[i - 1] == '\t' ? '\t' : ' ';
+    for (std::uint32_t i = 1; i < r.begin.column && i <= line.size(); ++i) out += line[i - 1] == '\t' ? '\t' : ' ';
     out += "^\n";
   }
-  for (const auto& n : d.notes) out += "  note: " + n + "\n";
+  for (std::size_t i = 0; i < d.notes.size(); ++i) {
+    out += "  ";
+    out += level_word(severity::note, o.lang);
+    out += ": " + d.note_text(i, o.lang) + "\n";
+  }
   return out;
 }
 
-std::string render(const diagnostics& ds) {
+std::string render(const diagnostics& ds, const render_options& o) {
   std::string out;
-  for (const auto& d : ds.sorted()) out += render(d);
+  for (const auto& d : ds.sorted()) out += render(d, o);
   return out;
 }
 

@@ -18,7 +18,7 @@ void lint(const compiled_ruleset& rules, diagnostics& diags) {
       return std::find(t.pd_kinds.begin(), t.pd_kinds.end(), kind) != t.pd_kinds.end();
     });
     if (!covered) {
-      diags.warning(top, "no kedudukan table covers perangkat daerah kind \"" + rules.vocab.name(kind) + "\"");
+      diags.warning(top, msg("kedudukan-uncovered", rules.vocab.name(kind)));
     }
   }
   for (auto mode : {rules.known.penunjukan, rules.known.pengajuan_sukarela}) {
@@ -34,8 +34,7 @@ void lint(const compiled_ruleset& rules, diagnostics& diags) {
         return r.on == query_kind::penugasan && r.info.level == strength::dilarang;
       });
       if (!forbidden) {
-        diags.warning(top, "no workflow for " + rules.vocab.name(mode) + " in scope " + rules.vocab.name(s) +
-                               " and no dilarang rule: such assignments are denied without a specific article");
+        diags.warning(top, msg("scope-unserved", rules.vocab.name(mode), rules.vocab.name(s)));
       }
     }
   }
@@ -48,10 +47,25 @@ void lint(const compiled_ruleset& rules, diagnostics& diags) {
     const bool any = std::any_of(exercised.begin(), exercised.end(),
                                  [&](const std::string& r) { return r.rfind(w.info.name, 0) == 0; });
     if (!any && w.info.ruleset == rules.header.id) {
-      diags.warning(w.info.where, "no example of this ruleset expects a violation of workflow \"" + w.info.name +
-                                      "\": write one for each required step");
+      diags.warning(w.info.where, msg("workflow-no-example", w.info.name));
     }
   }
+}
+
+std::size_t apply_allows(const compiled_ruleset* rules, const lint_options& options, diagnostics& diags) {
+  auto codes = options.allow;
+  if (rules) {
+    for (const auto& a : rules->allows) {
+      if (!options.deny.count(a.code)) codes.insert(a.code);
+    }
+  }
+  return diags.suppress(codes);
+}
+
+bool warnings_fail(const diagnostics& diags, const lint_options& options) {
+  return std::any_of(diags.items().begin(), diags.items().end(), [&](const diagnostic& d) {
+    return d.level == severity::warning && (options.strict || options.deny.count(d.code) > 0);
+  });
 }
 
 }  // namespace perwal

@@ -12,6 +12,7 @@
 
 #include "engine/common/diagnostic.hpp"
 #include "engine/common/vocabulary.hpp"
+#include "engine/compile/source_reader.hpp"
 #include "engine/org/org.hpp"
 
 namespace perwal {
@@ -249,6 +250,14 @@ struct example {
   std::optional<std::string> scope;
 };
 
+// `allow W012 because "…"`: a warning the ruleset's authors chose not to see
+// reported (engine/compile/lint.hpp applies it).
+struct allowance {
+  std::string code;
+  std::string reason;
+  source_range where;
+};
+
 struct ruleset_header {
   std::string id, title, cite_as, number, region, status, enacted, promulgated, in_force;
   int year = 0;
@@ -269,6 +278,7 @@ struct compiled_ruleset {
   std::vector<report_rule> reports;
   std::vector<workflow> workflows;
   std::vector<example> examples;
+  std::vector<allowance> allows;  // the top ruleset's (and its includes'), not its bases'
   std::vector<std::shared_ptr<const source_file>> sources;
   std::string source_text;   // the top file's text (served as the ruleset's source)
   std::string content_hash;  // of every source, for servers and caches
@@ -300,14 +310,28 @@ struct compiled_ruleset {
 // refusal rules, the engine's own rules) and the codes the engine needs.
 void derive_engine_rules(compiled_ruleset& r);
 
-// Phases 2–4: load the file, its includes and the chain of bases it extends,
-// resolve names, codes and role expressions, apply overrides, freeze.
-// Returns nullptr when `diags` holds an error.
+// What the compiler reads, given explicitly: it reads no environment
+// variable and assumes no working directory of its own.
+struct compile_options {
+  // Folders where an `extends` base <id>.perwal is looked for, after the
+  // folder of the file that extends it (the CLI and the server take it from
+  // PERWAL_PATH).
+  std::vector<std::filesystem::path> search_path;
+  // Reads the top file, its includes and its bases; null reads from disk.
+  std::shared_ptr<const source_reader> reader;
+};
+
+// Phases 2–4 (engine/compile/phases.hpp): load the file, its includes and the
+// chain of bases it extends, merge them, resolve names, codes and role
+// expressions, check, freeze. Returns nullptr when `diags` holds an error.
 [[nodiscard]] std::shared_ptr<const compiled_ruleset> compile_ruleset(const std::filesystem::path& file,
-                                                                      diagnostics& diags);
-// Same, from text in memory (base rulesets are looked up in `dir`).
+                                                                      diagnostics& diags,
+                                                                      const compile_options& options = {});
+// Same, from text in memory; includes and bases are looked up from `dir`
+// (then, for bases, the search path), through the options' reader.
 [[nodiscard]] std::shared_ptr<const compiled_ruleset> compile_ruleset_text(std::string name, std::string text,
                                                                            const std::filesystem::path& dir,
-                                                                           diagnostics& diags);
+                                                                           diagnostics& diags,
+                                                                           const compile_options& options = {});
 
 }  // namespace perwal

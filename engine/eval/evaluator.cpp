@@ -62,7 +62,7 @@ decision evaluator::evaluate(const query& q) const {
   return d;
 }
 
-std::optional<decision> evaluator::check(const nlohmann::json& q, std::vector<query_error>& errors) const {
+std::optional<decision> evaluator::check(const nlohmann::json& q, diagnostics& errors) const {
   auto typed = read_query(q, *rules_, *org_, errors);
   if (!typed) return std::nullopt;
   return evaluate(*typed);

@@ -26,8 +26,8 @@ class evaluator {
   [[nodiscard]] decision audit(unsigned threads = 1) const;
 
   // At the edge: reads a JSON query, then evaluates it. On bad input returns
-  // nullopt and appends to `errors`.
-  [[nodiscard]] std::optional<decision> check(const nlohmann::json& q, std::vector<query_error>& errors) const;
+  // nullopt and reports into `errors` (JSON paths inside the query).
+  [[nodiscard]] std::optional<decision> check(const nlohmann::json& q, diagnostics& errors) const;
 
   [[nodiscard]] const compiled_ruleset& rules() const { return *rules_; }
   [[nodiscard]] const org::org_graph& org() const { return *org_; }

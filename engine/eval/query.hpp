@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "engine/common/diagnostic.hpp"
 #include "engine/compile/ruleset.hpp"
 #include "engine/org/org.hpp"
 
@@ -70,17 +71,12 @@ struct audit_query {};
 
 using query = std::variant<kedudukan_query, penugasan_query, pelaporan_query, tim_query, audit_query>;
 
-// A problem with the query itself (bad input: exit 2 / HTTP 400).
-struct query_error {
-  std::string path;  // JSON path inside the query, e.g. "steps[2].by"
-  std::string message;
-  [[nodiscard]] std::string to_string() const { return path.empty() ? message : path + ": " + message; }
-};
-
 // Reads a JSON query (the documented query format) against a ruleset's
-// vocabulary and an org. On bad input returns nullopt and appends to `errors`.
+// vocabulary and an org. On bad input returns nullopt and reports each
+// problem into `errors` (codes E200–E205), located by its JSON path inside
+// the query (`steps[2].by`; empty for the query itself).
 [[nodiscard]] std::optional<query> read_query(const nlohmann::json& q, const compiled_ruleset& rules,
-                                              const org::org_graph& org, std::vector<query_error>& errors);
+                                              const org::org_graph& org, diagnostics& errors);
 
 // The team of the org at index `t`, as the rules see it.
 [[nodiscard]] team_input team_of(const org::org_graph& org, org::index t);

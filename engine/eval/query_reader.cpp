@@ -14,21 +14,21 @@ using org::none;
 
 class query_reader {
  public:
-  query_reader(const compiled_ruleset& r, const org::org_graph& o, std::vector<query_error>& errs)
+  query_reader(const compiled_ruleset& r, const org::org_graph& o, diagnostics& errs)
       : rules_(r), org_(o), errs_(errs) {}
 
-  void error(std::string path, std::string message) { errs_.push_back({std::move(path), std::move(message)}); }
-  [[nodiscard]] std::size_t error_count() const { return errs_.size(); }
+  void error(std::string path, message m) { errs_.report(location::json(std::move(path)), std::move(m)); }
+  [[nodiscard]] std::size_t error_count() const { return errs_.error_count(); }
 
   // The string at q[key] (not copied: ids are looked up, not kept), or nullptr.
   const std::string* string_field(const json& q, const std::string& key, const std::string& path, bool required) {
     const auto it = q.find(key);
     if (it == q.end() || it->is_null()) {
-      if (required) error(path + key, "required");
+      if (required) error(path + key, msg("query.required"));
       return nullptr;
     }
     if (!it->is_string()) {
-      error(path + key, "must be a string");
+      error(path + key, msg("query.not-string"));
       return nullptr;
     }
     return &it->get_ref<const std::string&>();
@@ -38,7 +38,7 @@ class query_reader {
     auto s = string_field(q, key, path, required);
     if (!s) return none;
     const auto p = org_.find_position(*s);
-    if (p == none) error(path + key, "no position or employee \"" + *s + "\"");
+    if (p == none) error(path + key, msg("query.no-position", *s));
     return p;
   }
 
@@ -46,7 +46,7 @@ class query_reader {
     auto s = string_field(q, key, path, required);
     if (!s) return none;
     const auto u = org_.find_unit(*s);
-    if (u == none) error(path + key, "no unit \"" + *s + "\"");
+    if (u == none) error(path + key, msg("query.no-unit", *s));
     return u;
   }
 
@@ -57,8 +57,7 @@ class query_reader {
     if (!c) {
       std::string known;
       for (auto k : rules_.vocab.codes(cat)) known += (known.empty() ? "" : ", ") + rules_.vocab.name(k);
-      error(path + key,
-            "unknown " + std::string(category_name(cat)) + " \"" + *s + "\" (expected one of: " + known + ")");
+      error(path + key, msg("query.unknown-code", category_name(cat), *s, known));
       return no_code;
     }
     return *c;
@@ -70,19 +69,19 @@ class query_reader {
     const auto it = q.find(key);
     if (it == q.end() || it->is_null()) return out;
     if (!it->is_array()) {
-      error(path + key, "must be an array of position ids or NIPs");
+      error(path + key, msg("query.not-position-list"));
       return out;
     }
     for (std::size_t i = 0; i < it->size(); ++i) {
       const auto& a = (*it)[i];
       const std::string ap = path + key + "[" + std::to_string(i) + "]";
       if (!a.is_string()) {
-        error(ap, "must be a string");
+        error(ap, msg("query.not-string"));
         continue;
       }
       const auto x = org_.find_position(a.get_ref<const std::string&>());
       if (x == none)
-        error(ap, "no position or employee \"" + a.get<std::string>() + "\"");
+        error(ap, msg("query.no-position", a.get_ref<const std::string&>()));
       else
         out.push_back(x);
     }
@@ -94,19 +93,19 @@ class query_reader {
     const auto it = s.find("contents");
     if (it == s.end() || it->is_null()) return out;
     if (!it->is_array()) {
-      error(p + "contents", "must be an array of contents codes");
+      error(p + "contents", msg("query.not-contents-list"));
       return out;
     }
     for (std::size_t k = 0; k < it->size(); ++k) {
       const auto& c = (*it)[k];
       const std::string cp = p + "contents[" + std::to_string(k) + "]";
       if (!c.is_string()) {
-        error(cp, "must be a string");
+        error(cp, msg("query.not-string"));
         continue;
       }
       auto code_id = rules_.vocab.find(category::content, c.get_ref<const std::string&>());
       if (!code_id)
-        error(cp, "unknown content \"" + c.get<std::string>() + "\"");
+        error(cp, msg("query.unknown-content", c.get_ref<const std::string&>()));
       else
         out.push_back(*code_id);
     }
@@ -117,7 +116,7 @@ class query_reader {
   std::optional<team_input> team(const json& t, const std::string& path) {
     if (t.is_string()) return org_team(t.get_ref<const std::string&>(), path);
     if (!t.is_object()) {
-      error(path, "must be a team id or a team object");
+      error(path, msg("query.not-team"));
       return std::nullopt;
     }
     const std::string p = path + ".";
@@ -138,7 +137,7 @@ class query_reader {
   std::optional<team_input> org_team(const std::string& id, const std::string& path) {
     const auto i = org_.find_team(id);
     if (i == none) {
-      error(path, "no team \"" + id + "\"");
+      error(path, msg("query.no-team", id));
       return std::nullopt;
     }
     return team_of(org_, i);
@@ -148,14 +147,14 @@ class query_reader {
     std::vector<step_input> out;
     if (!q.contains("steps") || q["steps"].is_null()) return out;
     if (!q["steps"].is_array()) {
-      error("steps", "must be an array of steps");
+      error("steps", msg("query.not-steps"));
       return out;
     }
     for (std::size_t i = 0; i < q["steps"].size(); ++i) {
       const auto& s = q["steps"][i];
       const std::string p = "steps[" + std::to_string(i) + "].";
       if (!s.is_object()) {
-        error("steps[" + std::to_string(i) + "]", "must be an object with an action");
+        error("steps[" + std::to_string(i) + "]", msg("query.not-step"));
         continue;
       }
       step_input g;
@@ -196,12 +195,12 @@ class query_reader {
       if (t.is_object() && t.contains("role")) {
         role = code_of(category::team_role, t, "role", "team.", true);
       } else if (t.is_object()) {
-        error("team.role", "required (ketua or anggota)");
+        error("team.role", msg("query.team-role-required"));
       }
       if (t.is_object() && (t.contains("id") || t.contains("owner_unit"))) {
         if (auto v = team(t, "team")) p.team = std::move(*v);
       } else if (!t.is_object()) {
-        error("team", "must be null or an object {\"id\": …, \"role\": …}");
+        error("team", msg("query.not-team-role"));
       }
       if (!p.team) p.team.emplace();  // a role without a team: the rules still see the role
       p.team->role = role;
@@ -220,14 +219,14 @@ class query_reader {
     if (q.contains("team") && !q["team"].is_null()) r.team = team(q["team"], "team");
     const auto& k = rules_.known;
     const bool needs_team = r.as != no_code && (r.as == k.anggota_tim || r.as == k.ketua_tim);
-    if (needs_team && !r.team && !q.contains("team")) error("team", "required when reporting as a team member or ketua");
+    if (needs_team && !r.team && !q.contains("team")) error("team", msg("query.team-needed"));
     if (error_count() > before) return std::nullopt;
     return r;
   }
 
   std::optional<query> tim(const json& q) {
     if (!q.contains("team")) {
-      error("team", "required: a team id or a team object");
+      error("team", msg("query.team-required"));
       return std::nullopt;
     }
     const auto before = error_count();
@@ -239,7 +238,7 @@ class query_reader {
  private:
   const compiled_ruleset& rules_;
   const org::org_graph& org_;
-  std::vector<query_error>& errs_;
+  diagnostics& errs_;
 };
 
 }  // namespace
@@ -259,14 +258,14 @@ team_input team_of(const org::org_graph& o, index t) {
 }
 
 std::optional<query> read_query(const json& q, const compiled_ruleset& rules, const org::org_graph& org,
-                                std::vector<query_error>& errors) {
+                                diagnostics& errors) {
   if (!q.is_object()) {
-    errors.push_back({"", "a query must be a JSON object with a \"type\""});
+    errors.report(location::json(""), msg("query.not-object"));
     return std::nullopt;
   }
   const auto type = q.find("type");
   if (type == q.end() || !type->is_string()) {
-    errors.push_back({"type", "required: kedudukan, penugasan, pelaporan, tim or audit"});
+    errors.report(location::json("type"), msg("query.type-required"));
     return std::nullopt;
   }
   const auto& t = type->get_ref<const std::string&>();
@@ -276,7 +275,7 @@ std::optional<query> read_query(const json& q, const compiled_ruleset& rules, co
   if (t == "penugasan") return rd.penugasan(q);
   if (t == "pelaporan") return rd.pelaporan(q);
   if (t == "tim") return rd.tim(q);
-  errors.push_back({"type", "unknown query type \"" + t + "\" (expected kedudukan, penugasan, pelaporan, tim or audit)"});
+  errors.report(location::json("type"), msg("query.type-unknown", t));
   return std::nullopt;
 }
 

@@ -72,7 +72,7 @@ class linter {
  private:
   // ---- evaluation ------------------------------------------------------------
   std::optional<decision> check(const evaluator& ev, const json& q) {
-    std::vector<query_error> errors;
+    diagnostics errors;
     ++queries_;
     auto d = ev.check(q, errors);
     if (d) record(*d);
@@ -236,25 +236,20 @@ class linter {
     for (const auto& c : conflicts_) {
       const auto* a = info_of(c.first);
       const auto* b = info_of(c.second);
-      diags_.warning(a->where,
-                     "rules \"" + c.first + "\" and \"" + c.second +
-                         "\" conflict: each holds in some scenario, never both (" + c.subject + ")",
-                     {c.first + ": " + a->citation, c.second + ": " + b->citation + " (" + b->where.where() + ")",
-                      "\"" + c.first + "\" holds for " + c.query_first.dump(),
-                      "\"" + c.second + "\" holds for " + c.query_second.dump(),
-                      "see `perwal explore-org` for the org of these scenarios"});
+      diags_.warning(
+          a->where, msg("rules-conflict", c.first, c.second, c.subject),
+          {note(msg("rules-conflict.citation", c.first, a->citation)),
+           note(msg("rules-conflict.citation-at", c.second, b->citation), b->where),
+           note(msg("rules-conflict.holds", c.first, c.query_first.dump())),
+           note(msg("rules-conflict.holds", c.second, c.query_second.dump())), note(msg("rules-conflict.see"))});
     }
-  }
-
-  [[nodiscard]] std::string bound_text() const {
-    return std::to_string(queries_) + " queries over " + std::to_string(orgs_) + " generated org(s)";
   }
 
   void report_unreachable() {
     auto check_one = [&](const rule_info& info, std::string_view what) {
       if (applied_.count(info.name)) return;
-      diags_.warning(info.where, std::string(what) + " \"" + info.name + "\" never applies in any scenario of the " +
-                                     "bounded universe (" + bound_text() + "): its condition never holds");
+      diags_.warning(info.where,
+                     msg("never-applies", what, info.name, std::to_string(queries_), std::to_string(orgs_)));
     };
     for (const auto& r : rules_->rules) {
       // A rule the compiler already found always false has its warning.
@@ -312,9 +307,8 @@ class linter {
     std::string text;
     for (const auto& p : role) text += (text.empty() ? "" : " | ") + p.text;
     diags_.warning(role.front().where.file ? role.front().where : info.where,
-                   "`" + std::string(field) + " " + text + "` of \"" + info.name +
-                       "\" names nobody in any scenario where it is needed (" +
-                       (due ? std::to_string(due) + " scenarios; " : std::string()) + bound_text() + ")");
+                   msg(due ? "names-nobody.due" : "names-nobody", field, text, info.name, std::to_string(queries_),
+                       std::to_string(orgs_), std::to_string(due)));
   }
 
   // ---- static ----------------------------------------------------------------
@@ -331,9 +325,7 @@ class linter {
       for (const auto& s : p.steps) {
         if (s.p != prop::find || s.codes.empty() || known.count(s.codes.front())) continue;
         diags_.warning(p.where.file ? p.where : info.where,
-                       "`" + p.text + "` in \"" + info.name + "\" can name no unit: \"" +
-                           rules_->vocab.name(s.codes.front()) +
-                           "\" is neither a kind of perangkat daerah nor of unit organisasi");
+                       msg("find-no-unit", p.text, info.name, rules_->vocab.name(s.codes.front())));
       }
     });
   }

@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/common/diagnostic.hpp"
 #include "engine/common/vocabulary.hpp"
 
 namespace perwal::org {
@@ -125,6 +126,12 @@ struct load_error {
   std::string message;
   [[nodiscard]] std::string to_string() const { return path + ": " + message; }
 };
+
+// The same errors as diagnostics (engine/common/diagnostic.hpp): code E100, a
+// JSON-path location in `file` (a syntax error's "file:line:column" path is
+// kept as it is), the message unchanged. A step towards the loader reporting
+// diagnostics itself.
+[[nodiscard]] diagnostics to_diagnostics(const std::vector<load_error>& errors, const std::string& file = {});
 
 // Vertex and edge kinds of the structural graph.
 enum class vertex_kind : std::uint8_t { unit, position, employee, team };

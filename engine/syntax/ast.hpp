@@ -194,10 +194,18 @@ struct include_decl {
   source_range where;
 };
 
+// `allow W012 because "…"`
+struct allow_decl {
+  std::vector<name> codes;
+  std::string reason;
+  source_range where;
+};
+
 struct file {
   std::shared_ptr<const source_file> source;
   std::optional<header> head;
   std::vector<include_decl> includes;
+  std::vector<allow_decl> allows;
   std::vector<codes_decl> codes;
   std::vector<define_decl> defines;
   std::vector<scope_decl> scopes;

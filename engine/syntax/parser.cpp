@@ -27,7 +27,7 @@ class builder {
     int value = 0;
     const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc() || ptr != text.data() + text.size()) {
-      diags_.error(range(n), "expected a whole number that fits in 32 bits, got \"" + std::string(text) + "\"");
+      diags_.error(range(n), msg("syntax.number", text));
       return 0;
     }
     return value;
@@ -268,6 +268,14 @@ class builder {
     }
     if (n.is_type<g::include_decl>()) {
       f.includes.push_back({unquote(n.children.at(0)->string_view()), range(n)});
+    } else if (n.is_type<g::allow_decl>()) {
+      ast::allow_decl d;
+      d.where = range(n);
+      for (const auto& c : n.children) {
+        if (c->is_type<g::diag_code>()) d.codes.push_back(name_of(*c));
+        if (c->is_type<g::allow_reason>()) d.reason = unquote(c->string_view());
+      }
+      f.allows.push_back(std::move(d));
     } else if (n.is_type<g::codes_decl>()) {
       ast::codes_decl d;
       d.where = range(n);
@@ -557,7 +565,7 @@ std::optional<source_pos> too_deep(std::string_view text) {
 
 std::optional<ast::file> parse(std::shared_ptr<const source_file> src, diagnostics& diags) {
   if (const auto at = too_deep(src->text)) {
-    diags.error(source_range{src, *at, *at}, "brackets nested deeper than " + std::to_string(max_nesting) + " levels");
+    diags.error(source_range{src, *at, *at}, msg("syntax.nesting", std::to_string(max_nesting)));
     return std::nullopt;
   }
   pegtl::memory_input in(src->text.data(), src->text.size(), src->name);
@@ -567,7 +575,7 @@ std::optional<ast::file> parse(std::shared_ptr<const source_file> src, diagnosti
       source_range r;
       r.file = src;
       r.begin = {0, 1, 1};
-      diags.error(r, "could not parse the ruleset");
+      diags.error(r, msg("syntax.unparsed"));
       return std::nullopt;
     }
     builder b(src, diags);
@@ -590,7 +598,7 @@ std::optional<ast::file> parse(std::shared_ptr<const source_file> src, diagnosti
       r.begin = {static_cast<std::uint32_t>(p.byte), static_cast<std::uint32_t>(p.line),
                  static_cast<std::uint32_t>(p.column)};
     }
-    diags.error(r, std::string(e.message()));
+    diags.error(r, msg("syntax", e.message()));
     return std::nullopt;
   }
 }

@@ -48,10 +48,10 @@ std::vector<example_result> run_examples(const std::shared_ptr<const compiled_ru
       continue;
     }
     evaluator ev(rules, orgs[ex.org_path]);
-    std::vector<query_error> qerrs;
+    diagnostics qerrs;
     auto d = ev.check(q, qerrs);
     if (!d) {
-      for (const auto& e : qerrs) res.problems.push_back("bad query: " + e.to_string());
+      for (const auto& e : qerrs.items()) res.problems.push_back("bad query: " + e.at.where() + ": " + e.message_text());
       out.push_back(std::move(res));
       continue;
     }

@@ -2,7 +2,7 @@
 if exists("b:current_syntax") | finish | endif
 syn match   perwalComment "\(#\|//\).*$"
 syn region  perwalString start=+"+ skip=+\\.+ end=+"+
-syn keyword perwalDecl ruleset include codes define scope kedudukan rule report workflow step refusal refine override example
+syn keyword perwalDecl ruleset include allow because codes define scope kedudukan rule report workflow step refusal refine override example
 syn keyword perwalClause for on as when require under level review mode issuer by from to cc contents where optional reason required strength org query expect violation warning next
 syn keyword perwalStrength wajib dilarang boleh diutamakan
 syn keyword perwalCite cite

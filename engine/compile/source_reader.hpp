@@ -1,0 +1,54 @@
+// Where the compiler's input comes from. The compiler reads every file (the
+// top ruleset, its includes, the bases it extends) through a source_reader
+// and looks for bases only in the folders it is given: it never reads the
+// environment or depends on the working directory by itself.
+//   disk_reader   — files on disk (the default);
+//   memory_reader — a map from path to text, for tests, editors and servers
+//                   that hold rulesets in memory.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace perwal {
+
+class source_reader {
+ public:
+  virtual ~source_reader() = default;
+  // The text of `path`, or nullopt when there is no such file or it cannot be read.
+  [[nodiscard]] virtual std::optional<std::string> read(const std::filesystem::path& path) const = 0;
+  // A key equal for two paths naming the same file (include cycles are found by it).
+  [[nodiscard]] virtual std::string identity(const std::filesystem::path& path) const;
+};
+
+class disk_reader final : public source_reader {
+ public:
+  [[nodiscard]] std::optional<std::string> read(const std::filesystem::path& path) const override;
+  // The canonical path, symlinks resolved as far as the file exists.
+  [[nodiscard]] std::string identity(const std::filesystem::path& path) const override;
+  // One shared instance (the default reader of compile_options).
+  [[nodiscard]] static std::shared_ptr<const disk_reader> shared();
+};
+
+// Paths are compared after lexical normalisation ("a/./b/../c" is "a/c");
+// relative and absolute paths are different files.
+class memory_reader final : public source_reader {
+ public:
+  memory_reader() = default;
+  memory_reader(std::initializer_list<std::pair<const std::string, std::string>> files);
+  void add(const std::filesystem::path& path, std::string text);
+  [[nodiscard]] std::optional<std::string> read(const std::filesystem::path& path) const override;
+
+ private:
+  std::map<std::string, std::string> files_;
+};
+
+// "a:b::c" -> {a, b, c}: a search path as PERWAL_PATH writes it (empty parts skipped).
+[[nodiscard]] std::vector<std::filesystem::path> split_search_path(std::string_view list);
+
+}  // namespace perwal

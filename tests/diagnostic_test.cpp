@@ -1,0 +1,139 @@
+// One diagnostic type: codes from the catalogue, related locations, JSON
+// paths, and the words chosen at the edge (English or Indonesian).
+#include "engine/common/diagnostic.hpp"
+
+#include <catch2/catch.hpp>
+#include <map>
+#include <set>
+
+#include "engine/compile/ruleset.hpp"
+#include "engine/org/org.hpp"
+#include "test_support.hpp"
+
+using perwal::language;
+using perwal::msg;
+
+namespace {
+
+std::shared_ptr<const perwal::source_file> file(std::string name, std::string text) {
+  return std::make_shared<perwal::source_file>(perwal::source_file{std::move(name), std::move(text)});
+}
+
+perwal::source_range at(const std::shared_ptr<const perwal::source_file>& f, std::uint32_t byte, std::uint32_t line,
+                        std::uint32_t column) {
+  return {f, {byte, line, column}, {byte, line, column}};
+}
+
+}  // namespace
+
+TEST_CASE("the catalogue: unique ids, one severity per code, both languages", "[diagnostic]") {
+  std::set<std::string_view> ids;
+  std::map<std::string_view, perwal::severity> level_of;
+  for (const auto& e : perwal::message_catalogue()) {
+    INFO(e.id);
+    CHECK(ids.insert(e.id).second);
+    CHECK_FALSE(e.en.empty());
+    CHECK_FALSE(e.id_text.empty());
+    if (e.code.empty()) {
+      CHECK(e.level == perwal::severity::note);
+      continue;
+    }
+    CHECK(e.code.size() == 4);
+    CHECK(e.code[0] == (e.level == perwal::severity::error ? 'E' : 'W'));
+    auto [it, fresh] = level_of.emplace(e.code, e.level);
+    if (!fresh) CHECK(it->second == e.level);
+  }
+  CHECK(perwal::is_warning_code("W012"));
+  CHECK_FALSE(perwal::is_warning_code("E021"));
+  CHECK(perwal::is_known_code("E021"));
+  CHECK_FALSE(perwal::is_known_code("W999"));
+}
+
+TEST_CASE("a diagnostic takes its code and severity from its message", "[diagnostic]") {
+  const auto f = file("t.perwal", "rule a.b wajib on kedudukan {\n}\n");
+  perwal::diagnostics diags;
+  diags.report(at(f, 5, 1, 6), msg("duplicate-rule", "a.b"),
+               {perwal::note(msg("duplicate-rule.first"), at(f, 0, 1, 1))});
+  diags.report(at(f, 5, 1, 6), msg("rule-unreachable", "a.b"));
+  REQUIRE(diags.items().size() == 2);
+  CHECK(diags.items()[0].code == "E021");
+  CHECK(diags.items()[0].level == perwal::severity::error);
+  CHECK(diags.items()[1].code == "W004");
+  CHECK(diags.items()[1].level == perwal::severity::warning);
+  CHECK(diags.error_count() == 1);
+  CHECK(diags.warning_count() == 1);
+  // The note keeps its own place; the text shows it where the message says.
+  CHECK(diags.items()[0].notes[0].at.range.begin.line == 1);
+  CHECK(perwal::render(diags.items()[0]) ==
+        "t.perwal:1:6: error: duplicate rule \"a.b\"\n"
+        "  rule a.b wajib on kedudukan {\n"
+        "       ^\n"
+        "  note: first defined at t.perwal:1:1; write `override` to replace a base rule\n");
+  CHECK(perwal::render(diags.items()[0], {language::id, true}) ==
+        "t.perwal:1:6: galat[E021]: aturan \"a.b\" ganda\n"
+        "  rule a.b wajib on kedudukan {\n"
+        "       ^\n"
+        "  catatan: pertama didefinisikan di t.perwal:1:1; tulis `override` untuk mengganti aturan induk\n");
+  CHECK(perwal::render(diags.items()[1], {language::en, true}).rfind("t.perwal:1:6: warning[W004]: rule", 0) == 0);
+}
+
+TEST_CASE("a JSON input's diagnostic points at a JSON path", "[diagnostic]") {
+  perwal::diagnostics diags;
+  diags.report(perwal::location::json("units[3].parent", file("org.json", "{}")), msg("syntax", "unknown unit \"x\""));
+  const auto& d = diags.items().front();
+  CHECK(d.at.where() == "org.json: units[3].parent");
+  CHECK(perwal::render(d) == "org.json: units[3].parent: error: unknown unit \"x\"\n");
+  CHECK(perwal::location::json("[0].assignee").where() == "[0].assignee");
+}
+
+TEST_CASE("warnings are suppressed by code, errors never", "[diagnostic]") {
+  const auto f = file("t.perwal", "x\n");
+  perwal::diagnostics diags;
+  diags.report(at(f, 0, 1, 1), msg("rule-unreachable", "a"));
+  diags.report(at(f, 0, 1, 1), msg("workflow-no-example", "w"));
+  diags.report(at(f, 0, 1, 1), msg("no-under"));
+  CHECK(diags.suppress({"W004", "E045"}) == 1);
+  REQUIRE(diags.items().size() == 2);
+  CHECK(diags.items()[0].code == "W012");
+  CHECK(diags.items()[1].code == "E045");
+}
+
+TEST_CASE("compiler diagnostics render in Indonesian", "[diagnostic][compile]") {
+  auto reader = std::make_shared<perwal::memory_reader>();
+  perwal::diagnostics diags;
+  auto rules =
+      perwal::compile_ruleset_text("t.perwal", "ruleset t { cite_as \"T\" extends nope }\n", ".", diags, {{}, reader});
+  CHECK(rules == nullptr);
+  CHECK(perwal::render(diags, {language::id, false}) ==
+        "t.perwal:1:33: galat: ruleset induk \"nope\" tidak ditemukan\n"
+        "  ruleset t { cite_as \"T\" extends nope }\n"
+        "                                  ^\n"
+        "  catatan: dicari di ./nope.perwal; atur PERWAL_PATH ke folder ruleset induk\n");
+}
+
+TEST_CASE("docs/diagnostics.md lists every code of the catalogue", "[diagnostic]") {
+  const auto doc = perwal::testing::slurp(perwal::testing::source_dir() / "docs/diagnostics.md");
+  for (const auto& e : perwal::message_catalogue()) {
+    if (e.code.empty()) continue;
+    INFO(e.id);
+    CHECK(doc.find("| " + std::string(e.code) + " | `" + std::string(e.id) + "` |") != std::string::npos);
+  }
+}
+
+TEST_CASE("the org loader's errors as diagnostics keep their paths and messages", "[diagnostic][org]") {
+  const std::vector<perwal::org::load_error> errors = {{"positions[41].atasan", "no position \"x.kabag-orgg\""},
+                                                       {"org.json:3:14", "invalid JSON: syntax error"},
+                                                       {"...", "more errors not shown"}};
+  const auto diags = perwal::org::to_diagnostics(errors, "org.json");
+  REQUIRE(diags.items().size() == 3);
+  for (std::size_t i = 0; i < errors.size(); ++i) {
+    const auto& d = diags.items()[i];
+    CHECK(d.code == "E100");
+    CHECK(d.at.json_path == errors[i].path);
+    CHECK(d.message_text() == errors[i].message);
+  }
+  CHECK(diags.items()[0].at.where() == "org.json: positions[41].atasan");
+  CHECK(diags.items()[1].at.where() == "org.json:3:14");
+  CHECK(perwal::render(diags.items()[0]) == "org.json: positions[41].atasan: error: no position \"x.kabag-orgg\"\n");
+  CHECK(diags.items()[2].message_text(perwal::language::id) == "galat lainnya tidak ditampilkan");
+}
