@@ -29,6 +29,15 @@ void put_tags(json& obj, const std::vector<std::string>& tags) {
   if (!tags.empty()) obj["tags"] = tags;
 }
 
+template <class Item>
+json array_of(const std::vector<Item>& items) {
+  json out = json::array();
+  for (const Item& x : items) out.push_back(to_json(x));
+  return out;
+}
+
+}  // namespace
+
 json to_json(const instansi_spec& x) {
   json o = {{"id", x.id}};
   put_nonempty(o, "name", x.name);
@@ -71,15 +80,6 @@ json to_json(const delegation_spec& d) {
   put_nonempty(o, "basis", d.basis);
   return o;
 }
-
-template <class Item>
-json array_of(const std::vector<Item>& items) {
-  json out = json::array();
-  for (const Item& x : items) out.push_back(to_json(x));
-  return out;
-}
-
-}  // namespace
 
 json to_json(const team_spec& t) {
   json o = json::object();

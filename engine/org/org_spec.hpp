@@ -107,6 +107,12 @@ struct spec {
 
 // The perwal-org/1 document of `s` (every section present, even empty).
 [[nodiscard]] nlohmann::json to_json(const spec& s);
+// One item as its JSON object in the document.
+[[nodiscard]] nlohmann::json to_json(const instansi_spec& x);
+[[nodiscard]] nlohmann::json to_json(const unit_spec& u);
+[[nodiscard]] nlohmann::json to_json(const position_spec& p);
+[[nodiscard]] nlohmann::json to_json(const employee_spec& e);
+[[nodiscard]] nlohmann::json to_json(const delegation_spec& d);
 // One team as a JSON object: `fields` with the typed fields over it (what a
 // team's `extra` holds, and what a query names as an inline team).
 [[nodiscard]] nlohmann::json to_json(const team_spec& t);
