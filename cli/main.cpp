@@ -367,7 +367,8 @@ int run_explore_org(const options& o) {
     rules.push_back(r.get());
     kept.push_back(std::move(r));
   }
-  for (const auto& org : perwal::explore::build_universe(rules)) std::cout << org.doc.dump(2) << "\n";
+  for (const auto& org : perwal::explore::build_universe(rules))
+    std::cout << perwal::org::to_json(org.spec).dump(2) << "\n";
   return exit_ok;
 }
 

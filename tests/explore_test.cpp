@@ -14,7 +14,7 @@ TEST_CASE("universe: one org, two instansi, every perangkat daerah kind, small a
   const auto pp = bundled("padang-panjang-48-2024");
   const auto orgs = perwal::explore::build_universe({pp.get()});
   REQUIRE(orgs.size() == 1);
-  const auto& doc = orgs[0].doc;
+  const auto doc = perwal::org::to_json(orgs[0].spec);
   CHECK(doc["instansi"].size() == 2);
   CHECK(doc["positions"].size() < 500);
   std::set<std::string> kinds;
@@ -29,7 +29,7 @@ TEST_CASE("universe: one org, two instansi, every perangkat daerah kind, small a
   CHECK(doc["delegations"].size() > 1);
   CHECK(perwal::explore::delegation_orgs(orgs[0]).size() == 5);
   CHECK(doc["teams"].size() > 3);
-  CHECK(perwal::explore::build_universe({pp.get()})[0].doc == doc);
+  CHECK(perwal::org::to_json(perwal::explore::build_universe({pp.get()})[0].spec) == doc);
   CHECK(perwal::explore::load(orgs[0], *pp) != nullptr);
   const auto base = bundled("permenpanrb-7-2022");
   CHECK(perwal::explore::load(perwal::explore::build_universe({base.get(), pp.get()})[0], *base) != nullptr);
@@ -89,10 +89,10 @@ TEST_CASE("a trimmed org keeps what the query needs", "[explore]") {
   const auto pp = bundled("padang-panjang-48-2024");
   const auto orgs = perwal::explore::build_universe({pp.get()});
   const json q = {{"type", "kedudukan"}, {"position", "a.dinas.bid1.fp"}, {"atasan", "a.dinas.bid1.kepala"}};
-  const auto small = perwal::explore::trim_org(orgs[0].doc, q);
-  CHECK(small["positions"].size() < 10);
+  const auto small = perwal::explore::trim_org(orgs[0].spec, q);
+  CHECK(small.positions.size() < 10);
   std::vector<perwal::org::load_error> errs;
-  auto graph = perwal::org::org_graph::load(small, pp->vocab, pp->shape, errs);
+  auto graph = perwal::org::build(small, pp->vocab, pp->shape, errs);
   REQUIRE(graph);
   perwal::evaluator ev(pp, graph, false);
   perwal::diagnostics qerrs;
@@ -117,10 +117,40 @@ rule tim.keputusan wajib on tim {
 )");
   const auto orgs = perwal::explore::build_universe({r.get()});
   bool tagged = false;
-  for (const auto& u : orgs[0].doc["units"]) {
-    tagged = tagged || (u.contains("tags") && u["tags"] == json::array({"urusan:khusus"}) && u["kind"] == "badan");
+  for (const auto& u : orgs[0].spec.units) {
+    tagged = tagged || (u.tags == std::vector<std::string>{"urusan:khusus"} && u.kind == "badan");
   }
   CHECK(tagged);
   CHECK(orgs[0].team_fields["keputusan"]["nomor"].is_string());
   CHECK(orgs[0].team_fields["lengkap"] == true);
+}
+
+TEST_CASE("universe orgs are specs: built, they are the orgs their documents load", "[explore]") {
+  const auto pp = bundled("padang-panjang-48-2024");
+  const auto base = bundled("permenpanrb-7-2022");
+  const auto orgs = perwal::explore::build_universe({base.get(), pp.get()});
+  REQUIRE(orgs.size() == 1);
+  const auto same = [](const perwal::org::spec& s, const perwal::compiled_ruleset& r) {
+    std::vector<perwal::org::load_error> errs;
+    const auto built = perwal::org::build(s, r.vocab, r.shape, errs);
+    const auto loaded = perwal::org::org_graph::load(perwal::org::to_json(s), r.vocab, r.shape, errs);
+    INFO(errs.size());
+    REQUIRE(built);
+    REQUIRE(loaded);
+    CHECK(built->canonical_dump() == loaded->canonical_dump());
+  };
+  for (const auto* r : {base.get(), pp.get()}) {
+    same(orgs[0].spec, *r);
+    for (const auto& small : perwal::explore::delegation_orgs(orgs[0])) {
+      CHECK(small.delegations.size() == 1);
+      same(small, *r);
+    }
+  }
+  const json q = {{"type", "tim"}, {"team", orgs[0].spec.teams.at(0).id}};
+  const auto small = perwal::explore::trim_org(orgs[0].spec, q);
+  REQUIRE(small.teams.size() == 1);
+  same(small, *pp);
+  const auto printed = perwal::explore::trimmed_json(small);
+  CHECK_FALSE(printed.contains("employees"));
+  CHECK(printed["teams"][0] == perwal::org::to_json(orgs[0].spec.teams[0]));
 }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "engine/common/vocabulary.hpp"
+#include "engine/org/org_spec.hpp"
 
 namespace {
 
@@ -589,4 +590,190 @@ TEST_CASE("bad orgs report every error with its path", "[org]") {
     CHECK_FALSE(org);
     CHECK(lines_of(errors) == read_lines(expected_path));
   }
+}
+
+// ---- the typed builder (engine/org/org_spec.hpp) ---------------------------
+
+namespace {
+
+using perwal::org::spec;
+
+// A small org written as a spec: every section, NIP references, a jenjang,
+// tags, a delegation and a team with a target and a free-form field.
+spec small_spec() {
+  spec s;
+  s.instansi = {{"kota-x", "Pemerintah Kota X", "x.sekda"}};
+  s.units = {
+      {"x.pemda", "Pemerintah Kota X", "pemerintah_daerah", std::nullopt, "kota-x", "x.walikota", {}},
+      {"x.setda", "Sekretariat Daerah", "sekretariat_daerah", "x.pemda", std::nullopt, "x.sekda", {"pusat"}},
+      {"x.setda.bag-org", "Bagian Organisasi", "bagian", "x.setda", std::nullopt, "197002022000031002", {}},
+      {"x.dinkes", "Dinas Kesehatan", "dinas", "x.pemda", std::nullopt, "x.kadinkes", {"urusan:kesehatan"}},
+  };
+  s.positions = {
+      {"x.walikota", "Wali Kota", "kepala_daerah", "kepala_daerah", std::nullopt, "x.pemda", std::nullopt, {}},
+      {"x.sekda", "Sekretaris Daerah", "sekretaris_daerah", "jpt_madya", std::nullopt, "x.setda", "x.walikota", {}},
+      {"x.kabag-org",
+       "Kepala Bagian",
+       "kepala_bagian",
+       "administrator",
+       std::nullopt,
+       "x.setda.bag-org",
+       "x.sekda",
+       {"pimpinan"}},
+      {"x.analis-1", "Analis", "fungsional", "fungsional", "ahli_muda", "x.setda.bag-org", "197002022000031002", {}},
+      {"x.kadinkes", "Kepala Dinas", "kepala_dinas", "jpt_pratama", std::nullopt, "x.dinkes", "x.walikota", {}},
+      {"x.dinkes.pel", "Pelaksana", "pelaksana", "pelaksana", std::nullopt, "x.dinkes", "x.kadinkes", {}},
+  };
+  s.employees = {{"197002022000031002", "Kabag", "x.kabag-org"}};
+  s.delegations = {{"x.kabag-org", "x.analis-1", "penilai_kinerja", "Keputusan 1"}};
+  perwal::org::team_spec t;
+  t.id = "x.tim";
+  t.name = "Tim";
+  t.owner_unit = "x.setda.bag-org";
+  t.established_by = "x.sekda";
+  t.ketua = "x.analis-1";
+  t.anggota = {"x.dinkes.pel", "197002022000031002"};
+  t.target = perwal::org::team_target_spec{"Sasaran", "Indikator", 3};
+  t.fields = {{"keputusan", {{"nomor", "1/2025"}}}, {"ketua", "ignored: a typed field"}};
+  s.teams = {t};
+  return s;
+}
+
+// The errors of build(s) and of loading to_json(s), which must be the same.
+std::pair<std::vector<std::string>, std::vector<std::string>> both_errors(const spec& s) {
+  const auto vocab = make_vocabulary();
+  const auto shape = make_structure(vocab);
+  std::vector<load_error> built, loaded;
+  CHECK_FALSE(perwal::org::build(s, vocab, shape, built));
+  CHECK_FALSE(org_graph::load(perwal::org::to_json(s), vocab, shape, loaded));
+  return {lines_of(built), lines_of(loaded)};
+}
+
+}  // namespace
+
+TEST_CASE("a spec builds the same org as its document", "[org]") {
+  const auto vocab = make_vocabulary();
+  const auto shape = make_structure(vocab);
+  const spec s = small_spec();
+  std::vector<load_error> errors;
+  const auto built = perwal::org::build(s, vocab, shape, errors);
+  INFO(text_of(errors));
+  REQUIRE(built);
+  const nlohmann::json doc = perwal::org::to_json(s);
+  const auto loaded = org_graph::load(doc, vocab, shape, errors);
+  REQUIRE(loaded);
+  const auto streamed = org_graph::load(doc.dump(), "spec.json", vocab, shape, errors);
+  REQUIRE(streamed);
+  CHECK(built->canonical_dump() == loaded->canonical_dump());
+  CHECK(built->canonical_dump() == streamed->canonical_dump());
+
+  // the typed fields win over `fields`; the free-form ones are kept
+  const auto& extra = built->teams()[0].extra;
+  CHECK(extra["ketua"] == "x.analis-1");
+  CHECK(extra["keputusan"]["nomor"] == "1/2025");
+  CHECK(built->positions()[built->teams()[0].ketua].id == "x.analis-1");
+  CHECK(doc["units"][0]["parent"].is_null());
+  CHECK_FALSE(doc["positions"][0].contains("atasan"));
+
+  // a document read back is the same spec
+  const auto back = perwal::org::read_spec(doc, errors);
+  REQUIRE(back);
+  CHECK(perwal::org::to_json(*back) == doc);
+  CHECK(errors.empty());
+}
+
+TEST_CASE("a document read into a spec builds the org the loader loads", "[org]") {
+  const auto vocab = make_vocabulary();
+  const auto shape = make_structure(vocab);
+  const auto doc = nlohmann::json::parse(small_org);
+  std::vector<load_error> errors;
+  const auto s = perwal::org::read_spec(doc, errors);
+  INFO(text_of(errors));
+  REQUIRE(s);
+  const auto built = perwal::org::build(*s, vocab, shape, errors);
+  REQUIRE(built);
+  const auto loaded = org_graph::load(doc, vocab, shape, errors);
+  REQUIRE(loaded);
+  CHECK(built->canonical_dump() == loaded->canonical_dump());
+  CHECK(s->units[6].tags == std::vector<std::string>{"urusan:kesehatan"});
+  CHECK(s->teams[0].fields == nlohmann::json{{"catatan", "kept"}});
+}
+
+TEST_CASE("a broken spec reports what its document reports, at the document's paths", "[org]") {
+  SECTION("references, codes, ids and the jenjang") {
+    spec s = small_spec();
+    s.units[2].parent = "x.nowhere";
+    s.units[3].kind = "dinass";
+    s.positions[3].atasan = "x.nobody";
+    s.positions[2].jenjang = "ahli_muda";
+    s.positions[3].jenjang = "ahli_sakti";
+    s.positions[5].id = "";
+    s.employees[0].position = "x.nobody";
+    s.delegations[0].authority = "";
+    s.teams[0].anggota.push_back("x.nobody");
+    s.teams[0].owner_unit = "";
+    const auto [built, loaded] = both_errors(s);
+    CHECK(built == loaded);
+    CHECK(built == std::vector<std::string>{
+                       R"(units[2].parent: no unit "x.nowhere")",
+                       R"(units[3].kind: unknown unit kind "dinass")",
+                       R"(positions[2].jenjang: only a fungsional position has a jenjang (jenis is "administrator"))",
+                       R"(positions[3].jenjang: unknown jenjang "ahli_sakti")",
+                       R"(positions[3].atasan: no position "x.nobody")",
+                       R"(positions[5].id: must not be empty)",
+                       R"(employees[0].position: no position "x.nobody")",
+                       R"(delegations[0].authority: unknown authority "")",
+                       R"(teams[0].owner_unit: no unit "")",
+                       R"(teams[0].anggota[0]: no position "x.dinkes.pel")",  // its id is empty now
+                       R"(teams[0].anggota[2]: no position "x.nobody")",
+                   });
+  }
+  SECTION("duplicates, roots and cycles") {
+    spec s = small_spec();
+    s.units[3].id = "x.setda";
+    s.units[1].parent = std::nullopt;  // a root that is not a pemerintah_daerah, without instansi
+    s.units.push_back({"x.pemda-2", "Pemda 2", "pemerintah_daerah", "x.pemda", std::nullopt, std::nullopt, {}});
+    s.positions[1].atasan = "x.kabag-org";  // x.sekda -> x.kabag-org -> x.sekda
+    s.instansi.push_back({"kota-y", "Kota Y", std::nullopt});
+    const auto [built, loaded] = both_errors(s);
+    CHECK(built == loaded);
+    CHECK(
+        built ==
+        std::vector<std::string>{
+            R"(instansi[1]: no root unit (expected a unit of kind "pemerintah_daerah" with parent null and instansi "kota-y"))",
+            R"(units[1].parent: only a pemerintah_daerah unit may have no parent (kind is "sekretariat_daerah"))",
+            R"(units[1].instansi: required on a root unit)",
+            R"(units[3].id: duplicate unit id "x.setda" (first at units[1]))",
+            R"(units[4].parent: a pemerintah_daerah unit is the root of its instansi; its parent must be null)",
+            R"(positions[1].atasan: cycle x.sekda -> x.kabag-org -> x.sekda)",
+            R"(positions[4].unit: no unit "x.dinkes")",  // that id is units[3]'s no more
+            R"(positions[5].unit: no unit "x.dinkes")",
+        });
+  }
+}
+
+TEST_CASE("bad orgs read into specs report the loader's errors", "[org]") {
+  const auto vocab = make_vocabulary();
+  const auto shape = make_structure(vocab);
+  std::size_t typed = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(data_dir() / "bad")) {
+    if (entry.path().extension() != ".json") continue;
+    INFO("case " << entry.path().filename().string());
+    const auto doc = nlohmann::json::parse(read_file(entry.path()), nullptr, false);
+    if (doc.is_discarded()) continue;  // a syntax error
+    const auto expected = read_lines(std::filesystem::path(entry.path()).replace_extension(".expected"));
+    std::vector<load_error> errors;
+    const auto s = perwal::org::read_spec(doc, errors);
+    if (!s) {
+      // shape errors only: each is one the loader reports
+      for (const auto& line : lines_of(errors)) {
+        CHECK(std::find(expected.begin(), expected.end(), line) != expected.end());
+      }
+      continue;
+    }
+    ++typed;
+    CHECK_FALSE(perwal::org::build(*s, vocab, shape, errors));
+    CHECK(lines_of(errors) == expected);
+  }
+  CHECK(typed >= 8);
 }

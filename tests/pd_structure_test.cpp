@@ -3,13 +3,14 @@
 // refused with the field named; the generator and the exploration universe
 // build from it; the generator names the planted rules from the ruleset it
 // is given, not from one ruleset's names.
+#include "engine/common/pd_structure.hpp"
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <string>
 
-#include "engine/common/pd_structure.hpp"
 #include "engine/compile/ruleset.hpp"
 #include "engine/explore/universe.hpp"
 #include "engine/gen/org_gen.hpp"
@@ -149,10 +150,10 @@ TEST_CASE("structure: the generator and the universe build from the file they ar
   // The universe's unit ids.
   const auto uni = perwal::explore::build_universe({pp.get()}, changed);
   std::set<std::string> ids;
-  for (const auto& u : uni[0].doc["units"]) ids.insert(u["id"].get<std::string>());
+  for (const auto& u : uni[0].spec.units) ids.insert(u.id);
   CHECK(ids.count("a.dinas.bidang1") == 1);
   CHECK(ids.count("a.dinas.bid1") == 0);
-  CHECK(perwal::explore::build_universe({pp.get()})[0].doc != uni[0].doc);
+  CHECK(perwal::org::to_json(perwal::explore::build_universe({pp.get()})[0].spec) != perwal::org::to_json(uni[0].spec));
   // A structure the generator cannot use is refused with the reason.
   auto no_fp_uptd = doc;
   no_fp_uptd["perangkat_daerah"].erase(11);  // uptd-fp

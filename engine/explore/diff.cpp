@@ -63,8 +63,8 @@ class searcher {
     for (const auto& org : orgs_) {
       auto ga = load(org, *a_), gb = load(org, *b_);
       if (!ga || !gb) return false;
-      stats.units += org.doc["units"].size();
-      stats.positions += org.doc["positions"].size();
+      stats.units += org.spec.units.size();
+      stats.positions += org.spec.positions.size();
       evaluator ea(a_, ga, false), eb(b_, gb, false);
       org_ = &org;
       audit_delegations(org, stats);
@@ -87,10 +87,10 @@ class searcher {
  private:
   // Delegations are checked by audit: each variant org audited under both.
   void audit_delegations(const universe_org& org, search_bounds& stats) {
-    for (const auto& doc : delegation_orgs(org)) {
+    for (const auto& small : delegation_orgs(org)) {
       std::vector<org::load_error> errs;
-      auto ga = org::org_graph::load(doc, a_->vocab, a_->shape, errs);
-      auto gb = org::org_graph::load(doc, b_->vocab, b_->shape, errs);
+      auto ga = org::build(small, a_->vocab, a_->shape, errs);
+      auto gb = org::build(small, b_->vocab, b_->shape, errs);
       if (!ga || !gb) continue;
       ++stats.queries;
       stats.evaluations += 2;
@@ -101,7 +101,7 @@ class searcher {
       candidate c{json{{"type", "audit"}}, sa, sb, {}, "", "", {}, json()};
       touch(da, c.touched);
       touch(db, c.touched);
-      c.org = doc;
+      c.org = trimmed_json(small);
       found_.push_back(std::move(c));
     }
   }
@@ -140,7 +140,7 @@ class searcher {
   [[nodiscard]] std::set<std::string> pd_kinds_of(const json& q) const {
     std::set<std::string> out;
     std::map<std::string, std::string> unit_kind;
-    for (const auto& u : org_->doc["units"]) unit_kind[u["id"].get<std::string>()] = u["kind"].get<std::string>();
+    for (const auto& u : org_->spec.units) unit_kind[u.id] = u.kind;
     for (const auto& key : {"position", "atasan", "assignee", "from", "to", "owner_unit"}) {
       if (!q.contains(key) || !q[key].is_string()) continue;
       const auto id = q[key].get<std::string>();
@@ -235,18 +235,18 @@ const candidate* pick(const diff_entry& e, const std::vector<candidate>& found,
 scenario make_scenario(const candidate& c, const universe_org& org, const std::shared_ptr<const compiled_ruleset>& a,
                        const std::shared_ptr<const compiled_ruleset>& b) {
   if (!c.org.is_null()) return {c.org, c.query, true, c.a, c.b};
-  scenario s{org.doc, c.query, false, c.a, c.b};
-  const json small = trim_org(org.doc, c.query);
+  scenario s{org::to_json(org.spec), c.query, false, c.a, c.b};
+  const org::spec small = trim_org(org.spec, c.query);
   std::vector<org::load_error> errs;
-  auto ga = org::org_graph::load(small, a->vocab, a->shape, errs);
-  auto gb = org::org_graph::load(small, b->vocab, b->shape, errs);
+  auto ga = org::build(small, a->vocab, a->shape, errs);
+  auto gb = org::build(small, b->vocab, b->shape, errs);
   if (!ga || !gb) return s;
   diagnostics qerrs;
   const auto da = evaluator(a, ga, false).check(c.query, qerrs);
   const auto db = evaluator(b, gb, false).check(c.query, qerrs);
   const signature bad{"bad_query", {}, {}};
   if ((da ? signature_of(*da) : bad) == c.a && (db ? signature_of(*db) : bad) == c.b) {
-    s.org = small;
+    s.org = trimmed_json(small);
     s.trimmed = true;
   }
   return s;

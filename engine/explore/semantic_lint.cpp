@@ -48,9 +48,9 @@ class linter {
       ++orgs_;
       evaluator ev(rules_, graph, false);
       record(ev.audit());
-      for (const auto& doc : delegation_orgs(org)) {
+      for (const auto& small : delegation_orgs(org)) {
         std::vector<org::load_error> errs;
-        if (auto g = org::org_graph::load(doc, rules_->vocab, rules_->shape, errs)) {
+        if (auto g = org::build(small, rules_->vocab, rules_->shape, errs)) {
           ++queries_;
           record(evaluator(rules_, g, false).audit());
         }

@@ -3,14 +3,14 @@
 // builder of the two instansi. Queries and scenarios are in their own files.
 #include "engine/explore/universe.hpp"
 
-#include "engine/eval/render.hpp"
-
 #include <algorithm>
 #include <functional>
 #include <map>
 #include <optional>
 #include <set>
 #include <string_view>
+
+#include "engine/eval/render.hpp"
 
 namespace perwal::explore {
 
@@ -203,17 +203,13 @@ class builder {
     add_delegation();
     add_teams();
     for (auto& [id, u] : units_) {
-      if (heads_.count(id)) u["head"] = heads_[id];
+      if (heads_.count(id)) u.head = heads_[id];
     }
-    json doc = {{"schema", "perwal-org/1"}};
-    doc["instansi"] = instansi_;
-    doc["units"] = json::array();
-    for (const auto& id : unit_order_) doc["units"].push_back(units_[id]);
-    doc["positions"] = positions_;
-    doc["employees"] = json::array();
-    doc["delegations"] = delegations_;
-    doc["teams"] = teams_;
-    out.doc = std::move(doc);
+    out.spec.instansi = std::move(instansi_);
+    for (const auto& id : unit_order_) out.spec.units.push_back(units_[id]);
+    out.spec.positions = std::move(positions_);
+    out.spec.delegations = std::move(delegations_);
+    out.spec.teams = std::move(teams_);
     out.positions = std::move(meta_);
     out.pd_units = std::move(pd_units_);
     out.team_fields = wanted_team_fields(rs_);
@@ -301,17 +297,18 @@ class builder {
 
   void add_unit(const std::string& id, const std::string& name, const std::string& kind, const std::string& parent,
                 const std::string& inst = "") {
-    json u = {{"id", id}, {"name", name}, {"kind", kind}, {"parent", parent.empty() ? json() : json(parent)}};
-    if (!inst.empty()) u["instansi"] = inst;
+    org::unit_spec u{id, name, kind, {}, {}, {}, {}};
+    if (!parent.empty()) u.parent = parent;
+    if (!inst.empty()) u.instansi = inst;
     units_[id] = std::move(u);
     unit_order_.push_back(id);
   }
 
   void add_position(const position_meta& m, const std::string& title, const std::string& kind, const std::string& jenis,
                     const std::string& atasan) {
-    json p = {{"id", m.id}, {"title", title}, {"kind", kind}, {"jenis", jenis}, {"unit", m.unit}};
-    if (jenis == "fungsional" && has(category::jenjang, "ahli_pertama")) p["jenjang"] = "ahli_pertama";
-    if (!atasan.empty()) p["atasan"] = atasan;
+    org::position_spec p{m.id, title, kind, jenis, {}, m.unit, {}, {}};
+    if (jenis == "fungsional" && has(category::jenjang, "ahli_pertama")) p.jenjang = "ahli_pertama";
+    if (!atasan.empty()) p.atasan = atasan;
     positions_.push_back(std::move(p));
     meta_.push_back(m);
     meta_.back().jenis = jenis;
@@ -374,7 +371,7 @@ class builder {
       }
     }
     const std::string berwenang = built.count("sekretariat_daerah") ? built["sekretariat_daerah"].second : kd;
-    instansi_.push_back({{"id", "kota-" + inst}, {"name", "Pemerintah " + name}, {"pejabat_berwenang", berwenang}});
+    instansi_.push_back({"kota-" + inst, "Pemerintah " + name, berwenang});
   }
 
   // One perangkat daerah: its unit and head, the template's inner units, and
@@ -451,9 +448,9 @@ class builder {
       const std::string key = "tag" + std::to_string(++n);
       std::string parent = "a.pemda", parent_head = "a.kepala_daerah";
       const auto [pd, head] = build_pd("a", key, *row, parent, parent_head);
-      units_[pd]["tags"] = nlohmann::json::array({tag});
+      units_[pd].tags = {tag};
       for (auto& p : positions_) {
-        if (p["id"] == head) p["tags"] = nlohmann::json::array({tag});
+        if (p.id == head) p.tags = {tag};
       }
     }
   }
@@ -481,8 +478,7 @@ class builder {
       position_meta under = make_meta(h.unit + ".fp-bawah-delegasi", h.unit, h.pd, h.instansi);
       under.staff = true;
       add_position(under, "Pejabat Fungsional di bawah delegasi " + h.unit, "fungsional", "fungsional", del.id);
-      delegations_.push_back(
-          {{"from", h.id}, {"to", del.id}, {"authority", "penilai_kinerja"}, {"basis", "Keputusan uji pendelegasian"}});
+      delegations_.push_back(org::delegation_spec{h.id, del.id, "penilai_kinerja", "Keputusan uji pendelegasian"});
     }
   }
 
@@ -501,14 +497,16 @@ class builder {
 
   void add_team(const std::string& id, const std::string& owner, const std::string& established_by,
                 const std::string& ketua, const std::vector<std::string>& anggota) {
-    json t = {{"id", id}, {"name", "Tim " + id}, {"owner_unit", owner}};
-    if (!established_by.empty()) t["established_by"] = established_by;
-    if (!ketua.empty()) t["ketua"] = ketua;
-    t["anggota"] = json::array();
+    org::team_spec t;
+    t.id = id;
+    t.name = "Tim " + id;
+    t.owner_unit = owner;
+    if (!established_by.empty()) t.established_by = established_by;
+    if (!ketua.empty()) t.ketua = ketua;
     for (const auto& a : anggota) {
-      if (!a.empty()) t["anggota"].push_back(a);
+      if (!a.empty()) t.anggota.push_back(a);
     }
-    t["target"] = {{"sasaran", "Sasaran uji"}, {"indikator", "Indikator uji"}, {"nilai", 1}};
+    t.target = org::team_target_spec{"Sasaran uji", "Indikator uji", 1};
     teams_.push_back(std::move(t));
   }
 
@@ -562,8 +560,11 @@ class builder {
   const std::vector<const compiled_ruleset*>& rs_;
   const pd_structure& structure_;
   std::vector<pd_row> templates_;
-  json instansi_ = json::array(), positions_ = json::array(), delegations_ = json::array(), teams_ = json::array();
-  std::map<std::string, json> units_;
+  std::vector<org::instansi_spec> instansi_;
+  std::vector<org::position_spec> positions_;
+  std::vector<org::delegation_spec> delegations_;
+  std::vector<org::team_spec> teams_;
+  std::map<std::string, org::unit_spec> units_;
   std::vector<std::string> unit_order_;
   std::map<std::string, std::string> heads_;      // unit -> head position
   std::map<std::string, std::string> atasan_of_;  // position -> atasan

@@ -12,6 +12,7 @@
 #include "engine/common/pd_structure.hpp"
 #include "engine/compile/ruleset.hpp"
 #include "engine/eval/evaluator.hpp"
+#include "engine/org/org_spec.hpp"
 
 namespace perwal::explore {
 
@@ -30,7 +31,7 @@ struct position_meta {
 
 struct universe_org {
   std::string name;
-  nlohmann::json doc;  // perwal-org/1
+  org::spec spec;  // perwal-org/1, typed: org::to_json(spec) prints it
   std::vector<position_meta> positions;
   std::vector<std::string> pd_units;  // ids of the perangkat daerah units, in generation order
   // Team fields the rulesets test (`team.field("keputusan").nomor is not null`),
@@ -77,12 +78,17 @@ struct bounds {
 // The org cut down to what a query names: the units and positions it
 // mentions, their units' and atasan chains, heads, the instansi officials,
 // the teams and delegations that touch them.
-[[nodiscard]] nlohmann::json trim_org(const nlohmann::json& org, const nlohmann::json& query);
+[[nodiscard]] org::spec trim_org(const org::spec& org, const nlohmann::json& query);
+
+// A trimmed org as scenarios print it: its perwal-org/1 document without the
+// employees section (the universe has no employees; scenarios have never
+// listed the empty section).
+[[nodiscard]] nlohmann::json trimmed_json(const org::spec& org);
 
 // Small orgs, each with one delegation of the appraisal authority (the
 // generated one, and variants: from a pelaksana, to a pelaksana, from outside
 // the delegate's chain, between two fungsional): what `audit` checks of them.
-[[nodiscard]] std::vector<nlohmann::json> delegation_orgs(const universe_org& org);
+[[nodiscard]] std::vector<org::spec> delegation_orgs(const universe_org& org);
 
 // Loads a universe org for a ruleset (nullptr if its codes do not fit, which
 // build_universe avoids).

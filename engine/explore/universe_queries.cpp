@@ -23,18 +23,18 @@ struct org_index {
   std::map<std::string, std::string> atasan;        // position -> atasan
   std::map<std::string, std::string> head_of_unit;  // unit -> head
   std::map<std::string, std::string> parent_of;     // unit -> parent
-  std::vector<const json*> teams;
+  std::vector<const perwal::org::team_spec*> teams;
 
   explicit org_index(const universe_org& org) {
     for (const auto& m : org.positions) by_id[m.id] = &m;
-    for (const auto& p : org.doc["positions"]) {
-      if (p.contains("atasan")) atasan[p["id"].get<std::string>()] = p["atasan"].get<std::string>();
+    for (const auto& p : org.spec.positions) {
+      if (p.atasan) atasan[p.id] = *p.atasan;
     }
-    for (const auto& u : org.doc["units"]) {
-      if (u.contains("head")) head_of_unit[u["id"].get<std::string>()] = u["head"].get<std::string>();
-      if (u["parent"].is_string()) parent_of[u["id"].get<std::string>()] = u["parent"].get<std::string>();
+    for (const auto& u : org.spec.units) {
+      if (u.head) head_of_unit[u.id] = *u.head;
+      if (u.parent) parent_of[u.id] = *u.parent;
     }
-    for (const auto& t : org.doc["teams"]) teams.push_back(&t);
+    for (const auto& t : org.spec.teams) teams.push_back(&t);
   }
 
   [[nodiscard]] std::vector<std::string> chain(const std::string& p) const {
@@ -118,8 +118,8 @@ std::vector<query_family> enumerate_queries(const universe_org& org, const std::
     if (m.staff && m.jenis == "fungsional") add_unique(reporters, m.id);
   }
   for (const auto* t : ix.teams) {
-    if (t->contains("ketua")) add_unique(reporters, (*t)["ketua"].get<std::string>());
-    for (const auto& a : (*t)["anggota"]) add_unique(reporters, a.get<std::string>());
+    if (t->ketua) add_unique(reporters, *t->ketua);
+    for (const auto& a : t->anggota) add_unique(reporters, a);
   }
   // heads report too: results up a review chain, a team's appraiser to the head of its perangkat daerah
   for (const auto& m : org.positions) {
@@ -131,17 +131,17 @@ std::vector<query_family> enumerate_queries(const universe_org& org, const std::
     for (const auto& o : org.positions) {
       if (o.pd == m->pd && o.head) add_unique(targets, o.id);
     }
-    const json* team = nullptr;
+    const perwal::org::team_spec* team = nullptr;
     // the first team it is in, else one it leads the owner of or appraises a member of
     for (int pass = 0; pass < 2 && !team; ++pass) {
       for (const auto* t : ix.teams) {
-        bool member = t->value("ketua", "") == from;
+        bool member = t->ketua.value_or("") == from;
         std::vector<std::string> ids;
-        if (t->contains("ketua")) ids.push_back((*t)["ketua"].get<std::string>());
-        for (const auto& a : (*t)["anggota"]) ids.push_back(a.get<std::string>());
+        if (t->ketua) ids.push_back(*t->ketua);
+        for (const auto& a : t->anggota) ids.push_back(a);
         for (const auto& id : ids) member = member || id == from;
         if (pass == 1) {
-          const auto owner = (*t)["owner_unit"].get<std::string>();
+          const auto& owner = t->owner_unit;
           member = ix.head_of_unit.count(owner) && ix.head_of_unit.at(owner) == from;
           for (const auto& id : ids) {
             const auto up = ix.atasan.find(id);
@@ -154,10 +154,9 @@ std::vector<query_family> enumerate_queries(const universe_org& org, const std::
       }
     }
     if (team) {
-      add_unit_head(targets, ix, (*team)["owner_unit"].get<std::string>());
-      if (team->contains("ketua")) add_unique(targets, (*team)["ketua"].get<std::string>());
-      for (const auto& a : (*team)["anggota"]) {
-        const auto id = a.get<std::string>();
+      add_unit_head(targets, ix, team->owner_unit);
+      if (team->ketua) add_unique(targets, *team->ketua);
+      for (const auto& id : team->anggota) {
         add_unique(targets, id);
         for (const auto& c : ix.chain(id)) add_unique(targets, c);
       }
@@ -171,7 +170,7 @@ std::vector<query_family> enumerate_queries(const universe_org& org, const std::
         for (const auto& to : targets) {
           if (to == from) continue;
           json q = {{"type", "pelaporan"}, {"from", from}, {"to", to}, {"as", as}};
-          if (with_team) q["team"] = (*team)["id"];
+          if (with_team) q["team"] = team->id;
           f.queries.push_back(std::move(q));
         }
         out.push_back(std::move(f));
@@ -182,35 +181,35 @@ std::vector<query_family> enumerate_queries(const universe_org& org, const std::
   // tim: each team as given, and with its establishing official or its ketua
   // changed.
   for (const auto* t : ix.teams) {
-    const auto owner = (*t)["owner_unit"].get<std::string>();
-    query_family est{"tim", "team " + (*t)["id"].get<std::string>() + " (established_by)", {}};
-    est.queries.push_back({{"type", "tim"}, {"team", (*t)["id"]}});
+    const auto& owner = t->owner_unit;
+    query_family est{"tim", "team " + t->id + " (established_by)", {}};
+    est.queries.push_back({{"type", "tim"}, {"team", t->id}});
     std::vector<std::string> who;
     add_unit_head(who, ix, owner);
     for (const auto& c : ix.chain(ix.head_of_unit.count(owner) ? ix.head_of_unit.at(owner) : "")) add_unique(who, c);
     for (const auto& w : who) {
-      json inline_team = *t;
-      inline_team["established_by"] = w;
-      est.queries.push_back({{"type", "tim"}, {"team", inline_team}});
+      perwal::org::team_spec inline_team = *t;
+      inline_team.established_by = w;
+      est.queries.push_back({{"type", "tim"}, {"team", perwal::org::to_json(inline_team)}});
     }
     out.push_back(std::move(est));
-    query_family ket{"tim", "team " + (*t)["id"].get<std::string>() + " (ketua)", {}};
+    query_family ket{"tim", "team " + t->id + " (ketua)", {}};
     std::vector<std::string> leaders;
-    for (const auto& a : (*t)["anggota"]) add_unique(leaders, a.get<std::string>());
+    for (const auto& a : t->anggota) add_unique(leaders, a);
     add_unit_head(leaders, ix, owner);
     for (const auto& l : leaders) {
-      json inline_team = *t;
-      inline_team["ketua"] = l;
-      ket.queries.push_back({{"type", "tim"}, {"team", inline_team}});
+      perwal::org::team_spec inline_team = *t;
+      inline_team.ketua = l;
+      ket.queries.push_back({{"type", "tim"}, {"team", perwal::org::to_json(inline_team)}});
     }
-    json without = *t;
-    without.erase("ketua");
-    ket.queries.push_back({{"type", "tim"}, {"team", without}});
+    perwal::org::team_spec without = *t;
+    without.ketua.reset();
+    ket.queries.push_back({{"type", "tim"}, {"team", perwal::org::to_json(without)}});
     out.push_back(std::move(ket));
     // the fields the rulesets test, with and without a ketua
     if (!org.team_fields.empty()) {
-      query_family fields{"tim", "team " + (*t)["id"].get<std::string>() + " (fields)", {}};
-      json with = *t;
+      query_family fields{"tim", "team " + t->id + " (fields)", {}};
+      json with = perwal::org::to_json(*t);  // the tested fields are free-form: merged into the team's JSON
       with.merge_patch(org.team_fields);
       fields.queries.push_back({{"type", "tim"}, {"team", with}});
       with.erase("ketua");

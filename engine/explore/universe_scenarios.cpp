@@ -55,10 +55,11 @@ void collect_strings(const json& j, std::set<std::string>& out) {
 
 }  // namespace
 
-json trim_org(const json& org, const json& query) {
-  std::map<std::string, const json*> units, positions;
-  for (const auto& u : org["units"]) units[u["id"].get<std::string>()] = &u;
-  for (const auto& p : org["positions"]) positions[p["id"].get<std::string>()] = &p;
+perwal::org::spec trim_org(const perwal::org::spec& org, const json& query) {
+  std::map<std::string, const perwal::org::unit_spec*> units;
+  std::map<std::string, const perwal::org::position_spec*> positions;
+  for (const auto& u : org.units) units[u.id] = &u;
+  for (const auto& p : org.positions) positions[p.id] = &p;
   std::set<std::string> named;
   collect_strings(query, named);
   std::set<std::string> keep_units, keep_positions;
@@ -73,66 +74,68 @@ json trim_org(const json& org, const json& query) {
     want_unit(s);
     want_position(s);
   }
-  std::vector<const json*> teams;
-  for (const auto& t : org["teams"]) {
-    if (named.count(t["id"].get<std::string>())) {
+  std::vector<const perwal::org::team_spec*> teams;
+  for (const auto& t : org.teams) {
+    if (named.count(t.id)) {
       teams.push_back(&t);
-      std::set<std::string> in_team;
-      collect_strings(t, in_team);
+      std::set<std::string> in_team;  // every string of the team, its free-form fields too
+      collect_strings(perwal::org::to_json(t), in_team);
       for (const auto& s : in_team) {
         want_unit(s);
         want_position(s);
       }
     }
   }
-  for (const auto& i : org["instansi"]) {
-    if (i.contains("pejabat_berwenang")) want_position(i["pejabat_berwenang"].get<std::string>());
+  for (const auto& i : org.instansi) {
+    if (i.pejabat_berwenang) want_position(*i.pejabat_berwenang);
   }
   while (!todo_units.empty() || !todo_positions.empty()) {
     while (!todo_positions.empty()) {
       const auto id = todo_positions.back();
       todo_positions.pop_back();
       const auto& p = *positions[id];
-      want_unit(p["unit"].get<std::string>());
-      if (p.contains("atasan") && p["atasan"].is_string()) want_position(p["atasan"].get<std::string>());
+      want_unit(p.unit);
+      if (p.atasan) want_position(*p.atasan);
     }
     while (!todo_units.empty()) {
       const auto id = todo_units.back();
       todo_units.pop_back();
       const auto& u = *units[id];
-      if (u["parent"].is_string()) want_unit(u["parent"].get<std::string>());
-      if (u.contains("head") && u["head"].is_string()) want_position(u["head"].get<std::string>());
+      if (u.parent) want_unit(*u.parent);
+      if (u.head) want_position(*u.head);
     }
   }
-  json out = {{"schema", org["schema"]}, {"instansi", json::array()}, {"units", json::array()}};
-  for (const auto& i : org["instansi"]) {
-    const bool used = std::any_of(org["units"].begin(), org["units"].end(), [&](const json& u) {
-      return keep_units.count(u["id"].get<std::string>()) && u.value("instansi", "") == i["id"].get<std::string>();
+  perwal::org::spec out;
+  for (const auto& i : org.instansi) {
+    const bool used = std::any_of(org.units.begin(), org.units.end(), [&](const perwal::org::unit_spec& u) {
+      return keep_units.count(u.id) && u.instansi.value_or("") == i.id;
     });
-    if (used) out["instansi"].push_back(i);
+    if (used) out.instansi.push_back(i);
   }
-  for (const auto& u : org["units"]) {
-    if (keep_units.count(u["id"].get<std::string>())) out["units"].push_back(u);
+  for (const auto& u : org.units) {
+    if (keep_units.count(u.id)) out.units.push_back(u);
   }
-  out["positions"] = json::array();
-  for (const auto& p : org["positions"]) {
-    if (keep_positions.count(p["id"].get<std::string>())) out["positions"].push_back(p);
+  for (const auto& p : org.positions) {
+    if (keep_positions.count(p.id)) out.positions.push_back(p);
   }
-  out["delegations"] = json::array();
-  for (const auto& d : org["delegations"]) {
-    if (keep_positions.count(d["to"].get<std::string>()) && keep_positions.count(d["from"].get<std::string>()))
-      out["delegations"].push_back(d);
+  for (const auto& d : org.delegations) {
+    if (keep_positions.count(d.to) && keep_positions.count(d.from)) out.delegations.push_back(d);
   }
-  out["teams"] = json::array();
-  for (const auto* t : teams) out["teams"].push_back(*t);
+  for (const auto* t : teams) out.teams.push_back(*t);
   return out;
 }
 
-std::vector<json> delegation_orgs(const universe_org& org) {
-  std::vector<json> out;
-  if (org.doc["delegations"].empty()) return out;
-  const auto& first = org.doc["delegations"][0];
-  const auto head = first["from"].get<std::string>(), delegate = first["to"].get<std::string>();
+json trimmed_json(const perwal::org::spec& org) {
+  json doc = perwal::org::to_json(org);
+  if (org.employees.empty()) doc.erase("employees");
+  return doc;
+}
+
+std::vector<perwal::org::spec> delegation_orgs(const universe_org& org) {
+  std::vector<perwal::org::spec> out;
+  if (org.spec.delegations.empty()) return out;
+  const auto& first = org.spec.delegations[0];
+  const auto head = first.from, delegate = first.to;
   std::string pelaksana, stranger;
   for (const auto& m : org.positions) {
     if (m.id == head) {
@@ -150,19 +153,19 @@ std::vector<json> delegation_orgs(const universe_org& org) {
   pairs.back() = {delegate, pelaksana};  // between two staff positions
   for (const auto& [from, to] : pairs) {
     if (from.empty() || to.empty() || from == to) continue;
-    json d = first;
-    d["from"] = from;
-    d["to"] = to;
-    json small = trim_org(org.doc, json{{"delegation", d}});
-    small["delegations"] = json::array({d});
+    perwal::org::delegation_spec d = first;
+    d.from = from;
+    d.to = to;
+    perwal::org::spec small = trim_org(org.spec, json{{"delegation", perwal::org::to_json(d)}});
+    small.delegations = {d};
     out.push_back(std::move(small));
   }
   return out;
 }
 
 std::shared_ptr<const org::org_graph> load(const universe_org& org, const compiled_ruleset& rules) {
-  std::vector<org::load_error> errors;
-  return org::org_graph::load(org.doc, rules.vocab, rules.shape, errors);
+  std::vector<perwal::org::load_error> errors;
+  return perwal::org::build(org.spec, rules.vocab, rules.shape, errors);
 }
 
 signature signature_of(const decision& d) {

@@ -1,12 +1,18 @@
-// Loading an org (perwal-org/1): parse, validate while collecting every
-// error, then freeze into the Boost.Graph and the precomputed indices.
+// Loading an org (perwal-org/1): read the document into a spec (org_spec.hpp),
+// validate the spec while collecting every error, then freeze into the
+// Boost.Graph and the precomputed indices. org::build() validates a spec made
+// in code with the same passes, so a spec and its document give the same org
+// or the same errors.
 //
-// Validation runs in passes so that references may point forwards: read
-// instansi, units, positions and employees (registering ids and NIPs), then
-// resolve the references that may name a later item, then read delegations
-// and teams (everything they name is known by then), then check the shape of
-// the parent and atasan forests. Errors carry their JSON location and are
-// reported sorted by it, so the order does not depend on the passes.
+// The JSON reader reports what is not of the document's shape (sections,
+// objects, JSON types) and notes which fields it reported, so validation
+// skips them. Validation runs in passes so that references may point
+// forwards: take instansi, units, positions and employees (registering ids
+// and NIPs), then resolve the references that may name a later item, then
+// delegations and teams (everything they name is known by then), then check
+// the shape of the parent and atasan forests. Errors carry their JSON
+// location and are reported sorted by it, so the order does not depend on
+// the passes (nor on which of the reader and the validator found them).
 //
 // Everything after validation is linear and iterative: orgs reach millions
 // of positions and chains thousands deep.
@@ -20,6 +26,7 @@
 #include <utility>
 
 #include "engine/org/org_build.hpp"
+#include "engine/org/org_spec.hpp"
 
 namespace perwal::org {
 
@@ -54,6 +61,10 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(field::count_)> 
 [[nodiscard]] std::string_view field_path(field f) {
   return field_paths[static_cast<std::size_t>(f)];
 }
+[[nodiscard]] constexpr std::uint32_t field_bit(field f) {
+  return std::uint32_t{1} << static_cast<unsigned>(f);
+}
+static_assert(static_cast<std::size_t>(field::count_) <= 32, "a field mask is 32 bits");
 
 // Key of the field inside its JSON object (nested fields drop their prefix).
 [[nodiscard]] std::string_view field_key(field f) {
@@ -133,14 +144,18 @@ class error_sink {
   std::size_t total_ = 0;
 };
 
-// Typed access to the fields of one item, reporting what is missing or of
-// the wrong type.
+// Typed access to the fields of one JSON item, reporting what is missing or
+// of the wrong type. Every field it reports is marked in `broken` (bit f for
+// field f), so that validation does not report it again.
 class item_reader {
  public:
-  item_reader(error_sink& errors, section sec, index item, const json& obj)
-      : errors_(errors), sec_(sec), item_(item), obj_(obj) {}
+  item_reader(error_sink& errors, section sec, index item, const json& obj, std::uint32_t& broken)
+      : errors_(errors), sec_(sec), item_(item), obj_(obj), broken_(broken) {}
 
-  void error(field f, std::string message, index sub = none) { errors_.add(sec_, item_, f, sub, std::move(message)); }
+  void error(field f, std::string message, index sub = none) {
+    broken_ |= field_bit(f);
+    errors_.add(sec_, item_, f, sub, std::move(message));
+  }
 
   [[nodiscard]] const json* get(field f) const {
     const auto it = obj_.find(field_key(f));
@@ -162,31 +177,17 @@ class item_reader {
   }
   [[nodiscard]] const std::string* string(field f, bool required) { return string_value(get(f), f, required); }
 
-  // A required, non-empty identifier.
-  [[nodiscard]] const std::string* id(field f) {
-    const std::string* s = string(f, true);
-    if (s != nullptr && s->empty()) {
-      error(f, "must not be empty");
-      return nullptr;
-    }
-    return s;
+  // The field into `out` when it is a string (else reported as above).
+  void read(field f, bool required, std::string& out) {
+    if (const std::string* s = string(f, required)) out = *s;
+  }
+  void read(field f, std::optional<std::string>& out) {
+    if (const std::string* s = string(f, false)) out = *s;
   }
 
-  // A code of `cat`; `what` names the category in messages ("unit kind").
-  [[nodiscard]] code code_value(const std::string* s, field f, const vocabulary& vocab, category cat,
-                                std::string_view what) {
-    if (s == nullptr) return no_code;
-    if (const auto c = vocab.find(cat, *s)) return *c;
-    error(f, "unknown " + std::string(what) + " " + quote(*s));
-    return no_code;
-  }
-  [[nodiscard]] code required_code(field f, const vocabulary& vocab, category cat, std::string_view what) {
-    return code_value(string(f, true), f, vocab, cat, what);
-  }
-
-  // Optional array of strings; null counts as absent. Appends to `pool`.
-  template <class Intern>
-  void tags(std::vector<std::string_view>& pool, Intern&& intern) {
+  // Optional array of strings; null counts as absent. Elements that are
+  // not strings are reported and left out.
+  void tags(std::vector<std::string>& out) {
     const json* v = get(field::tags);
     if (v == nullptr || v->is_null()) return;
     if (!v->is_array()) {
@@ -194,9 +195,7 @@ class item_reader {
       return;
     }
     for (std::size_t j = 0; j < v->size(); ++j) {
-      if (const std::string* s = string_value(&(*v)[j], field::tags, true, static_cast<index>(j))) {
-        pool.push_back(intern(*s));
-      }
+      if (const std::string* s = string_value(&(*v)[j], field::tags, true, static_cast<index>(j))) out.push_back(*s);
     }
   }
 
@@ -205,6 +204,7 @@ class item_reader {
   section sec_;
   index item_;
   const json& obj_;
+  std::uint32_t& broken_;
 };
 
 // "cycle a -> b -> a", starting at the member that comes first in the input;
@@ -304,80 +304,61 @@ void order_forest(std::vector<Node>& nodes, index Node::*link, std::vector<index
 
 }  // namespace
 
-// Builds one org_graph: validation (the read_/resolve_/check_ passes), then
-// freezing (the index_ steps and the graph).
-struct loader {
-  loader(const json& doc_, const vocabulary& vocab_, const structure& shape_, org_graph& out)
-      : doc(doc_), vocab(vocab_), shape(shape_), g(out) {
-    pemerintah_daerah = vocab.find(category::unit_kind, "pemerintah_daerah").value_or(no_code);
-    fungsional = vocab.find(category::jenis, "fungsional").value_or(no_code);
-  }
+// What the JSON reader found that a spec cannot say: sections that were not
+// arrays, items that were not objects, fields of the wrong JSON type (all
+// reported already), and the team objects as given.
+struct read_notes {
+  bool instansi_ok = true;
+  bool units_ok = true;
+  bool positions_ok = true;
+  // Per section, per item: bit f set when field f was reported; the bit of
+  // field::none when the item was not an object (then it is left empty).
+  std::array<std::vector<std::uint32_t>, section_names.size()> broken;
+  // (team, element) of anggota elements that were not strings, in order.
+  std::vector<std::pair<index, index>> broken_anggota;
+  // A jenjang that is not a string is reported only if the position may
+  // have one at all (which needs its jenis resolved): the message waits here.
+  std::unordered_map<index, std::string> jenjang_errors;
+  std::vector<const json*> team_objects;
+};
 
-  const json& doc;
-  const vocabulary& vocab;
-  const structure& shape;
-  org_graph& g;
-  error_sink errors;
-  code pemerintah_daerah = no_code;
-  code fungsional = no_code;
+// Keys of the typed team fields (what team_spec::fields leaves out).
+constexpr std::array<std::string_view, 7> team_keys = {"id",    "name",    "owner_unit", "established_by",
+                                                       "ketua", "anggota", "target"};
 
-  // References kept (as pointers into `doc`) until their targets are known.
-  struct unit_refs {
-    const std::string* parent = nullptr;
-    const std::string* instansi = nullptr;
-    const std::string* head = nullptr;
-    bool root = false;            // parent absent or null
-    bool instansi_absent = true;  // instansi absent or null
-  };
-  std::vector<unit_refs> unit_refs_;
-  std::vector<const std::string*> atasan_refs_;
-  std::vector<const std::string*> pejabat_refs_;
-  std::unordered_map<std::string, index> instansi_ids_;
-  // A section that is not an array makes every reference into it fail;
-  // those failures are not reported again.
-  bool units_ok_ = true;
-  bool positions_ok_ = true;
-  bool instansi_ok_ = true;
-  std::vector<tag_ref> tags_;
+// Reads a perwal-org/1 document into a spec, reporting what is not of the
+// document's shape (sections, objects, JSON types). References and codes
+// are left to the validator.
+struct json_reader {
+  error_sink& errors;
+  spec& out;
+  read_notes& notes;
 
-  [[nodiscard]] std::string_view intern(const std::string& s) { return g.strings_.add(s); }
-
-  void read_tags(item_reader& r, bool is_unit, index i) {
-    const auto first = static_cast<std::uint32_t>(g.tag_pool_.size());
-    r.tags(g.tag_pool_, [this](const std::string& t) { return intern(t); });
-    const auto count = static_cast<std::uint32_t>(g.tag_pool_.size() - first);
-    if (count != 0) tags_.push_back({is_unit, i, first, count});
-  }
-
-  // ---- validation ----
-
-  [[nodiscard]] bool validate() {
+  // false when the document is not an object (nothing else is read).
+  [[nodiscard]] bool read(const json& doc) {
     if (!doc.is_object()) {
       errors.add(section::document, std::string("expected an object, got ") + doc.type_name());
       return false;
     }
-    check_schema();
-    const json* instansi_arr = section_array(section::instansi, true, instansi_ok_);
-    const json* unit_arr = section_array(section::units, true, units_ok_);
-    const json* position_arr = section_array(section::positions, true, positions_ok_);
-    const json* employee_arr = section_array(section::employees, false, positions_ok_);
+    check_schema(doc);
+    const json* instansi_arr = section_array(doc, section::instansi, true, notes.instansi_ok);
+    const json* unit_arr = section_array(doc, section::units, true, notes.units_ok);
+    const json* position_arr = section_array(doc, section::positions, true, notes.positions_ok);
+    const json* employee_arr = section_array(doc, section::employees, false, notes.positions_ok);
     bool unused = true;
-    const json* delegation_arr = section_array(section::delegations, false, unused);
-    const json* team_arr = section_array(section::teams, false, unused);
-
-    read_instansi(instansi_arr);
-    read_units(unit_arr);
-    read_positions(position_arr);
-    read_employees(employee_arr);
-    resolve_forward_refs();
-    read_delegations(delegation_arr);
-    read_teams(team_arr);
-    check_unit_forest();
-    check_atasan_forest();
-    return errors.empty();
+    const json* delegation_arr = section_array(doc, section::delegations, false, unused);
+    const json* team_arr = section_array(doc, section::teams, false, unused);
+    read_items(instansi_arr, section::instansi, out.instansi, &json_reader::read_instansi);
+    read_items(unit_arr, section::units, out.units, &json_reader::read_unit);
+    read_items(position_arr, section::positions, out.positions, &json_reader::read_position);
+    read_items(employee_arr, section::employees, out.employees, &json_reader::read_employee);
+    read_items(delegation_arr, section::delegations, out.delegations, &json_reader::read_delegation);
+    notes.team_objects.assign(count(team_arr), nullptr);
+    read_items(team_arr, section::teams, out.teams, &json_reader::read_team_item);
+    return true;
   }
 
-  void check_schema() {
+  void check_schema(const json& doc) {
     const auto it = doc.find("schema");
     if (it == doc.end()) {
       errors.add(section::schema, "missing required field");
@@ -391,7 +372,7 @@ struct loader {
 
   // The array of section `s`, or nullptr. A missing optional section (or
   // null) is empty; anything else that is not an array clears `ok`.
-  [[nodiscard]] const json* section_array(section s, bool required, bool& ok) {
+  [[nodiscard]] const json* section_array(const json& doc, section s, bool required, bool& ok) {
     const auto it = doc.find(section_name(s));
     if (it == doc.end() || (!required && it->is_null())) {
       if (required) {
@@ -415,157 +396,382 @@ struct loader {
 
   [[nodiscard]] static index count(const json* arr) { return arr == nullptr ? 0 : static_cast<index>(arr->size()); }
 
-  [[nodiscard]] bool is_item(const json& obj, section s, index i) {
-    if (obj.is_object()) return true;
-    errors.add(s, i, field::none, none, std::string("expected an object, got ") + obj.type_name());
-    return false;
+  // Each element of `arr` into `items` (an item that is not an object stays
+  // empty, marked so).
+  template <class Item>
+  void read_items(const json* arr, section s, std::vector<Item>& items,
+                  void (json_reader::*read_one)(item_reader&, index, const json&, Item&)) {
+    const index n = count(arr);
+    items.resize(n);
+    auto& broken = notes.broken[static_cast<std::size_t>(s)];
+    broken.assign(n, 0);
+    for (index i = 0; i < n; ++i) {
+      const json& obj = (*arr)[i];
+      if (!obj.is_object()) {
+        broken[i] = field_bit(field::none);
+        errors.add(s, i, field::none, none, std::string("expected an object, got ") + obj.type_name());
+        continue;
+      }
+      item_reader r(errors, s, i, obj, broken[i]);
+      (this->*read_one)(r, i, obj, items[i]);
+    }
   }
 
-  void report_duplicate(index first, std::string_view id, section s, index i, field f, std::string_view what) {
-    errors.add(s, i, f, none,
-               "duplicate " + std::string(what) + " " + quote(id) + " (first at " + item_path(s, first) + ")");
+  void read_instansi(item_reader& r, index, const json&, instansi_spec& x) {
+    r.read(field::id, true, x.id);
+    r.read(field::name, false, x.name);
+    r.read(field::pejabat_berwenang, x.pejabat_berwenang);
   }
-  void register_id(std::unordered_map<std::string, index>& ids, const std::string& id, section s, index i, field f,
+
+  void read_unit(item_reader& r, index, const json&, unit_spec& u) {
+    r.read(field::id, true, u.id);
+    r.read(field::name, false, u.name);
+    r.read(field::kind, true, u.kind);
+    r.read(field::parent, u.parent);  // absent, null or broken: no parent (the validator tells them apart)
+    r.read(field::instansi, u.instansi);
+    r.read(field::head, u.head);
+    r.tags(u.tags);
+  }
+
+  void read_position(item_reader& r, index i, const json&, position_spec& p) {
+    r.read(field::id, true, p.id);
+    r.read(field::title, false, p.title);
+    r.read(field::kind, true, p.kind);
+    r.read(field::jenis, true, p.jenis);
+    if (const json* v = r.get(field::jenjang); v != nullptr && !v->is_null()) {
+      if (v->is_string()) {
+        p.jenjang = v->get<std::string>();
+      } else {
+        notes.broken[static_cast<std::size_t>(section::positions)][i] |= field_bit(field::jenjang);
+        notes.jenjang_errors.emplace(i, std::string("expected a string, got ") + v->type_name());
+      }
+    }
+    r.read(field::unit, true, p.unit);
+    r.read(field::atasan, p.atasan);
+    r.tags(p.tags);
+  }
+
+  void read_employee(item_reader& r, index, const json&, employee_spec& e) {
+    r.read(field::nip, true, e.nip);
+    r.read(field::name, false, e.name);
+    r.read(field::position, true, e.position);
+  }
+
+  void read_delegation(item_reader& r, index, const json&, delegation_spec& d) {
+    r.read(field::from, true, d.from);
+    r.read(field::to, true, d.to);
+    r.read(field::authority, true, d.authority);
+    r.read(field::basis, false, d.basis);
+  }
+
+  void read_team_item(item_reader& r, index i, const json& obj, team_spec& t) {
+    notes.team_objects[i] = &obj;
+    read_team(r, i, obj, t, notes.broken_anggota);
+  }
+
+  // One team object (also what freezer::read_teams reads).
+  void read_team(item_reader& r, index i, const json& obj, team_spec& t,
+                 std::vector<std::pair<index, index>>& broken_anggota) {
+    r.read(field::id, true, t.id);
+    r.read(field::name, false, t.name);
+    r.read(field::owner_unit, true, t.owner_unit);
+    r.read(field::established_by, t.established_by);
+    r.read(field::ketua, t.ketua);
+    if (const json* v = r.get(field::anggota); v != nullptr && !v->is_null()) {
+      if (!v->is_array()) {
+        r.error(field::anggota, std::string("expected an array, got ") + v->type_name());
+      } else {
+        t.anggota.reserve(v->size());
+        for (std::size_t j = 0; j < v->size(); ++j) {
+          const auto sub = static_cast<index>(j);
+          const std::string* ref = r.string_value(&(*v)[j], field::anggota, true, sub);
+          if (ref == nullptr) broken_anggota.emplace_back(i, sub);
+          t.anggota.push_back(ref == nullptr ? std::string() : *ref);
+        }
+      }
+    }
+    if (const json* v = r.get(field::target); v != nullptr && !v->is_null()) {
+      if (!v->is_object()) {
+        r.error(field::target, std::string("expected an object, got ") + v->type_name());
+      } else {
+        team_target_spec target;
+        std::uint32_t target_broken = 0;
+        item_reader tr(errors, section::teams, i, *v, target_broken);
+        tr.read(field::target_sasaran, false, target.sasaran);
+        tr.read(field::target_indikator, false, target.indikator);
+        if (const auto it = v->find("nilai"); it != v->end()) target.nilai = *it;
+        t.target = std::move(target);
+      }
+    }
+    for (const auto& [key, value] : obj.items()) {
+      if (std::find(team_keys.begin(), team_keys.end(), key) == team_keys.end()) t.fields[key] = value;
+    }
+  }
+};
+
+// Validates a spec into one org_graph (the build_/resolve_/check_ passes);
+// freezer::freeze then makes the indices. `notes` (from the JSON reader,
+// else null) says which fields were reported already.
+struct loader {
+  loader(const spec& s_, const read_notes* notes_, const vocabulary& vocab_, const structure& shape_, org_graph& out,
+         error_sink& errors_)
+      : s(s_), notes(notes_), vocab(vocab_), shape(shape_), g(out), errors(errors_) {
+    pemerintah_daerah = vocab.find(category::unit_kind, "pemerintah_daerah").value_or(no_code);
+    fungsional = vocab.find(category::jenis, "fungsional").value_or(no_code);
+    if (notes != nullptr) {
+      units_ok_ = notes->units_ok;
+      positions_ok_ = notes->positions_ok;
+      instansi_ok_ = notes->instansi_ok;
+    }
+  }
+
+  const spec& s;
+  const read_notes* notes;
+  const vocabulary& vocab;
+  const structure& shape;
+  org_graph& g;
+  error_sink& errors;
+  code pemerintah_daerah = no_code;
+  code fungsional = no_code;
+
+  // References kept (as pointers into the spec) until their targets are known.
+  struct unit_refs {
+    const std::string* parent = nullptr;
+    const std::string* instansi = nullptr;
+    const std::string* head = nullptr;
+    bool root = false;            // parent absent or null
+    bool instansi_absent = true;  // instansi absent or null
+  };
+  std::vector<unit_refs> unit_refs_;
+  std::vector<const std::string*> atasan_refs_;
+  std::vector<const std::string*> pejabat_refs_;
+  std::unordered_map<std::string, index> instansi_ids_;
+  // A section that is not an array makes every reference into it fail;
+  // those failures are not reported again.
+  bool units_ok_ = true;
+  bool positions_ok_ = true;
+  bool instansi_ok_ = true;
+  std::vector<tag_ref> tags_;
+
+  [[nodiscard]] std::string_view intern(const std::string& x) { return g.strings_.add(x); }
+
+  template <class T>
+  [[nodiscard]] static const std::string* ref(const std::optional<T>& v) {
+    return v ? &*v : nullptr;
+  }
+
+  // The fields of item `i` the reader reported (0 for a spec).
+  [[nodiscard]] std::uint32_t broken(section sec, index i) const {
+    return notes == nullptr ? 0 : notes->broken[static_cast<std::size_t>(sec)][i];
+  }
+  [[nodiscard]] static bool has(std::uint32_t mask, field f) { return (mask & field_bit(f)) != 0; }
+  [[nodiscard]] static bool skipped(std::uint32_t mask) { return has(mask, field::none); }
+
+  void read_tags(const std::vector<std::string>& tags, bool is_unit, index i) {
+    const auto first = static_cast<std::uint32_t>(g.tag_pool_.size());
+    for (const std::string& t : tags) g.tag_pool_.push_back(intern(t));
+    const auto count = static_cast<std::uint32_t>(g.tag_pool_.size() - first);
+    if (count != 0) tags_.push_back({is_unit, i, first, count});
+  }
+
+  // A required identifier: not empty (unless its field was reported).
+  [[nodiscard]] bool valid_id(const std::string& id, std::uint32_t mask, section sec, index i, field f) {
+    if (has(mask, f)) return false;
+    if (id.empty()) {
+      errors.add(sec, i, f, none, "must not be empty");
+      return false;
+    }
+    return true;
+  }
+
+  // A code of `cat`; `what` names the category in messages ("unit kind").
+  [[nodiscard]] code code_of(const std::string& name, std::uint32_t mask, section sec, index i, field f, category cat,
+                             std::string_view what) {
+    if (has(mask, f)) return no_code;
+    if (const auto c = vocab.find(cat, name)) return *c;
+    errors.add(sec, i, f, none, "unknown " + std::string(what) + " " + quote(name));
+    return no_code;
+  }
+
+  // ---- validation ----
+
+  [[nodiscard]] bool validate() {
+    if (notes == nullptr && !fits()) return false;
+    build_instansi();
+    build_units();
+    build_positions();
+    build_employees();
+    resolve_forward_refs();
+    build_delegations();
+    build_teams();
+    check_unit_forest();
+    check_atasan_forest();
+    return errors.empty();
+  }
+
+  // Every section of a spec can be indexed (the reader checks a document's).
+  [[nodiscard]] bool fits() {
+    bool ok = true;
+    const auto check = [&](section sec, std::size_t n) {
+      if (n < none) return;
+      errors.add(sec, "too many items");
+      ok = false;
+    };
+    check(section::instansi, s.instansi.size());
+    check(section::units, s.units.size());
+    check(section::positions, s.positions.size());
+    check(section::employees, s.employees.size());
+    check(section::delegations, s.delegations.size());
+    check(section::teams, s.teams.size());
+    return ok;
+  }
+
+  void report_duplicate(index first, std::string_view id, section sec, index i, field f, std::string_view what) {
+    errors.add(sec, i, f, none,
+               "duplicate " + std::string(what) + " " + quote(id) + " (first at " + item_path(sec, first) + ")");
+  }
+  void register_id(std::unordered_map<std::string, index>& ids, const std::string& id, section sec, index i, field f,
                    std::string_view what) {
     const auto [it, inserted] = ids.try_emplace(id, i);
-    if (!inserted) report_duplicate(it->second, id, s, i, f, what);
+    if (!inserted) report_duplicate(it->second, id, sec, i, f, what);
   }
   template <class KeyOf>
-  void register_id(id_table& ids, KeyOf&& key_of, std::string_view id, section s, index i, field f,
+  void register_id(id_table& ids, KeyOf&& key_of, std::string_view id, section sec, index i, field f,
                    std::string_view what) {
-    if (const index first = ids.insert(id, i, key_of); first != none) report_duplicate(first, id, s, i, f, what);
+    if (const index first = ids.insert(id, i, key_of); first != none) report_duplicate(first, id, sec, i, f, what);
   }
 
-  void read_instansi(const json* arr) {
-    const index n = count(arr);
+  void build_instansi() {
+    const auto n = static_cast<index>(s.instansi.size());
     g.instansi_.resize(n);
     pejabat_refs_.resize(n, nullptr);
     instansi_ids_.reserve(n);
     for (index i = 0; i < n; ++i) {
-      const json& obj = (*arr)[i];
-      if (!is_item(obj, section::instansi, i)) continue;
-      item_reader r(errors, section::instansi, i, obj);
+      const std::uint32_t mask = broken(section::instansi, i);
+      if (skipped(mask)) continue;
+      const instansi_spec& in = s.instansi[i];
       instansi& x = g.instansi_[i];
-      if (const std::string* id = r.id(field::id)) {
-        x.id = intern(*id);
-        register_id(instansi_ids_, *id, section::instansi, i, field::id, "instansi id");
+      if (valid_id(in.id, mask, section::instansi, i, field::id)) {
+        x.id = intern(in.id);
+        register_id(instansi_ids_, in.id, section::instansi, i, field::id, "instansi id");
       }
-      if (const std::string* name = r.string(field::name, false)) x.name = intern(*name);
-      pejabat_refs_[i] = r.string(field::pejabat_berwenang, false);
+      x.name = intern(in.name);
+      pejabat_refs_[i] = ref(in.pejabat_berwenang);
     }
   }
 
-  void read_units(const json* arr) {
-    const index n = count(arr);
+  void build_units() {
+    const auto n = static_cast<index>(s.units.size());
     g.units_.resize(n);
     unit_refs_.resize(n);
     g.unit_ids_.reserve_for(n);
     for (index i = 0; i < n; ++i) {
-      const json& obj = (*arr)[i];
-      if (!is_item(obj, section::units, i)) continue;
-      item_reader r(errors, section::units, i, obj);
+      const std::uint32_t mask = broken(section::units, i);
+      if (skipped(mask)) continue;
+      const unit_spec& in = s.units[i];
       unit& u = g.units_[i];
       unit_refs& refs = unit_refs_[i];
-      if (const std::string* id = r.id(field::id)) {
-        u.id = intern(*id);
+      if (valid_id(in.id, mask, section::units, i, field::id)) {
+        u.id = intern(in.id);
         register_id(g.unit_ids_, freezer::unit_key(g), u.id, section::units, i, field::id, "unit id");
       }
-      if (const std::string* name = r.string(field::name, false)) u.name = intern(*name);
-      u.kind = r.required_code(field::kind, vocab, category::unit_kind, "unit kind");
-      const json* parent = r.get(field::parent);
-      refs.root = parent == nullptr || parent->is_null();
-      refs.parent = r.string_value(parent, field::parent, false);
-      const json* inst = r.get(field::instansi);
-      refs.instansi_absent = inst == nullptr || inst->is_null();
-      refs.instansi = r.string_value(inst, field::instansi, false);
-      refs.head = r.string(field::head, false);
-      read_tags(r, true, i);
+      u.name = intern(in.name);
+      u.kind = code_of(in.kind, mask, section::units, i, field::kind, category::unit_kind, "unit kind");
+      // a parent or instansi of the wrong type is neither absent nor a reference
+      refs.root = !in.parent && !has(mask, field::parent);
+      refs.parent = ref(in.parent);
+      refs.instansi_absent = !in.instansi && !has(mask, field::instansi);
+      refs.instansi = ref(in.instansi);
+      refs.head = ref(in.head);
+      read_tags(in.tags, true, i);
     }
   }
 
-  void read_positions(const json* arr) {
-    const index n = count(arr);
+  void build_positions() {
+    const auto n = static_cast<index>(s.positions.size());
     g.positions_.resize(n);
     atasan_refs_.resize(n, nullptr);
     g.position_ids_.reserve_for(n);
     for (index i = 0; i < n; ++i) {
-      const json& obj = (*arr)[i];
-      if (!is_item(obj, section::positions, i)) continue;
-      item_reader r(errors, section::positions, i, obj);
+      const std::uint32_t mask = broken(section::positions, i);
+      if (skipped(mask)) continue;
+      const position_spec& in = s.positions[i];
       position& p = g.positions_[i];
-      if (const std::string* id = r.id(field::id)) {
-        p.id = intern(*id);
+      if (valid_id(in.id, mask, section::positions, i, field::id)) {
+        p.id = intern(in.id);
         register_id(g.position_ids_, freezer::position_key(g), p.id, section::positions, i, field::id, "position id");
       }
-      if (const std::string* title = r.string(field::title, false)) p.title = intern(*title);
-      p.kind = r.required_code(field::kind, vocab, category::position_kind, "position kind");
-      p.jenis = r.required_code(field::jenis, vocab, category::jenis, "jenis");
-      read_jenjang(r, p);
-      if (const std::string* u = r.string(field::unit, true))
-        p.unit = resolve_unit(*u, section::positions, i, field::unit);
-      atasan_refs_[i] = r.string(field::atasan, false);
-      read_tags(r, false, i);
+      p.title = intern(in.title);
+      p.kind = code_of(in.kind, mask, section::positions, i, field::kind, category::position_kind, "position kind");
+      p.jenis = code_of(in.jenis, mask, section::positions, i, field::jenis, category::jenis, "jenis");
+      build_jenjang(in, mask, i, p);
+      if (!has(mask, field::unit)) p.unit = resolve_unit(in.unit, section::positions, i, field::unit);
+      atasan_refs_[i] = ref(in.atasan);
+      read_tags(in.tags, false, i);
     }
   }
 
   // A jenjang belongs to fungsional positions only, and every one has one.
-  void read_jenjang(item_reader& r, position& p) {
-    const json* v = r.get(field::jenjang);
-    const bool given = v != nullptr && !v->is_null();
+  void build_jenjang(const position_spec& in, std::uint32_t mask, index i, position& p) {
+    const bool given = in.jenjang.has_value() || has(mask, field::jenjang);
     const bool is_fungsional = p.jenis != no_code && p.jenis == fungsional;
     if (given && p.jenis != no_code && !is_fungsional) {
-      r.error(field::jenjang, "only a fungsional position has a jenjang (jenis is " + quote(vocab.name(p.jenis)) + ")");
+      errors.add(section::positions, i, field::jenjang, none,
+                 "only a fungsional position has a jenjang (jenis is " + quote(vocab.name(p.jenis)) + ")");
       return;
     }
-    if (!given) return;  // CONTRACT §1 gives jenjang to fungsional positions; it is optional data
-    p.jenjang =
-        r.code_value(r.string_value(v, field::jenjang, true), field::jenjang, vocab, category::jenjang, "jenjang");
+    if (!given) return;               // CONTRACT §1 gives jenjang to fungsional positions; it is optional data
+    if (has(mask, field::jenjang)) {  // not a string
+      errors.add(section::positions, i, field::jenjang, none, notes->jenjang_errors.at(i));
+      return;
+    }
+    p.jenjang = code_of(*in.jenjang, mask, section::positions, i, field::jenjang, category::jenjang, "jenjang");
   }
 
-  void read_employees(const json* arr) {
-    const index n = count(arr);
+  void build_employees() {
+    const auto n = static_cast<index>(s.employees.size());
     g.employees_.resize(n);
     g.nips_.reserve_for(n);
     for (index i = 0; i < n; ++i) {
-      const json& obj = (*arr)[i];
-      if (!is_item(obj, section::employees, i)) continue;
-      item_reader r(errors, section::employees, i, obj);
+      const std::uint32_t mask = broken(section::employees, i);
+      if (skipped(mask)) continue;
+      const employee_spec& in = s.employees[i];
       employee& e = g.employees_[i];
-      if (const std::string* nip = r.id(field::nip)) {
-        e.nip = intern(*nip);
+      if (valid_id(in.nip, mask, section::employees, i, field::nip)) {
+        e.nip = intern(in.nip);
         register_id(g.nips_, freezer::nip_key(g), e.nip, section::employees, i, field::nip, "NIP");
       }
-      if (const std::string* name = r.string(field::name, false)) e.name = intern(*name);
-      if (const std::string* pos = r.string(field::position, true)) {
-        const index found = g.position_ids_.find(*pos, freezer::position_key(g));
+      e.name = intern(in.name);
+      if (!has(mask, field::position)) {
+        const index found = g.position_ids_.find(in.position, freezer::position_key(g));
         if (found != none) {
           e.position = found;
         } else if (positions_ok_) {
-          errors.add(section::employees, i, field::position, none, "no position " + quote(*pos));
+          errors.add(section::employees, i, field::position, none, "no position " + quote(in.position));
         }
       }
     }
   }
 
-  [[nodiscard]] index resolve_unit(const std::string& ref, section s, index i, field f) {
-    if (const index found = g.unit_ids_.find(ref, freezer::unit_key(g)); found != none) return found;
-    if (units_ok_) errors.add(s, i, f, none, "no unit " + quote(ref));
+  [[nodiscard]] index resolve_unit(const std::string& id, section sec, index i, field f) {
+    if (const index found = g.unit_ids_.find(id, freezer::unit_key(g)); found != none) return found;
+    if (units_ok_) errors.add(sec, i, f, none, "no unit " + quote(id));
     return none;
   }
 
-  [[nodiscard]] index resolve_instansi(const std::string& ref, section s, index i, field f) {
-    const auto it = instansi_ids_.find(ref);
+  [[nodiscard]] index resolve_instansi(const std::string& id, section sec, index i, field f) {
+    const auto it = instansi_ids_.find(id);
     if (it != instansi_ids_.end()) return it->second;
-    if (instansi_ok_) errors.add(s, i, f, none, "no instansi " + quote(ref));
+    if (instansi_ok_) errors.add(sec, i, f, none, "no instansi " + quote(id));
     return none;
   }
 
   // A position id, or the NIP of the employee holding the position.
-  [[nodiscard]] index resolve_position(const std::string& ref, section s, index i, field f, index sub = none) {
-    if (const index found = g.position_ids_.find(ref, freezer::position_key(g)); found != none) return found;
+  [[nodiscard]] index resolve_position(const std::string& id, section sec, index i, field f, index sub = none) {
+    if (const index found = g.position_ids_.find(id, freezer::position_key(g)); found != none) return found;
     // none when that employee's own position is broken (reported there)
-    if (const index found = g.nips_.find(ref, freezer::nip_key(g)); found != none) return g.employees_[found].position;
-    if (positions_ok_) errors.add(s, i, f, sub, "no position " + quote(ref));
+    if (const index found = g.nips_.find(id, freezer::nip_key(g)); found != none) return g.employees_[found].position;
+    if (positions_ok_) errors.add(sec, i, f, sub, "no position " + quote(id));
     return none;
   }
 
@@ -591,90 +797,63 @@ struct loader {
     }
   }
 
-  void read_delegations(const json* arr) {
-    const index n = count(arr);
+  void build_delegations() {
+    const auto n = static_cast<index>(s.delegations.size());
     g.delegations_.resize(n);
     for (index i = 0; i < n; ++i) {
-      const json& obj = (*arr)[i];
       delegation& d = g.delegations_[i];
       d.json_path = item_path(section::delegations, i);
-      if (!is_item(obj, section::delegations, i)) continue;
-      item_reader r(errors, section::delegations, i, obj);
-      if (const std::string* from = r.string(field::from, true)) {
-        d.from = resolve_position(*from, section::delegations, i, field::from);
-      }
-      if (const std::string* to = r.string(field::to, true)) {
-        d.to = resolve_position(*to, section::delegations, i, field::to);
-      }
-      d.authority = r.required_code(field::authority, vocab, category::authority, "authority");
-      if (const std::string* basis = r.string(field::basis, false)) d.basis = intern(*basis);
+      const std::uint32_t mask = broken(section::delegations, i);
+      if (skipped(mask)) continue;
+      const delegation_spec& in = s.delegations[i];
+      if (!has(mask, field::from)) d.from = resolve_position(in.from, section::delegations, i, field::from);
+      if (!has(mask, field::to)) d.to = resolve_position(in.to, section::delegations, i, field::to);
+      d.authority =
+          code_of(in.authority, mask, section::delegations, i, field::authority, category::authority, "authority");
+      d.basis = intern(in.basis);
     }
   }
 
-  void read_teams(const json* arr) {
-    const index n = count(arr);
+  void build_teams() {
+    const auto n = static_cast<index>(s.teams.size());
     g.teams_.resize(n);
     g.team_ids_.reserve_for(n);
     for (index i = 0; i < n; ++i) {
-      const json& obj = (*arr)[i];
       g.teams_[i].json_path = item_path(section::teams, i);
-      if (!is_item(obj, section::teams, i)) continue;
-      g.teams_[i].extra = obj;
-      read_team(i);
+      const std::uint32_t mask = broken(section::teams, i);
+      if (skipped(mask)) continue;
+      g.teams_[i].extra = notes != nullptr ? *notes->team_objects[i] : to_json(s.teams[i]);
+      build_team(i, s.teams[i], mask, notes != nullptr ? notes->broken_anggota : no_broken_anggota);
     }
   }
 
-  // The fields of team `i` from its object, already in `extra`.
-  void read_team(index i) {
-    {
-      team& t = g.teams_[i];
-      const json& obj = t.extra;
-      item_reader r(errors, section::teams, i, obj);
-      if (const std::string* id = r.id(field::id)) {
-        t.id = intern(*id);
-        register_id(g.team_ids_, freezer::team_key(g), t.id, section::teams, i, field::id, "team id");
-      }
-      if (const std::string* name = r.string(field::name, false)) t.name = intern(*name);
-      if (const std::string* owner = r.string(field::owner_unit, true)) {
-        t.owner_unit = resolve_unit(*owner, section::teams, i, field::owner_unit);
-      }
-      if (const std::string* by = r.string(field::established_by, false)) {
-        t.established_by = resolve_position(*by, section::teams, i, field::established_by);
-      }
-      if (const std::string* ketua = r.string(field::ketua, false)) {
-        t.ketua = resolve_position(*ketua, section::teams, i, field::ketua);
-      }
-      read_anggota(r, i, t);
-      read_target(r, i, t);
-    }
-  }
+  static inline const std::vector<std::pair<index, index>> no_broken_anggota;
 
-  void read_anggota(item_reader& r, index i, team& t) {
-    const json* v = r.get(field::anggota);
-    if (v == nullptr || v->is_null()) return;
-    if (!v->is_array()) {
-      r.error(field::anggota, std::string("expected an array, got ") + v->type_name());
-      return;
+  // The typed fields of team `i` (its `extra` and json_path are set).
+  void build_team(index i, const team_spec& in, std::uint32_t mask,
+                  const std::vector<std::pair<index, index>>& broken_anggota) {
+    team& t = g.teams_[i];
+    if (valid_id(in.id, mask, section::teams, i, field::id)) {
+      t.id = intern(in.id);
+      register_id(g.team_ids_, freezer::team_key(g), t.id, section::teams, i, field::id, "team id");
     }
-    t.anggota.reserve(v->size());
-    for (std::size_t j = 0; j < v->size(); ++j) {
+    t.name = intern(in.name);
+    if (!has(mask, field::owner_unit)) t.owner_unit = resolve_unit(in.owner_unit, section::teams, i, field::owner_unit);
+    if (in.established_by) {
+      t.established_by = resolve_position(*in.established_by, section::teams, i, field::established_by);
+    }
+    if (in.ketua) t.ketua = resolve_position(*in.ketua, section::teams, i, field::ketua);
+    t.anggota.reserve(in.anggota.size());
+    for (std::size_t j = 0; j < in.anggota.size(); ++j) {
       const auto sub = static_cast<index>(j);
-      const std::string* ref = r.string_value(&(*v)[j], field::anggota, true, sub);
-      t.anggota.push_back(ref == nullptr ? none : resolve_position(*ref, section::teams, i, field::anggota, sub));
+      const bool bad = std::binary_search(broken_anggota.begin(), broken_anggota.end(), std::pair(i, sub));
+      t.anggota.push_back(bad ? none : resolve_position(in.anggota[j], section::teams, i, field::anggota, sub));
     }
-  }
-
-  void read_target(item_reader& r, index i, team& t) {
-    const json* v = r.get(field::target);
-    if (v == nullptr || v->is_null()) return;
-    if (!v->is_object()) {
-      r.error(field::target, std::string("expected an object, got ") + v->type_name());
-      return;
+    if (in.target) {
+      t.target.sasaran = intern(in.target->sasaran);
+      t.target.indikator = intern(in.target->indikator);
+      t.target.nilai = in.target->nilai;
     }
-    item_reader tr(errors, section::teams, i, *v);
-    if (const std::string* s = tr.string(field::target_sasaran, false)) t.target.sasaran = intern(*s);
-    if (const std::string* s = tr.string(field::target_indikator, false)) t.target.indikator = intern(*s);
-    if (const auto it = v->find("nilai"); it != v->end()) t.target.nilai = *it;
   }
 
   // Parent cycles; each root is a pemerintah_daerah naming its instansi, one
@@ -938,13 +1117,24 @@ void freezer::freeze(org_graph& g, const structure& shape, std::span<const tag_r
 }
 
 bool freezer::read_teams(org_graph& g, const vocabulary& vocab, const structure& shape) {
-  const json no_doc;
-  loader l(no_doc, vocab, shape, g);
+  error_sink errors;
+  const spec no_spec;
+  spec unused;
+  read_notes notes;
+  json_reader reader{errors, unused, notes};
+  loader l(no_spec, nullptr, vocab, shape, g, errors);
   g.team_ids_.reserve_for(g.teams_.size());
+  std::vector<std::pair<index, index>> broken_anggota;
   for (index i = 0; i < g.teams_.size(); ++i) {
-    if (!g.teams_[i].extra.is_object()) return false;
-    l.read_team(i);
-    if (!l.errors.empty()) return false;
+    const json& obj = g.teams_[i].extra;
+    if (!obj.is_object()) return false;
+    team_spec t;
+    std::uint32_t mask = 0;
+    item_reader r(errors, section::teams, i, obj, mask);
+    reader.read_team(r, i, obj, t, broken_anggota);
+    if (!errors.empty()) return false;
+    l.build_team(i, t, mask, broken_anggota);
+    if (!errors.empty()) return false;
   }
   return true;
 }
@@ -980,13 +1170,49 @@ std::shared_ptr<const org_graph> org_graph::load_reference(std::string_view text
 
 std::shared_ptr<const org_graph> org_graph::load(const nlohmann::json& doc, const vocabulary& vocab,
                                                  const structure& shape, std::vector<load_error>& errors) {
+  // The document into a spec (reporting what is not of its shape), then the
+  // spec's validation, told which fields were reported already.
+  error_sink sink;
+  spec s;
+  read_notes notes;
+  if (!json_reader{sink, s, notes}.read(doc)) {
+    sink.flush(errors);
+    return nullptr;
+  }
   auto g = std::make_shared<org_graph>();
-  loader l(doc, vocab, shape, *g);
+  loader l(s, &notes, vocab, shape, *g, sink);
   const bool valid = l.validate();
-  l.errors.flush(errors);
+  sink.flush(errors);
   if (!valid) return nullptr;
   freezer::freeze(*g, shape, l.tags_);
   return g;
+}
+
+std::shared_ptr<const org_graph> build(const spec& s, const vocabulary& vocab, const structure& shape,
+                                       std::vector<load_error>& errors) {
+  error_sink sink;
+  auto g = std::make_shared<org_graph>();
+  loader l(s, nullptr, vocab, shape, *g, sink);
+  const bool valid = l.validate();
+  sink.flush(errors);
+  if (!valid) return nullptr;
+  freezer::freeze(*g, shape, l.tags_);
+  return g;
+}
+
+std::optional<spec> read_spec(const nlohmann::json& doc, std::vector<load_error>& errors) {
+  error_sink sink;
+  spec s;
+  read_notes notes;
+  if (json_reader{sink, s, notes}.read(doc)) {
+    // a jenjang of the wrong type, which load() reports only where a jenjang may be
+    for (const auto& [i, message] : notes.jenjang_errors) {
+      sink.add(section::positions, i, field::jenjang, none, message);
+    }
+  }
+  if (sink.empty()) return s;
+  sink.flush(errors);
+  return std::nullopt;
 }
 
 index org_graph::find_position(std::string_view id_or_nip) const {
