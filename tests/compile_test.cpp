@@ -3,40 +3,59 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
+#include <fstream>
 
 #include "engine/compile/ruleset.hpp"
+#include "data_cases.hpp"
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
 using perwal::testing::slurp;
 using perwal::testing::source_dir;
 
-TEST_CASE("compile diagnostics match their expected text", "[compile]") {
+namespace {
+
+// One case: the diagnostics exactly as expected; an error means no ruleset.
+void run_compile_case(const fs::path& file) {
   // Bases are found through the search path (the CLI's PERWAL_PATH); includes beside each case.
   const perwal::compile_options options{{"rulesets"}, nullptr};
-  const fs::path root = source_dir();
-  fs::current_path(root);  // diagnostics name files relative to the repository
-  std::size_t cases = 0;
-  for (const auto& entry : fs::directory_iterator("tests/data/compile")) {
-    if (entry.path().extension() != ".perwal") continue;
-    ++cases;
-    const auto name = entry.path().lexically_normal().generic_string();
-    perwal::diagnostics diags;
-    auto rules = perwal::compile_ruleset_text(name, slurp(entry.path()), entry.path().parent_path(), diags, options);
-    const auto got = perwal::render(diags);
-    auto expected_path = entry.path();
-    expected_path.replace_extension(".expected");
-    if (perwal::testing::updating_golden()) {
-      std::ofstream(expected_path) << got;
-      continue;
-    }
-    INFO("case " << name);
-    REQUIRE(fs::exists(expected_path));
-    CHECK(got == slurp(expected_path));
-    // A case with an error must not produce a ruleset; one with warnings only must.
-    CHECK((rules == nullptr) == diags.has_errors());
+  fs::current_path(source_dir());  // diagnostics name files relative to the repository
+  const auto rel = fs::relative(file, source_dir());
+  const auto name = rel.lexically_normal().generic_string();
+  perwal::diagnostics diags;
+  auto rules = perwal::compile_ruleset_text(name, slurp(rel), rel.parent_path(), diags, options);
+  const auto got = perwal::render(diags);
+  auto expected_path = rel;
+  expected_path.replace_extension(".expected");
+  if (perwal::testing::updating_golden()) {
+    std::ofstream(expected_path) << got;
+    return;
   }
-  CHECK(cases >= 10);
+  INFO("case " << name);
+  REQUIRE(fs::exists(expected_path));
+  CHECK(got == slurp(expected_path));
+  // A case with an error must not produce a ruleset; one with warnings only must.
+  CHECK((rules == nullptr) == diags.has_errors());
+}
+
+std::vector<fs::path> compile_cases() {
+  return perwal::testing::data_files(source_dir() / "tests/data/compile", ".perwal");
+}
+
+// A test case per tests/data/compile/<case>.perwal.
+const bool registered = [] {
+  for (const auto& file : compile_cases()) {
+    perwal::testing::register_case("compile/" + file.stem().string(), "[compile]",
+                                   [file] { run_compile_case(file); }, __FILE__, __LINE__);
+  }
+  return true;
+}();
+
+}  // namespace
+
+TEST_CASE("compile diagnostics are data: enough cases", "[compile]") {
+  CHECK(registered);
+  CHECK(compile_cases().size() >= 10);
 }
 
 TEST_CASE("the bundled rulesets compile without errors", "[compile]") {

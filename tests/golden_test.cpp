@@ -14,7 +14,8 @@
 #include <set>
 
 #include "engine/compile/ruleset.hpp"
-#include "engine/eval/decision.hpp"
+#include "data_cases.hpp"
+#include "engine/eval/evaluator.hpp"
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
@@ -41,80 +42,110 @@ std::set<std::string> string_set(const json& j) {
   return out;
 }
 
-void run_suite(const suite& s) {
+// One suite's ruleset, org and evaluator, loaded once per process (each
+// scenario is a test case of its own, and ctest runs each in its own process).
+struct loaded_suite {
+  std::shared_ptr<const perwal::compiled_ruleset> rules;
+  std::unique_ptr<perwal::evaluator> ev;
+};
+
+const loaded_suite& load_suite(const suite& s) {
+  static std::map<std::string, loaded_suite> cache;
+  auto it = cache.find(s.folder.string());
+  if (it != cache.end()) return it->second;
   perwal::diagnostics diags;
   auto rules = perwal::compile_ruleset(source_dir() / s.rules, diags);
   INFO(perwal::render(diags));
   REQUIRE(rules);
   std::vector<perwal::org::load_error> errs;
   auto org = perwal::org::org_graph::load(slurp(source_dir() / s.org), s.org, rules->vocab, rules->shape, errs);
+  for (const auto& e : errs) INFO(e.to_string());
   REQUIRE(org);
-  perwal::evaluator ev(rules, org);
+  loaded_suite l{rules, std::make_unique<perwal::evaluator>(rules, org)};
+  return cache.emplace(s.folder.string(), std::move(l)).first->second;
+}
 
-  std::set<std::string> touched;
-  std::size_t cases = 0;
-  std::vector<fs::path> files;
-  for (const auto& e : fs::directory_iterator(s.folder)) {
-    if (e.path().extension() == ".json" && e.path().filename() != "suite.json") files.push_back(e.path());
+// One scenario: the query's decision against what the file expects. On a
+// failure Catch prints the scenario, the query, what was expected and the
+// decision (or the reasons the query was refused).
+void run_scenario(const suite& s, const fs::path& file) {
+  const auto& l = load_suite(s);
+  const auto& ev = *l.ev;
+  const json scenario = json::parse(slurp(file));
+  const auto& expect = scenario.at("expect");
+  INFO("scenario " << file.filename().string() << ": " << scenario.value("description", ""));
+  INFO("query: " << scenario.at("query").dump());
+  INFO("expected: " << expect.dump());
+  perwal::diagnostics qerrs;
+  auto d = perwal::testing::check(ev, scenario.at("query"), qerrs, perwal::lang::en);
+  if (expect.value("decision", "") == "bad_query") {
+    INFO("decision: " << (d ? d->json.dump(2) : std::string("(none)")));
+    CHECK_FALSE(d);
+    if (expect.contains("error")) {
+      const std::string all = perwal::testing::error_text(qerrs);
+      CHECK_THAT(all, Catch::Contains(expect["error"].get<std::string>()));
+    }
+    return;
   }
-  std::sort(files.begin(), files.end());
-  for (const auto& file : files) {
-    const json scenario = json::parse(slurp(file));
-    const auto& expect = scenario.at("expect");
-    ++cases;
-    INFO("scenario " << file.filename().string() << ": " << scenario.value("description", ""));
-    perwal::diagnostics qerrs;
-    auto d = perwal::testing::check(ev, scenario.at("query"), qerrs);
-    if (expect.value("decision", "") == "bad_query") {
-      CHECK_FALSE(d);
-      if (expect.contains("error")) {
-        const std::string all = perwal::testing::error_text(qerrs);
-        CHECK_THAT(all, Catch::Contains(expect["error"].get<std::string>()));
-      }
-      continue;
-    }
-    INFO("query errors: " << perwal::testing::error_text(qerrs));
-    REQUIRE(d);
-    INFO(perwal::testing::view(*ev.check(scenario.at("query"), qerrs), ev, perwal::lang::en).text);
-    touched.insert(d->considered.begin(), d->considered.end());
-    CHECK(d->outcome == expect.at("decision").get<std::string>());
-    CHECK(rule_names(d->violations) == string_set(expect.value("violations", json::array())));
-    CHECK(rule_names(d->warnings) == string_set(expect.value("warnings", json::array())));
-    if (expect.contains("next")) {
-      std::vector<std::string> got;
-      for (const auto& n : d->next) got.push_back(n.action);
-      CHECK(got == expect["next"].get<std::vector<std::string>>());
-    }
-    if (expect.contains("scope")) CHECK(d->scope.value_or("") == expect["scope"].get<std::string>());
-    if (expect.contains("regulation_scope")) {
-      CHECK(d->regulation_scope.value_or("") == expect["regulation_scope"].get<std::string>());
-    }
-    if (expect.contains("citations")) {
-      for (const auto& [rule, text] : expect["citations"].items()) {
-        bool found = false;
-        for (const auto* fs : {&d->violations, &d->warnings}) {
-          for (const auto& f : *fs) {
-            if (f.rule == rule) {
-              found = true;
-              CHECK_THAT(f.citation, Catch::Contains(text.get<std::string>()));
-            }
+  INFO("the query was refused: " << perwal::testing::error_text(qerrs));
+  REQUIRE(d);
+  INFO("decision: " << d->json.dump(2));
+  CHECK(d->outcome == expect.at("decision").get<std::string>());
+  CHECK(rule_names(d->violations) == string_set(expect.value("violations", json::array())));
+  CHECK(rule_names(d->warnings) == string_set(expect.value("warnings", json::array())));
+  if (expect.contains("next")) {
+    std::vector<std::string> got;
+    for (const auto& n : d->next) got.push_back(n.action);
+    CHECK(got == expect["next"].get<std::vector<std::string>>());
+  }
+  if (expect.contains("scope")) CHECK(d->scope.value_or("") == expect["scope"].get<std::string>());
+  if (expect.contains("regulation_scope")) {
+    CHECK(d->regulation_scope.value_or("") == expect["regulation_scope"].get<std::string>());
+  }
+  if (expect.contains("citations")) {
+    for (const auto& [rule, text] : expect["citations"].items()) {
+      bool found = false;
+      for (const auto* fs : {&d->violations, &d->warnings}) {
+        for (const auto& f : *fs) {
+          if (f.rule == rule) {
+            found = true;
+            CHECK_THAT(f.citation, Catch::Contains(text.get<std::string>()));
           }
         }
-        CHECK(found);
       }
-    }
-    for (const auto* fs : {&d->violations, &d->warnings}) {
-      for (const auto& f : *fs) {
-        CHECK_THAT(f.citation, Catch::Contains(s.regulation_name));
-        CHECK_FALSE(f.message.empty());
-        CHECK_FALSE(f.hint.empty());
-      }
+      CHECK(found);
     }
   }
-  CHECK(cases >= s.min_cases);
-  // Every rule of the ruleset is touched by some scenario.
+  for (const auto* fs : {&d->violations, &d->warnings}) {
+    for (const auto& f : *fs) {
+      CHECK_THAT(f.citation, Catch::Contains(s.regulation_name));
+      CHECK_FALSE(f.message.empty());
+      CHECK_FALSE(f.hint.empty());
+    }
+  }
+}
+
+std::vector<fs::path> scenario_files(const fs::path& folder) {
+  auto files = perwal::testing::data_files(folder, ".json");
+  std::erase_if(files, [](const fs::path& f) { return f.filename() == "suite.json"; });
+  return files;
+}
+
+// The whole suite: enough scenarios, and together they touch every rule.
+void run_coverage(const suite& s) {
+  const auto& l = load_suite(s);
+  std::set<std::string> touched;
+  const auto files = scenario_files(s.folder);
+  CHECK(files.size() >= s.min_cases);
+  for (const auto& file : files) {
+    const json scenario = json::parse(slurp(file));
+    perwal::diagnostics qerrs;
+    if (auto d = l.ev->check(scenario.at("query"), qerrs)) {
+      for (const auto* r : d->considered) touched.insert(r->name);
+    }
+  }
   std::vector<std::string> untouched;
-  for (const auto* r : rules->all_rules()) {
+  for (const auto* r : l.rules->all_rules()) {
     if (!touched.count(r->name)) untouched.push_back(r->name);
   }
   std::string list;
@@ -123,20 +154,37 @@ void run_suite(const suite& s) {
   CHECK(untouched.empty());
 }
 
-}  // namespace
-
-TEST_CASE("golden scenarios of every bundled regulation", "[golden]") {
+// Every tests/golden/<city>/ folder: a test case per scenario, and
+// golden/<city>/coverage for the suite (enough scenarios, every rule touched).
+const bool registered = [] {
   std::vector<fs::path> folders;
-  for (const auto& e : fs::directory_iterator(source_dir() / "tests/golden")) {
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(source_dir() / "tests/golden", ec)) {
     if (e.is_directory()) folders.push_back(e.path());
   }
   std::sort(folders.begin(), folders.end());
-  REQUIRE_FALSE(folders.empty());
   for (const auto& folder : folders) {
-    DYNAMIC_SECTION(folder.filename().string()) {
-      const json manifest = json::parse(slurp(folder / "suite.json"));
-      run_suite({folder, manifest.at("rules").get<std::string>(), manifest.at("org").get<std::string>(),
-                 manifest.at("regulation_name").get<std::string>(), manifest.value("min_cases", std::size_t{60})});
+    const json manifest = json::parse(slurp(folder / "suite.json"));
+    const suite s{folder, manifest.at("rules").get<std::string>(), manifest.at("org").get<std::string>(),
+                  manifest.at("regulation_name").get<std::string>(), manifest.value("min_cases", std::size_t{60})};
+    const std::string city = folder.filename().string();
+    for (const auto& file : scenario_files(folder)) {
+      perwal::testing::register_case("golden/" + city + "/" + file.stem().string(), "[golden]",
+                                     [s, file] { run_scenario(s, file); }, __FILE__, __LINE__);
     }
+    perwal::testing::register_case("golden/" + city + "/coverage", "[golden][coverage]",
+                                   [s] { run_coverage(s); }, __FILE__, __LINE__);
   }
+  return true;
+}();
+
+}  // namespace
+
+TEST_CASE("every bundled regulation has golden scenarios", "[golden]") {
+  std::size_t suites = 0;
+  for (const auto& e : fs::directory_iterator(source_dir() / "tests/golden")) {
+    if (e.is_directory() && fs::exists(e.path() / "suite.json")) ++suites;
+  }
+  CHECK(registered);
+  CHECK(suites >= 4);
 }

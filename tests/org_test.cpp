@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <boost/graph/adjacency_list.hpp>
 #include <catch2/catch.hpp>
+
+#include "tests/data_cases.hpp"
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -572,24 +574,35 @@ TEST_CASE("deep chains load without recursion", "[org]") {
                                  "u99994 -> u99993 -> u99992 -> u99991 -> ... (99989 more) -> u1"});
 }
 
-TEST_CASE("bad orgs report every error with its path", "[org]") {
+namespace {
+
+// One bad org: every error with its path, exactly as expected, and no org.
+void run_bad_org(const std::filesystem::path& path) {
   const auto vocab = make_vocabulary();
   const auto shape = make_structure(vocab);
-  std::vector<std::filesystem::path> cases;
-  for (const auto& entry : std::filesystem::directory_iterator(data_dir() / "bad")) {
-    if (entry.path().extension() == ".json") cases.push_back(entry.path());
+  const auto expected_path = std::filesystem::path(path).replace_extension(".expected");
+  INFO("case " << path.filename().string());
+  REQUIRE(std::filesystem::exists(expected_path));
+  std::vector<load_error> errors;
+  const auto org = org_graph::load(read_file(path), path.filename().string(), vocab, shape, errors);
+  CHECK_FALSE(org);
+  CHECK(lines_of(errors) == read_lines(expected_path));
+}
+
+// A test case per tests/data/org/bad/<case>.json.
+const bool bad_orgs_registered = [] {
+  for (const auto& path : perwal::testing::data_files(data_dir() / "bad", ".json")) {
+    perwal::testing::register_case("org/bad/" + path.stem().string(), "[org]", [path] { run_bad_org(path); },
+                                   __FILE__, __LINE__);
   }
-  std::sort(cases.begin(), cases.end());
-  CHECK(cases.size() >= 17);
-  for (const auto& path : cases) {
-    const auto expected_path = std::filesystem::path(path).replace_extension(".expected");
-    INFO("case " << path.filename().string());
-    REQUIRE(std::filesystem::exists(expected_path));
-    std::vector<load_error> errors;
-    const auto org = org_graph::load(read_file(path), path.filename().string(), vocab, shape, errors);
-    CHECK_FALSE(org);
-    CHECK(lines_of(errors) == read_lines(expected_path));
-  }
+  return true;
+}();
+
+}  // namespace
+
+TEST_CASE("bad orgs are data: enough cases", "[org]") {
+  CHECK(bad_orgs_registered);
+  CHECK(perwal::testing::data_files(data_dir() / "bad", ".json").size() >= 17);
 }
 
 // ---- the typed builder (engine/org/org_spec.hpp) ---------------------------
