@@ -1,0 +1,146 @@
+// Internal to server/: what every handler shares — the JSON error answer
+// (http_error), time stamps, request parameters, bodies parsed as JSON, ids,
+// the metadata of rulesets and orgs.
+#pragma once
+
+#include "server/serve.hpp"
+
+#include <httplib.h>
+#include <pthread.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+#include <type_traits>
+
+#include "engine/eval/evaluator.hpp"
+#include "engine/eval/render.hpp"
+#include "server/metrics.hpp"
+#include "server/openapi_json.hpp"
+#include "server/ruleset_search.hpp"
+#include "server/snapshot.hpp"
+
+namespace perwal::server::detail {
+
+using json = nlohmann::json;
+using clock_type = std::chrono::steady_clock;
+
+// ---- errors -----------------------------------------------------------------
+
+// An answer other than 2xx: status, a stable code for programs, a message for people
+// (in the CLI's wording: `path: message`), and the individual problems.
+struct http_error {
+  int status = 500;
+  std::string code;
+  std::string message;
+  json errors = json::array();
+  json extra = json::object();  // further fields of the error body
+};
+
+[[noreturn]] inline void fail(int status, std::string code, std::string message, json errors = json::array()) {
+  throw http_error{status, std::move(code), std::move(message), std::move(errors), json::object()};
+}
+
+inline std::string error_body(const http_error& e) {
+  json j = e.extra;
+  j["error"] = e.code;
+  j["status"] = e.status;
+  j["message"] = e.message;
+  j["errors"] = e.errors;
+  return j.dump();
+}
+
+// ---- small helpers ------------------------------------------------------------
+
+inline std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+inline std::string iso_time(std::int64_t ms) {
+  const std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  return std::string(buf) + "." + std::to_string(1000 + ms % 1000).substr(1) + "Z";
+}
+
+inline std::optional<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+inline std::string trim(std::string s) {
+  const auto first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return "";
+  return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+// Compares without an early exit, so the time taken does not reveal how much of a token matched.
+inline bool same_token(const std::string& a, const std::string& b) {
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    diff |= static_cast<unsigned char>(a[i] ^ b[i % (b.empty() ? 1 : b.size())]);
+  return diff == 0 && !b.empty();
+}
+
+// Org ids are path segments and database keys: keep them plain.
+inline bool valid_org_id(const std::string& id) {
+  if (id.empty() || id.size() > 64) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+           c == '-';
+  });
+}
+
+inline std::string param(const httplib::Request& req, const char* name) {
+  return req.has_param(name) ? req.get_param_value(name) : std::string();
+}
+
+inline json parse_json(const std::string& body) {
+  try {
+    return json::parse(body);
+  } catch (const json::parse_error& e) {
+    fail(400, "invalid_json", std::string("invalid JSON: ") + e.what());
+  }
+}
+
+inline json load_errors_json(const std::vector<org::load_error>& errors) {
+  json out = json::array();
+  for (const auto& e : errors) out.push_back({{"path", e.path}, {"message", e.message}});
+  return out;
+}
+
+inline json ruleset_meta(const ruleset_entry& r, bool is_default) {
+  const auto& h = r.rules->header;
+  return {{"id", h.id},         {"title", h.title},     {"cite_as", h.cite_as},
+          {"number", h.number}, {"status", h.status},   {"region", h.region},
+          {"year", h.year},     {"extends", h.extends}, {"content_hash", r.rules->content_hash},
+          {"file", r.file},     {"default", is_default}};
+}
+
+inline json org_meta(const org_entry& o) {
+  json loads = json::array();
+  for (const auto& [rid, g] : o.graphs) loads.push_back(rid);
+  json fails = json::array();
+  for (const auto& [rid, e] : o.errors) fails.push_back(rid);
+  return {{"id", o.id},         {"version", o.version}, {"hash", o.hash},      {"created", iso_time(o.created_ms)},
+          {"source", o.source}, {"loads_under", loads}, {"fails_under", fails}};
+}
+
+// ---- the API --------------------------------------------------------------------
+
+
+}  // namespace perwal::server::detail
