@@ -256,11 +256,13 @@ class api {
     const auto* org = s->org(r.org);
     if (!rules || rules->rules->content_hash != r.ruleset_hash || !org || org->version != r.org_version) {
       fail(409, "decision_stale",
-           "ruleset \"" + r.ruleset + "\" or org \"" + r.org + "\" changed since this decision was logged; "
-           "GET it without ?lang= for the decision as it was sent");
+           "ruleset \"" + r.ruleset + "\" or org \"" + r.org +
+               "\" changed since this decision was logged; "
+               "GET it without ?lang= for the decision as it was sent");
     }
     const auto g = org->graphs.find(r.ruleset);
-    if (g == org->graphs.end()) fail(409, "decision_stale", "org \"" + r.org + "\" no longer loads under \"" + r.ruleset + "\"");
+    if (g == org->graphs.end())
+      fail(409, "decision_stale", "org \"" + r.org + "\" no longer loads under \"" + r.ruleset + "\"");
     const json sent = json::parse(r.result);
     const bool traced = sent.contains("trace") && !sent["trace"].empty();
     const evaluator ev(rules->rules, g->second, traced);

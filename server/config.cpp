@@ -18,7 +18,6 @@ bool parse_number(const std::string& text, long long min, long long max, long lo
   }
 }
 
-
 }  // namespace
 
 std::optional<config> parse_config(int argc, char** argv, std::string& error) {
@@ -113,6 +112,5 @@ std::optional<config> parse_config(int argc, char** argv, std::string& error) {
   }
   return c;
 }
-
 
 }  // namespace perwal::server

@@ -3,8 +3,6 @@
 // the metadata of rulesets and orgs.
 #pragma once
 
-#include "server/serve.hpp"
-
 #include <httplib.h>
 #include <pthread.h>
 #include <signal.h>
@@ -26,6 +24,7 @@
 #include "server/metrics.hpp"
 #include "server/openapi_json.hpp"
 #include "server/ruleset_search.hpp"
+#include "server/serve.hpp"
 #include "server/snapshot.hpp"
 
 namespace perwal::server::detail {
@@ -141,6 +140,5 @@ inline json org_meta(const org_entry& o) {
 }
 
 // ---- the API --------------------------------------------------------------------
-
 
 }  // namespace perwal::server::detail

@@ -29,7 +29,6 @@ namespace {
 
 using namespace detail;
 
-
 // ---- the process ----------------------------------------------------------------
 
 // SIGTERM and SIGINT, blocked in every thread (block_stop_signals() runs
@@ -103,7 +102,6 @@ void configure(httplib::Server& svr, const config& c) {
   svr.set_keep_alive_max_count(100000);
   svr.set_tcp_nodelay(true);  // headers and body are separate writes: no Nagle delay between them
 }
-
 
 }  // namespace
 

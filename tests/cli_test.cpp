@@ -214,7 +214,8 @@ TEST_CASE("gen-org: writes the org and the report, a summary on stderr", "[cli][
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("gen-org: --rules names the planted rules' ruleset, --structure the Perangkat Daerah structure", "[cli][gen]") {
+TEST_CASE("gen-org: --rules names the planted rules' ruleset, --structure the Perangkat Daerah structure",
+          "[cli][gen]") {
   const auto dir = std::filesystem::temp_directory_path() / ("perwal-gen-rules-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const auto org_file = (dir / "org.json").string(), default_org = (dir / "default.json").string();
@@ -227,11 +228,12 @@ TEST_CASE("gen-org: --rules names the planted rules' ruleset, --structure the Pe
   CHECK(perwal::testing::slurp(default_org) == perwal::testing::slurp(org_file));
   CHECK_THAT(a.output, Catch::Contains("\"ruleset\": \"padang-panjang-48-2024\""));
   // A ruleset without kedudukan tables cannot carry planted items; with none planted it is fine.
-  const auto base = run("gen-org --scale city --seed 2 --rules rulesets/permenpanrb-7-2022.perwal -o '" + org_file + "'");
+  const auto base =
+      run("gen-org --scale city --seed 2 --rules rulesets/permenpanrb-7-2022.perwal -o '" + org_file + "'");
   CHECK(base.status == 2);
   CHECK_THAT(base.output, Catch::Contains("has no rule for a planted item"));
-  const auto clean = run("gen-org --scale city --seed 2 --violations 0 --rules rulesets/permenpanrb-7-2022.perwal -o '" +
-                         org_file + "'");
+  const auto clean = run(
+      "gen-org --scale city --seed 2 --violations 0 --rules rulesets/permenpanrb-7-2022.perwal -o '" + org_file + "'");
   CHECK(clean.status == 0);
   CHECK_THAT(clean.output, Catch::Contains("\"ruleset\": \"permenpanrb-7-2022\""));
   // A missing or malformed structure file exits 2 and names it.

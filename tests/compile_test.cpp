@@ -5,8 +5,8 @@
 #include <cstdlib>
 #include <fstream>
 
-#include "engine/compile/ruleset.hpp"
 #include "data_cases.hpp"
+#include "engine/compile/ruleset.hpp"
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
@@ -45,8 +45,8 @@ std::vector<fs::path> compile_cases() {
 // A test case per tests/data/compile/<case>.perwal.
 const bool registered = [] {
   for (const auto& file : compile_cases()) {
-    perwal::testing::register_case("compile/" + file.stem().string(), "[compile]",
-                                   [file] { run_compile_case(file); }, __FILE__, __LINE__);
+    perwal::testing::register_case(
+        "compile/" + file.stem().string(), "[compile]", [file] { run_compile_case(file); }, __FILE__, __LINE__);
   }
   return true;
 }();

@@ -13,9 +13,9 @@
 #include <map>
 #include <set>
 
+#include "data_cases.hpp"
 #include "engine/compile/ruleset.hpp"
 #include "engine/eval/decision.hpp"
-#include "data_cases.hpp"
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
@@ -91,8 +91,8 @@ std::vector<fs::path> case_files() {
 // A test case per tests/cross/cases/<case>.json.
 const bool registered = [] {
   for (const auto& file : case_files()) {
-    perwal::testing::register_case("cross/" + file.stem().string(), "[cross]", [file] { run_case(file); }, __FILE__,
-                                   __LINE__);
+    perwal::testing::register_case(
+        "cross/" + file.stem().string(), "[cross]", [file] { run_case(file); }, __FILE__, __LINE__);
   }
   return true;
 }();

@@ -383,6 +383,6 @@ TEST_CASE("bad queries name the JSON path", "[eval][bad-input]") {
   CHECK_THAT(f.errors_of(R"([1, 2])").at(0), Catch::Contains("must be a JSON object"));
   CHECK(f.errors_of(R"({"type": "nope"})").at(0) ==
         "type: unknown query type \"nope\" (expected kedudukan, penugasan, pelaporan, tim or audit)");
-  CHECK(f.errors_of(R"({"type": "pelaporan", "from": "a.fp1", "to": "a.kabid1", "as": "anggota_tim"})")
-            .at(0) == "team: required when reporting as a team member or ketua");
+  CHECK(f.errors_of(R"({"type": "pelaporan", "from": "a.fp1", "to": "a.kabid1", "as": "anggota_tim"})").at(0) ==
+        "team: required when reporting as a team member or ketua");
 }

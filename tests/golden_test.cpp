@@ -13,8 +13,8 @@
 #include <map>
 #include <set>
 
-#include "engine/compile/ruleset.hpp"
 #include "data_cases.hpp"
+#include "engine/compile/ruleset.hpp"
 #include "engine/eval/evaluator.hpp"
 #include "test_support.hpp"
 
@@ -169,11 +169,12 @@ const bool registered = [] {
                   manifest.at("regulation_name").get<std::string>(), manifest.value("min_cases", std::size_t{60})};
     const std::string city = folder.filename().string();
     for (const auto& file : scenario_files(folder)) {
-      perwal::testing::register_case("golden/" + city + "/" + file.stem().string(), "[golden]",
-                                     [s, file] { run_scenario(s, file); }, __FILE__, __LINE__);
+      perwal::testing::register_case(
+          "golden/" + city + "/" + file.stem().string(), "[golden]", [s, file] { run_scenario(s, file); }, __FILE__,
+          __LINE__);
     }
-    perwal::testing::register_case("golden/" + city + "/coverage", "[golden][coverage]",
-                                   [s] { run_coverage(s); }, __FILE__, __LINE__);
+    perwal::testing::register_case(
+        "golden/" + city + "/coverage", "[golden][coverage]", [s] { run_coverage(s); }, __FILE__, __LINE__);
   }
   return true;
 }();

@@ -5,8 +5,6 @@
 #include <algorithm>
 #include <boost/graph/adjacency_list.hpp>
 #include <catch2/catch.hpp>
-
-#include "tests/data_cases.hpp"
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -16,6 +14,7 @@
 
 #include "engine/common/vocabulary.hpp"
 #include "engine/org/org_spec.hpp"
+#include "tests/data_cases.hpp"
 
 namespace {
 
@@ -592,8 +591,8 @@ void run_bad_org(const std::filesystem::path& path) {
 // A test case per tests/data/org/bad/<case>.json.
 const bool bad_orgs_registered = [] {
   for (const auto& path : perwal::testing::data_files(data_dir() / "bad", ".json")) {
-    perwal::testing::register_case("org/bad/" + path.stem().string(), "[org]", [path] { run_bad_org(path); },
-                                   __FILE__, __LINE__);
+    perwal::testing::register_case(
+        "org/bad/" + path.stem().string(), "[org]", [path] { run_bad_org(path); }, __FILE__, __LINE__);
   }
   return true;
 }();

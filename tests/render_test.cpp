@@ -1,11 +1,12 @@
 // Decisions are data, text is rendering: one decision renders in either
 // language, each message entry exists in both, and no output mixes them.
+#include "engine/eval/render.hpp"
+
 #include <catch2/catch.hpp>
 #include <regex>
 #include <set>
 
 #include "engine/eval/messages.hpp"
-#include "engine/eval/render.hpp"
 #include "tests/test_support.hpp"
 
 namespace {
@@ -77,11 +78,12 @@ TEST_CASE("one decision renders in Indonesian and in English, never mixed", "[re
     CHECK(in_id.find("Keputusan: DITOLAK") != std::string::npos);
     CHECK(in_en.find("Decision: DENIED") != std::string::npos);
     // Words only the other language's catalogue uses.
-    for (const char* english : {"broken: ", "held: ", "not applicable: ", "Article: ", "Fix: ", " should be ", " is outside "}) {
+    for (const char* english :
+         {"broken: ", "held: ", "not applicable: ", "Article: ", "Fix: ", " should be ", " is outside "}) {
       CHECK(in_id.find(english) == std::string::npos);
     }
-    for (const char* indonesian : {"dilanggar: ", "terpenuhi: ", "tidak berlaku: ", "Pasal: ", "Perbaikan: ", "seharusnya",
-                                   "berada di luar"}) {
+    for (const char* indonesian :
+         {"dilanggar: ", "terpenuhi: ", "tidak berlaku: ", "Pasal: ", "Perbaikan: ", "seharusnya", "berada di luar"}) {
       CHECK(in_en.find(indonesian) == std::string::npos);
     }
     // The language lives only in the text: the JSON's data fields agree.

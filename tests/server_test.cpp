@@ -326,7 +326,8 @@ TEST_CASE("serve: audit, rulesets and the decision log", "[server]") {
   CHECK(logged_audit["result"] == audit);
 
   // The same logged decision in either language (re-rendered from the identical ruleset and org).
-  const auto wrong = parse(post_json(c, "/v1/check", R"({"type": "kedudukan", "position": "pp.dispangtan.penyuluh-pertanian-15"})"));
+  const auto wrong =
+      parse(post_json(c, "/v1/check", R"({"type": "kedudukan", "position": "pp.dispangtan.penyuluh-pertanian-15"})"));
   const auto wrong_id = wrong["decision_id"].get<std::string>();
   const auto in_en = parse(c.Get(("/v1/decisions/" + wrong_id + "?lang=en").c_str()));
   const auto in_id = parse(c.Get(("/v1/decisions/" + wrong_id + "?lang=id").c_str()));
@@ -334,8 +335,8 @@ TEST_CASE("serve: audit, rulesets and the decision log", "[server]") {
   CHECK(in_en["result"]["violations"][0]["rule"] == wrong["violations"][0]["rule"]);
   CHECK(in_en["result"]["violations"][0]["message"] != wrong["violations"][0]["message"]);
   CHECK(in_en["result"]["violations"][0]["hint"].get<std::string>().rfind("Set the ", 0) == 0);
-  const auto asked_in_en =
-      parse(post_json(c, "/v1/check?lang=en", R"({"type": "kedudukan", "position": "pp.dispangtan.penyuluh-pertanian-15"})"));
+  const auto asked_in_en = parse(
+      post_json(c, "/v1/check?lang=en", R"({"type": "kedudukan", "position": "pp.dispangtan.penyuluh-pertanian-15"})"));
   CHECK(without_id(in_en["result"]) == without_id(asked_in_en));
   expect_error(c.Get(("/v1/decisions/" + wrong_id + "?lang=fr").c_str()), 400, "bad_parameter", "lang");
 

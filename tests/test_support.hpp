@@ -104,8 +104,7 @@ inline std::string error_text(const perwal::diagnostics& errors) {
 
 // Reads and evaluates a JSON query, rendered in `l`; nullopt (and `errors`) for a bad query.
 inline std::optional<decision_view> check(const perwal::evaluator& ev, const nlohmann::json& q,
-                                          perwal::diagnostics& errors,
-                                          perwal::lang l = perwal::lang::id) {
+                                          perwal::diagnostics& errors, perwal::lang l = perwal::lang::id) {
   auto d = ev.check(q, errors);
   if (!d) return std::nullopt;
   return view(*d, ev, l);

@@ -1,8 +1,8 @@
 #include "engine/common/diagnostic.hpp"
 
 #include <algorithm>
-#include <unordered_map>
 #include <string_view>
+#include <unordered_map>
 
 namespace perwal {
 

@@ -63,16 +63,16 @@ struct weighted {
 };
 
 struct pd_structure {
-  std::vector<std::string> jenis_jabatan;  // rank classes, highest first
-  pd_head pemerintah_daerah;               // the head of the root unit (kepala daerah)
+  std::vector<std::string> jenis_jabatan;                   // rank classes, highest first
+  pd_head pemerintah_daerah;                                // the head of the root unit (kepala daerah)
   std::vector<std::pair<std::string, pd_head>> unit_kerja;  // inner unit kind -> its head, in file order
-  std::vector<pd_form> perangkat_daerah;                     // in file order
-  std::vector<pd_jenjang> jenjang;                           // in file order (most senior first)
-  std::vector<weighted> sebaran_ahli, sebaran_terampil;      // shares of the jenjang of a new FP, by category
-  int persen_ahli = 55;                                      // share of ahli in a `keduanya` family (percent)
-  std::map<std::string, int> persen_ahli_menurut_jabatan;    // per family code, overriding persen_ahli
-  std::vector<fp_family> jabatan_fungsional;                 // in file order
-  std::vector<weighted> jabatan_pelaksana;                   // titles with weights, in file order
+  std::vector<pd_form> perangkat_daerah;                    // in file order
+  std::vector<pd_jenjang> jenjang;                          // in file order (most senior first)
+  std::vector<weighted> sebaran_ahli, sebaran_terampil;     // shares of the jenjang of a new FP, by category
+  int persen_ahli = 55;                                     // share of ahli in a `keduanya` family (percent)
+  std::map<std::string, int> persen_ahli_menurut_jabatan;   // per family code, overriding persen_ahli
+  std::vector<fp_family> jabatan_fungsional;                // in file order
+  std::vector<weighted> jabatan_pelaksana;                  // titles with weights, in file order
 
   // The head of an inner unit kind; nullptr if the file has none.
   [[nodiscard]] const pd_head* head_of_inner(std::string_view unit_kind) const;

@@ -1,8 +1,8 @@
 // The org helpers every check uses, and how held and broken rules are
 // recorded into a decision (as references and typed details, never text).
-#include <algorithm>
-
 #include "engine/eval/context.hpp"
+
+#include <algorithm>
 
 namespace perwal::eval {
 

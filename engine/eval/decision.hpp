@@ -244,12 +244,12 @@ struct decision {
   std::vector<finding> violations, warnings;
   std::vector<next_step> next;
   std::vector<trace_event> trace;
-  bool traced = true;                          // whether `trace` was recorded
-  std::vector<const rule_info*> considered;    // rules evaluated (held, broken or permitted)
-  std::optional<std::size_t> checked;          // audit: items checked
-  std::vector<const rule_info*> applicable;    // pelaporan: report rules whose `as` and `when` held
-  std::vector<const rule_info*> resolved;      // of those, the ones whose `to` named someone
-  std::string inline_team;                     // the id of a team given inline in the query
+  bool traced = true;                        // whether `trace` was recorded
+  std::vector<const rule_info*> considered;  // rules evaluated (held, broken or permitted)
+  std::optional<std::size_t> checked;        // audit: items checked
+  std::vector<const rule_info*> applicable;  // pelaporan: report rules whose `as` and `when` held
+  std::vector<const rule_info*> resolved;    // of those, the ones whose `to` named someone
+  std::string inline_team;                   // the id of a team given inline in the query
 };
 
 }  // namespace perwal

@@ -1,11 +1,12 @@
 // The evaluator: dispatches a typed query to its check, and runs the
 // whole-org audit on several threads.
+#include "engine/eval/evaluator.hpp"
+
 #include <algorithm>
 #include <thread>
 #include <unordered_set>
 
 #include "engine/eval/context.hpp"
-#include "engine/eval/evaluator.hpp"
 
 namespace perwal {
 

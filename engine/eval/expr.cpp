@@ -372,8 +372,8 @@ value context::eval(const cexpr& e, const bindings& b) const {
       const auto left = eval(e.kids[0], b);
       const auto& right = e.kids[1];
       if (right.op == expr_op::list) {
-        return value::boolean(std::any_of(right.kids.begin(), right.kids.end(),
-                                          [&](const cexpr& k) { return equal(left, eval(k, b)); }));
+        return value::boolean(
+            std::any_of(right.kids.begin(), right.kids.end(), [&](const cexpr& k) { return equal(left, eval(k, b)); }));
       }
       const auto set = eval(right, b);
       if (set.t == value_type::json) {  // membership in a JSON array field

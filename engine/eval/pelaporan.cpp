@@ -40,7 +40,8 @@ void check_pelaporan(const context& c, const pelaporan_query& q, decision& d) {
   b.as = q.as;
   if (q.team) b.team = &*q.team;
   const std::vector<node_ref> path = {context::at_position(q.from), context::at_position(q.to)};
-  c.run_generic(query_kind::pelaporan, b, [&] { return path; }, d);
+  c.run_generic(
+      query_kind::pelaporan, b, [&] { return path; }, d);
 
   const report_rule* matched = nullptr;
   std::vector<const report_rule*> applicable;

@@ -33,7 +33,8 @@ class penugasan_check {
 
     derive_scope();
     const std::vector<node_ref> path = {context::at_position(q_.assignee), context::at_unit(q_.owner_unit)};
-    c_.run_generic(query_kind::penugasan, b_, [&] { return path; }, d_);
+    c_.run_generic(
+        query_kind::penugasan, b_, [&] { return path; }, d_);
     if (b_.scope == no_code) {
       c_.broken(c_.rules.engine_rules.lingkup, found::scope_uncovered{cscope_}, path, d_);
       return;
@@ -140,9 +141,8 @@ class penugasan_check {
     for (auto f : fields) check_role(s, f, g);
     for (std::size_t k = 0; k < s.cc.size(); ++k) {
       auto expected = c_.resolve(s.cc[k], b_);
-      const bool copied = std::any_of(expected.begin(), expected.end(), [&](index x) {
-        return std::find(g.cc.begin(), g.cc.end(), x) != g.cc.end();
-      });
+      const bool copied = std::any_of(expected.begin(), expected.end(),
+                                      [&](index x) { return std::find(g.cc.begin(), g.cc.end(), x) != g.cc.end(); });
       if (copied) continue;
       auto path = context::positions(expected);
       c_.broken(s.tembusan_info, found::copy_missing{&s, k, g.action, std::move(expected)}, std::move(path), d_);

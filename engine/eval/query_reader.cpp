@@ -177,7 +177,8 @@ class query_reader {
     const auto before = error_count();
     k.position = position(q, "position", "", true);
     const bool given = q.contains("atasan") && !q["atasan"].is_null();
-    k.atasan = given ? position(q, "atasan", "", true) : (k.position == none ? none : org_.positions()[k.position].atasan);
+    k.atasan =
+        given ? position(q, "atasan", "", true) : (k.position == none ? none : org_.positions()[k.position].atasan);
     if (error_count() > before) return std::nullopt;
     return k;
   }

@@ -86,23 +86,26 @@ class renderer {
             [&](const found::misplaced& m) {
               std::string text = rule_message(info);
               if (text.empty()) {
-                text = say(messages::misplaced_default, {{"pd_kind", r_.vocab.label(o_.units()[m.pd].kind)},
-                                                   {"allowed", allowed_text(*m.table)}});
+                text = say(messages::misplaced_default,
+                           {{"pd_kind", r_.vocab.label(o_.units()[m.pd].kind)}, {"allowed", allowed_text(*m.table)}});
               }
               if (!text.empty() && text.back() == '.') text.pop_back();  // the details follow after "; "
               switch (m.what) {
                 case found::misplaced::problem::no_atasan:
                   return text + say(messages::misplaced_no_atasan);
                 case found::misplaced::problem::wrong_kind:
-                  return text + say(messages::misplaced_wrong_kind, {{"atasan", pos_label(m.atasan)},
-                                                               {"atasan_kind", r_.vocab.label(o_.positions()[m.atasan].kind)}});
+                  return text + say(messages::misplaced_wrong_kind,
+                                    {{"atasan", pos_label(m.atasan)},
+                                     {"atasan_kind", r_.vocab.label(o_.positions()[m.atasan].kind)}});
                 case found::misplaced::problem::outside_pd:
-                  return text + say(messages::misplaced_outside_pd, {{"atasan", pos_label(m.atasan)}, {"pd", unit_label(m.pd)}});
+                  return text + say(messages::misplaced_outside_pd,
+                                    {{"atasan", pos_label(m.atasan)}, {"pd", unit_label(m.pd)}});
               }
               return text;
             },
             [&](const found::scope_uncovered& s) {
-              return say(messages::scope_uncovered, {{"scope", contract_scope_names[static_cast<std::size_t>(s.scope)]}});
+              return say(messages::scope_uncovered,
+                         {{"scope", contract_scope_names[static_cast<std::size_t>(s.scope)]}});
             },
             [&](const found::no_mechanism& n) {
               return say(messages::no_mechanism, {{"mode", r_.vocab.name(n.mode)}, {"scope", r_.vocab.name(n.scope)}});
@@ -114,35 +117,37 @@ class renderer {
               std::string detail;
               if (a.who == none) {
                 detail = say(messages::actor_missing, {{"action", action},
-                                                 {"at", std::to_string(a.at)},
-                                                 {"field", field},
-                                                 {"expected", labels(a.expected)},
-                                                 {"role", role}});
+                                                       {"at", std::to_string(a.at)},
+                                                       {"field", field},
+                                                       {"expected", labels(a.expected)},
+                                                       {"role", role}});
               } else if (a.expected.empty()) {
                 detail = say(messages::actor_role_empty, {{"role", role}});
               } else {
                 detail = say(messages::actor_wrong, {{"field", field},
-                                               {"action", action},
-                                               {"who", pos_label(a.who)},
-                                               {"expected", labels(a.expected)},
-                                               {"role", role}});
+                                                     {"action", action},
+                                                     {"who", pos_label(a.who)},
+                                                     {"expected", labels(a.expected)},
+                                                     {"role", role}});
               }
               return after_rule_message(info, detail);
             },
             [&](const found::copy_missing& m) {
               return say(messages::copy_missing, {{"expected", labels(m.expected)},
-                                            {"role", role_text(m.step->cc[m.role])},
-                                            {"action", r_.vocab.label(m.action)}});
+                                                  {"role", role_text(m.step->cc[m.role])},
+                                                  {"action", r_.vocab.label(m.action)}});
             },
             [&](const found::contents_missing& m) {
-              return say(messages::contents_missing, {{"action", r_.vocab.label(m.action)}, {"missing", code_labels(m.missing, "; ")}});
+              return say(messages::contents_missing,
+                         {{"action", r_.vocab.label(m.action)}, {"missing", code_labels(m.missing, "; ")}});
             },
             [&](const found::step_condition& s) {
               const auto& own = rule_message(info);
               return own.empty() ? say(messages::step_condition, {{"step", s.step->step}}) : own;
             },
             [&](const found::step_skipped& s) {
-              return after_rule_message(info, say(messages::step_skipped, {{"step", s.step->step},
+              return after_rule_message(info,
+                                        say(messages::step_skipped, {{"step", s.step->step},
                                                                      {"action", r_.vocab.name(s.step->actions.front())},
                                                                      {"who", labels(s.who)},
                                                                      {"before", r_.vocab.label(s.before)},
@@ -150,24 +155,28 @@ class renderer {
             },
             [&](const found::wrong_issuer& w) {
               return say(messages::wrong_issuer, {{"issuer", pos_label(w.issuer)},
-                                            {"expected", labels(w.expected)},
-                                            {"role", role_text(w.flow->issuer)}});
+                                                  {"expected", labels(w.expected)},
+                                                  {"role", role_text(w.flow->issuer)}});
             },
             [&](const found::refused& x) {
-              return say(messages::refused, {{"by", pos_label(x.by)}, {"reason", x.reason.empty() ? say(messages::no_reason) : x.reason}});
+              return say(messages::refused,
+                         {{"by", pos_label(x.by)}, {"reason", x.reason.empty() ? say(messages::no_reason) : x.reason}});
             },
             [&](const found::refused_by_wrong_official& x) {
-              return say(messages::refused_by_wrong_official, {{"by", pos_label(x.by)}, {"expected", labels(x.expected)}});
+              return say(messages::refused_by_wrong_official,
+                         {{"by", pos_label(x.by)}, {"expected", labels(x.expected)}});
             },
             [&](const found::refused_without_reason& x) {
               const auto& own = l_ == lang::en ? x.refusal->message_en : x.refusal->message_id;
               return x.refusal->message_id.empty() ? say(messages::refused_without_reason) : own;
             },
-            [&](const found::report_unregulated& x) { return say(messages::report_unregulated, {{"as", r_.vocab.name(x.as)}}); },
+            [&](const found::report_unregulated& x) {
+              return say(messages::report_unregulated, {{"as", r_.vocab.name(x.as)}});
+            },
             [&](const found::report_misdirected& x) {
-              return after_rule_message(info, say(messages::report_misdirected, {{"as", r_.vocab.name(x.as)},
-                                                                           {"targets", labels(x.targets)},
-                                                                           {"to", pos_label(x.to)}}));
+              return after_rule_message(
+                  info, say(messages::report_misdirected,
+                            {{"as", r_.vocab.name(x.as)}, {"targets", labels(x.targets)}, {"to", pos_label(x.to)}}));
             },
         },
         f.detail));
@@ -177,37 +186,46 @@ class renderer {
     const rule_info& info = *f.rule;
     const auto& own = rule_hint(info);
     auto own_or = [&](std::string fallback) { return own.empty() ? fallback : own; };
-    return sentence(std::visit(
-        overloaded{
-            [&](const found::rule_text&) { return own; },
-            [&](const found::misplaced& m) {
-              if (m.candidate != none) {
-                return say(messages::misplaced_fix_candidate, {{"candidate", pos_label(m.candidate)}}) +
-                       (own.empty() ? "" : ". " + own);
-              }
-              return own_or(say(messages::misplaced_fix_place, {{"allowed", allowed_text(*m.table)}, {"pd", unit_label(m.pd)}}));
-            },
-            [&](const found::scope_uncovered&) { return say(messages::scope_uncovered_fix); },
-            [&](const found::no_mechanism&) { return say(messages::no_mechanism_fix); },
-            [&](const found::wrong_actor& a) { return own_or(say(messages::actor_fix, {{"expected", labels(a.expected)}})); },
-            [&](const found::copy_missing& m) { return say(messages::copy_missing_fix, {{"expected", labels(m.expected)}}); },
-            [&](const found::contents_missing& m) {
-              return say(messages::contents_missing_fix, {{"missing", code_labels(m.missing, "; ")}});
-            },
-            [&](const found::step_condition&) { return own; },
-            [&](const found::step_skipped& s) { return say(messages::step_skipped_fix, {{"step", s.step->step}}); },
-            [&](const found::wrong_issuer& w) { return say(messages::wrong_issuer_fix, {{"expected", labels(w.expected)}}); },
-            [&](const found::refused&) { return say(messages::refused_fix); },
-            [&](const found::refused_by_wrong_official& x) {
-              return say(messages::refused_by_wrong_official_fix, {{"expected", labels(x.expected)}});
-            },
-            [&](const found::refused_without_reason&) { return say(messages::refused_without_reason_fix); },
-            [&](const found::report_unregulated&) { return std::string(); },
-            [&](const found::report_misdirected& x) {
-              return own_or(say(messages::report_misdirected_fix, {{"targets", labels(x.targets)}}));
-            },
-        },
-        f.detail));
+    return sentence(
+        std::visit(overloaded{
+                       [&](const found::rule_text&) { return own; },
+                       [&](const found::misplaced& m) {
+                         if (m.candidate != none) {
+                           return say(messages::misplaced_fix_candidate, {{"candidate", pos_label(m.candidate)}}) +
+                                  (own.empty() ? "" : ". " + own);
+                         }
+                         return own_or(say(messages::misplaced_fix_place,
+                                           {{"allowed", allowed_text(*m.table)}, {"pd", unit_label(m.pd)}}));
+                       },
+                       [&](const found::scope_uncovered&) { return say(messages::scope_uncovered_fix); },
+                       [&](const found::no_mechanism&) { return say(messages::no_mechanism_fix); },
+                       [&](const found::wrong_actor& a) {
+                         return own_or(say(messages::actor_fix, {{"expected", labels(a.expected)}}));
+                       },
+                       [&](const found::copy_missing& m) {
+                         return say(messages::copy_missing_fix, {{"expected", labels(m.expected)}});
+                       },
+                       [&](const found::contents_missing& m) {
+                         return say(messages::contents_missing_fix, {{"missing", code_labels(m.missing, "; ")}});
+                       },
+                       [&](const found::step_condition&) { return own; },
+                       [&](const found::step_skipped& s) {
+                         return say(messages::step_skipped_fix, {{"step", s.step->step}});
+                       },
+                       [&](const found::wrong_issuer& w) {
+                         return say(messages::wrong_issuer_fix, {{"expected", labels(w.expected)}});
+                       },
+                       [&](const found::refused&) { return say(messages::refused_fix); },
+                       [&](const found::refused_by_wrong_official& x) {
+                         return say(messages::refused_by_wrong_official_fix, {{"expected", labels(x.expected)}});
+                       },
+                       [&](const found::refused_without_reason&) { return say(messages::refused_without_reason_fix); },
+                       [&](const found::report_unregulated&) { return std::string(); },
+                       [&](const found::report_misdirected& x) {
+                         return own_or(say(messages::report_misdirected_fix, {{"targets", labels(x.targets)}}));
+                       },
+                   },
+                   f.detail));
   }
 
   [[nodiscard]] std::string allowed_text(const kedudukan_table& tb) const {
@@ -225,7 +243,9 @@ class renderer {
               for (auto p : a.chain) chain += (chain.empty() ? "" : " → ") + std::string(o_.positions()[p].id);
               return say(messages::trace_atasan_chain, {{"chain", chain}, {"pd", unit_label(a.pd)}});
             },
-            [&](const traced::not_applicable& x) { return say(messages::trace_not_applicable, {{"rule", x.rule->name}}); },
+            [&](const traced::not_applicable& x) {
+              return say(messages::trace_not_applicable, {{"rule", x.rule->name}});
+            },
             [&](const traced::permitted& x) {
               return say(messages::trace_permitted, {{"rule", x.rule->name}, {"citation", x.rule->citation}});
             },
@@ -238,36 +258,41 @@ class renderer {
             [&](const traced::override_applied& x) {
               const auto& info = *x.rule;
               const auto& o = *info.overrides;
-              return say(messages::trace_override,
-                         {{"rule", info.name},
-                          {"ruleset", info.ruleset},
-                          {"how", say(o.how == override_kind::refines ? messages::trace_refines : messages::trace_replaces)},
-                          {"base_ruleset", o.base_ruleset},
-                          {"base_citation", o.base_citation}});
+              return say(
+                  messages::trace_override,
+                  {{"rule", info.name},
+                   {"ruleset", info.ruleset},
+                   {"how", say(o.how == override_kind::refines ? messages::trace_refines : messages::trace_replaces)},
+                   {"base_ruleset", o.base_ruleset},
+                   {"base_citation", o.base_citation}});
             },
             [&](const traced::not_fp_or_pelaksana& x) {
               return say(messages::trace_not_fp, {{"position", o_.positions()[x.position].id}});
             },
             [&](const traced::no_table& x) {
-              return say(messages::trace_no_table, {{"kind", x.pd == none ? std::string("-") : r_.vocab.name(o_.units()[x.pd].kind)}});
+              return say(messages::trace_no_table,
+                         {{"kind", x.pd == none ? std::string("-") : r_.vocab.name(o_.units()[x.pd].kind)}});
             },
             [&](const traced::scope_derived& s) {
               const auto i = static_cast<std::size_t>(s.scope);
               return say(messages::trace_scope, {{"scope", contract_scope_names[i]},
-                                           {"regulation_scope", r_.vocab.name(s.regulation_scope)},
-                                           {"citation", r_.scope_citation[i]},
-                                           {"assignee_uo", unit_label(s.assignee_uo)},
-                                           {"owner_uo", unit_label(s.owner_uo)},
-                                           {"shape_citation", r_.shape_citation}});
+                                                 {"regulation_scope", r_.vocab.name(s.regulation_scope)},
+                                                 {"citation", r_.scope_citation[i]},
+                                                 {"assignee_uo", unit_label(s.assignee_uo)},
+                                                 {"owner_uo", unit_label(s.owner_uo)},
+                                                 {"shape_citation", r_.shape_citation}});
             },
             [&](const traced::workflow_chosen& w) {
-              return say(messages::trace_workflow, {{"workflow", w.flow->info.name}, {"citation", w.flow->info.citation}});
+              return say(messages::trace_workflow,
+                         {{"workflow", w.flow->info.name}, {"citation", w.flow->info.citation}});
             },
             [&](const traced::step_unnamed& s) {
-              return say(messages::trace_step_unnamed, {{"action", r_.vocab.name(s.action)}, {"at", std::to_string(s.at)}});
+              return say(messages::trace_step_unnamed,
+                         {{"action", r_.vocab.name(s.action)}, {"at", std::to_string(s.at)}});
             },
             [&](const traced::refusal& x) {
-              return say(messages::trace_refusal, {{"by", pos_label(x.by)}, {"reason", x.reason.empty() ? say(messages::no_reason) : x.reason}});
+              return say(messages::trace_refusal,
+                         {{"by", pos_label(x.by)}, {"reason", x.reason.empty() ? say(messages::no_reason) : x.reason}});
             },
             [&](const traced::review_chain_held& x) {
               return say(messages::trace_review_chain, {{"rule", x.table->info.name}, {"citation", x.chain->citation}});
@@ -465,9 +490,9 @@ nlohmann::json to_json(const decision& d, const render_context& c) {
 std::string to_text(const decision& d, const render_context& c, bool explain) {
   const renderer r(c);
   auto say = [&](std::string_view m) { return render_named(m, c.language); };
-  const std::string_view word = d.result == outcome::allowed ? messages::text_allowed
-                  : d.result == outcome::denied ? messages::text_denied
-                                                : messages::text_incomplete;
+  const std::string_view word = d.result == outcome::allowed  ? messages::text_allowed
+                                : d.result == outcome::denied ? messages::text_denied
+                                                              : messages::text_incomplete;
   std::string out = say(messages::text_decision) + say(word) + "  (" + c.rules.header.id + ")\n";
   if (d.checked) out += say(messages::text_checked) + std::to_string(*d.checked) + "\n";
   if (d.scope) {
@@ -481,7 +506,8 @@ std::string to_text(const decision& d, const render_context& c, bool explain) {
     out += "\n" + say(title) + " (" + std::to_string(fs.size()) + "):\n";
     std::size_t i = 0;
     for (const auto& f : fs) {
-      out += "  " + std::to_string(++i) + ". [" + std::string(strength_name(f.rule->level)) + "] " + f.rule->name + "\n";
+      out +=
+          "  " + std::to_string(++i) + ". [" + std::string(strength_name(f.rule->level)) + "] " + f.rule->name + "\n";
       out += "     " + r.message(f) + "\n";
       out += "     " + say(messages::text_article) + f.rule->citation + "\n";
       if (!f.path.empty()) {
@@ -498,7 +524,8 @@ std::string to_text(const decision& d, const render_context& c, bool explain) {
     std::vector<std::pair<const rule_info*, std::size_t>> counts;
     for (const auto* fs : {&d.violations, &d.warnings}) {
       for (const auto& f : *fs) {
-        auto it = std::find_if(counts.begin(), counts.end(), [&](const auto& x) { return x.first->name == f.rule->name; });
+        auto it =
+            std::find_if(counts.begin(), counts.end(), [&](const auto& x) { return x.first->name == f.rule->name; });
         if (it == counts.end())
           counts.emplace_back(f.rule, 1);
         else
@@ -506,7 +533,8 @@ std::string to_text(const decision& d, const render_context& c, bool explain) {
       }
     }
     out += "\n" + say(messages::text_summary) + "\n";
-    for (const auto& [rule, n] : counts) out += "  " + std::to_string(n) + " × " + rule->name + " — " + rule->citation + "\n";
+    for (const auto& [rule, n] : counts)
+      out += "  " + std::to_string(n) + " × " + rule->name + " — " + rule->citation + "\n";
   }
   list(d.violations, messages::text_violations);
   list(d.warnings, messages::text_warnings);

@@ -26,8 +26,8 @@ void check_delegation(const context& c, const org::delegation& dl, decision& d) 
   b.delegation = &dl;
   const auto path = [&] {
     const auto k = static_cast<index>(&dl - c.org.delegations().data());
-    return std::vector<node_ref>{{node_ref::kind::delegation, k}, context::at_position(dl.from),
-                                 context::at_position(dl.to)};
+    return std::vector<node_ref>{
+        {node_ref::kind::delegation, k}, context::at_position(dl.from), context::at_position(dl.to)};
   };
   c.run_generic(query_kind::delegasi, b, path, d);
 }

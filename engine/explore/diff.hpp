@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/compile/ruleset.hpp"
 #include "engine/common/lang.hpp"
+#include "engine/compile/ruleset.hpp"
 #include "engine/eval/evaluator.hpp"
 #include "engine/explore/universe.hpp"
 

@@ -1,11 +1,10 @@
 // The texts `perwal diff` compares: expressions (expr_text), paths with their
 // arguments, roles and code lists. Separate from the comparison, which only
 // reads them.
-#include "engine/explore/diff.hpp"
-
 #include <algorithm>
 #include <cstdio>
 
+#include "engine/explore/diff.hpp"
 #include "engine/explore/diff_internal.hpp"
 
 namespace perwal::explore {

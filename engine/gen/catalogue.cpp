@@ -18,8 +18,12 @@ namespace {
 constexpr std::string_view f_admin = "analis";
 constexpr std::string_view f_hukum = "perancang-pu analis-hukum";
 constexpr std::string_view f_audit = "auditor auditor auditor ppupd ppupd";
-constexpr std::string_view f_pkm = "dokter dokter-gigi perawat perawat perawat bidan bidan bidan apoteker pranata-lab nutrisionis sanitarian penyuluh-kesmas perekam-medis";
-constexpr std::string_view f_rsud = "dokter dokter dokter-gigi perawat perawat perawat perawat perawat bidan apoteker asisten-apoteker pranata-lab nutrisionis perekam-medis radiografer fisioterapis";
+constexpr std::string_view f_pkm =
+    "dokter dokter-gigi perawat perawat perawat bidan bidan bidan apoteker pranata-lab nutrisionis sanitarian "
+    "penyuluh-kesmas perekam-medis";
+constexpr std::string_view f_rsud =
+    "dokter dokter dokter-gigi perawat perawat perawat perawat perawat bidan apoteker asisten-apoteker pranata-lab "
+    "nutrisionis perekam-medis radiografer fisioterapis";
 constexpr std::string_view f_school = "guru";
 constexpr std::string_view f_kec = "psm psm";
 

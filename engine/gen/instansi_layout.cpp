@@ -55,8 +55,7 @@ void builder::sekretariat_daerah(std::uint32_t budget) {
     const auto ap = headed(setda, uk::asisten, asisten[a], sekda_, asisten[a], &au);
     for (const char* bn : bagian[a]) {
       std::uint32_t bu = 0;
-      const auto kabag =
-          headed(au, uk::bagian, bn, ap, std::string("Kepala ") + bn, &bu);
+      const auto kabag = headed(au, uk::bagian, bn, ap, std::string("Kepala ") + bn, &bu);
       const auto kasubbag = subunits(bu, uk::subbagian, "Subbagian", kabag, 2);
       const fams fs = std::string_view(bn).find("Hukum") != std::string_view::npos ? cat_.f_hukum : cat_.f_admin;
       team_group(bu, kabag, sekda_,
@@ -99,8 +98,7 @@ void builder::sekretariat_dprd(std::uint32_t budget) {
                                                         "Bagian Fasilitasi Penganggaran dan Pengawasan"};
   for (const char* bn : bagian) {
     std::uint32_t bu = 0;
-    const auto kabag = headed(setwan, uk::bagian, bn, sekwan,
-                              std::string("Kepala ") + bn, &bu);
+    const auto kabag = headed(setwan, uk::bagian, bn, sekwan, std::string("Kepala ") + bn, &bu);
     const auto kasubbag = subunits(bu, uk::subbagian, "Subbagian", kabag, 2);
     staff(bu, kabag, around(std::max<std::uint32_t>(3, budget / 3)), cat_.f_admin, 35,
           {{sekwan, rule::sekretariat_dprd, setwan}, {kasubbag, rule::sekretariat_dprd}});
@@ -110,8 +108,8 @@ void builder::sekretariat_dprd(std::uint32_t budget) {
 void builder::inspektorat(std::uint32_t budget) {
   std::uint32_t insp = 0, sekr = 0;
   const auto inspektur = headed(root_, uk::inspektorat, "Inspektorat", kepala_daerah_, "Inspektur", &insp);
-  const auto sekretaris = headed(insp, uk::sekretariat, "Sekretariat Inspektorat",
-                                 inspektur, "Sekretaris Inspektorat", &sekr);
+  const auto sekretaris =
+      headed(insp, uk::sekretariat, "Sekretariat Inspektorat", inspektur, "Sekretaris Inspektorat", &sekr);
   const auto kasubbag = subunits(sekr, uk::subbagian, "Subbagian", sekretaris, 2);
   const std::vector<wrong> w = {{inspektur, rule::inspektorat, insp}, {kasubbag, rule::inspektorat}};
   staff(sekr, sekretaris, around(std::max<std::uint32_t>(3, budget / 6)), cat_.f_admin, 40, w);
@@ -119,10 +117,9 @@ void builder::inspektorat(std::uint32_t budget) {
   for (const char* wl : wilayah) {
     std::uint32_t iu = 0;
     const std::string n = std::string("Inspektur Pembantu Wilayah ") + wl;
-    const auto irban =
-        headed(insp, uk::inspektur_pembantu, n, inspektur, n, &iu);
-    team_group(iu, irban, inspektur, staff(iu, irban, around(std::max<std::uint32_t>(3, budget / 5)), cat_.f_audit, 5, w),
-               nobody);
+    const auto irban = headed(insp, uk::inspektur_pembantu, n, inspektur, n, &iu);
+    team_group(iu, irban, inspektur,
+               staff(iu, irban, around(std::max<std::uint32_t>(3, budget / 5)), cat_.f_audit, 5, w), nobody);
   }
 }
 
@@ -133,12 +130,9 @@ void builder::perangkat_daerah(std::uint32_t idx, std::uint32_t budget, std::uin
   std::uint32_t pd = 0, sekr = 0;
   const bool pelaksana_head = cat_.head(e.kind, plan_.kind == region::provinsi).first == pk::kepala_pelaksana;
   const char* head_title = pelaksana_head ? "Kepala Pelaksana " : "Kepala ";
-  const auto kadis = headed(root_, e.kind, e.name, kepala_daerah_,
-                            head_title + std::string(e.name), &pd, e.tag);
-  const auto sekretaris = headed(pd, uk::sekretariat, "Sekretariat", kadis,
-                                 std::string("Sekretaris ") + e.name, &sekr);
-  const auto kasubbag =
-      subunits(sekr, uk::subbagian, "Subbagian", sekretaris, r_.between(2, 3));
+  const auto kadis = headed(root_, e.kind, e.name, kepala_daerah_, head_title + std::string(e.name), &pd, e.tag);
+  const auto sekretaris = headed(pd, uk::sekretariat, "Sekretariat", kadis, std::string("Sekretaris ") + e.name, &sekr);
+  const auto kasubbag = subunits(sekr, uk::subbagian, "Subbagian", sekretaris, r_.between(2, 3));
   if (idx == 0) disdik_ = kadis, disdik_unit_ = pd;
   if (idx == 1) dinkes_ = kadis, dinkes_unit_ = pd;
   const rule table = e.kind == uk::badan ? rule::badan : e.kind == uk::bpbd ? rule::bpbd : rule::dinas;
@@ -149,8 +143,7 @@ void builder::perangkat_daerah(std::uint32_t idx, std::uint32_t budget, std::uin
   std::vector<std::uint32_t> bidang_units;
   for (std::uint32_t i = 0; i < nb; ++i) {
     std::uint32_t bu = 0;
-    kabids.push_back(headed(pd, uk::bidang, e.bidang[i], kadis,
-                            std::string("Kepala ") + e.bidang[i], &bu));
+    kabids.push_back(headed(pd, uk::bidang, e.bidang[i], kadis, std::string("Kepala ") + e.bidang[i], &bu));
     bidang_units.push_back(bu);
   }
   if (e.kind == uk::dpmptsp) {
@@ -163,8 +156,7 @@ void builder::perangkat_daerah(std::uint32_t idx, std::uint32_t budget, std::uin
   staff(sekr, sekretaris, around(per_group), cat_.f_admin, 40, {{kadis, table}, {kasubbag, table}});
   for (std::uint32_t i = 0; i < nb; ++i) {
     const auto kasi =
-        r_.percent(40) ? subunits(bidang_units[i], uk::seksi, "Seksi", kabids[i], r_.between(1, 2))
-                       : nobody;
+        r_.percent(40) ? subunits(bidang_units[i], uk::seksi, "Seksi", kabids[i], r_.between(1, 2)) : nobody;
     std::vector<wrong> w = {{kadis, table, pd}, {kasubbag, table}};
     if (kasi != nobody) w.push_back({kasi, table});
     const std::uint32_t n = around(per_group);
@@ -191,8 +183,7 @@ void builder::uptd_all(std::uint32_t idx, std::uint32_t pd, std::uint32_t kadis,
       staff(u, h, size, cat_.pd_fams[idx], 20, {{kepala_daerah_, rule::atasan_langsung}});
     } else {
       const auto h = headed(pd, uk::uptd, un, kadis, "Kepala " + un, &u);
-      const auto katu = headed(u, uk::tata_usaha, "Subbagian Tata Usaha " + un,
-                               h, "Kepala Subbagian Tata Usaha " + un);
+      const auto katu = headed(u, uk::tata_usaha, "Subbagian Tata Usaha " + un, h, "Kepala Subbagian Tata Usaha " + un);
       staff(u, h, size, cat_.pd_fams[idx], 40, {{katu, rule::uptd_pengawas}});
     }
     left -= std::min(left, size + 1);
@@ -218,8 +209,7 @@ void builder::schools(std::uint32_t budget, bool prov) {
     }
     n += " " + plan_.place;
     std::uint32_t u = 0;
-    const auto h = headed(disdik_unit_, uk::satuan_pendidikan, n,
-                          disdik_, "Kepala " + n, &u);
+    const auto h = headed(disdik_unit_, uk::satuan_pendidikan, n, disdik_, "Kepala " + n, &u);
     positions[h].jenjang = cat_.madya;
     staff(u, h, size, cat_.f_school, 12, w);
     left -= std::min(left, size + 1);
@@ -233,11 +223,9 @@ void builder::puskesmas_all(std::uint32_t budget) {
   while (left > 0) {
     const std::string n = "Puskesmas " + place();
     std::uint32_t u = 0;
-    const auto h =
-        headed(dinkes_unit_, uk::puskesmas, n, dinkes_, "Kepala " + n, &u);
+    const auto h = headed(dinkes_unit_, uk::puskesmas, n, dinkes_, "Kepala " + n, &u);
     positions[h].jenjang = r_.percent(70) ? cat_.muda : cat_.madya;
-    const auto katu = headed(u, uk::tata_usaha, "Subbagian Tata Usaha " + n, h,
-                             "Kepala Subbagian Tata Usaha " + n);
+    const auto katu = headed(u, uk::tata_usaha, "Subbagian Tata Usaha " + n, h, "Kepala Subbagian Tata Usaha " + n);
     const std::vector<wrong> w = {
         {dinkes_, rule::puskesmas}, {katu, rule::puskesmas}, {dinkes_, rule::dinas, dinkes_unit_}};
     const std::uint32_t size = r_.between(25, 65);
@@ -264,8 +252,7 @@ void builder::rsud_all(std::uint32_t budget, std::uint32_t count) {
         {{"Bidang Pelayanan Medik", "Bidang Keperawatan"}, {"Bagian Umum dan Kepegawaian", "Bagian Keuangan"}}};
     for (std::size_t a = 0; a < wadir.size(); ++a) {
       std::uint32_t wu = 0;
-      const auto wd =
-          headed(ru, uk::wakil_direktur, wadir[a], dir, wadir[a], &wu);
+      const auto wd = headed(ru, uk::wakil_direktur, wadir[a], dir, wadir[a], &wu);
       w.push_back({wd, rule::rsud});
       for (const char* in : inner[a]) {
         const bool bid = a == 0;
@@ -280,10 +267,10 @@ void builder::rsud_all(std::uint32_t budget, std::uint32_t count) {
     for (std::size_t g = 0; g < groups.size(); ++g) {
       const auto [u, h] = groups[g];
       const bool clinical = g < 2;
-      team_group(
-          u, h, dir,
-          staff(u, h, around(b * (clinical ? 35 : 10) / 100), clinical ? cat_.f_rsud : cat_.f_admin, clinical ? 8 : 40, w),
-          nobody);
+      team_group(u, h, dir,
+                 staff(u, h, around(b * (clinical ? 35 : 10) / 100), clinical ? cat_.f_rsud : cat_.f_admin,
+                       clinical ? 8 : 40, w),
+                 nobody);
     }
   }
 }
@@ -293,10 +280,9 @@ void builder::kecamatan_all(std::uint32_t budget, bool kota) {
   while (left > 0) {
     const std::string kn = place();
     std::uint32_t ku = 0, su = 0;
-    const auto camat = headed(root_, uk::kecamatan, "Kecamatan " + kn, kepala_daerah_,
-                              "Camat " + kn, &ku);
-    const auto sekcam = headed(ku, uk::sekretariat, "Sekretariat Kecamatan " + kn,
-                               camat, "Sekretaris Kecamatan " + kn, &su);
+    const auto camat = headed(root_, uk::kecamatan, "Kecamatan " + kn, kepala_daerah_, "Camat " + kn, &ku);
+    const auto sekcam =
+        headed(ku, uk::sekretariat, "Sekretariat Kecamatan " + kn, camat, "Sekretaris Kecamatan " + kn, &su);
     const auto kasi = subunits(ku, uk::seksi, "Seksi", camat, r_.between(3, 4));
     const std::uint32_t size = r_.between(6, 16);
     staff(ku, camat, size, cat_.f_kec, 45, {{sekcam, rule::kecamatan, su}, {kasi, rule::kecamatan}});
@@ -306,8 +292,7 @@ void builder::kecamatan_all(std::uint32_t budget, bool kota) {
     for (std::uint32_t k = 0; k < nkel && left > 0; ++k) {
       const std::string ln = place();
       std::uint32_t lu = 0;
-      const auto lurah =
-          headed(ku, uk::kelurahan, "Kelurahan " + ln, camat, "Lurah " + ln, &lu);
+      const auto lurah = headed(ku, uk::kelurahan, "Kelurahan " + ln, camat, "Lurah " + ln, &lu);
       const auto kasi_kel = subunits(lu, uk::seksi, "Seksi", lurah, 2);
       std::vector<wrong> w = {{kasi_kel, rule::kelurahan}};
       if (prev_lurah != nobody) w.push_back({prev_lurah, rule::kelurahan});

@@ -249,7 +249,8 @@ class document {
     const auto& name = rule_names_[static_cast<std::size_t>(r)];
     if (name.empty())
       throw std::runtime_error("gen-org: ruleset " + rules_.header.id + " has no rule for a planted item (" +
-                               rule_about[static_cast<std::size_t>(r)] + "); plant none (--violations 0) or use another");
+                               rule_about[static_cast<std::size_t>(r)] +
+                               "); plant none (--violations 0) or use another");
     auto& n = rep_.planted_by_rule[name];
     if (n++ < 2) rep_.sample_ids.push_back(std::move(id));  // the first two of each rule
   }

@@ -24,8 +24,7 @@ bool any_expr(const cexpr& e, const std::function<bool(const cexpr&)>& f) {
 bool is_path(const cexpr& e, base_name base, std::initializer_list<prop> steps) {
   if (e.op != expr_op::path || e.paths.size() != 1 || e.paths[0].base != base) return false;
   const auto& s = e.paths[0].steps;
-  return std::equal(s.begin(), s.end(), steps.begin(), steps.end(),
-                    [](const cstep& a, prop b) { return a.p == b; });
+  return std::equal(s.begin(), s.end(), steps.begin(), steps.end(), [](const cstep& a, prop b) { return a.p == b; });
 }
 
 // The wajib generic rule on `on` whose require has a sub-expression `test` holds for.
@@ -53,10 +52,11 @@ std::array<std::string, rule_count> planted_rule_names(const compiled_ruleset& r
   // have (`atasan.jenis in [...]`), without the kepala daerah's.
   const auto kd = r.vocab.find(category::jenis, "kepala_daerah");
   names[static_cast<std::size_t>(rule::atasan_langsung)] = generic_rule(r, query_kind::kedudukan, [&](const cexpr& e) {
-    if (e.op != expr_op::in || e.kids.size() != 2 || !is_path(e.kids[0], base_name::atasan, {prop::jenis})) return false;
-    return e.kids[1].op == expr_op::list && std::none_of(e.kids[1].kids.begin(), e.kids[1].kids.end(), [&](const cexpr& k) {
-             return k.op == expr_op::code_lit && kd && k.literal == *kd;
-           });
+    if (e.op != expr_op::in || e.kids.size() != 2 || !is_path(e.kids[0], base_name::atasan, {prop::jenis}))
+      return false;
+    return e.kids[1].op == expr_op::list &&
+           std::none_of(e.kids[1].kids.begin(), e.kids[1].kids.end(),
+                        [&](const cexpr& k) { return k.op == expr_op::code_lit && kd && k.literal == *kd; });
   });
   // A team led by a structural official: `team.ketua.jenis in [...]`.
   names[static_cast<std::size_t>(rule::tim_ketua)] = generic_rule(r, query_kind::tim, [](const cexpr& e) {
@@ -76,23 +76,24 @@ std::array<std::string, rule_count> planted_rule_names(const compiled_ruleset& r
 }
 
 // What a planted item of each rule does, for the error when a ruleset has no such rule.
-const std::array<const char*, rule_count> rule_about = {"",
-                                                            "a kedudukan table for sekretariat_daerah",
-                                                            "a kedudukan table for sekretariat_dprd",
-                                                            "a kedudukan table for inspektorat",
-                                                            "a kedudukan table for dinas",
-                                                            "a kedudukan table for badan",
-                                                            "a kedudukan table for bpbd",
-                                                            "a kedudukan table for dpmptsp",
-                                                            "a kedudukan table for rsud",
-                                                            "a kedudukan table for kecamatan",
-                                                            "a kedudukan table for kelurahan",
-                                                            "a kedudukan table for uptd",
-                                                            "a kedudukan table for puskesmas",
-                                                            "a kedudukan table for satuan_pendidikan",
-                                                            "a wajib kedudukan rule `atasan.jenis in [...]`",
-                                                            "a wajib delegasi rule bounding `delegation.from.jenis`",
-                                                            "a wajib delegasi rule `delegation.from in delegation.to.superiors`",
-                                                            "a wajib tim rule `team.ketua.jenis in [...]`"};
+const std::array<const char*, rule_count> rule_about = {
+    "",
+    "a kedudukan table for sekretariat_daerah",
+    "a kedudukan table for sekretariat_dprd",
+    "a kedudukan table for inspektorat",
+    "a kedudukan table for dinas",
+    "a kedudukan table for badan",
+    "a kedudukan table for bpbd",
+    "a kedudukan table for dpmptsp",
+    "a kedudukan table for rsud",
+    "a kedudukan table for kecamatan",
+    "a kedudukan table for kelurahan",
+    "a kedudukan table for uptd",
+    "a kedudukan table for puskesmas",
+    "a kedudukan table for satuan_pendidikan",
+    "a wajib kedudukan rule `atasan.jenis in [...]`",
+    "a wajib delegasi rule bounding `delegation.from.jenis`",
+    "a wajib delegasi rule `delegation.from in delegation.to.superiors`",
+    "a wajib tim rule `team.ketua.jenis in [...]`"};
 
 }  // namespace perwal::gen::detail

@@ -7,7 +7,6 @@
 
 namespace perwal::org {
 
-
 index org_graph::find_position(std::string_view id_or_nip) const {
   if (const index p = position_ids_.find(id_or_nip, [this](index k) { return positions_[k].id; }); p != none) return p;
   if (const index e = nips_.find(id_or_nip, [this](index k) { return employees_[k].nip; }); e != none) {

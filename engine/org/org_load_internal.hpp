@@ -24,7 +24,6 @@ namespace perwal::org {
 
 namespace load_detail {
 
-
 using json = nlohmann::json;
 
 inline constexpr std::size_t max_errors = 200;
@@ -32,7 +31,7 @@ inline constexpr std::size_t max_errors = 200;
 // Top-level sections, in the order their errors are reported.
 enum class section : std::uint8_t { document, schema, instansi, units, positions, employees, delegations, teams };
 inline constexpr std::array<std::string_view, 8> section_names = {"$",         "schema",    "instansi",    "units",
-                                                           "positions", "employees", "delegations", "teams"};
+                                                                  "positions", "employees", "delegations", "teams"};
 
 // Item fields, in the order errors within one item are reported.
 // clang-format off
@@ -286,7 +285,8 @@ inline void order_forest(std::vector<Node>& nodes, index Node::*link, std::vecto
 
 // "name:line:column" of the character at 1-based `byte` (the last one the
 // parser read; one past the end at end of input).
-[[nodiscard]] inline std::string syntax_location(std::string_view text, std::size_t byte, std::string_view source_name) {
+[[nodiscard]] inline std::string syntax_location(std::string_view text, std::size_t byte,
+                                                 std::string_view source_name) {
   const std::size_t offset = std::min(byte == 0 ? 0 : byte - 1, text.size());
   const std::string_view before = text.substr(0, offset);
   const auto line = 1 + std::count(before.begin(), before.end(), '\n');
@@ -295,11 +295,9 @@ inline void order_forest(std::vector<Node>& nodes, index Node::*link, std::vecto
   return std::string(source_name) + ":" + std::to_string(line) + ":" + std::to_string(column);
 }
 
-
 }  // namespace load_detail
 
 using namespace load_detail;  // NOLINT: internal header, the loader's own vocabulary
-
 
 // What the JSON reader found that a spec cannot say: sections that were not
 // arrays, items that were not objects, fields of the wrong JSON type (all
@@ -321,7 +319,7 @@ struct read_notes {
 
 // Keys of the typed team fields (what team_spec::fields leaves out).
 inline constexpr std::array<std::string_view, 7> team_keys = {"id",    "name",    "owner_unit", "established_by",
-                                                       "ketua", "anggota", "target"};
+                                                              "ketua", "anggota", "target"};
 
 // Reads a perwal-org/1 document into a spec, reporting what is not of the
 // document's shape (sections, objects, JSON types). References and codes

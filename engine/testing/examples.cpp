@@ -51,7 +51,8 @@ std::vector<example_result> run_examples(const std::shared_ptr<const compiled_ru
     diagnostics qerrs;
     auto d = ev.check(q, qerrs);
     if (!d) {
-      for (const auto& e : qerrs.items()) res.problems.push_back("bad query: " + e.at.where() + ": " + e.message_text());
+      for (const auto& e : qerrs.items())
+        res.problems.push_back("bad query: " + e.at.where() + ": " + e.message_text());
       out.push_back(std::move(res));
       continue;
     }
@@ -66,7 +67,8 @@ std::vector<example_result> run_examples(const std::shared_ptr<const compiled_ru
       if (!has_rule(d->warnings, w)) res.problems.push_back("expected a warning of " + w);
     }
     for (const auto& n : ex.next) {
-      if (std::none_of(d->next.begin(), d->next.end(), [&](const next_step& a) { return next_action_name(a, *rules) == n; })) {
+      if (std::none_of(d->next.begin(), d->next.end(),
+                       [&](const next_step& a) { return next_action_name(a, *rules) == n; })) {
         res.problems.push_back("expected next action " + n);
       }
     }
