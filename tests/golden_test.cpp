@@ -77,7 +77,9 @@ void run_scenario(const suite& s, const fs::path& file) {
   INFO("query: " << scenario.at("query").dump());
   INFO("expected: " << expect.dump());
   perwal::diagnostics qerrs;
-  auto d = perwal::testing::check(ev, scenario.at("query"), qerrs, perwal::lang::en);
+  // Checked as rendered in the default language (Indonesian); a failure also
+  // shows the explanation in English.
+  auto d = perwal::testing::check(ev, scenario.at("query"), qerrs);
   if (expect.value("decision", "") == "bad_query") {
     INFO("decision: " << (d ? d->json.dump(2) : std::string("(none)")));
     CHECK_FALSE(d);
@@ -90,6 +92,7 @@ void run_scenario(const suite& s, const fs::path& file) {
   INFO("the query was refused: " << perwal::testing::error_text(qerrs));
   REQUIRE(d);
   INFO("decision: " << d->json.dump(2));
+  INFO("explanation:\n" << perwal::testing::check(ev, scenario.at("query"), qerrs, perwal::lang::en)->text);
   CHECK(d->outcome == expect.at("decision").get<std::string>());
   CHECK(rule_names(d->violations) == string_set(expect.value("violations", json::array())));
   CHECK(rule_names(d->warnings) == string_set(expect.value("warnings", json::array())));
@@ -164,10 +167,19 @@ const bool registered = [] {
   }
   std::sort(folders.begin(), folders.end());
   for (const auto& folder : folders) {
-    const json manifest = json::parse(slurp(folder / "suite.json"));
-    const suite s{folder, manifest.at("rules").get<std::string>(), manifest.at("org").get<std::string>(),
-                  manifest.at("regulation_name").get<std::string>(), manifest.value("min_cases", std::size_t{60})};
     const std::string city = folder.filename().string();
+    // A broken suite.json is a failing test of its own, not a crash before main.
+    suite s;
+    try {
+      const json manifest = json::parse(slurp(folder / "suite.json"));
+      s = {folder, manifest.at("rules").get<std::string>(), manifest.at("org").get<std::string>(),
+           manifest.at("regulation_name").get<std::string>(), manifest.value("min_cases", std::size_t{60})};
+    } catch (const std::exception& e) {
+      const std::string what = (folder / "suite.json").string() + ": " + e.what();
+      perwal::testing::register_case(
+          "golden/" + city + "/suite", "[golden]", [what] { FAIL(what); }, __FILE__, __LINE__);
+      continue;
+    }
     for (const auto& file : scenario_files(folder)) {
       perwal::testing::register_case(
           "golden/" + city + "/" + file.stem().string(), "[golden]", [s, file] { run_scenario(s, file); }, __FILE__,
