@@ -89,7 +89,7 @@ void run_scenario(const suite& s, const fs::path& file) {
     }
     return;
   }
-  INFO("the query was refused: " << perwal::testing::error_text(qerrs));
+  if (!d) UNSCOPED_INFO("the query was refused:\n" << perwal::testing::error_text(qerrs));
   REQUIRE(d);
   INFO("decision: " << d->json.dump(2));
   INFO("explanation:\n" << perwal::testing::check(ev, scenario.at("query"), qerrs, perwal::lang::en)->text);
