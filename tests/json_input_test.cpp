@@ -1,0 +1,48 @@
+// Outside JSON is read with bounded nesting and never throws.
+#include "engine/common/json_input.hpp"
+
+#include <catch2/catch.hpp>
+
+namespace ji = perwal::json_input;
+
+TEST_CASE("json_input: nesting beyond the bound is refused before a tree is built", "[json][hardening]") {
+  const std::string deep = std::string(200000, '[') + std::string(200000, ']');
+  ji::failure why;
+  CHECK_FALSE(ji::parse(deep, why));
+  CHECK(why.too_deep);
+  CHECK(why.byte == ji::max_depth);  // the bracket opening level 65
+  CHECK(why.message == "JSON nested deeper than 64 levels");
+  const std::string ok = std::string(ji::max_depth, '[') + std::string(ji::max_depth, ']');
+  CHECK(ji::parse(ok, why));
+}
+
+TEST_CASE("json_input: brackets inside strings do not count", "[json][hardening]") {
+  const std::string text = "{\"a\": \"" + std::string(500, '[') + "\\\"" + std::string(500, '{') + "\"}";
+  CHECK_FALSE(ji::too_deep_at(text));
+  ji::failure why;
+  auto doc = ji::parse(text, why);
+  REQUIRE(doc);
+  CHECK((*doc)["a"].get<std::string>().size() == 1001);
+}
+
+TEST_CASE("json_input: numbers out of range and bad UTF-8 are input errors", "[json][hardening]") {
+  ji::failure why;
+  CHECK_FALSE(ji::parse("{\"x\": 1e999}", why));
+  CHECK_FALSE(why.message.empty());
+  CHECK_FALSE(ji::parse("{\"x\": \"\xff\xfe\"}", why));
+  CHECK(ji::valid_utf8(why.message) == why.message);
+  CHECK(ji::valid_utf8("a\xff"
+                       "b") ==
+        "a\xEF\xBF\xBD"
+        "b");
+  CHECK(ji::valid_utf8("\xC3\xA9") == "\xC3\xA9");          // é stays
+  CHECK(ji::valid_utf8("\xED\xA0\x80") != "\xED\xA0\x80");  // a surrogate does not
+  nlohmann::json j = std::string("\xff");
+  CHECK(ji::dump(j) == "\"\xEF\xBF\xBD\"");
+}
+
+TEST_CASE("json_input: locate gives 1-based line and column", "[json]") {
+  auto at = ji::locate("{\n  \"a\": x}", 9);
+  CHECK(at.line == 2);
+  CHECK(at.column == 8);
+}
