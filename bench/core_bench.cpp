@@ -31,7 +31,7 @@ std::shared_ptr<const perwal::compiled_ruleset> rules() {
 
 std::shared_ptr<const perwal::org::org_graph> org() {
   static auto o = [] {
-    std::vector<perwal::org::load_error> errs;
+    perwal::diagnostics errs;
     return perwal::org::org_graph::load(slurp(org_path), org_path, rules()->vocab, rules()->shape, errs);
   }();
   return o;
@@ -48,7 +48,7 @@ BENCHMARK(bm_compile_ruleset)->Unit(benchmark::kMillisecond);
 void bm_load_org(benchmark::State& state) {
   const auto text = slurp(org_path);
   for (auto _ : state) {
-    std::vector<perwal::org::load_error> errs;
+    perwal::diagnostics errs;
     benchmark::DoNotOptimize(perwal::org::org_graph::load(text, org_path, rules()->vocab, rules()->shape, errs));
   }
 }

@@ -68,9 +68,9 @@ fs::path org_file(perwal::gen::scale s) {
 
 // JSON or snapshot, as the CLI reads --org (org_graph::load_file).
 std::shared_ptr<const org_graph> load_org(const fs::path& path) {
-  std::vector<perwal::org::load_error> errs;
+  perwal::diagnostics errs;
   auto org = org_graph::load_file(path.string(), rules()->vocab, rules()->shape, errs);
-  if (!org) throw std::runtime_error(path.string() + ": " + (errs.empty() ? "load failed" : errs[0].to_string()));
+  if (!org) throw std::runtime_error(errs.empty() ? path.string() + ": load failed" : errs.items()[0].line());
   return org;
 }
 
@@ -79,12 +79,12 @@ fs::path snapshot_file(perwal::gen::scale s) {
   auto path = org_file(s);
   const auto snap = path.replace_extension(".snap");
   if (fs::exists(snap)) return snap;
-  std::vector<perwal::org::load_error> errs;
+  perwal::diagnostics errs;
   const auto json_path = org_file(s);
   const auto g = load_org(json_path);
   const auto partial = fs::path(snap).concat(".partial");
   if (!g->write_snapshot(partial.string(), json_path.string(), rules()->vocab, rules()->shape, errs))
-    throw std::runtime_error(partial.string() + ": " + (errs.empty() ? "write failed" : errs[0].to_string()));
+    throw std::runtime_error(errs.empty() ? partial.string() + ": write failed" : errs.items()[0].line());
   fs::rename(partial, snap);
   return snap;
 }

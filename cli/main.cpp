@@ -210,17 +210,18 @@ std::shared_ptr<const perwal::compiled_ruleset> load_rules(const std::string& pa
   return rules;
 }
 
+// Input errors speak English unless a language was asked for (as lint does).
+perwal::lang error_language(const options& o) {
+  return o.lang_given ? o.language : perwal::lang::en;
+}
+
 // An org file: perwal-org/1 JSON or a compiled snapshot (told apart by content).
-std::shared_ptr<const perwal::org::org_graph> load_org(const std::string& path, const perwal::compiled_ruleset& r) {
-  std::vector<perwal::org::load_error> errors;
+std::shared_ptr<const perwal::org::org_graph> load_org(const std::string& path, const perwal::compiled_ruleset& r,
+                                                       perwal::lang l) {
+  perwal::diagnostics errors;
   auto org = perwal::org::org_graph::load_file(path, r.vocab, r.shape, errors);
-  if (!org) {
-    for (const auto& e : errors) {
-      // Syntax errors already carry file:line:column; JSON paths get the file name in front.
-      const bool has_file = e.path.rfind(path, 0) == 0;
-      std::cerr << (has_file ? "" : path + ": ") << e.to_string() << "\n";
-    }
-  }
+  // "org.json: positions[41].atasan: message", "org.json:3:14: message"
+  for (const auto& e : errors.items()) std::cerr << e.line(l) << "\n";
   return org;
 }
 
@@ -232,7 +233,7 @@ int run_check(const options& o) {
   if (o.rules.empty() || o.org.empty() || o.query.empty()) return usage_error("check needs --rules, --org and --query");
   auto rules = load_rules(o.rules, false);
   if (!rules) return exit_bad_input;
-  auto org = load_org(o.org, *rules);
+  auto org = load_org(o.org, *rules, error_language(o));
   if (!org) return exit_bad_input;
   auto text = read_all(o.query);
   const std::string qname = o.query == "-" ? "<stdin>" : o.query;
@@ -249,8 +250,6 @@ int run_check(const options& o) {
   }
   perwal::evaluator ev(rules, org);
   const perwal::render_context rc{*rules, *org, o.language};
-  // Input errors speak English unless a language was asked for (as lint does).
-  const auto error_language = o.lang_given ? o.language : perwal::lang::en;
   const bool batch = q.is_array();
   const std::vector<nlohmann::json> queries = batch ? q.get<std::vector<nlohmann::json>>() : std::vector{q};
   nlohmann::json out = nlohmann::json::array();
@@ -264,7 +263,7 @@ int run_check(const options& o) {
       for (const auto& e : errors.items()) {
         const auto& at = e.at.json_path;
         const std::string path = prefix + (at.empty() || prefix.empty() ? "" : ".") + at;
-        const std::string message = e.message_text(error_language);
+        const std::string message = e.message_text(error_language(o));
         std::cerr << qname << ": " << (path.empty() ? "" : path + ": ") << message << "\n";
         errs.push_back({{"path", path}, {"code", e.code}, {"message", message}});
       }
@@ -290,7 +289,7 @@ int run_audit(const options& o) {
   if (o.rules.empty() || o.org.empty()) return usage_error("audit needs --rules and --org");
   auto rules = load_rules(o.rules, false);
   if (!rules) return exit_bad_input;
-  auto org = load_org(o.org, *rules);
+  auto org = load_org(o.org, *rules, error_language(o));
   if (!org) return exit_bad_input;
   perwal::evaluator ev(rules, org, false);
   const auto d = ev.audit(o.threads);
@@ -312,11 +311,11 @@ int run_compile_org(const options& o) {
   auto rules = load_rules(o.rules, false);
   if (!rules) return exit_bad_input;
   const std::string& path = o.positional[0];
-  auto org = load_org(path, *rules);
+  auto org = load_org(path, *rules, error_language(o));
   if (!org) return exit_bad_input;
-  std::vector<perwal::org::load_error> errors;
+  perwal::diagnostics errors;
   if (!org->write_snapshot(o.output, path, rules->vocab, rules->shape, errors)) {
-    for (const auto& e : errors) std::cerr << e.to_string() << "\n";
+    for (const auto& e : errors.items()) std::cerr << e.line(error_language(o)) << "\n";
     return exit_bad_input;
   }
   return exit_ok;

@@ -319,8 +319,8 @@ class api {
       const auto& errors = o.org->errors.at(id);
       fail(400, "org_invalid_for_ruleset",
            "org \"" + o.org->id + "\" does not load under ruleset \"" + id + "\"" +
-               (errors.empty() ? "" : ": " + errors.front().to_string()),
-           load_errors_json(errors));
+               (errors.items().empty() ? "" : ": " + errors.items().front().path_line(o.error_language)),
+           load_errors_json(errors, o.error_language));
     }
     t.ev.emplace(t.rules->rules, g->second, o.trace);
     t.language = o.language;
@@ -454,10 +454,11 @@ class api {
     const auto rid = param(c.http, "ruleset").empty() ? s->default_ruleset : param(c.http, "ruleset");
     const auto* r = s->ruleset(rid);
     if (!r) fail(404, "unknown_ruleset", "unknown ruleset \"" + rid + "\"");
-    std::vector<org::load_error> errors;
+    diagnostics errors;
     if (!org::org_graph::load(c.body, "org", r->rules->vocab, r->rules->shape, errors)) {
-      fail(400, "bad_org", errors.empty() ? "the org does not load" : errors.front().to_string(),
-           load_errors_json(errors));
+      const lang l = c.http.has_param("lang") ? language_of(c.http) : lang::en;  // as for query errors
+      fail(400, "bad_org", errors.items().empty() ? "the org does not load" : errors.items().front().path_line(l),
+           load_errors_json(errors, l));
     }
     const auto stored = store_.put(id, c.body, content_hash(c.body));
     auto entry =

@@ -116,9 +116,16 @@ inline json parse_json(const std::string& body) {
   }
 }
 
-inline json load_errors_json(const std::vector<org::load_error>& errors) {
+// Where an org error is inside the request body: its JSON path, else
+// "org:line:column" for a syntax error.
+inline std::string org_error_path(const diagnostic& e) {
+  return e.at.json_path.empty() ? e.at.where() : e.at.json_path;
+}
+inline json load_errors_json(const diagnostics& errors, lang l) {
   json out = json::array();
-  for (const auto& e : errors) out.push_back({{"path", e.path}, {"message", e.message}});
+  for (const auto& e : errors.items()) {
+    out.push_back({{"path", org_error_path(e)}, {"code", e.code}, {"message", e.message_text(l)}});
+  }
   return out;
 }
 

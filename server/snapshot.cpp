@@ -112,11 +112,10 @@ bool load_default_org(const snapshot_source& source, const snapshot* previous, s
                          std::make_shared<const std::string>(std::move(*text)));
   if (auto it = org->errors.find(s.default_ruleset); it != org->errors.end()) {
     failure.message = source.org_file + ": the org does not load under ruleset \"" + s.default_ruleset + "\"";
-    for (const auto& e : it->second) {
-      const bool has_file = e.path.rfind(source.org_file, 0) == 0;
-      const std::string line = (has_file ? "" : source.org_file + ": ") + e.to_string();
-      failure.diagnostics.push_back({{"path", e.path}, {"message", e.message}});
-      failure.rendered += line + "\n";
+    for (const auto& e : it->second.items()) {
+      const std::string path = e.at.json_path.empty() ? e.at.where() : e.at.json_path;
+      failure.diagnostics.push_back({{"path", path}, {"code", e.code}, {"message", e.message_text()}});
+      failure.rendered += source.org_file + ": " + e.path_line() + "\n";
     }
     return false;
   }
@@ -143,7 +142,7 @@ std::shared_ptr<org_entry> compile_org(const snapshot& s, std::string id, std::i
   if (compiled) org->body = std::make_shared<const std::string>("null");
   for (const auto& rid : s.order) {
     const auto& r = *s.rulesets.at(rid).rules;
-    std::vector<org::load_error> errors;
+    diagnostics errors;
     auto graph = compiled ? org::org_graph::load_file(org->source, r.vocab, r.shape, errors)
                           : org::org_graph::load(*org->body, name, r.vocab, r.shape, errors);
     if (graph) {

@@ -31,7 +31,7 @@ struct org_entry {
   std::string source;                                                   // "upload", or the --org file
   std::shared_ptr<const std::string> body;                              // the perwal-org/1 text
   std::map<std::string, std::shared_ptr<const org::org_graph>> graphs;  // by ruleset id
-  std::map<std::string, std::vector<org::load_error>> errors;           // rulesets it does not load under
+  std::map<std::string, diagnostics> errors;                            // rulesets it does not load under
 };
 
 struct snapshot {

@@ -27,7 +27,7 @@ TEST_CASE("audit findings do not depend on the thread count", "[eval][audit]") {
     const auto rules =
         perwal::compile_ruleset((source_dir() / "rulesets" / (std::string(c.ruleset) + ".perwal")).string(), diags);
     REQUIRE(rules);
-    std::vector<perwal::org::load_error> errs;
+    perwal::diagnostics errs;
     const auto org_path = source_dir() / "fixtures" / c.fixture / "org.json";
     const auto org = perwal::org::org_graph::load(perwal::testing::slurp(org_path), org_path.string(), rules->vocab,
                                                   rules->shape, errs);

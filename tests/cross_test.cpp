@@ -39,9 +39,9 @@ std::vector<loaded> load_suite(const json& suite) {
     INFO(perwal::render(diags));
     REQUIRE(rules);
     const std::string org_path = suite.at("org").get<std::string>();
-    std::vector<perwal::org::load_error> errs;
+    perwal::diagnostics errs;
     auto org = perwal::org::org_graph::load(slurp(source_dir() / org_path), org_path, rules->vocab, rules->shape, errs);
-    for (const auto& e : errs) INFO(e.to_string());
+    INFO(perwal::testing::error_text(errs));
     REQUIRE(org);
     out.push_back({rules->header.id, std::make_unique<perwal::evaluator>(rules, org)});
   }

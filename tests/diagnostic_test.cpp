@@ -119,21 +119,3 @@ TEST_CASE("docs/diagnostics.md lists every code of the catalogue", "[diagnostic]
     CHECK(doc.find("| " + std::string(e.code) + " | `" + std::string(e.id) + "` |") != std::string::npos);
   }
 }
-
-TEST_CASE("the org loader's errors as diagnostics keep their paths and messages", "[diagnostic][org]") {
-  const std::vector<perwal::org::load_error> errors = {{"positions[41].atasan", "no position \"x.kabag-orgg\""},
-                                                       {"org.json:3:14", "invalid JSON: syntax error"},
-                                                       {"...", "more errors not shown"}};
-  const auto diags = perwal::org::to_diagnostics(errors, "org.json");
-  REQUIRE(diags.items().size() == 3);
-  for (std::size_t i = 0; i < errors.size(); ++i) {
-    const auto& d = diags.items()[i];
-    CHECK(d.code == "E100");
-    CHECK(d.at.json_path == errors[i].path);
-    CHECK(d.message_text() == errors[i].message);
-  }
-  CHECK(diags.items()[0].at.where() == "org.json: positions[41].atasan");
-  CHECK(diags.items()[1].at.where() == "org.json:3:14");
-  CHECK(perwal::render(diags.items()[0]) == "org.json: positions[41].atasan: error: no position \"x.kabag-orgg\"\n");
-  CHECK(diags.items()[2].message_text(perwal::language::id) == "galat lainnya tidak ditampilkan");
-}

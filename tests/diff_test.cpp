@@ -39,7 +39,7 @@ void recheck(const perwal::explore::scenario& s, const std::shared_ptr<const per
   INFO(s.query.dump());
   CHECK(s.a != s.b);
   for (const auto& [rules, expect] : {std::pair{a, s.a}, std::pair{b, s.b}}) {
-    std::vector<perwal::org::load_error> errs;
+    perwal::diagnostics errs;
     auto org = perwal::org::org_graph::load(s.org, rules->vocab, rules->shape, errs);
     REQUIRE(org);
     perwal::diagnostics qerrs;

@@ -132,9 +132,9 @@ struct fixture {
                                          perwal::testing::source_dir() / "rulesets", diags);
     INFO(perwal::render(diags));
     REQUIRE(rules);
-    std::vector<perwal::org::load_error> errs;
+    perwal::diagnostics errs;
     org = perwal::org::org_graph::load(small_org, "small.json", rules->vocab, rules->shape, errs);
-    for (const auto& e : errs) INFO(e.to_string());
+    INFO(perwal::testing::error_text(errs));
     REQUIRE(org);
   }
   perwal::testing::decision_view check(const std::string& q, perwal::lang l = perwal::lang::id) const {

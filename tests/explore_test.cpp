@@ -91,7 +91,7 @@ TEST_CASE("a trimmed org keeps what the query needs", "[explore]") {
   const json q = {{"type", "kedudukan"}, {"position", "a.dinas.bid1.fp"}, {"atasan", "a.dinas.bid1.kepala"}};
   const auto small = perwal::explore::trim_org(orgs[0].spec, q);
   CHECK(small.positions.size() < 10);
-  std::vector<perwal::org::load_error> errs;
+  perwal::diagnostics errs;
   auto graph = perwal::org::build(small, pp->vocab, pp->shape, errs);
   REQUIRE(graph);
   perwal::evaluator ev(pp, graph, false);
@@ -131,10 +131,10 @@ TEST_CASE("universe orgs are specs: built, they are the orgs their documents loa
   const auto orgs = perwal::explore::build_universe({base.get(), pp.get()});
   REQUIRE(orgs.size() == 1);
   const auto same = [](const perwal::org::spec& s, const perwal::compiled_ruleset& r) {
-    std::vector<perwal::org::load_error> errs;
+    perwal::diagnostics errs;
     const auto built = perwal::org::build(s, r.vocab, r.shape, errs);
     const auto loaded = perwal::org::org_graph::load(perwal::org::to_json(s), r.vocab, r.shape, errs);
-    INFO(errs.size());
+    INFO(perwal::testing::error_text(errs));
     REQUIRE(built);
     REQUIRE(loaded);
     CHECK(built->canonical_dump() == loaded->canonical_dump());

@@ -47,9 +47,9 @@ options city(std::uint64_t seed, std::uint32_t per_10k) {
 }
 
 std::shared_ptr<const perwal::org::org_graph> load(const std::string& text, const perwal::compiled_ruleset& r) {
-  std::vector<perwal::org::load_error> errors;
+  perwal::diagnostics errors;
   auto org = perwal::org::org_graph::load(text, "generated.json", r.vocab, r.shape, errors);
-  for (const auto& e : errors) UNSCOPED_INFO(e.to_string());
+  UNSCOPED_INFO(perwal::testing::error_text(errors));
   REQUIRE(errors.empty());
   REQUIRE(org != nullptr);
   return org;

@@ -57,9 +57,9 @@ const loaded_suite& load_suite(const suite& s) {
   auto rules = perwal::compile_ruleset(source_dir() / s.rules, diags);
   INFO(perwal::render(diags));
   REQUIRE(rules);
-  std::vector<perwal::org::load_error> errs;
+  perwal::diagnostics errs;
   auto org = perwal::org::org_graph::load(slurp(source_dir() / s.org), s.org, rules->vocab, rules->shape, errs);
-  for (const auto& e : errs) INFO(e.to_string());
+  INFO(perwal::testing::error_text(errs));
   REQUIRE(org);
   loaded_suite l{rules, std::make_unique<perwal::evaluator>(rules, org)};
   return cache.emplace(s.folder.string(), std::move(l)).first->second;

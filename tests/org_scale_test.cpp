@@ -21,7 +21,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using perwal::compiled_ruleset;
-using perwal::org::load_error;
+using perwal::diagnostics;
 using perwal::org::org_graph;
 using org_index = perwal::org::index;
 
@@ -66,9 +66,9 @@ std::vector<fs::path> all_orgs() {
   return out;
 }
 
-std::string text_of(const std::vector<load_error>& errors) {
+std::string text_of(const diagnostics& errors) {
   std::string out;
-  for (const auto& e : errors) out += e.to_string() + "\n";
+  for (const auto& e : errors.items()) out += e.path_line() + "\n";
   return out;
 }
 
@@ -82,7 +82,7 @@ TEST_CASE("the streaming reader builds what the reference loader builds", "[org]
     const std::string text = slurp(path);
     for (const auto& r : rulesets) {
       INFO(path.string() << " under " << r->header.id);
-      std::vector<load_error> ref_errors, errors;
+      diagnostics ref_errors, errors;
       const auto ref = org_graph::load_reference(text, path.string(), r->vocab, r->shape, ref_errors);
       const auto fast = org_graph::load(text, path.string(), r->vocab, r->shape, errors);
       const auto direct = org_graph::load_streaming(text, r->vocab, r->shape);
@@ -222,7 +222,7 @@ TEST_CASE("a snapshot loads back to the same org", "[org][scale][snapshot]") {
   for (const auto& c : bundled_orgs()) {
     INFO(c.org.string());
     const auto rules = compile(c.rules);
-    std::vector<load_error> errors;
+    diagnostics errors;
     const auto json = org_graph::load_file(c.org.string(), rules->vocab, rules->shape, errors);
     REQUIRE(json);
     const temp_file snap("roundtrip.snap");
@@ -259,7 +259,7 @@ TEST_CASE("perwal audit says the same from the JSON and from the snapshot", "[or
 TEST_CASE("a damaged or foreign snapshot is refused, never trusted", "[org][scale][snapshot]") {
   const auto c = bundled_orgs().back();  // the cross org: small
   const auto rules = compile(c.rules);
-  std::vector<load_error> errors;
+  diagnostics errors;
   const auto org = org_graph::load_file(c.org.string(), rules->vocab, rules->shape, errors);
   REQUIRE(org);
   const temp_file good("good.snap"), bad("bad.snap");
@@ -269,13 +269,13 @@ TEST_CASE("a damaged or foreign snapshot is refused, never trusted", "[org][scal
 
   const auto refused = [&](const std::string& damaged) -> std::string {
     write_bytes(bad.path, damaged);
-    std::vector<load_error> errs;
+    diagnostics errs;
     const auto g = org_graph::load_file(bad.path.string(), rules->vocab, rules->shape, errs);
     if (g) return "";
     REQUIRE(!errs.empty());
     // a damaged magic makes it JSON to the loader: then a syntax error at 1:1
-    CHECK(errs[0].path.rfind(bad.path.string(), 0) == 0);
-    return errs[0].message;
+    CHECK(errs.items()[0].at.where().rfind(bad.path.string(), 0) == 0);
+    return errs.items()[0].message_text();
   };
 
   SECTION("truncated anywhere") {
@@ -303,15 +303,17 @@ TEST_CASE("a damaged or foreign snapshot is refused, never trusted", "[org][scal
     std::string flipped = bytes;
     flipped[bytes.size() / 2] = static_cast<char>(flipped[bytes.size() / 2] ^ 1);
     CHECK(refused(flipped) == "checksum mismatch (corrupt snapshot)");
-    std::vector<load_error> errs;
+    diagnostics errs;
     const auto under_jambi = compile(source_dir() / "rulesets/jambi-13-2025.perwal");
     CHECK_FALSE(org_graph::load_snapshot(good.path.string(), under_jambi->vocab, under_jambi->shape, errs));
-    REQUIRE(errs.size() == 1);
-    CHECK_THAT(errs[0].message, Catch::Contains("stale"));
-    errs.clear();
+    REQUIRE(errs.items().size() == 1);
+    CHECK_THAT(errs.items()[0].message_text(), Catch::Contains("stale"));
+    CHECK(errs.items()[0].code == "E108");
+    errs = {};
     CHECK_FALSE(org_graph::load_snapshot(c.org.string(), rules->vocab, rules->shape, errs));
-    REQUIRE(errs.size() == 1);
-    CHECK(errs[0].message == "not a perwal snapshot");
+    REQUIRE(errs.items().size() == 1);
+    CHECK(errs.items()[0].message_text() == "not a perwal snapshot");
+    CHECK(errs.items()[0].message_text(perwal::lang::id) == "bukan snapshot perwal");
     CHECK(refused("").find("perwal-org") == std::string::npos);  // empty: a JSON syntax error, not a crash
   }
 }
@@ -319,7 +321,7 @@ TEST_CASE("a damaged or foreign snapshot is refused, never trusted", "[org][scal
 TEST_CASE("a mid-sized synthetic org through every path", "[org][scale]") {
   const auto rules = compile(source_dir() / "rulesets/permenpanrb-7-2022.perwal");
   const std::string text = synthetic_org(10, 2000);
-  std::vector<load_error> errors;
+  diagnostics errors;
   const auto ref = org_graph::load_reference(text, "synthetic.json", rules->vocab, rules->shape, errors);
   INFO(text_of(errors));
   REQUIRE(ref);

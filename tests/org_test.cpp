@@ -20,9 +20,9 @@ namespace {
 
 using perwal::category;
 using perwal::code;
+using perwal::diagnostics;
 using perwal::vocabulary;
 using perwal::org::edge_kind;
-using perwal::org::load_error;
 using perwal::org::none;
 using perwal::org::org_graph;
 using perwal::org::structure;
@@ -217,7 +217,7 @@ constexpr std::string_view small_org = R"json({
 struct fixture {
   vocabulary vocab = make_vocabulary();
   structure shape = make_structure(vocab);
-  std::vector<load_error> errors;
+  diagnostics errors;
   std::shared_ptr<const org_graph> org = org_graph::load(small_org, "small.json", vocab, shape, errors);
 
   org_index u(std::string_view id) const {
@@ -238,15 +238,15 @@ struct fixture {
   }
 };
 
-std::vector<std::string> lines_of(const std::vector<load_error>& errors) {
+std::vector<std::string> lines_of(const diagnostics& errors) {
   std::vector<std::string> out;
-  for (const auto& e : errors) out.push_back(e.to_string());
+  for (const auto& e : errors.items()) out.push_back(e.path_line());
   return out;
 }
 
-std::string text_of(const std::vector<load_error>& errors) {
+std::string text_of(const diagnostics& errors) {
   std::string out;
-  for (const auto& e : errors) out += e.to_string() + "\n";
+  for (const auto& e : errors.items()) out += e.path_line() + "\n";
   return out;
 }
 
@@ -520,7 +520,7 @@ TEST_CASE("the structural graph", "[org]") {
 
 TEST_CASE("an empty org is valid", "[org]") {
   const auto vocab = make_vocabulary();
-  std::vector<load_error> errors;
+  diagnostics errors;
   const auto org = org_graph::load(R"({"schema": "perwal-org/1", "instansi": [], "units": [], "positions": []})",
                                    "empty.json", vocab, make_structure(vocab), errors);
   REQUIRE(org);
@@ -551,7 +551,7 @@ TEST_CASE("deep chains load without recursion", "[org]") {
                          {"atasan", "p" + up}});
   }
   const auto vocab = make_vocabulary();
-  std::vector<load_error> errors;
+  diagnostics errors;
   const auto org = org_graph::load(doc, vocab, make_structure(vocab), errors);
   INFO(text_of(errors));
   REQUIRE(org);
@@ -566,7 +566,7 @@ TEST_CASE("deep chains load without recursion", "[org]") {
 
   // and a cycle that long is reported, abbreviated
   units[1]["parent"] = "u" + std::to_string(depth - 1);
-  errors.clear();
+  errors = {};
   CHECK_FALSE(org_graph::load(doc, vocab, make_structure(vocab), errors));
   CHECK(lines_of(errors) ==
         std::vector<std::string>{"units[1].parent: cycle u1 -> u99999 -> u99998 -> u99997 -> u99996 -> u99995 -> "
@@ -582,7 +582,7 @@ void run_bad_org(const std::filesystem::path& path) {
   const auto expected_path = std::filesystem::path(path).replace_extension(".expected");
   INFO("case " << path.filename().string());
   REQUIRE(std::filesystem::exists(expected_path));
-  std::vector<load_error> errors;
+  diagnostics errors;
   const auto org = org_graph::load(read_file(path), path.filename().string(), vocab, shape, errors);
   CHECK_FALSE(org);
   CHECK(lines_of(errors) == read_lines(expected_path));
@@ -655,7 +655,7 @@ spec small_spec() {
 std::pair<std::vector<std::string>, std::vector<std::string>> both_errors(const spec& s) {
   const auto vocab = make_vocabulary();
   const auto shape = make_structure(vocab);
-  std::vector<load_error> built, loaded;
+  diagnostics built, loaded;
   CHECK_FALSE(perwal::org::build(s, vocab, shape, built));
   CHECK_FALSE(org_graph::load(perwal::org::to_json(s), vocab, shape, loaded));
   return {lines_of(built), lines_of(loaded)};
@@ -667,7 +667,7 @@ TEST_CASE("a spec builds the same org as its document", "[org]") {
   const auto vocab = make_vocabulary();
   const auto shape = make_structure(vocab);
   const spec s = small_spec();
-  std::vector<load_error> errors;
+  diagnostics errors;
   const auto built = perwal::org::build(s, vocab, shape, errors);
   INFO(text_of(errors));
   REQUIRE(built);
@@ -698,7 +698,7 @@ TEST_CASE("a document read into a spec builds the org the loader loads", "[org]"
   const auto vocab = make_vocabulary();
   const auto shape = make_structure(vocab);
   const auto doc = nlohmann::json::parse(small_org);
-  std::vector<load_error> errors;
+  diagnostics errors;
   const auto s = perwal::org::read_spec(doc, errors);
   INFO(text_of(errors));
   REQUIRE(s);
@@ -774,7 +774,7 @@ TEST_CASE("bad orgs read into specs report the loader's errors", "[org]") {
     const auto doc = nlohmann::json::parse(read_file(entry.path()), nullptr, false);
     if (doc.is_discarded()) continue;  // a syntax error
     const auto expected = read_lines(std::filesystem::path(entry.path()).replace_extension(".expected"));
-    std::vector<load_error> errors;
+    diagnostics errors;
     const auto s = perwal::org::read_spec(doc, errors);
     if (!s) {
       // shape errors only: each is one the loader reports
@@ -788,4 +788,46 @@ TEST_CASE("bad orgs read into specs report the loader's errors", "[org]") {
     CHECK(lines_of(errors) == expected);
   }
   CHECK(typed >= 8);
+}
+
+TEST_CASE("org errors are diagnostics: a code each, a place in the file, both languages", "[org][diagnostic]") {
+  const vocabulary vocab = make_vocabulary();
+  const structure shape = make_structure(vocab);
+  diagnostics errors;
+  const std::string text = read_file(data_dir() / "bad" / "broken_refs.json");
+  REQUIRE_FALSE(org_graph::load(text, "broken_refs.json", vocab, shape, errors));
+  REQUIRE(errors.items().size() >= 3);
+  const auto& root = errors.items()[0];
+  CHECK(root.code == "E106");
+  CHECK(root.at.where() == "broken_refs.json: instansi[0]");
+  const auto& ref = errors.items()[1];
+  CHECK(ref.code == "E105");
+  CHECK(ref.line() == "broken_refs.json: instansi[0].pejabat_berwenang: no position \"x.wali\"");
+  CHECK(ref.path_line(perwal::lang::id) == "instansi[0].pejabat_berwenang: tidak ada jabatan \"x.wali\"");
+  for (const auto& e : errors.items()) {
+    INFO(e.line());
+    CHECK(perwal::find_message(e.text.id) != nullptr);
+    CHECK(e.message_text(perwal::lang::id) != e.message_text(perwal::lang::en));
+  }
+
+  diagnostics syntax;
+  REQUIRE_FALSE(org_graph::load(std::string_view("{\n  \"schema\": x"), "org.json", vocab, shape, syntax));
+  REQUIRE(syntax.items().size() == 1);
+  CHECK(syntax.items()[0].code == "E100");
+  CHECK(syntax.items()[0].at.where() == "org.json:2:13");
+}
+
+TEST_CASE("an org nested deeper than the bound is refused with its place, not a crash", "[org][hardening]") {
+  const vocabulary vocab = make_vocabulary();
+  const structure shape = make_structure(vocab);
+  // a team field 200,000 levels deep: copying or printing it would overflow the stack
+  const std::string deep = std::string(200000, '[') + std::string(200000, ']');
+  const std::string text =
+      "{\"schema\": \"perwal-org/1\", \"instansi\": [], \"units\": [], \"positions\": [],\n"
+      "\"teams\": [{\"id\": \"t\", \"owner_unit\": \"u\", \"target\": {\"nilai\": " +
+      deep + "}}]}";
+  diagnostics errors;
+  CHECK_FALSE(org_graph::load(text, "deep.json", vocab, shape, errors));
+  REQUIRE(errors.items().size() == 1);
+  CHECK(errors.items()[0].line() == "deep.json:2:122: JSON nested deeper than 64 levels");
 }

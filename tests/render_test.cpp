@@ -30,7 +30,7 @@ struct padang_panjang {
     perwal::diagnostics diags;
     rules = perwal::compile_ruleset(perwal::testing::source_dir() / "rulesets/padang-panjang-48-2024.perwal", diags);
     REQUIRE(rules);
-    std::vector<perwal::org::load_error> errs;
+    perwal::diagnostics errs;
     const auto path = perwal::testing::source_dir() / "fixtures/padang-panjang/org.json";
     org = perwal::org::org_graph::load(perwal::testing::slurp(path), path.string(), rules->vocab, rules->shape, errs);
     REQUIRE(org);

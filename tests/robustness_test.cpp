@@ -38,7 +38,7 @@ std::string mutate(std::string text, std::mt19937& rng) {
 
 // The bundled fixture, compiled against `rules`.
 std::shared_ptr<const perwal::org::org_graph> padang_panjang_org(const perwal::compiled_ruleset& rules) {
-  std::vector<perwal::org::load_error> errs;
+  perwal::diagnostics errs;
   auto org = perwal::org::org_graph::load(slurp(source_dir() / "fixtures/padang-panjang/org.json"), "org.json",
                                           rules.vocab, rules.shape, errs);
   REQUIRE(org);

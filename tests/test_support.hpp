@@ -90,10 +90,7 @@ inline decision_view view(const perwal::decision& d, const perwal::evaluator& ev
 // A query's errors as "path: message" lines (English), in order.
 inline std::vector<std::string> error_lines(const perwal::diagnostics& errors) {
   std::vector<std::string> out;
-  for (const auto& e : errors.items()) {
-    const auto& path = e.at.json_path;
-    out.push_back(path.empty() ? e.message_text() : path + ": " + e.message_text());
-  }
+  for (const auto& e : errors.items()) out.push_back(e.path_line());
   return out;
 }
 inline std::string error_text(const perwal::diagnostics& errors) {

@@ -68,13 +68,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   const auto t_org = clock_type::now();
-  std::vector<perwal::org::load_error> load_errors;
+  perwal::diagnostics load_errors;
   const auto org = perwal::org::org_graph::load(slurp(argv[2]), argv[2], rules->vocab, rules->shape, load_errors);
   const double org_load_s = std::chrono::duration<double>(clock_type::now() - t_org).count();
   if (!org || !load_errors.empty()) {
     std::cerr << "perwal_peer: the org does not load"
-              << (load_errors.empty() ? "" : ": " + load_errors.front().path + ": " + load_errors.front().message)
-              << "\n";
+              << (load_errors.empty() ? "" : ": " + load_errors.items().front().line()) << "\n";
     return 2;
   }
   std::vector<std::string> lines;

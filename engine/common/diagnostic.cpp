@@ -19,6 +19,18 @@ location location::json(std::string path, std::shared_ptr<const source_file> fil
   return l;
 }
 
+std::string diagnostic::line(language l) const {
+  return at.empty() ? message_text(l) : at.where() + ": " + message_text(l);
+}
+
+std::string diagnostic::path_line(language l) const {
+  return at.json_path.empty() ? line(l) : at.json_path + ": " + message_text(l);
+}
+
+location location::file(std::string name) {
+  return location(source_range{std::make_shared<const source_file>(source_file{std::move(name), ""}), {}, {}});
+}
+
 std::string location::where() const {
   if (json_path.empty()) return range.where();
   return range.file ? range.file->name + ": " + json_path : json_path;

@@ -50,6 +50,8 @@ struct location {
   location() = default;
   location(source_range r) : range(std::move(r)) {}  // NOLINT: a range is a location
   [[nodiscard]] static location json(std::string path, std::shared_ptr<const source_file> file = nullptr);
+  // A whole file (no line): "file".
+  [[nodiscard]] static location file(std::string name);
   [[nodiscard]] bool empty() const { return !range.file && range.begin.line == 0 && json_path.empty(); }
   // "file:line:column", "file: path" or "path".
   [[nodiscard]] std::string where() const;
@@ -89,6 +91,12 @@ struct diagnostic {
 
   [[nodiscard]] std::string message_text(language l = language::en) const;
   [[nodiscard]] std::string note_text(std::size_t i, language l = language::en) const;
+  // "where: message" on one line, no severity, no notes (an org's or a
+  // query's errors are listed like this: "org.json: units[3].parent: no unit \"x\"").
+  [[nodiscard]] std::string line(language l = language::en) const;
+  // The same without the file when the place is a JSON path inside it
+  // ("units[3].parent: no unit \"x\""), for a caller that names the file itself.
+  [[nodiscard]] std::string path_line(language l = language::en) const;
 };
 
 // ---- the catalogue ---------------------------------------------------------
@@ -120,6 +128,7 @@ class diagnostics {
   [[nodiscard]] std::size_t error_count() const;
   [[nodiscard]] std::size_t warning_count() const;
   [[nodiscard]] const std::vector<diagnostic>& items() const { return items_; }
+  [[nodiscard]] bool empty() const { return items_.empty(); }
   // Sorted by file, position, then severity; stable for equal keys.
   [[nodiscard]] std::vector<diagnostic> sorted() const;
   void append(const diagnostics& other);

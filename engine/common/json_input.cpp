@@ -37,7 +37,7 @@ std::optional<nlohmann::json> parse(std::string_view text, failure& why, std::si
   } catch (const nlohmann::json::parse_error& e) {
     why = {e.byte > 0 ? e.byte - 1 : 0, valid_utf8(e.what()), false};
   } catch (const nlohmann::json::exception& e) {  // e.g. 1e999: out of range
-    why = {0, valid_utf8(e.what()), false};
+    why = {0, valid_utf8(e.what()), false, false};
   }
   return std::nullopt;
 }

@@ -22,6 +22,7 @@ struct failure {
   std::size_t byte = 0;  // where the reader stopped (0-based)
   std::string message;   // English, valid UTF-8, without a location
   bool too_deep = false;
+  bool located = true;  // false: `byte` means nothing (a number out of range)
 };
 
 // The byte offset of the bracket that opens level max_depth + 1, if any

@@ -88,7 +88,7 @@ class searcher {
   // Delegations are checked by audit: each variant org audited under both.
   void audit_delegations(const universe_org& org, search_bounds& stats) {
     for (const auto& small : delegation_orgs(org)) {
-      std::vector<org::load_error> errs;
+      diagnostics errs;
       auto ga = org::build(small, a_->vocab, a_->shape, errs);
       auto gb = org::build(small, b_->vocab, b_->shape, errs);
       if (!ga || !gb) continue;
@@ -237,7 +237,7 @@ scenario make_scenario(const candidate& c, const universe_org& org, const std::s
   if (!c.org.is_null()) return {c.org, c.query, true, c.a, c.b};
   scenario s{org::to_json(org.spec), c.query, false, c.a, c.b};
   const org::spec small = trim_org(org.spec, c.query);
-  std::vector<org::load_error> errs;
+  diagnostics errs;
   auto ga = org::build(small, a->vocab, a->shape, errs);
   auto gb = org::build(small, b->vocab, b->shape, errs);
   if (!ga || !gb) return s;

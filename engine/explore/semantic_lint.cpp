@@ -49,7 +49,7 @@ class linter {
       evaluator ev(rules_, graph, false);
       record(ev.audit());
       for (const auto& small : delegation_orgs(org)) {
-        std::vector<org::load_error> errs;
+        diagnostics errs;
         if (auto g = org::build(small, rules_->vocab, rules_->shape, errs)) {
           ++queries_;
           record(evaluator(rules_, g, false).audit());

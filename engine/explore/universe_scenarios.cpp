@@ -164,7 +164,7 @@ std::vector<perwal::org::spec> delegation_orgs(const universe_org& org) {
 }
 
 std::shared_ptr<const org::org_graph> load(const universe_org& org, const compiled_ruleset& rules) {
-  std::vector<perwal::org::load_error> errors;
+  perwal::diagnostics errors;
   return perwal::org::build(org.spec, rules.vocab, rules.shape, errors);
 }
 

@@ -119,19 +119,11 @@ struct team {
   std::string json_path;
 };
 
-// One input error: a JSON path (or "file:line:column" for syntax errors) and
-// a message, e.g. {"positions[41].atasan", "no position \"x.kabag-orgg\""}.
-struct load_error {
-  std::string path;
-  std::string message;
-  [[nodiscard]] std::string to_string() const { return path + ": " + message; }
-};
-
-// The same errors as diagnostics (engine/common/diagnostic.hpp): code E100, a
-// JSON-path location in `file` (a syntax error's "file:line:column" path is
-// kept as it is), the message unchanged. A step towards the loader reporting
-// diagnostics itself.
-[[nodiscard]] diagnostics to_diagnostics(const std::vector<load_error>& errors, const std::string& file = {});
+// Input errors are diagnostics (engine/common/diagnostic.hpp), codes
+// E100–E108: a JSON path in the file ("org.json: positions[41].atasan"), or
+// file:line:column for a syntax error, and a message of the catalogue, e.g.
+// `no position "x.kabag-orgg"`. At most 200 are reported, then "more errors
+// not shown".
 
 // Vertex and edge kinds of the structural graph.
 enum class vertex_kind : std::uint8_t { unit, position, employee, team };
@@ -247,37 +239,35 @@ class org_graph {
   // Reads an org from a file: a compiled snapshot (recognised by its magic,
   // not its name) or perwal-org/1 JSON. Errors name `path`.
   [[nodiscard]] static std::shared_ptr<const org_graph> load_file(const std::string& path, const vocabulary& vocab,
-                                                                  const structure& shape,
-                                                                  std::vector<load_error>& errors);
+                                                                  const structure& shape, diagnostics& errors);
   // Does `bytes` begin like a snapshot (its magic)?
   [[nodiscard]] static bool is_snapshot(std::string_view bytes);
   // Reads a snapshot written by write_snapshot. Rejects (never crashes on)
   // any file that is not an intact snapshot of this format compiled against
   // the same vocabulary and structure, with one error naming `path`.
   [[nodiscard]] static std::shared_ptr<const org_graph> load_snapshot(const std::string& path, const vocabulary& vocab,
-                                                                      const structure& shape,
-                                                                      std::vector<load_error>& errors);
+                                                                      const structure& shape, diagnostics& errors);
   // Writes the snapshot; `source_path` is the file it was loaded from (its
   // size and content hash are recorded). Returns false with an error on I/O
   // failure.
   [[nodiscard]] bool write_snapshot(const std::string& path, const std::string& source_path, const vocabulary& vocab,
-                                    const structure& shape, std::vector<load_error>& errors) const;
+                                    const structure& shape, diagnostics& errors) const;
 
   // Parses and validates `text` (a perwal-org/1 document). On any error
   // returns nullptr and fills `errors` with every problem found (never only
   // the first, never a silent drop). `source_name` is used for syntax errors.
   [[nodiscard]] static std::shared_ptr<const org_graph> load(std::string_view text, std::string_view source_name,
                                                              const vocabulary& vocab, const structure& shape,
-                                                             std::vector<load_error>& errors);
+                                                             diagnostics& errors);
   [[nodiscard]] static std::shared_ptr<const org_graph> load(const nlohmann::json& doc, const vocabulary& vocab,
-                                                             const structure& shape, std::vector<load_error>& errors);
+                                                             const structure& shape, diagnostics& errors);
   // The reference loader: nlohmann builds the whole document, then the same
   // validation as load(doc). load(text) gives the same result (or the same
   // errors) through a streaming reader; tests compare the two.
   [[nodiscard]] static std::shared_ptr<const org_graph> load_reference(std::string_view text,
                                                                        std::string_view source_name,
                                                                        const vocabulary& vocab, const structure& shape,
-                                                                       std::vector<load_error>& errors);
+                                                                       diagnostics& errors);
 
   // The streaming reader (org_stream.cpp): the org, or nullptr for anything
   // it does not accept (then load_reference decides and explains).

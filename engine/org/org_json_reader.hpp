@@ -15,7 +15,7 @@ struct json_reader {
   // false when the document is not an object (nothing else is read).
   [[nodiscard]] bool read(const json& doc) {
     if (!doc.is_object()) {
-      errors.add(section::document, std::string("expected an object, got ") + doc.type_name());
+      errors.add(section::document, msg("org.expected-object", doc.type_name()));
       return false;
     }
     check_schema(doc);
@@ -39,12 +39,11 @@ struct json_reader {
   void check_schema(const json& doc) {
     const auto it = doc.find("schema");
     if (it == doc.end()) {
-      errors.add(section::schema, "missing required field");
+      errors.add(section::schema, msg("org.missing"));
     } else if (!it->is_string()) {
-      errors.add(section::schema, std::string("expected a string, got ") + it->type_name());
+      errors.add(section::schema, msg("org.expected-string", it->type_name()));
     } else if (it->get_ref<const std::string&>() != "perwal-org/1") {
-      errors.add(section::schema,
-                 "unsupported schema " + quote(it->get_ref<const std::string&>()) + " (expected \"perwal-org/1\")");
+      errors.add(section::schema, msg("org.unsupported-schema", quote(it->get_ref<const std::string&>())));
     }
   }
 
@@ -54,18 +53,18 @@ struct json_reader {
     const auto it = doc.find(section_name(s));
     if (it == doc.end() || (!required && it->is_null())) {
       if (required) {
-        errors.add(s, "missing required field");
+        errors.add(s, msg("org.missing"));
         ok = false;
       }
       return nullptr;
     }
     if (!it->is_array()) {
-      errors.add(s, std::string("expected an array, got ") + it->type_name());
+      errors.add(s, msg("org.expected-array", it->type_name()));
       ok = false;
       return nullptr;
     }
     if (it->size() >= none) {
-      errors.add(s, "too many items");
+      errors.add(s, msg("org.too-many"));
       ok = false;
       return nullptr;
     }
@@ -87,7 +86,7 @@ struct json_reader {
       const json& obj = (*arr)[i];
       if (!obj.is_object()) {
         broken[i] = field_bit(field::none);
-        errors.add(s, i, field::none, none, std::string("expected an object, got ") + obj.type_name());
+        errors.add(s, i, field::none, none, msg("org.expected-object", obj.type_name()));
         continue;
       }
       item_reader r(errors, s, i, obj, broken[i]);
@@ -121,7 +120,7 @@ struct json_reader {
         p.jenjang = v->get<std::string>();
       } else {
         notes.broken[static_cast<std::size_t>(section::positions)][i] |= field_bit(field::jenjang);
-        notes.jenjang_errors.emplace(i, std::string("expected a string, got ") + v->type_name());
+        notes.jenjang_errors.emplace(i, msg("org.expected-string", v->type_name()));
       }
     }
     r.read(field::unit, true, p.unit);
@@ -157,7 +156,7 @@ struct json_reader {
     r.read(field::ketua, t.ketua);
     if (const json* v = r.get(field::anggota); v != nullptr && !v->is_null()) {
       if (!v->is_array()) {
-        r.error(field::anggota, std::string("expected an array, got ") + v->type_name());
+        r.error(field::anggota, msg("org.expected-array", v->type_name()));
       } else {
         t.anggota.reserve(v->size());
         for (std::size_t j = 0; j < v->size(); ++j) {
@@ -170,7 +169,7 @@ struct json_reader {
     }
     if (const json* v = r.get(field::target); v != nullptr && !v->is_null()) {
       if (!v->is_object()) {
-        r.error(field::target, std::string("expected an object, got ") + v->type_name());
+        r.error(field::target, msg("org.expected-object", v->type_name()));
       } else {
         team_target_spec target;
         std::uint32_t target_broken = 0;

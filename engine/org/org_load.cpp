@@ -16,14 +16,14 @@
 //
 // Everything after validation is linear and iterative: orgs reach millions
 // of positions and chains thousands deep.
+#include "engine/common/json_input.hpp"
 #include "engine/org/org_json_reader.hpp"
 #include "engine/org/org_validate.hpp"
 
 namespace perwal::org {
 
 std::shared_ptr<const org_graph> org_graph::load(std::string_view text, std::string_view source_name,
-                                                 const vocabulary& vocab, const structure& shape,
-                                                 std::vector<load_error>& errors) {
+                                                 const vocabulary& vocab, const structure& shape, diagnostics& errors) {
   // The streaming reader gives up on anything invalid or unusual; the
   // reference loader then produces the complete error list.
   if (auto g = load_streaming(text, vocab, shape)) return g;
@@ -32,53 +32,63 @@ std::shared_ptr<const org_graph> org_graph::load(std::string_view text, std::str
 
 std::shared_ptr<const org_graph> org_graph::load_reference(std::string_view text, std::string_view source_name,
                                                            const vocabulary& vocab, const structure& shape,
-                                                           std::vector<load_error>& errors) {
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(text.begin(), text.end());
-  } catch (const nlohmann::json::parse_error& e) {
-    errors.push_back({syntax_location(text, e.byte, source_name), explanation(e.what())});
-    return nullptr;
-  } catch (const nlohmann::json::exception& e) {  // e.g. a number out of range
-    errors.push_back({std::string(source_name), explanation(e.what())});
+                                                           diagnostics& errors) {
+  json_input::failure why;
+  auto doc = json_input::parse(text, why);
+  if (!doc) {
+    const auto at = json_input::locate(text, why.byte);
+    const auto file = std::make_shared<const source_file>(source_file{std::string(source_name), ""});
+    const source_pos pos{static_cast<std::uint32_t>(why.byte), static_cast<std::uint32_t>(at.line),
+                         static_cast<std::uint32_t>(at.column)};
+    const location where = why.located ? location(source_range{file, pos, pos}) : location(source_range{file, {}, {}});
+    errors.report(where, why.too_deep ? msg("org.too-deep", std::to_string(json_input::max_depth))
+                                      : msg("org.syntax", explanation(why.message)));
     return nullptr;
   }
-  return load(doc, vocab, shape, errors);
+  // Errors at a JSON path name the file they are in.
+  diagnostics found;
+  auto g = load(*doc, vocab, shape, found);
+  const auto file = std::make_shared<const source_file>(source_file{std::string(source_name), ""});
+  for (diagnostic d : found.items()) {
+    if (!d.at.range.file) d.at.range.file = file;
+    errors.report(std::move(d.at), std::move(d.text), std::move(d.notes));
+  }
+  return g;
 }
 
 std::shared_ptr<const org_graph> org_graph::load(const nlohmann::json& doc, const vocabulary& vocab,
-                                                 const structure& shape, std::vector<load_error>& errors) {
+                                                 const structure& shape, diagnostics& errors) {
   // The document into a spec (reporting what is not of its shape), then the
   // spec's validation, told which fields were reported already.
   error_sink sink;
   spec s;
   read_notes notes;
   if (!json_reader{sink, s, notes}.read(doc)) {
-    sink.flush(errors);
+    sink.flush(errors, nullptr);
     return nullptr;
   }
   auto g = std::make_shared<org_graph>();
   loader l(s, &notes, vocab, shape, *g, sink);
   const bool valid = l.validate();
-  sink.flush(errors);
+  sink.flush(errors, nullptr);
   if (!valid) return nullptr;
   freezer::freeze(*g, shape, l.tags_);
   return g;
 }
 
 std::shared_ptr<const org_graph> build(const spec& s, const vocabulary& vocab, const structure& shape,
-                                       std::vector<load_error>& errors) {
+                                       diagnostics& errors) {
   error_sink sink;
   auto g = std::make_shared<org_graph>();
   loader l(s, nullptr, vocab, shape, *g, sink);
   const bool valid = l.validate();
-  sink.flush(errors);
+  sink.flush(errors, nullptr);
   if (!valid) return nullptr;
   freezer::freeze(*g, shape, l.tags_);
   return g;
 }
 
-std::optional<spec> read_spec(const nlohmann::json& doc, std::vector<load_error>& errors) {
+std::optional<spec> read_spec(const nlohmann::json& doc, diagnostics& errors) {
   error_sink sink;
   spec s;
   read_notes notes;
@@ -89,7 +99,7 @@ std::optional<spec> read_spec(const nlohmann::json& doc, std::vector<load_error>
     }
   }
   if (sink.empty()) return s;
-  sink.flush(errors);
+  sink.flush(errors, nullptr);
   return std::nullopt;
 }
 }  // namespace perwal::org

@@ -80,7 +80,7 @@ struct located_error {
   index item;  // none: the section itself
   index sub;   // element of an array field, or none
   std::uint32_t seq;
-  std::string message;
+  message text;
 };
 
 // Sort slot of an optional index: absent sorts first.
@@ -109,20 +109,22 @@ struct located_error {
 // millions of items does not also cost millions of messages.
 class error_sink {
  public:
-  void add(section s, index item, field f, index sub, std::string message) {
-    errors_.push_back({s, f, item, sub, seq_++, std::move(message)});
+  void add(section s, index item, field f, index sub, message m) {
+    errors_.push_back({s, f, item, sub, seq_++, std::move(m)});
     ++total_;
     if (errors_.size() >= 4 * max_errors) keep_first();
   }
-  void add(section s, std::string message) { add(s, none, field::none, none, std::move(message)); }
+  void add(section s, message m) { add(s, none, field::none, none, std::move(m)); }
   [[nodiscard]] bool empty() const { return total_ == 0; }
 
-  void flush(std::vector<load_error>& out) {
+  // The first max_errors by input location, as diagnostics at their JSON
+  // paths in `file` (null: no file named).
+  void flush(diagnostics& out, const std::shared_ptr<const source_file>& file) {
     std::sort(errors_.begin(), errors_.end(), comes_before);
     const std::size_t shown = std::min(errors_.size(), max_errors);
-    out.reserve(out.size() + shown + 1);
-    for (std::size_t i = 0; i < shown; ++i) out.push_back({path_of(errors_[i]), std::move(errors_[i].message)});
-    if (total_ > max_errors) out.push_back({"...", "more errors not shown"});
+    for (std::size_t i = 0; i < shown; ++i)
+      out.report(location::json(path_of(errors_[i]), file), std::move(errors_[i].text));
+    if (total_ > max_errors) out.report(location::json("...", file), msg("org.more"));
     errors_.clear();
   }
 
@@ -144,9 +146,9 @@ class item_reader {
   item_reader(error_sink& errors, section sec, index item, const json& obj, std::uint32_t& broken)
       : errors_(errors), sec_(sec), item_(item), obj_(obj), broken_(broken) {}
 
-  void error(field f, std::string message, index sub = none) {
+  void error(field f, message m, index sub = none) {
     broken_ |= field_bit(f);
-    errors_.add(sec_, item_, f, sub, std::move(message));
+    errors_.add(sec_, item_, f, sub, std::move(m));
   }
 
   [[nodiscard]] const json* get(field f) const {
@@ -158,13 +160,12 @@ class item_reader {
   // or of another type (always an error).
   [[nodiscard]] const std::string* string_value(const json* v, field f, bool required, index sub = none) {
     if (v == nullptr) {
-      if (required) error(f, "missing required field", sub);
+      if (required) error(f, msg("org.missing"), sub);
       return nullptr;
     }
     if (v->is_string()) return &v->get_ref<const std::string&>();
     if (v->is_null() && !required) return nullptr;
-    error(f, std::string(required ? "expected a string" : "expected a string or null") + ", got " + v->type_name(),
-          sub);
+    error(f, msg(required ? "org.expected-string" : "org.expected-string-or-null", v->type_name()), sub);
     return nullptr;
   }
   [[nodiscard]] const std::string* string(field f, bool required) { return string_value(get(f), f, required); }
@@ -183,7 +184,7 @@ class item_reader {
     const json* v = get(field::tags);
     if (v == nullptr || v->is_null()) return;
     if (!v->is_array()) {
-      error(field::tags, std::string("expected an array of strings, got ") + v->type_name());
+      error(field::tags, msg("org.expected-strings", v->type_name()));
       return;
     }
     for (std::size_t j = 0; j < v->size(); ++j) {
@@ -199,7 +200,7 @@ class item_reader {
   std::uint32_t& broken_;
 };
 
-// "cycle a -> b -> a", starting at the member that comes first in the input;
+// "a -> b -> a", starting at the member that comes first in the input;
 // very long cycles are abbreviated.
 template <class It, class IdOf>
 [[nodiscard]] inline std::string cycle_text(It first, It last, IdOf&& id_of) {
@@ -207,7 +208,7 @@ template <class It, class IdOf>
   const It lowest = std::min_element(first, last);
   const std::ptrdiff_t len = last - first;
   const std::ptrdiff_t start = lowest - first;
-  std::string text = "cycle ";
+  std::string text;
   for (std::ptrdiff_t k = 0; k < len; ++k) {
     if (len > 2 * shown && k == shown) {
       text += "... (" + std::to_string(len - shown) + " more) -> ";
@@ -283,18 +284,6 @@ inline void order_forest(std::vector<Node>& nodes, index Node::*link, std::vecto
   return std::string(what);
 }
 
-// "name:line:column" of the character at 1-based `byte` (the last one the
-// parser read; one past the end at end of input).
-[[nodiscard]] inline std::string syntax_location(std::string_view text, std::size_t byte,
-                                                 std::string_view source_name) {
-  const std::size_t offset = std::min(byte == 0 ? 0 : byte - 1, text.size());
-  const std::string_view before = text.substr(0, offset);
-  const auto line = 1 + std::count(before.begin(), before.end(), '\n');
-  const auto last_newline = before.rfind('\n');
-  const std::size_t column = offset - (last_newline == std::string_view::npos ? 0 : last_newline + 1) + 1;
-  return std::string(source_name) + ":" + std::to_string(line) + ":" + std::to_string(column);
-}
-
 }  // namespace load_detail
 
 using namespace load_detail;  // NOLINT: internal header, the loader's own vocabulary
@@ -313,7 +302,7 @@ struct read_notes {
   std::vector<std::pair<index, index>> broken_anggota;
   // A jenjang that is not a string is reported only if the position may
   // have one at all (which needs its jenis resolved): the message waits here.
-  std::unordered_map<index, std::string> jenjang_errors;
+  std::unordered_map<index, message> jenjang_errors;
   std::vector<const json*> team_objects;
 };
 

@@ -33,6 +33,7 @@
 #include <system_error>
 #include <thread>
 
+#include "engine/common/json_input.hpp"
 #include "engine/org/org.hpp"
 #include "engine/org/org_build.hpp"
 #include "engine/org/snapshot_format.hpp"
@@ -395,9 +396,13 @@ struct snapshot_io {
       t.target.sasaran = str(x.sasaran);
       t.target.indikator = str(x.indikator);
       // the team objects are few and small: kept as JSON text, parsed here
-      t.target.nilai = nlohmann::json::parse(str(x.nilai), nullptr, false);
-      t.extra = nlohmann::json::parse(str(x.extra), nullptr, false);
-      check(!t.target.nilai.is_discarded() && t.extra.is_object(), "team JSON");
+      // (bounded nesting: a forged file must not overflow the stack later)
+      json_input::failure bad;
+      auto nilai = json_input::parse(str(x.nilai), bad);
+      auto extra = json_input::parse(str(x.extra), bad);
+      check(nilai && extra && extra->is_object(), "team JSON");
+      t.target.nilai = std::move(*nilai);
+      t.extra = std::move(*extra);
       t.json_path = "teams[" + std::to_string(i) + "]";
     }
   }
@@ -519,52 +524,50 @@ namespace {
 // truncated while mapped would fault: compile-org replaces snapshots by
 // rename, never in place.)
 std::shared_ptr<const org_graph> read_snapshot(const std::shared_ptr<const mapped_file>& file, const vocabulary& vocab,
-                                               const structure& shape, std::string& why) {
+                                               const structure& shape, message& why) {
   const std::string_view bytes = file->text();
   const std::uint64_t size = bytes.size();
   header h{};
   if (size < magic.size() || std::memcmp(bytes.data(), magic.data(), magic.size()) != 0) {
-    why = "not a perwal snapshot";
+    why = msg("org.snapshot-not");
     return nullptr;
   }
   if (size < sizeof h) {
-    why = "truncated snapshot (" + std::to_string(size) + " bytes, shorter than its header)";
+    why = msg("org.snapshot-short", std::to_string(size));
     return nullptr;
   }
   std::memcpy(&h, bytes.data(), sizeof h);
   if (h.version != format_version) {
-    why = "snapshot format " + std::to_string(h.version) + ", this perwal reads format " +
-          std::to_string(format_version) + " — run perwal compile-org again";
+    why = msg("org.snapshot-format", std::to_string(h.version), std::to_string(format_version));
     return nullptr;
   }
   if (h.byte_order != byte_order_mark) {
-    why = "snapshot written on a machine of another byte order — run perwal compile-org again";
+    why = msg("org.snapshot-byte-order");
     return nullptr;
   }
   const std::uint64_t have = size - sizeof h;
   if (h.payload_size > have) {
-    why = "truncated snapshot (" + std::to_string(size) + " bytes, expected " +
-          std::to_string(h.payload_size + sizeof h) + ")";
+    why = msg("org.snapshot-truncated", std::to_string(size), std::to_string(h.payload_size + sizeof h));
     return nullptr;
   }
   if (h.payload_size < have) {
-    why = "snapshot has " + std::to_string(have - h.payload_size) + " unexpected bytes at its end (corrupt)";
+    why = msg("org.snapshot-trailing", std::to_string(have - h.payload_size));
     return nullptr;
   }
   const std::uint64_t table_bytes = std::uint64_t{h.section_count} * sizeof(section_entry);
   std::vector<section_entry> table;
   if (h.section_count > 4096 || table_bytes > h.payload_size) {
-    why = "checksum mismatch (corrupt snapshot)";
+    why = msg("org.snapshot-checksum");
     return nullptr;
   }
   table.resize(h.section_count);
   std::memcpy(table.data(), bytes.data() + sizeof h, table_bytes);
   if (table_checksum(h, table) != h.table_checksum) {
-    why = "checksum mismatch (corrupt snapshot)";
+    why = msg("org.snapshot-checksum");
     return nullptr;
   }
   if (h.vocab_hash != vocabulary_hash(vocab, shape)) {
-    why = "compiled against a different ruleset vocabulary (stale) — run perwal compile-org again";
+    why = msg("org.snapshot-stale");
     return nullptr;
   }
   auto g = std::make_shared<org_graph>();
@@ -574,10 +577,10 @@ std::shared_ptr<const org_graph> read_snapshot(const std::shared_ptr<const mappe
     r.index_sections(table, h.payload_size - table_bytes);
     snapshot_io::read(r, *g);
   } catch (const corrupt&) {
-    why = "checksum mismatch (corrupt snapshot)";
+    why = msg("org.snapshot-checksum");
     return nullptr;
   } catch (const malformed& m) {
-    why = "malformed snapshot: " + m.what;
+    why = msg("org.snapshot-malformed", m.what);
     return nullptr;
   }
   return g;
@@ -590,23 +593,23 @@ bool org_graph::is_snapshot(std::string_view bytes) {
 }
 
 std::shared_ptr<const org_graph> org_graph::load_snapshot(const std::string& path, const vocabulary& vocab,
-                                                          const structure& shape, std::vector<load_error>& errors) {
+                                                          const structure& shape, diagnostics& errors) {
   const auto file = std::make_shared<const mapped_file>(path, true);
   if (!file->ok()) {
-    errors.push_back({path, "cannot read the org file"});
+    errors.report(location::file(path), msg("org.unreadable"));
     return nullptr;
   }
-  std::string why;
+  message why;
   auto g = read_snapshot(file, vocab, shape, why);
-  if (!g) errors.push_back({path, why});
+  if (!g) errors.report(location::file(path), std::move(why));
   return g;
 }
 
 std::shared_ptr<const org_graph> org_graph::load_file(const std::string& path, const vocabulary& vocab,
-                                                      const structure& shape, std::vector<load_error>& errors) {
+                                                      const structure& shape, diagnostics& errors) {
   mapped_file file(path);
   if (!file.ok()) {
-    errors.push_back({path, "cannot read the org file"});
+    errors.report(location::file(path), msg("org.unreadable"));
     return nullptr;
   }
   const std::string_view text = file.text();
@@ -621,10 +624,10 @@ std::shared_ptr<const org_graph> org_graph::load_file(const std::string& path, c
 }
 
 bool org_graph::write_snapshot(const std::string& path, const std::string& source_path, const vocabulary& vocab,
-                               const structure& shape, std::vector<load_error>& errors) const {
+                               const structure& shape, diagnostics& errors) const {
   const mapped_file source_file(source_path);
   if (!source_file.ok()) {
-    errors.push_back({source_path, "cannot read the org file"});
+    errors.report(location::file(source_path), msg("org.unreadable"));
     return false;
   }
   const std::string_view source = source_file.text();
@@ -632,7 +635,7 @@ bool org_graph::write_snapshot(const std::string& path, const std::string& sourc
   try {
     snapshot_io::sections(*this, w);
   } catch (const malformed& m) {
-    errors.push_back({path, "cannot write a snapshot: " + m.what});
+    errors.report(location::file(path), msg("org.snapshot-write", m.what));
     return false;
   }
   header h{};
@@ -656,13 +659,13 @@ bool org_graph::write_snapshot(const std::string& path, const std::string& sourc
     out.close();
     if (!out) {
       std::remove(tmp.c_str());
-      errors.push_back({path, "cannot write the snapshot"});
+      errors.report(location::file(path), msg("org.snapshot-write-failed"));
       return false;
     }
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
     std::remove(tmp.c_str());
-    errors.push_back({path, "cannot write the snapshot"});
+    errors.report(location::file(path), msg("org.snapshot-write-failed"));
     return false;
   }
   return true;

@@ -103,7 +103,7 @@ struct spec {
 // error returns nullptr and appends every problem found to `errors`, as
 // org_graph::load(to_json(s), …) would.
 [[nodiscard]] std::shared_ptr<const org_graph> build(const spec& s, const vocabulary& vocab, const structure& shape,
-                                                     std::vector<load_error>& errors);
+                                                     diagnostics& errors);
 
 // The perwal-org/1 document of `s` (every section present, even empty).
 [[nodiscard]] nlohmann::json to_json(const spec& s);
@@ -123,6 +123,6 @@ struct spec {
 // error returns nullopt and appends those errors (with their paths) to
 // `errors`; org_graph::load of the same document would report them and any
 // further ones.
-[[nodiscard]] std::optional<spec> read_spec(const nlohmann::json& doc, std::vector<load_error>& errors);
+[[nodiscard]] std::optional<spec> read_spec(const nlohmann::json& doc, diagnostics& errors);
 
 }  // namespace perwal::org

@@ -74,18 +74,18 @@ struct loader {
   [[nodiscard]] bool valid_id(const std::string& id, std::uint32_t mask, section sec, index i, field f) {
     if (has(mask, f)) return false;
     if (id.empty()) {
-      errors.add(sec, i, f, none, "must not be empty");
+      errors.add(sec, i, f, none, msg("org.empty"));
       return false;
     }
     return true;
   }
 
-  // A code of `cat`; `what` names the category in messages ("unit kind").
+  // A code of `cat`; `unknown` is the message for a name that is not one.
   [[nodiscard]] code code_of(const std::string& name, std::uint32_t mask, section sec, index i, field f, category cat,
-                             std::string_view what) {
+                             std::string_view unknown) {
     if (has(mask, f)) return no_code;
     if (const auto c = vocab.find(cat, name)) return *c;
-    errors.add(sec, i, f, none, "unknown " + std::string(what) + " " + quote(name));
+    errors.add(sec, i, f, none, msg(std::string(unknown), quote(name)));
     return no_code;
   }
 
@@ -110,7 +110,7 @@ struct loader {
     bool ok = true;
     const auto check = [&](section sec, std::size_t n) {
       if (n < none) return;
-      errors.add(sec, "too many items");
+      errors.add(sec, msg("org.too-many"));
       ok = false;
     };
     check(section::instansi, s.instansi.size());
@@ -122,9 +122,9 @@ struct loader {
     return ok;
   }
 
-  void report_duplicate(index first, std::string_view id, section sec, index i, field f, std::string_view what) {
-    errors.add(sec, i, f, none,
-               "duplicate " + std::string(what) + " " + quote(id) + " (first at " + item_path(sec, first) + ")");
+  // `duplicate` is the message ("org.duplicate-unit").
+  void report_duplicate(index first, std::string_view id, section sec, index i, field f, std::string_view duplicate) {
+    errors.add(sec, i, f, none, msg(std::string(duplicate), quote(id), item_path(sec, first)));
   }
   void register_id(std::unordered_map<std::string, index>& ids, const std::string& id, section sec, index i, field f,
                    std::string_view what) {
@@ -149,7 +149,7 @@ struct loader {
       instansi& x = g.instansi_[i];
       if (valid_id(in.id, mask, section::instansi, i, field::id)) {
         x.id = intern(in.id);
-        register_id(instansi_ids_, in.id, section::instansi, i, field::id, "instansi id");
+        register_id(instansi_ids_, in.id, section::instansi, i, field::id, "org.duplicate-instansi");
       }
       x.name = intern(in.name);
       pejabat_refs_[i] = ref(in.pejabat_berwenang);
@@ -169,10 +169,10 @@ struct loader {
       unit_refs& refs = unit_refs_[i];
       if (valid_id(in.id, mask, section::units, i, field::id)) {
         u.id = intern(in.id);
-        register_id(g.unit_ids_, freezer::unit_key(g), u.id, section::units, i, field::id, "unit id");
+        register_id(g.unit_ids_, freezer::unit_key(g), u.id, section::units, i, field::id, "org.duplicate-unit");
       }
       u.name = intern(in.name);
-      u.kind = code_of(in.kind, mask, section::units, i, field::kind, category::unit_kind, "unit kind");
+      u.kind = code_of(in.kind, mask, section::units, i, field::kind, category::unit_kind, "org.unknown-unit-kind");
       // a parent or instansi of the wrong type is neither absent nor a reference
       refs.root = !in.parent && !has(mask, field::parent);
       refs.parent = ref(in.parent);
@@ -195,11 +195,13 @@ struct loader {
       position& p = g.positions_[i];
       if (valid_id(in.id, mask, section::positions, i, field::id)) {
         p.id = intern(in.id);
-        register_id(g.position_ids_, freezer::position_key(g), p.id, section::positions, i, field::id, "position id");
+        register_id(g.position_ids_, freezer::position_key(g), p.id, section::positions, i, field::id,
+                    "org.duplicate-position");
       }
       p.title = intern(in.title);
-      p.kind = code_of(in.kind, mask, section::positions, i, field::kind, category::position_kind, "position kind");
-      p.jenis = code_of(in.jenis, mask, section::positions, i, field::jenis, category::jenis, "jenis");
+      p.kind = code_of(in.kind, mask, section::positions, i, field::kind, category::position_kind,
+                       "org.unknown-position-kind");
+      p.jenis = code_of(in.jenis, mask, section::positions, i, field::jenis, category::jenis, "org.unknown-jenis");
       build_jenjang(in, mask, i, p);
       if (!has(mask, field::unit)) p.unit = resolve_unit(in.unit, section::positions, i, field::unit);
       atasan_refs_[i] = ref(in.atasan);
@@ -213,7 +215,7 @@ struct loader {
     const bool is_fungsional = p.jenis != no_code && p.jenis == fungsional;
     if (given && p.jenis != no_code && !is_fungsional) {
       errors.add(section::positions, i, field::jenjang, none,
-                 "only a fungsional position has a jenjang (jenis is " + quote(vocab.name(p.jenis)) + ")");
+                 msg("org.jenjang-not-fungsional", quote(vocab.name(p.jenis))));
       return;
     }
     if (!given) return;               // CONTRACT §1 gives jenjang to fungsional positions; it is optional data
@@ -221,7 +223,8 @@ struct loader {
       errors.add(section::positions, i, field::jenjang, none, notes->jenjang_errors.at(i));
       return;
     }
-    p.jenjang = code_of(*in.jenjang, mask, section::positions, i, field::jenjang, category::jenjang, "jenjang");
+    p.jenjang =
+        code_of(*in.jenjang, mask, section::positions, i, field::jenjang, category::jenjang, "org.unknown-jenjang");
   }
 
   void build_employees() {
@@ -235,7 +238,7 @@ struct loader {
       employee& e = g.employees_[i];
       if (valid_id(in.nip, mask, section::employees, i, field::nip)) {
         e.nip = intern(in.nip);
-        register_id(g.nips_, freezer::nip_key(g), e.nip, section::employees, i, field::nip, "NIP");
+        register_id(g.nips_, freezer::nip_key(g), e.nip, section::employees, i, field::nip, "org.duplicate-nip");
       }
       e.name = intern(in.name);
       if (!has(mask, field::position)) {
@@ -243,7 +246,7 @@ struct loader {
         if (found != none) {
           e.position = found;
         } else if (positions_ok_) {
-          errors.add(section::employees, i, field::position, none, "no position " + quote(in.position));
+          errors.add(section::employees, i, field::position, none, msg("org.no-position", quote(in.position)));
         }
       }
     }
@@ -251,14 +254,14 @@ struct loader {
 
   [[nodiscard]] index resolve_unit(const std::string& id, section sec, index i, field f) {
     if (const index found = g.unit_ids_.find(id, freezer::unit_key(g)); found != none) return found;
-    if (units_ok_) errors.add(sec, i, f, none, "no unit " + quote(id));
+    if (units_ok_) errors.add(sec, i, f, none, msg("org.no-unit", quote(id)));
     return none;
   }
 
   [[nodiscard]] index resolve_instansi(const std::string& id, section sec, index i, field f) {
     const auto it = instansi_ids_.find(id);
     if (it != instansi_ids_.end()) return it->second;
-    if (instansi_ok_) errors.add(sec, i, f, none, "no instansi " + quote(id));
+    if (instansi_ok_) errors.add(sec, i, f, none, msg("org.no-instansi", quote(id)));
     return none;
   }
 
@@ -267,7 +270,7 @@ struct loader {
     if (const index found = g.position_ids_.find(id, freezer::position_key(g)); found != none) return found;
     // none when that employee's own position is broken (reported there)
     if (const index found = g.nips_.find(id, freezer::nip_key(g)); found != none) return g.employees_[found].position;
-    if (positions_ok_) errors.add(sec, i, f, sub, "no position " + quote(id));
+    if (positions_ok_) errors.add(sec, i, f, sub, msg("org.no-position", quote(id)));
     return none;
   }
 
@@ -304,8 +307,8 @@ struct loader {
       const delegation_spec& in = s.delegations[i];
       if (!has(mask, field::from)) d.from = resolve_position(in.from, section::delegations, i, field::from);
       if (!has(mask, field::to)) d.to = resolve_position(in.to, section::delegations, i, field::to);
-      d.authority =
-          code_of(in.authority, mask, section::delegations, i, field::authority, category::authority, "authority");
+      d.authority = code_of(in.authority, mask, section::delegations, i, field::authority, category::authority,
+                            "org.unknown-authority");
       d.basis = intern(in.basis);
     }
   }
@@ -331,7 +334,7 @@ struct loader {
     team& t = g.teams_[i];
     if (valid_id(in.id, mask, section::teams, i, field::id)) {
       t.id = intern(in.id);
-      register_id(g.team_ids_, freezer::team_key(g), t.id, section::teams, i, field::id, "team id");
+      register_id(g.team_ids_, freezer::team_key(g), t.id, section::teams, i, field::id, "org.duplicate-team");
     }
     t.name = intern(in.name);
     if (!has(mask, field::owner_unit)) t.owner_unit = resolve_unit(in.owner_unit, section::teams, i, field::owner_unit);
@@ -357,7 +360,7 @@ struct loader {
   void check_unit_forest() {
     const auto roots = find_roots(g.units_, &unit::parent, [&](auto first, auto last) {
       errors.add(section::units, *std::min_element(first, last), field::parent, none,
-                 cycle_text(first, last, [&](index u) { return g.units_[u].id; }));
+                 msg("org.cycle", cycle_text(first, last, [&](index u) { return g.units_[u].id; })));
     });
     for (index i = 0; i < g.units_.size(); ++i) {
       const unit_refs& refs = unit_refs_[i];
@@ -365,14 +368,13 @@ struct loader {
       if (refs.root) {
         check_root(i);
       } else if (refs.parent != nullptr && u.kind != no_code && u.kind == pemerintah_daerah) {
-        errors.add(section::units, i, field::parent, none,
-                   "a pemerintah_daerah unit is the root of its instansi; its parent must be null");
+        errors.add(section::units, i, field::parent, none, msg("org.pemda-has-parent"));
       } else if (u.instansi != none && roots[i] != none && unit_refs_[roots[i]].root) {
         const unit& root = g.units_[roots[i]];
         if (root.instansi != none && root.instansi != u.instansi) {
           errors.add(section::units, i, field::instansi, none,
-                     "unit lies under " + quote(root.id) + " of instansi " + quote(g.instansi_[root.instansi].id) +
-                         ", not " + quote(g.instansi_[u.instansi].id));
+                     msg("org.other-instansi", quote(root.id), quote(g.instansi_[root.instansi].id),
+                         quote(g.instansi_[u.instansi].id)));
         }
       }
     }
@@ -380,20 +382,17 @@ struct loader {
     for (index i = 0; i < g.instansi_.size(); ++i) {
       const instansi& x = g.instansi_[i];
       if (x.root_unit != none || x.id.empty() || instansi_ids_.at(std::string(x.id)) != i) continue;
-      errors.add(section::instansi, i, field::none, none,
-                 "no root unit (expected a unit of kind \"pemerintah_daerah\" with parent null and instansi " +
-                     quote(x.id) + ")");
+      errors.add(section::instansi, i, field::none, none, msg("org.no-root", quote(x.id)));
     }
   }
 
   void check_root(index i) {
     const unit& u = g.units_[i];
     if (u.kind != no_code && u.kind != pemerintah_daerah) {
-      errors.add(section::units, i, field::parent, none,
-                 "only a pemerintah_daerah unit may have no parent (kind is " + quote(vocab.name(u.kind)) + ")");
+      errors.add(section::units, i, field::parent, none, msg("org.root-not-pemda", quote(vocab.name(u.kind))));
     }
     if (unit_refs_[i].instansi_absent) {
-      errors.add(section::units, i, field::instansi, none, "required on a root unit");
+      errors.add(section::units, i, field::instansi, none, msg("org.root-needs-instansi"));
       return;
     }
     if (u.instansi == none) return;  // broken reference, reported
@@ -402,14 +401,14 @@ struct loader {
       x.root_unit = i;
     } else {
       errors.add(section::units, i, field::instansi, none,
-                 "instansi " + quote(x.id) + " already has root unit " + quote(g.units_[x.root_unit].id));
+                 msg("org.second-root", quote(x.id), quote(g.units_[x.root_unit].id)));
     }
   }
 
   void check_atasan_forest() {
     (void)find_roots(g.positions_, &position::atasan, [&](auto first, auto last) {
       errors.add(section::positions, *std::min_element(first, last), field::atasan, none,
-                 cycle_text(first, last, [&](index p) { return g.positions_[p].id; }));
+                 msg("org.cycle", cycle_text(first, last, [&](index p) { return g.positions_[p].id; })));
     });
   }
 };

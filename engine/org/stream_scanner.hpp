@@ -128,6 +128,8 @@ class scanner {
     fail();
   }
 
+  static constexpr std::size_t max_skip_depth = 16;
+
   // Any value, checked and skipped.
   void skip_value() {
     // Containers are tracked on an explicit stack: the depth is the input's.
@@ -140,6 +142,9 @@ class scanner {
           ++p_;
         } else {
           open += c;
+          // Deep values are unusual: the reference loader decides (and
+          // refuses beyond json_input::max_depth with the place).
+          if (open.size() > max_skip_depth) fail();
           if (c == '{') key();
           continue;
         }

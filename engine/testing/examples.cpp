@@ -28,13 +28,13 @@ std::vector<example_result> run_examples(const std::shared_ptr<const compiled_ru
       std::ifstream in(ex.org_path, std::ios::binary);
       std::ostringstream ss;
       ss << in.rdbuf();
-      std::vector<org::load_error> errs;
+      diagnostics errs;
       auto o = in ? org::org_graph::load(ss.str(), ex.org_path, rules->vocab, rules->shape, errs) : nullptr;
       if (o)
         orgs[ex.org_path] = o;
       else
-        org_errors[ex.org_path] =
-            in ? (errs.empty() ? "invalid org" : errs.front().to_string()) : "cannot read " + ex.org_path;
+        org_errors[ex.org_path] = in ? (errs.items().empty() ? "invalid org" : errs.items().front().path_line())
+                                     : "cannot read " + ex.org_path;
     }
     if (org_errors.count(ex.org_path)) {
       res.problems.push_back("org " + ex.org_path + ": " + org_errors[ex.org_path]);
