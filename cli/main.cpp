@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/common/json_input.hpp"
 #include "engine/common/pd_structure.hpp"
 #include "engine/compile/lint.hpp"
 #include "engine/compile/ruleset.hpp"
@@ -241,13 +242,17 @@ int run_check(const options& o) {
     std::cerr << qname << ": cannot read the query file\n";
     return exit_bad_input;
   }
-  nlohmann::json q;
-  try {
-    q = nlohmann::json::parse(*text);
-  } catch (const nlohmann::json::parse_error& e) {
-    std::cerr << qname << ": invalid JSON: " << e.what() << "\n";
+  perwal::json_input::failure bad;
+  auto parsed = perwal::json_input::parse(*text, bad);
+  if (!parsed) {
+    // (a syntax error's message names its line and column already)
+    const auto at = perwal::json_input::locate(*text, bad.byte);
+    std::cerr << qname << ": invalid JSON: " << bad.message;
+    if (bad.too_deep) std::cerr << " at line " << at.line << ", column " << at.column;
+    std::cerr << "\n";
     return exit_bad_input;
   }
+  const nlohmann::json q = std::move(*parsed);
   perwal::evaluator ev(rules, org);
   const perwal::render_context rc{*rules, *org, o.language};
   const bool batch = q.is_array();

@@ -135,6 +135,25 @@ TEST_CASE("bad input exits 2 with a message that locates the problem", "[cli][ba
     CHECK(r.status == 2);
     CHECK_THAT(r.output, Catch::Contains("query_malformed.json: invalid JSON"));
   }
+  SECTION("a query nested 100,000 deep is refused with its place, not a crash") {
+    const std::string deep =
+        "{\"type\": \"kedudukan\", \"x\": " + std::string(100000, '[') + std::string(100000, ']') + "}";
+    auto r = run_with_input("check " + rules + " " + org + " --query -", deep);
+    CHECK(r.status == 2);
+    CHECK_THAT(r.output,
+               Catch::Contains("<stdin>: invalid JSON: JSON nested deeper than 64 levels at line 1, column 91"));
+  }
+  SECTION("an org nested 100,000 deep is refused with its place, not a crash") {
+    const std::string deep =
+        "{\"schema\": \"perwal-org/1\", \"x\": " + std::string(100000, '[') + std::string(100000, ']') + "}";
+    const auto path =
+        std::filesystem::temp_directory_path() / ("perwal-deep-org-" + std::to_string(::getpid()) + ".json");
+    std::ofstream(path) << deep;
+    auto r = run("audit " + rules + " --org " + path.string());
+    std::filesystem::remove(path);
+    CHECK(r.status == 2);
+    CHECK_THAT(r.output, Catch::Contains(path.string() + ":1:96: JSON nested deeper than 64 levels"));
+  }
   SECTION("a bad single query prints nothing on stdout") {
     auto r = run_with_input("check " + rules + " " + org + " --query - --format json", R"({"type": "x"})");
     CHECK(r.status == 2);
