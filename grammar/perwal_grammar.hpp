@@ -5,6 +5,7 @@
 #pragma once
 
 #include <tao/pegtl.hpp>
+#include <tao/pegtl/contrib/analyze_traits.hpp>
 #include <tao/pegtl/contrib/parse_tree.hpp>
 
 namespace perwal::grammar {
@@ -20,6 +21,39 @@ template <typename R>
 struct expect : sor<R, tao::pegtl::raise<expect<R>>> {};
 
 // ---- lexical ---------------------------------------------------------------
+// The grammar recurses through a few rules (`not`, brackets, lists, an
+// example's JSON); each is wrapped in nested<>, one level of the parser's
+// stack. Beyond max_nesting levels the parse stops (nesting_exceeded) before
+// the stack can overflow, whatever the text hides in comments or strings.
+inline constexpr std::size_t max_nesting = 200;
+struct nesting_exceeded {
+  tao::pegtl::position at;
+};
+inline thread_local std::size_t nesting_depth = 0;  // reset by the parser; one parse per thread
+
+template <typename R>
+struct nested {
+  using rule_t = nested;
+  using subs_t = tao::pegtl::type_list<R>;
+  template <tao::pegtl::apply_mode A, tao::pegtl::rewind_mode M, template <typename...> class Action,
+            template <typename...> class Control, typename ParseInput, typename... States>
+  static bool match(ParseInput& in, States&&... st) {
+    if (nesting_depth >= max_nesting) throw nesting_exceeded{in.position()};
+    ++nesting_depth;
+    struct leave {
+      ~leave() { --nesting_depth; }
+    } on_exit;
+    return Control<R>::template match<A, M, Action, Control>(in, st...);
+  }
+};
+}  // namespace perwal::grammar
+
+// For pegtl::analyze (tests/grammar_test.cpp): nested<R> matches as R.
+template <typename Name, typename R>
+struct tao::pegtl::analyze_traits<Name, perwal::grammar::nested<R>> : analyze_seq_traits<R> {};
+
+namespace perwal::grammar {
+
 struct line_comment : seq<sor<one<'#'>, two<'/'>>, until<eolf>> {};
 struct ws : star<sor<space, line_comment, one<';'>>> {};  // ';' is an optional clause separator
 template <typename R>
@@ -156,10 +190,11 @@ struct role_expr : seq<w<path>, star<w<one<'|'>>, w<expect<path>>>> {};
 struct bool_true : kw_true {};
 struct bool_false : kw_false {};
 struct paren_close : one<')'> {};
-struct paren_expr : seq<w<one<'('>>, expect<expr>, w<expect<paren_close>>> {};
+struct paren_expr : nested<seq<w<one<'('>>, expect<expr>, w<expect<paren_close>>>> {};
 struct operand;
 struct list_close : one<']'> {};
-struct list_literal : seq<w<one<'['>>, opt<w<operand>, star<w<comma>, w<expect<operand>>>>, w<expect<list_close>>> {};
+struct list_literal
+    : nested<seq<w<one<'['>>, opt<w<operand>, star<w<comma>, w<expect<operand>>>>, w<expect<list_close>>>> {};
 struct operand : sor<paren_expr, w<number>, w<string_lit>, w<bool_true>, w<bool_false>, list_literal, role_expr> {};
 struct cmp_op : sor<string<'=', '='>, string<'!', '='>, string<'<', '='>, string<'>', '='>, one<'<'>, one<'>'>> {};
 struct cmp_tail : seq<w<cmp_op>, expect<operand>> {};
@@ -168,7 +203,7 @@ struct is_not : kw_not {};
 struct null_tail : seq<w<kw_is>, opt<w<is_not>>, w<expect<kw_null>>> {};
 struct comparison : seq<operand, opt<sor<cmp_tail, in_tail, null_tail>>> {};
 struct not_expr;
-struct negation : seq<w<kw_not>, expect<not_expr>> {};
+struct negation : nested<seq<w<kw_not>, expect<not_expr>>> {};
 struct not_expr : sor<negation, comparison> {};
 struct and_expr : seq<not_expr, star<w<kw_and>, expect<not_expr>>> {};
 struct or_expr : seq<and_expr, star<w<kw_or>, expect<and_expr>>> {};
@@ -283,8 +318,8 @@ struct override_decl : seq<w<kw_override>, expect<overridable>> {};
 struct json_object;
 struct json_array;
 struct json_text : sor<string_lit, json_object, json_array, not_one<'{', '}', '[', ']', '"'>> {};
-struct json_object : seq<one<'{'>, star<json_text>, expect<rbrace>> {};
-struct json_array : seq<one<'['>, star<json_text>, expect<list_close>> {};
+struct json_object : nested<seq<one<'{'>, star<json_text>, expect<rbrace>>> {};
+struct json_array : nested<seq<one<'['>, star<json_text>, expect<list_close>>> {};
 struct json_value : sor<json_object, json_array> {};
 struct decision_value
     : sor<TAO_PEGTL_KEYWORD("allowed"), TAO_PEGTL_KEYWORD("denied"), TAO_PEGTL_KEYWORD("incomplete")> {};

@@ -108,8 +108,33 @@ TEST_CASE("absurdly deep nesting is refused, not a stack overflow", "[robustness
   perwal::diagnostics diags;
   auto rules = perwal::compile_ruleset_text("deep.perwal", text, source_dir() / "rulesets", diags);
   CHECK_FALSE(rules);
-  CHECK_THAT(perwal::render(diags),
-             Catch::Contains("deep.perwal:2:245: error: brackets nested deeper than 200 levels"));
+  CHECK_THAT(perwal::render(diags), Catch::Contains("deep.perwal:2:246: error: nested deeper than 200 levels"));
+}
+
+// Each construct the grammar recurses through, 10,000 deep: a diagnostic at
+// the level that goes past the bound, never a stack overflow.
+TEST_CASE("deep nesting through any recursive rule is refused with its place", "[robustness][hardening]") {
+  const std::string head = "ruleset deep { title \"t\" cite_as \"D\" extends permenpanrb-7-2022 }\n";
+  const auto refused = [&](const std::string& body) {
+    perwal::diagnostics diags;
+    auto rules = perwal::compile_ruleset_text("deep.perwal", head + body, source_dir() / "rulesets", diags);
+    CHECK_FALSE(rules);
+    return perwal::render(diags);
+  };
+  std::string nots;
+  for (int i = 0; i < 10000; ++i) nots += "not ";
+  CHECK_THAT(refused("rule r.x wajib on tim { cite Pasal 1 require " + nots + "true message \"m\" }\n"),
+             Catch::Contains("deep.perwal:2:846: error: nested deeper than 200 levels"));
+  CHECK_THAT(refused("rule r.x wajib on tim { cite Pasal 1 require 1 in " + std::string(10000, '[') + "1" +
+                     std::string(10000, ']') + " message \"m\" }\n"),
+             Catch::Contains("error: nested deeper than 200 levels"));
+  // brackets behind '#' inside an example's JSON query are JSON, not a comment
+  CHECK_THAT(refused("example \"e\" {\n  query {\"type\": \"tim\", \"x\": \"#\", \"y\": # " + std::string(10000, '[') +
+                     std::string(10000, ']') + "}\n}\n"),
+             Catch::Contains("error: nested deeper than 200 levels"));
+  CHECK_THAT(refused("example \"e\" {\n  query {\"type\": \"tim\" // " + std::string(10000, '{') +
+                     std::string(10000, '}') + "}\n}\n"),
+             Catch::Contains("error: nested deeper than 200 levels"));
 }
 
 TEST_CASE("rules that ask about themselves terminate", "[robustness]") {

@@ -21,8 +21,8 @@ constexpr std::array entries = {
     message_entry{"syntax", "E001", error, "{0}", "{0}"},
     message_entry{"syntax.number", "E001", error, "expected a whole number that fits in 32 bits, got \"{0}\"",
                   "diharapkan bilangan bulat yang muat dalam 32 bit, tertulis \"{0}\""},
-    message_entry{"syntax.nesting", "E001", error, "brackets nested deeper than {0} levels",
-                  "tanda kurung bersarang lebih dari {0} tingkat"},
+    message_entry{"syntax.nesting", "E001", error, "nested deeper than {0} levels (brackets, `not`, lists or JSON)",
+                  "bersarang lebih dari {0} tingkat (tanda kurung, `not`, daftar atau JSON)"},
     message_entry{"syntax.unparsed", "E001", error, "could not parse the ruleset", "ruleset tidak dapat diurai"},
     // ---- load -------------------------------------------------------------------
     message_entry{"include-cycle", "E002", error, "include cycle: \"{0}\" is already being read",

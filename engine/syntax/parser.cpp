@@ -521,54 +521,9 @@ class builder {
 
 }  // namespace
 
-namespace {
-
-// The grammar recurses on ( [ { nesting; refuse absurd depths up front so a
-// hostile file gives a diagnostic, never a stack overflow.
-constexpr std::size_t max_nesting = 200;
-
-std::optional<source_pos> too_deep(std::string_view text) {
-  std::size_t depth = 0;
-  std::uint32_t line = 1, column = 1;
-  bool in_string = false, in_comment = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_comment) {
-      in_comment = c != '\n';
-    } else if (in_string) {
-      if (c == '\\') {
-        ++i;
-        ++column;
-      } else if (c == '"' || c == '\n') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '#' || (c == '/' && i + 1 < text.size() && text[i + 1] == '/')) {
-      in_comment = true;
-    } else if (c == '(' || c == '[' || c == '{') {
-      if (++depth > max_nesting) return source_pos{static_cast<std::uint32_t>(i), line, column};
-    } else if ((c == ')' || c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-    if (c == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return std::nullopt;
-}
-
-}  // namespace
-
 std::optional<ast::file> parse(std::shared_ptr<const source_file> src, diagnostics& diags) {
-  if (const auto at = too_deep(src->text)) {
-    diags.error(source_range{src, *at, *at}, msg("syntax.nesting", std::to_string(max_nesting)));
-    return std::nullopt;
-  }
   pegtl::memory_input in(src->text.data(), src->text.size(), src->name);
+  g::nesting_depth = 0;
   try {
     auto root = pegtl::parse_tree::parse<g::file, g::selector, pegtl::nothing, g::control>(in);
     if (!root) {
@@ -590,6 +545,11 @@ std::optional<ast::file> parse(std::shared_ptr<const source_file> src, diagnosti
     }
     if (diags.error_count() > errors_before) return std::nullopt;
     return f;
+  } catch (const g::nesting_exceeded& e) {
+    const source_pos at{static_cast<std::uint32_t>(e.at.byte), static_cast<std::uint32_t>(e.at.line),
+                        static_cast<std::uint32_t>(e.at.column)};
+    diags.error(source_range{src, at, at}, msg("syntax.nesting", std::to_string(g::max_nesting)));
+    return std::nullopt;
   } catch (const pegtl::parse_error& e) {
     source_range r;
     r.file = src;
