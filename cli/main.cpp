@@ -53,6 +53,8 @@ const char* const usage_text =
     "  perwal lint  FILE.perwal [--strict | --strict=CODE,...] [--allow|-A CODE,...] [--deny|-D CODE,...]\n"
     "               [--lang id|en]   # codes: docs/diagnostics.md; --lang defaults to en here\n"
     "  perwal test  FILE.perwal\n"
+    "  (with any command that reads a ruleset: --include-anywhere lets `include` name a file outside the\n"
+    "   ruleset's folder, by an absolute path or `..`; refused by default)\n"
     "  perwal diff  A.perwal B.perwal [--format text|json] [--lang id|en]\n"
     "  perwal explore-org FILE.perwal [FILE2.perwal]   # the generated org lint and diff search\n"
     "  perwal gen-org --scale city|province|nation [--seed N] [--violations PER_10K] [--instansi N] -o ORG.json\n"
@@ -68,8 +70,9 @@ struct options {
   perwal::lang language = perwal::lang::id;
   bool lang_given = false;
   bool explain = false;
-  perwal::lint_options lint;  // lint: which warnings are dropped and which fail
-  unsigned threads = 1;       // audit
+  bool include_anywhere = false;  // `include` may leave the ruleset's folder
+  perwal::lint_options lint;      // lint: which warnings are dropped and which fail
+  unsigned threads = 1;           // audit
   std::vector<std::string> positional;
 };
 
@@ -119,6 +122,8 @@ std::optional<options> parse_args(int argc, char** argv, std::string& error) {
       if (!value(o.org)) return std::nullopt;
     } else if (a == "-o" || a == "--output") {
       if (!value(o.output)) return std::nullopt;
+    } else if (a == "--include-anywhere") {
+      o.include_anywhere = true;
     } else if (a == "--query") {
       if (!value(o.query)) return std::nullopt;
     } else if (a == "--format") {
@@ -193,12 +198,13 @@ std::vector<std::filesystem::path> search_path_from_env() {
   return env ? perwal::split_search_path(env) : std::vector<std::filesystem::path>{};
 }
 
-perwal::compile_options compiler_options() {
-  return {search_path_from_env(), nullptr};
+perwal::compile_options compiler_options(const options& o) {
+  return {search_path_from_env(), nullptr, o.include_anywhere};
 }
 
 // A ruleset file, or the id of a bundled one (server/ruleset_search.hpp).
-std::shared_ptr<const perwal::compiled_ruleset> load_rules(const std::string& path_or_id, bool show_warnings) {
+std::shared_ptr<const perwal::compiled_ruleset> load_rules(const options& o, const std::string& path_or_id,
+                                                           bool show_warnings) {
   std::string error;
   const auto path = perwal::server::find_ruleset(path_or_id, error);
   if (!path) {
@@ -206,7 +212,7 @@ std::shared_ptr<const perwal::compiled_ruleset> load_rules(const std::string& pa
     return nullptr;
   }
   perwal::diagnostics diags;
-  auto rules = perwal::compile_ruleset(*path, diags, compiler_options());
+  auto rules = perwal::compile_ruleset(*path, diags, compiler_options(o));
   if (!rules || show_warnings) std::cerr << perwal::render(diags);
   return rules;
 }
@@ -232,7 +238,7 @@ int outcome_exit(perwal::outcome result) {
 
 int run_check(const options& o) {
   if (o.rules.empty() || o.org.empty() || o.query.empty()) return usage_error("check needs --rules, --org and --query");
-  auto rules = load_rules(o.rules, false);
+  auto rules = load_rules(o, o.rules, false);
   if (!rules) return exit_bad_input;
   auto org = load_org(o.org, *rules, error_language(o));
   if (!org) return exit_bad_input;
@@ -292,7 +298,7 @@ int run_check(const options& o) {
 
 int run_audit(const options& o) {
   if (o.rules.empty() || o.org.empty()) return usage_error("audit needs --rules and --org");
-  auto rules = load_rules(o.rules, false);
+  auto rules = load_rules(o, o.rules, false);
   if (!rules) return exit_bad_input;
   auto org = load_org(o.org, *rules, error_language(o));
   if (!org) return exit_bad_input;
@@ -313,7 +319,7 @@ int run_compile_org(const options& o) {
   if (o.positional.size() != 1 || o.rules.empty() || o.output.empty()) {
     return usage_error("compile-org needs one org file, --rules and -o");
   }
-  auto rules = load_rules(o.rules, false);
+  auto rules = load_rules(o, o.rules, false);
   if (!rules) return exit_bad_input;
   const std::string& path = o.positional[0];
   auto org = load_org(path, *rules, error_language(o));
@@ -329,7 +335,7 @@ int run_compile_org(const options& o) {
 int run_lint(const options& o) {
   if (o.positional.size() != 1) return usage_error("lint needs one ruleset file");
   perwal::diagnostics diags;
-  auto rules = perwal::compile_ruleset(o.positional[0], diags, compiler_options());
+  auto rules = perwal::compile_ruleset(o.positional[0], diags, compiler_options(o));
   if (rules) {
     perwal::lint(*rules, diags);
     perwal::explore::semantic_lint(rules, diags);
@@ -349,8 +355,8 @@ int run_lint(const options& o) {
 // semantic difference. Exit: 0 no semantic difference, 1 differences, 2 bad input.
 int run_diff(const options& o) {
   if (o.positional.size() != 2) return usage_error("diff needs two ruleset files");
-  auto a = load_rules(o.positional[0], false);
-  auto b = load_rules(o.positional[1], false);
+  auto a = load_rules(o, o.positional[0], false);
+  auto b = load_rules(o, o.positional[1], false);
   if (!a || !b) return exit_bad_input;
   const auto report = perwal::explore::diff(a, b, {o.positional[0], o.positional[1]});
   if (o.format == "json") {
@@ -366,7 +372,7 @@ int run_explore_org(const options& o) {
   std::vector<std::shared_ptr<const perwal::compiled_ruleset>> kept;
   std::vector<const perwal::compiled_ruleset*> rules;
   for (const auto& f : o.positional) {
-    auto r = load_rules(f, false);
+    auto r = load_rules(o, f, false);
     if (!r) return exit_bad_input;
     rules.push_back(r.get());
     kept.push_back(std::move(r));
@@ -378,7 +384,7 @@ int run_explore_org(const options& o) {
 
 int run_test(const options& o) {
   if (o.positional.size() != 1) return usage_error("test needs one ruleset file");
-  auto rules = load_rules(o.positional[0], false);
+  auto rules = load_rules(o, o.positional[0], false);
   if (!rules) return exit_bad_input;
   const auto results = perwal::run_examples(rules);
   std::size_t passed = 0;
@@ -483,7 +489,7 @@ int run_gen_org(int argc, char** argv) {
     }
     rules_path = found->string();
   }
-  const auto rules = load_rules(rules_path, false);
+  const auto rules = load_rules(options{}, rules_path, false);
   if (!rules) return exit_bad_input;
   std::optional<perwal::pd_structure> structure;
   if (!g->structure.empty()) {

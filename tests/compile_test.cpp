@@ -1,5 +1,7 @@
 // Compile errors and warnings as data: tests/data/compile/NAME.perwal beside
 // NAME.expected, the diagnostics exactly as `perwal lint` prints them.
+#include <unistd.h>
+
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
@@ -154,7 +156,42 @@ TEST_CASE("a missing top file is reported through the reader", "[compile][reader
   perwal::diagnostics diags;
   auto rules = perwal::compile_ruleset("nowhere/t.perwal", diags, {{}, std::make_shared<perwal::memory_reader>()});
   CHECK(rules == nullptr);
-  CHECK(perwal::render(diags) == "nowhere/t.perwal: error: cannot read ruleset file\n");
+  CHECK(perwal::render(diags) == "nowhere/t.perwal: error: cannot read ruleset file\n  note: no such file\n");
+}
+
+TEST_CASE("a folder given as the ruleset says it is not a file", "[compile][reader]") {
+  perwal::diagnostics diags;
+  CHECK_FALSE(perwal::compile_ruleset(source_dir() / "rulesets", diags));
+  CHECK_THAT(perwal::render(diags), Catch::Contains("note: not a regular file (a folder or a device)"));
+}
+
+// Allowed to leave the folder, an include still never reads a device or a
+// huge file into memory, and a link cannot smuggle a file out of the folder.
+TEST_CASE("includes: devices refused even when allowed anywhere; links stay inside", "[compile][reader][hardening]") {
+  const std::string head = "ruleset t { title \"t\" cite_as \"T\" status draft extends permenpanrb-7-2022 }\n";
+  perwal::compile_options anywhere{{source_dir() / "rulesets"}, nullptr, true};
+  perwal::diagnostics diags;
+  CHECK_FALSE(perwal::compile_ruleset_text("t.perwal", head + "include \"/dev/zero.perwal\"\n", ".", diags, anywhere));
+  CHECK_THAT(perwal::render(diags), Catch::Contains("note: no such file"));
+
+  const auto dir = fs::temp_directory_path() / ("perwal-include-" + std::to_string(::getpid()));
+  fs::create_directories(dir / "inside");
+  fs::create_symlink("/dev/zero", dir / "inside" / "zero.perwal");
+  fs::create_directories(dir / "outside");
+  std::ofstream(dir / "outside" / "secret.perwal") << "# nothing to see\n";
+  fs::create_symlink(dir / "outside" / "secret.perwal", dir / "inside" / "link.perwal");
+  perwal::diagnostics zero;
+  CHECK_FALSE(perwal::compile_ruleset_text((dir / "inside" / "t.perwal").string(), head + "include \"zero.perwal\"\n",
+                                           dir / "inside", zero, anywhere));
+  CHECK_THAT(perwal::render(zero), Catch::Contains("note: not a regular file (a folder or a device)"));
+  perwal::diagnostics link;
+  CHECK_FALSE(perwal::compile_ruleset_text((dir / "inside" / "t.perwal").string(), head + "include \"link.perwal\"\n",
+                                           dir / "inside", link, {{source_dir() / "rulesets"}, nullptr}));
+  CHECK_THAT(perwal::render(link), Catch::Contains("error: include \"link.perwal\" leaves the folder"));
+  perwal::diagnostics allowed;
+  CHECK(perwal::compile_ruleset_text((dir / "inside" / "t.perwal").string(), head + "include \"link.perwal\"\n",
+                                     dir / "inside", allowed, anywhere));
+  fs::remove_all(dir);
 }
 
 TEST_CASE("search paths split like PERWAL_PATH", "[compile][reader]") {

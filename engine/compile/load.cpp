@@ -2,6 +2,7 @@
 // rulesets it extends, every one read through the source_reader. A base is
 // looked up beside the file that extends it, then in each folder of the
 // search path (compile_options::search_path), in order.
+#include <algorithm>
 #include <iterator>
 #include <set>
 
@@ -28,26 +29,64 @@ void append(ast::file& into, ast::file&& from) {
   move_all(into.allows, from.allows);
 }
 
+// Where an include may point: a relative path below the including file's
+// folder (no `..`, not absolute), naming a .perwal file, unless the user
+// allowed any path (compile_options::includes_anywhere).
+bool include_allowed(state& s, const ast::include_decl& inc) {
+  const fs::path p(inc.path);
+  if (!s.options.includes_anywhere) {
+    const bool climbs = std::any_of(p.begin(), p.end(), [](const fs::path& part) { return part == ".."; });
+    if (p.is_absolute() || climbs || p.has_root_name()) {
+      s.diags.error(inc.where, msg("include-outside", inc.path));
+      return false;
+    }
+  }
+  if (p.extension() != ".perwal") {
+    s.diags.error(inc.where, msg("include-not-perwal", inc.path));
+    return false;
+  }
+  return true;
+}
+
+// Whether the file `key` lies below `folder` (both as source_reader::identity gives them).
+bool below(const fs::path& folder, const std::string& key) {
+  if (folder.empty()) return !fs::path(key).is_absolute();
+  const std::string prefix = folder.string() + "/";
+  return key.starts_with(prefix);
+}
+
+// `reading`: the files being read, outermost first (a file met again there
+// is a cycle); `done`: the files already included in this layer (a file
+// included twice, as in a diamond, is taken once).
 std::optional<ast::file> parse_with_includes(state& s, std::shared_ptr<const source_file> src, const fs::path& dir,
-                                             std::set<std::string>& seen) {
+                                             std::vector<std::string>& reading, std::set<std::string>& done) {
   auto parsed = syntax::parse(src, s.diags);
   if (!parsed) return std::nullopt;
   s.sources.push_back(src);
   for (const auto& inc : parsed->includes) {
+    if (!include_allowed(s, inc)) continue;
     const fs::path p = dir / inc.path;
     const std::string key = s.reader.identity(p);
-    if (seen.count(key)) {
+    if (std::find(reading.begin(), reading.end(), key) != reading.end()) {
       s.diags.error(inc.where, msg("include-cycle", inc.path));
       continue;
     }
-    auto text = s.reader.read(p);
-    if (!text) {
-      s.diags.error(inc.where, msg("include-unreadable", p.string()));
+    if (!s.options.includes_anywhere && !below(fs::path(reading.front()).parent_path(), key)) {
+      s.diags.error(inc.where, msg("include-outside", inc.path));  // a link that points out of the folder
       continue;
     }
-    seen.insert(key);
+    if (!done.insert(key).second) continue;
+    read_failure why = read_failure::missing;
+    auto text = s.reader.read(p, &why);
+    if (!text) {
+      s.diags.error(inc.where, msg("include-unreadable", p.string()),
+                    {note(msg(std::string(note_id(why)), std::to_string(max_source_bytes >> 20)))});
+      continue;
+    }
+    reading.push_back(key);
     auto sub = parse_with_includes(s, std::make_shared<source_file>(source_file{p.string(), std::move(*text)}),
-                                   p.parent_path(), seen);
+                                   p.parent_path(), reading, done);
+    reading.pop_back();
     if (!sub) continue;
     if (sub->head) s.diags.error(sub->head->where, msg("include-has-header"));
     append(*parsed, std::move(*sub));
@@ -60,8 +99,9 @@ std::optional<ast::file> parse_with_includes(state& s, std::shared_ptr<const sou
 // file extending this one names it.
 bool load_chain(state& s, std::shared_ptr<const source_file> src, const fs::path& dir, std::vector<layer>& layers,
                 std::set<std::string>& ids, const source_range& from) {
-  std::set<std::string> seen;
-  auto file = parse_with_includes(s, src, dir, seen);
+  std::vector<std::string> reading = {s.reader.identity(dir / fs::path(src->name).filename())};
+  std::set<std::string> done = {reading.front()};
+  auto file = parse_with_includes(s, src, dir, reading, done);
   if (!file) return false;
   if (!file->head) {
     source_range r{src, {0, 1, 1}, {0, 1, 1}};

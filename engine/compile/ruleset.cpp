@@ -76,11 +76,13 @@ std::shared_ptr<const compiled_ruleset> compile_ruleset_text(std::string name, s
 std::shared_ptr<const compiled_ruleset> compile_ruleset(const std::filesystem::path& file, diagnostics& diags,
                                                         const compile_options& options) {
   const source_reader& reader = options.reader ? *options.reader : *disk_reader::shared();
-  auto text = reader.read(file);
+  read_failure why = read_failure::missing;
+  auto text = reader.read(file, &why);
   if (!text) {
     source_range r;
     r.file = std::make_shared<source_file>(source_file{file.string(), ""});
-    diags.error(r, msg("file-unreadable"));
+    diags.error(r, msg("file-unreadable"),
+                {note(msg(std::string(note_id(why)), std::to_string(max_source_bytes >> 20)))});
     return nullptr;
   }
   return compile_ruleset_text(file.string(), std::move(*text), file.parent_path(), diags, options);

@@ -319,6 +319,9 @@ struct compile_options {
   std::vector<std::filesystem::path> search_path;
   // Reads the top file, its includes and its bases; null reads from disk.
   std::shared_ptr<const source_reader> reader;
+  // Whether `include` may name an absolute path or climb with `..` (off: an
+  // include stays below the folder of the file that includes it).
+  bool includes_anywhere = false;
 };
 
 // Phases 2–4 (engine/compile/phases.hpp): load the file, its includes and the

@@ -1,7 +1,6 @@
 #include "engine/compile/source_reader.hpp"
 
 #include <fstream>
-#include <sstream>
 
 namespace perwal {
 
@@ -11,12 +10,39 @@ std::string source_reader::identity(const fs::path& path) const {
   return path.lexically_normal().generic_string();
 }
 
-std::optional<std::string> disk_reader::read(const fs::path& path) const {
+std::string_view note_id(read_failure f) {
+  switch (f) {
+    case read_failure::missing:
+      return "read.missing";
+    case read_failure::not_regular:
+      return "read.not-regular";
+    case read_failure::too_large:
+      return "read.too-large";
+    case read_failure::unreadable:
+      break;
+  }
+  return "read.unreadable";
+}
+
+std::optional<std::string> disk_reader::read(const fs::path& path, read_failure* why) const {
+  const auto fail = [why](read_failure f) -> std::optional<std::string> {
+    if (why != nullptr) *why = f;
+    return std::nullopt;
+  };
+  std::error_code ec;
+  const auto status = fs::status(path, ec);
+  if (ec || !fs::exists(status))
+    return fail(ec && ec != std::errc::no_such_file_or_directory ? read_failure::unreadable : read_failure::missing);
+  if (!fs::is_regular_file(status)) return fail(read_failure::not_regular);
+  const auto size = fs::file_size(path, ec);
+  if (ec) return fail(read_failure::unreadable);
+  if (size > max_source_bytes) return fail(read_failure::too_large);
   std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  if (!in) return fail(read_failure::unreadable);
+  std::string text(static_cast<std::size_t>(size), '\0');
+  in.read(text.data(), static_cast<std::streamsize>(size));
+  text.resize(static_cast<std::size_t>(in.gcount()));  // a file that shrank meanwhile
+  return text;
 }
 
 std::string disk_reader::identity(const fs::path& path) const {
@@ -38,9 +64,12 @@ void memory_reader::add(const fs::path& path, std::string text) {
   files_[source_reader::identity(path)] = std::move(text);
 }
 
-std::optional<std::string> memory_reader::read(const fs::path& path) const {
+std::optional<std::string> memory_reader::read(const fs::path& path, read_failure* why) const {
   auto it = files_.find(source_reader::identity(path));
-  if (it == files_.end()) return std::nullopt;
+  if (it == files_.end()) {
+    if (why != nullptr) *why = read_failure::missing;
+    return std::nullopt;
+  }
   return it->second;
 }
 
