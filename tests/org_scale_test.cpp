@@ -8,6 +8,7 @@
 #include <array>
 #include <catch2/catch.hpp>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -16,6 +17,7 @@
 
 #include "engine/compile/ruleset.hpp"
 #include "engine/org/org.hpp"
+#include "engine/org/snapshot_format.hpp"
 
 namespace {
 
@@ -256,6 +258,44 @@ TEST_CASE("perwal audit says the same from the JSON and from the snapshot", "[or
   }
 }
 
+namespace {
+
+// A snapshot edited the way a forger would: sections changed in place, then
+// every checksum made right again, so only the reader's own checks stand.
+struct forgery {
+  std::string bytes;
+  perwal::org::snapshot_detail::header h{};
+  std::vector<perwal::org::snapshot_detail::section_entry> table;
+
+  explicit forgery(std::string b) : bytes(std::move(b)) {
+    std::memcpy(&h, bytes.data(), sizeof h);
+    table.resize(h.section_count);
+    std::memcpy(table.data(), bytes.data() + sizeof h, table.size() * sizeof table[0]);
+  }
+  char* payload() { return bytes.data() + sizeof h + table.size() * sizeof table[0]; }
+  perwal::org::snapshot_detail::section_entry& entry(std::uint32_t id) {
+    for (auto& e : table) {
+      if (e.id == id) return e;
+    }
+    FAIL("no section " << id);
+    return table.front();
+  }
+  template <class T>
+  T* items(std::uint32_t id) {
+    return reinterpret_cast<T*>(payload() + entry(id).offset);
+  }
+  std::string sealed() {
+    for (auto& e : table)
+      e.checksum = perwal::org::snapshot_detail::checksum(payload() + e.offset, e.count * e.elem_size);
+    h.table_checksum = perwal::org::snapshot_detail::table_checksum(h, table);
+    std::memcpy(bytes.data(), &h, sizeof h);
+    std::memcpy(bytes.data() + sizeof h, table.data(), table.size() * sizeof table[0]);
+    return bytes;
+  }
+};
+
+}  // namespace
+
 TEST_CASE("a damaged or foreign snapshot is refused, never trusted", "[org][scale][snapshot]") {
   const auto c = bundled_orgs().back();  // the cross org: small
   const auto rules = compile(c.rules);
@@ -315,6 +355,42 @@ TEST_CASE("a damaged or foreign snapshot is refused, never trusted", "[org][scal
     CHECK(errs.items()[0].message_text() == "not a perwal snapshot");
     CHECK(errs.items()[0].message_text(perwal::lang::id) == "bukan snapshot perwal");
     CHECK(refused("").find("perwal-org") == std::string::npos);  // empty: a JSON syntax error, not a crash
+  }
+  SECTION("forged with valid checksums: every index, code and string is checked") {
+    namespace sd = perwal::org::snapshot_detail;
+    {  // a unit's kind outside the vocabulary (it indexes the labels when rendered)
+      forgery f(bytes);
+      f.items<sd::unit_rec>(sd::s_units)[0].kind = 60000;
+      CHECK(refused(f.sealed()) == "malformed snapshot: unit kind");
+    }
+    {  // a position's jenis that is a code of another category (a unit kind)
+      forgery f(bytes);
+      f.items<sd::position_rec>(sd::s_positions)[0].jenis = f.items<sd::unit_rec>(sd::s_units)[0].kind;
+      CHECK(refused(f.sealed()) == "malformed snapshot: position jenis");
+    }
+    {  // a delegation's authority out of range
+      forgery f(bytes);
+      REQUIRE(f.entry(sd::s_delegations).count > 0);
+      f.items<sd::delegation_rec>(sd::s_delegations)[0].authority = 65535;
+      CHECK(refused(f.sealed()) == "malformed snapshot: delegation authority");
+    }
+    {  // bytes that are not UTF-8 in the string table
+      forgery f(bytes);
+      const auto id = f.items<sd::unit_rec>(sd::s_units)[0].id;
+      f.items<char>(sd::s_strings)[id.offset] = static_cast<char>(0xFF);
+      CHECK(refused(f.sealed()) == "malformed snapshot: string table not UTF-8");
+    }
+    {  // the positions-by-unit list one shorter than the units' ranges say: read past its end before
+      forgery f(bytes);
+      auto& list = f.entry(sd::s_positions_by_unit_pre);
+      REQUIRE(list.count > 0);
+      --list.count;
+      std::memset(f.payload() + list.offset + list.count * sizeof(std::uint32_t), 0, sizeof(std::uint32_t));
+      auto& first = f.entry(sd::s_unit_first_pos);
+      auto* offsets = f.items<std::uint32_t>(sd::s_unit_first_pos);
+      offsets[first.count - 1] -= 1;  // the CSR's end matches the shorter list
+      CHECK(refused(f.sealed()) == "malformed snapshot: positions by unit");
+    }
   }
 }
 

@@ -38,6 +38,8 @@ struct line_column {
 };
 line_column locate(std::string_view text, std::size_t byte);
 
+// Whether text is well-formed UTF-8.
+bool is_valid_utf8(std::string_view text);
 // text with every byte that is not part of valid UTF-8 replaced by U+FFFD.
 std::string valid_utf8(std::string_view text);
 

@@ -274,13 +274,26 @@ struct snapshot_io {
     return i;
   }
 
-  static void read(const reader& r, org_graph& g) {
+  static void read(const reader& r, org_graph& g, const vocabulary& vocab) {
     r.verify();
     const auto strings = r.get<char>(s_strings);
     const char* base = strings.data();
+    // The table is valid UTF-8 as a whole (checked below); a string must
+    // also start and end on a character boundary.
+    const auto boundary = [&, size = strings.size()](std::size_t at) {
+      return at == size || (static_cast<unsigned char>(base[at]) & 0xC0) != 0x80;
+    };
     const auto str = [&, size = strings.size()](str_ref s) -> std::string_view {
       check(s.offset <= size && s.size <= size - s.offset, "string outside the string table");
+      check(s.size == 0 || (boundary(s.offset) && boundary(s.offset + s.size)), "string not UTF-8");
       return s.size == 0 ? std::string_view{} : std::string_view(base + s.offset, s.size);
+    };
+    check(json_input::is_valid_utf8(std::string_view(base, strings.size())), "string table not UTF-8");
+    // A code read from the file must be one of its category (the vocabulary
+    // hash matched, so the numbering is the ruleset's).
+    const auto code_in = [&vocab](code c, category cat, bool may_be_none, const char* what) {
+      check((c == no_code && may_be_none) || (c < vocab.size() && vocab.contains(cat, c)), what);
+      return c;
     };
 
     const auto inst = r.get<instansi_rec>(s_instansi);
@@ -309,7 +322,7 @@ struct snapshot_io {
       unit& u = g.units_[i];
       u.id = str(x.id);
       u.name = str(x.name);
-      u.kind = x.kind;
+      u.kind = code_in(x.kind, category::unit_kind, false, "unit kind");
       u.parent = checked(x.parent, nu, true, "unit parent");
       u.head = checked(x.head, np, true, "unit head");
       u.tags = tags(x.tag_first, x.tag_count);
@@ -328,9 +341,9 @@ struct snapshot_io {
       position& p = g.positions_.emplace_back();
       p.id = str(x.id);
       p.title = str(x.title);
-      p.kind = x.kind;
-      p.jenis = x.jenis;
-      p.jenjang = x.jenjang;
+      p.kind = code_in(x.kind, category::position_kind, false, "position kind");
+      p.jenis = code_in(x.jenis, category::jenis, false, "position jenis");
+      p.jenjang = code_in(x.jenjang, category::jenjang, true, "position jenjang");
       p.unit = checked(x.unit, nu, false, "position unit");
       p.atasan = checked(x.atasan, np, true, "position atasan");
       p.tags = tags(x.tag_first, x.tag_count);
@@ -346,7 +359,7 @@ struct snapshot_io {
     }
     check_depths(g.units_, &unit::parent, "unit parents");
     check_depths(g.positions_, &position::atasan, "atasan chains");
-    read_delegations_and_teams(r, g, str);
+    read_delegations_and_teams(r, g, str, code_in);
     read_indices(r, g);
     read_graph(r, g);
   }
@@ -362,8 +375,8 @@ struct snapshot_io {
     }
   }
 
-  template <class Str>
-  static void read_delegations_and_teams(const reader& r, org_graph& g, Str&& str) {
+  template <class Str, class CodeIn>
+  static void read_delegations_and_teams(const reader& r, org_graph& g, Str&& str, CodeIn&& code_in) {
     const std::size_t nu = g.units_.size(), np = g.positions_.size();
     const auto dels = r.get<delegation_rec>(s_delegations);
     g.delegations_.resize(dels.size());
@@ -372,7 +385,7 @@ struct snapshot_io {
       delegation& d = g.delegations_[i];
       d.from = checked(x.from, np, false, "delegation from");
       d.to = checked(x.to, np, false, "delegation to");
-      d.authority = x.authority;
+      d.authority = code_in(x.authority, category::authority, false, "delegation authority");
       d.basis = str(x.basis);
       d.json_path = "delegations[" + std::to_string(i) + "]";
     }
@@ -441,7 +454,9 @@ struct snapshot_io {
     check_csr(g.unit_first_pos_.span(), nu, g.positions_by_unit_pre_.span(), np, "positions by unit");
     check(g.unit_last_pos_.size() == nu && g.unit_by_pre_.size() == nu, "unit orders");
     for (std::size_t k = 0; k < nu; ++k) {
-      check(g.unit_first_pos_[k] <= g.unit_last_pos_[k] && g.unit_last_pos_[k] <= np, "positions by unit");
+      // bounded by the list itself (positions_under reads [first, last) of it)
+      check(g.unit_first_pos_[k] <= g.unit_last_pos_[k] && g.unit_last_pos_[k] <= g.positions_by_unit_pre_.size(),
+            "positions by unit");
       check(g.unit_by_pre_[k] < nu, "unit order");
     }
     r.view(s_delegation_first, g.delegation_first_);
@@ -575,7 +590,7 @@ std::shared_ptr<const org_graph> read_snapshot(const std::shared_ptr<const mappe
   try {
     snapshot_io::reader r{bytes.data() + sizeof h + table_bytes, {}};
     r.index_sections(table, h.payload_size - table_bytes);
-    snapshot_io::read(r, *g);
+    snapshot_io::read(r, *g, vocab);
   } catch (const corrupt&) {
     why = msg("org.snapshot-checksum");
     return nullptr;
