@@ -831,3 +831,40 @@ TEST_CASE("an org nested deeper than the bound is refused with its place, not a 
   REQUIRE(errors.items().size() == 1);
   CHECK(errors.items()[0].line() == "deep.json:2:122: JSON nested deeper than 64 levels");
 }
+
+// A key written twice in one object is an error with its place, from both
+// loaders alike; before, the last one silently won.
+TEST_CASE("duplicate keys are refused by both loaders, anywhere in the document", "[org][hardening]") {
+  const vocabulary vocab = make_vocabulary();
+  const structure shape = make_structure(vocab);
+  const std::string base(small_org);
+  const auto with = [&](std::string_view find, std::string_view replace) {
+    std::string text = base;
+    const auto at = text.find(find);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, find.size(), replace);
+    return text;
+  };
+  const std::vector<std::string> cases = {
+      // a known field twice
+      with(R"("id": "x.bag-org.analis-1", )", R"("id": "x.bag-org.analis-1", "id": "x.other", )"),
+      // a field perwal does not read, twice in one item
+      with(R"("id": "x.bag-org.analis-1", )", R"("id": "x.bag-org.analis-1", "catatan": 1, "catatan": 2, )"),
+      // inside a team's free-form field
+      with(R"("catatan": "kept")", R"("catatan": {"a": 1, "b": {"c": 1, "c": 2}})"),
+      // an unknown section twice
+      with(R"("schema": "perwal-org/1",)", R"("schema": "perwal-org/1", "meta": 1, "meta": 2,)"),
+  };
+  for (const auto& text : cases) {
+    diagnostics streamed, reference;
+    CHECK_FALSE(org_graph::load(text, "dup.json", vocab, shape, streamed));
+    CHECK_FALSE(org_graph::load_reference(text, "dup.json", vocab, shape, reference));
+    REQUIRE(streamed.items().size() == 1);
+    CHECK(streamed.items()[0].line() == reference.items()[0].line());
+    CHECK_THAT(streamed.items()[0].line(),
+               Catch::Matches(R"(dup\.json:\d+:\d+: duplicate key ".+" \(a key may appear once in an object\))"));
+  }
+  // the same key in two different objects is fine
+  diagnostics fine;
+  CHECK(org_graph::load(base, "ok.json", vocab, shape, fine));
+}

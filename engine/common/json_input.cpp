@@ -1,5 +1,8 @@
 #include "engine/common/json_input.hpp"
 
+#include <algorithm>
+#include <vector>
+
 namespace perwal::json_input {
 
 std::optional<std::size_t> too_deep_at(std::string_view text, std::size_t limit) {
@@ -27,17 +30,83 @@ std::optional<std::size_t> too_deep_at(std::string_view text, std::size_t limit)
   return std::nullopt;
 }
 
+namespace {
+
+// A key as written, its escapes decoded only when it has any.
+std::string decoded_key(std::string_view quoted) {
+  if (quoted.find('\\') == std::string_view::npos) return std::string(quoted.substr(1, quoted.size() - 2));
+  try {
+    return nlohmann::json::parse(quoted).get<std::string>();
+  } catch (const nlohmann::json::exception&) {
+    return std::string(quoted);  // malformed: the parser reports it
+  }
+}
+
+}  // namespace
+
+std::optional<duplicate_key> duplicate_key_at(std::string_view text) {
+  // One frame per open container: whether it is an object, whether a key is
+  // expected next, and the keys seen (objects have few keys: a vector).
+  struct frame {
+    bool object = false;
+    bool expect_key = false;
+    std::vector<std::string> keys;
+  };
+  std::vector<frame> open;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"') {
+      const std::size_t start = i;
+      for (++i; i < text.size() && text[i] != '"'; ++i) {
+        if (text[i] == '\\') ++i;
+      }
+      if (i >= text.size()) return std::nullopt;  // unterminated: the parser reports it
+      if (!open.empty() && open.back().object && open.back().expect_key) {
+        frame& f = open.back();
+        f.expect_key = false;
+        std::string key = decoded_key(text.substr(start, i + 1 - start));
+        if (std::find(f.keys.begin(), f.keys.end(), key) != f.keys.end()) return duplicate_key{start, std::move(key)};
+        f.keys.push_back(std::move(key));
+      }
+    } else if (c == '{' || c == '[') {
+      open.push_back({c == '{', c == '{', {}});
+    } else if ((c == '}' || c == ']') && !open.empty()) {
+      open.pop_back();
+    } else if (c == ',' && !open.empty() && open.back().object) {
+      open.back().expect_key = true;
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<nlohmann::json> parse(std::string_view text, failure& why, std::size_t limit) {
   if (auto at = too_deep_at(text, limit)) {
-    why = {*at, "JSON nested deeper than " + std::to_string(limit) + " levels", true};
+    why = failure{};
+    why.byte = *at;
+    why.message = "JSON nested deeper than " + std::to_string(limit) + " levels";
+    why.too_deep = true;
     return std::nullopt;
   }
   try {
-    return nlohmann::json::parse(text.begin(), text.end());
+    auto doc = nlohmann::json::parse(text.begin(), text.end());
+    if (auto dup = duplicate_key_at(text)) {  // exact now that the text is known to be JSON
+      const std::string quoted = dump(nlohmann::json(dup->key));
+      why = failure{};
+      why.byte = dup->byte;
+      why.message = "duplicate key " + quoted + " (a key may appear once in an object)";
+      why.duplicate = true;
+      why.key = quoted;
+      return std::nullopt;
+    }
+    return doc;
   } catch (const nlohmann::json::parse_error& e) {
-    why = {e.byte > 0 ? e.byte - 1 : 0, valid_utf8(e.what()), false};
+    why = failure{};
+    why.byte = e.byte > 0 ? e.byte - 1 : 0;
+    why.message = valid_utf8(e.what());
   } catch (const nlohmann::json::exception& e) {  // e.g. 1e999: out of range
-    why = {0, valid_utf8(e.what()), false, false};
+    why = failure{};
+    why.message = valid_utf8(e.what());
+    why.located = false;
   }
   return std::nullopt;
 }

@@ -23,7 +23,17 @@ struct failure {
   std::string message;   // English, valid UTF-8, without a location
   bool too_deep = false;
   bool located = true;  // false: `byte` means nothing (a number out of range)
+  bool duplicate = false;
+  std::string key;  // the duplicate key, quoted as JSON
 };
+
+// A key written twice in one object (RFC 8259 leaves the meaning open; a
+// reader that keeps the last would lose data silently): where the second is.
+struct duplicate_key {
+  std::size_t byte = 0;
+  std::string key;
+};
+std::optional<duplicate_key> duplicate_key_at(std::string_view text);
 
 // The byte offset of the bracket that opens level max_depth + 1, if any
 // (strings and escapes are skipped; the text need not be valid JSON).

@@ -201,6 +201,8 @@ constexpr std::array entries = {
     message_entry{"org.syntax", "E100", error, "{0}", "JSON tidak sah: {0}"},
     message_entry{"org.too-deep", "E100", error, "JSON nested deeper than {0} levels",
                   "JSON bersarang lebih dalam dari {0} tingkat"},
+    message_entry{"org.duplicate-key", "E100", error, "duplicate key {0} (a key may appear once in an object)",
+                  "kunci {0} ganda (satu kunci hanya boleh muncul sekali dalam objek)"},
     message_entry{"org.unreadable", "E100", error, "cannot read the org file", "berkas org tidak dapat dibaca"},
     message_entry{"org.more", "E100", error, "more errors not shown", "galat lainnya tidak ditampilkan"},
     message_entry{"org.expected-object", "E101", error, "expected an object, got {0}", "harus berupa objek, bukan {0}"},

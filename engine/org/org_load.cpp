@@ -41,8 +41,9 @@ std::shared_ptr<const org_graph> org_graph::load_reference(std::string_view text
     const source_pos pos{static_cast<std::uint32_t>(why.byte), static_cast<std::uint32_t>(at.line),
                          static_cast<std::uint32_t>(at.column)};
     const location where = why.located ? location(source_range{file, pos, pos}) : location(source_range{file, {}, {}});
-    errors.report(where, why.too_deep ? msg("org.too-deep", std::to_string(json_input::max_depth))
-                                      : msg("org.syntax", explanation(why.message)));
+    errors.report(where, why.too_deep    ? msg("org.too-deep", std::to_string(json_input::max_depth))
+                         : why.duplicate ? msg("org.duplicate-key", why.key)
+                                         : msg("org.syntax", explanation(why.message)));
     return nullptr;
   }
   // Errors at a JSON path name the file they are in.

@@ -28,6 +28,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "engine/common/json_input.hpp"
 #include "engine/org/org.hpp"
 #include "engine/org/org_build.hpp"
 #include "engine/org/stream_scanner.hpp"
@@ -169,9 +170,12 @@ struct stream_reader {
       once(64);
       items(false, [&] { read_team(); });
     } else {
+      if (std::find(unknown_sections.begin(), unknown_sections.end(), key) != unknown_sections.end()) fail();
+      unknown_sections.emplace_back(key);
       in.skip_value();
     }
   }
+  std::vector<std::string> unknown_sections;
 
   // An array of objects; an optional section may be null.
   template <class Read>
@@ -193,6 +197,7 @@ struct stream_reader {
   template <class On>
   void fields(On&& on) {
     in.expect('{');
+    unknown_keys.clear();
     if (in.peek() == '}') {
       (void)in.next('}');
       return;
@@ -200,6 +205,16 @@ struct stream_reader {
     do {
       on(in.key());
     } while (in.next('}'));
+  }
+
+  // A field perwal does not read: kept out of the org, but a key written
+  // twice in one object is an error the reference loader reports (known
+  // keys are caught by their `seen` bit).
+  std::vector<std::string> unknown_keys;
+  void skip_unknown(std::string_view key) {
+    if (std::find(unknown_keys.begin(), unknown_keys.end(), key) != unknown_keys.end()) fail();
+    unknown_keys.emplace_back(key);
+    in.skip_value();
   }
 
   // ---- values ----
@@ -279,7 +294,7 @@ struct stream_reader {
         mark(seen, f_pejabat);
         if (const auto ref = reference()) position_ref(x.pejabat_berwenang, ref_kind::pejabat, i, *ref);
       } else {
-        in.skip_value();
+        skip_unknown(key);
       }
     });
     if ((seen & f_id) == 0) fail();
@@ -327,7 +342,7 @@ struct stream_reader {
         mark(seen, f_tags);
         read_tags(true, i);
       } else {
-        in.skip_value();
+        skip_unknown(key);
       }
     });
     if ((seen & (f_id | f_kind)) != (f_id | f_kind)) fail();
@@ -371,7 +386,7 @@ struct stream_reader {
         mark(seen, f_tags);
         read_tags(false, i);
       } else {
-        in.skip_value();
+        skip_unknown(key);
       }
     });
     constexpr std::uint32_t required = f_id | f_kind | f_jenis | f_unit;
@@ -408,7 +423,7 @@ struct stream_reader {
           defer(ref_kind::holder, i, ref);
         }
       } else {
-        in.skip_value();
+        skip_unknown(key);
       }
     });
     if ((seen & (f_nip | f_position)) != (f_nip | f_position)) fail();
@@ -438,7 +453,7 @@ struct stream_reader {
         mark(seen, f_basis);
         d.basis = keep_optional();
       } else {
-        in.skip_value();
+        skip_unknown(key);
       }
     });
     constexpr std::uint32_t required = f_from | f_to | f_authority;
@@ -455,7 +470,10 @@ struct stream_reader {
     in.ws();
     const char* start = in.position();
     in.skip_value();
-    g.teams_[i].extra = nlohmann::json::parse(start, in.position());
+    json_input::failure bad;  // (skip_value has refused duplicate keys and deep values)
+    auto team = json_input::parse(std::string_view(start, static_cast<std::size_t>(in.position() - start)), bad);
+    if (!team) fail();
+    g.teams_[i].extra = std::move(*team);
   }
 
   // ---- after the pass ----

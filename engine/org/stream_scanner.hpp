@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -11,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "engine/org/org.hpp"
 
@@ -133,7 +135,16 @@ class scanner {
   // Any value, checked and skipped.
   void skip_value() {
     // Containers are tracked on an explicit stack: the depth is the input's.
+    // The keys of each open object are kept: one written twice is refused
+    // here as the reference loader refuses it.
     std::string open;
+    std::array<std::vector<std::string>, max_skip_depth + 1> keys;
+    const auto new_key = [&] {
+      auto& seen = keys[open.size()];
+      const std::string_view k = key();
+      if (std::find(seen.begin(), seen.end(), k) != seen.end()) fail();
+      seen.emplace_back(k);
+    };
     do {
       const char c = peek();
       if (c == '{' || c == '[') {
@@ -145,7 +156,10 @@ class scanner {
           // Deep values are unusual: the reference loader decides (and
           // refuses beyond json_input::max_depth with the place).
           if (open.size() > max_skip_depth) fail();
-          if (c == '{') key();
+          if (c == '{') {
+            keys[open.size()].clear();
+            new_key();
+          }
           continue;
         }
       } else {
@@ -154,7 +168,7 @@ class scanner {
       while (!open.empty()) {
         const bool obj = open.back() == '{';
         if (next(obj ? '}' : ']')) {
-          if (obj) key();
+          if (obj) new_key();
           break;
         }
         open.pop_back();
