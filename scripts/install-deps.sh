@@ -7,6 +7,7 @@ packages=(
   tao-pegtl-dev libboost-graph-dev nlohmann-json3-dev catch2 libbenchmark-dev
   libcpp-httplib-dev libsqlite3-dev wrk
   gnuplot-nox time clang-format
+  clang libclang-rt-dev
 )
 missing=()
 for p in "${packages[@]}"; do

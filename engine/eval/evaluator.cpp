@@ -6,6 +6,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "engine/common/overloaded.hpp"
 #include "engine/eval/context.hpp"
 
 namespace perwal {
@@ -22,11 +23,6 @@ void finish(decision& d) {
   else
     d.result = outcome::allowed;
 }
-
-template <class... F>
-struct overloaded : F... {
-  using F::operator()...;
-};
 
 }  // namespace
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "engine/common/overloaded.hpp"
 #include "engine/eval/messages.hpp"
 
 namespace perwal {
@@ -12,11 +13,6 @@ namespace {
 
 using org::index;
 using org::none;
-
-template <class... F>
-struct overloaded : F... {
-  using F::operator()...;
-};
 
 // A message reads as a sentence even when it starts with a code label.
 std::string sentence(std::string text) {

@@ -1,0 +1,31 @@
+// A query on any text, over the bundled org: an input error or a decision,
+// rendered in both languages and as JSON, never a crash.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "engine/common/json_input.hpp"
+#include "engine/eval/evaluator.hpp"
+#include "engine/eval/render.hpp"
+#include "fuzz/fuzz_support.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace perwal;
+  static const evaluator ev(fuzz::rules(), fuzz::fixture_org());
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  json_input::failure bad;
+  const auto q = json_input::parse(text, bad);
+  if (!q) return 0;
+  diagnostics errors;
+  const auto d = ev.check(*q, errors);
+  if (!d) {
+    if (!errors.has_errors()) fuzz::broken("a query refused without an error");
+    return 0;
+  }
+  for (const lang l : {lang::id, lang::en}) {
+    const render_context rc{*fuzz::rules(), *fuzz::fixture_org(), l};
+    (void)json_input::dump(to_json(*d, rc));
+    (void)to_text(*d, rc, true);
+  }
+  return 0;
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer harnesses (fuzz/) with clang, ASan and UBSan in
+# build-fuzz/ (or $PERWAL_FUZZ_DIR) and runs each for SECONDS (default 60),
+# starting from seed corpora made of the project's own rulesets, orgs,
+# queries and a compiled snapshot. Fails on the first crash, leak, timeout or
+# broken promise; the input that did it is kept as build-fuzz/crash-*.
+#   scripts/fuzz.sh [SECONDS] [TARGET...]     TARGET: dsl org query snapshot
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-60}"
+shift || true
+targets=("$@")
+[ ${#targets[@]} -eq 0 ] && targets=(dsl org query snapshot)
+dir="${PERWAL_FUZZ_DIR:-build-fuzz}"
+./scripts/install-deps.sh
+CC=clang CXX=clang++ cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF \
+  -DPERWAL_FUZZ=ON >/dev/null
+cmake --build "$dir" --target $(printf 'fuzz_%s ' "${targets[@]}") perwal
+
+# Seeds: everything of the right kind the repository holds.
+seeds="$dir/seeds"
+rm -rf "$seeds" && mkdir -p "$seeds"/{dsl,org,query,snapshot}
+cp rulesets/*.perwal tests/data/compile/*.perwal "$seeds/dsl/"
+find fixtures tests/data/org -name '*.json' -exec cp {} "$seeds/org/" \; 2>/dev/null || true
+python3 - "$seeds/query" tests/golden/*/[0-9]*.json <<'PY'
+import json, os, sys
+out = sys.argv[1]
+for path in sys.argv[2:]:
+    q = json.load(open(path)).get("query")
+    if q is not None:
+        name = os.path.basename(os.path.dirname(path)) + "-" + os.path.basename(path)
+        open(os.path.join(out, name), "w").write(json.dumps(q))
+PY
+"$dir/perwal" compile-org fixtures/padang-panjang/org.json --rules rulesets/padang-panjang-48-2024.perwal \
+  -o "$seeds/snapshot/padang-panjang.snap"
+
+status=0
+for t in "${targets[@]}"; do
+  corpus="$dir/corpus/$t"
+  mkdir -p "$corpus"
+  echo "== fuzz_$t for ${seconds}s =="
+  # -rss_limit_mb and -timeout make memory blow-ups and hangs findings too.
+  if ! (cd "$dir" && "./fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
+    -max_len=1048576 -print_final_stats=1 "corpus/$t" "seeds/$t" 2>"fuzz-$t.log"); then
+    echo "fuzz_$t FAILED; the end of its log ($dir/fuzz-$t.log):"
+    tail -40 "$dir/fuzz-$t.log"
+    status=1
+  else
+    grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$dir/fuzz-$t.log" || true
+  fi
+done
+exit $status
