@@ -53,8 +53,6 @@ const char* const usage_text =
     "  perwal lint  FILE.perwal [--strict | --strict=CODE,...] [--allow|-A CODE,...] [--deny|-D CODE,...]\n"
     "               [--lang id|en]   # codes: docs/diagnostics.md; --lang defaults to en here\n"
     "  perwal test  FILE.perwal\n"
-    "  (with any command that reads a ruleset: --include-anywhere lets `include` name a file outside the\n"
-    "   ruleset's folder, by an absolute path or `..`; refused by default)\n"
     "  perwal diff  A.perwal B.perwal [--format text|json] [--lang id|en]\n"
     "  perwal explore-org FILE.perwal [FILE2.perwal]   # the generated org lint and diff search\n"
     "  perwal gen-org --scale city|province|nation [--seed N] [--violations PER_10K] [--instansi N] -o ORG.json\n"
@@ -62,7 +60,10 @@ const char* const usage_text =
     "                 [--rules FILE]           # the ruleset the planted violations target (default: the bundled\n"
     "                                          #   padang-panjang-48-2024.perwal)\n"
     "                 [--structure FILE]       # the Perangkat Daerah structure (default: data/perangkat-daerah.json)\n"
-    "  perwal compile-org ORG.json --rules FILE.perwal -o ORG.snap   # a snapshot that --org loads in a blink\n";
+    "  perwal compile-org ORG.json --rules FILE.perwal -o ORG.snap   # a snapshot that --org loads in a blink\n"
+    "  perwal --version | COMMAND --help\n"
+    "  (with any command that reads a ruleset: --include-anywhere lets `include` name a file outside the\n"
+    "   ruleset's folder, by an absolute path or `..`; refused by default)\n";
 
 struct options {
   std::string command;
@@ -557,7 +558,48 @@ int run_serve(int argc, char** argv) {
 
 }  // namespace
 
+// The usage lines of one command (its line and the indented ones after it),
+// or empty when usage_text has no such command.
+std::string usage_of(const std::string& command) {
+  std::istringstream in(usage_text);
+  std::string line, out;
+  bool inside = false;
+  for (const std::string head = "  perwal " + command + " "; std::getline(in, line);) {
+    if (line.rfind("  perwal ", 0) == 0 || line.rfind("  (", 0) == 0) inside = line.rfind(head, 0) == 0;
+    if (inside) out += line + "\n";
+  }
+  return out;
+}
+
+// `perwal COMMAND --help` / `-h`: that command's usage on stdout, exit 0.
+std::optional<int> command_help(int argc, char** argv) {
+  const std::string command = argv[1];
+  bool asked = false;
+  for (int i = 2; i < argc; ++i) asked |= std::string(argv[i]) == "--help" || std::string(argv[i]) == "-h";
+  if (!asked) return std::nullopt;
+  if (command == "serve") {
+    std::cout << "usage:\n" << perwal::server::serve_usage;
+    return exit_ok;
+  }
+  const std::string usage = usage_of(command);
+  if (usage.empty()) return usage_error("unknown command \"" + command + "\"");
+  std::cout << "usage:\n"
+            << usage
+            << "  (--include-anywhere: `include` may name a file outside the ruleset's folder; refused by default)\n";
+  return exit_ok;
+}
+
 int main(int argc, char** argv) {
+  if (argc >= 2 && (std::string(argv[1]) == "--version" || std::string(argv[1]) == "-V")) {
+    std::cout << "perwal " << PERWAL_VERSION << "\n"
+              << "rule language: perwal DSL 1 (docs/dsl.md)\n"
+              << "org format: perwal-org/1\n"
+              << "org snapshot format: " << perwal::org::snapshot_format() << "\n";
+    return exit_ok;
+  }
+  if (argc >= 2) {
+    if (const auto help = command_help(argc, argv)) return *help;
+  }
   if (argc >= 2 && std::string(argv[1]) == "serve") return run_serve(argc, argv);
   if (argc >= 2 && std::string(argv[1]) == "gen-org") {
     try {

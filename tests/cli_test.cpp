@@ -304,3 +304,22 @@ TEST_CASE("the contract's own examples (CONTRACT §2-4) against Padang Panjang 4
   CHECK_FALSE(denied["violations"][0]["hint"].get<std::string>().empty());
   CHECK(arr[7]["checked"].get<int>() == 5);  // four FP and pelaksana, one team
 }
+
+TEST_CASE("perwal --version and COMMAND --help answer on stdout and exit 0", "[cli]") {
+  const auto version = run("--version");
+  CHECK(version.status == 0);
+  CHECK_THAT(version.output, Catch::StartsWith("perwal "));
+  CHECK_THAT(version.output, Catch::Contains("org format: perwal-org/1"));
+  for (const std::string command :
+       {"check", "audit", "lint", "test", "diff", "explore-org", "gen-org", "compile-org", "serve"}) {
+    INFO(command);
+    for (const std::string flag : {"--help", "-h"}) {
+      const auto help = run(command + " " + flag);
+      CHECK(help.status == 0);
+      CHECK_THAT(help.output, Catch::Contains("perwal " + command + " "));
+    }
+  }
+  const auto unknown = run("chek --help");
+  CHECK(unknown.status == 2);
+  CHECK_THAT(unknown.output, Catch::Contains("unknown command \"chek\""));
+}

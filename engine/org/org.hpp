@@ -125,6 +125,9 @@ struct team {
 // `no position "x.kabag-orgg"`. At most 200 are reported, then "more errors
 // not shown".
 
+// The format number of the snapshots this build reads and writes (`perwal --version`).
+[[nodiscard]] std::uint32_t snapshot_format();
+
 // Vertex and edge kinds of the structural graph.
 enum class vertex_kind : std::uint8_t { unit, position, employee, team };
 enum class edge_kind : std::uint8_t { parent, atasan, in_unit, heads, holds, delegates, ketua, anggota, owns };

@@ -603,6 +603,10 @@ std::shared_ptr<const org_graph> read_snapshot(const std::shared_ptr<const mappe
 
 }  // namespace
 
+std::uint32_t snapshot_format() {
+  return format_version;
+}
+
 bool org_graph::is_snapshot(std::string_view bytes) {
   return bytes.size() >= magic.size() && std::memcmp(bytes.data(), magic.data(), magic.size()) == 0;
 }
