@@ -154,7 +154,7 @@ class api {
 
   static void reply(httplib::Response& res, const json& j, int status = 200) {
     res.status = status;
-    res.set_content(j.dump(), "application/json");
+    res.set_content(json_input::dump(j), "application/json");
   }
 
   // ---- simple reads ----
@@ -226,7 +226,7 @@ class api {
       body = std::move(stored->body);
     }
     // The document goes out as uploaded (already validated JSON), not re-serialised.
-    auto text = meta.dump();
+    auto text = json_input::dump(meta);
     text.pop_back();
     text += ",\"org\":" + body + "}";
     res.set_content(text, "application/json");
@@ -373,7 +373,7 @@ class api {
   static std::string decision_text(const decision& d, const target& t, const std::string& id) {
     json j = to_json(d, {*t.rules->rules, t.ev->org(), t.language});
     j["decision_id"] = id;
-    return j.dump();
+    return json_input::dump(j);
   }
 
   void check(const call& c, httplib::Response& res) {
@@ -415,8 +415,8 @@ class api {
     for (std::size_t i = 0; i < n; ++i) {
       const auto& id = ids[i];
       auto result = decision_text(decisions[i].first, *decisions[i].second, id);
-      records.push_back(record_of(decisions[i].first, *decisions[i].second, o, id, (batch ? body[i] : body).dump(),
-                                  std::move(result)));
+      records.push_back(record_of(decisions[i].first, *decisions[i].second, o, id,
+                                  json_input::dump(batch ? body[i] : body), std::move(result)));
     }
     commit_and_reply(res, std::move(records), batch);
   }
@@ -437,7 +437,7 @@ class api {
     auto id = log_.next_id();
     auto result = decision_text(d, t, id);
     std::vector<decision_record> records;
-    records.push_back(record_of(d, t, o, std::move(id), q.dump(), std::move(result)));
+    records.push_back(record_of(d, t, o, std::move(id), json_input::dump(q), std::move(result)));
     commit_and_reply(res, std::move(records), false);
   }
 

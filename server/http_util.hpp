@@ -19,6 +19,7 @@
 #include <thread>
 #include <type_traits>
 
+#include "engine/common/json_input.hpp"
 #include "engine/eval/evaluator.hpp"
 #include "engine/eval/render.hpp"
 #include "server/metrics.hpp"
@@ -54,7 +55,7 @@ inline std::string error_body(const http_error& e) {
   j["status"] = e.status;
   j["message"] = e.message;
   j["errors"] = e.errors;
-  return j.dump();
+  return json_input::dump(j);  // never throws, whatever bytes a message quotes
 }
 
 // ---- small helpers ------------------------------------------------------------
@@ -108,12 +109,18 @@ inline std::string param(const httplib::Request& req, const char* name) {
   return req.has_param(name) ? req.get_param_value(name) : std::string();
 }
 
+// A request body as JSON: nesting bounded (json_input::max_depth), duplicate
+// keys, numbers out of range and bad UTF-8 refused; every problem is a 400.
 inline json parse_json(const std::string& body) {
-  try {
-    return json::parse(body);
-  } catch (const json::parse_error& e) {
-    fail(400, "invalid_json", std::string("invalid JSON: ") + e.what());
+  json_input::failure why;
+  auto doc = json_input::parse(body, why);
+  if (doc) return std::move(*doc);
+  std::string message = "invalid JSON: " + why.message;
+  if (why.too_deep || why.duplicate) {
+    const auto at = json_input::locate(body, why.byte);
+    message += " at line " + std::to_string(at.line) + ", column " + std::to_string(at.column);
   }
+  fail(400, "invalid_json", message);
 }
 
 // Where an org error is inside the request body: its JSON path, else
