@@ -101,6 +101,13 @@ void configure(httplib::Server& svr, const config& c) {
   svr.set_keep_alive_timeout(c.keep_alive_timeout_s);
   svr.set_keep_alive_max_count(100000);
   svr.set_tcp_nodelay(true);  // headers and body are separate writes: no Nagle delay between them
+  // SO_REUSEADDR only: cpp-httplib's default also sets SO_REUSEPORT, which
+  // lets a second `perwal serve` bind the same port and take half the
+  // traffic. The port is this server's alone; a second start fails.
+  svr.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
 }
 
 }  // namespace
@@ -135,7 +142,8 @@ int serve(const config& c) {
   handlers.install(svr);
   const int port = c.port == 0 ? svr.bind_to_any_port(c.bind) : (svr.bind_to_port(c.bind, c.port) ? c.port : -1);
   if (port < 0) {
-    std::cerr << "perwal serve: cannot listen on " << c.bind << ":" << c.port << "\n";
+    std::cerr << "perwal serve: cannot listen on " << c.bind << ":" << c.port
+              << " (is another server already using that port?)\n";
     return 2;
   }
   if (!c.port_file.empty() && !write_port_file(c.port_file, port)) {

@@ -154,6 +154,24 @@ std::shared_ptr<org_entry> compile_org(const snapshot& s, std::string id, std::i
   return org;
 }
 
+// The default ruleset when --default-ruleset is not given: the one ruleset
+// given, or the one that is not a draft among several; never a draft picked
+// by the order of files in a folder.
+std::string implicit_default(const snapshot& s, build_failure& failure) {
+  if (s.order.size() == 1) return s.order.front();
+  std::vector<std::string> in_force;
+  std::string listed;
+  for (const auto& id : s.order) {
+    const bool draft = s.ruleset(id)->rules->header.status == "draft";
+    if (!draft) in_force.push_back(id);
+    listed += (listed.empty() ? "" : ", ") + id + (draft ? " (draft)" : "");
+  }
+  if (in_force.size() == 1) return in_force.front();
+  failure.message = std::to_string(s.order.size()) + " rulesets are loaded (" + listed +
+                    "): name the one that answers by default with --default-ruleset ID";
+  return {};
+}
+
 std::shared_ptr<const snapshot> build_snapshot(const snapshot_source& source, org_store& store,
                                                const snapshot* previous, build_failure& failure) {
   auto s = std::make_shared<snapshot>();
@@ -165,7 +183,8 @@ std::shared_ptr<const snapshot> build_snapshot(const snapshot_source& source, or
     return nullptr;
   }
   if (!compile_all(files, source.compile, *s, failure)) return nullptr;
-  s->default_ruleset = source.default_ruleset.empty() ? s->order.front() : source.default_ruleset;
+  s->default_ruleset = source.default_ruleset.empty() ? implicit_default(*s, failure) : source.default_ruleset;
+  if (!failure.message.empty()) return nullptr;
   if (!s->ruleset(s->default_ruleset)) {
     failure.message = "--default-ruleset: no ruleset \"" + s->default_ruleset + "\" is loaded";
     return nullptr;

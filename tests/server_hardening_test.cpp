@@ -30,3 +30,57 @@ TEST_CASE("serve: hostile JSON bodies are 400s, and the server keeps serving", "
   CHECK(ok->status == 200);
   CHECK(server.stop(SIGTERM) == 0);
 }
+
+namespace {
+
+// `perwal serve ARGS` expected to refuse to start: its exit status and output
+// (bounded by `timeout`, so a server that starts after all cannot hang the test).
+std::pair<int, std::string> refused_start(const std::string& args) {
+  const std::string cmd =
+      "cd '" + perwal::testing::source_dir().string() + "' && timeout 60 '" PERWAL_BINARY "' serve " + args + " 2>&1";
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string out;
+  std::array<char, 4096> buf{};
+  while (std::fgets(buf.data(), static_cast<int>(buf.size()), pipe)) out += buf.data();
+  const int raw = ::pclose(pipe);
+  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, out};
+}
+
+}  // namespace
+
+TEST_CASE("serve: the port is exclusive; a second server on it fails to start", "[server][hardening]") {
+  temp_dir dir;
+  server_process first(dir.path, pp_args());
+  const auto [status, out] =
+      refused_start("--rules " + pp_rules + " --org " + pp_org + " --bind 127.0.0.1 --port " +
+                    std::to_string(first.port()) + " --data '" + (dir.path / "data2").string() + "'");
+  CHECK(status == 2);
+  CHECK_THAT(out, Catch::Contains("cannot listen on 127.0.0.1:" + std::to_string(first.port())));
+  auto c = first.client();
+  const auto ok = post_json(c, "/v1/check", analis_query);
+  REQUIRE(ok);
+  CHECK(ok->status == 200);
+}
+
+TEST_CASE("serve: a draft is never the default ruleset by accident", "[server][hardening]") {
+  temp_dir dir;
+  const auto rules = dir.path / "rules";
+  fs::create_directories(rules);
+  for (const char* f : {"permenpanrb-7-2022.perwal", "padang-panjang-48-2024.perwal", "bukittinggi-rancangan.perwal"}) {
+    fs::copy_file(repo(std::string("rulesets/") + f), rules / f);
+  }
+  const std::string common = " --org " + pp_org + " --port 0 --data '" + (dir.path / "data").string() + "'";
+  // the base and a city are both in force: which one answers must be said
+  const auto [status, out] = refused_start("--rules '" + rules.string() + "'" + common);
+  CHECK(status == 2);
+  CHECK_THAT(out, Catch::Contains("bukittinggi-rancangan (draft)"));
+  CHECK_THAT(out, Catch::Contains("--default-ruleset ID"));
+  // one ruleset in force beside a draft: that one, not the draft (first in name order)
+  fs::remove(rules / "permenpanrb-7-2022.perwal");
+  server_process server(dir.path, {"--rules", rules.string(), "--org", pp_org},
+                        {"PERWAL_PATH=" + repo("rulesets").string()});
+  auto c = server.client();
+  const auto health = parse(c.Get("/healthz"));
+  CHECK(health["default_ruleset"] == "padang-panjang-48-2024");
+}
