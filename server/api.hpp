@@ -44,13 +44,19 @@ class api {
     // body, curl -d's default type, at 8 KiB).
     auto plain = [this](const httplib::Request& req, httplib::Response& res) { dispatch(req, std::string(), res); };
     auto with_body = [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& read) {
+      // The cap applies to the bytes as decoded: cpp-httplib checks a declared
+      // Content-Length, but neither a chunked body nor what a gzip or
+      // deflate body inflates to; reading stops at the first byte over it.
       std::string body;
+      bool too_large = false;
       const bool complete = read([&](const char* data, std::size_t n) {
-        body.append(data, n);
-        return true;
+        too_large = n > config_.max_body - body.size();
+        if (!too_large) body.append(data, n);
+        return !too_large;
       });
       if (!complete) {
-        // Too large (413, set by the reader) or cut short; the error handler writes the JSON body.
+        // Too large or cut short; the error handler writes the JSON body.
+        if (too_large) res.status = 413;
         if (res.status < 400) res.status = 400;
         return;
       }

@@ -2,6 +2,8 @@
 // serve() loop (open the store and log, load the snapshot, listen, drain).
 #include "server/serve.hpp"
 
+#include <csignal>
+
 #include "server/api.hpp"
 
 namespace perwal::server {
@@ -46,6 +48,9 @@ sigset_t stop_signals() {
 void block_stop_signals() {
   const auto set = stop_signals();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  // A client that hangs up while its answer is written must cost that
+  // answer, not the server: cpp-httplib sends without MSG_NOSIGNAL.
+  std::signal(SIGPIPE, SIG_IGN);
 }
 
 class signal_watch {

@@ -84,3 +84,108 @@ TEST_CASE("serve: a draft is never the default ruleset by accident", "[server][h
   const auto health = parse(c.Get("/healthz"));
   CHECK(health["default_ruleset"] == "padang-panjang-48-2024");
 }
+
+TEST_CASE("serve: --max-body caps the body as decoded, gzip and chunked alike", "[server][hardening]") {
+  temp_dir dir;
+  auto args = pp_args();
+  args.insert(args.end(), {"--max-body", "100000"});
+  server_process server(dir.path, args);
+  // 4 MB of JSON whitespace around a query: a few KB once gzipped, so the
+  // declared length passes and only the decoded size can be caught
+  const std::string big = std::string(4u << 20, ' ') + analis_query;
+  {
+    auto c = server.client();
+    c.set_compress(true);
+    expect_error(post_json(c, "/v1/check", big), 413, "payload_too_large", "larger than 100000 bytes");
+  }
+  {
+    auto c = server.client();
+    std::size_t sent = 0;
+    const auto chunked = c.Post(
+        "/v1/check",
+        [&](std::size_t, httplib::DataSink& sink) {
+          const std::string piece(64 * 1024, ' ');
+          if (sent < (8u << 20)) {
+            sent += piece.size();
+            return sink.write(piece.data(), piece.size());
+          }
+          sink.done();
+          return true;
+        },
+        "application/json");
+    // the server answers 413 as soon as the cap is passed, or drops the connection mid-upload
+    if (chunked) {
+      expect_error(chunked, 413, "payload_too_large", "larger than 100000 bytes");
+    }
+    CHECK(sent < (8u << 20));  // it stopped reading long before the 8 MB end
+  }
+  // within the cap, a chunked body is read as usual
+  {
+    auto c = server.client();
+    bool done = false;
+    const auto ok = c.Post(
+        "/v1/check",
+        [&](std::size_t, httplib::DataSink& sink) {
+          if (!done) {
+            done = true;
+            return sink.write(analis_query.data(), analis_query.size());
+          }
+          sink.done();
+          return true;
+        },
+        "application/json");
+    REQUIRE(ok);
+    CHECK(ok->status == 200);
+  }
+  auto c = server.client();
+  const auto health = c.Get("/healthz");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+}
+
+namespace {
+
+// Sends `request` on a fresh connection to 127.0.0.1:port and resets the
+// connection at once (SO_LINGER 0), before the answer can be read.
+void send_and_reset(int port, const std::string& request) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+    for (std::size_t sent = 0; sent < request.size();) {
+      const auto n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) break;
+      sent += static_cast<std::size_t>(n);
+    }
+    std::array<char, 256> first{};
+    (void)::recv(fd, first.data(), first.size(), 0);  // the answer has started
+    linger reset{1, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+  }
+  ::close(fd);
+}
+
+}  // namespace
+
+TEST_CASE("serve: clients that hang up mid-answer do not stop the server", "[server][hardening]") {
+  temp_dir dir;
+  server_process server(dir.path, pp_args());
+  // an answer of several MB (a traced batch), abandoned once it has started:
+  // the server's next writes meet a reset connection
+  std::string batch = "[";
+  for (int i = 0; i < 3000; ++i) batch += (i ? "," : "") + analis_query;
+  batch += "]";
+  const std::string request =
+      "POST /v1/check?trace=1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Content-Length: " +
+      std::to_string(batch.size()) + "\r\n\r\n" + batch;
+  for (int i = 0; i < 3; ++i) send_and_reset(server.port(), request);
+  auto c = server.client();
+  const auto health = c.Get("/healthz");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+  CHECK(server.stop(SIGTERM) == 0);
+}
