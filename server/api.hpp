@@ -17,10 +17,14 @@ struct call {
 };
 using handler_fn = void (api::*)(const call&, httplib::Response&);
 
+// What a route asks of the caller's token.
+enum class access : std::uint8_t { open, check, read_log, write_org, admin };
+
 struct route {
   const char* method;
   const char* pattern;  // "{…}" segments match any one segment
   handler_fn handler;
+  access needs = access::open;
 };
 
 // A query resolved to the ruleset and org graph it is checked against.
@@ -143,6 +147,7 @@ class api {
         fail(405, "method_not_allowed", req.method + " " + req.path + ": allowed methods are " + allowed);
       }
       if (!found) fail(404, "not_found", "no such endpoint: " + req.path);
+      authorize(*found, req, res);
       (this->*found->handler)(call{req, body, std::move(args)}, res);
     } catch (const http_error& e) {
       res.status = e.status;
@@ -282,6 +287,56 @@ class api {
     json out = to_json(*d, {*rules->rules, *g->second, language});
     out["decision_id"] = r.id;
     return out;
+  }
+
+  // ---- access ----
+
+  // The scope `needs` stands for (checks are open unless the server asks
+  // for tokens).
+  [[nodiscard]] std::optional<scope> scope_for(access needs) const {
+    switch (needs) {
+      case access::open:
+        return std::nullopt;
+      case access::check:
+        return config_.checks_need_token ? std::optional(scope::check) : std::nullopt;
+      case access::read_log:
+        return scope::read_log;
+      case access::write_org:
+        return scope::write_org;
+      case access::admin:
+        return scope::admin;
+    }
+    return scope::admin;
+  }
+
+  // 401 without a token of this server, 403 when the token lacks the scope;
+  // a route no token can open is disabled (404), as reload without an admin
+  // token always was. Messages in the language asked for (?lang=id|en).
+  void authorize(const route& r, const httplib::Request& req, httplib::Response& res) const {
+    const auto needed = scope_for(r.needs);
+    if (!needed) return;
+    const bool id = param(req, "lang") == "id";
+    const std::string what = std::string(r.method) + " " + r.pattern;
+    const std::string name(scope_name(*needed));
+    if (!config_.tokens.grants(*needed)) {
+      fail(404, "not_found",
+           id ? what + " dinonaktifkan: jalankan server dengan --admin-token-file FILE atau --token-file FILE"
+              : what + " is disabled: start with --admin-token-file FILE (or PERWAL_ADMIN_TOKEN) or --token-file FILE");
+    }
+    const auto auth = req.get_header_value("Authorization");
+    const std::string scheme = "Bearer ";
+    const unsigned held = auth.rfind(scheme, 0) == 0 ? config_.tokens.scopes_of(auth.substr(scheme.size())) : 0;
+    if (held == 0) {
+      res.set_header("WWW-Authenticate", "Bearer");
+      fail(401, "unauthorized",
+           id ? what + " memerlukan token dengan cakupan " + name + ": Authorization: Bearer TOKEN"
+              : what + " needs a token with scope " + name + ": Authorization: Bearer TOKEN");
+    }
+    if ((held & static_cast<unsigned>(*needed)) == 0) {
+      fail(403, "forbidden",
+           id ? "token ini tidak memiliki cakupan " + name + " yang diperlukan " + what
+              : "this token lacks scope " + name + ", which " + what + " needs");
+    }
   }
 
   // ---- decisions ----
@@ -477,16 +532,7 @@ class api {
     reply(res, meta, stored.version == 1 ? 201 : 200);
   }
 
-  void reload(const call& c, httplib::Response& res) {
-    if (config_.admin_token.empty()) {
-      fail(404, "not_found", "POST /v1/reload is disabled: start with --admin-token-file FILE or PERWAL_ADMIN_TOKEN");
-    }
-    const auto auth = c.http.get_header_value("Authorization");
-    const std::string scheme = "Bearer ";
-    if (auth.rfind(scheme, 0) != 0 || !same_token(auth.substr(scheme.size()), config_.admin_token)) {
-      res.set_header("WWW-Authenticate", "Bearer");
-      fail(401, "unauthorized", "POST /v1/reload needs the admin token: Authorization: Bearer TOKEN");
-    }
+  void reload(const call&, httplib::Response& res) {
     std::lock_guard lock(update_mutex_);
     build_failure failure;
     auto next = build_snapshot(source_, store_, current().get(), failure);

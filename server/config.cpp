@@ -22,7 +22,7 @@ bool parse_number(const std::string& text, long long min, long long max, long lo
 
 std::optional<config> parse_config(int argc, char** argv, std::string& error) {
   config c;
-  std::string token_file;
+  std::string token_file, scoped_token_file;
   for (int i = 0; i < argc; ++i) {
     const std::string a = argv[i];
     auto value = [&](std::string& into) {
@@ -66,6 +66,10 @@ std::optional<config> parse_config(int argc, char** argv, std::string& error) {
       c.data_dir = v;
     } else if (a == "--admin-token-file") {
       ok = value(token_file);
+    } else if (a == "--token-file") {
+      ok = value(scoped_token_file);
+    } else if (a == "--require-token-for-checks") {
+      c.checks_need_token = true;
     } else if (a == "--max-body") {
       ok = number(1, 1LL << 32, c.max_body);
     } else if (a == "--threads") {
@@ -110,6 +114,12 @@ std::optional<config> parse_config(int argc, char** argv, std::string& error) {
   } else if (const char* env = std::getenv("PERWAL_ADMIN_TOKEN")) {
     c.admin_token = trim(env);
   }
+  if (!scoped_token_file.empty()) {
+    auto table = token_table::read(scoped_token_file, error);
+    if (!table) return std::nullopt;
+    c.tokens = std::move(*table);
+  }
+  c.tokens.set_admin(c.admin_token);
   return c;
 }
 

@@ -88,14 +88,6 @@ inline std::string trim(std::string s) {
   return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
 }
 
-// Compares without an early exit, so the time taken does not reveal how much of a token matched.
-inline bool same_token(const std::string& a, const std::string& b) {
-  unsigned char diff = a.size() == b.size() ? 0 : 1;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    diff |= static_cast<unsigned char>(a[i] ^ b[i % (b.empty() ? 1 : b.size())]);
-  return diff == 0 && !b.empty();
-}
-
 // Org ids are path segments and database keys: keep them plain.
 inline bool valid_org_id(const std::string& id) {
   if (id.empty() || id.size() > 64) return false;

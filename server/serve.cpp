@@ -14,15 +14,15 @@ const route api::routes[12] = {
     {"GET", "/healthz", &api::healthz},
     {"GET", "/metrics", &api::get_metrics},
     {"GET", "/openapi.json", &api::openapi},
-    {"POST", "/v1/check", &api::check},
-    {"POST", "/v1/audit", &api::audit},
+    {"POST", "/v1/check", &api::check, access::check},
+    {"POST", "/v1/audit", &api::audit, access::check},
     {"GET", "/v1/rulesets", &api::list_rulesets},
     {"GET", "/v1/rulesets/{id}", &api::get_ruleset},
     {"GET", "/v1/orgs", &api::list_orgs},
     {"GET", "/v1/orgs/{id}", &api::get_org},
-    {"PUT", "/v1/orgs/{id}", &api::put_org},
-    {"GET", "/v1/decisions/{id}", &api::get_decision},
-    {"POST", "/v1/reload", &api::reload},
+    {"PUT", "/v1/orgs/{id}", &api::put_org, access::write_org},
+    {"GET", "/v1/decisions/{id}", &api::get_decision, access::read_log},
+    {"POST", "/v1/reload", &api::reload, access::admin},
 };
 
 }  // namespace detail
@@ -91,10 +91,15 @@ bool write_port_file(const std::string& path, int port) {
 }
 
 std::size_t default_threads() {
-  // cpp-httplib serves a keep-alive connection on one pool thread for its
-  // lifetime, so the pool bounds the connections served at once.
+  // cpp-httplib serves a connection on one pool thread for its lifetime,
+  // including the time a slow client takes to send its headers (each read
+  // waits up to --read-timeout, and a byte resets it). The pool bounds the
+  // connections served at once, so it is sized for slow clients, not cores:
+  // an idle thread costs its stack's address space, little memory. A
+  // slowloris needs more connections than this to starve the server (put a
+  // proxy that buffers requests in front for more: docs/security.md).
   const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
-  return std::max<std::size_t>(64, 8 * cores);
+  return std::max<std::size_t>(512, 64 * cores);
 }
 
 void configure(httplib::Server& svr, const config& c) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "server/store.hpp"
+#include "server/tokens.hpp"
 
 namespace perwal::server {
 
@@ -22,7 +23,9 @@ struct config {
   std::string port_file;  // written once bound, for scripts and tests
   std::filesystem::path data_dir = "perwal-data";
   std::vector<std::filesystem::path> search_path;  // where `extends` bases are found (the CLI: PERWAL_PATH)
-  std::string admin_token;                         // empty: POST /v1/reload is disabled
+  std::string admin_token;                         // every scope; see tokens
+  token_table tokens;                              // --token-file, with the admin token (server/tokens.hpp)
+  bool checks_need_token = false;                  // --require-token-for-checks
   std::size_t max_body = 16u << 20;
   int read_timeout_s = 10, write_timeout_s = 10, keep_alive_timeout_s = 5;
   std::size_t threads = 0;  // 0: a default from the core count
@@ -40,6 +43,7 @@ inline constexpr const char* serve_usage =
     "  perwal serve --rules FILE_OR_DIR... --org ORG.json [--default-ruleset ID] [--bind 127.0.0.1] [--port 8181]\n"
     "               [--port-file FILE] [--data DIR] [--admin-token-file FILE] [--max-body BYTES] [--threads N]\n"
     "               [--read-timeout S] [--write-timeout S] [--log-sync full|normal] [--log-retention-days N]\n"
-    "               [--log-max-rows N]\n";
+    "               [--log-max-rows N] [--token-file FILE] [--require-token-for-checks]\n"
+    "               # tokens: PUT /v1/orgs needs scope write-org, the decision log read-log, reload admin\n";
 
 }  // namespace perwal::server

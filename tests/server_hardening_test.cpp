@@ -1,6 +1,7 @@
 // `perwal serve` against a hostile client: request bodies that would crash or
 // exhaust a careless server are answered 4xx, and the server keeps serving.
 // Inputs are generated here, not stored.
+#include "server/tokens.hpp"
 #include "server_support.hpp"
 
 TEST_CASE("serve: hostile JSON bodies are 400s, and the server keeps serving", "[server][hardening]") {
@@ -188,4 +189,110 @@ TEST_CASE("serve: clients that hang up mid-answer do not stop the server", "[ser
   REQUIRE(health);
   CHECK(health->status == 200);
   CHECK(server.stop(SIGTERM) == 0);
+}
+
+TEST_CASE("serve: 200 slow clients holding connections do not starve the others", "[server][hardening]") {
+  temp_dir dir;
+  server_process server(dir.path, pp_args());
+  // each sends half a request line and then nothing: a slowloris
+  std::vector<int> slow;
+  for (int i = 0; i < 200; ++i) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(server.port()));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+      const std::string part = "GET /healthz HTTP/1.1\r\nHost: slow\r\n";
+      (void)::send(fd, part.data(), part.size(), MSG_NOSIGNAL);
+    }
+    slow.push_back(fd);
+  }
+  std::this_thread::sleep_for(500ms);  // let the server take them all
+  auto c = server.client();
+  c.set_read_timeout(5, 0);
+  const auto started = std::chrono::steady_clock::now();
+  const auto health = c.Get("/healthz");
+  const auto waited = std::chrono::steady_clock::now() - started;
+  for (const int fd : slow) ::close(fd);
+  REQUIRE(health);
+  CHECK(health->status == 200);
+  CHECK(waited < 5s);
+}
+
+TEST_CASE("serve: uploads, the decision log and reload need a token with the scope; checks may stay open",
+          "[server][hardening][tokens]") {
+  temp_dir dir;
+  // tokens are listed by their SHA-256 only (here: of "uploader" and "auditor")
+  write_file(dir.path / "tokens",
+             "# scopes  sha256 of the token  name\n"
+             "write-org " +
+                 perwal::server::sha256_hex("uploader") +
+                 " bkpsdm\n"
+                 "read-log,check " +
+                 perwal::server::sha256_hex("auditor") + "\n");
+  server_process server(
+      dir.path, {"--rules", pp_rules, "--org", pp_org, "--token-file", (dir.path / "tokens").string()}, {}, false);
+  const std::string org_text = perwal::testing::slurp(repo(pp_org));
+  auto anonymous = server.anonymous_client();
+  auto uploader = server.anonymous_client();
+  uploader.set_bearer_token_auth("uploader");
+  auto auditor = server.anonymous_client();
+  auditor.set_bearer_token_auth("auditor");
+
+  // checks are open
+  const auto d = parse(post_json(anonymous, "/v1/check", analis_query));
+  const std::string log_path = "/v1/decisions/" + d["decision_id"].get<std::string>();
+  // uploads: 401 without a token, 403 with one lacking write-org, in both languages
+  const auto no_token = anonymous.Put("/v1/orgs/kota", org_text, "application/json");
+  expect_error(no_token, 401, "unauthorized", "needs a token with scope write-org");
+  CHECK(no_token->get_header_value("WWW-Authenticate") == "Bearer");
+  expect_error(anonymous.Put("/v1/orgs/kota?lang=id", org_text, "application/json"), 401, "unauthorized",
+               "memerlukan token dengan cakupan write-org");
+  expect_error(auditor.Put("/v1/orgs/kota", org_text, "application/json"), 403, "forbidden", "lacks scope write-org");
+  auto wrong = server.anonymous_client();
+  wrong.set_bearer_token_auth("uploader2");
+  expect_error(wrong.Put("/v1/orgs/kota", org_text, "application/json"), 401, "unauthorized", "write-org");
+  const auto uploaded = uploader.Put("/v1/orgs/kota", org_text, "application/json");
+  REQUIRE(uploaded);
+  CHECK(uploaded->status == 201);
+  // the decision log: read-log
+  expect_error(anonymous.Get(log_path.c_str()), 401, "unauthorized", "read-log");
+  expect_error(uploader.Get(log_path.c_str()), 403, "forbidden", "read-log");
+  CHECK(parse(auditor.Get(log_path.c_str()))["result"] == d);
+  // reload: no token has scope admin and there is no admin token, so it is disabled
+  expect_error(post_json(auditor, "/v1/reload", ""), 404, "not_found", "disabled");
+}
+
+TEST_CASE("serve: --require-token-for-checks closes checks and audits to callers without scope check",
+          "[server][hardening][tokens]") {
+  temp_dir dir;
+  write_file(dir.path / "tokens", "check " + perwal::server::sha256_hex("checker") + "\n");
+  server_process server(dir.path, {"--rules", pp_rules, "--org", pp_org, "--token-file", (dir.path / "tokens").string(),
+                                   "--require-token-for-checks"});
+  auto anonymous = server.anonymous_client();
+  expect_error(post_json(anonymous, "/v1/check", analis_query), 401, "unauthorized", "scope check");
+  expect_error(post_json(anonymous, "/v1/audit", ""), 401, "unauthorized", "scope check");
+  auto checker = server.anonymous_client();
+  checker.set_bearer_token_auth("checker");
+  const auto ok = post_json(checker, "/v1/check", analis_query);
+  REQUIRE(ok);
+  CHECK(ok->status == 200);
+  // the admin token holds every scope
+  auto admin = server.client();
+  CHECK(post_json(admin, "/v1/check", analis_query)->status == 200);
+  auto health = anonymous.Get("/healthz");
+  REQUIRE(health);
+  CHECK(health->status == 200);  // health stays open
+}
+
+TEST_CASE("serve: a malformed token file stops the start with its line", "[server][hardening][tokens]") {
+  temp_dir dir;
+  write_file(dir.path / "tokens", "write-org " + perwal::server::sha256_hex("x") + "\nsuperuser abc\n");
+  const auto [status, out] =
+      refused_start("--rules " + pp_rules + " --org " + pp_org + " --port 0 --data '" + (dir.path / "data").string() +
+                    "' --token-file '" + (dir.path / "tokens").string() + "'");
+  CHECK(status == 2);
+  CHECK_THAT(out, Catch::Contains("tokens:2: expected SCOPES SHA256-OF-TOKEN"));
 }

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <catch2/catch.hpp>
@@ -70,13 +71,28 @@ inline void write_file(const fs::path& p, const std::string& text) {
 // One `perwal serve` child. The destructor kills it (SIGKILL) if it still runs.
 class server_process {
  public:
-  server_process(const fs::path& dir, std::vector<std::string> extra, std::vector<std::string> env = {})
+  // `with_token` false: no admin token is added (the server's own defaults).
+  server_process(const fs::path& dir, std::vector<std::string> extra, std::vector<std::string> env = {},
+                 bool with_token = true)
       : dir_(dir), port_file_(dir / ("port-" + std::to_string(++starts_))) {
     std::vector<std::string> args = {PERWAL_BINARY, "serve",
                                      "--bind",      "127.0.0.1",
                                      "--port",      "0",
                                      "--port-file", port_file_.string(),
                                      "--data",      (dir / "data").string()};
+    // Every test server has an admin token, and client() sends it: uploads
+    // and the decision log need one. A test may name its own token file.
+    const auto own = std::find(extra.begin(), extra.end(), "--admin-token-file");
+    if (own != extra.end() && own + 1 != extra.end()) {
+      token_ = perwal::testing::slurp(*(own + 1));
+      token_.erase(token_.find_last_not_of(" \r\n") + 1);
+    } else if (!with_token) {
+      token_.clear();
+    } else {
+      const auto file = dir / ("admin-token-" + std::to_string(starts_));
+      std::ofstream(file) << token_ << "\n";
+      args.insert(args.end(), {"--admin-token-file", file.string()});
+    }
     args.insert(args.end(), extra.begin(), extra.end());
     log_ = dir / ("server-" + std::to_string(starts_) + ".log");
     pid_ = ::fork();
@@ -94,7 +110,14 @@ class server_process {
   server_process& operator=(const server_process&) = delete;
 
   [[nodiscard]] int port() const { return port_; }
+  // A client that presents the admin token.
   [[nodiscard]] httplib::Client client() const {
+    auto c = anonymous_client();
+    if (!token_.empty()) c.set_bearer_token_auth(token_.c_str());
+    return c;
+  }
+  // A client without a token.
+  [[nodiscard]] httplib::Client anonymous_client() const {
     httplib::Client c("127.0.0.1", port_);
     c.set_connection_timeout(30, 0);
     c.set_read_timeout(60, 0);
@@ -162,6 +185,7 @@ class server_process {
   }
 
   static inline int starts_ = 0;
+  std::string token_ = "test-admin-token";
   fs::path dir_, port_file_, log_;
   pid_t pid_ = -1;
   int port_ = 0;

@@ -192,7 +192,8 @@ TEST_CASE("serve: bad input answers JSON errors in the CLI's words, never a cras
   CHECK(wrong_method->get_header_value("Allow") == "POST");
   expect_error(c.Get("/v1/check"), 405, "method_not_allowed", "POST");
   expect_error(post_json(c, "/v1/rulesets", "{}"), 405, "method_not_allowed", "GET");
-  expect_error(post_json(c, "/v1/reload", ""), 404, "not_found", "disabled");
+  auto anonymous = server.anonymous_client();
+  expect_error(post_json(anonymous, "/v1/reload", ""), 401, "unauthorized", "Bearer");
 
   // Bodies over --max-body: 413, whatever the Content-Type.
   const std::string big(200000, ' ');
@@ -365,7 +366,8 @@ TEST_CASE("serve: reload swaps rulesets atomically and keeps the old ones on a b
   CHECK(before["rulesets"].size() == 2);
   const auto hash_before = parse(c.Get("/v1/rulesets/padang-panjang-48-2024"))["content_hash"];
 
-  expect_error(post_json(c, "/v1/reload", ""), 401, "unauthorized", "Bearer");
+  auto anonymous = server.anonymous_client();
+  expect_error(post_json(anonymous, "/v1/reload", ""), 401, "unauthorized", "Bearer");
   c.set_bearer_token_auth("wrong");
   expect_error(post_json(c, "/v1/reload", ""), 401, "unauthorized", "Bearer");
   c.set_bearer_token_auth("s3cret");
@@ -412,7 +414,7 @@ TEST_CASE("serve: reload swaps rulesets atomically and keeps the old ones on a b
 
   // The admin token can also come from the environment.
   temp_dir other;
-  server_process by_env(other.path, pp_args(), {"PERWAL_ADMIN_TOKEN=from-env"});
+  server_process by_env(other.path, pp_args(), {"PERWAL_ADMIN_TOKEN=from-env"}, false);
   auto e = by_env.client();
   e.set_bearer_token_auth("from-env");
   CHECK(parse(post_json(e, "/v1/reload", ""))["generation"] == 2);
