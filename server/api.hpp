@@ -152,6 +152,9 @@ class api {
     } catch (const http_error& e) {
       res.status = e.status;
       res.set_content(error_body(e), "application/json");
+    } catch (const quota_exceeded& e) {
+      res.status = 507;
+      res.set_content(error_body({507, "quota_exceeded", e.what(), json::array(), json::object()}), "application/json");
     } catch (const store_error& e) {
       res.status = 503;
       res.set_content(error_body({503, "store_unavailable", e.what(), json::array(), json::object()}),

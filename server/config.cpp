@@ -70,6 +70,12 @@ std::optional<config> parse_config(int argc, char** argv, std::string& error) {
       ok = value(scoped_token_file);
     } else if (a == "--require-token-for-checks") {
       c.checks_need_token = true;
+    } else if (a == "--max-orgs") {
+      ok = number(0, 1000000, c.quota.max_orgs);
+    } else if (a == "--max-org-versions") {
+      ok = number(1, 1000000, c.quota.max_versions);
+    } else if (a == "--max-store-bytes") {
+      ok = number(1, 1LL << 50, c.quota.max_bytes);
     } else if (a == "--max-body") {
       ok = number(1, 1LL << 32, c.max_body);
     } else if (a == "--threads") {

@@ -133,7 +133,7 @@ int serve(const config& c) {
   std::unique_ptr<org_store> store;
   std::unique_ptr<decision_log> log;
   try {
-    store = std::make_unique<org_store>(c.data_dir / "orgs.db", true);
+    store = std::make_unique<org_store>(c.data_dir / "orgs.db", true, c.quota);
     log = std::make_unique<decision_log>(c.data_dir / "decisions.db", c.log);
   } catch (const store_error& e) {
     std::cerr << "perwal serve: " << e.what() << "\n";

@@ -26,6 +26,7 @@ struct config {
   std::string admin_token;                         // every scope; see tokens
   token_table tokens;                              // --token-file, with the admin token (server/tokens.hpp)
   bool checks_need_token = false;                  // --require-token-for-checks
+  org_quota quota;                                 // --max-orgs, --max-org-versions, --max-store-bytes
   std::size_t max_body = 16u << 20;
   int read_timeout_s = 10, write_timeout_s = 10, keep_alive_timeout_s = 5;
   std::size_t threads = 0;  // 0: a default from the core count
@@ -44,6 +45,7 @@ inline constexpr const char* serve_usage =
     "               [--port-file FILE] [--data DIR] [--admin-token-file FILE] [--max-body BYTES] [--threads N]\n"
     "               [--read-timeout S] [--write-timeout S] [--log-sync full|normal] [--log-retention-days N]\n"
     "               [--log-max-rows N] [--token-file FILE] [--require-token-for-checks]\n"
+    "               [--max-orgs N] [--max-org-versions N] [--max-store-bytes BYTES]\n"
     "               # tokens: PUT /v1/orgs needs scope write-org, the decision log read-log, reload admin\n";
 
 }  // namespace perwal::server

@@ -99,7 +99,8 @@ std::int64_t statement::integer(int column) const {
 
 // ---- orgs -------------------------------------------------------------------
 
-org_store::org_store(const std::filesystem::path& file, bool full_sync) : db_(file, full_sync) {
+org_store::org_store(const std::filesystem::path& file, bool full_sync, org_quota quota)
+    : db_(file, full_sync), quota_(quota) {
   db_.exec(
       "CREATE TABLE IF NOT EXISTS orgs ("
       " id TEXT NOT NULL, version INTEGER NOT NULL, created_ms INTEGER NOT NULL,"
@@ -115,8 +116,32 @@ stored_org org_store::put(const std::string& id, const std::string& body, const 
     last.step();
     stored_org o{id, last.integer(0) + 1, now_ms(), hash, body};
     last.reset();
+    statement usage(db_, "SELECT COUNT(DISTINCT id), COALESCE(SUM(LENGTH(CAST(body AS BLOB))), 0) FROM orgs");
+    usage.step();
+    const std::int64_t ids = usage.integer(0), bytes = usage.integer(1);
+    usage.reset();
+    if (o.version == 1 && ids >= quota_.max_orgs) {
+      throw quota_exceeded(std::to_string(ids) + " orgs are stored, the most this server keeps (--max-orgs " +
+                           std::to_string(quota_.max_orgs) + ")");
+    }
+    // versions that this one pushes out of the quota
+    const std::int64_t oldest_kept = o.version - quota_.max_versions + 1;
+    statement dropped(db_,
+                      "SELECT COALESCE(SUM(LENGTH(CAST(body AS BLOB))), 0) FROM orgs WHERE id = ?1 AND version < ?2");
+    dropped.bind(1, id).bind(2, oldest_kept);
+    dropped.step();
+    const std::int64_t freed = dropped.integer(0);
+    dropped.reset();
+    const auto size = static_cast<std::int64_t>(body.size());
+    if (bytes - freed + size > quota_.max_bytes) {
+      throw quota_exceeded("storing " + std::to_string(size) + " more bytes would pass the store's " +
+                           std::to_string(quota_.max_bytes) + " bytes (--max-store-bytes); " +
+                           std::to_string(bytes - freed) + " are kept");
+    }
     statement insert(db_, "INSERT INTO orgs (id, version, created_ms, hash, body) VALUES (?1, ?2, ?3, ?4, ?5)");
     insert.bind(1, o.id).bind(2, o.version).bind(3, o.created_ms).bind(4, o.hash).bind(5, o.body).run();
+    statement prune(db_, "DELETE FROM orgs WHERE id = ?1 AND version < ?2");
+    prune.bind(1, id).bind(2, oldest_kept).run();
     db_.exec("COMMIT");
     return o;
   } catch (...) {

@@ -76,10 +76,25 @@ struct stored_org {
 };
 
 // Uploaded orgs; each upload adds a version. Thread-safe.
+// How much the org store keeps: org ids, versions per id (older ones are
+// removed), and the bytes of every version kept.
+struct org_quota {
+  std::int64_t max_orgs = 100;
+  std::int64_t max_versions = 10;
+  std::int64_t max_bytes = std::int64_t{1} << 30;
+};
+
+// An upload the quota does not allow (nothing was stored).
+struct quota_exceeded : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 class org_store {
  public:
-  org_store(const std::filesystem::path& file, bool full_sync);
-  // Stores a new version of `id` and returns it (durable when this returns).
+  org_store(const std::filesystem::path& file, bool full_sync, org_quota quota = {});
+  // Stores a new version of `id` and returns it (durable when this returns),
+  // removing versions beyond the quota; throws quota_exceeded when a new id
+  // or the bytes would go over it.
   [[nodiscard]] stored_org put(const std::string& id, const std::string& body, const std::string& hash);
   // The latest version of each org.
   [[nodiscard]] std::vector<stored_org> latest();
@@ -89,6 +104,7 @@ class org_store {
  private:
   std::mutex mutex_;
   sqlite_db db_;
+  org_quota quota_;
 };
 
 // ---- decision log -------------------------------------------------------------

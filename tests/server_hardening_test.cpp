@@ -296,3 +296,29 @@ TEST_CASE("serve: a malformed token file stops the start with its line", "[serve
   CHECK(status == 2);
   CHECK_THAT(out, Catch::Contains("tokens:2: expected SCOPES SHA256-OF-TOKEN"));
 }
+
+TEST_CASE("serve: stored orgs have a quota of ids, versions and bytes", "[server][hardening]") {
+  temp_dir dir;
+  const std::string org_text = perwal::testing::slurp(repo(pp_org));
+  // room for two ids, two versions each, and a little over three copies of the org
+  server_process server(dir.path, {"--rules", pp_rules, "--org", pp_org, "--max-orgs", "2", "--max-org-versions", "2",
+                                   "--max-store-bytes", std::to_string(org_text.size() * 3 + 100)});
+  auto c = server.client();
+  const auto put = [&](const std::string& id, const std::string& text) {
+    return c.Put(("/v1/orgs/" + id).c_str(), text, "application/json");
+  };
+  REQUIRE(put("a", org_text)->status == 201);
+  REQUIRE(put("a", org_text + " ")->status == 200);
+  // a third version of "a" pushes out the first: still within the bytes
+  REQUIRE(put("a", org_text + "  ")->status == 200);
+  CHECK(c.Get("/v1/orgs/a?version=1")->status == 404);
+  CHECK(c.Get("/v1/orgs/a?version=3")->status == 200);
+  // a second id fits in the count but not in the bytes (2 kept + 1 new > 3 copies + 100)
+  expect_error(put("b", org_text + std::string(200, ' ')), 507, "quota_exceeded", "--max-store-bytes");
+  REQUIRE(put("b", org_text)->status == 201);
+  // a third id is over the count
+  expect_error(put("c", org_text), 507, "quota_exceeded", "--max-orgs 2");
+  // nothing was stored by a refused upload
+  CHECK(c.Get("/v1/orgs/c")->status == 404);
+  CHECK(parse(c.Get("/v1/orgs"))["orgs"].size() == 3);  // default, a, b
+}
