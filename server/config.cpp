@@ -70,6 +70,10 @@ std::optional<config> parse_config(int argc, char** argv, std::string& error) {
       ok = value(scoped_token_file);
     } else if (a == "--require-token-for-checks") {
       c.checks_need_token = true;
+    } else if (a == "--tls-cert") {
+      ok = value(c.tls_cert);
+    } else if (a == "--tls-key") {
+      ok = value(c.tls_key);
     } else if (a == "--max-orgs") {
       ok = number(0, 1000000, c.quota.max_orgs);
     } else if (a == "--max-org-versions") {
@@ -100,6 +104,10 @@ std::optional<config> parse_config(int argc, char** argv, std::string& error) {
       ok = false;
     }
     if (!ok) return std::nullopt;
+  }
+  if (c.tls_cert.empty() != c.tls_key.empty()) {
+    error = "--tls-cert and --tls-key go together (a certificate and its private key, PEM)";
+    return std::nullopt;
   }
   if (c.rules.empty() || c.org_file.empty()) {
     error = "serve needs --rules and --org";

@@ -147,7 +147,19 @@ int serve(const config& c) {
     return 2;
   }
   api handlers(c, source, *store, *log, std::move(first));
-  httplib::Server svr;
+  // HTTPS with --tls-cert/--tls-key (cpp-httplib's OpenSSL server), else HTTP.
+  std::unique_ptr<httplib::Server> server;
+  if (!c.tls_cert.empty()) {
+    server = std::make_unique<httplib::SSLServer>(c.tls_cert.c_str(), c.tls_key.c_str());
+    if (!server->is_valid()) {
+      std::cerr << "perwal serve: cannot use " << c.tls_cert << " and " << c.tls_key
+                << " as a TLS certificate and its private key (PEM files, the key matching the certificate)\n";
+      return 2;
+    }
+  } else {
+    server = std::make_unique<httplib::Server>();
+  }
+  httplib::Server& svr = *server;
   configure(svr, c);
   handlers.install(svr);
   const int port = c.port == 0 ? svr.bind_to_any_port(c.bind) : (svr.bind_to_port(c.bind, c.port) ? c.port : -1);
@@ -160,7 +172,8 @@ int serve(const config& c) {
     std::cerr << c.port_file << ": cannot write the port file\n";
     return 2;
   }
-  std::cout << "perwal serve: listening on http://" << c.bind << ":" << port << std::endl;
+  std::cout << "perwal serve: listening on " << (c.tls_cert.empty() ? "http" : "https") << "://" << c.bind << ":"
+            << port << std::endl;
   {
     signal_watch signals(svr);
     svr.listen_after_bind();  // returns after stop(), once the pool has finished in-flight requests

@@ -26,6 +26,7 @@ struct config {
   std::string admin_token;                         // every scope; see tokens
   token_table tokens;                              // --token-file, with the admin token (server/tokens.hpp)
   bool checks_need_token = false;                  // --require-token-for-checks
+  std::string tls_cert, tls_key;                   // both or neither: HTTPS
   org_quota quota;                                 // --max-orgs, --max-org-versions, --max-store-bytes
   std::size_t max_body = 16u << 20;
   int read_timeout_s = 10, write_timeout_s = 10, keep_alive_timeout_s = 5;
@@ -46,6 +47,7 @@ inline constexpr const char* serve_usage =
     "               [--read-timeout S] [--write-timeout S] [--log-sync full|normal] [--log-retention-days N]\n"
     "               [--log-max-rows N] [--token-file FILE] [--require-token-for-checks]\n"
     "               [--max-orgs N] [--max-org-versions N] [--max-store-bytes BYTES]\n"
+    "               [--tls-cert CERT.pem --tls-key KEY.pem]\n"
     "               # tokens: PUT /v1/orgs needs scope write-org, the decision log read-log, reload admin\n";
 
 }  // namespace perwal::server

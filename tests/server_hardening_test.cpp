@@ -322,3 +322,31 @@ TEST_CASE("serve: stored orgs have a quota of ids, versions and bytes", "[server
   CHECK(c.Get("/v1/orgs/c")->status == 404);
   CHECK(parse(c.Get("/v1/orgs"))["orgs"].size() == 3);  // default, a, b
 }
+
+TEST_CASE("serve: HTTPS with --tls-cert and --tls-key", "[server][hardening][tls]") {
+  temp_dir dir;
+  const auto cert = dir.path / "cert.pem", key = dir.path / "key.pem";
+  const std::string make = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -keyout '" +
+                           key.string() + "' -out '" + cert.string() + "' >/dev/null 2>&1";
+  REQUIRE(std::system(make.c_str()) == 0);
+  server_process server(dir.path,
+                        {"--rules", pp_rules, "--org", pp_org, "--tls-cert", cert.string(), "--tls-key", key.string()});
+  auto c = server.client();  // https://, the self-signed certificate not verified
+  const auto ok = post_json(c, "/v1/check", analis_query);
+  REQUIRE(ok);
+  CHECK(ok->status == 200);
+  CHECK_THAT(server.log(), Catch::Contains("listening on https://127.0.0.1:"));
+  // plain HTTP on the TLS port gets nothing
+  httplib::Client plain("127.0.0.1", server.port());
+  plain.set_read_timeout(5, 0);
+  const auto refused = plain.Get("/healthz");
+  CHECK((!refused || refused->status >= 400));
+  // a key that does not belong to the certificate stops the start
+  const auto other = dir.path / "other.pem";
+  REQUIRE(std::system(("openssl genrsa -out '" + other.string() + "' 2048 >/dev/null 2>&1").c_str()) == 0);
+  const auto [status, out] =
+      refused_start("--rules " + pp_rules + " --org " + pp_org + " --port 0 --data '" + (dir.path / "data2").string() +
+                    "' --tls-cert '" + cert.string() + "' --tls-key '" + other.string() + "'");
+  CHECK(status == 2);
+  CHECK_THAT(out, Catch::Contains("as a TLS certificate and its private key"));
+}

@@ -93,6 +93,7 @@ class server_process {
       std::ofstream(file) << token_ << "\n";
       args.insert(args.end(), {"--admin-token-file", file.string()});
     }
+    tls_ = std::find(extra.begin(), extra.end(), "--tls-cert") != extra.end();
     args.insert(args.end(), extra.begin(), extra.end());
     log_ = dir / ("server-" + std::to_string(starts_) + ".log");
     pid_ = ::fork();
@@ -118,7 +119,9 @@ class server_process {
   }
   // A client without a token.
   [[nodiscard]] httplib::Client anonymous_client() const {
-    httplib::Client c("127.0.0.1", port_);
+    // (HTTPS for a server given --tls-cert: its self-signed certificate is not verified)
+    httplib::Client c((tls_ ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port_));
+    if (tls_) c.enable_server_certificate_verification(false);
     c.set_connection_timeout(30, 0);
     c.set_read_timeout(60, 0);
     c.set_write_timeout(60, 0);
@@ -186,6 +189,7 @@ class server_process {
 
   static inline int starts_ = 0;
   std::string token_ = "test-admin-token";
+  bool tls_ = false;
   fs::path dir_, port_file_, log_;
   pid_t pid_ = -1;
   int port_ = 0;
