@@ -268,7 +268,7 @@ class api {
     const auto language = language_of(req);
     const auto* rules = s->ruleset(r.ruleset);
     const auto* org = s->org(r.org);
-    if (!rules || rules->rules->content_hash != r.ruleset_hash || !org || org->version != r.org_version) {
+    if (!rules || rules->sha256 != r.ruleset_hash || !org || org->version != r.org_version) {
       fail(409, "decision_stale",
            "ruleset \"" + r.ruleset + "\" or org \"" + r.org +
                "\" changed since this decision was logged; "
@@ -399,16 +399,8 @@ class api {
 
   decision_record record_of(const decision& d, const target& t, const request_options& o, std::string id,
                             std::string query, std::string result) const {
-    return {std::move(id),
-            now_ms(),
-            t.rules->rules->header.id,
-            t.rules->rules->content_hash,
-            o.org->id,
-            o.org->hash,
-            o.org->version,
-            std::string(outcome_name(d.result)),
-            std::move(query),
-            std::move(result)};
+    return {std::move(id), now_ms(),       t.rules->rules->header.id,           t.rules->sha256,  o.org->id,
+            o.org->hash,   o.org->version, std::string(outcome_name(d.result)), std::move(query), std::move(result)};
   }
 
   // Logs the decisions (one transaction), and only then answers and counts them.

@@ -132,7 +132,7 @@ inline json ruleset_meta(const ruleset_entry& r, bool is_default) {
   const auto& h = r.rules->header;
   return {{"id", h.id},         {"title", h.title},     {"cite_as", h.cite_as},
           {"number", h.number}, {"status", h.status},   {"region", h.region},
-          {"year", h.year},     {"extends", h.extends}, {"content_hash", r.rules->content_hash},
+          {"year", h.year},     {"extends", h.extends}, {"content_hash", r.sha256},
           {"file", r.file},     {"default", is_default}};
 }
 

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "server/digest.hpp"
+
 namespace perwal::server {
 
 namespace fs = std::filesystem;
@@ -20,14 +22,7 @@ const org_entry* snapshot::org(const std::string& id) const {
 }
 
 std::string content_hash(std::string_view text) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
+  return sha256_hex(text);
 }
 
 namespace {
@@ -81,7 +76,9 @@ bool compile_all(const std::vector<std::string>& files, const compile_options& o
       return false;
     }
     s.order.push_back(id);
-    s.rulesets[id] = {rules, file};
+    std::string all;
+    for (const auto& src : rules->sources) all += src->name + '\0' + src->text + '\0';
+    s.rulesets[id] = {rules, file, sha256_hex(all)};
   }
   return true;
 }

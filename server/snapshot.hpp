@@ -19,7 +19,8 @@ namespace perwal::server {
 
 struct ruleset_entry {
   std::shared_ptr<const compiled_ruleset> rules;
-  std::string file;  // as given on the command line (or found in a directory)
+  std::string file;    // as given on the command line (or found in a directory)
+  std::string sha256;  // of every source file (names and texts): the decision log's ruleset hash
 };
 
 // One version of an org, compiled under every loaded ruleset it is valid for.
@@ -47,7 +48,7 @@ struct snapshot {
 
 inline constexpr const char* default_org_id = "default";
 
-// FNV-1a (the hash compiled rulesets use for their sources), as 16 hex digits.
+// SHA-256 of an org's text, as the decision log and the org metadata give it.
 [[nodiscard]] std::string content_hash(std::string_view text);
 
 // Why a snapshot could not be built: a message and, for a broken ruleset,

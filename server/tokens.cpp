@@ -1,9 +1,9 @@
 #include "server/tokens.hpp"
 
-#include <openssl/evp.h>
-
 #include <fstream>
 #include <sstream>
+
+#include "server/digest.hpp"
 
 namespace perwal::server {
 
@@ -11,13 +11,6 @@ namespace {
 
 constexpr std::array<std::pair<std::string_view, scope>, 4> scope_names = {
     {{"check", scope::check}, {"read-log", scope::read_log}, {"write-org", scope::write_org}, {"admin", scope::admin}}};
-
-std::array<unsigned char, 32> sha256(std::string_view data) {
-  std::array<unsigned char, 32> out{};
-  unsigned int n = 0;
-  EVP_Digest(data.data(), data.size(), out.data(), &n, EVP_sha256(), nullptr);
-  return out;
-}
 
 bool from_hex(std::string_view hex, std::array<unsigned char, 32>& out) {
   if (hex.size() != 64) return false;
@@ -49,16 +42,6 @@ std::string_view scope_name(scope s) {
     if (value == s) return name;
   }
   return "?";
-}
-
-std::string sha256_hex(std::string_view data) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (const unsigned char b : sha256(data)) {
-    out += digits[b >> 4];
-    out += digits[b & 15];
-  }
-  return out;
 }
 
 std::optional<token_table> token_table::read(const std::string& path, std::string& error) {

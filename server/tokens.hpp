@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "server/digest.hpp"
+
 namespace perwal::server {
 
 // A bit each. `check`: POST /v1/check and /v1/audit when checks need a token;
@@ -20,9 +22,6 @@ namespace perwal::server {
 enum class scope : std::uint8_t { check = 1, read_log = 2, write_org = 4, admin = 8 };
 inline constexpr unsigned all_scopes = 15;
 [[nodiscard]] std::string_view scope_name(scope s);
-
-// Lowercase hex SHA-256 (OpenSSL).
-[[nodiscard]] std::string sha256_hex(std::string_view data);
 
 class token_table {
  public:

@@ -74,7 +74,7 @@ TEST_CASE("serve: audit, rulesets and the decision log", "[server]") {
   CHECK(meta["region"] == "Kota Padang Panjang");
   CHECK(!meta["status"].get<std::string>().empty());
   CHECK(!meta["title"].get<std::string>().empty());
-  CHECK(meta["content_hash"].get<std::string>().size() == 16);
+  CHECK(meta["content_hash"].get<std::string>().size() == 64);  // SHA-256, hex
   const auto one = parse(c.Get("/v1/rulesets/padang-panjang-48-2024"));
   CHECK(one["source"] == perwal::testing::slurp(repo(pp_rules)));
   CHECK(one["content_hash"] == meta["content_hash"]);
