@@ -38,6 +38,7 @@
 #include "engine/testing/examples.hpp"
 #include "server/ruleset_search.hpp"
 #include "server/serve.hpp"
+#include "server/store.hpp"
 
 namespace {
 
@@ -61,6 +62,7 @@ const char* const usage_text =
     "                                          #   padang-panjang-48-2024.perwal)\n"
     "                 [--structure FILE]       # the Perangkat Daerah structure (default: data/perangkat-daerah.json)\n"
     "  perwal compile-org ORG.json --rules FILE.perwal -o ORG.snap   # a snapshot that --org loads in a blink\n"
+    "  perwal log verify [--data DIR]   # the decision log's hash chain: exit 0 intact, 1 broken\n"
     "  perwal --version | COMMAND --help\n"
     "  (with any command that reads a ruleset: --include-anywhere lets `include` name a file outside the\n"
     "   ruleset's folder, by an absolute path or `..`; refused by default)\n";
@@ -558,6 +560,38 @@ int run_serve(int argc, char** argv) {
 
 }  // namespace
 
+// `perwal log verify [--data DIR]`: the decision log's hash chain, row by row.
+int run_log(int argc, char** argv) {
+  std::filesystem::path data = "perwal-data";
+  if (argc < 3 || std::string(argv[2]) != "verify")
+    return usage_error("log needs a subcommand: log verify [--data DIR]");
+  for (int i = 3; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--data" && i + 1 < argc) {
+      data = argv[++i];
+    } else {
+      return usage_error("log verify: unknown option " + a);
+    }
+  }
+  try {
+    const auto v = perwal::server::verify_decision_log(data / "decisions.db");
+    for (const auto& p : v.problems) std::cout << "BROKEN: " << p << "\n";
+    std::cout << (v.problems.empty() ? "intact" : "broken") << ": " << v.rows << " chained rows";
+    if (v.rows > 0) std::cout << " (" << v.first_seq << " to " << v.last_seq << ")";
+    if (v.unchained > 0) std::cout << ", " << v.unchained << " rows from before the chain (not checked)";
+    std::cout << "\n";
+    if (v.rows > 0) {
+      std::cout << "last row " << v.last_seq << " has hash " << v.last_hash
+                << "\n(keep it elsewhere: rows removed from the end are only seen against it; rows removed from the "
+                   "start may be retention)\n";
+    }
+    return v.problems.empty() ? exit_ok : exit_denied;
+  } catch (const perwal::server::store_error& e) {
+    std::cerr << "perwal log verify: " << e.what() << "\n";
+    return exit_bad_input;
+  }
+}
+
 // The usage lines of one command (its line and the indented ones after it),
 // or empty when usage_text has no such command.
 std::string usage_of(const std::string& command) {
@@ -601,6 +635,7 @@ int main(int argc, char** argv) {
     if (const auto help = command_help(argc, argv)) return *help;
   }
   if (argc >= 2 && std::string(argv[1]) == "serve") return run_serve(argc, argv);
+  if (argc >= 2 && std::string(argv[1]) == "log") return run_log(argc, argv);
   if (argc >= 2 && std::string(argv[1]) == "gen-org") {
     try {
       return run_gen_org(argc, argv);

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <random>
 
+#include "server/digest.hpp"
+
 namespace perwal::server {
 
 namespace {
@@ -183,25 +185,61 @@ struct decision_log::pending {
 
 namespace {
 
+bool has_column(sqlite_db& db, const char* table, const char* column) {
+  statement q(db, (std::string("SELECT 1 FROM pragma_table_info('") + table + "') WHERE name = ?1").c_str());
+  q.bind(1, std::string(column));
+  return q.step();
+}
+
 sqlite_db& with_decision_schema(sqlite_db& db) {
   db.exec(
       "CREATE TABLE IF NOT EXISTS decisions ("
       " id TEXT PRIMARY KEY, time_ms INTEGER NOT NULL, ruleset TEXT NOT NULL, ruleset_hash TEXT NOT NULL,"
       " org TEXT NOT NULL, org_version INTEGER NOT NULL, org_hash TEXT NOT NULL, outcome TEXT NOT NULL,"
-      " query TEXT NOT NULL, result TEXT NOT NULL) WITHOUT ROWID");
+      " query TEXT NOT NULL, result TEXT NOT NULL, seq INTEGER, prev_hash TEXT, row_hash TEXT) WITHOUT ROWID");
+  // A log from before the hash chain gains its columns; its old rows stay unchained.
+  if (!has_column(db, "decisions", "seq")) {
+    db.exec("ALTER TABLE decisions ADD COLUMN seq INTEGER");
+    db.exec("ALTER TABLE decisions ADD COLUMN prev_hash TEXT");
+    db.exec("ALTER TABLE decisions ADD COLUMN row_hash TEXT");
+  }
   db.exec("CREATE INDEX IF NOT EXISTS decisions_time ON decisions (time_ms)");
+  db.exec("CREATE UNIQUE INDEX IF NOT EXISTS decisions_seq ON decisions (seq)");
   return db;
 }
 
+void add_field(std::string& out, std::string_view field) {
+  out += std::to_string(field.size());
+  out += ':';
+  out += field;
+}
+
 }  // namespace
+
+std::string chain_hash(const std::string& previous, std::int64_t seq, const decision_record& r) {
+  std::string all;
+  for (const std::string_view f :
+       {std::string_view(previous), std::string_view(r.id), std::string_view(r.ruleset),
+        std::string_view(r.ruleset_hash), std::string_view(r.org), std::string_view(r.org_hash),
+        std::string_view(r.outcome), std::string_view(r.query), std::string_view(r.result)}) {
+    add_field(all, f);
+  }
+  for (const std::int64_t n : {seq, r.time_ms, r.org_version}) add_field(all, std::to_string(n));
+  return sha256_hex(all);
+}
 
 decision_log::decision_log(const std::filesystem::path& file, log_options options)
     : options_(options), write_db_(file, options.full_sync), read_db_(file, options.full_sync) {
   with_decision_schema(write_db_);
   insert_ = std::make_unique<statement>(
       write_db_,
-      "INSERT INTO decisions (id, time_ms, ruleset, ruleset_hash, org, org_version, org_hash, outcome, query, result)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+      "INSERT INTO decisions (id, time_ms, ruleset, ruleset_hash, org, org_version, org_hash, outcome, query, result,"
+      " seq, prev_hash, row_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+  statement end(write_db_, "SELECT seq, row_hash FROM decisions WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1");
+  if (end.step()) {
+    last_seq_ = end.integer(0);
+    last_hash_ = end.text(1);
+  }
   std::random_device rd;
   nonce_ = rd();
   prune();
@@ -290,20 +328,29 @@ void decision_log::retention_loop() {
 }
 
 void decision_log::commit(const std::vector<pending*>& group) {
+  const std::int64_t chain_seq = last_seq_;
+  std::string chain_hash_before = last_hash_;
   try {
     write_db_.exec("BEGIN");
     auto& insert = *insert_;
     for (const auto* p : group) {
       for (const auto& r : p->records) {
+        const std::int64_t seq = last_seq_ + 1;
+        std::string row = chain_hash(last_hash_, seq, r);
         insert.bind(1, r.id).bind(2, r.time_ms).bind(3, r.ruleset).bind(4, r.ruleset_hash).bind(5, r.org);
         insert.bind(6, r.org_version).bind(7, r.org_hash).bind(8, r.outcome).bind(9, r.query).bind(10, r.result);
+        insert.bind(11, seq).bind(12, last_hash_).bind(13, row);
         insert.run();
+        last_seq_ = seq;
+        last_hash_ = std::move(row);
       }
     }
     write_db_.exec("COMMIT");
   } catch (const store_error& e) {
     insert_->reset();
     sqlite3_exec(write_db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    last_seq_ = chain_seq;  // the chain ends at the last committed row again
+    last_hash_ = std::move(chain_hash_before);
     for (auto* p : group) p->error = e.what();
   }
 }
@@ -345,6 +392,62 @@ std::optional<decision_record> decision_log::find(const std::string& id) {
   decision_record r{q.text(0), q.integer(1), q.text(2), q.text(3), q.text(4),
                     q.text(6), q.integer(5), q.text(7), q.text(8), q.text(9)};
   return r;
+}
+
+log_verification verify_decision_log(const std::filesystem::path& file) {
+  if (!std::filesystem::is_regular_file(file)) throw store_error(file.string() + ": no decision log here");
+  sqlite3* raw = nullptr;
+  if (sqlite3_open_v2(file.string().c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    const std::string why = raw ? sqlite3_errmsg(raw) : "out of memory";
+    sqlite3_close(raw);
+    throw store_error(file.string() + ": cannot open: " + why);
+  }
+  std::unique_ptr<sqlite3, int (*)(sqlite3*)> db(raw, sqlite3_close);
+  log_verification out;
+  const auto run = [&](const char* sql, auto&& each) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db.get(), sql, -1, &st, nullptr) != SQLITE_OK) {
+      throw store_error(file.string() + ": not a decision log: " + sqlite3_errmsg(db.get()));
+    }
+    std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> guard(st, sqlite3_finalize);
+    int rc = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) each(st);
+    if (rc != SQLITE_DONE) throw store_error(file.string() + ": " + sqlite3_errmsg(db.get()));
+  };
+  const auto text = [](sqlite3_stmt* st, int i) {
+    const auto* p = sqlite3_column_text(st, i);
+    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(st, i)))
+             : std::string();
+  };
+  run("SELECT COUNT(*) FROM decisions WHERE seq IS NULL",
+      [&](sqlite3_stmt* st) { out.unchained = sqlite3_column_int64(st, 0); });
+  std::int64_t previous_seq = 0;
+  std::string previous_hash;
+  run("SELECT id, time_ms, ruleset, ruleset_hash, org, org_version, org_hash, outcome, query, result, seq, prev_hash,"
+      " row_hash FROM decisions WHERE seq IS NOT NULL ORDER BY seq",
+      [&](sqlite3_stmt* st) {
+        const decision_record r{text(st, 0), sqlite3_column_int64(st, 1), text(st, 2), text(st, 3), text(st, 4),
+                                text(st, 6), sqlite3_column_int64(st, 5), text(st, 7), text(st, 8), text(st, 9)};
+        const std::int64_t seq = sqlite3_column_int64(st, 10);
+        const std::string prev = text(st, 11), row = text(st, 12);
+        const std::string where = "row " + std::to_string(seq) + " (decision " + r.id + ")";
+        if (chain_hash(prev, seq, r) != row) out.problems.push_back(where + ": its contents do not match its hash");
+        if (out.rows > 0) {
+          if (seq != previous_seq + 1) {
+            out.problems.push_back("rows " + std::to_string(previous_seq + 1) + " to " + std::to_string(seq - 1) +
+                                   " are missing");
+          }
+          if (prev != previous_hash) out.problems.push_back(where + ": does not follow the row before it");
+        } else {
+          out.first_seq = seq;
+        }
+        ++out.rows;
+        previous_seq = seq;
+        previous_hash = row;
+      });
+  out.last_seq = previous_seq;
+  out.last_hash = previous_hash;
+  return out;
 }
 
 }  // namespace perwal::server

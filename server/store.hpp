@@ -126,8 +126,27 @@ struct log_options {
   std::int64_t max_rows = 0;  // 0: no limit
 };
 
+// The hash that chains a row to the one before it: SHA-256 over the previous
+// row's hash, the row's sequence number and every field, each length-prefixed
+// (so no two rows can be written alike by moving text between fields).
+[[nodiscard]] std::string chain_hash(const std::string& previous, std::int64_t seq, const decision_record& r);
+
+// What `perwal log verify` found in a decision log.
+struct log_verification {
+  std::int64_t rows = 0;       // chained rows checked
+  std::int64_t unchained = 0;  // rows written before the chain existed
+  std::int64_t first_seq = 0, last_seq = 0;
+  std::string last_hash;              // record it: removing the newest rows is only seen against it
+  std::vector<std::string> problems;  // empty: intact
+};
+// Reads the log at `file` (read-only) and checks every row's hash and its link
+// to the row before. Throws store_error when the file cannot be read.
+[[nodiscard]] log_verification verify_decision_log(const std::filesystem::path& file);
+
 // Append-only log of decisions. append() returns once the records are
-// committed, so a decision returned to a client is already on disk.
+// committed, so a decision returned to a client is already on disk. Each row
+// carries its sequence number, the previous row's hash and its own
+// (chain_hash), so a changed, inserted or deleted row is detectable.
 class decision_log {
  public:
   decision_log(const std::filesystem::path& file, log_options options);
@@ -168,6 +187,8 @@ class decision_log {
 
   std::uint32_t nonce_ = 0;
   std::uint64_t counter_ = 0;  // guarded by mutex_
+  std::int64_t last_seq_ = 0;  // the chain's end: used by the committing thread only
+  std::string last_hash_;
   std::thread retention_;
 };
 

@@ -1,6 +1,8 @@
 // `perwal serve` against a hostile client: request bodies that would crash or
 // exhaust a careless server are answered 4xx, and the server keeps serving.
 // Inputs are generated here, not stored.
+#include <sqlite3.h>
+
 #include "server/tokens.hpp"
 #include "server_support.hpp"
 
@@ -349,4 +351,64 @@ TEST_CASE("serve: HTTPS with --tls-cert and --tls-key", "[server][hardening][tls
                     "' --tls-cert '" + cert.string() + "' --tls-key '" + other.string() + "'");
   CHECK(status == 2);
   CHECK_THAT(out, Catch::Contains("as a TLS certificate and its private key"));
+}
+
+namespace {
+
+void sql(const fs::path& db, const std::string& statement) {
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open(db.string().c_str(), &raw) == SQLITE_OK);
+  INFO(statement);
+  CHECK(sqlite3_exec(raw, statement.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(raw);
+}
+
+std::pair<int, std::string> verify(const fs::path& data) {
+  const std::string cmd = "'" PERWAL_BINARY "' log verify --data '" + data.string() + "' 2>&1";
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string out;
+  std::array<char, 4096> buf{};
+  while (std::fgets(buf.data(), static_cast<int>(buf.size()), pipe)) out += buf.data();
+  const int raw = ::pclose(pipe);
+  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, out};
+}
+
+}  // namespace
+
+TEST_CASE("the decision log is hash-chained: perwal log verify finds a changed or deleted row",
+          "[server][hardening][log]") {
+  temp_dir dir;
+  {
+    server_process server(dir.path, pp_args());
+    auto c = server.client();
+    for (int i = 0; i < 5; ++i) REQUIRE(post_json(c, "/v1/check", analis_query)->status == 200);
+    std::string batch = "[" + analis_query + "," + analis_query + "]";
+    REQUIRE(post_json(c, "/v1/check", batch)->status == 200);
+    CHECK(server.stop(SIGTERM) == 0);
+  }
+  const auto data = dir.path / "data";
+  const auto db = data / "decisions.db";
+  auto [status, out] = verify(data);
+  CHECK(status == 0);
+  CHECK_THAT(out, Catch::Contains("intact: 7 chained rows (1 to 7)"));
+
+  sql(db, "UPDATE decisions SET outcome = 'denied' WHERE seq = 3");  // an allowed check rewritten
+  std::tie(status, out) = verify(data);
+  CHECK(status == 1);
+  CHECK_THAT(out, Catch::Contains("BROKEN: row 3"));
+  CHECK_THAT(out, Catch::Contains("its contents do not match its hash"));
+
+  sql(db, "DELETE FROM decisions WHERE seq = 3");
+  std::tie(status, out) = verify(data);
+  CHECK(status == 1);
+  CHECK_THAT(out, Catch::Contains("rows 3 to 3 are missing"));
+  CHECK_THAT(out, Catch::Contains("row 4"));
+
+  // the oldest rows removed (as retention does) leave an intact chain
+  sql(db, "DELETE FROM decisions WHERE seq <= 4");
+  std::tie(status, out) = verify(data);
+  CHECK(status == 0);
+  CHECK_THAT(out, Catch::Contains("intact: 3 chained rows (5 to 7)"));
+  CHECK(verify(dir.path / "nowhere").first == 2);
 }
