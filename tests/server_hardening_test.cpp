@@ -412,3 +412,17 @@ TEST_CASE("the decision log is hash-chained: perwal log verify finds a changed o
   CHECK_THAT(out, Catch::Contains("intact: 3 chained rows (5 to 7)"));
   CHECK(verify(dir.path / "nowhere").first == 2);
 }
+
+TEST_CASE("serve: a corrupt store is refused at start, never replaced", "[server][hardening]") {
+  temp_dir dir;
+  const auto data = dir.path / "data";
+  fs::create_directories(data);
+  const std::string garbage = "this is not a SQLite database, but somebody's orgs may be in it\n";
+  write_file(data / "orgs.db", garbage);
+  const auto [status, out] =
+      refused_start("--rules " + pp_rules + " --org " + pp_org + " --port 0 --data '" + data.string() + "'");
+  CHECK(status == 2);
+  CHECK_THAT(out, Catch::Contains("orgs.db"));
+  CHECK_THAT(out, Catch::Contains("not a database"));
+  CHECK(perwal::testing::slurp(data / "orgs.db") == garbage);
+}
