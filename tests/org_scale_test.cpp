@@ -380,6 +380,13 @@ TEST_CASE("a damaged or foreign snapshot is refused, never trusted", "[org][scal
       f.items<char>(sd::s_strings)[id.offset] = static_cast<char>(0xFF);
       CHECK(refused(f.sealed()) == "malformed snapshot: string table not UTF-8");
     }
+    {  // no section table at all (found by fuzz_snapshot: a copy from a null table under UBSan)
+      forgery f(bytes);
+      f.h.section_count = 0;
+      f.table.clear();
+      const std::string damaged = f.sealed().substr(0, sizeof f.h) + bytes.substr(sizeof f.h);
+      CHECK_FALSE(refused(damaged).empty());
+    }
     {  // the positions-by-unit list one shorter than the units' ranges say: read past its end before
       forgery f(bytes);
       auto& list = f.entry(sd::s_positions_by_unit_pre);

@@ -576,7 +576,8 @@ std::shared_ptr<const org_graph> read_snapshot(const std::shared_ptr<const mappe
     return nullptr;
   }
   table.resize(h.section_count);
-  std::memcpy(table.data(), bytes.data() + sizeof h, table_bytes);
+  if (table_bytes > 0)
+    std::memcpy(table.data(), bytes.data() + sizeof h, table_bytes);  // (an empty table has no data())
   if (table_checksum(h, table) != h.table_checksum) {
     why = msg("org.snapshot-checksum");
     return nullptr;
