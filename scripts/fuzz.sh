@@ -4,13 +4,13 @@
 # starting from seed corpora made of the project's own rulesets, orgs,
 # queries and a compiled snapshot. Fails on the first crash, leak, timeout or
 # broken promise; the input that did it is kept as build-fuzz/crash-*.
-#   scripts/fuzz.sh [SECONDS] [TARGET...]     TARGET: dsl org query snapshot
+#   scripts/fuzz.sh [SECONDS] [TARGET...]     TARGET: dsl org query snapshot http
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(dsl org query snapshot)
+[ ${#targets[@]} -eq 0 ] && targets=(dsl org query snapshot http)
 dir="${PERWAL_FUZZ_DIR:-build-fuzz}"
 ./scripts/install-deps.sh
 CC=clang CXX=clang++ cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF \
@@ -19,7 +19,7 @@ cmake --build "$dir" --target $(printf 'fuzz_%s ' "${targets[@]}") perwal
 
 # Seeds: everything of the right kind the repository holds.
 seeds="$dir/seeds"
-rm -rf "$seeds" && mkdir -p "$seeds"/{dsl,org,query,snapshot}
+rm -rf "$seeds" && mkdir -p "$seeds"/{dsl,org,query,snapshot,http}
 cp rulesets/*.perwal tests/data/compile/*.perwal "$seeds/dsl/"
 find fixtures tests/data/org -name '*.json' -exec cp {} "$seeds/org/" \; 2>/dev/null || true
 python3 - "$seeds/query" tests/golden/*/[0-9]*.json <<'PY'
@@ -31,6 +31,18 @@ for path in sys.argv[2:]:
         name = os.path.basename(os.path.dirname(path)) + "-" + os.path.basename(path)
         open(os.path.join(out, name), "w").write(json.dumps(q))
 PY
+# HTTP: a request line, then the body (fuzz/fuzz_http.cpp)
+n=0
+for q in "$seeds"/query/*; do
+  n=$((n + 1))
+  [ $n -le 40 ] || break
+  { echo "POST /v1/check?lang=en"; cat "$q"; } >"$seeds/http/check-$n"
+done
+printf 'GET /v1/rulesets\n' >"$seeds/http/rulesets"
+printf 'GET /v1/orgs/default\n' >"$seeds/http/org"
+printf 'POST /v1/audit\n' >"$seeds/http/audit"
+{ echo "PUT /v1/orgs/kota"; echo "Authorization: Bearer fuzz-admin"; cat fixtures/padang-panjang/org.json; } >"$seeds/http/upload"
+printf 'GET /v1/decisions/x?lang=id\nAuthorization: Bearer fuzz-admin\n' >"$seeds/http/decision"
 "$dir/perwal" compile-org fixtures/padang-panjang/org.json --rules rulesets/padang-panjang-48-2024.perwal \
   -o "$seeds/snapshot/padang-panjang.snap"
 

@@ -123,6 +123,9 @@ class api {
     return true;
   }
 
+ public:
+  // Routes one request that cpp-httplib has read (public for the request
+  // path's fuzz harness, fuzz/fuzz_http.cpp).
   void dispatch(const httplib::Request& req, const std::string& body, httplib::Response& res) {
     const auto start = clock_type::now();
     res.status = 200;
@@ -166,6 +169,7 @@ class api {
     metrics_.request(endpoint, req.method, res.status, clock_type::now() - start);
   }
 
+ private:
   static void reply(httplib::Response& res, const json& j, int status = 200) {
     res.status = status;
     res.set_content(json_input::dump(j), "application/json");
