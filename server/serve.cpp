@@ -51,6 +51,9 @@ void block_stop_signals() {
   // A client that hangs up while its answer is written must cost that
   // answer, not the server: cpp-httplib sends without MSG_NOSIGNAL.
   std::signal(SIGPIPE, SIG_IGN);
+  // A file that may not grow (a quota, RLIMIT_FSIZE) fails the write with
+  // EFBIG, which the store reports (503), instead of killing the server.
+  std::signal(SIGXFSZ, SIG_IGN);
 }
 
 class signal_watch {

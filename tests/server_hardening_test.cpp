@@ -426,3 +426,39 @@ TEST_CASE("serve: a corrupt store is refused at start, never replaced", "[server
   CHECK_THAT(out, Catch::Contains("not a database"));
   CHECK(perwal::testing::slurp(data / "orgs.db") == garbage);
 }
+
+TEST_CASE("serve: a full disk answers 503 and loses no acknowledged decision", "[server][hardening]") {
+  temp_dir dir;
+  // no file of the server may grow past 2 MB: the decision log soon cannot
+  server_process server(dir.path, pp_args(), {"RLIMIT_FSIZE=2000000"});
+  auto c = server.client();
+  std::string batch = "[";
+  for (int i = 0; i < 200; ++i) batch += (i ? "," : "") + analis_query;
+  batch += "]";
+  std::vector<std::string> acknowledged;
+  int refused = 0;
+  for (int round = 0; round < 60 && refused == 0; ++round) {
+    const auto r = post_json(c, "/v1/check?trace=1", batch);
+    REQUIRE(r);
+    if (r->status == 200) {
+      for (const auto& d : json::parse(r->body)) acknowledged.push_back(d["decision_id"]);
+    } else {
+      INFO(r->body);
+      CHECK(r->status == 503);
+      CHECK(json::parse(r->body)["error"] == "store_unavailable");
+      ++refused;
+    }
+  }
+  CHECK(refused == 1);  // the disk filled up within the bounded loop
+  // still serving: health, and every acknowledged decision can be read back
+  const auto health = c.Get("/healthz");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+  REQUIRE_FALSE(acknowledged.empty());
+  for (const auto& id : {acknowledged.front(), acknowledged.back()}) {
+    const auto logged = c.Get(("/v1/decisions/" + id).c_str());
+    REQUIRE(logged);
+    CHECK(logged->status == 200);
+  }
+  CHECK(server.stop(SIGTERM) == 0);
+}

@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -152,7 +153,16 @@ class server_process {
     if (!out) ::_exit(127);
     ::dup2(::fileno(out), 1);
     ::dup2(::fileno(out), 2);
-    for (const auto& e : env) ::putenv(const_cast<char*>(e.c_str()));
+    for (const auto& e : env) {
+      // "RLIMIT_FSIZE=BYTES" is for the harness: the largest file the server
+      // may write (a full disk, as the server meets it), not an environment variable.
+      if (e.rfind("RLIMIT_FSIZE=", 0) == 0) {
+        const rlimit limit{std::stoul(e.substr(13)), std::stoul(e.substr(13))};
+        ::setrlimit(RLIMIT_FSIZE, &limit);
+        continue;
+      }
+      ::putenv(const_cast<char*>(e.c_str()));
+    }
     std::vector<char*> argv;
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
