@@ -1,0 +1,293 @@
+// Differential test (issue 12 item 6): the optimized evaluator (engine/eval
+// over an org_graph) against the naive reference (tests/reference) on random
+// orgs and queries across the five bundled rulesets. Compared: outcome,
+// violated rule ids, missing steps. A disagreement is shrunk (positions,
+// delegations, teams dropped while it persists) and printed as org and query
+// JSON with both results.
+//
+// PERWAL_DIFF_CASES sets the number of queries (default below, for CI);
+// PERWAL_DIFF_SEED the seed. scripts/differential.sh runs the long run.
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <iostream>
+#include <random>
+
+#include "engine/eval/evaluator.hpp"
+#include "engine/explore/universe.hpp"
+#include "test_support.hpp"
+#include "tests/reference/reference.hpp"
+
+namespace {
+
+using nlohmann::json;
+using perwal::compiled_ruleset;
+using perwal::org::spec;
+using perwal::reference::reference_result;
+using perwal::testing::source_dir;
+
+constexpr std::size_t default_cases = 3000;
+constexpr std::size_t queries_per_org = 25;
+// The reference must cover at least this fraction of the generated cases.
+constexpr double min_covered = 0.99;
+
+std::size_t env_number(const char* name, std::size_t fallback) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0') return fallback;
+  return static_cast<std::size_t>(std::strtoull(v, nullptr, 10));
+}
+
+template <class T>
+const T& pick(const std::vector<T>& xs, std::mt19937_64& rng) {
+  return xs[std::uniform_int_distribution<std::size_t>(0, xs.size() - 1)(rng)];
+}
+bool chance(std::mt19937_64& rng, double p) {
+  return std::bernoulli_distribution(p)(rng);
+}
+
+std::vector<std::string> names(const compiled_ruleset& r, perwal::category cat) {
+  std::vector<std::string> out;
+  for (auto c : r.vocab.codes(cat)) out.push_back(r.vocab.name(c));
+  return out;
+}
+
+// Whether `candidate` sits below `p` on the atasan chain (or is p).
+bool below(const spec& s, const std::string& candidate, const std::string& p) {
+  std::optional<std::string> cur = candidate;
+  for (std::size_t guard = 0; cur && guard <= s.positions.size(); ++guard) {
+    if (*cur == p) return true;
+    std::optional<std::string> next;
+    for (const auto& x : s.positions) {
+      if (x.id == *cur) next = x.atasan;
+    }
+    cur = next;
+  }
+  return false;
+}
+
+// A random variant of a universe org: extra positions, moved atasan, kinds
+// and jenis changed, positions moved between units.
+spec mutate(spec s, const compiled_ruleset& r, std::mt19937_64& rng, std::size_t extra) {
+  const auto kinds = names(r, perwal::category::position_kind);
+  const auto jenis = names(r, perwal::category::jenis);
+  const auto jenjang = names(r, perwal::category::jenjang);
+  const auto fix_jenjang = [&](perwal::org::position_spec& p) {
+    const auto f = r.known.fungsional == perwal::no_code ? std::string{} : r.vocab.name(r.known.fungsional);
+    if (p.jenis != f) {
+      p.jenjang.reset();
+    } else if (!p.jenjang && !jenjang.empty()) {
+      p.jenjang = pick(jenjang, rng);
+    }
+  };
+  for (std::size_t i = 0; i < extra && !s.positions.empty(); ++i) {
+    perwal::org::position_spec p;
+    p.id = "x" + std::to_string(i);
+    p.title = "random " + p.id;
+    p.kind = pick(kinds, rng);
+    p.jenis = pick(jenis, rng);
+    p.unit = pick(s.units, rng).id;
+    if (chance(rng, 0.9)) p.atasan = pick(s.positions, rng).id;
+    fix_jenjang(p);
+    s.positions.push_back(std::move(p));
+  }
+  const std::size_t changes = 1 + s.positions.size() / 4;
+  for (std::size_t i = 0; i < changes; ++i) {
+    auto& p = s.positions[std::uniform_int_distribution<std::size_t>(0, s.positions.size() - 1)(rng)];
+    switch (std::uniform_int_distribution<int>(0, 3)(rng)) {
+      case 0: {
+        const auto& a = pick(s.positions, rng).id;
+        if (!below(s, a, p.id)) p.atasan = a;
+        break;
+      }
+      case 1:
+        p.kind = pick(kinds, rng);
+        break;
+      case 2:
+        p.jenis = pick(jenis, rng);
+        fix_jenjang(p);
+        break;
+      default:
+        p.unit = pick(s.units, rng).id;
+    }
+  }
+  return s;
+}
+
+json random_query(const spec& s, const compiled_ruleset& r, std::mt19937_64& rng) {
+  const auto& p = pick(s.positions, rng);
+  if (chance(rng, 0.5)) {
+    json q = {{"type", "kedudukan"}, {"position", p.id}};
+    if (chance(rng, 0.5)) q["atasan"] = pick(s.positions, rng).id;
+    return q;
+  }
+  std::string to = pick(s.positions, rng).id;
+  if (p.atasan && chance(rng, 0.4)) to = *p.atasan;
+  return {{"type", "pelaporan"}, {"from", p.id}, {"to", to}, {"as", pick(names(r, perwal::category::report_as), rng)}};
+}
+
+struct optimized_result {
+  bool read = false;  // the query was read (not refused)
+  reference_result r;
+};
+
+reference_result result_of(const perwal::decision& d) {
+  reference_result r;
+  r.outcome = std::string(perwal::outcome_name(d.result));
+  for (const auto& f : d.violations) r.violated.push_back(f.rule->name);
+  for (const auto& n : d.next) r.missing.push_back(n.step->info.name);
+  std::sort(r.violated.begin(), r.violated.end());
+  std::sort(r.missing.begin(), r.missing.end());
+  return r;
+}
+
+optimized_result run_optimized(const std::shared_ptr<const compiled_ruleset>& rules, const spec& s, const json& q) {
+  std::vector<perwal::org::load_error> errors;
+  auto g = perwal::org::build(s, rules->vocab, rules->shape, errors);
+  optimized_result out;
+  if (!g) return out;
+  const perwal::evaluator ev(rules, g, false);
+  perwal::diagnostics diags;
+  const auto d = ev.check(q, diags);
+  if (!d) return out;
+  out.read = true;
+  out.r = result_of(*d);
+  return out;
+}
+
+// Whether the two implementations disagree on (s, q); an org that does not
+// build or a reference that does not cover the case is no disagreement.
+bool disagree(const std::shared_ptr<const compiled_ruleset>& rules, const spec& s, const json& q) {
+  const auto o = run_optimized(rules, s, q);
+  if (!o.read) return false;
+  try {
+    return perwal::reference::decide(*rules, s, q) != o.r;
+  } catch (const perwal::reference::not_covered&) {
+    return false;
+  }
+}
+
+bool names_position(const json& q, const std::string& id) {
+  for (const char* k : {"position", "atasan", "from", "to"}) {
+    if (q.contains(k) && q[k] == id) return true;
+  }
+  return false;
+}
+
+// Drops one position and every reference to it.
+spec without_position(spec s, const std::string& id) {
+  std::erase_if(s.positions, [&](const auto& p) { return p.id == id; });
+  for (auto& p : s.positions) {
+    if (p.atasan == id) p.atasan.reset();
+  }
+  for (auto& u : s.units) {
+    if (u.head == id) u.head.reset();
+  }
+  for (auto& i : s.instansi) {
+    if (i.pejabat_berwenang == id) i.pejabat_berwenang.reset();
+  }
+  std::erase_if(s.employees, [&](const auto& e) { return e.position == id; });
+  std::erase_if(s.delegations, [&](const auto& d) { return d.from == id || d.to == id; });
+  std::erase_if(s.teams, [&](const auto& t) {
+    return t.ketua == id || t.established_by == id ||
+           std::find(t.anggota.begin(), t.anggota.end(), id) != t.anggota.end();
+  });
+  return s;
+}
+
+// Greedy shrinking: drop what can be dropped while the disagreement persists.
+spec shrink(const std::shared_ptr<const compiled_ruleset>& rules, spec s, const json& q) {
+  for (bool progress = true; progress;) {
+    progress = false;
+    if (!s.teams.empty() || !s.delegations.empty()) {
+      auto t = s;
+      t.teams.clear();
+      t.delegations.clear();
+      if (disagree(rules, t, q)) s = std::move(t), progress = true;
+    }
+    for (std::size_t i = s.positions.size(); i-- > 0;) {
+      if (i >= s.positions.size() || names_position(q, s.positions[i].id)) continue;
+      auto t = without_position(s, s.positions[i].id);
+      if (disagree(rules, t, q)) s = std::move(t), progress = true;
+    }
+  }
+  return s;
+}
+
+std::string show(const reference_result& r) {
+  return json{{"outcome", r.outcome}, {"violated", r.violated}, {"missing", r.missing}}.dump();
+}
+
+struct tally {
+  std::size_t cases = 0, compared = 0, not_covered = 0, refused = 0, invalid_orgs = 0, disagreements = 0;
+};
+
+}  // namespace
+
+TEST_CASE("reference and optimized evaluators agree on random orgs and queries", "[differential]") {
+  const std::size_t wanted = env_number("PERWAL_DIFF_CASES", default_cases);
+  std::mt19937_64 rng(env_number("PERWAL_DIFF_SEED", 20261205));
+  std::vector<std::shared_ptr<const compiled_ruleset>> rulesets;
+  for (const auto& entry : std::filesystem::directory_iterator(source_dir() / "rulesets")) {
+    if (entry.path().extension() != ".perwal") continue;
+    perwal::diagnostics diags;
+    auto r = perwal::compile_ruleset(entry.path(), diags, {{source_dir() / "rulesets"}, nullptr});
+    INFO(entry.path());
+    REQUIRE(r);
+    rulesets.push_back(std::move(r));
+  }
+  std::sort(rulesets.begin(), rulesets.end(), [](auto& a, auto& b) { return a->header.id < b->header.id; });
+  REQUIRE(rulesets.size() == 5);
+
+  tally t;
+  const auto start = std::chrono::steady_clock::now();
+  for (std::size_t round = 0; t.cases < wanted; ++round) {
+    const auto& rules = rulesets[round % rulesets.size()];
+    const auto universe = perwal::explore::build_universe({rules.get()});
+    REQUIRE(!universe.empty());
+    const std::size_t extra = std::array<std::size_t, 4>{0, 5, 20, 60}[round / rulesets.size() % 4];
+    const spec s = mutate(pick(universe, rng).spec, *rules, rng, extra);
+    std::vector<perwal::org::load_error> errors;
+    auto g = perwal::org::build(s, rules->vocab, rules->shape, errors);
+    if (!g) {
+      ++t.invalid_orgs;
+      REQUIRE(t.invalid_orgs < 100 + t.cases);  // the generator makes mostly valid orgs
+      continue;
+    }
+    const perwal::evaluator ev(rules, g, false);
+    for (std::size_t k = 0; k < queries_per_org && t.cases < wanted; ++k) {
+      const json q = random_query(s, *rules, rng);
+      ++t.cases;
+      perwal::diagnostics diags;
+      const auto d = ev.check(q, diags);
+      if (!d) {
+        ++t.refused;
+        continue;
+      }
+      reference_result ref;
+      try {
+        ref = perwal::reference::decide(*rules, s, q);
+      } catch (const perwal::reference::not_covered& e) {
+        ++t.not_covered;
+        continue;
+      }
+      ++t.compared;
+      if (result_of(*d) == ref) continue;
+      ++t.disagreements;
+      if (t.disagreements > 3) continue;  // print the first few only
+      const auto small = shrink(rules, s, q);
+      std::cout << "DISAGREEMENT (" << rules->header.id << ")\n  query: " << q.dump()
+                << "\n  optimized: " << show(run_optimized(rules, small, q).r)
+                << "\n  reference: " << show(perwal::reference::decide(*rules, small, q))
+                << "\n  org: " << perwal::org::to_json(small).dump() << "\n";
+    }
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::cout << "differential: cases=" << t.cases << " compared=" << t.compared << " not_covered=" << t.not_covered
+            << " refused=" << t.refused << " invalid_orgs=" << t.invalid_orgs << " disagreements=" << t.disagreements
+            << " seconds=" << seconds << "\n";
+  CHECK(t.disagreements == 0);
+  CHECK(t.refused == 0);
+  CHECK(static_cast<double>(t.compared) >= min_covered * static_cast<double>(t.cases));
+}
