@@ -115,13 +115,59 @@ spec mutate(spec s, const compiled_ruleset& r, std::mt19937_64& rng, std::size_t
   return s;
 }
 
-json random_query(const spec& s, const compiled_ruleset& r, std::mt19937_64& rng) {
+// A penugasan: steps completed by following `next`, then perhaps broken
+// (truncated, a step dropped, an actor, copy or contents changed, a refusal).
+json random_penugasan(const spec& s, const compiled_ruleset& r, const perwal::evaluator& ev, std::mt19937_64& rng) {
+  const auto& assignee = pick(s.positions, rng);
+  std::string owner = pick(s.units, rng).id;
+  if (chance(rng, 0.4)) owner = assignee.unit;
+  json q = {{"type", "penugasan"},
+            {"assignee", assignee.id},
+            {"owner_unit", owner},
+            {"mode", pick(names(r, perwal::category::mode), rng)}};
+  if (chance(rng, 0.2)) q["assigned_by"] = pick(s.positions, rng).id;
+  if (chance(rng, 0.8)) q = perwal::explore::complete_steps(ev, q, 12);
+  if (!q.contains("steps") || !q["steps"].is_array() || q["steps"].empty()) return q;
+  auto& steps = q["steps"];
+  const auto at = [&] { return std::uniform_int_distribution<std::size_t>(0, steps.size() - 1)(rng); };
+  switch (std::uniform_int_distribution<int>(0, 6)(rng)) {
+    case 0:
+      steps.erase(steps.begin() + static_cast<std::ptrdiff_t>(at()), steps.end());
+      break;
+    case 1:
+      steps.erase(at());
+      break;
+    case 2:
+      steps[at()][chance(rng, 0.5) ? "by" : "to"] = pick(s.positions, rng).id;
+      break;
+    case 3:
+      steps[at()]["cc"] = json::array();
+      break;
+    case 4:
+      steps[at()]["contents"] = json::array();
+      break;
+    case 5: {
+      if (r.known.penolakan == perwal::no_code) break;
+      json refusal = {{"action", r.vocab.name(r.known.penolakan)}, {"by", pick(s.positions, rng).id}};
+      if (chance(rng, 0.5)) refusal["reason"] = "beban kerja";
+      steps.insert(steps.begin() + static_cast<std::ptrdiff_t>(at()), refusal);
+      break;
+    }
+    default:
+      break;  // as completed
+  }
+  return q;
+}
+
+json random_query(const spec& s, const compiled_ruleset& r, const perwal::evaluator& ev, std::mt19937_64& rng) {
   const auto& p = pick(s.positions, rng);
-  if (chance(rng, 0.5)) {
+  const int kind = std::uniform_int_distribution<int>(0, 2)(rng);
+  if (kind == 0) {
     json q = {{"type", "kedudukan"}, {"position", p.id}};
     if (chance(rng, 0.5)) q["atasan"] = pick(s.positions, rng).id;
     return q;
   }
+  if (kind == 1) return random_penugasan(s, r, ev, rng);
   std::string to = pick(s.positions, rng).id;
   if (p.atasan && chance(rng, 0.4)) to = *p.atasan;
   return {{"type", "pelaporan"}, {"from", p.id}, {"to", to}, {"as", pick(names(r, perwal::category::report_as), rng)}};
@@ -169,8 +215,14 @@ bool disagree(const std::shared_ptr<const compiled_ruleset>& rules, const spec& 
 }
 
 bool names_position(const json& q, const std::string& id) {
-  for (const char* k : {"position", "atasan", "from", "to"}) {
+  for (const char* k : {"position", "atasan", "from", "to", "assignee", "assigned_by"}) {
     if (q.contains(k) && q[k] == id) return true;
+  }
+  for (const auto& step : q.value("steps", json::array())) {
+    if (names_position(step, id)) return true;
+    for (const auto& c : step.value("cc", json::array())) {
+      if (c == id) return true;
+    }
   }
   return false;
 }
@@ -257,7 +309,7 @@ TEST_CASE("reference and optimized evaluators agree on random orgs and queries",
     }
     const perwal::evaluator ev(rules, g, false);
     for (std::size_t k = 0; k < queries_per_org && t.cases < wanted; ++k) {
-      const json q = random_query(s, *rules, rng);
+      const json q = random_query(s, *rules, ev, rng);
       ++t.cases;
       perwal::diagnostics diags;
       const auto d = ev.check(q, diags);

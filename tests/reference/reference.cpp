@@ -1,576 +1,15 @@
-// The reference evaluator (see reference.hpp): plain walks over org::spec.
+// The reference evaluator (see reference.hpp): the checks of each query type.
 #include "tests/reference/reference.hpp"
 
 #include <algorithm>
 
+#include "tests/reference/walker.hpp"
+
 namespace perwal::reference {
 
+using namespace detail;
+
 namespace {
-
-constexpr int none = -1;
-
-// A value of an expression, over the spec: positions and units are indices
-// into spec.positions and spec.units.
-struct value {
-  value_type t = value_type::null;
-  bool b = false;
-  double n = 0;
-  code c = no_code;
-  std::string s;
-  int idx = none;
-  std::vector<int> set;
-  int delegation = none;
-};
-
-value boolean(bool v) {
-  value x;
-  x.t = value_type::boolean;
-  x.b = v;
-  return x;
-}
-value of_code(code c) {
-  value x;
-  x.t = c == no_code ? value_type::null : value_type::code_val;
-  x.c = c;
-  return x;
-}
-value entity(value_type t, int i) {
-  value x;
-  x.t = i == none ? value_type::null : t;
-  x.idx = i;
-  return x;
-}
-
-struct bindings {
-  int position = none, atasan = none, pd = none, from = none, to = none, delegation = none;
-  code as = no_code;
-};
-
-class walker {
- public:
-  walker(const compiled_ruleset& r, const org::spec& o) : rules(r), org(o) {}
-  const compiled_ruleset& rules;
-  const org::spec& org;
-
-  // ---- the org, by linear scans --------------------------------------------------
-  [[nodiscard]] int unit_by_id(const std::string& id) const {
-    for (std::size_t i = 0; i < org.units.size(); ++i) {
-      if (org.units[i].id == id) return static_cast<int>(i);
-    }
-    return none;
-  }
-  // A position id, or the NIP of an employee holding one.
-  [[nodiscard]] int position_ref(const std::string& ref) const {
-    for (std::size_t i = 0; i < org.positions.size(); ++i) {
-      if (org.positions[i].id == ref) return static_cast<int>(i);
-    }
-    for (const auto& e : org.employees) {
-      if (e.nip == ref) return position_ref(e.position);
-    }
-    return none;
-  }
-  [[nodiscard]] int position_ref(const std::optional<std::string>& ref) const {
-    return ref ? position_ref(*ref) : none;
-  }
-  [[nodiscard]] code unit_kind(int u) const { return code_of(category::unit_kind, org.units[u].kind); }
-  [[nodiscard]] code position_kind(int p) const { return code_of(category::position_kind, org.positions[p].kind); }
-  [[nodiscard]] code jenis(int p) const { return code_of(category::jenis, org.positions[p].jenis); }
-  [[nodiscard]] code code_of(category cat, const std::string& name) const {
-    return rules.vocab.find(cat, name).value_or(no_code);
-  }
-  [[nodiscard]] int parent(int u) const { return org.units[u].parent ? unit_by_id(*org.units[u].parent) : none; }
-  [[nodiscard]] int unit_of(int p) const { return p == none ? none : unit_by_id(org.positions[p].unit); }
-  [[nodiscard]] int atasan_of(int p) const { return position_ref(org.positions[p].atasan); }
-  [[nodiscard]] int head(int u) const { return position_ref(org.units[u].head); }
-  [[nodiscard]] int root(int u) const {
-    if (u == none) return none;
-    for (std::size_t guard = 0; parent(u) != none && guard <= org.units.size(); ++guard) u = parent(u);
-    return u;
-  }
-  [[nodiscard]] int instansi(int u) const {
-    const int r = root(u);
-    if (r == none || !org.units[r].instansi) return none;
-    for (std::size_t i = 0; i < org.instansi.size(); ++i) {
-      if (org.instansi[i].id == *org.units[r].instansi) return static_cast<int>(i);
-    }
-    return none;
-  }
-  [[nodiscard]] int berwenang(int u) const {
-    const int i = instansi(u);
-    return i == none ? none : position_ref(org.instansi[i].pejabat_berwenang);
-  }
-  // The nearest self-or-ancestor of a perangkat daerah kind.
-  [[nodiscard]] int pd_of(int u) const {
-    if (u == none) return none;
-    const auto& kinds = rules.shape.perangkat_daerah_kinds;
-    if (std::find(kinds.begin(), kinds.end(), unit_kind(u)) != kinds.end()) return u;
-    return pd_of(parent(u));
-  }
-  [[nodiscard]] bool uo_counts_in(code kind, code pd_kind) const {
-    for (const auto& [k, pds] : rules.shape.unit_organisasi_within) {
-      if (k == kind) return std::find(pds.begin(), pds.end(), pd_kind) != pds.end();
-    }
-    return true;
-  }
-  // The unit organisasi: the nearest self-or-ancestor of a UO kind inside the
-  // perangkat daerah, else the perangkat daerah, else the unit itself.
-  [[nodiscard]] int uo_of(int u) const {
-    if (u == none) return none;
-    const int pd = pd_of(u);
-    if (pd == none) return u;
-    for (int cur = u; cur != none; cur = parent(cur)) {
-      const auto& kinds = rules.shape.unit_organisasi_kinds;
-      const bool uo_kind = std::find(kinds.begin(), kinds.end(), unit_kind(cur)) != kinds.end();
-      if ((uo_kind && uo_counts_in(unit_kind(cur), unit_kind(pd))) || cur == pd) return cur;
-    }
-    return u;
-  }
-  [[nodiscard]] bool unit_within(int u, int top) const {
-    for (std::size_t guard = 0; u != none && guard <= org.units.size(); ++guard, u = parent(u)) {
-      if (u == top) return true;
-    }
-    return false;
-  }
-  // The units in pre-order: roots then children, each in document order.
-  void preorder(int u, std::vector<int>& out) const {
-    out.push_back(u);
-    for (std::size_t c = 0; c < org.units.size(); ++c) {
-      if (parent(static_cast<int>(c)) == u) preorder(static_cast<int>(c), out);
-    }
-  }
-  [[nodiscard]] int unit_of_kind(int inst, code k) const {
-    std::vector<int> order;
-    for (std::size_t u = 0; u < org.units.size(); ++u) {
-      if (parent(static_cast<int>(u)) == none) preorder(static_cast<int>(u), order);
-    }
-    for (int u : order) {
-      if (instansi(u) == inst && unit_kind(u) == k) return u;
-    }
-    return none;
-  }
-  [[nodiscard]] bool is_fp_or_pelaksana(int p) const {
-    const auto j = jenis(p);
-    return j == rules.known.fungsional || j == rules.known.pelaksana;
-  }
-  // Whether a is p or above p on its atasan chain.
-  [[nodiscard]] bool superior_of(int a, int p) const {
-    for (std::size_t guard = 0; p != none && guard <= org.positions.size(); ++guard, p = atasan_of(p)) {
-      if (p == a) return true;
-    }
-    return false;
-  }
-  [[nodiscard]] std::vector<int> chain_above(int p) const {
-    std::vector<int> out;
-    for (int cur = atasan_of(p); cur != none && out.size() < 64; cur = atasan_of(cur)) out.push_back(cur);
-    return out;
-  }
-
-  const kedudukan_table* table_for(int pd, const bindings& b) const {
-    if (pd == none) return nullptr;
-    const kedudukan_table* fallback = nullptr;
-    for (const auto& tb : rules.kedudukan) {
-      if (std::find(tb.pd_kinds.begin(), tb.pd_kinds.end(), unit_kind(pd)) == tb.pd_kinds.end()) continue;
-      if (tb.when) {
-        if (truthy(*tb.when, b)) return &tb;
-      } else if (!fallback) {
-        fallback = &tb;
-      }
-    }
-    return fallback;
-  }
-
-  // The appraiser: the direct atasan, or up the chain past kinds the table
-  // lists without the `penilai` mark.
-  int penilai(int p) const {
-    const int first = atasan_of(p);
-    if (first == none || !is_fp_or_pelaksana(p) || in_penilai) return first;
-    in_penilai = true;
-    bindings b;
-    b.position = p;
-    b.atasan = first;
-    b.pd = pd_of(unit_of(p));
-    int found = first;
-    if (const auto* tb = table_for(b.pd, b)) {
-      int cur = first;
-      for (int hops = 0; cur != none && hops < 64; ++hops, cur = atasan_of(cur)) {
-        bool listed = false, marked = false;
-        for (const auto& e : tb->under) {
-          if (std::find(e.kinds.begin(), e.kinds.end(), position_kind(cur)) != e.kinds.end()) {
-            listed = true;
-            marked = marked || e.penilai;
-          }
-        }
-        if (!listed || marked) break;
-      }
-      found = cur == none ? first : cur;
-    }
-    in_penilai = false;
-    return found;
-  }
-
-  bool valid_delegation(int dl) const {
-    if (in_delegation) return true;
-    in_delegation = true;
-    bindings b;
-    b.delegation = dl;
-    bool ok = true;
-    for (const auto& rule : rules.rules) {
-      if (rule.on != query_kind::delegasi || !ok) continue;
-      if (rule.info.level != strength::wajib && rule.info.level != strength::dilarang) continue;
-      if (rule.when && !truthy(*rule.when, b)) continue;
-      if (rule.info.level == strength::dilarang || (rule.require && !truthy(*rule.require, b))) ok = false;
-    }
-    in_delegation = false;
-    return ok;
-  }
-
-  // ---- expressions -----------------------------------------------------------------
-  value base(const cpath& p, const bindings& b) const {
-    switch (p.base) {
-      case base_name::position:
-        return entity(value_type::position, b.position);
-      case base_name::atasan:
-        return entity(value_type::position, b.atasan);
-      case base_name::pd:
-        return entity(value_type::unit, b.pd);
-      case base_name::from:
-        return entity(value_type::position, b.from);
-      case base_name::to:
-        return entity(value_type::position, b.to);
-      case base_name::as:
-        return of_code(b.as);
-      case base_name::delegation: {
-        value v;
-        if (b.delegation != none) v.t = value_type::delegation, v.delegation = b.delegation;
-        return v;
-      }
-      case base_name::assignee:
-      case base_name::owner:
-      case base_name::issuer:
-      case base_name::mode:
-      case base_name::scope:
-      case base_name::contract_scope:
-      case base_name::role:
-      case base_name::team:
-      case base_name::step:
-        return {};  // unbound in the covered query types
-    }
-    return {};
-  }
-
-  value position_prop(int p, const cstep& s) const {
-    const auto& pos = org.positions[p];
-    const int u = unit_of(p);
-    switch (s.p) {
-      case prop::id: {
-        value v;
-        v.t = value_type::string;
-        v.s = pos.id;
-        return v;
-      }
-      case prop::kind:
-        return of_code(position_kind(p));
-      case prop::jenis:
-        return of_code(jenis(p));
-      case prop::jenjang:
-        return of_code(pos.jenjang ? code_of(category::jenjang, *pos.jenjang) : no_code);
-      case prop::unit:
-        return entity(value_type::unit, u);
-      case prop::atasan:
-        return entity(value_type::position, atasan_of(p));
-      case prop::penilai:
-        return entity(value_type::position, penilai(p));
-      case prop::pimpinan_unit:
-        return entity(value_type::position, u == none ? none : head(uo_of(u)));
-      case prop::kepala_pd:
-        return entity(value_type::position, pd_of(u) == none ? none : head(pd_of(u)));
-      case prop::unit_organisasi:
-        return entity(value_type::unit, uo_of(u));
-      case prop::perangkat_daerah:
-        return entity(value_type::unit, pd_of(u));
-      case prop::instansi:
-        return entity(value_type::unit, root(u));
-      case prop::pejabat_berwenang:
-        return entity(value_type::position, berwenang(u));
-      case prop::heads:
-      case prop::is_head: {
-        int headed = none;
-        for (std::size_t k = 0; k < org.units.size() && headed == none; ++k) {
-          if (head(static_cast<int>(k)) == p) headed = static_cast<int>(k);
-        }
-        return s.p == prop::heads ? entity(value_type::unit, headed) : boolean(headed != none);
-      }
-      case prop::superiors: {
-        value v;
-        v.t = value_type::positions;
-        v.set = chain_above(p);
-        return v;
-      }
-      case prop::delegated:
-        for (std::size_t k = 0; k < org.delegations.size(); ++k) {
-          const auto& dl = org.delegations[k];
-          const auto auth = code_of(category::authority, dl.authority);
-          if (position_ref(dl.to) == p && std::find(s.codes.begin(), s.codes.end(), auth) != s.codes.end() &&
-              valid_delegation(static_cast<int>(k))) {
-            return boolean(true);
-          }
-        }
-        return boolean(false);
-      case prop::has_tag:
-        return boolean(std::find(pos.tags.begin(), pos.tags.end(), s.text) != pos.tags.end());
-      default:
-        throw not_covered("position property " + std::to_string(static_cast<int>(s.p)));
-    }
-  }
-
-  value unit_prop(int u, const cstep& s) const {
-    const auto& un = org.units[u];
-    switch (s.p) {
-      case prop::id: {
-        value v;
-        v.t = value_type::string;
-        v.s = un.id;
-        return v;
-      }
-      case prop::kind:
-        return of_code(unit_kind(u));
-      case prop::head:
-        return entity(value_type::position, head(u));
-      case prop::parent:
-        return entity(value_type::unit, parent(u));
-      case prop::unit_organisasi:
-        return entity(value_type::unit, uo_of(u));
-      case prop::perangkat_daerah:
-        return entity(value_type::unit, pd_of(u));
-      case prop::instansi:
-        return entity(value_type::unit, root(u));
-      case prop::pimpinan_unit:
-        return entity(value_type::position, head(uo_of(u)));
-      case prop::kepala_pd:
-        return entity(value_type::position, pd_of(u) == none ? none : head(pd_of(u)));
-      case prop::pejabat_berwenang:
-        return entity(value_type::position, berwenang(u));
-      case prop::has_tag:
-        return boolean(std::find(un.tags.begin(), un.tags.end(), s.text) != un.tags.end());
-      case prop::find: {
-        const int i = instansi(u);
-        return entity(value_type::unit, i == none || s.codes.empty() ? none : unit_of_kind(i, s.codes[0]));
-      }
-      case prop::holders: {
-        value v;
-        v.t = value_type::positions;
-        for (std::size_t p = 0; p < org.positions.size(); ++p) {
-          const int pi = static_cast<int>(p);
-          if (unit_within(unit_of(pi), u) &&
-              std::find(s.codes.begin(), s.codes.end(), position_kind(pi)) != s.codes.end()) {
-            v.set.push_back(pi);
-          }
-        }
-        return v;
-      }
-      default:
-        throw not_covered("unit property " + std::to_string(static_cast<int>(s.p)));
-    }
-  }
-
-  value apply(const value& v, const cstep& s) const {
-    switch (v.t) {
-      case value_type::position:
-        return position_prop(v.idx, s);
-      case value_type::unit:
-        return unit_prop(v.idx, s);
-      case value_type::delegation: {
-        const auto& dl = org.delegations[v.delegation];
-        if (s.p == prop::from) return entity(value_type::position, position_ref(dl.from));
-        if (s.p == prop::to) return entity(value_type::position, position_ref(dl.to));
-        if (s.p == prop::authority) return of_code(code_of(category::authority, dl.authority));
-        return {};
-      }
-      case value_type::positions:
-      case value_type::units: {
-        // Each member's property, as one set without repeats.
-        value out;
-        for (int i : v.set) {
-          const auto one = v.t == value_type::positions ? position_prop(i, s) : unit_prop(i, s);
-          std::vector<int> items;
-          if (one.t == value_type::position || one.t == value_type::unit) {
-            out.t = one.t == value_type::position ? value_type::positions : value_type::units;
-            items = {one.idx};
-          } else if (one.t == value_type::positions || one.t == value_type::units) {
-            out.t = one.t;
-            items = one.set;
-          }
-          for (int x : items) {
-            if (std::find(out.set.begin(), out.set.end(), x) == out.set.end()) out.set.push_back(x);
-          }
-        }
-        if (out.t == value_type::null && !v.set.empty()) out.t = v.t;
-        return out;
-      }
-      default:
-        throw not_covered("property of a value of type " + std::to_string(static_cast<int>(v.t)));
-    }
-  }
-
-  value path(const cpath& p, const bindings& b) const {
-    value v = base(p, b);
-    for (const auto& s : p.steps) {
-      if (v.t == value_type::null) return v;
-      v = apply(v, s);
-    }
-    return v;
-  }
-
-  std::vector<int> resolve(const std::vector<cpath>& roles, const bindings& b) const {
-    std::vector<int> out;
-    for (const auto& p : roles) {
-      const auto v = path(p, b);
-      std::vector<int> items;
-      if (v.t == value_type::position) items = {v.idx};
-      if (v.t == value_type::positions) items = v.set;
-      for (int i : items) {
-        if (i != none && std::find(out.begin(), out.end(), i) == out.end()) out.push_back(i);
-      }
-    }
-    return out;
-  }
-
-  value eval(const cexpr& e, const bindings& b) const {
-    switch (e.op) {
-      case expr_op::path: {
-        if (e.paths.size() == 1) return path(e.paths[0], b);
-        value v;
-        v.t = value_type::positions;
-        v.set = resolve(e.paths, b);
-        return v;
-      }
-      case expr_op::number: {
-        value v;
-        v.t = value_type::number;
-        v.n = e.number;
-        return v;
-      }
-      case expr_op::string: {
-        value v;
-        v.t = value_type::string;
-        v.s = e.text;
-        return v;
-      }
-      case expr_op::boolean:
-        return boolean(e.boolean);
-      case expr_op::code_lit:
-        return of_code(e.literal);
-      case expr_op::list:
-        return {};
-      case expr_op::eq:
-        return boolean(equal(eval(e.kids[0], b), eval(e.kids[1], b)));
-      case expr_op::ne:
-        return boolean(!equal(eval(e.kids[0], b), eval(e.kids[1], b)));
-      case expr_op::lt:
-      case expr_op::le:
-      case expr_op::gt:
-      case expr_op::ge:
-        return boolean(ordered(e, b));
-      case expr_op::in: {
-        const auto left = eval(e.kids[0], b);
-        const auto& right = e.kids[1];
-        if (right.op == expr_op::list) {
-          for (const auto& k : right.kids) {
-            if (equal(left, eval(k, b))) return boolean(true);
-          }
-          return boolean(false);
-        }
-        const auto set = eval(right, b);
-        if (set.t == value_type::json) throw not_covered("`in` a JSON field");
-        if (left.t != value_type::position && left.t != value_type::unit) return boolean(false);
-        if (set.t == value_type::position || set.t == value_type::unit) return boolean(equal(left, set));
-        return boolean(std::find(set.set.begin(), set.set.end(), left.idx) != set.set.end());
-      }
-      case expr_op::is_null:
-        return boolean(eval(e.kids[0], b).t == value_type::null);
-      case expr_op::not_null:
-        return boolean(eval(e.kids[0], b).t != value_type::null);
-      case expr_op::and_:
-        for (const auto& k : e.kids) {
-          if (!truthy(k, b)) return boolean(false);
-        }
-        return boolean(true);
-      case expr_op::or_:
-        for (const auto& k : e.kids) {
-          if (truthy(k, b)) return boolean(true);
-        }
-        return boolean(false);
-      case expr_op::not_:
-        return boolean(!truthy(e.kids[0], b));
-    }
-    return {};
-  }
-
-  bool truthy(const cexpr& e, const bindings& b) const {
-    const auto v = eval(e, b);
-    if (v.t == value_type::boolean) return v.b;
-    if (v.t == value_type::null) return false;
-    if (v.t == value_type::positions || v.t == value_type::units) return !v.set.empty();
-    return true;
-  }
-
-  static bool equal(const value& a, const value& b) {
-    if (a.t != b.t) return false;
-    switch (a.t) {
-      case value_type::null:
-        return true;
-      case value_type::boolean:
-        return a.b == b.b;
-      case value_type::number:
-        return a.n == b.n;
-      case value_type::string:
-        return a.s == b.s;
-      case value_type::code_val:
-        return a.c == b.c;
-      case value_type::position:
-      case value_type::unit:
-        return a.idx == b.idx;
-      default:
-        return false;
-    }
-  }
-
-  bool ordered(const cexpr& e, const bindings& b) const {
-    const auto a = eval(e.kids[0], b);
-    const auto c = eval(e.kids[1], b);
-    double x = 0, y = 0;
-    if (a.t == value_type::code_val && c.t == value_type::code_val) {
-      bool found = false;
-      for (std::size_t i = 0; i < category_count && !found; ++i) {
-        const auto cat = static_cast<category>(i);
-        if (rules.vocab.ordered(cat) && rules.vocab.contains(cat, a.c) && rules.vocab.contains(cat, c.c)) {
-          x = rules.vocab.rank(cat, a.c);
-          y = rules.vocab.rank(cat, c.c);
-          found = true;
-        }
-      }
-      if (!found) return false;
-    } else if (a.t == value_type::number && c.t == value_type::number) {
-      x = a.n;
-      y = c.n;
-    } else {
-      return false;
-    }
-    switch (e.op) {
-      case expr_op::lt:
-        return x < y;
-      case expr_op::le:
-        return x <= y;
-      case expr_op::gt:
-        return x > y;
-      default:
-        return x >= y;
-    }
-  }
-
- private:
-  mutable bool in_penilai = false, in_delegation = false;
-};
 
 // What a decision keeps: violations (wajib, dilarang broken) by rule name.
 struct verdict {
@@ -659,6 +98,159 @@ void pelaporan(const walker& w, int from, int to, code as, verdict& v) {
   }
 }
 
+// ---- penugasan -------------------------------------------------------------------
+struct step_given {
+  code action = no_code;
+  int by = none, from = none, to = none;
+  std::vector<int> cc;
+  std::vector<code> contents;
+  std::string reason;
+  const nlohmann::json* fields = nullptr;
+};
+
+bool named(const std::vector<int>& set, int x) {
+  return x != none && std::find(set.begin(), set.end(), x) != set.end();
+}
+
+// The official a step names for a role: `by` and `from` stand in for each other.
+int actor(const step_given& g, int field) {
+  if (field == 0) return g.by != none ? g.by : g.from;
+  if (field == 1) return g.from != none ? g.from : g.by;
+  return g.to;
+}
+const std::vector<cpath>& role_of(const workflow_step& s, int field) {
+  return field == 0 ? s.by : field == 1 ? s.from : s.to;
+}
+
+struct penugasan_check {
+  const walker& w;
+  bindings b;
+  const std::vector<step_given>& steps;
+  int assigned_by = none;
+  verdict& v;
+  std::vector<std::string>& missing;
+
+  bool actor_matches(const workflow_step& s, const step_given& g) const {
+    for (int f = 0; f < 3; ++f) {
+      if (!role_of(s, f).empty() && !named(w.resolve(role_of(s, f), b), actor(g, f))) return false;
+    }
+    return true;
+  }
+
+  void check_step(const workflow_step& s, const step_given& g) {
+    for (int f = 0; f < 3; ++f) {
+      if (!role_of(s, f).empty() && !named(w.resolve(role_of(s, f), b), actor(g, f))) v.broken(s.info);
+    }
+    for (const auto& cc_role : s.cc) {
+      bool copied = false;
+      for (int x : w.resolve(cc_role, b)) copied = copied || std::find(g.cc.begin(), g.cc.end(), x) != g.cc.end();
+      if (!copied) v.broken(s.tembusan_info);
+    }
+    bool all_contents = true;
+    for (auto c : s.contents) {
+      all_contents = all_contents && std::find(g.contents.begin(), g.contents.end(), c) != g.contents.end();
+    }
+    if (!all_contents) v.broken(s.isi_info);
+    if (s.where) {
+      bindings with_step = b;
+      with_step.step = g.fields;
+      if (!w.truthy(*s.where, with_step)) v.broken(s.info);
+    }
+  }
+
+  void refusal(const workflow& wf, const step_given& g) {
+    v.violated.push_back(wf.penolakan_info.name);  // the refusal itself denies
+    if (!wf.refusal) return;
+    if (!wf.refusal->by.empty() && !named(w.resolve(wf.refusal->by, b), g.by)) v.broken(wf.penolakan_pejabat_info);
+    if (wf.refusal->reason_required && g.reason.empty()) v.broken(wf.penolakan_alasan_info);
+  }
+
+  void run_workflow(const workflow& wf) {
+    const auto& tpl = wf.steps;
+    std::size_t cursor = 0;
+    bool refused = false;
+    for (const auto& g : steps) {
+      if (g.action == w.rules.known.penolakan && g.action != no_code) {
+        refused = true;
+        refusal(wf, g);
+        break;
+      }
+      // The first template step from the cursor on with this action and
+      // actor; else the first with this action.
+      std::optional<std::size_t> hit;
+      for (std::size_t j = cursor; j < tpl.size() && !hit; ++j) {
+        if (std::find(tpl[j].actions.begin(), tpl[j].actions.end(), g.action) != tpl[j].actions.end() &&
+            actor_matches(tpl[j], g)) {
+          hit = j;
+        }
+      }
+      for (std::size_t j = cursor; j < tpl.size() && !hit; ++j) {
+        if (std::find(tpl[j].actions.begin(), tpl[j].actions.end(), g.action) != tpl[j].actions.end()) hit = j;
+      }
+      if (!hit) continue;
+      for (std::size_t j = cursor; j < *hit; ++j) {
+        if (!tpl[j].optional) v.broken(tpl[j].info);  // skipped
+      }
+      check_step(tpl[*hit], g);
+      cursor = *hit + 1;
+    }
+    if (assigned_by != none && !wf.issuer.empty() && !named(w.resolve(wf.issuer, b), b.issuer)) {
+      v.broken(wf.penerbit_info);
+    }
+    if (refused) return;
+    for (std::size_t j = cursor; j < tpl.size(); ++j) {
+      if (!tpl[j].optional) missing.push_back(tpl[j].info.name);
+    }
+  }
+
+  void run() {
+    if (b.issuer == none) {  // whoever signed the last assignment letter
+      const auto& k = w.rules.known;
+      for (auto it = steps.rbegin(); it != steps.rend(); ++it) {
+        if (it->action == k.surat_penugasan || it->action == k.penetapan) {
+          b.issuer = it->by != none ? it->by : it->from;
+          break;
+        }
+      }
+    }
+    const int au = w.unit_of(b.assignee);
+    std::size_t scope = 0;  // dalam_unit
+    if (w.instansi(au) != w.instansi(b.owner)) {
+      scope = 3;
+    } else if (w.pd_of(au) != w.pd_of(b.owner)) {
+      scope = 2;
+    } else if (w.uo_of(au) != w.uo_of(b.owner)) {
+      scope = 1;
+    }
+    b.contract_scope = w.rules.known.contract_scopes[scope];
+    b.scope = w.rules.scope_of[scope];
+    generic(w, query_kind::penugasan, b, v);
+    if (b.scope == no_code) {
+      v.broken(w.rules.engine_rules.lingkup);
+      return;
+    }
+    const workflow* chosen = nullptr;
+    const workflow* fallback = nullptr;
+    for (const auto& wf : w.rules.workflows) {
+      if (wf.mode != b.mode || std::find(wf.scopes.begin(), wf.scopes.end(), b.scope) == wf.scopes.end()) continue;
+      if (wf.when) {
+        if (w.truthy(*wf.when, b)) {
+          chosen = &wf;
+          break;
+        }
+      } else if (!fallback) {
+        fallback = &wf;
+      }
+    }
+    if (!chosen) chosen = fallback;
+    if (!chosen) {
+      if (v.violated.empty()) v.broken(w.rules.engine_rules.mekanisme[scope]);
+      return;
+    }
+    run_workflow(*chosen);
+  }
+};
+
 }  // namespace
 
 reference_result decide(const compiled_ruleset& rules, const org::spec& org, const nlohmann::json& q) {
@@ -670,8 +262,50 @@ reference_result decide(const compiled_ruleset& rules, const org::spec& org, con
     if (p == none) throw not_covered(std::string("query naming an unknown ") + key);
     return p;
   };
+  const auto code_at = [&](const nlohmann::json& o, const char* key, category cat) {
+    const auto c =
+        o.contains(key) && o[key].is_string() ? rules.vocab.find(cat, o[key].get<std::string>()) : std::nullopt;
+    if (!c) throw not_covered(std::string("query without a known ") + key);
+    return *c;
+  };
+  const auto optional_position = [&](const nlohmann::json& o, const char* key) {
+    if (!o.contains(key) || o[key].is_null()) return none;
+    const int p = o[key].is_string() ? w.position_ref(o[key].get<std::string>()) : none;
+    if (p == none) throw not_covered(std::string("query naming an unknown ") + key);
+    return p;
+  };
   verdict v;
-  if (type == "kedudukan") {
+  std::vector<std::string> missing;
+  if (type == "penugasan") {
+    if (q.contains("team") && !q["team"].is_null()) throw not_covered("penugasan with a team");
+    std::vector<step_given> steps;
+    for (const auto& s : q.value("steps", nlohmann::json::array())) {
+      step_given g;
+      g.action = code_at(s, "action", category::action);
+      g.by = optional_position(s, "by");
+      g.from = optional_position(s, "from");
+      g.to = optional_position(s, "to");
+      for (const auto& x : s.value("cc", nlohmann::json::array())) {
+        g.cc.push_back(w.position_ref(x.get<std::string>()));
+        if (g.cc.back() == none) throw not_covered("a copy to an unknown position");
+      }
+      for (const auto& x : s.value("contents", nlohmann::json::array())) {
+        g.contents.push_back(code_at(nlohmann::json{{"c", x}}, "c", category::content));
+      }
+      if (s.contains("reason") && s["reason"].is_string()) g.reason = s["reason"].get<std::string>();
+      g.fields = &s;
+      steps.push_back(std::move(g));
+    }
+    penugasan_check check{w, {}, steps, optional_position(q, "assigned_by"), v, missing};
+    check.b.assignee = position("assignee");
+    check.b.owner = q.contains("owner_unit") && q["owner_unit"].is_string()
+                        ? w.unit_by_id(q["owner_unit"].get<std::string>())
+                        : none;
+    if (check.b.owner == none) throw not_covered("query naming an unknown owner_unit");
+    check.b.issuer = check.assigned_by;
+    check.b.mode = code_at(q, "mode", category::mode);
+    check.run();
+  } else if (type == "kedudukan") {
     const int p = position("position");
     const bool given = q.contains("atasan") && !q["atasan"].is_null();
     kedudukan(w, p, given ? position("atasan") : w.atasan_of(p), v);
@@ -685,8 +319,10 @@ reference_result decide(const compiled_ruleset& rules, const org::spec& org, con
   }
   reference_result out;
   std::sort(v.violated.begin(), v.violated.end());
+  std::sort(missing.begin(), missing.end());
   out.violated = std::move(v.violated);
-  out.outcome = out.violated.empty() ? "allowed" : "denied";
+  out.missing = std::move(missing);
+  out.outcome = !out.violated.empty() ? "denied" : !out.missing.empty() ? "incomplete" : "allowed";
   return out;
 }
 

@@ -5,10 +5,11 @@
 // snapshot. It shares only the compiled ruleset (the rules are its input)
 // and interprets the compiled DSL expressions itself.
 //
-// Covered query types: kedudukan, pelaporan (without a team). Anything else,
-// and any expression construct it does not interpret (team, step and JSON
-// values), throws not_covered: the caller counts such cases, never skips
-// them silently. See docs/reliability.md.
+// Covered query types: kedudukan, pelaporan and penugasan, each without a
+// team (a query naming a team is not covered); tim and audit are not. Such a
+// query, and any expression construct it does not interpret (a property it
+// does not know), throws not_covered: the caller counts those cases, never
+// skips them silently. See docs/reliability.md.
 #pragma once
 
 #include <nlohmann/json.hpp>
