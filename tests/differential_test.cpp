@@ -55,6 +55,8 @@ std::vector<std::string> names(const compiled_ruleset& r, perwal::category cat) 
   return out;
 }
 
+spec without_position(spec s, const std::string& id);
+
 // Whether `candidate` sits below `p` on the atasan chain (or is p).
 bool below(const spec& s, const std::string& candidate, const std::string& p) {
   std::optional<std::string> cur = candidate;
@@ -71,7 +73,14 @@ bool below(const spec& s, const std::string& candidate, const std::string& p) {
 
 // A random variant of a universe org: extra positions, moved atasan, kinds
 // and jenis changed, positions moved between units.
-spec mutate(spec s, const compiled_ruleset& r, std::mt19937_64& rng, std::size_t extra) {
+spec mutate(spec s, const compiled_ruleset& r, std::mt19937_64& rng, std::size_t extra, double keep) {
+  // Smaller orgs: positions dropped at random (with every reference to them).
+  std::vector<std::string> dropped;
+  for (const auto& p : s.positions) {
+    if (!chance(rng, keep)) dropped.push_back(p.id);
+  }
+  for (const auto& id : dropped) s = without_position(std::move(s), id);
+  if (s.positions.empty()) return s;
   const auto kinds = names(r, perwal::category::position_kind);
   const auto jenis = names(r, perwal::category::jenis);
   const auto jenjang = names(r, perwal::category::jenjang);
@@ -256,6 +265,23 @@ spec without_position(spec s, const std::string& id) {
   return s;
 }
 
+// Drops a unit that nothing refers to (no child, position or team).
+bool drop_unit(spec& s, std::size_t i, const json& q) {
+  const auto& id = s.units[i].id;
+  if (q.value("owner_unit", std::string{}) == id) return false;
+  for (const auto& u : s.units) {
+    if (u.parent == id) return false;
+  }
+  for (const auto& p : s.positions) {
+    if (p.unit == id) return false;
+  }
+  for (const auto& t : s.teams) {
+    if (t.owner_unit == id) return false;
+  }
+  s.units.erase(s.units.begin() + static_cast<std::ptrdiff_t>(i));
+  return true;
+}
+
 // Greedy shrinking: drop what can be dropped while the disagreement persists.
 spec shrink(const std::shared_ptr<const compiled_ruleset>& rules, spec s, const json& q) {
   for (bool progress = true; progress;) {
@@ -271,6 +297,10 @@ spec shrink(const std::shared_ptr<const compiled_ruleset>& rules, spec s, const 
       auto t = without_position(s, s.positions[i].id);
       if (disagree(rules, t, q)) s = std::move(t), progress = true;
     }
+    for (std::size_t i = s.units.size(); i-- > 0;) {
+      auto t = s;
+      if (i < t.units.size() && drop_unit(t, i, q) && disagree(rules, t, q)) s = std::move(t), progress = true;
+    }
   }
   return s;
 }
@@ -281,7 +311,7 @@ std::string show(const reference_result& r) {
 
 struct tally {
   std::size_t cases = 0, compared = 0, not_covered = 0, refused = 0, invalid_orgs = 0, disagreements = 0;
-  std::size_t orgs = 0, positions = 0;              // orgs generated and their positions, in all
+  std::size_t orgs = 0, positions = 0;            // orgs generated and their positions, in all
   std::map<std::string, std::size_t> by_outcome;  // "<type> <outcome>": compared cases
 };
 
@@ -308,8 +338,11 @@ TEST_CASE("reference and optimized evaluators agree on random orgs and queries",
     const auto& rules = rulesets[round % rulesets.size()];
     const auto universe = perwal::explore::build_universe({rules.get()});
     REQUIRE(!universe.empty());
-    const std::size_t extra = std::array<std::size_t, 4>{0, 5, 20, 60}[round / rulesets.size() % 4];
-    const spec s = mutate(pick(universe, rng).spec, *rules, rng, extra);
+    // Sizes: from a few positions to the whole universe org and more.
+    const std::size_t size = round / rulesets.size() % 4;
+    const spec s = mutate(pick(universe, rng).spec, *rules, rng, std::array<std::size_t, 4>{0, 5, 20, 60}[size],
+                          std::array<double, 4>{0.05, 0.3, 1.0, 1.0}[size]);
+    if (s.positions.empty()) continue;
     std::vector<perwal::org::load_error> errors;
     auto g = perwal::org::build(s, rules->vocab, rules->shape, errors);
     if (!g) {
@@ -351,8 +384,8 @@ TEST_CASE("reference and optimized evaluators agree on random orgs and queries",
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cout << "differential: cases=" << t.cases << " compared=" << t.compared << " not_covered=" << t.not_covered
             << " refused=" << t.refused << " invalid_orgs=" << t.invalid_orgs << " disagreements=" << t.disagreements
-            << " seconds=" << seconds << "\n  orgs=" << t.orgs << " mean positions="
-            << (t.orgs ? t.positions / t.orgs : 0) << "\n";
+            << " seconds=" << seconds << "\n  orgs=" << t.orgs
+            << " mean positions=" << (t.orgs ? t.positions / t.orgs : 0) << "\n";
   for (const auto& [what, n] : t.by_outcome) std::cout << "  " << what << ": " << n << "\n";
   // Every type of query reaches more than one outcome, or the generator has gone blind.
   for (const char* type : {"kedudukan", "pelaporan", "penugasan"}) {
