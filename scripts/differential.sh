@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cases="${1:-100000}"
-bin="${PERWAL_BUILD_DIR:-build}/perwal_tests"
+bin="${PERWAL_BUILD_DIR:-build}/tests/perwal_tests"
 [[ -x "$bin" ]] || { echo "differential: $bin not found (build with -DBUILD_TESTING=ON)" >&2; exit 2; }
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
