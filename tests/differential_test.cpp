@@ -172,7 +172,8 @@ json random_penugasan(const spec& s, const compiled_ruleset& r, const perwal::ev
 
 json random_query(const spec& s, const compiled_ruleset& r, const perwal::evaluator& ev, std::mt19937_64& rng) {
   const auto& p = pick(s.positions, rng);
-  const int kind = std::uniform_int_distribution<int>(0, 2)(rng);
+  const int kind = std::uniform_int_distribution<int>(0, 3)(rng);
+  if (kind == 3 && !s.teams.empty()) return {{"type", "tim"}, {"team", pick(s.teams, rng).id}};
   if (kind == 0) {
     json q = {{"type", "kedudukan"}, {"position", p.id}};
     if (chance(rng, 0.5)) q["atasan"] = pick(s.positions, rng).id;
@@ -181,13 +182,18 @@ json random_query(const spec& s, const compiled_ruleset& r, const perwal::evalua
   if (kind == 1) return random_penugasan(s, r, ev, rng);
   std::string to = pick(s.positions, rng).id;
   if (p.atasan && chance(rng, 0.4)) to = *p.atasan;
-  // Capacities that need a team (anggota_tim, ketua_tim) are not generated:
-  // the reference does not cover teams (docs/reliability.md).
-  std::vector<std::string> capacities;
-  for (auto c : r.vocab.codes(perwal::category::report_as)) {
-    if (c != r.known.anggota_tim && c != r.known.ketua_tim) capacities.push_back(r.vocab.name(c));
+  json q = {
+      {"type", "pelaporan"}, {"from", p.id}, {"to", to}, {"as", pick(names(r, perwal::category::report_as), rng)}};
+  // A report as a team member or ketua names one of the org's teams.
+  const auto as = r.vocab.find(perwal::category::report_as, q["as"].get<std::string>());
+  if (!s.teams.empty() && (as == r.known.anggota_tim || as == r.known.ketua_tim || chance(rng, 0.1))) {
+    q["team"] = pick(s.teams, rng).id;
+  } else if (as == r.known.anggota_tim || as == r.known.ketua_tim) {
+    for (auto c : r.vocab.codes(perwal::category::report_as)) {  // an org with no team: a capacity without one
+      if (c != r.known.anggota_tim && c != r.known.ketua_tim) q["as"] = r.vocab.name(c);
+    }
   }
-  return {{"type", "pelaporan"}, {"from", p.id}, {"to", to}, {"as", pick(capacities, rng)}};
+  return q;
 }
 
 struct optimized_result {
@@ -340,8 +346,12 @@ TEST_CASE("reference and optimized evaluators agree on random orgs and queries",
     REQUIRE(!universe.empty());
     // Sizes: from a few positions to the whole universe org and more.
     const std::size_t size = round / rulesets.size() % 4;
-    const spec s = mutate(pick(universe, rng).spec, *rules, rng, std::array<std::size_t, 4>{0, 5, 20, 60}[size],
-                          std::array<double, 4>{0.05, 0.3, 1.0, 1.0}[size]);
+    const auto& base = pick(universe, rng);
+    spec s = mutate(base.spec, *rules, rng, std::array<std::size_t, 4>{0, 5, 20, 60}[size],
+                    std::array<double, 4>{0.05, 0.3, 1.0, 1.0}[size]);
+    for (auto& team : s.teams) {  // the fields the rulesets read (team.field("…")), on some teams
+      if (chance(rng, 0.5)) team.fields.update(base.team_fields);
+    }
     if (s.positions.empty()) continue;
     std::vector<perwal::org::load_error> errors;
     auto g = perwal::org::build(s, rules->vocab, rules->shape, errors);
@@ -388,7 +398,7 @@ TEST_CASE("reference and optimized evaluators agree on random orgs and queries",
             << " mean positions=" << (t.orgs ? t.positions / t.orgs : 0) << "\n";
   for (const auto& [what, n] : t.by_outcome) std::cout << "  " << what << ": " << n << "\n";
   // Every type of query reaches more than one outcome, or the generator has gone blind.
-  for (const char* type : {"kedudukan", "pelaporan", "penugasan"}) {
+  for (const char* type : {"kedudukan", "pelaporan", "penugasan", "tim"}) {
     std::size_t outcomes = 0;
     for (const auto& [what, n] : t.by_outcome) outcomes += what.starts_with(std::string(type) + " ") ? 1 : 0;
     if (t.cases >= 1000) CHECK(outcomes >= 2);

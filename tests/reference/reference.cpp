@@ -68,11 +68,12 @@ bool review_chain_holds(const walker& w, int from, int to, code as) {
   return false;
 }
 
-void pelaporan(const walker& w, int from, int to, code as, verdict& v) {
+void pelaporan(const walker& w, int from, int to, code as, const team_view* team, verdict& v) {
   bindings b;
   b.from = from;
   b.to = to;
   b.as = as;
+  b.team = team;
   generic(w, query_kind::pelaporan, b, v);
   std::vector<const report_rule*> applicable;
   const report_rule* matched = nullptr;
@@ -274,6 +275,15 @@ reference_result decide(const compiled_ruleset& rules, const org::spec& org, con
     if (p == none) throw not_covered(std::string("query naming an unknown ") + key);
     return p;
   };
+  // A team named by the id of one of the org's teams (inline teams are not covered).
+  const auto org_team = [&]() -> std::optional<team_view> {
+    if (!q.contains("team") || q["team"].is_null()) return std::nullopt;
+    if (!q["team"].is_string()) throw not_covered("an inline team");
+    for (const auto& t : org.teams) {
+      if (t.id == q["team"].get<std::string>()) return w.team_of(t);
+    }
+    throw not_covered("an unknown team");
+  };
   verdict v;
   std::vector<std::string> missing;
   if (type == "penugasan") {
@@ -310,10 +320,16 @@ reference_result decide(const compiled_ruleset& rules, const org::spec& org, con
     const bool given = q.contains("atasan") && !q["atasan"].is_null();
     kedudukan(w, p, given ? position("atasan") : w.atasan_of(p), v);
   } else if (type == "pelaporan") {
-    if (q.contains("team") && !q["team"].is_null()) throw not_covered("pelaporan with a team");
     const auto as = rules.vocab.find(category::report_as, q.value("as", std::string{}));
     if (!as) throw not_covered("pelaporan with an unknown `as`");
-    pelaporan(w, position("from"), position("to"), *as, v);
+    const auto team = org_team();
+    pelaporan(w, position("from"), position("to"), *as, team ? &*team : nullptr, v);
+  } else if (type == "tim") {
+    const auto team = org_team();
+    if (!team) throw not_covered("tim without a team");
+    bindings b;
+    b.team = &*team;
+    generic(w, query_kind::tim, b, v);
   } else {
     throw not_covered("query type " + type);
   }

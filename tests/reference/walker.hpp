@@ -11,6 +11,16 @@ namespace perwal::reference::detail {
 
 constexpr int none = -1;
 
+// A team as the rules see it, read from the org's team (by linear scans).
+struct team_view {
+  std::string id;
+  int owner = none, established_by = none, ketua = none;
+  std::vector<int> anggota;
+  bool has_target = false;
+  nlohmann::json fields;  // the team object, for team.field("…")
+  code role = no_code;
+};
+
 // A value of an expression, over the spec: positions and units are indices
 // into spec.positions and spec.units.
 struct value {
@@ -22,6 +32,7 @@ struct value {
   int idx = none;
   std::vector<int> set;
   int delegation = none;
+  const team_view* team = nullptr;
   const nlohmann::json* j = nullptr;  // a field of a step object (`step.<field>`)
 };
 
@@ -49,6 +60,7 @@ struct bindings {
   int assignee = none, owner = none, issuer = none;
   code as = no_code, mode = no_code, scope = no_code, contract_scope = no_code, role = no_code;
   const nlohmann::json* step = nullptr;
+  const team_view* team = nullptr;
 };
 
 class walker {
@@ -268,8 +280,11 @@ class walker {
         if (b.step) v.t = value_type::step, v.j = b.step;
         return v;
       }
-      case base_name::team:
-        return {};  // no covered query carries a team
+      case base_name::team: {
+        value v;
+        if (b.team) v.t = value_type::team, v.team = b.team;
+        return v;
+      }
     }
     return {};
   }
@@ -389,8 +404,74 @@ class walker {
     }
   }
 
+  [[nodiscard]] team_view team_of(const org::team_spec& t) const {
+    team_view v;
+    v.id = t.id;
+    v.owner = unit_by_id(t.owner_unit);
+    v.established_by = position_ref(t.established_by);
+    v.ketua = position_ref(t.ketua);
+    for (const auto& a : t.anggota) v.anggota.push_back(position_ref(a));
+    v.has_target =
+        t.target && (!t.target->sasaran.empty() || !t.target->indikator.empty() || !t.target->nilai.is_null());
+    v.fields = org::to_json(t);
+    return v;
+  }
+
+  value team_prop(const team_view& tm, const cstep& s) const {
+    switch (s.p) {
+      case prop::id: {
+        value v;
+        v.t = value_type::string;
+        v.s = tm.id;
+        return v;
+      }
+      case prop::owner:
+        return entity(value_type::unit, tm.owner);
+      case prop::ketua:
+        return entity(value_type::position, tm.ketua);
+      case prop::established_by:
+        return entity(value_type::position, tm.established_by);
+      case prop::anggota:
+      case prop::members: {
+        value v;
+        v.t = value_type::positions;
+        if (s.p == prop::members && tm.ketua != none) v.set.push_back(tm.ketua);
+        v.set.insert(v.set.end(), tm.anggota.begin(), tm.anggota.end());
+        return v;
+      }
+      case prop::cross_unit:
+      case prop::cross_instansi: {
+        // Whether the ketua or a member comes from outside the owner's unit
+        // organisasi (cross_unit) or instansi (cross_instansi).
+        const auto outside = [&](int p) {
+          return s.p == prop::cross_unit ? uo_of(unit_of(p)) != uo_of(tm.owner)
+                                         : instansi(unit_of(p)) != instansi(tm.owner);
+        };
+        bool any = tm.ketua != none && outside(tm.ketua);
+        for (int a : tm.anggota) any = any || outside(a);
+        return boolean(any);
+      }
+      case prop::has_target:
+        return boolean(tm.has_target);
+      case prop::field: {
+        value v;
+        if (tm.fields.is_object() && tm.fields.contains(s.text)) {
+          v.t = value_type::json;
+          v.j = &tm.fields[s.text];
+        }
+        return v;
+      }
+      case prop::role:
+        return of_code(tm.role);
+      default:
+        throw not_covered("team property " + std::to_string(static_cast<int>(s.p)));
+    }
+  }
+
   value apply(const value& v, const cstep& s) const {
     switch (v.t) {
+      case value_type::team:
+        return team_prop(*v.team, s);
       case value_type::position:
         return position_prop(v.idx, s);
       case value_type::unit:
@@ -588,6 +669,8 @@ class walker {
       case value_type::position:
       case value_type::unit:
         return a.idx == b.idx;
+      case value_type::team:
+        return a.team == b.team;
       default:
         return false;
     }
