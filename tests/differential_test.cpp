@@ -1,7 +1,7 @@
 // Differential test (issue 12 item 6): the optimized evaluator (engine/eval
 // over an org_graph) against the naive reference (tests/reference) on random
 // orgs and queries across the five bundled rulesets. Compared: outcome,
-// violated rule ids, missing steps. A disagreement is shrunk (positions,
+// violated rule ids, missing steps, and the rule ids of the warnings. A disagreement is shrunk (positions,
 // delegations, teams dropped while it persists) and printed as org and query
 // JSON with both results.
 //
@@ -206,6 +206,8 @@ reference_result result_of(const perwal::decision& d) {
   r.outcome = std::string(perwal::outcome_name(d.result));
   for (const auto& f : d.violations) r.violated.push_back(f.rule->name);
   for (const auto& n : d.next) r.missing.push_back(n.step->info.name);
+  for (const auto& f : d.warnings) r.warned.push_back(f.rule->name);
+  std::sort(r.warned.begin(), r.warned.end());
   std::sort(r.violated.begin(), r.violated.end());
   std::sort(r.missing.begin(), r.missing.end());
   return r;
@@ -312,7 +314,7 @@ spec shrink(const std::shared_ptr<const compiled_ruleset>& rules, spec s, const 
 }
 
 std::string show(const reference_result& r) {
-  return json{{"outcome", r.outcome}, {"violated", r.violated}, {"missing", r.missing}}.dump();
+  return json{{"outcome", r.outcome}, {"violated", r.violated}, {"missing", r.missing}, {"warned", r.warned}}.dump();
 }
 
 struct tally {

@@ -13,9 +13,13 @@ namespace {
 
 // What a decision keeps: violations (wajib, dilarang broken) by rule name.
 struct verdict {
-  std::vector<std::string> violated;
+  std::vector<std::string> violated, warned;
   void broken(const rule_info& info) {
-    if (info.level == strength::wajib || info.level == strength::dilarang) violated.push_back(info.name);
+    if (info.level == strength::wajib || info.level == strength::dilarang) {
+      violated.push_back(info.name);
+    } else {
+      warned.push_back(info.name);  // diutamakan (or a permission's require)
+    }
   }
 };
 
@@ -338,6 +342,8 @@ reference_result decide(const compiled_ruleset& rules, const org::spec& org, con
   std::sort(missing.begin(), missing.end());
   out.violated = std::move(v.violated);
   out.missing = std::move(missing);
+  std::sort(v.warned.begin(), v.warned.end());
+  out.warned = std::move(v.warned);
   out.outcome = !out.violated.empty() ? "denied" : !out.missing.empty() ? "incomplete" : "allowed";
   return out;
 }

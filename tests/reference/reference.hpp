@@ -30,6 +30,7 @@ struct reference_result {
   std::string outcome;                // allowed | denied | incomplete
   std::vector<std::string> violated;  // rule names of the violations, sorted
   std::vector<std::string> missing;   // step names of the missing steps, sorted
+  std::vector<std::string> warned;    // rule names of the warnings (soft rules broken), sorted
   bool operator==(const reference_result&) const = default;
 };
 
