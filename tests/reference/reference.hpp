@@ -5,11 +5,11 @@
 // snapshot. It shares only the compiled ruleset (the rules are its input)
 // and interprets the compiled DSL expressions itself.
 //
-// Covered query types: kedudukan, pelaporan and penugasan, each without a
-// team (a query naming a team is not covered); tim and audit are not. Such a
-// query, and any expression construct it does not interpret (a property it
-// does not know), throws not_covered: the caller counts those cases, never
-// skips them silently. See docs/reliability.md.
+// Covered query types: kedudukan, pelaporan (with or without one of the
+// org's teams), penugasan without a team, and tim of one of the org's teams.
+// Not covered: audit, inline teams, penugasan with a team. Such a query, and any expression construct it does not
+// interpret (a property it does not know), throws not_covered: the caller counts those cases, never skips them
+// silently. See docs/reliability.md.
 #pragma once
 
 #include <nlohmann/json.hpp>
