@@ -173,7 +173,16 @@ json random_penugasan(const spec& s, const compiled_ruleset& r, const perwal::ev
 json random_query(const spec& s, const compiled_ruleset& r, const perwal::evaluator& ev, std::mt19937_64& rng) {
   const auto& p = pick(s.positions, rng);
   const int kind = std::uniform_int_distribution<int>(0, 3)(rng);
-  if (kind == 3 && !s.teams.empty()) return {{"type", "tim"}, {"team", pick(s.teams, rng).id}};
+  if (kind == 3 && !s.teams.empty()) {
+    const auto& team = pick(s.teams, rng);
+    if (chance(rng, 0.7)) return {{"type", "tim"}, {"team", team.id}};
+    // The same team given inline, perhaps with another ketua or without its fields.
+    json inline_team = perwal::org::to_json(team);
+    if (chance(rng, 0.5)) inline_team["ketua"] = pick(s.positions, rng).id;
+    if (chance(rng, 0.3)) inline_team.erase("id");
+    if (chance(rng, 0.3)) inline_team.erase("target");
+    return {{"type", "tim"}, {"team", inline_team}};
+  }
   if (kind == 0) {
     json q = {{"type", "kedudukan"}, {"position", p.id}};
     if (chance(rng, 0.5)) q["atasan"] = pick(s.positions, rng).id;

@@ -256,6 +256,29 @@ struct penugasan_check {
   }
 };
 
+// A team given inline in a query, in the org's team form.
+team_view inline_team(const walker& w, const nlohmann::json& t) {
+  const auto position = [&](const char* key) {
+    if (!t.contains(key) || t[key].is_null()) return none;
+    const int p = t[key].is_string() ? w.position_ref(t[key].get<std::string>()) : none;
+    if (p == none) throw not_covered(std::string("an inline team naming an unknown ") + key);
+    return p;
+  };
+  team_view v;
+  v.id = t.contains("id") && t["id"].is_string() ? t["id"].get<std::string>() : "(inline)";
+  v.owner = t["owner_unit"].is_string() ? w.unit_by_id(t["owner_unit"].get<std::string>()) : none;
+  if (v.owner == none) throw not_covered("an inline team with an unknown owner_unit");
+  v.established_by = position("established_by");
+  v.ketua = position("ketua");
+  for (const auto& a : t.value("anggota", nlohmann::json::array())) {
+    v.anggota.push_back(a.is_string() ? w.position_ref(a.get<std::string>()) : none);
+    if (v.anggota.back() == none) throw not_covered("an inline team with an unknown anggota");
+  }
+  v.has_target = t.contains("target") && !t["target"].is_null();
+  v.fields = t;
+  return v;
+}
+
 }  // namespace
 
 reference_result decide(const compiled_ruleset& rules, const org::spec& org, const nlohmann::json& q) {
@@ -280,11 +303,14 @@ reference_result decide(const compiled_ruleset& rules, const org::spec& org, con
     return p;
   };
   // A team named by the id of one of the org's teams (inline teams are not covered).
+  // An inline team (an object with its owner_unit) is read from the object.
   const auto org_team = [&]() -> std::optional<team_view> {
     if (!q.contains("team") || q["team"].is_null()) return std::nullopt;
-    if (!q["team"].is_string()) throw not_covered("an inline team");
-    for (const auto& t : org.teams) {
-      if (t.id == q["team"].get<std::string>()) return w.team_of(t);
+    const auto& t = q["team"];
+    if (t.is_object() && t.contains("owner_unit")) return inline_team(w, t);
+    const auto id = t.is_string() ? t.get<std::string>() : t.is_object() ? t.value("id", std::string{}) : "";
+    for (const auto& ot : org.teams) {
+      if (ot.id == id) return w.team_of(ot);
     }
     throw not_covered("an unknown team");
   };
