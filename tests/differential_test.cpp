@@ -137,6 +137,19 @@ json random_penugasan(const spec& s, const compiled_ruleset& r, const perwal::ev
             {"owner_unit", owner},
             {"mode", pick(names(r, perwal::category::mode), rng)}};
   if (chance(rng, 0.2)) q["assigned_by"] = pick(s.positions, rng).id;
+  if (!r.vocab.codes(perwal::category::team_role).empty() &&
+      chance(rng, 0.3)) {  // a team role: with the org's team, an inline copy of it, or alone
+    json team = {{"role", pick(names(r, perwal::category::team_role), rng)}};
+    if (!s.teams.empty() && chance(rng, 0.8)) {
+      const auto& t = pick(s.teams, rng);
+      if (chance(rng, 0.5)) {
+        team["id"] = t.id;
+      } else {
+        team.update(perwal::org::to_json(t));
+      }
+    }
+    q["team"] = team;
+  }
   if (chance(rng, 0.8)) q = perwal::explore::complete_steps(ev, q, 12);
   if (!q.contains("steps") || !q["steps"].is_array() || q["steps"].empty()) return q;
   auto& steps = q["steps"];

@@ -302,7 +302,7 @@ reference_result decide(const compiled_ruleset& rules, const org::spec& org, con
     if (p == none) throw not_covered(std::string("query naming an unknown ") + key);
     return p;
   };
-  // A team named by the id of one of the org's teams (inline teams are not covered).
+  // A team named by the id of one of the org's teams.
   // An inline team (an object with its owner_unit) is read from the object.
   const auto org_team = [&]() -> std::optional<team_view> {
     if (!q.contains("team") || q["team"].is_null()) return std::nullopt;
@@ -317,7 +317,14 @@ reference_result decide(const compiled_ruleset& rules, const org::spec& org, con
   verdict v;
   std::vector<std::string> missing;
   if (type == "penugasan") {
-    if (q.contains("team") && !q["team"].is_null()) throw not_covered("penugasan with a team");
+    // A team with the assignee's role: the org's, inline, or none (the role alone).
+    std::optional<team_view> team;
+    if (q.contains("team") && !q["team"].is_null()) {
+      const auto& t = q["team"];
+      if (!t.is_object()) throw not_covered("a team without a role");
+      team = t.contains("id") || t.contains("owner_unit") ? org_team() : team_view{};
+      team->role = code_at(t, "role", category::team_role);
+    }
     std::vector<step_given> steps;
     for (const auto& s : q.value("steps", nlohmann::json::array())) {
       step_given g;
@@ -344,6 +351,7 @@ reference_result decide(const compiled_ruleset& rules, const org::spec& org, con
     if (check.b.owner == none) throw not_covered("query naming an unknown owner_unit");
     check.b.issuer = check.assigned_by;
     check.b.mode = code_at(q, "mode", category::mode);
+    if (team) check.b.team = &*team, check.b.role = team->role;
     check.run();
   } else if (type == "kedudukan") {
     const int p = position("position");

@@ -5,9 +5,9 @@
 // snapshot. It shares only the compiled ruleset (the rules are its input)
 // and interprets the compiled DSL expressions itself.
 //
-// Covered query types: kedudukan, pelaporan (with or without a team),
-// penugasan without a team, and tim (an org's team or one given inline).
-// Not covered: audit, penugasan with a team. Such a query, and any expression construct it does not
+// Covered query types: kedudukan, pelaporan, penugasan (each with or without
+// a team), and tim (an org's team or one given inline). Not covered: audit.
+// Such a query, and any expression construct it does not
 // interpret (a property it does not know), throws not_covered: the caller counts those cases, never skips them
 // silently. See docs/reliability.md.
 #pragma once
