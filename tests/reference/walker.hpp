@@ -206,7 +206,7 @@ class walker {
     b.position = p;
     b.atasan = first;
     b.pd = pd_of(unit_of(p));
-    int found = first;
+    int found = first;  // when no position up the chain qualifies
     if (const auto* tb = table_for(b.pd, b)) {
       int cur = first;
       for (int hops = 0; cur != none && hops < 64; ++hops, cur = atasan_of(cur)) {
@@ -217,9 +217,11 @@ class walker {
             marked = marked || e.penilai;
           }
         }
-        if (!listed || marked) break;
+        if (!listed || marked) {
+          found = cur;
+          break;
+        }
       }
-      found = cur == none ? first : cur;
     }
     in_penilai = false;
     return found;
