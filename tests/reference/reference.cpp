@@ -11,7 +11,8 @@ using namespace detail;
 
 namespace {
 
-// What a decision keeps: violations (wajib, dilarang broken) by rule name.
+// What a decision keeps, by rule name: violations (wajib, dilarang broken)
+// and warnings (diutamakan broken).
 struct verdict {
   std::vector<std::string> violated, warned;
   void broken(const rule_info& info) {
