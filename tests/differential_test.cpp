@@ -71,8 +71,23 @@ bool below(const spec& s, const std::string& candidate, const std::string& p) {
   return false;
 }
 
+// Whether unit `candidate` is `u` or inside it.
+bool unit_below(const spec& s, const std::string& candidate, const std::string& u) {
+  std::optional<std::string> cur = candidate;
+  for (std::size_t guard = 0; cur && guard <= s.units.size(); ++guard) {
+    if (*cur == u) return true;
+    std::optional<std::string> next;
+    for (const auto& x : s.units) {
+      if (x.id == *cur) next = x.parent;
+    }
+    cur = next;
+  }
+  return false;
+}
+
 // A random variant of a universe org: extra positions, moved atasan, kinds
-// and jenis changed, positions moved between units.
+// and jenis changed, positions moved between units; unit heads, kinds and
+// parents changed.
 spec mutate(spec s, const compiled_ruleset& r, std::mt19937_64& rng, std::size_t extra, double keep) {
   // Smaller orgs: positions dropped at random (with every reference to them).
   std::vector<std::string> dropped;
@@ -121,6 +136,29 @@ spec mutate(spec s, const compiled_ruleset& r, std::mt19937_64& rng, std::size_t
         break;
       default:
         p.unit = pick(s.units, rng).id;
+    }
+  }
+  // Units: a new head, kind or parent for a few (roots, the pemerintah
+  // daerah units, keep theirs; a parent never makes a cycle).
+  const auto unit_kinds = names(r, perwal::category::unit_kind);
+  const auto root_kind =
+      r.known.pemerintah_daerah == perwal::no_code ? std::string{} : r.vocab.name(r.known.pemerintah_daerah);
+  for (std::size_t i = 0; i < 1 + s.units.size() / 8; ++i) {
+    auto& u = s.units[std::uniform_int_distribution<std::size_t>(0, s.units.size() - 1)(rng)];
+    if (!u.parent) continue;
+    switch (std::uniform_int_distribution<int>(0, 2)(rng)) {
+      case 0:
+        u.head = pick(s.positions, rng).id;
+        break;
+      case 1: {
+        const auto& k = pick(unit_kinds, rng);
+        if (k != root_kind) u.kind = k;
+        break;
+      }
+      default: {
+        const auto& to = pick(s.units, rng).id;
+        if (!unit_below(s, to, u.id)) u.parent = to;
+      }
     }
   }
   return s;
