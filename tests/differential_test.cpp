@@ -1,9 +1,12 @@
 // Differential test (issue 12 item 6): the optimized evaluator (engine/eval
 // over an org_graph) against the naive reference (tests/reference) on random
 // orgs and queries across the five bundled rulesets. Compared: outcome,
-// violated rule ids, missing steps, and the rule ids of the warnings. A disagreement is shrunk (positions,
-// delegations, teams dropped while it persists) and printed as org and query
-// JSON with both results.
+// violated rule ids, missing steps, and the rule ids of the warnings. A
+// disagreement is shrunk (teams, delegations, positions and units dropped
+// while it persists) and printed as org and query JSON with both results.
+// The test fails on a disagreement, on a refused query, when the reference
+// covers less than min_covered of the cases, or when a query type reaches
+// only one outcome.
 //
 // PERWAL_DIFF_CASES sets the number of queries (default below, for CI);
 // PERWAL_DIFF_SEED the seed. scripts/differential.sh runs the long run.
@@ -11,7 +14,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <functional>
 #include <iostream>
 #include <map>
 #include <random>
