@@ -224,6 +224,7 @@ json random_penugasan(const spec& s, const compiled_ruleset& r, const perwal::ev
 }
 
 json random_query(const spec& s, const compiled_ruleset& r, const perwal::evaluator& ev, std::mt19937_64& rng) {
+  if (chance(rng, 0.01)) return {{"type", "audit"}};  // the whole org: rarer, as it costs more
   const auto& p = pick(s.positions, rng);
   const int kind = std::uniform_int_distribution<int>(0, 3)(rng);
   if (kind == 3 && !s.teams.empty()) {

@@ -369,6 +369,24 @@ reference_result decide(const compiled_ruleset& rules, const org::spec& org, con
     bindings b;
     b.team = &*team;
     generic(w, query_kind::tim, b, v);
+  } else if (type == "audit") {
+    // Every Pejabat Fungsional and pelaksana under its own atasan, every
+    // delegation, every team.
+    for (std::size_t p = 0; p < org.positions.size(); ++p) {
+      const int pi = static_cast<int>(p);
+      if (w.is_fp_or_pelaksana(pi)) kedudukan(w, pi, w.atasan_of(pi), v);
+    }
+    for (std::size_t k = 0; k < org.delegations.size(); ++k) {
+      bindings b;
+      b.delegation = static_cast<int>(k);
+      generic(w, query_kind::delegasi, b, v);
+    }
+    for (const auto& t : org.teams) {
+      const auto team = w.team_of(t);
+      bindings b;
+      b.team = &team;
+      generic(w, query_kind::tim, b, v);
+    }
   } else {
     throw not_covered("query type " + type);
   }

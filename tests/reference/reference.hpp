@@ -6,10 +6,10 @@
 // and interprets the compiled DSL expressions itself.
 //
 // Covered query types: kedudukan, pelaporan, penugasan (each with or without
-// a team), and tim (an org's team or one given inline). Not covered: audit.
-// Such a query, and any expression construct it does not
-// interpret (a property it does not know), throws not_covered: the caller counts those cases, never skips them
-// silently. See docs/reliability.md.
+// a team), tim (an org's team or one given inline) and audit. A query of
+// another type, and any expression construct it does not interpret (a
+// property it does not know), throws not_covered: the caller counts those
+// cases, never skips them silently. See docs/reliability.md.
 #pragma once
 
 #include <nlohmann/json.hpp>
