@@ -277,7 +277,7 @@ reference_result result_of(const perwal::decision& d) {
 }
 
 optimized_result run_optimized(const std::shared_ptr<const compiled_ruleset>& rules, const spec& s, const json& q) {
-  std::vector<perwal::org::load_error> errors;
+  perwal::diagnostics errors;
   auto g = perwal::org::build(s, rules->vocab, rules->shape, errors);
   optimized_result out;
   if (!g) return out;
@@ -418,7 +418,7 @@ TEST_CASE("reference and optimized evaluators agree on random orgs and queries",
       if (chance(rng, 0.5)) team.fields.update(base.team_fields);
     }
     if (s.positions.empty()) continue;
-    std::vector<perwal::org::load_error> errors;
+    perwal::diagnostics errors;
     auto g = perwal::org::build(s, rules->vocab, rules->shape, errors);
     if (!g) {
       ++t.invalid_orgs;
