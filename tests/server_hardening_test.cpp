@@ -39,15 +39,7 @@ namespace {
 // `perwal serve ARGS` expected to refuse to start: its exit status and output
 // (bounded by `timeout`, so a server that starts after all cannot hang the test).
 std::pair<int, std::string> refused_start(const std::string& args) {
-  const std::string cmd =
-      "cd '" + perwal::testing::source_dir().string() + "' && timeout 60 '" PERWAL_BINARY "' serve " + args + " 2>&1";
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), static_cast<int>(buf.size()), pipe)) out += buf.data();
-  const int raw = ::pclose(pipe);
-  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, out};
+  return shell("cd '" + perwal::testing::source_dir().string() + "' && timeout 60 '" PERWAL_BINARY "' serve " + args);
 }
 
 }  // namespace
@@ -151,13 +143,9 @@ namespace {
 // Sends `request` on a fresh connection to 127.0.0.1:port and resets the
 // connection at once (SO_LINGER 0), before the answer can be read.
 void send_and_reset(int port, const std::string& request) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  const int fd = connect_local(port);
   REQUIRE(fd >= 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+  {
     for (std::size_t sent = 0; sent < request.size();) {
       const auto n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
       if (n <= 0) break;
@@ -199,13 +187,9 @@ TEST_CASE("serve: 200 slow clients holding connections do not starve the others"
   // each sends half a request line and then nothing: a slowloris
   std::vector<int> slow;
   for (int i = 0; i < 200; ++i) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    const int fd = connect_local(server.port());
     REQUIRE(fd >= 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<std::uint16_t>(server.port()));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+    {
       const std::string part = "GET /healthz HTTP/1.1\r\nHost: slow\r\n";
       (void)::send(fd, part.data(), part.size(), MSG_NOSIGNAL);
     }
@@ -364,14 +348,7 @@ void sql(const fs::path& db, const std::string& statement) {
 }
 
 std::pair<int, std::string> verify(const fs::path& data) {
-  const std::string cmd = "'" PERWAL_BINARY "' log verify --data '" + data.string() + "' 2>&1";
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), static_cast<int>(buf.size()), pipe)) out += buf.data();
-  const int raw = ::pclose(pipe);
-  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, out};
+  return shell("'" PERWAL_BINARY "' log verify --data '" + data.string() + "'");
 }
 
 }  // namespace

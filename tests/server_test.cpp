@@ -209,13 +209,8 @@ TEST_CASE("serve: bad input answers JSON errors in the CLI's words, never a cras
   for (const std::string& raw :
        {std::string("\x01\x02garbage\r\n\r\n"), std::string("POST /v1/audit HTTP/1.1\r\n"
                                                             "Host: x\r\nConnection: close\r\n\r\n")}) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    const int fd = connect_local(server.port());
     REQUIRE(fd >= 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<std::uint16_t>(server.port()));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
     REQUIRE(::write(fd, raw.data(), raw.size()) == static_cast<ssize_t>(raw.size()));
     timeval limit{60, 0};
     ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
