@@ -327,7 +327,9 @@ reference_result decide(const compiled_ruleset& rules, const org::spec& org, con
       team->role = code_at(t, "role", category::team_role);
     }
     std::vector<step_given> steps;
-    for (const auto& s : q.value("steps", nlohmann::json::array())) {
+    // named, so the steps outlive the loop: each step_given points at its object
+    const nlohmann::json given_steps = q.value("steps", nlohmann::json::array());
+    for (const auto& s : given_steps) {
       step_given g;
       g.action = code_at(s, "action", category::action);
       g.by = optional_position(s, "by");
