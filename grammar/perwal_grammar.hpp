@@ -134,6 +134,7 @@ PERWAL_KW(kw_query, "query");
 PERWAL_KW(kw_expect, "expect");
 PERWAL_KW(kw_violation, "violation");
 PERWAL_KW(kw_warning, "warning");
+PERWAL_KW(kw_needs, "needs");
 PERWAL_KW(kw_next, "next");
 PERWAL_KW(kw_and, "and");
 PERWAL_KW(kw_or, "or");
@@ -325,9 +326,11 @@ struct decision_value
     : sor<TAO_PEGTL_KEYWORD("allowed"), TAO_PEGTL_KEYWORD("denied"), TAO_PEGTL_KEYWORD("incomplete")> {};
 struct exp_violation : seq<w<kw_violation>, w<expect<rule_name>>> {};
 struct exp_warning : seq<w<kw_warning>, w<expect<rule_name>>> {};
+// `expect needs rule`: the rule cannot be decided without evidence the data lacks.
+struct exp_needs : seq<w<kw_needs>, w<expect<rule_name>>> {};
 struct exp_next : seq<w<kw_next>, w<expect<code_ref>>> {};
 struct exp_scope : seq<w<kw_scope>, w<expect<code_ref>>> {};
-struct expectation : sor<exp_violation, exp_warning, exp_next, exp_scope, w<decision_value>> {};
+struct expectation : sor<exp_violation, exp_warning, exp_needs, exp_next, exp_scope, w<decision_value>> {};
 struct org_clause : seq<w<kw_org>, w<expect<string_lit>>> {};
 struct query_clause : seq<w<kw_query>, w<expect<json_value>>> {};
 struct expect_clause : seq<w<kw_expect>, expect<expectation>> {};
@@ -356,6 +359,6 @@ using selector = tao::pegtl::parse_tree::selector<
         query_kind, rule_decl, to_clause, report_decl, mode_clause, scope_clause, issuer_clause, by_clause, from_clause,
         cc_clause, contents_clause, where_clause, optional_flag, step_name, step_actions, step_decl, reason_required,
         refusal_decl, workflow_decl, strength_clause, refine_decl, override_decl, json_value, decision_value,
-        exp_violation, exp_warning, exp_next, exp_scope, org_clause, query_clause, example_decl>>;
+        exp_violation, exp_warning, exp_needs, exp_next, exp_scope, org_clause, query_clause, example_decl>>;
 
 }  // namespace perwal::grammar

@@ -6,7 +6,8 @@
 //                                "because": "article of that text"}, …}}
 // gives, for EVERY ruleset of the suite, the decision, for a denial the rule
 // that the text says is broken (`violates`, one of the violations; or
-// `violations`, the exact set), and the article of that regulation that
+// `violations`, the exact set; `needs`: a rule whose evidence the data does
+// not carry), and the article of that regulation that
 // decides the case; that article must appear in the decision's explanation (a
 // violation, warning, next step or trace line cites it).
 #include <catch2/catch.hpp>
@@ -73,6 +74,7 @@ std::set<std::string> run_case(const fs::path& file) {
     CHECK(d->outcome == want.at("decision").get<std::string>());
     outcomes.insert(d->outcome);
     if (want.contains("violates")) CHECK(rule_names(d->violations).count(want["violates"].get<std::string>()) == 1);
+    if (want.contains("needs")) CHECK(rule_names(d->needs).count(want["needs"].get<std::string>()) == 1);
     if (want.contains("violations")) {
       CHECK(rule_names(d->violations) == want["violations"].get<std::set<std::string>>());
     }

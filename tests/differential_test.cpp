@@ -270,7 +270,9 @@ reference_result result_of(const perwal::decision& d) {
   for (const auto& f : d.violations) r.violated.push_back(f.rule->name);
   for (const auto& n : d.next) r.missing.push_back(n.step->info.name);
   for (const auto& f : d.warnings) r.warned.push_back(f.rule->name);
+  for (const auto& f : d.needs) r.needed.push_back(f.rule->name);
   std::sort(r.warned.begin(), r.warned.end());
+  std::sort(r.needed.begin(), r.needed.end());
   std::sort(r.violated.begin(), r.violated.end());
   std::sort(r.missing.begin(), r.missing.end());
   return r;
@@ -377,7 +379,7 @@ spec shrink(const std::shared_ptr<const compiled_ruleset>& rules, spec s, const 
 }
 
 std::string show(const reference_result& r) {
-  return json{{"outcome", r.outcome}, {"violated", r.violated}, {"missing", r.missing}, {"warned", r.warned}}.dump();
+  return json{{"outcome", r.outcome}, {"violated", r.violated}, {"missing", r.missing}, {"warned", r.warned}, {"needed", r.needed}}.dump();
 }
 
 struct tally {

@@ -386,3 +386,118 @@ TEST_CASE("bad queries name the JSON path", "[eval][bad-input]") {
   CHECK(f.errors_of(R"({"type": "pelaporan", "from": "a.fp1", "to": "a.kabid1", "as": "anggota_tim"})").at(0) ==
         "team: required when reporting as a team member or ketua");
 }
+
+// ---- evidence the data does not carry -------------------------------------------
+namespace {
+
+const char* const decree_rule = R"dsl(
+rule tim.keputusan_bernomor wajib on tim {
+  cite Lampiran IV angka 1
+  require team.field("keputusan").nomor is not null
+  message "Tim ditetapkan dengan keputusan bernomor" en "A team is set by a numbered decree"
+}
+)dsl";
+
+const char* const logic_rules = R"dsl(rule tim.ketua_atau_catatan wajib on tim {
+  cite Lampiran IV angka 2
+  require team.ketua is null and team.field("catatan") == "x"
+  message "Uji logika tiga nilai (dan)" en "Three-valued logic test (and)"
+}
+rule tim.ketua_ada_atau_catatan wajib on tim {
+  cite Lampiran IV angka 3
+  require team.ketua is not null or team.field("catatan") == "x"
+  message "Uji logika tiga nilai (atau)" en "Three-valued logic test (or)"
+}
+rule tim.khusus_pptk wajib on tim {
+  cite Lampiran IV angka 4
+  when team.field("pptk") == true
+  require team.ketua is null
+  message "Uji when tanpa fakta" en "A when without its fact"
+}
+)dsl";
+
+std::string inline_team(const std::string& extra) {
+  return R"({"type": "tim", "team": {"id": "t.uji", "owner_unit": "a.dinas.bid1", "established_by": "a.kabid1",
+             "ketua": "a.fp1", "anggota": ["a.fp3"])" +
+         extra + "}}";
+}
+
+}  // namespace
+
+TEST_CASE("an unstated fact makes a requirement incomplete, a stated wrong one a violation", "[eval][evidence]") {
+  const fixture f(std::string(decree_rule) + logic_rules);
+  SECTION("no decree recorded: evidence to provide, with its article and the fact named") {
+    const auto d = fixture(decree_rule).check(inline_team(""));
+    CHECK(d.outcome == "incomplete");
+    CHECK(d.violations.empty());
+    REQUIRE(has(d.needs, "tim.keputusan_bernomor"));
+    const auto& need = *std::find_if(d.json["needs"].begin(), d.json["needs"].end(),
+                                     [](const json& n) { return n["rule"] == "tim.keputusan_bernomor"; });
+    CHECK(need["evidence"] == json::array({"keputusan"}));
+    CHECK(need["citation"] == "Perwal Uji 1/2024, Lampiran IV angka 1");
+    CHECK_THAT(d.text, Catch::Contains("Perlu dilengkapi"));
+    CHECK_THAT(fixture(decree_rule).check(inline_team(""), perwal::lang::en).text,
+               Catch::Contains("Evidence to provide"));
+  }
+  SECTION("a decree without its number: the number is the evidence") {
+    const auto d = f.check(inline_team(R"(, "keputusan": {"tanggal": "2025-01-02"})"));
+    REQUIRE(has(d.needs, "tim.keputusan_bernomor"));
+    CHECK_THAT(d.json.dump(), Catch::Contains("keputusan.nomor"));
+  }
+  SECTION("a number stated as null is a fact, and wrong") {
+    const auto d = f.check(inline_team(R"(, "keputusan": {"nomor": null})"));
+    CHECK(d.outcome == "denied");
+    CHECK(has(d.violations, "tim.keputusan_bernomor"));
+    CHECK_FALSE(has(d.needs, "tim.keputusan_bernomor"));
+  }
+  SECTION("a stated number holds") {
+    const auto d = f.check(inline_team(R"(, "keputusan": {"nomor": "800/1"})"));
+    CHECK_FALSE(has(d.needs, "tim.keputusan_bernomor"));
+    CHECK_FALSE(has(d.violations, "tim.keputusan_bernomor"));
+  }
+  SECTION("three-valued logic: a false conjunct or a true disjunct decides whatever is unstated") {
+    const auto d = f.check(inline_team(""));
+    CHECK(has(d.violations, "tim.ketua_atau_catatan"));  // ketua is set: false and unknown = false
+    CHECK_FALSE(has(d.needs, "tim.ketua_atau_catatan"));
+    CHECK_FALSE(has(d.violations, "tim.ketua_ada_atau_catatan"));  // true or unknown = true
+    CHECK_FALSE(has(d.needs, "tim.ketua_ada_atau_catatan"));
+  }
+  SECTION("a `when` that reads an unstated fact does not apply the rule") {
+    const auto d = f.check(inline_team(""));
+    CHECK_FALSE(has(d.violations, "tim.khusus_pptk"));
+    CHECK_FALSE(has(d.needs, "tim.khusus_pptk"));
+    CHECK(has(f.check(inline_team(R"(, "pptk": true)")).violations, "tim.khusus_pptk"));
+  }
+}
+
+TEST_CASE("a letter whose contents are not stated asks for them; stated but short is a violation",
+          "[eval][evidence]") {
+  const fixture f;
+  const std::string letter = R"([{"action": "surat_permohonan_pelibatan", "from": "a.kabid1", "to": "a.kabid2",
+                                  "cc": ["a.kadis"], "durasi_bulan": 6)";
+  const std::string rest = R"(}, {"action": "persetujuan", "by": "a.kabid2"}, {"action": "surat_penugasan", "by": "a.kabid2"}])";
+  const auto unstated = f.check(penugasan("a.fp2", "a.dinas.bid1", letter + rest));
+  CHECK(unstated.outcome == "incomplete");
+  REQUIRE(has(unstated.needs, "penugasan.penunjukan.lintas_unit.permohonan.isi"));
+  CHECK_FALSE(has(unstated.violations, "penugasan.penunjukan.lintas_unit.permohonan.isi"));
+  CHECK_THAT(unstated.json["needs"].dump(), Catch::Contains("contents:maksud_tujuan"));
+  const auto short_letter = f.check(penugasan("a.fp2", "a.dinas.bid1", letter + R"(, "contents": ["durasi"])" + rest));
+  CHECK(short_letter.outcome == "denied");
+  CHECK(has(short_letter.violations, "penugasan.penunjukan.lintas_unit.permohonan.isi"));
+  CHECK(short_letter.needs.empty());
+  const auto full = f.check(penugasan("a.fp2", "a.dinas.bid1", letter + R"(, "contents": ["maksud_tujuan", "durasi"])" + rest));
+  CHECK(full.needs.empty());
+  CHECK_FALSE(has(full.violations, "penugasan.penunjukan.lintas_unit.permohonan.isi"));
+}
+
+TEST_CASE("an audit lists what needs evidence apart from its violations", "[eval][evidence][audit]") {
+  const fixture f(decree_rule);
+  perwal::evaluator ev(f.rules, f.org);
+  const auto d = perwal::testing::view(ev.audit(), ev);
+  // The org's two teams record no decree: two items to complete, not two violations.
+  CHECK(std::count_if(d.needs.begin(), d.needs.end(),
+                      [](const auto& n) { return n.rule == "tim.keputusan_bernomor"; }) == 2);
+  CHECK_FALSE(has(d.violations, "tim.keputusan_bernomor"));
+  CHECK((d.outcome == "allowed" || d.outcome == "denied"));  // an audit decides on violations only
+  CHECK_THAT(d.text, Catch::Contains("Perlu dilengkapi"));
+}

@@ -5,6 +5,7 @@
 // and the scenarios *.json, each
 //   {"description": …, "query": {…},
 //    "expect": {"decision": …, "violations": [rule…], "warnings": [rule…],
+//               "needs": [rule… whose evidence the data does not carry],
 //               "next": [action…], "scope": …, "regulation_scope": …,
 //               "citations": {"rule": "text the citation must contain"}}}
 // violations and warnings are compared as exact sets; next in order.
@@ -96,6 +97,7 @@ void run_scenario(const suite& s, const fs::path& file) {
   CHECK(d->outcome == expect.at("decision").get<std::string>());
   CHECK(rule_names(d->violations) == string_set(expect.value("violations", json::array())));
   CHECK(rule_names(d->warnings) == string_set(expect.value("warnings", json::array())));
+  CHECK(rule_names(d->needs) == string_set(expect.value("needs", json::array())));
   if (expect.contains("next")) {
     std::vector<std::string> got;
     for (const auto& n : d->next) got.push_back(n.action);
@@ -108,7 +110,7 @@ void run_scenario(const suite& s, const fs::path& file) {
   if (expect.contains("citations")) {
     for (const auto& [rule, text] : expect["citations"].items()) {
       bool found = false;
-      for (const auto* fs : {&d->violations, &d->warnings}) {
+      for (const auto* fs : {&d->violations, &d->warnings, &d->needs}) {
         for (const auto& f : *fs) {
           if (f.rule == rule) {
             found = true;
@@ -119,7 +121,7 @@ void run_scenario(const suite& s, const fs::path& file) {
       CHECK(found);
     }
   }
-  for (const auto* fs : {&d->violations, &d->warnings}) {
+  for (const auto* fs : {&d->violations, &d->warnings, &d->needs}) {
     for (const auto& f : *fs) {
       CHECK_THAT(f.citation, Catch::Contains(s.regulation_name));
       CHECK_FALSE(f.message.empty());

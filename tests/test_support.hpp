@@ -46,7 +46,7 @@ struct next_view {
 struct decision_view {
   std::string outcome;
   std::optional<std::string> scope, regulation_scope, workflow;
-  std::vector<finding_view> violations, warnings;
+  std::vector<finding_view> violations, warnings, needs;
   std::vector<next_view> next;
   std::vector<std::string> trace, considered;
   std::optional<std::size_t> checked;
@@ -74,6 +74,7 @@ inline decision_view view(const perwal::decision& d, const perwal::evaluator& ev
   };
   v.violations = findings(v.json["violations"]);
   v.warnings = findings(v.json["warnings"]);
+  v.needs = findings(v.json["needs"]);
   if (v.json.contains("next")) {
     for (const auto& n : v.json["next"]) {
       next_view x{n["action"], n["step"], n["rule"], n["citation"], {}};

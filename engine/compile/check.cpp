@@ -49,6 +49,12 @@ void add_example(state& s, const ast::example_decl& e, const layer& l) {
       s.diags.error(v.where, msg("example-unknown-warning", v.text));
     }
   }
+  for (const auto& v : e.needs) {
+    ex.needs.push_back(v.text);
+    if (s.slots.count(v.text) == 0 && !is_step_rule(s, v.text)) {
+      s.diags.error(v.where, msg("example-unknown-violation", v.text));
+    }
+  }
   for (const auto& n : e.next) {
     ex.next.push_back(n.text);
     (void)code_in(s, category::action, n);

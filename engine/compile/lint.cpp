@@ -42,6 +42,7 @@ void lint(const compiled_ruleset& rules, diagnostics& diags) {
   for (const auto& ex : rules.examples) {
     exercised.insert(ex.violations.begin(), ex.violations.end());
     exercised.insert(ex.warnings.begin(), ex.warnings.end());
+    exercised.insert(ex.needs.begin(), ex.needs.end());
   }
   for (const auto& w : rules.workflows) {
     const bool any = std::any_of(exercised.begin(), exercised.end(),

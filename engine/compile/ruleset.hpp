@@ -43,7 +43,8 @@ enum class value_type : std::uint8_t {
   delegation,
   step,
   json,
-  any
+  any,
+  unstated  // at run time only: a fact the data does not state (see eval::truth)
 };
 
 enum class base_name : std::uint8_t {
@@ -246,7 +247,7 @@ struct example {
   std::string query_json;
   source_range where;
   std::optional<std::string> decision;
-  std::vector<std::string> violations, warnings, next;
+  std::vector<std::string> violations, warnings, needs, next;
   std::optional<std::string> scope;
 };
 

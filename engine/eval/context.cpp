@@ -69,6 +69,12 @@ void context::broken(const rule_info& info, finding_detail detail, std::vector<n
   }
 }
 
+void context::needs(const rule_info& info, finding_detail detail, std::vector<node_ref> path, decision& d) const {
+  consider(info, d);
+  note_override(info, d);
+  d.needs.push_back(finding{&info, std::move(detail), std::move(path)});
+}
+
 void context::held(const rule_info& info, decision& d, decltype(traced::held::detail) detail) const {
   consider(info, d);
   if (d.traced) d.trace.emplace_back(traced::held{&info, std::move(detail)});

@@ -44,6 +44,12 @@ struct value {
   static value text(std::string_view s);
 };
 
+// A condition read with evidence in mind: it holds, fails, or cannot be
+// decided because it reads a fact the data leaves unstated.
+enum class truth : std::uint8_t { holds, fails, unknown };
+
+[[nodiscard]] value unstated_value();
+
 // One query's evaluation: the ruleset, the org and the per-query guards.
 // An audit gives each thread its own context.
 class context {
@@ -75,7 +81,11 @@ class context {
 
   // ---- expressions (expr.cpp) -----------------------------------------------
   [[nodiscard]] value eval(const cexpr& e, const bindings& b) const;
+  // For `when`s and role selection: an unstated fact reads as null.
   [[nodiscard]] bool truthy(const cexpr& e, const bindings& b) const;
+  // For `require`s and step `where`s: an unstated fact leaves the check
+  // undecided; `unstated` (if given) receives the facts it read.
+  [[nodiscard]] truth check(const cexpr& e, const bindings& b, std::vector<std::string>* unstated) const;
   [[nodiscard]] value eval_path(const cpath& p, const bindings& b) const;
   // Positions named by a union of role expressions (deduplicated, in order).
   [[nodiscard]] std::vector<index> resolve(const std::vector<cpath>& roles, const bindings& b) const;
@@ -86,6 +96,8 @@ class context {
   // A broken rule: a violation, or a warning when the rule is soft.
   void broken(const rule_info& info, finding_detail detail, std::vector<node_ref> path, decision& d) const;
   void held(const rule_info& info, decision& d, decltype(traced::held::detail) detail = {}) const;
+  // A check the data cannot decide: the evidence to provide.
+  void needs(const rule_info& info, finding_detail detail, std::vector<node_ref> path, decision& d) const;
   // Names a rule as considered (an audit names each rule once).
   void consider(const rule_info& info, decision& d) const;
   void note_override(const rule_info& info, decision& d) const;
@@ -104,8 +116,13 @@ class context {
         consider(rule.info, d);
         continue;
       }
-      const bool is_broken = rule.info.level == strength::dilarang || (rule.require && !truthy(*rule.require, b));
-      if (is_broken) {
+      std::vector<std::string> unstated;
+      const auto verdict = rule.info.level == strength::dilarang ? truth::fails
+                           : rule.require                        ? check(*rule.require, b, &unstated)
+                                                                 : truth::holds;
+      if (verdict == truth::unknown) {
+        needs(rule.info, found::facts_unstated{std::move(unstated)}, path(), d);
+      } else if (verdict == truth::fails) {
         broken(rule.info, found::rule_text{}, path(), d);
       } else {
         held(rule.info, d);
@@ -123,13 +140,19 @@ class context {
   [[nodiscard]] value unit_prop(index u, const cstep& s) const;
   [[nodiscard]] value team_prop(const team_input& tm, const cstep& s) const;
   [[nodiscard]] value apply(const value& v, const cstep& s) const;
+  [[nodiscard]] truth tri(const cexpr& e, const bindings& b) const;
   [[nodiscard]] bool equal(const value& a, const value& b) const;
-  [[nodiscard]] bool ordered(const cexpr& e, const bindings& b) const;
+  [[nodiscard]] value ordered(const cexpr& e, const bindings& b) const;
+  [[nodiscard]] bool compare_ordered(expr_op op, const value& a, const value& c) const;
+  [[nodiscard]] static bool value_truth(const value& v);
   [[nodiscard]] index penilai_up_from(index p, index first) const;
 
   std::unordered_set<const rule_info*>* audit_considered_;
   mutable bool checking_delegation_ = false;  // a context serves one query on one thread
   mutable bool resolving_penilai_ = false;
+  // While `check` runs: the facts found unstated (null otherwise: `truthy`
+  // reads them as null).
+  mutable std::vector<std::string>* unstated_ = nullptr;
 };
 
 // ---- the checks, one file each ----------------------------------------------------

@@ -89,6 +89,20 @@ struct contents_missing {
   std::vector<code> missing;
 };
 
+// Evidence the data does not carry: a rule's condition read facts that the org
+// or the query leaves unstated (a field absent from a team, a step or a JSON
+// value), so it can neither hold nor break. `facts` name them as JSON paths
+// inside their object (`keputusan.memuat`, `target.indikator`, `contents`).
+struct facts_unstated {
+  std::vector<std::string> facts;
+};
+
+// A letter whose contents the query does not state, where the step requires some.
+struct contents_unstated {
+  code action = no_code;
+  std::vector<code> required;
+};
+
 // A step whose `where` condition does not hold.
 struct step_condition {
   const workflow_step* step = nullptr;
@@ -142,7 +156,7 @@ struct report_misdirected {
 
 using finding_detail =
     std::variant<found::rule_text, found::misplaced, found::scope_uncovered, found::no_mechanism, found::wrong_actor,
-                 found::copy_missing, found::contents_missing, found::step_condition, found::step_skipped,
+                 found::copy_missing, found::contents_missing, found::facts_unstated, found::contents_unstated, found::step_condition, found::step_skipped,
                  found::wrong_issuer, found::refused, found::refused_by_wrong_official, found::refused_without_reason,
                  found::report_unregulated, found::report_misdirected>;
 
@@ -242,6 +256,9 @@ struct decision {
   code regulation_scope = no_code;      // the regulation's own scope (penugasan)
   const workflow* flow = nullptr;       // the workflow that applied (penugasan)
   std::vector<finding> violations, warnings;
+  // Checks that could not be decided because the data leaves a fact unstated:
+  // the evidence to provide ("perlu dilengkapi"), never a denial, never a pass.
+  std::vector<finding> needs;
   std::vector<next_step> next;
   std::vector<trace_event> trace;
   bool traced = true;                        // whether `trace` was recorded

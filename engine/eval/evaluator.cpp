@@ -18,7 +18,7 @@ namespace {
 void finish(decision& d) {
   if (!d.violations.empty())
     d.result = outcome::denied;
-  else if (!d.next.empty())
+  else if (!d.next.empty() || !d.needs.empty())
     d.result = outcome::incomplete;
   else
     d.result = outcome::allowed;
@@ -119,6 +119,7 @@ decision evaluator::audit(unsigned threads) const {
     }
     std::move(one.violations.begin(), one.violations.end(), std::back_inserter(d.violations));
     std::move(one.warnings.begin(), one.warnings.end(), std::back_inserter(d.warnings));
+    std::move(one.needs.begin(), one.needs.end(), std::back_inserter(d.needs));
   }
   d.checked = checked;
   d.result = d.violations.empty() ? outcome::allowed : outcome::denied;

@@ -3,6 +3,7 @@
 // intervals), so an expression never walks the org.
 #include <algorithm>
 #include <set>
+#include <utility>
 
 #include "engine/eval/context.hpp"
 
@@ -26,6 +27,11 @@ value value::entity(value_type t, index i) {
   value x;
   x.t = i == none ? value_type::null : t;
   x.idx = i;
+  return x;
+}
+value unstated_value() {
+  value x;
+  x.t = value_type::unstated;
   return x;
 }
 value value::text(std::string_view s) {
@@ -242,10 +248,11 @@ value context::team_prop(const team_input& tm, const cstep& s) const {
       const auto& fields = tm.fields();
       if (fields.is_object()) {
         if (const auto it = fields.find(s.text); it != fields.end()) {
-          v.t = value_type::json;
-          v.j = &*it;
+          if (!it->is_null()) v.t = value_type::json, v.j = &*it;  // a JSON null is stated as none
+          return v;
         }
       }
+      if (unstated_) v.t = value_type::unstated;
       return v;
     }
     case prop::role:
@@ -274,9 +281,11 @@ value context::apply(const value& v, const cstep& s) const {
       value out;
       if (v.j && v.j->is_object()) {
         if (const auto it = v.j->find(s.text); it != v.j->end()) {
-          out.t = value_type::json;
-          out.j = &*it;
+          if (!it->is_null()) out.t = value_type::json, out.j = &*it;  // a JSON null is stated as none
+          return out;
         }
+        // Absent from an object: not stated (a JSON null is stated as none).
+        if (unstated_) out.t = value_type::unstated;
       }
       return out;
     }
@@ -306,9 +315,19 @@ value context::apply(const value& v, const cstep& s) const {
 
 value context::eval_path(const cpath& p, const bindings& b) const {
   value v = base_value(p, b);
-  for (const auto& s : p.steps) {
+  for (std::size_t k = 0; k < p.steps.size(); ++k) {
     if (v.t == value_type::null) return v;
-    v = apply(v, s);
+    v = apply(v, p.steps[k]);
+    if (v.t == value_type::unstated) {
+      // Name the fact as a path inside its object: the field steps up to here.
+      std::string fact;
+      for (std::size_t i = 0; i <= k; ++i) {
+        if (p.steps[i].p != prop::field) continue;
+        fact += (fact.empty() ? "" : ".") + p.steps[i].text;
+      }
+      if (std::find(unstated_->begin(), unstated_->end(), fact) == unstated_->end()) unstated_->push_back(fact);
+      return v;
+    }
   }
   return v;
 }
@@ -360,22 +379,26 @@ value context::eval(const cexpr& e, const bindings& b) const {
     case expr_op::list:
       return {};  // only meaningful on the right of `in`
     case expr_op::eq:
-      return value::boolean(equal(eval(e.kids[0], b), eval(e.kids[1], b)));
-    case expr_op::ne:
-      return value::boolean(!equal(eval(e.kids[0], b), eval(e.kids[1], b)));
+    case expr_op::ne: {
+      const auto x = eval(e.kids[0], b), y = eval(e.kids[1], b);
+      if (x.t == value_type::unstated || y.t == value_type::unstated) return unstated_value();
+      return value::boolean(equal(x, y) == (e.op == expr_op::eq));
+    }
     case expr_op::lt:
     case expr_op::le:
     case expr_op::gt:
     case expr_op::ge:
-      return value::boolean(ordered(e, b));
+      return ordered(e, b);
     case expr_op::in: {
       const auto left = eval(e.kids[0], b);
+      if (left.t == value_type::unstated) return left;
       const auto& right = e.kids[1];
       if (right.op == expr_op::list) {
         return value::boolean(
             std::any_of(right.kids.begin(), right.kids.end(), [&](const cexpr& k) { return equal(left, eval(k, b)); }));
       }
       const auto set = eval(right, b);
+      if (set.t == value_type::unstated) return set;
       if (set.t == value_type::json) {  // membership in a JSON array field
         if (!set.j || !set.j->is_array()) return value::boolean(false);
         return value::boolean(std::any_of(set.j->begin(), set.j->end(), [&](const json& x) {
@@ -390,21 +413,56 @@ value context::eval(const cexpr& e, const bindings& b) const {
       return value::boolean(std::find(set.set.begin(), set.set.end(), left.idx) != set.set.end());
     }
     case expr_op::is_null:
-      return value::boolean(eval(e.kids[0], b).t == value_type::null);
-    case expr_op::not_null:
-      return value::boolean(eval(e.kids[0], b).t != value_type::null);
+    case expr_op::not_null: {
+      const auto v = eval(e.kids[0], b);
+      if (v.t == value_type::unstated) return v;
+      return value::boolean((v.t == value_type::null) == (e.op == expr_op::is_null));
+    }
+    // Kleene's three-valued logic: a false conjunct decides an `and` whatever
+    // is unstated, a true disjunct an `or`.
     case expr_op::and_:
-      return value::boolean(std::all_of(e.kids.begin(), e.kids.end(), [&](const cexpr& k) { return truthy(k, b); }));
-    case expr_op::or_:
-      return value::boolean(std::any_of(e.kids.begin(), e.kids.end(), [&](const cexpr& k) { return truthy(k, b); }));
-    case expr_op::not_:
-      return value::boolean(!truthy(e.kids[0], b));
+    case expr_op::or_: {
+      const truth decisive = e.op == expr_op::and_ ? truth::fails : truth::holds;
+      bool unknown = false;
+      for (const auto& k : e.kids) {
+        const auto t = tri(k, b);
+        if (t == decisive) return value::boolean(e.op == expr_op::or_);
+        unknown = unknown || t == truth::unknown;
+      }
+      return unknown ? unstated_value() : value::boolean(e.op == expr_op::and_);
+    }
+    case expr_op::not_: {
+      const auto t = tri(e.kids[0], b);
+      return t == truth::unknown ? unstated_value() : value::boolean(t == truth::fails);
+    }
   }
   return {};
 }
 
-bool context::truthy(const cexpr& e, const bindings& b) const {
+truth context::tri(const cexpr& e, const bindings& b) const {
   const auto v = eval(e, b);
+  if (v.t == value_type::unstated) return truth::unknown;
+  return value_truth(v) ? truth::holds : truth::fails;
+}
+
+bool context::truthy(const cexpr& e, const bindings& b) const {
+  // Unstated facts read as null here (a `when`, a role): only `check` asks for evidence.
+  auto* const saved = std::exchange(unstated_, nullptr);
+  const auto v = eval(e, b);
+  unstated_ = saved;
+  return value_truth(v);
+}
+
+truth context::check(const cexpr& e, const bindings& b, std::vector<std::string>* unstated) const {
+  std::vector<std::string> facts;
+  auto* const saved = std::exchange(unstated_, &facts);
+  const auto t = tri(e, b);
+  unstated_ = saved;
+  if (t == truth::unknown && unstated) *unstated = std::move(facts);
+  return t;
+}
+
+bool context::value_truth(const value& v) {
   switch (v.t) {
     case value_type::boolean:
       return v.b;
@@ -415,6 +473,8 @@ bool context::truthy(const cexpr& e, const bindings& b) const {
     case value_type::positions:
     case value_type::units:
       return !v.set.empty();
+    case value_type::unstated:
+      return false;
     default:
       return true;
   }
@@ -460,9 +520,14 @@ bool context::equal(const value& a, const value& b) const {
   }
 }
 
-bool context::ordered(const cexpr& e, const bindings& b) const {
+value context::ordered(const cexpr& e, const bindings& b) const {
   const auto a = eval(e.kids[0], b);
   const auto c = eval(e.kids[1], b);
+  if (a.t == value_type::unstated || c.t == value_type::unstated) return unstated_value();
+  return value::boolean(compare_ordered(e.op, a, c));
+}
+
+bool context::compare_ordered(expr_op op, const value& a, const value& c) const {
   double x = 0, y = 0;
   if (a.t == value_type::code_val && c.t == value_type::code_val) {
     // Compare ranks within the category both codes belong to.
@@ -482,7 +547,7 @@ bool context::ordered(const cexpr& e, const bindings& b) const {
     x = *nx;
     y = *ny;
   }
-  switch (e.op) {
+  switch (op) {
     case expr_op::lt:
       return x < y;
     case expr_op::le:

@@ -31,6 +31,10 @@ inline constexpr std::string_view copy_missing = "decision.copy-missing";
 inline constexpr std::string_view copy_missing_fix = "decision.copy-missing-fix";
 inline constexpr std::string_view contents_missing = "decision.contents-missing";
 inline constexpr std::string_view contents_missing_fix = "decision.contents-missing-fix";
+inline constexpr std::string_view facts_unstated = "decision.facts-unstated";
+inline constexpr std::string_view facts_unstated_fix = "decision.facts-unstated-fix";
+inline constexpr std::string_view contents_unstated = "decision.contents-unstated";
+inline constexpr std::string_view contents_unstated_fix = "decision.contents-unstated-fix";
 inline constexpr std::string_view step_condition = "decision.step-condition";
 inline constexpr std::string_view step_skipped = "decision.step-skipped";
 inline constexpr std::string_view step_skipped_fix = "decision.step-skipped-fix";
@@ -72,6 +76,7 @@ inline constexpr std::string_view text_scope = "decision.text-scope";
 inline constexpr std::string_view text_workflow = "decision.text-workflow";
 inline constexpr std::string_view text_summary = "decision.text-summary";
 inline constexpr std::string_view text_violations = "decision.text-violations";
+inline constexpr std::string_view text_needs = "decision.text-needs";
 inline constexpr std::string_view text_warnings = "decision.text-warnings";
 inline constexpr std::string_view text_article = "decision.text-article";
 inline constexpr std::string_view text_org_path = "decision.text-org-path";
@@ -105,6 +110,10 @@ inline constexpr std::array all = {
     copy_missing_fix,
     contents_missing,
     contents_missing_fix,
+    facts_unstated,
+    facts_unstated_fix,
+    contents_unstated,
+    contents_unstated_fix,
     step_condition,
     step_skipped,
     step_skipped_fix,
@@ -147,6 +156,7 @@ inline constexpr std::array all = {
     text_summary,
     text_violations,
     text_warnings,
+    text_needs,
     text_article,
     text_org_path,
     text_fix,

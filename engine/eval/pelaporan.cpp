@@ -57,7 +57,11 @@ void check_pelaporan(const context& c, const pelaporan_query& q, decision& d) {
     if (!matched && permits && std::find(targets.begin(), targets.end(), b.to) != targets.end()) matched = &r;
   }
   if (matched) {
-    if (matched->require && !c.truthy(*matched->require, b)) {
+    std::vector<std::string> unstated;
+    const auto verdict = matched->require ? c.check(*matched->require, b, &unstated) : eval::truth::holds;
+    if (verdict == eval::truth::unknown) {
+      c.needs(matched->info, found::facts_unstated{std::move(unstated)}, path, d);
+    } else if (verdict == eval::truth::fails) {
       c.broken(matched->info, found::rule_text{}, path, d);
     } else if (d.traced) {
       c.held(matched->info, d, traced::official{b.to});

@@ -148,21 +148,34 @@ class penugasan_check {
       c_.broken(s.tembusan_info, found::copy_missing{&s, k, g.action, std::move(expected)}, std::move(path), d_);
     }
     std::vector<code> missing;
+    if (!s.contents.empty() && !g.fields.contains("contents")) {
+      // The letter exists but the query does not say what it states: evidence to provide, not a violation.
+      c_.needs(s.isi_info, found::contents_unstated{g.action, s.contents}, letter_path(g), d_);
+    }
     for (auto code_id : s.contents) {
+      if (!g.fields.contains("contents")) break;
       if (std::find(g.contents.begin(), g.contents.end(), code_id) == g.contents.end()) missing.push_back(code_id);
     }
     if (!missing.empty()) {
-      std::vector<node_ref> path;
-      for (auto x : {g.from != none ? g.from : g.by, g.to}) {
-        if (x != none) path.push_back(context::at_position(x));
-      }
-      c_.broken(s.isi_info, found::contents_missing{g.action, std::move(missing)}, std::move(path), d_);
+      c_.broken(s.isi_info, found::contents_missing{g.action, std::move(missing)}, letter_path(g), d_);
     }
     if (s.where) {
       bindings with_step = b_;
       with_step.step = &g.fields;
-      if (!c_.truthy(*s.where, with_step)) c_.broken(s.info, found::step_condition{&s}, {}, d_);
+      std::vector<std::string> unstated;
+      const auto verdict = c_.check(*s.where, with_step, &unstated);
+      if (verdict == truth::unknown) c_.needs(s.info, found::facts_unstated{std::move(unstated)}, letter_path(g), d_);
+      if (verdict == truth::fails) c_.broken(s.info, found::step_condition{&s}, {}, d_);
     }
+  }
+
+  // Who wrote a letter and to whom: the path of a finding about its contents.
+  static std::vector<node_ref> letter_path(const step_input& g) {
+    std::vector<node_ref> path;
+    for (auto x : {g.from != none ? g.from : g.by, g.to}) {
+      if (x != none) path.push_back(context::at_position(x));
+    }
+    return path;
   }
 
   // How each role of a held step was resolved on the graph, for the explanation.
@@ -206,9 +219,9 @@ class penugasan_check {
         auto path = context::positions(who);
         c_.broken(tpl[j].info, found::step_skipped{&tpl[j], std::move(who), g.action, g.at}, std::move(path), d_);
       }
-      const std::size_t before = d_.violations.size() + d_.warnings.size();
+      const std::size_t before = d_.violations.size() + d_.warnings.size() + d_.needs.size();
       check_step(tpl[*hit], g);
-      if (d_.violations.size() + d_.warnings.size() == before) {
+      if (d_.violations.size() + d_.warnings.size() + d_.needs.size() == before) {
         if (d_.traced) {
           c_.held(tpl[*hit].info, d_, resolution(tpl[*hit], g));
         } else {

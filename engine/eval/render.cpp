@@ -20,6 +20,12 @@ std::string sentence(std::string text) {
   return text;
 }
 
+std::string join(const std::vector<std::string>& xs) {
+  std::string out;
+  for (const auto& x : xs) out += (out.empty() ? "" : ", ") + x;
+  return out;
+}
+
 class renderer {
  public:
   explicit renderer(const render_context& c) : r_(c.rules), o_(c.org), l_(c.language) {}
@@ -137,6 +143,13 @@ class renderer {
               return say(messages::contents_missing,
                          {{"action", r_.vocab.label(m.action)}, {"missing", code_labels(m.missing, "; ")}});
             },
+            [&](const found::facts_unstated& u) {
+              return after_rule_message(info, say(messages::facts_unstated, {{"facts", join(u.facts)}}));
+            },
+            [&](const found::contents_unstated& u) {
+              return say(messages::contents_unstated,
+                         {{"action", r_.vocab.label(u.action)}, {"required", code_labels(u.required, "; ")}});
+            },
             [&](const found::step_condition& s) {
               const auto& own = rule_message(info);
               return own.empty() ? say(messages::step_condition, {{"step", s.step->step}}) : own;
@@ -203,6 +216,12 @@ class renderer {
                        },
                        [&](const found::contents_missing& m) {
                          return say(messages::contents_missing_fix, {{"missing", code_labels(m.missing, "; ")}});
+                       },
+                       [&](const found::facts_unstated& u) {
+                         return say(messages::facts_unstated_fix, {{"facts", join(u.facts)}});
+                       },
+                       [&](const found::contents_unstated& u) {
+                         return say(messages::contents_unstated_fix, {{"required", code_labels(u.required, "; ")}});
                        },
                        [&](const found::step_condition&) { return own; },
                        [&](const found::step_skipped& s) {
@@ -433,6 +452,15 @@ std::vector<std::string> ids_of(const std::vector<index>& ps, const org::org_gra
 }
 }  // namespace
 
+std::vector<std::string> evidence_of(const finding& f, const compiled_ruleset& rules) {
+  if (const auto* u = std::get_if<found::facts_unstated>(&f.detail)) return u->facts;
+  std::vector<std::string> out;
+  if (const auto* u = std::get_if<found::contents_unstated>(&f.detail)) {
+    for (auto c : u->required) out.push_back("contents:" + rules.vocab.name(c));
+  }
+  return out;
+}
+
 nlohmann::json to_json(const decision& d, const render_context& c) {
   const renderer r(c);
   auto finding_json = [&](const finding& f) {
@@ -455,6 +483,13 @@ nlohmann::json to_json(const decision& d, const render_context& c) {
   for (const auto& v : d.violations) j["violations"].push_back(finding_json(v));
   j["warnings"] = nlohmann::json::array();
   for (const auto& w : d.warnings) j["warnings"].push_back(finding_json(w));
+  // Checks the data could not decide, with the evidence each needs.
+  j["needs"] = nlohmann::json::array();
+  for (const auto& n : d.needs) {
+    auto x = finding_json(n);
+    x["evidence"] = evidence_of(n, c.rules);
+    j["needs"].push_back(std::move(x));
+  }
   if (d.kind != decision_kind::audit) {
     j["next"] = nlohmann::json::array();
     for (const auto& n : d.next) {
@@ -534,6 +569,7 @@ std::string to_text(const decision& d, const render_context& c, bool explain) {
   }
   list(d.violations, messages::text_violations);
   list(d.warnings, messages::text_warnings);
+  list(d.needs, messages::text_needs);
   if (!d.next.empty()) {
     out += "\n" + say(messages::text_next) + "\n";
     for (const auto& n : d.next) {

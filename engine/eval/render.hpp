@@ -34,6 +34,9 @@ struct render_context {
 [[nodiscard]] std::string node_id(const node_ref& n, const decision& d, const org::org_graph& org);
 [[nodiscard]] std::vector<std::string> path_ids(const finding& f, const decision& d, const org::org_graph& org);
 // The JSON name of a next step's action: the first action code of its step.
+// The evidence a `needs` item asks for: facts as JSON paths in their object,
+// or `contents:<code>` for a letter's unstated contents.
+[[nodiscard]] std::vector<std::string> evidence_of(const finding& f, const compiled_ruleset& rules);
 [[nodiscard]] std::string next_action_name(const next_step& n, const compiled_ruleset& rules);
 
 }  // namespace perwal

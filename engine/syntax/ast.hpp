@@ -184,7 +184,7 @@ struct example_decl {
   std::string query_json;
   source_range query_where;
   std::optional<std::string> decision;
-  std::vector<name> violations, warnings, next;
+  std::vector<name> violations, warnings, needs, next;
   std::optional<name> scope;
   source_range where;
 };

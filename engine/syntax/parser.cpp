@@ -506,6 +506,8 @@ class builder {
         e.violations.push_back(name_of(*c->children.at(0)));
       else if (c->is_type<g::exp_warning>())
         e.warnings.push_back(name_of(*c->children.at(0)));
+      else if (c->is_type<g::exp_needs>())
+        e.needs.push_back(name_of(*c->children.at(0)));
       else if (c->is_type<g::exp_next>())
         e.next.push_back(name_of(*c->children.at(0)));
       else if (c->is_type<g::exp_scope>())

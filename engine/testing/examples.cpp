@@ -66,6 +66,9 @@ std::vector<example_result> run_examples(const std::shared_ptr<const compiled_ru
     for (const auto& w : ex.warnings) {
       if (!has_rule(d->warnings, w)) res.problems.push_back("expected a warning of " + w);
     }
+    for (const auto& w : ex.needs) {
+      if (!has_rule(d->needs, w)) res.problems.push_back("expected evidence to be asked for " + w);
+    }
     for (const auto& n : ex.next) {
       if (std::none_of(d->next.begin(), d->next.end(),
                        [&](const next_step& a) { return next_action_name(a, *rules) == n; })) {
@@ -81,6 +84,7 @@ std::vector<example_result> run_examples(const std::shared_ptr<const compiled_ru
       std::string got = "got " + got_outcome;
       for (const auto& v : d->violations) got += "; violation " + v.rule->name;
       for (const auto& w : d->warnings) got += "; warning " + w.rule->name;
+      for (const auto& w : d->needs) got += "; needs " + w.rule->name;
       res.problems.push_back(got);
     }
     res.passed = res.problems.empty();

@@ -14,7 +14,16 @@ namespace {
 // What a decision keeps, by rule name: violations (wajib, dilarang broken)
 // and warnings (diutamakan broken).
 struct verdict {
-  std::vector<std::string> violated, warned;
+  std::vector<std::string> violated, warned, needed;
+  void undecided(const rule_info& info) { needed.push_back(info.name); }
+  // A requirement read three ways: unknown when it reads an unstated fact.
+  void require(const walker& w, const rule_info& info, const cexpr& e, const bindings& b) {
+    const auto ok = w.known(e, b);
+    if (!ok)
+      undecided(info);
+    else if (!*ok)
+      broken(info);
+  }
   void broken(const rule_info& info) {
     if (info.level == strength::wajib || info.level == strength::dilarang) {
       violated.push_back(info.name);
@@ -29,8 +38,10 @@ void generic(const walker& w, query_kind on, const bindings& b, verdict& v) {
     if (rule.on != on) continue;
     if (rule.when && !w.truthy(*rule.when, b)) continue;
     if (rule.info.level == strength::boleh) continue;
-    if (rule.info.level == strength::dilarang || (rule.require && !w.truthy(*rule.require, b))) {
+    if (rule.info.level == strength::dilarang) {
       v.broken(rule.info);
+    } else if (rule.require) {
+      v.require(w, rule.info, *rule.require, b);
     }
   }
 }
@@ -91,7 +102,7 @@ void pelaporan(const walker& w, int from, int to, code as, const team_view* team
     if (!matched && permits && std::find(targets.begin(), targets.end(), to) != targets.end()) matched = &r;
   }
   if (matched) {
-    if (matched->require && !w.truthy(*matched->require, b)) v.broken(matched->info);
+    if (matched->require) v.require(w, matched->info, *matched->require, b);
     return;
   }
   if (review_chain_holds(w, from, to, as)) return;
@@ -156,11 +167,15 @@ struct penugasan_check {
     for (auto c : s.contents) {
       all_contents = all_contents && std::find(g.contents.begin(), g.contents.end(), c) != g.contents.end();
     }
-    if (!all_contents) v.broken(s.isi_info);
+    const bool contents_stated = g.fields && g.fields->is_object() && g.fields->contains("contents");
+    if (!s.contents.empty() && !contents_stated)
+      v.undecided(s.isi_info);
+    else if (!all_contents)
+      v.broken(s.isi_info);
     if (s.where) {
       bindings with_step = b;
       with_step.step = g.fields;
-      if (!w.truthy(*s.where, with_step)) v.broken(s.info);
+      v.require(w, s.info, *s.where, with_step);
     }
   }
 
@@ -399,7 +414,12 @@ reference_result decide(const compiled_ruleset& rules, const org::spec& org, con
   out.missing = std::move(missing);
   std::sort(v.warned.begin(), v.warned.end());
   out.warned = std::move(v.warned);
-  out.outcome = !out.violated.empty() ? "denied" : !out.missing.empty() ? "incomplete" : "allowed";
+  std::sort(v.needed.begin(), v.needed.end());
+  out.needed = std::move(v.needed);
+  const bool audit = type == "audit";  // an audit is allowed or denied; what it cannot decide is listed apart
+  out.outcome = !out.violated.empty()                                   ? "denied"
+                : !audit && (!out.missing.empty() || !out.needed.empty()) ? "incomplete"
+                                                                          : "allowed";
   return out;
 }
 

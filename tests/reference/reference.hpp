@@ -31,6 +31,7 @@ struct reference_result {
   std::vector<std::string> violated;  // rule names of the violations, sorted
   std::vector<std::string> missing;   // step names of the missing steps, sorted
   std::vector<std::string> warned;    // rule names of the warnings (soft rules broken), sorted
+  std::vector<std::string> needed;    // rule names the data cannot decide (evidence unstated), sorted
   bool operator==(const reference_result&) const = default;
 };
 

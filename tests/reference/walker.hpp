@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 #include "tests/reference/reference.hpp"
@@ -341,7 +342,7 @@ class walker : public spec_walks {
         return boolean(tm.has_target);
       case prop::field: {
         value v;
-        if (tm.fields.is_object() && tm.fields.contains(s.text)) {
+        if (tm.fields.is_object() && tm.fields.contains(s.text) && !tm.fields[s.text].is_null()) {
           v.t = value_type::json;
           v.j = &tm.fields[s.text];
         }
@@ -372,7 +373,7 @@ class walker : public spec_walks {
       case value_type::step:
       case value_type::json: {
         value out;
-        if (v.j && v.j->is_object() && v.j->contains(s.text)) {
+        if (v.j && v.j->is_object() && v.j->contains(s.text) && !(*v.j)[s.text].is_null()) {
           out.t = value_type::json;
           out.j = &(*v.j)[s.text];
         }
@@ -505,6 +506,53 @@ class walker : public spec_walks {
         return boolean(!truthy(e.kids[0], b));
     }
     return {};
+  }
+
+  // ---- evidence: what a condition reads that the data does not state ----------------
+  // A path reads an unstated fact when a field it names is absent from the team
+  // or JSON object it is read from (a JSON null is stated).
+  bool path_unstated(const cpath& p, const bindings& b) const {
+    value v = base(p, b);
+    for (const auto& s : p.steps) {
+      if (v.t == value_type::null) return false;
+      if (v.t == value_type::team && s.p == prop::field && !v.team->fields.contains(s.text)) return true;
+      if ((v.t == value_type::step || v.t == value_type::json) && v.j && v.j->is_object() && !v.j->contains(s.text))
+        return true;
+      v = apply(v, s);
+    }
+    return false;
+  }
+
+  bool reads_unstated(const cexpr& e, const bindings& b) const {
+    for (const auto& p : e.paths) {
+      if (path_unstated(p, b)) return true;
+    }
+    for (const auto& k : e.kids) {
+      if (reads_unstated(k, b)) return true;
+    }
+    return false;
+  }
+
+  // True, false, or nothing when the condition cannot be decided without evidence.
+  std::optional<bool> known(const cexpr& e, const bindings& b) const {
+    if (e.op == expr_op::and_ || e.op == expr_op::or_) {
+      const bool decisive = e.op == expr_op::or_;  // the value that decides it alone
+      bool unknown = false;
+      for (const auto& k : e.kids) {
+        const auto r = known(k, b);
+        if (r && *r == decisive) return decisive;
+        unknown = unknown || !r;
+      }
+      if (unknown) return std::nullopt;
+      return !decisive;
+    }
+    if (e.op == expr_op::not_) {
+      const auto r = known(e.kids[0], b);
+      if (!r) return std::nullopt;
+      return !*r;
+    }
+    if (reads_unstated(e, b)) return std::nullopt;
+    return truthy(e, b);
   }
 
   bool truthy(const cexpr& e, const bindings& b) const {
