@@ -379,7 +379,12 @@ spec shrink(const std::shared_ptr<const compiled_ruleset>& rules, spec s, const 
 }
 
 std::string show(const reference_result& r) {
-  return json{{"outcome", r.outcome}, {"violated", r.violated}, {"missing", r.missing}, {"warned", r.warned}, {"needed", r.needed}}.dump();
+  return json{{"outcome", r.outcome},
+              {"violated", r.violated},
+              {"missing", r.missing},
+              {"warned", r.warned},
+              {"needed", r.needed}}
+      .dump();
 }
 
 struct tally {

@@ -470,12 +470,12 @@ TEST_CASE("an unstated fact makes a requirement incomplete, a stated wrong one a
   }
 }
 
-TEST_CASE("a letter whose contents are not stated asks for them; stated but short is a violation",
-          "[eval][evidence]") {
+TEST_CASE("a letter whose contents are not stated asks for them; stated but short is a violation", "[eval][evidence]") {
   const fixture f;
   const std::string letter = R"([{"action": "surat_permohonan_pelibatan", "from": "a.kabid1", "to": "a.kabid2",
                                   "cc": ["a.kadis"], "durasi_bulan": 6)";
-  const std::string rest = R"(}, {"action": "persetujuan", "by": "a.kabid2"}, {"action": "surat_penugasan", "by": "a.kabid2"}])";
+  const std::string rest =
+      R"(}, {"action": "persetujuan", "by": "a.kabid2"}, {"action": "surat_penugasan", "by": "a.kabid2"}])";
   const auto unstated = f.check(penugasan("a.fp2", "a.dinas.bid1", letter + rest));
   CHECK(unstated.outcome == "incomplete");
   REQUIRE(has(unstated.needs, "penugasan.penunjukan.lintas_unit.permohonan.isi"));
@@ -485,7 +485,8 @@ TEST_CASE("a letter whose contents are not stated asks for them; stated but shor
   CHECK(short_letter.outcome == "denied");
   CHECK(has(short_letter.violations, "penugasan.penunjukan.lintas_unit.permohonan.isi"));
   CHECK(short_letter.needs.empty());
-  const auto full = f.check(penugasan("a.fp2", "a.dinas.bid1", letter + R"(, "contents": ["maksud_tujuan", "durasi"])" + rest));
+  const auto full =
+      f.check(penugasan("a.fp2", "a.dinas.bid1", letter + R"(, "contents": ["maksud_tujuan", "durasi"])" + rest));
   CHECK(full.needs.empty());
   CHECK_FALSE(has(full.violations, "penugasan.penunjukan.lintas_unit.permohonan.isi"));
 }

@@ -156,9 +156,10 @@ struct report_misdirected {
 
 using finding_detail =
     std::variant<found::rule_text, found::misplaced, found::scope_uncovered, found::no_mechanism, found::wrong_actor,
-                 found::copy_missing, found::contents_missing, found::facts_unstated, found::contents_unstated, found::step_condition, found::step_skipped,
-                 found::wrong_issuer, found::refused, found::refused_by_wrong_official, found::refused_without_reason,
-                 found::report_unregulated, found::report_misdirected>;
+                 found::copy_missing, found::contents_missing, found::facts_unstated, found::contents_unstated,
+                 found::step_condition, found::step_skipped, found::wrong_issuer, found::refused,
+                 found::refused_by_wrong_official, found::refused_without_reason, found::report_unregulated,
+                 found::report_misdirected>;
 
 struct finding {
   const rule_info* rule = nullptr;  // never null; name, strength and citation come from it

@@ -417,7 +417,7 @@ reference_result decide(const compiled_ruleset& rules, const org::spec& org, con
   std::sort(v.needed.begin(), v.needed.end());
   out.needed = std::move(v.needed);
   const bool audit = type == "audit";  // an audit is allowed or denied; what it cannot decide is listed apart
-  out.outcome = !out.violated.empty()                                   ? "denied"
+  out.outcome = !out.violated.empty()                                     ? "denied"
                 : !audit && (!out.missing.empty() || !out.needed.empty()) ? "incomplete"
                                                                           : "allowed";
   return out;

@@ -3,8 +3,8 @@
 #pragma once
 
 #include <algorithm>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "tests/reference/reference.hpp"
 #include "tests/reference/spec_walks.hpp"
