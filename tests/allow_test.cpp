@@ -78,7 +78,7 @@ TEST_CASE("allow: a ruleset's allows and the options drop warnings; deny keeps t
 TEST_CASE("perwal lint: --allow, --deny, --strict=CODES and a ruleset's allow", "[allow][cli]") {
   using perwal::testing::perwal_cli;
   const std::string file = " tests/data/lint/allowed.perwal";
-  // The file allows W003, W010 and W012; W004 (an always-false rule) is left.
+  // The file allows W003, W010, W012 and W013; W004 (an always-false rule) is left.
   auto plain = perwal_cli("lint" + file, true);
   INFO(plain.out);
   CHECK(plain.status == 0);

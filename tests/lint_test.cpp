@@ -1,5 +1,6 @@
 // The semantic checks of `perwal lint`: each finding on a minimal ruleset
 // that has it, and none on one that does not.
+#include "engine/compile/lint.hpp"
 #include "engine/explore/semantic_lint.hpp"
 #include "explore_support.hpp"
 
@@ -171,4 +172,25 @@ report pelaporan.individu.atas wajib as individu {
   };
   CHECK(mentions(with("from.instansi.head.atasan"), "`to from.instansi.head.atasan` of \"pelaporan.individu.atas\""));
   CHECK_FALSE(mentions(with("from.pimpinan_unit"), "names nobody"));
+}
+
+TEST_CASE("lint: a base rule kept without this regulation's article is named (W013)", "[lint]") {
+  const auto keeps = perwal::testing::compile_text(
+      "uji.perwal", header + "refine kedudukan.atasan_langsung { cite Pasal 5 ayat (1) }\n");
+  perwal::diagnostics diags;
+  perwal::lint(*keeps, diags);
+  INFO(perwal::render(diags));
+  auto w013 = [&](const std::string& rule) {
+    return std::any_of(diags.items().begin(), diags.items().end(), [&](const perwal::diagnostic& d) {
+      const auto text = d.message_text();
+      return d.code == "W013" && (text.find(" " + rule + ",") != std::string::npos ||
+                                  text.find(" " + rule + ";") != std::string::npos);
+    });
+  };
+  CHECK_FALSE(w013("kedudukan.atasan_langsung"));     // refined: cites Pasal 5 ayat (1) of this text
+  CHECK(w013("kedudukan.penilai_minimal_pengawas"));  // kept as the base has it
+  // The base's citation names no regional text, whichever region extends it.
+  for (const auto& r : keeps->rules) {
+    if (r.info.ruleset == "permenpanrb-7-2022") CHECK(r.info.citation.find("Padang Panjang") == std::string::npos);
+  }
 }

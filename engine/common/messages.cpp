@@ -461,6 +461,11 @@ constexpr std::array entries = {
                   "specific article",
                   "tidak ada alur kerja untuk {0} dalam lingkup {1} dan tidak ada aturan dilarang: penugasan "
                   "demikian ditolak tanpa pasal khusus"},
+    message_entry{"base-rule-unrefined", "W013", warning,
+                  "base rules kept without an article of this regulation (they cite the national base only): {0}; "
+                  "refine each with the article that restates it",
+                  "aturan dasar yang dipakai tanpa pasal peraturan ini (hanya mengutip asas nasional): {0}; perhalus "
+                  "masing-masing dengan pasal yang menyatakannya ulang"},
     message_entry{"workflow-no-example", "W012", warning,
                   "no example of this ruleset expects a violation of workflow \"{0}\": write one for each required "
                   "step",

@@ -38,6 +38,19 @@ void lint(const compiled_ruleset& rules, diagnostics& diags) {
       }
     }
   }
+  // A base rule kept as it is rests on the base's citation, which names no
+  // article of this regulation: say which, so the drafter refines each one.
+  if (!rules.header.extends.empty()) {
+    std::string kept;
+    auto unrefined = [&](const rule_info& info) {
+      if (info.ruleset != rules.header.id) kept += (kept.empty() ? "" : ", ") + info.name;
+    };
+    for (const auto& r : rules.rules) unrefined(r.info);
+    for (const auto& r : rules.reports) unrefined(r.info);
+    for (const auto& t : rules.kedudukan) unrefined(t.info);
+    for (const auto& w : rules.workflows) unrefined(w.info);
+    if (!kept.empty()) diags.warning(top, msg("base-rule-unrefined", kept));
+  }
   std::set<std::string> exercised;
   for (const auto& ex : rules.examples) {
     exercised.insert(ex.violations.begin(), ex.violations.end());
