@@ -12,6 +12,7 @@ namespace perwal::grammar {
 template <typename>
 inline constexpr const char* error_message = nullptr;
 
+#define COMMA ,
 #define PERWAL_ERROR(rule, text) \
   template <>                    \
   inline constexpr const char* error_message<expect<rule>> = text
@@ -73,15 +74,27 @@ PERWAL_ERROR(kw_required, "expected 'required' after 'reason'");
 PERWAL_ERROR(overridable, "expected a rule, kedudukan, report, workflow or define after 'override'");
 PERWAL_ERROR(json_value, "expected the query as a JSON object");
 PERWAL_ERROR(expectation,
-             "expected allowed, denied, incomplete, 'violation RULE', 'warning RULE', 'next ACTION' "
-             "or 'scope SCOPE'");
+             "expected allowed, denied, incomplete, 'violation RULE', 'warning RULE', 'needs RULE', "
+             "'next ACTION' or 'scope SCOPE'");
 PERWAL_ERROR(diag_code, "expected a diagnostic code after 'allow' (for example W012; see docs/diagnostics.md)");
 PERWAL_ERROR(kw_because, "expected 'because' and a quoted reason: every allow says why the warning does not apply");
 PERWAL_ERROR(allow_reason, "expected the reason as a quoted string after 'because'");
+PERWAL_ERROR(sor<fields_step COMMA w<fields_team> COMMA fields_record>,
+             "expected what the fields belong to: 'step ACTION, …', 'team' or 'record NAME'");
+PERWAL_ERROR(fields_close, "expected a field (a name and its type) or '}'");
+PERWAL_ERROR(field_type,
+             "expected the field's type: position, positions, unit, number, text, date, boolean, a code category "
+             "(or 'set' and a category), or a record name");
+PERWAL_ERROR(record_name, "expected the record's name after 'record'");
+PERWAL_ERROR(quant_var, "expected the name to bind after 'every' / 'some'");
+PERWAL_ERROR(kw_in, "expected 'in' and the set to range over");
+PERWAL_ERROR(one<':'>, "expected ':' and the condition each element is checked against");
+PERWAL_ERROR(check_name, "expected the check's name after 'check'");
 PERWAL_ERROR(end_of_file,
-             "expected a declaration (include, allow, codes, define, scope, kedudukan, rule, report, workflow, "
-             "refine, override, example)");
+             "expected a declaration (include, allow, codes, fields, define, scope, kedudukan, rule, report, "
+             "workflow, refine, override, example)");
 #undef PERWAL_ERROR
+#undef COMMA
 
 struct errors {
   template <typename Rule>

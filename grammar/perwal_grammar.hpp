@@ -143,6 +143,13 @@ PERWAL_KW(kw_in, "in");
 PERWAL_KW(kw_is, "is");
 PERWAL_KW(kw_null, "null");
 PERWAL_KW(kw_true, "true");
+PERWAL_KW(kw_every, "every");
+PERWAL_KW(kw_some, "some");
+PERWAL_KW(kw_fields, "fields");
+PERWAL_KW(kw_record, "record");
+PERWAL_KW(kw_team, "team");
+PERWAL_KW(kw_set, "set");
+PERWAL_KW(kw_check, "check");
 PERWAL_KW(kw_false, "false");
 #undef PERWAL_KW
 
@@ -196,7 +203,13 @@ struct operand;
 struct list_close : one<']'> {};
 struct list_literal
     : nested<seq<w<one<'['>>, opt<w<operand>, star<w<comma>, w<expect<operand>>>>, w<expect<list_close>>>> {};
-struct operand : sor<paren_expr, w<number>, w<string_lit>, w<bool_true>, w<bool_false>, list_literal, role_expr> {};
+// `count(team.anggota)`, `months_between(step.mulai, step.selesai)`: a built-in
+// function over expressions (docs/dsl.md lists them).
+struct func_name : identifier {};
+struct func_call
+    : nested<seq<func_name, one<'('>, ws, opt<w<expr>, star<w<comma>, w<expect<expr>>>>, w<expect<paren_close>>>> {};
+struct operand : sor<paren_expr, w<date>, w<number>, w<string_lit>, w<bool_true>, w<bool_false>, list_literal,
+                     w<func_call>, role_expr> {};
 struct cmp_op : sor<string<'=', '='>, string<'!', '='>, string<'<', '='>, string<'>', '='>, one<'<'>, one<'>'>> {};
 struct cmp_tail : seq<w<cmp_op>, expect<operand>> {};
 struct in_tail : seq<w<kw_in>, expect<operand>> {};
@@ -205,7 +218,14 @@ struct null_tail : seq<w<kw_is>, opt<w<is_not>>, w<expect<kw_null>>> {};
 struct comparison : seq<operand, opt<sor<cmp_tail, in_tail, null_tail>>> {};
 struct not_expr;
 struct negation : nested<seq<w<kw_not>, expect<not_expr>>> {};
-struct not_expr : sor<negation, comparison> {};
+// `every m in team.anggota: m.jenis in [fungsional, pelaksana]` (and `some`):
+// the body is one comparison or negation; wrap and/or in parentheses.
+struct quant_every : kw_every {};
+struct quant_some : kw_some {};
+struct quant_var : identifier {};
+struct quantifier : nested<seq<w<sor<quant_every, quant_some>>, w<expect<quant_var>>, w<expect<kw_in>>, expect<operand>,
+                               w<expect<one<':'>>>, expect<not_expr>>> {};
+struct not_expr : sor<negation, quantifier, comparison> {};
 struct and_expr : seq<not_expr, star<w<kw_and>, expect<not_expr>>> {};
 struct or_expr : seq<and_expr, star<w<kw_or>, expect<and_expr>>> {};
 struct expr : seq<or_expr> {};  // seq<>, not inheritance: or_expr must run as itself to be kept in the tree
@@ -263,6 +283,20 @@ struct scope_decl : seq<w<kw_scope>, w<expect<scope_name>>, w<expect<equals>>, e
 
 struct block_close : rbrace {};
 
+// The schema of the data the rules read: `fields step surat_penugasan { durasi_bulan number }`,
+// `fields team { keputusan keputusan_tim }`, `fields record keputusan_tim { nomor text, memuat set isi_keputusan }`.
+struct field_name : identifier {};
+struct field_set : kw_set {};
+struct field_type : seq<opt<w<field_set>>, identifier> {};
+struct field_item : seq<w<field_name>, w<expect<field_type>>> {};
+struct fields_step : seq<w<kw_step>, expect<code_list>> {};
+struct fields_team : kw_team {};
+struct record_name : identifier {};
+struct fields_record : seq<w<kw_record>, w<expect<record_name>>> {};
+struct fields_close : rbrace {};
+struct fields_decl : seq<w<kw_fields>, expect<sor<fields_step, w<fields_team>, fields_record>>, w<expect<lbrace>>,
+                         opt<field_item, star<opt<w<comma>>, field_item>>, w<expect<fields_close>>> {};
+
 struct under_flag : sor<kw_penilai, kw_pimpinan_unit> {};
 struct under_level : number {};
 struct under_clause
@@ -293,8 +327,11 @@ struct cc_clause : seq<w<kw_cc>, expect<role_expr>, star<w<comma>, expect<role_e
 struct contents_clause : seq<w<kw_contents>, expect<code_list>, opt<cite_clause>> {};
 struct where_clause : seq<w<kw_where>, expect<expr>> {};
 struct optional_flag : kw_optional {};
+struct check_name : identifier {};
+struct check_decl : seq<w<kw_check>, w<expect<check_name>>, w<expect<strength>>, w<expect<lbrace>>, star<rule_clause>,
+                        w<expect<block_close>>> {};
 struct step_clause : sor<by_clause, from_clause, to_clause, cc_clause, contents_clause, where_clause, w<optional_flag>,
-                         cite_clause, message_clause, hint_clause> {};
+                         check_decl, cite_clause, message_clause, hint_clause> {};
 struct step_name : identifier {};
 struct step_actions : seq<w<code_ref>, star<w<one<'|'>>, w<expect<code_ref>>>> {};
 struct step_decl : seq<w<kw_step>, w<expect<step_name>>, expect<step_actions>, w<expect<lbrace>>, star<step_clause>,
@@ -338,8 +375,8 @@ struct example_clause : sor<org_clause, query_clause, expect_clause> {};
 struct example_decl
     : seq<w<kw_example>, w<expect<string_lit>>, w<expect<lbrace>>, star<example_clause>, w<expect<block_close>>> {};
 
-struct decl : sor<include_decl, allow_decl, codes_decl, define_decl, scope_decl, kedudukan_decl, rule_decl, report_decl,
-                  workflow_decl, refine_decl, override_decl, example_decl> {};
+struct decl : sor<include_decl, allow_decl, codes_decl, fields_decl, define_decl, scope_decl, kedudukan_decl, rule_decl,
+                  report_decl, workflow_decl, refine_decl, override_decl, example_decl> {};
 struct end_of_file : eof {};
 struct file : seq<ws, opt<header>, star<decl>, expect<end_of_file>> {};
 
@@ -348,7 +385,9 @@ template <typename Rule>
 using selector = tao::pegtl::parse_tree::selector<
     Rule,
     tao::pegtl::parse_tree::store_content::on<
-        slug, string_lit, number, date, rule_name, code_ref, code_list, strength, cite_key, cite_value, cite_part,
+        slug, string_lit, number, date, rule_name, func_name, func_call, quant_every, quant_some, quant_var, quantifier,
+        field_name, field_set, field_type, field_item, fields_step, fields_team, record_name, fields_record,
+        fields_decl, check_name, check_decl, code_ref, code_list, strength, cite_key, cite_value, cite_part,
         cite_bare_key, cite_part_bare, cite_note, citation, cite_clause, message_clause, message_en, hint_clause,
         hint_en, call_arg, call_args, path_base, path_prop, path_step, path, role_expr, bool_true, bool_false,
         list_literal, cmp_op, cmp_tail, in_tail, is_not, null_tail, comparison, negation, and_expr, or_expr,

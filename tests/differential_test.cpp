@@ -389,8 +389,9 @@ std::string show(const reference_result& r) {
 
 struct tally {
   std::size_t cases = 0, compared = 0, not_covered = 0, refused = 0, invalid_orgs = 0, disagreements = 0;
-  std::size_t orgs = 0, positions = 0;            // orgs generated and their positions, in all
-  std::map<std::string, std::size_t> by_outcome;  // "<type> <outcome>": compared cases
+  std::map<std::string, std::size_t> uncovered_by;  // why the reference could not decide
+  std::size_t orgs = 0, positions = 0;              // orgs generated and their positions, in all
+  std::map<std::string, std::size_t> by_outcome;    // "<type> <outcome>": compared cases
 };
 
 }  // namespace
@@ -449,6 +450,7 @@ TEST_CASE("reference and optimized evaluators agree on random orgs and queries",
         ref = perwal::reference::decide(*rules, s, q);
       } catch (const perwal::reference::not_covered& e) {
         ++t.not_covered;
+        ++t.uncovered_by[e.what()];
         continue;
       }
       ++t.compared;
@@ -468,6 +470,7 @@ TEST_CASE("reference and optimized evaluators agree on random orgs and queries",
             << " refused=" << t.refused << " invalid_orgs=" << t.invalid_orgs << " disagreements=" << t.disagreements
             << " seconds=" << seconds << "\n  orgs=" << t.orgs
             << " mean positions=" << (t.orgs ? t.positions / t.orgs : 0) << "\n";
+  for (const auto& [why, n] : t.uncovered_by) std::cout << "  not covered (" << why << "): " << n << "\n";
   for (const auto& [what, n] : t.by_outcome) std::cout << "  " << what << ": " << n << "\n";
   // Every type of query reaches more than one outcome, or the generator has gone blind.
   for (const char* type : {"kedudukan", "pelaporan", "penugasan", "tim"}) {

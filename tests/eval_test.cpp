@@ -398,7 +398,8 @@ rule tim.keputusan_bernomor wajib on tim {
 }
 )dsl";
 
-const char* const logic_rules = R"dsl(rule tim.ketua_atau_catatan wajib on tim {
+const char* const logic_rules = R"dsl(
+fields team { catatan text, pptk boolean }rule tim.ketua_atau_catatan wajib on tim {
   cite Lampiran IV angka 2
   require team.ketua is null and team.field("catatan") == "x"
   message "Uji logika tiga nilai (dan)" en "Three-valued logic test (and)"

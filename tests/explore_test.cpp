@@ -104,6 +104,7 @@ TEST_CASE("a trimmed org keeps what the query needs", "[explore]") {
 TEST_CASE("universe: a ruleset's tags and team fields are generated", "[explore]") {
   const auto r = perwal::testing::compile_text("uji.perwal", R"(
 ruleset uji-tag { title "Uji" cite_as "Perwal Uji" number "1" year 2024 region "Uji" status draft extends permenpanrb-7-2022 }
+fields team { lengkap boolean }
 kedudukan kedudukan.badan_khusus wajib for badan when pd.has_tag("urusan:khusus") {
   cite Pasal 1
   under sekretaris level 2 penilai

@@ -63,6 +63,8 @@ struct state {
   std::set<std::string> defined;                            // definitions made so far
   std::map<std::string, std::string> cite_as_of;            // ruleset id -> its cite_as
   source_range scope_where;                                 // the scope table in force
+  std::vector<code> step_actions;                           // while resolving a step's `where` or checks: its actions
+  std::vector<std::pair<std::string, value_type>> bound;    // names bound by every/some, innermost last
   std::size_t order = 0;                                    // the next new rule's place
 };
 
@@ -71,6 +73,8 @@ struct state {
 [[nodiscard]] std::optional<std::vector<layer>> load(state& s, std::shared_ptr<const source_file> top,
                                                      const std::filesystem::path& dir);
 void declare(state& s, const std::vector<layer>& layers);
+// The data schema from every layer's `fields` (schema.cpp); after declare.
+void declare_schema(state& s, const std::vector<layer>& layers);
 void merge(state& s, const std::vector<layer>& layers);
 void resolve(state& s);
 void check(state& s, const layer& top);

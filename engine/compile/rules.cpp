@@ -144,7 +144,33 @@ void build(state& s, const rule_slot& slot, const ast::workflow_decl& d) {
     ws.cc_citation = sd.cc_cites.empty() ? ws.info.citation : render_citations(sd.cc_cites, cite_as);
     ws.contents = codes_in(s, category::content, sd.contents);
     ws.contents_citation = sd.contents_cites.empty() ? ws.info.citation : render_citations(sd.contents_cites, cite_as);
+    // `step.<field>` is typed by the fields these actions declare.
+    s.step_actions = ws.actions;
     ws.where = resolve_cond(s, sd.where_cond, query_kind::penugasan);
+    std::set<std::string> check_names;
+    for (const auto& kd : sd.checks) {
+      step_check k;
+      k.info = ws.info;
+      k.info.name = ws.info.name + "." + kd.common.rule.text;
+      k.info.level = static_cast<strength>(kd.common.level);
+      k.info.where = kd.common.rule.where;
+      if (!kd.common.cites.empty()) k.info.citation = render_citations(kd.common.cites, cite_as);
+      k.info.message_id = kd.common.message.id;
+      k.info.message_en = kd.common.message.en.empty() ? kd.common.message.id : kd.common.message.en;
+      k.info.hint_id = kd.common.hint.id;
+      k.info.hint_en = kd.common.hint.en.empty() ? kd.common.hint.id : kd.common.hint.en;
+      if (!check_names.insert(kd.common.rule.text).second) {
+        s.diags.error(kd.common.rule.where, msg("duplicate-step", kd.common.rule.text, ws.info.name));
+      }
+      if (kd.common.message.empty()) s.diags.error(kd.common.rule.where, msg("no-message", k.info.name));
+      if (!kd.common.require || kd.common.level == ast::strength::dilarang || kd.common.level == ast::strength::boleh) {
+        s.diags.error(kd.common.rule.where, msg("check-require", k.info.name));
+      }
+      k.when = resolve_cond(s, kd.common.when, query_kind::penugasan);
+      k.require = resolve_cond(s, kd.common.require, query_kind::penugasan);
+      ws.checks.push_back(std::move(k));
+    }
+    s.step_actions.clear();
     ws.optional = sd.optional;
     if (sd.by.empty() && sd.from.empty()) {
       s.diags.error(sd.step.where, msg("step-no-actor", sd.step.text));

@@ -56,11 +56,12 @@ std::shared_ptr<const compiled_ruleset> compile(std::shared_ptr<const source_fil
   state s(diags, options);
   const auto layers = load(s, std::move(top), dir);  // load.cpp
   if (!layers) return nullptr;
-  declare(s, *layers);       // merge.cpp: header, codes
-  merge(s, *layers);         // merge.cpp: definitions, scopes, rules; override and refine
-  resolve(s);                // rules.cpp + resolve.cpp: codes, names, role expressions
-  check(s, layers->back());  // check.cpp: unreachable rules, examples
-  return freeze(s);          // check.cpp: content hash; nullptr on any error
+  declare(s, *layers);         // merge.cpp: header, codes
+  declare_schema(s, *layers);  // schema.cpp: the fields of steps, teams and records
+  merge(s, *layers);           // merge.cpp: definitions, scopes, rules; override and refine
+  resolve(s);                  // rules.cpp + resolve.cpp: codes, names, role expressions
+  check(s, layers->back());    // check.cpp: unreachable rules, examples
+  return freeze(s);            // check.cpp: content hash; nullptr on any error
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,7 +45,29 @@ enum class value_type : std::uint8_t {
   step,
   json,
   any,
+  date,     // days since 1970-01-01, from a `date` field or literal
   unstated  // at run time only: a fact the data does not state (see eval::truth)
+};
+
+// ---- the schema of the data the rules read ------------------------------------
+// Declared in the DSL (`fields step …`, `fields team …`, `fields record …`),
+// never in C++: a regulation adds actions, fields and contents codes alone.
+struct field_type {
+  enum class kind : std::uint8_t { position, positions, unit, number, text, date, boolean, coded, record };
+  kind k = kind::text;
+  bool is_set = false;          // `set <category>`: a JSON array of codes
+  std::optional<category> cat;  // coded: a code, or a set of codes
+  std::string record;           // record
+  std::string spelled;          // as written, for messages
+  friend bool operator==(const field_type& a, const field_type& b) {
+    return a.k == b.k && a.is_set == b.is_set && a.cat == b.cat && a.record == b.record;
+  }
+};
+
+struct data_schema {
+  std::map<code, std::map<std::string, field_type>> step;  // per action
+  std::map<std::string, field_type> team;                  // beyond the team's own properties
+  std::map<std::string, std::map<std::string, field_type>> records;
 };
 
 enum class base_name : std::uint8_t {
@@ -63,7 +86,8 @@ enum class base_name : std::uint8_t {
   to,
   as,
   delegation,
-  step
+  step,
+  var  // a name bound by `every` / `some`
 };
 
 enum class prop : std::uint8_t {
@@ -101,21 +125,29 @@ enum class prop : std::uint8_t {
   to,
   authority,
   role,
-  field
+  field,
+  tagged  // unit: the units below it (and itself) that carry a tag
 };
+
+// How a field's JSON value becomes a value of its declared type at run time.
+enum class convert : std::uint8_t { none, position, positions, unit, date };
 
 struct cstep {
   prop p = prop::id;
   std::vector<code> codes;  // arguments that are codes
   std::string text;         // a string argument (has_tag) or a field name (step.<field>)
+  convert as = convert::none;
 };
 
 struct cpath {
   base_name base = base_name::position;
   std::vector<cstep> steps;
   value_type type = value_type::any;
-  std::optional<category> code_cat;  // when `type` is a code: its category
+  std::optional<category> code_cat;  // when `type` is a code (or a set of codes): its category
+  bool code_set = false;             // a set of codes (JSON array)
+  std::string record;                // when `type` is a record (JSON object): its name
   std::string text;                  // as written, for traces
+  std::uint8_t var = 0;              // base_name::var: which bound name
   source_range where;
 };
 
@@ -137,7 +169,13 @@ enum class expr_op : std::uint8_t {
   not_null,
   and_,
   or_,
-  not_
+  not_,
+  date_lit,        // `number` holds the day
+  count,           // kids[0]: a set
+  months_between,  // kids[0], kids[1]: dates
+  days_between,
+  every,  // kids[0]: the set, kids[1]: the body; `var` the bound slot
+  some
 };
 
 struct cexpr {
@@ -148,6 +186,8 @@ struct cexpr {
   bool boolean = false;
   std::string text;  // string literal
   code literal = no_code;
+  std::optional<category> literal_cat;  // code_lit: the category it was read in, when known
+  std::uint8_t var = 0;                 // every / some: the slot of the bound name
   source_range where;
 };
 
@@ -203,8 +243,15 @@ struct report_rule {
   std::optional<cexpr> when, require;
 };
 
+// `check name strength { … }` inside a step: a rule of its own on the step.
+struct step_check {
+  rule_info info;  // name = <workflow>.<step>.<check>
+  std::optional<cexpr> when, require;
+};
+
 struct workflow_step {
   rule_info info;  // name = <workflow>.<step>
+  std::vector<step_check> checks;
   std::string step;
   std::vector<code> actions;
   std::vector<cpath> by, from, to;
@@ -269,6 +316,7 @@ struct ruleset_header {
 struct compiled_ruleset {
   ruleset_header header;
   vocabulary vocab;
+  data_schema schema;
   org::structure shape;
   std::string shape_citation;  // where the unit organisasi is defined, for explanations
   // regulation scope code per contract scope (no_code: not covered)

@@ -140,6 +140,13 @@ class context {
   [[nodiscard]] value unit_prop(index u, const cstep& s) const;
   [[nodiscard]] value team_prop(const team_input& tm, const cstep& s) const;
   [[nodiscard]] value apply(const value& v, const cstep& s) const;
+  [[nodiscard]] value converted(const nlohmann::json& j, convert as) const;
+
+ public:
+  // Each path a condition reads, with the value it has here, as text.
+  [[nodiscard]] std::vector<std::pair<std::string, std::string>> values_read(const cexpr& e, const bindings& b) const;
+
+ private:
   [[nodiscard]] truth tri(const cexpr& e, const bindings& b) const;
   [[nodiscard]] bool equal(const value& a, const value& b) const;
   [[nodiscard]] value ordered(const cexpr& e, const bindings& b) const;
@@ -153,6 +160,8 @@ class context {
   // While `check` runs: the facts found unstated (null otherwise: `truthy`
   // reads them as null).
   mutable std::vector<std::string>* unstated_ = nullptr;
+  // The names bound by every/some, by slot (a context serves one query on one thread).
+  mutable std::vector<value> vars_;
 };
 
 // ---- the checks, one file each ----------------------------------------------------

@@ -103,6 +103,12 @@ struct contents_unstated {
   std::vector<code> required;
 };
 
+// A step's named check broken, with the values its condition read
+// ("step.durasi_bulan = 18"), so the message shows what was found.
+struct check_failed {
+  std::vector<std::pair<std::string, std::string>> values;
+};
+
 // A step whose `where` condition does not hold.
 struct step_condition {
   const workflow_step* step = nullptr;
@@ -157,7 +163,7 @@ struct report_misdirected {
 using finding_detail =
     std::variant<found::rule_text, found::misplaced, found::scope_uncovered, found::no_mechanism, found::wrong_actor,
                  found::copy_missing, found::contents_missing, found::facts_unstated, found::contents_unstated,
-                 found::step_condition, found::step_skipped, found::wrong_issuer, found::refused,
+                 found::check_failed, found::step_condition, found::step_skipped, found::wrong_issuer, found::refused,
                  found::refused_by_wrong_official, found::refused_without_reason, found::report_unregulated,
                  found::report_misdirected>;
 

@@ -2,9 +2,11 @@
 // become graph lookups (precomputed UO / PD / instansi per unit, atasan
 // intervals), so an expression never walks the org.
 #include <algorithm>
+#include <cstdio>
 #include <set>
 #include <utility>
 
+#include "engine/common/dates.hpp"
 #include "engine/eval/context.hpp"
 
 namespace perwal::eval {
@@ -84,6 +86,8 @@ value context::base_value(const cpath& p, const bindings& b) const {
       if (b.step) v.t = value_type::step, v.j = b.step;
       return v;
     }
+    case base_name::var:
+      return p.var < vars_.size() ? vars_[p.var] : value{};
   }
   return {};
 }
@@ -195,6 +199,17 @@ value context::unit_prop(index u, const cstep& s) const {
       const auto i = instansi_of_unit(u);
       return value::entity(value_type::unit, i == none || s.codes.empty() ? none : org.unit_of_kind(i, s.codes[0]));
     }
+    case prop::tagged: {  // the units of u's subtree (u included) carrying the tag
+      value v;
+      v.t = value_type::units;
+      const auto& units = org.units();
+      for (index x = 0; x < static_cast<index>(units.size()); ++x) {
+        const auto& ux = units[x];
+        if (ux.pre < un.pre || ux.pre > un.post) continue;
+        if (std::find(ux.tags.begin(), ux.tags.end(), s.text) != ux.tags.end()) v.set.push_back(x);
+      }
+      return v;
+    }
     case prop::holders: {
       value v;
       v.t = value_type::positions;
@@ -248,8 +263,7 @@ value context::team_prop(const team_input& tm, const cstep& s) const {
       const auto& fields = tm.fields();
       if (fields.is_object()) {
         if (const auto it = fields.find(s.text); it != fields.end()) {
-          if (!it->is_null()) v.t = value_type::json, v.j = &*it;  // a JSON null is stated as none
-          return v;
+          return it->is_null() ? v : converted(*it, s.as);  // a JSON null is stated as none
         }
       }
       if (unstated_) v.t = value_type::unstated;
@@ -281,8 +295,7 @@ value context::apply(const value& v, const cstep& s) const {
       value out;
       if (v.j && v.j->is_object()) {
         if (const auto it = v.j->find(s.text); it != v.j->end()) {
-          if (!it->is_null()) out.t = value_type::json, out.j = &*it;  // a JSON null is stated as none
-          return out;
+          return it->is_null() ? out : converted(*it, s.as);  // a JSON null is stated as none
         }
         // Absent from an object: not stated (a JSON null is stated as none).
         if (unstated_) out.t = value_type::unstated;
@@ -311,6 +324,41 @@ value context::apply(const value& v, const cstep& s) const {
     default:
       return {};
   }
+}
+
+// A field's JSON as the value of its declared type: ids become positions or
+// units of the org (id or NIP), dates day numbers. A value that cannot be
+// read as its type is null (the query reader reports malformed fields).
+value context::converted(const json& j, convert as) const {
+  value v;
+  switch (as) {
+    case convert::none:
+      v.t = value_type::json;
+      v.j = &j;
+      return v;
+    case convert::position:
+      return j.is_string() ? value::entity(value_type::position, org.find_position(j.get_ref<const std::string&>()))
+                           : v;
+    case convert::unit:
+      return j.is_string() ? value::entity(value_type::unit, org.find_unit(j.get_ref<const std::string&>())) : v;
+    case convert::positions: {
+      if (!j.is_array()) return v;
+      v.t = value_type::positions;
+      for (const auto& x : j) {
+        const auto p = x.is_string() ? org.find_position(x.get_ref<const std::string&>()) : none;
+        if (p != none && std::find(v.set.begin(), v.set.end(), p) == v.set.end()) v.set.push_back(p);
+      }
+      return v;
+    }
+    case convert::date: {
+      const auto day = j.is_string() ? days_from_date(j.get_ref<const std::string&>()) : std::nullopt;
+      if (!day) return v;
+      v.t = value_type::date;
+      v.n = *day;
+      return v;
+    }
+  }
+  return v;
 }
 
 value context::eval_path(const cpath& p, const bindings& b) const {
@@ -378,6 +426,53 @@ value context::eval(const cexpr& e, const bindings& b) const {
       return value::of_code(e.literal);
     case expr_op::list:
       return {};  // only meaningful on the right of `in`
+    case expr_op::date_lit: {
+      value v;
+      v.t = value_type::date;
+      v.n = e.number;
+      return v;
+    }
+    case expr_op::count: {
+      const auto set = eval(e.kids[0], b);
+      if (set.t == value_type::unstated) return set;
+      value v;
+      v.t = value_type::number;
+      if (set.t == value_type::positions || set.t == value_type::units)
+        v.n = static_cast<double>(set.set.size());
+      else if (set.t == value_type::json && set.j && set.j->is_array())
+        v.n = static_cast<double>(set.j->size());
+      else
+        return {};  // no set: nothing to count (null)
+      return v;
+    }
+    case expr_op::months_between:
+    case expr_op::days_between: {
+      const auto from = eval(e.kids[0], b), to = eval(e.kids[1], b);
+      if (from.t == value_type::unstated || to.t == value_type::unstated) return unstated_value();
+      if (from.t != value_type::date || to.t != value_type::date) return {};
+      value v;
+      v.t = value_type::number;
+      const int a = static_cast<int>(from.n), z = static_cast<int>(to.n);
+      v.n = e.op == expr_op::days_between ? z - a : perwal::months_between(a, z);
+      return v;
+    }
+    case expr_op::every:
+    case expr_op::some: {
+      // Each element bound in turn; three-valued like `and` (every) and `or` (some).
+      const auto set = eval(e.kids[0], b);
+      if (set.t == value_type::unstated) return set;
+      const bool is_every = e.op == expr_op::every;
+      if (vars_.size() <= e.var) vars_.resize(e.var + 1u);
+      bool unknown = false;
+      const value_type elem = set.t == value_type::units ? value_type::unit : value_type::position;
+      for (auto x : set.set) {
+        vars_[e.var] = value::entity(elem, x);
+        const auto t = tri(e.kids[1], b);
+        if (t == (is_every ? truth::fails : truth::holds)) return value::boolean(!is_every);
+        unknown = unknown || t == truth::unknown;
+      }
+      return unknown ? unstated_value() : value::boolean(is_every);
+    }
     case expr_op::eq:
     case expr_op::ne: {
       const auto x = eval(e.kids[0], b), y = eval(e.kids[1], b);
@@ -505,6 +600,7 @@ bool context::equal(const value& a, const value& b) const {
     case value_type::boolean:
       return a.b == b.b;
     case value_type::number:
+    case value_type::date:
       return a.n == b.n;
     case value_type::string:
       return a.s == b.s;
@@ -541,6 +637,10 @@ bool context::compare_ordered(expr_op op, const value& a, const value& c) const 
       }
     }
     if (!found) return false;
+  } else if (a.t == value_type::date || c.t == value_type::date) {
+    if (a.t != value_type::date || c.t != value_type::date) return false;
+    x = a.n;
+    y = c.n;
   } else {
     auto nx = number_of(a), ny = number_of(c);
     if (!nx || !ny) return false;
@@ -559,6 +659,61 @@ bool context::compare_ordered(expr_op op, const value& a, const value& c) const 
     default:
       return false;
   }
+}
+
+std::vector<std::pair<std::string, std::string>> context::values_read(const cexpr& e, const bindings& b) const {
+  std::vector<std::pair<std::string, std::string>> out;
+  auto text_of = [&](const value& v) -> std::string {
+    switch (v.t) {
+      case value_type::position:
+        return std::string(org.positions()[v.idx].id);
+      case value_type::unit:
+        return std::string(org.units()[v.idx].id);
+      case value_type::code_val:
+        return rules.vocab.name(v.c);
+      case value_type::boolean:
+        return v.b ? "true" : "false";
+      case value_type::number: {
+        auto n = std::to_string(v.n);
+        n.erase(n.find_last_not_of('0') + 1);
+        if (!n.empty() && n.back() == '.') n.pop_back();
+        return n;
+      }
+      case value_type::date: {
+        const auto [y, m, d] = civil_from_days(static_cast<int>(v.n));
+        char buf[16];
+        std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+        return buf;
+      }
+      case value_type::string:
+        return "\"" + std::string(v.s) + "\"";
+      case value_type::json: {
+        auto dumped = v.j ? v.j->dump(-1, ' ', false, json::error_handler_t::replace) : "null";
+        return dumped.size() > 80 ? dumped.substr(0, 77) + "..." : dumped;
+      }
+      case value_type::positions:
+      case value_type::units:
+        return std::to_string(v.set.size()) + (v.t == value_type::positions ? " jabatan/positions" : " unit");
+      default:
+        return "null";
+    }
+  };
+  auto walk = [&](auto&& self, const cexpr& x) -> void {
+    if (x.op == expr_op::path && x.paths.size() == 1 && x.paths[0].base != base_name::var) {
+      const auto& p = x.paths[0];
+      if (std::none_of(out.begin(), out.end(), [&](const auto& kv) { return kv.first == p.text; })) {
+        out.emplace_back(p.text, text_of(eval_path(p, b)));
+      }
+      return;
+    }
+    if (x.op == expr_op::every || x.op == expr_op::some) {
+      self(self, x.kids[0]);
+      return;
+    }
+    for (const auto& k : x.kids) self(self, k);
+  };
+  walk(walk, e);
+  return out;
 }
 
 }  // namespace perwal::eval

@@ -35,6 +35,7 @@ inline constexpr std::string_view facts_unstated = "decision.facts-unstated";
 inline constexpr std::string_view facts_unstated_fix = "decision.facts-unstated-fix";
 inline constexpr std::string_view contents_unstated = "decision.contents-unstated";
 inline constexpr std::string_view contents_unstated_fix = "decision.contents-unstated-fix";
+inline constexpr std::string_view values_found = "decision.values-found";
 inline constexpr std::string_view step_condition = "decision.step-condition";
 inline constexpr std::string_view step_skipped = "decision.step-skipped";
 inline constexpr std::string_view step_skipped_fix = "decision.step-skipped-fix";
@@ -114,6 +115,7 @@ inline constexpr std::array all = {
     facts_unstated_fix,
     contents_unstated,
     contents_unstated_fix,
+    values_found,
     step_condition,
     step_skipped,
     step_skipped_fix,

@@ -167,6 +167,25 @@ class penugasan_check {
       if (verdict == truth::unknown) c_.needs(s.info, found::facts_unstated{std::move(unstated)}, letter_path(g), d_);
       if (verdict == truth::fails) c_.broken(s.info, found::step_condition{&s}, {}, d_);
     }
+    if (!s.checks.empty()) {
+      bindings with_step = b_;
+      with_step.step = &g.fields;
+      for (const auto& k : s.checks) run_check(k, g, with_step);
+    }
+  }
+
+  // A step's named check: a rule of its own, whose message shows what it read.
+  void run_check(const step_check& k, const step_input& g, const bindings& with_step) {
+    if (k.when && !c_.truthy(*k.when, with_step)) return;
+    std::vector<std::string> unstated;
+    const auto verdict = k.require ? c_.check(*k.require, with_step, &unstated) : truth::holds;
+    if (verdict == truth::unknown) {
+      c_.needs(k.info, found::facts_unstated{std::move(unstated)}, letter_path(g), d_);
+    } else if (verdict == truth::fails) {
+      c_.broken(k.info, found::check_failed{c_.values_read(*k.require, with_step)}, letter_path(g), d_);
+    } else {
+      c_.held(k.info, d_);
+    }
   }
 
   // Who wrote a letter and to whom: the path of a finding about its contents.

@@ -150,6 +150,12 @@ class renderer {
               return say(messages::contents_unstated,
                          {{"action", r_.vocab.label(u.action)}, {"required", code_labels(u.required, "; ")}});
             },
+            [&](const found::check_failed& failed) {
+              std::string values;
+              for (const auto& [path, v] : failed.values) values += (values.empty() ? "" : "; ") + path + " = " + v;
+              return values.empty() ? rule_message(info)
+                                    : after_rule_message(info, say(messages::values_found, {{"values", values}}));
+            },
             [&](const found::step_condition& s) {
               const auto& own = rule_message(info);
               return own.empty() ? say(messages::step_condition, {{"step", s.step->step}}) : own;
@@ -223,6 +229,7 @@ class renderer {
                        [&](const found::contents_unstated& u) {
                          return say(messages::contents_unstated_fix, {{"required", code_labels(u.required, "; ")}});
                        },
+                       [&](const found::check_failed&) { return own; },
                        [&](const found::step_condition&) { return own; },
                        [&](const found::step_skipped& s) {
                          return say(messages::step_skipped_fix, {{"step", s.step->step}});

@@ -142,6 +142,17 @@ std::string expr_text(const cexpr& e, const vocabulary& vocab) {
     }
     case expr_op::not_:
       return "not " + kid(0);
+    case expr_op::date_lit:
+      return e.text;
+    case expr_op::count:
+      return "count(" + expr_text(e.kids[0], vocab) + ")";
+    case expr_op::months_between:
+    case expr_op::days_between:
+      return std::string(e.op == expr_op::months_between ? "months_between(" : "days_between(") +
+             expr_text(e.kids[0], vocab) + ", " + expr_text(e.kids[1], vocab) + ")";
+    case expr_op::every:
+    case expr_op::some:
+      return std::string(e.op == expr_op::every ? "every " : "some ") + e.text + " in " + kid(0) + ": " + kid(1);
   }
   return "?";
 }

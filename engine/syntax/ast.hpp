@@ -47,17 +47,50 @@ struct path {
 };
 
 struct expr {
-  enum class kind { path_union, number, string, boolean, list, compare, in, is_null, not_null, and_, or_, not_ };
+  enum class kind {
+    path_union,
+    number,
+    string,
+    boolean,
+    date,  // a date literal: `text` holds it as written (YYYY-MM-DD)
+    list,
+    compare,
+    in,
+    is_null,
+    not_null,
+    and_,
+    or_,
+    not_,
+    call,   // `text`(kids…): a built-in function
+    every,  // every `var` in kids[0]: kids[1]
+    some    // some `var` in kids[0]: kids[1]
+  };
   kind k = kind::boolean;
   std::vector<path> paths;  // path_union: one or more paths joined by '|'
   double number = 0;
-  std::string text;  // string literal, or compare operator
+  std::string text;  // string literal, compare operator, function name
+  name var;          // the bound name of a quantifier
   bool boolean = false;
   std::vector<expr> kids;
   source_range where;
 };
 
 // ---- declarations ----------------------------------------------------------
+// `fields step a, b { f type, … }`, `fields team { … }`, `fields record r { … }`.
+struct field_decl {
+  name field;
+  name type;  // a built-in type, a code category or a record name
+  bool is_set = false;
+};
+
+struct fields_decl {
+  enum class subject { step, team, record };
+  subject what = subject::step;
+  std::vector<name> actions;  // step
+  name record;                // record
+  std::vector<field_decl> fields;
+  source_range where;
+};
 enum class strength { wajib, dilarang, boleh, diutamakan };
 
 struct header {
@@ -140,8 +173,14 @@ struct report_decl {
   std::vector<std::vector<path>> to;  // each `to` clause: a union of paths
 };
 
+// `check name strength { require … cite … message … }` inside a step.
+struct check_decl {
+  rule_common common;  // rule = the check's own name (without the step's)
+};
+
 struct step_decl {
   name step;
+  std::vector<check_decl> checks;
   std::vector<name> actions;
   std::vector<path> by, from, to;     // unions
   std::vector<std::vector<path>> cc;  // each required tembusan: a union
@@ -207,6 +246,7 @@ struct file {
   std::vector<include_decl> includes;
   std::vector<allow_decl> allows;
   std::vector<codes_decl> codes;
+  std::vector<fields_decl> fields;
   std::vector<define_decl> defines;
   std::vector<scope_decl> scopes;
   std::vector<kedudukan_decl> kedudukan;

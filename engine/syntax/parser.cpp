@@ -145,6 +145,24 @@ class builder {
       e.kids.push_back(expr_of(*n.children.at(0)));
       return e;
     }
+    if (n.is_type<g::quantifier>()) {  // quant_every|quant_some, quant_var, operand, body
+      e.k = n.children.at(0)->is_type<g::quant_every>() ? ast::expr::kind::every : ast::expr::kind::some;
+      e.var = name_of(*n.children.at(1));
+      e.kids.push_back(expr_of(*n.children.at(2)));
+      e.kids.push_back(expr_of(*n.children.at(3)));
+      return e;
+    }
+    if (n.is_type<g::func_call>()) {
+      e.k = ast::expr::kind::call;
+      e.text = std::string(n.children.at(0)->string_view());
+      for (std::size_t i = 1; i < n.children.size(); ++i) e.kids.push_back(expr_of(*n.children[i]));
+      return e;
+    }
+    if (n.is_type<g::date>()) {
+      e.k = ast::expr::kind::date;
+      e.text = std::string(n.string_view());
+      return e;
+    }
     if (n.is_type<g::comparison>()) {
       ast::expr left = expr_of(*n.children.at(0));
       if (n.children.size() == 1) return left;
@@ -294,6 +312,31 @@ class builder {
         }
       }
       f.codes.push_back(std::move(d));
+    } else if (n.is_type<g::fields_decl>()) {
+      ast::fields_decl d;
+      d.where = range(n);
+      for (const auto& c : n.children) {
+        if (c->is_type<g::fields_step>()) {
+          d.what = ast::fields_decl::subject::step;
+          d.actions = names_of(*this, *c->children.at(0));
+        } else if (c->is_type<g::fields_team>()) {
+          d.what = ast::fields_decl::subject::team;
+        } else if (c->is_type<g::fields_record>()) {
+          d.what = ast::fields_decl::subject::record;
+          d.record = name_of(*c->children.at(0));
+        } else if (c->is_type<g::field_item>()) {
+          ast::field_decl fd;
+          fd.field = name_of(*c->children.at(0));
+          const auto& type = *c->children.at(1);
+          fd.is_set = !type.children.empty() && type.children[0]->is_type<g::field_set>();
+          // The type's name is the identifier after an optional `set`.
+          const auto text = type.string_view();
+          const auto at = text.find_last_of(" \t\n");
+          fd.type = {std::string(at == std::string_view::npos ? text : text.substr(at + 1)), range(type)};
+          d.fields.push_back(std::move(fd));
+        }
+      }
+      f.fields.push_back(std::move(d));
     } else if (n.is_type<g::define_decl>()) {
       ast::define_decl d;
       d.where = range(n);
@@ -477,6 +520,18 @@ class builder {
         s.where_cond = expr_of(*c);
       } else if (c->is_type<g::optional_flag>()) {
         s.optional = true;
+      } else if (c->is_type<g::check_decl>()) {
+        ast::check_decl k;
+        k.common.where = range(*c);
+        for (const auto& x : c->children) {
+          if (x->is_type<g::check_name>())
+            k.common.rule = name_of(*x);
+          else if (x->is_type<g::strength>())
+            k.common.level = strength_of(*x), k.common.strength_given = true;
+          else
+            common_clause(*x, k.common);
+        }
+        s.checks.push_back(std::move(k));
       } else if (c->is_type<g::cite_clause>()) {
         auto more = cites_of(*c);
         s.cites.insert(s.cites.end(), more.begin(), more.end());

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <optional>
 
@@ -130,6 +132,10 @@ class walker : public spec_walks {
 
   // ---- expressions -----------------------------------------------------------------
   value base(const cpath& p, const bindings& b) const {
+    if (p.base == base_name::var) throw not_covered("a name bound by every/some");
+    for (const auto& st : p.steps) {
+      if (st.p == prop::tagged) throw not_covered("tagged()");
+    }
     switch (p.base) {
       case base_name::position:
         return entity(value_type::position, b.position);
@@ -167,6 +173,8 @@ class walker : public spec_walks {
         if (b.step) v.t = value_type::step, v.j = b.step;
         return v;
       }
+      case base_name::var:
+        throw not_covered("a name bound by every/some");
       case base_name::team: {
         value v;
         if (b.team) v.t = value_type::team, v.team = b.team;
@@ -343,8 +351,7 @@ class walker : public spec_walks {
       case prop::field: {
         value v;
         if (tm.fields.is_object() && tm.fields.contains(s.text) && !tm.fields[s.text].is_null()) {
-          v.t = value_type::json;
-          v.j = &tm.fields[s.text];
+          v = typed(tm.fields[s.text], s.as);
         }
         return v;
       }
@@ -374,8 +381,7 @@ class walker : public spec_walks {
       case value_type::json: {
         value out;
         if (v.j && v.j->is_object() && v.j->contains(s.text) && !(*v.j)[s.text].is_null()) {
-          out.t = value_type::json;
-          out.j = &(*v.j)[s.text];
+          out = typed((*v.j)[s.text], s.as);
         }
         return out;
       }
@@ -504,6 +510,13 @@ class walker : public spec_walks {
         return boolean(false);
       case expr_op::not_:
         return boolean(!truthy(e.kids[0], b));
+      case expr_op::date_lit:
+      case expr_op::count:
+      case expr_op::months_between:
+      case expr_op::days_between:
+      case expr_op::every:
+      case expr_op::some:
+        throw not_covered("dates, count and quantifiers");
     }
     return {};
   }
@@ -585,6 +598,48 @@ class walker : public spec_walks {
     return false;
   }
 
+  // A field's JSON read as its declared type: ids through the spec, dates
+  // through std::chrono (a date that is not one reads as null).
+  value typed(const nlohmann::json& j, convert as) const {
+    value v;
+    switch (as) {
+      case convert::none:
+        v.t = value_type::json;
+        v.j = &j;
+        return v;
+      case convert::position:
+        return j.is_string() ? entity(value_type::position, position_ref(j.get<std::string>())) : v;
+      case convert::unit:
+        return j.is_string() ? entity(value_type::unit, unit_by_id(j.get<std::string>())) : v;
+      case convert::positions:
+        if (!j.is_array()) return v;
+        v.t = value_type::positions;
+        for (const auto& x : j) {
+          const int p = x.is_string() ? position_ref(x.get<std::string>()) : none;
+          if (p != none && std::find(v.set.begin(), v.set.end(), p) == v.set.end()) v.set.push_back(p);
+        }
+        return v;
+      case convert::date: {
+        if (!j.is_string()) return v;
+        const auto text = j.get<std::string>();
+        int y = 0;
+        unsigned m = 0, d = 0;
+        char dash1 = 0, dash2 = 0, extra = 0;
+        if (text.size() != 10 ||
+            std::sscanf(text.c_str(), "%4d%c%2u%c%2u%c", &y, &dash1, &m, &dash2, &d, &extra) != 5 || dash1 != '-' ||
+            dash2 != '-') {
+          return v;
+        }
+        const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
+        if (!ymd.ok()) return v;
+        v.t = value_type::date;
+        v.n = static_cast<double>(std::chrono::sys_days{ymd}.time_since_epoch().count());
+        return v;
+      }
+    }
+    return v;
+  }
+
   bool equal(const value& a, const value& b) const {
     if (a.t == value_type::json) return equal_json(*a.j, b);
     if (b.t == value_type::json) return equal_json(*b.j, a);
@@ -595,6 +650,7 @@ class walker : public spec_walks {
       case value_type::boolean:
         return a.b == b.b;
       case value_type::number:
+      case value_type::date:
         return a.n == b.n;
       case value_type::string:
         return a.s == b.s;
@@ -625,6 +681,9 @@ class walker : public spec_walks {
         }
       }
       if (!found) return false;
+    } else if (a.t == value_type::date && c.t == value_type::date) {
+      x = a.n;
+      y = c.n;
     } else if (number_of(a) && number_of(c)) {
       x = *number_of(a);
       y = *number_of(c);
