@@ -1,6 +1,7 @@
 // The semantic checks of `perwal lint`: each finding on a minimal ruleset
 // that has it, and none on one that does not.
 #include "engine/compile/lint.hpp"
+
 #include "engine/explore/semantic_lint.hpp"
 #include "explore_support.hpp"
 
@@ -183,8 +184,8 @@ TEST_CASE("lint: a base rule kept without this regulation's article is named (W0
   auto w013 = [&](const std::string& rule) {
     return std::any_of(diags.items().begin(), diags.items().end(), [&](const perwal::diagnostic& d) {
       const auto text = d.message_text();
-      return d.code == "W013" && (text.find(" " + rule + ",") != std::string::npos ||
-                                  text.find(" " + rule + ";") != std::string::npos);
+      return d.code == "W013" &&
+             (text.find(" " + rule + ",") != std::string::npos || text.find(" " + rule + ";") != std::string::npos);
     });
   };
   CHECK_FALSE(w013("kedudukan.atasan_langsung"));     // refined: cites Pasal 5 ayat (1) of this text
