@@ -17,7 +17,7 @@ const char* const small_org = R"({
                {"id": "kota-b", "name": "Kota B", "pejabat_berwenang": "b.sekda"}],
   "units": [
     {"id": "a.pemda", "name": "Pemda A", "kind": "pemerintah_daerah", "parent": null, "instansi": "kota-a", "head": "a.wali"},
-    {"id": "a.setda", "name": "Setda A", "kind": "sekretariat_daerah", "parent": "a.pemda", "head": "a.sekda"},
+    {"id": "a.setda", "name": "Setda A", "kind": "sekretariat_daerah", "parent": "a.pemda", "head": "a.sekda", "tags": ["urusan:kepegawaian"]},
     {"id": "a.dinas", "name": "Dinas X", "kind": "dinas", "parent": "a.pemda", "head": "a.kadis"},
     {"id": "a.dinas.sek", "name": "Sekretariat", "kind": "sekretariat", "parent": "a.dinas", "head": "a.sekdis"},
     {"id": "a.dinas.bid1", "name": "Bidang 1", "kind": "bidang", "parent": "a.dinas", "head": "a.kabid1"},
@@ -502,4 +502,174 @@ TEST_CASE("an audit lists what needs evidence apart from its violations", "[eval
   CHECK_FALSE(has(d.violations, "tim.keputusan_bernomor"));
   CHECK((d.outcome == "allowed" || d.outcome == "denied"));  // an audit decides on violations only
   CHECK_THAT(d.text, Catch::Contains("Perlu dilengkapi"));
+}
+
+// ---- the typed rule language ------------------------------------------------------
+namespace {
+
+// The diagnostics of small_rules + `extra`, as rendered lines (English).
+std::string compile_errors(const std::string& extra) {
+  perwal::diagnostics diags;
+  auto rules = perwal::compile_ruleset_text("uji.perwal", small_rules + extra,
+                                            perwal::testing::source_dir() / "rulesets", diags);
+  CHECK(rules == nullptr);
+  return perwal::render(diags, {perwal::language::en, true});
+}
+
+const char* const team_rule_head = R"(
+rule tim.uji wajib on tim {
+  cite Lampiran IV angka 9
+  message "Uji" en "Test"
+)";
+
+std::string team_rule(const std::string& require) {
+  return std::string(team_rule_head) + "  require " + require + "\n}\n";
+}
+
+}  // namespace
+
+TEST_CASE("typed rules: what can never hold does not compile", "[compile][typed]") {
+  SECTION("an undeclared team field, with the nearest declared one") {
+    const auto out = compile_errors(team_rule(R"(team.field("keputusn").nomor is not null)"));
+    CHECK_THAT(out, Catch::Contains("error[E063]: a team has no field \"keputusn\""));
+    CHECK_THAT(out, Catch::Contains("did you mean \"keputusan\"?"));
+  }
+  SECTION("a property of a number") {
+    const auto out = compile_errors(team_rule(R"(team.target.nilai.length <= 15)"));
+    CHECK_THAT(out, Catch::Contains("error[E031]: \"length\" is not a property of a value"));
+  }
+  SECTION("a position compared with a text") {
+    const auto out = compile_errors(team_rule(R"(team.ketua == "a.fp1")"));
+    CHECK_THAT(out, Catch::Contains("error[E064]: cannot compare a position with a text"));
+  }
+  SECTION("a unit kind compared with a position kind") {
+    const auto out = compile_errors(team_rule(R"(team.owner.kind == kepala_bidang)"));
+    CHECK_THAT(out, Catch::Contains("unknown unit_kind \"kepala_bidang\""));
+  }
+  SECTION("an unknown function, with the nearest") {
+    const auto out = compile_errors(team_rule(R"(cout(team.anggota) <= 15)"));
+    CHECK_THAT(out, Catch::Contains("error[E065]: unknown function \"cout\""));
+    CHECK_THAT(out, Catch::Contains("did you mean \"count\"?"));
+  }
+  SECTION("a quantifier over one official") {
+    const auto out = compile_errors(team_rule(R"(every m in team.ketua: m.jenis == fungsional)"));
+    CHECK_THAT(out, Catch::Contains("error[E067]"));
+  }
+  SECTION("a misspelt name, with the nearest") {
+    const auto out = compile_errors(team_rule(R"(tema.ketua is not null)"));
+    CHECK_THAT(out, Catch::Contains("did you mean \"team\"?"));
+  }
+  SECTION("an unknown field type, and step outside a step") {
+    const auto out = compile_errors("fields team { jumlah numbr }\n" + team_rule("true"));
+    CHECK_THAT(out, Catch::Contains("error[E061]: unknown type \"numbr\""));
+    CHECK_THAT(out, Catch::Contains("did you mean \"number\"?"));
+    const auto outside = compile_errors(R"(
+rule penugasan.uji wajib on penugasan {
+  cite Pasal 9
+  require step.by is not null
+  message "Uji" en "Test"
+})");
+    CHECK_THAT(outside, Catch::Contains("error[E063]: `step` is only known inside a workflow step"));
+  }
+  SECTION("a step field its action does not declare") {
+    const auto out = compile_errors(R"(
+workflow penugasan.penunjukan.uji wajib {
+  mode penunjukan scope lintas_instansi cite Pasal 9
+  step surat surat_penugasan { by assignee.penilai where step.durasi_bln <= 12 }
+})");
+    CHECK_THAT(out, Catch::Contains("error[E063]: step surat_penugasan has no field \"durasi_bln\""));
+    CHECK_THAT(out, Catch::Contains("did you mean \"durasi_bulan\"?"));
+  }
+  SECTION("a field declared twice with two types") {
+    const auto out = compile_errors("fields team { target text }\n");
+    CHECK_THAT(out,
+               Catch::Contains("error[E062]: field \"target\" of team is already declared as target_tim, not text"));
+  }
+}
+
+TEST_CASE("typed rules: counting, quantifiers, tags and fields that name officials", "[eval][typed]") {
+  const fixture f(R"(
+fields team { dibentuk date }
+rule tim.ukuran wajib on tim {
+  cite Lampiran IV angka 1
+  require count(team.anggota) <= 1
+  message "Tim paling banyak satu anggota" en "At most one member"
+}
+rule tim.anggota_fp wajib on tim {
+  cite Lampiran IV angka 2
+  require every m in team.members: m.jenis in [fungsional, pelaksana]
+  message "Setiap anggota Pejabat Fungsional atau pelaksana" en "Every member is an FP or pelaksana"
+}
+rule tim.ada_ahli_muda diutamakan on tim {
+  cite Lampiran IV angka 3
+  require some m in team.anggota: m.jenjang == ahli_muda
+  message "Sebaiknya ada ahli muda" en "Preferably an ahli muda"
+}
+rule tim.dibentuk_2025 wajib on tim {
+  cite Lampiran IV angka 4
+  require team.dibentuk >= 2025-01-01 and days_between(2025-01-01, team.dibentuk) < 366
+  message "Tim dibentuk pada 2025" en "Set up in 2025"
+}
+rule tim.pemilik_kepegawaian boleh on tim {
+  cite Lampiran IV angka 5
+  when team.established_by in team.owner.instansi.tagged("urusan:kepegawaian").head
+  message "Tim oleh Sekda, urusan kepegawaian" en "Set up by the Sekda"
+}
+)");
+  auto team = [&](const std::string& ketua, const std::string& anggota, const std::string& extra = "") {
+    return f.check(R"({"type": "tim", "team": {"id": "t", "owner_unit": "a.dinas.bid1", "established_by": "a.sekda",
+                       "ketua": ")" +
+                   ketua + R"(", "anggota": )" + anggota + extra + "}}");
+  };
+  const auto two = team("a.fp1", R"(["a.fp3", "a.pel1"], "dibentuk": "2025-03-01")");
+  CHECK(has(two.violations, "tim.ukuran"));
+  CHECK_FALSE(has(two.violations, "tim.anggota_fp"));
+  CHECK(has(two.warnings, "tim.ada_ahli_muda"));  // fp3 is ahli_pertama, pel1 a pelaksana
+  CHECK_FALSE(has(two.violations, "tim.dibentuk_2025"));
+  const auto led = team("a.kabid2", R"(["a.fp1"], "dibentuk": "2026-02-01")");
+  CHECK(has(led.violations, "tim.anggota_fp"));  // a kepala bidang leads it
+  CHECK_FALSE(has(led.violations, "tim.ukuran"));
+  CHECK_FALSE(has(led.warnings, "tim.ada_ahli_muda"));  // fp1 is ahli_muda
+  CHECK(has(led.violations, "tim.dibentuk_2025"));
+  CHECK(has(team("a.fp1", R"(["a.fp3"])").needs, "tim.dibentuk_2025"));  // the date is not stated
+  // tagged(): the Sekda heads the unit of the instansi tagged urusan:kepegawaian.
+  CHECK_THAT(two.text, Catch::Contains("tim.pemilik_kepegawaian"));
+}
+
+TEST_CASE("typed rules: a step's check names the values it found", "[eval][typed]") {
+  const fixture f(R"(
+override workflow penugasan.penunjukan.lintas_instansi wajib {
+  mode penunjukan scope lintas_instansi cite Lampiran III huruf A angka 3
+  step surat surat_penugasan {
+    by assignee.penilai
+    check durasi wajib {
+      require months_between(step.mulai, step.selesai) <= 12
+      cite Lampiran III huruf A angka 5
+      message "Penugasan paling lama 12 bulan" en "An assignment lasts at most 12 months"
+    }
+    check oleh_penilai wajib {
+      require step.by == assignee.penilai
+      cite Lampiran III huruf A angka 6
+      message "Surat ditandatangani penilai" en "Signed by the appraiser"
+    }
+  }
+})");
+  const std::string head =
+      R"({"type": "penugasan", "mode": "penunjukan", "assignee": "b.fp", "owner_unit": "a.dinas.bid1",
+                              "steps": [{"action": "surat_penugasan", "by": "b.kabag")";
+  const auto too_long = f.check(head + R"(, "mulai": "2025-01-15", "selesai": "2026-03-01"}]})");
+  REQUIRE(has(too_long.violations, "penugasan.penunjukan.lintas_instansi.surat.durasi"));
+  const auto& v = *std::find_if(too_long.violations.begin(), too_long.violations.end(), [](const auto& x) {
+    return x.rule == "penugasan.penunjukan.lintas_instansi.surat.durasi";
+  });
+  CHECK(v.citation == "Perwal Uji 1/2024, Lampiran III huruf A angka 5");
+  CHECK_THAT(v.message, Catch::Contains("step.mulai = 2025-01-15; step.selesai = 2026-03-01"));
+  CHECK_FALSE(has(too_long.violations, "penugasan.penunjukan.lintas_instansi.surat.oleh_penilai"));
+  const auto ok = f.check(head + R"(, "mulai": "2025-01-15", "selesai": "2026-01-14"}]})");
+  CHECK_FALSE(has(ok.violations, "penugasan.penunjukan.lintas_instansi.surat.durasi"));  // 11 whole months
+  CHECK(has(f.check(head + "}]}").needs, "penugasan.penunjukan.lintas_instansi.surat.durasi"));
+  const auto other =
+      f.check(R"({"type": "penugasan", "mode": "penunjukan", "assignee": "b.fp", "owner_unit": "a.dinas.bid1",
+      "steps": [{"action": "surat_penugasan", "by": "a.kadis", "mulai": "2025-01-15", "selesai": "2025-02-15"}]})");
+  CHECK(has(other.violations, "penugasan.penunjukan.lintas_instansi.surat.oleh_penilai"));
 }

@@ -21,7 +21,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 }
 
 std::string nearest_name(std::string_view name, const std::vector<std::string>& candidates) {
-  const std::size_t limit = std::clamp<std::size_t>(name.size() / 3, 1, 3);
+  const std::size_t limit = std::clamp<std::size_t>((name.size() + 2) / 3, 1, 3);
   std::string best;
   std::size_t best_distance = limit + 1;
   for (const auto& c : candidates) {
