@@ -90,9 +90,10 @@ PERWAL_ERROR(quant_var, "expected the name to bind after 'every' / 'some'");
 PERWAL_ERROR(kw_in, "expected 'in' and the set to range over");
 PERWAL_ERROR(one<':'>, "expected ':' and the condition each element is checked against");
 PERWAL_ERROR(check_name, "expected the check's name after 'check'");
+PERWAL_ERROR(repeal_reason, "expected the reason as a quoted string after 'because'");
 PERWAL_ERROR(end_of_file,
              "expected a declaration (include, allow, codes, fields, define, scope, kedudukan, rule, report, "
-             "workflow, refine, override, example)");
+             "workflow, refine, repeal, override, example)");
 #undef PERWAL_ERROR
 #undef COMMA
 

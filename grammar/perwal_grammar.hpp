@@ -150,6 +150,7 @@ PERWAL_KW(kw_record, "record");
 PERWAL_KW(kw_team, "team");
 PERWAL_KW(kw_set, "set");
 PERWAL_KW(kw_check, "check");
+PERWAL_KW(kw_repeal, "repeal");
 PERWAL_KW(kw_false, "false");
 #undef PERWAL_KW
 
@@ -337,7 +338,7 @@ struct step_actions : seq<w<code_ref>, star<w<one<'|'>>, w<expect<code_ref>>>> {
 struct step_decl : seq<w<kw_step>, w<expect<step_name>>, expect<step_actions>, w<expect<lbrace>>, star<step_clause>,
                        w<expect<block_close>>> {};
 struct reason_required : seq<w<kw_reason>, w<expect<kw_required>>> {};
-struct refusal_clause : sor<by_clause, reason_required, cite_clause, message_clause, hint_clause> {};
+struct refusal_clause : sor<by_clause, reason_required, where_clause, cite_clause, message_clause, hint_clause> {};
 struct refusal_decl : seq<w<kw_refusal>, w<expect<lbrace>>, star<refusal_clause>, w<expect<block_close>>> {};
 struct workflow_clause : sor<mode_clause, scope_clause, cite_clause, when_clause, issuer_clause, step_decl,
                              refusal_decl, message_clause, hint_clause> {};
@@ -348,6 +349,11 @@ struct strength_clause : seq<w<kw_strength>, w<expect<strength>>> {};
 struct refine_clause : sor<cite_clause, when_clause, require_clause, message_clause, hint_clause, strength_clause> {};
 struct refine_decl
     : seq<w<kw_refine>, w<expect<rule_name>>, w<expect<lbrace>>, star<refine_clause>, w<expect<block_close>>> {};
+
+// `repeal kedudukan.x cite Pasal 20 because "…"`: a base rule this regulation does not keep.
+struct repeal_reason : string_lit {};
+struct repeal_decl
+    : seq<w<kw_repeal>, w<expect<rule_name>>, expect<cite_clause>, opt<w<kw_because>, w<expect<repeal_reason>>>> {};
 
 struct overridable : sor<define_decl, kedudukan_decl, rule_decl, report_decl, workflow_decl> {};
 struct override_decl : seq<w<kw_override>, expect<overridable>> {};
@@ -376,28 +382,28 @@ struct example_decl
     : seq<w<kw_example>, w<expect<string_lit>>, w<expect<lbrace>>, star<example_clause>, w<expect<block_close>>> {};
 
 struct decl : sor<include_decl, allow_decl, codes_decl, fields_decl, define_decl, scope_decl, kedudukan_decl, rule_decl,
-                  report_decl, workflow_decl, refine_decl, override_decl, example_decl> {};
+                  report_decl, workflow_decl, refine_decl, repeal_decl, override_decl, example_decl> {};
 struct end_of_file : eof {};
 struct file : seq<ws, opt<header>, star<decl>, expect<end_of_file>> {};
 
 // ---- what the parse tree keeps ---------------------------------------------
 template <typename Rule>
 using selector = tao::pegtl::parse_tree::selector<
-    Rule,
-    tao::pegtl::parse_tree::store_content::on<
-        slug, string_lit, number, date, rule_name, func_name, func_call, quant_every, quant_some, quant_var, quantifier,
-        field_name, field_set, field_type, field_item, fields_step, fields_team, record_name, fields_record,
-        fields_decl, check_name, check_decl, code_ref, code_list, strength, cite_key, cite_value, cite_part,
-        cite_bare_key, cite_part_bare, cite_note, citation, cite_clause, message_clause, message_en, hint_clause,
-        hint_en, call_arg, call_args, path_base, path_prop, path_step, path, role_expr, bool_true, bool_false,
-        list_literal, cmp_op, cmp_tail, in_tail, is_not, null_tail, comparison, negation, and_expr, or_expr,
-        when_clause, require_clause, status_value, date_key, header_value, hf_title, hf_cite_as, hf_number, hf_year,
-        hf_region, hf_status, hf_date, hf_extends, hf_example_org, header, include_decl, category_name, code_label,
-        code_item, diag_code, allow_reason, allow_decl, code_tier, codes_decl, define_name, define_within, define_item,
-        define_decl, scope_name, scope_decl, under_flag, under_level, under_clause, review_clause, kedudukan_decl,
-        query_kind, rule_decl, to_clause, report_decl, mode_clause, scope_clause, issuer_clause, by_clause, from_clause,
-        cc_clause, contents_clause, where_clause, optional_flag, step_name, step_actions, step_decl, reason_required,
-        refusal_decl, workflow_decl, strength_clause, refine_decl, override_decl, json_value, decision_value,
-        exp_violation, exp_warning, exp_needs, exp_next, exp_scope, org_clause, query_clause, example_decl>>;
+    Rule, tao::pegtl::parse_tree::store_content::on<
+              slug, string_lit, number, date, rule_name, func_name, func_call, quant_every, quant_some, quant_var,
+              quantifier, field_name, field_set, field_type, field_item, fields_step, fields_team, record_name,
+              fields_record, fields_decl, check_name, check_decl, repeal_reason, repeal_decl, code_ref, code_list,
+              strength, cite_key, cite_value, cite_part, cite_bare_key, cite_part_bare, cite_note, citation,
+              cite_clause, message_clause, message_en, hint_clause, hint_en, call_arg, call_args, path_base, path_prop,
+              path_step, path, role_expr, bool_true, bool_false, list_literal, cmp_op, cmp_tail, in_tail, is_not,
+              null_tail, comparison, negation, and_expr, or_expr, when_clause, require_clause, status_value, date_key,
+              header_value, hf_title, hf_cite_as, hf_number, hf_year, hf_region, hf_status, hf_date, hf_extends,
+              hf_example_org, header, include_decl, category_name, code_label, code_item, diag_code, allow_reason,
+              allow_decl, code_tier, codes_decl, define_name, define_within, define_item, define_decl, scope_name,
+              scope_decl, under_flag, under_level, under_clause, review_clause, kedudukan_decl, query_kind, rule_decl,
+              to_clause, report_decl, mode_clause, scope_clause, issuer_clause, by_clause, from_clause, cc_clause,
+              contents_clause, where_clause, optional_flag, step_name, step_actions, step_decl, reason_required,
+              refusal_decl, workflow_decl, strength_clause, refine_decl, override_decl, json_value, decision_value,
+              exp_violation, exp_warning, exp_needs, exp_next, exp_scope, org_clause, query_clause, example_decl>>;
 
 }  // namespace perwal::grammar

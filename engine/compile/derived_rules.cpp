@@ -43,6 +43,7 @@ void derive_engine_rules(compiled_ruleset& r) {
     w.penolakan_info = part_of(w.info, ".penolakan", w.refusal ? w.refusal->citation : std::string(), false);
     w.penolakan_pejabat_info = part_of(w.penolakan_info, ".pejabat", {}, false);
     w.penolakan_alasan_info = part_of(w.penolakan_info, ".alasan", {}, false);
+    w.penolakan_syarat_info = part_of(w.penolakan_info, ".syarat", {}, false);
   }
   r.engine_rules.lingkup = engine_rule("penugasan.lingkup", r.header.cite_as);
   for (std::size_t i = 0; i < 4; ++i) {

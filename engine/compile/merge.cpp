@@ -187,11 +187,45 @@ void merge_layer(state& s, const layer& l) {
     } else {
       s.diags.error(r.common.rule.where, msg("refine-no-citation", r.common.rule.text));
     }
+    // A new condition under the base's words would explain the old rule.
+    if ((r.common.when || r.common.require) && r.common.message.empty()) {
+      s.diags.warning(r.common.rule.where, msg("refine-keeps-message", r.common.rule.text));
+    }
     if (r.common.when) c.when = r.common.when;
     if (r.common.require) c.require = r.common.require;
     if (!r.common.message.empty()) c.message = r.common.message;
     if (!r.common.hint.empty()) c.hint = r.common.hint;
     if (r.common.strength_given) c.level = r.common.level;
+  }
+}
+
+// The query kind a merged rule checks.
+query_kind kind_of_slot(const rule_slot& slot) {
+  if (std::holds_alternative<ast::kedudukan_decl>(slot.decl)) return query_kind::kedudukan;
+  if (std::holds_alternative<ast::report_decl>(slot.decl)) return query_kind::pelaporan;
+  if (std::holds_alternative<ast::workflow_decl>(slot.decl)) return query_kind::penugasan;
+  const auto& on = std::get<ast::rule_decl>(slot.decl).on.text;
+  for (auto q :
+       {query_kind::kedudukan, query_kind::penugasan, query_kind::pelaporan, query_kind::tim, query_kind::delegasi}) {
+    if (query_kind_name(q) == on) return q;
+  }
+  return query_kind::kedudukan;
+}
+
+void apply_repeals(state& s, const layer& l) {
+  for (const auto& r : l.file.repeals) {
+    auto it = s.slots.find(r.rule.text);
+    if (it == s.slots.end()) {
+      s.diags.error(r.rule.where, msg("repeal-unknown", r.rule.text));
+      continue;
+    }
+    if (it->second.ruleset == l.id) {
+      s.diags.error(r.rule.where, msg("repeal-own", r.rule.text));
+      continue;
+    }
+    s.out->repealed.push_back({r.rule.text, kind_of_slot(it->second), it->second.ruleset, it->second.citation,
+                               render_citations(r.cites, l.cite_as), r.reason});
+    s.slots.erase(it);
   }
 }
 
@@ -250,7 +284,10 @@ void declare(state& s, const std::vector<layer>& layers) {
 }
 
 void merge(state& s, const std::vector<layer>& layers) {
-  for (const auto& l : layers) merge_layer(s, l);
+  for (const auto& l : layers) {
+    merge_layer(s, l);
+    apply_repeals(s, l);
+  }
   check_scope_table(s);
 }
 

@@ -181,6 +181,12 @@ void build(state& s, const rule_slot& slot, const ast::workflow_decl& d) {
     refusal_rule r;
     r.by = resolve_union(s, d.refusal->by, query_kind::penugasan);
     r.reason_required = d.refusal->reason_required;
+    if (d.refusal->where_cond) {
+      // `step.<field>` of the refusal is typed by the fields of the penolakan action.
+      if (auto refusal_action = s.out->vocab.find(category::action, "penolakan")) s.step_actions = {*refusal_action};
+      r.where = resolve_cond(s, d.refusal->where_cond, query_kind::penugasan);
+      s.step_actions.clear();
+    }
     r.citation = d.refusal->cites.empty() ? w.info.citation : render_citations(d.refusal->cites, cite_as);
     r.message_id = d.refusal->message.id;
     r.message_en = d.refusal->message.en.empty() ? d.refusal->message.id : d.refusal->message.en;

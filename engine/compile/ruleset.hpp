@@ -269,6 +269,7 @@ struct workflow_step {
 struct refusal_rule {
   std::vector<cpath> by;
   bool reason_required = false;
+  std::optional<cexpr> where;  // what the refusal step must be (`.penolakan.syarat`)
   std::string citation;
   std::string message_id, message_en, hint_id, hint_en;
 };
@@ -285,7 +286,16 @@ struct workflow {
   // The workflow's own checks as rules: who issues the assignment
   // (`.penerbit`), a refusal (`.penolakan`), by whom (`.penolakan.pejabat`)
   // and with what reason (`.penolakan.alasan`).
-  rule_info penerbit_info, penolakan_info, penolakan_pejabat_info, penolakan_alasan_info;
+  rule_info penerbit_info, penolakan_info, penolakan_pejabat_info, penolakan_alasan_info, penolakan_syarat_info;
+};
+
+// A base rule the regulation repeals (`repeal`), named in explanations.
+struct repeal_note {
+  std::string rule;
+  query_kind on = query_kind::kedudukan;
+  std::string base_ruleset, base_citation;
+  std::string citation;  // the repealing article
+  std::string reason;
 };
 
 struct example {
@@ -327,6 +337,7 @@ struct compiled_ruleset {
   std::vector<report_rule> reports;
   std::vector<workflow> workflows;
   std::vector<example> examples;
+  std::vector<repeal_note> repealed;
   std::vector<allowance> allows;  // the top ruleset's (and its includes'), not its bases'
   std::vector<std::shared_ptr<const source_file>> sources;
   std::string source_text;   // the top file's text (served as the ruleset's source)

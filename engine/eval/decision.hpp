@@ -243,6 +243,10 @@ struct refusal {
   org::index by = org::none;
   std::string reason;
 };
+// A base rule this regulation repealed, where it would have applied.
+struct repealed {
+  const repeal_note* note = nullptr;
+};
 struct review_chain_held {
   const kedudukan_table* table = nullptr;
   const review_chain* chain = nullptr;
@@ -250,10 +254,10 @@ struct review_chain_held {
 
 }  // namespace traced
 
-using trace_event =
-    std::variant<traced::atasan_chain, traced::not_applicable, traced::permitted, traced::broken, traced::held,
-                 traced::override_applied, traced::not_fp_or_pelaksana, traced::no_table, traced::scope_derived,
-                 traced::workflow_chosen, traced::step_unnamed, traced::refusal, traced::review_chain_held>;
+using trace_event = std::variant<traced::atasan_chain, traced::not_applicable, traced::permitted, traced::broken,
+                                 traced::held, traced::override_applied, traced::not_fp_or_pelaksana, traced::no_table,
+                                 traced::scope_derived, traced::workflow_chosen, traced::step_unnamed, traced::refusal,
+                                 traced::review_chain_held, traced::repealed>;
 
 // ---- the decision ------------------------------------------------------------
 struct decision {

@@ -24,6 +24,16 @@ void finish(decision& d) {
     d.result = outcome::allowed;
 }
 
+// Explanations name the base rules the regulation repealed that would have
+// applied to this kind of query, with the repealing article.
+void note_repealed(const compiled_ruleset& rules, decision& d) {
+  std::vector<trace_event> notes;
+  for (const auto& r : rules.repealed) {
+    if (query_kind_name(r.on) == decision_kind_name(d.kind)) notes.emplace_back(traced::repealed{&r});
+  }
+  d.trace.insert(d.trace.begin(), notes.begin(), notes.end());
+}
+
 }  // namespace
 
 evaluator::evaluator(std::shared_ptr<const compiled_ruleset> rules, std::shared_ptr<const org::org_graph> org,
@@ -55,6 +65,7 @@ decision evaluator::evaluate(const query& q) const {
                  [&](const audit_query&) {},
              },
              q);
+  if (d.traced) note_repealed(*rules_, d);
   finish(d);
   return d;
 }

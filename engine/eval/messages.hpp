@@ -67,6 +67,7 @@ inline constexpr std::string_view trace_scope = "decision.trace-scope";
 inline constexpr std::string_view trace_workflow = "decision.trace-workflow";
 inline constexpr std::string_view trace_step_unnamed = "decision.trace-step-unnamed";
 inline constexpr std::string_view trace_refusal = "decision.trace-refusal";
+inline constexpr std::string_view trace_repealed = "decision.trace-repealed";
 inline constexpr std::string_view trace_review_chain = "decision.trace-review-chain";
 inline constexpr std::string_view text_decision = "decision.text-decision";
 inline constexpr std::string_view text_allowed = "decision.text-allowed";
@@ -148,6 +149,7 @@ inline constexpr std::array all = {
     trace_step_unnamed,
     trace_refusal,
     trace_review_chain,
+    trace_repealed,
     text_decision,
     text_allowed,
     text_denied,

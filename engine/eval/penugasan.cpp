@@ -298,6 +298,18 @@ class penugasan_check {
     if (wf.refusal->reason_required && g.reason.empty()) {
       c_.broken(wf.penolakan_alasan_info, found::refused_without_reason{&*wf.refusal}, path, d_);
     }
+    if (wf.refusal->where) {
+      bindings with_step = b_;
+      with_step.step = &g.fields;
+      std::vector<std::string> unstated;
+      const auto verdict = c_.check(*wf.refusal->where, with_step, &unstated);
+      if (verdict == truth::unknown) {
+        c_.needs(wf.penolakan_syarat_info, found::facts_unstated{std::move(unstated)}, path, d_);
+      } else if (verdict == truth::fails) {
+        c_.broken(wf.penolakan_syarat_info, found::check_failed{c_.values_read(*wf.refusal->where, with_step)}, path,
+                  d_);
+      }
+    }
   }
 
   const context& c_;

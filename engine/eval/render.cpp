@@ -316,6 +316,13 @@ class renderer {
               return say(messages::trace_refusal,
                          {{"by", pos_label(x.by)}, {"reason", x.reason.empty() ? say(messages::no_reason) : x.reason}});
             },
+            [&](const traced::repealed& x) {
+              const auto& n = *x.note;
+              return say(messages::trace_repealed, {{"rule", n.rule},
+                                                    {"base_citation", n.base_citation},
+                                                    {"citation", n.citation},
+                                                    {"reason", n.reason.empty() ? std::string() : ": " + n.reason}});
+            },
             [&](const traced::review_chain_held& x) {
               return say(messages::trace_review_chain, {{"rule", x.table->info.name}, {"citation", x.chain->citation}});
             },

@@ -197,6 +197,7 @@ struct step_decl {
 struct refusal_decl {
   std::vector<path> by;
   bool reason_required = false;
+  std::optional<expr> where_cond;  // what a refusal must be (`step.<field>` of the penolakan step)
   std::vector<citation> cites;
   text_pair message, hint;
   source_range where;
@@ -215,6 +216,13 @@ struct workflow_decl {
 struct refine_decl {
   rule_common common;  // rule = the refined name; only the clauses given are set
   bool has_cite = false;
+};
+
+struct repeal_decl {
+  name rule;
+  std::vector<citation> cites;
+  std::string reason;
+  source_range where;
 };
 
 struct example_decl {
@@ -254,6 +262,7 @@ struct file {
   std::vector<report_decl> reports;
   std::vector<workflow_decl> workflows;
   std::vector<refine_decl> refines;
+  std::vector<repeal_decl> repeals;
   std::vector<example_decl> examples;
 };
 

@@ -312,6 +312,15 @@ class builder {
         }
       }
       f.codes.push_back(std::move(d));
+    } else if (n.is_type<g::repeal_decl>()) {
+      ast::repeal_decl d;
+      d.where = range(n);
+      for (const auto& c : n.children) {
+        if (c->is_type<g::rule_name>()) d.rule = name_of(*c);
+        if (c->is_type<g::cite_clause>()) d.cites = cites_of(*c);
+        if (c->is_type<g::repeal_reason>()) d.reason = unquote(c->string_view());
+      }
+      f.repeals.push_back(std::move(d));
     } else if (n.is_type<g::fields_decl>()) {
       ast::fields_decl d;
       d.where = range(n);
@@ -483,6 +492,8 @@ class builder {
             r.message = text_of(*x);
           else if (x->is_type<g::hint_clause>())
             r.hint = text_of(*x);
+          else if (x->is_type<g::where_clause>())
+            r.where_cond = expr_of(*x);
         }
         d.refusal = std::move(r);
       } else {
