@@ -151,6 +151,7 @@ PERWAL_KW(kw_team, "team");
 PERWAL_KW(kw_set, "set");
 PERWAL_KW(kw_check, "check");
 PERWAL_KW(kw_repeal, "repeal");
+PERWAL_KW(kw_also_to, "also_to");
 PERWAL_KW(kw_false, "false");
 #undef PERWAL_KW
 
@@ -315,7 +316,10 @@ struct rule_decl : seq<w<kw_rule>, w<expect<rule_name>>, w<expect<strength>>, w<
                        w<expect<lbrace>>, star<rule_clause>, w<expect<block_close>>> {};
 
 struct to_clause : seq<w<kw_to>, expect<role_expr>> {};
-struct report_clause : sor<cite_clause, to_clause, when_clause, require_clause, message_clause, hint_clause> {};
+// `also_to <role>`: the same report is owed to this addressee as well.
+struct also_to_clause : seq<w<kw_also_to>, expect<role_expr>> {};
+struct report_clause
+    : sor<cite_clause, to_clause, also_to_clause, when_clause, require_clause, message_clause, hint_clause> {};
 struct report_decl : seq<w<kw_report>, w<expect<rule_name>>, w<expect<strength>>, w<expect<kw_as>>, expect<code_list>,
                          w<expect<lbrace>>, star<report_clause>, w<expect<block_close>>> {};
 
@@ -392,8 +396,8 @@ using selector = tao::pegtl::parse_tree::selector<
     Rule, tao::pegtl::parse_tree::store_content::on<
               slug, string_lit, number, date, rule_name, func_name, func_call, quant_every, quant_some, quant_var,
               quantifier, field_name, field_set, field_type, field_item, fields_step, fields_team, record_name,
-              fields_record, fields_decl, check_name, check_decl, repeal_reason, repeal_decl, code_ref, code_list,
-              strength, cite_key, cite_value, cite_part, cite_bare_key, cite_part_bare, cite_note, citation,
+              fields_record, fields_decl, check_name, check_decl, repeal_reason, repeal_decl, also_to_clause, code_ref,
+              code_list, strength, cite_key, cite_value, cite_part, cite_bare_key, cite_part_bare, cite_note, citation,
               cite_clause, message_clause, message_en, hint_clause, hint_en, call_arg, call_args, path_base, path_prop,
               path_step, path, role_expr, bool_true, bool_false, list_literal, cmp_op, cmp_tail, in_tail, is_not,
               null_tail, comparison, negation, and_expr, or_expr, when_clause, require_clause, status_value, date_key,

@@ -96,6 +96,9 @@ void build(state& s, const rule_slot& slot, const ast::report_decl& d) {
     r.to.insert(r.to.end(), paths.begin(), paths.end());
   }
   if (d.to.empty()) s.diags.error(d.common.rule.where, msg("report-no-to"));
+  for (const auto& u : d.also_to) r.also_to.push_back(resolve_union(s, u, query_kind::pelaporan));
+  r.also_info = r.info;
+  r.also_info.name += ".penerima_lain";
   r.when = resolve_cond(s, d.common.when, query_kind::pelaporan);
   r.require = resolve_cond(s, d.common.require, query_kind::pelaporan);
   s.out->reports.push_back(std::move(r));

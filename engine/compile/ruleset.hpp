@@ -240,6 +240,10 @@ struct report_rule {
   rule_info info;
   std::vector<code> as;
   std::vector<cpath> to;  // union of every `to`
+  // Each further addressee the same report is owed to (`also_to`), checked
+  // against the query's `also_to` as the rule `<name>.penerima_lain`.
+  std::vector<std::vector<cpath>> also_to;
+  rule_info also_info;
   std::optional<cexpr> when, require;
 };
 

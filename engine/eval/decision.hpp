@@ -158,6 +158,11 @@ struct report_misdirected {
   org::index to = org::none;
 };
 
+// A report owed to several addressees that did not go to one of them (`also_to`).
+struct addressee_missing {
+  std::vector<org::index> expected;
+};
+
 }  // namespace found
 
 using finding_detail =
@@ -165,7 +170,7 @@ using finding_detail =
                  found::copy_missing, found::contents_missing, found::facts_unstated, found::contents_unstated,
                  found::check_failed, found::step_condition, found::step_skipped, found::wrong_issuer, found::refused,
                  found::refused_by_wrong_official, found::refused_without_reason, found::report_unregulated,
-                 found::report_misdirected>;
+                 found::report_misdirected, found::addressee_missing>;
 
 struct finding {
   const rule_info* rule = nullptr;  // never null; name, strength and citation come from it

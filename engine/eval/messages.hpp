@@ -36,6 +36,8 @@ inline constexpr std::string_view facts_unstated_fix = "decision.facts-unstated-
 inline constexpr std::string_view contents_unstated = "decision.contents-unstated";
 inline constexpr std::string_view contents_unstated_fix = "decision.contents-unstated-fix";
 inline constexpr std::string_view values_found = "decision.values-found";
+inline constexpr std::string_view addressee_missing = "decision.addressee-missing";
+inline constexpr std::string_view addressee_missing_fix = "decision.addressee-missing-fix";
 inline constexpr std::string_view step_condition = "decision.step-condition";
 inline constexpr std::string_view step_skipped = "decision.step-skipped";
 inline constexpr std::string_view step_skipped_fix = "decision.step-skipped-fix";
@@ -117,6 +119,8 @@ inline constexpr std::array all = {
     contents_unstated,
     contents_unstated_fix,
     values_found,
+    addressee_missing,
+    addressee_missing_fix,
     step_condition,
     step_skipped,
     step_skipped_fix,

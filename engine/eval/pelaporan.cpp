@@ -31,6 +31,28 @@ bool review_chain_holds(const context& c, const pelaporan_query& q, decision& d)
   return false;
 }
 
+// A report owed to several addressees: each `also_to` must be among the
+// query's `also_to` (not stated: evidence to provide).
+void check_also_to(const context& c, const report_rule& r, const pelaporan_query& q, const bindings& b,
+                   const std::vector<node_ref>& path, decision& d) {
+  if (r.also_to.empty()) return;
+  if (!q.also_to) {
+    c.needs(r.also_info, found::facts_unstated{{"also_to"}}, path, d);
+    return;
+  }
+  for (const auto& addressee : r.also_to) {
+    auto targets = c.resolve(addressee, b);
+    const bool sent = std::any_of(targets.begin(), targets.end(), [&](org::index t) {
+      return std::find(q.also_to->begin(), q.also_to->end(), t) != q.also_to->end();
+    });
+    if (!sent) {
+      c.broken(r.also_info, found::addressee_missing{std::move(targets)}, path, d);
+      return;
+    }
+  }
+  c.held(r.also_info, d);
+}
+
 }  // namespace
 
 void check_pelaporan(const context& c, const pelaporan_query& q, decision& d) {
@@ -68,6 +90,7 @@ void check_pelaporan(const context& c, const pelaporan_query& q, decision& d) {
     } else {
       c.held(matched->info, d);
     }
+    check_also_to(c, *matched, q, b, path, d);
     return;
   }
   if (review_chain_holds(c, q, d)) return;

@@ -59,6 +59,8 @@ struct penugasan_query {
 
 struct pelaporan_query {
   org::index from = org::none, to = org::none;
+  // The other addressees the same report went to (`also_to`); nullopt: not stated.
+  std::optional<std::vector<org::index>> also_to;
   code as = no_code;
   std::optional<team_input> team;
 };

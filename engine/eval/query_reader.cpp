@@ -217,6 +217,7 @@ class query_reader {
     r.from = position(q, "from", "", true);
     r.to = position(q, "to", "", true);
     r.as = code_of(category::report_as, q, "as", "", true);
+    if (q.contains("also_to")) r.also_to = positions(q, "also_to", "");
     if (q.contains("team") && !q["team"].is_null()) r.team = team(q["team"], "team");
     const auto& k = rules_.known;
     const bool needs_team = r.as != no_code && (r.as == k.anggota_tim || r.as == k.ketua_tim);

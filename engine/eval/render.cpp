@@ -188,6 +188,9 @@ class renderer {
             [&](const found::report_unregulated& x) {
               return say(messages::report_unregulated, {{"as", r_.vocab.name(x.as)}});
             },
+            [&](const found::addressee_missing& x) {
+              return after_rule_message(info, say(messages::addressee_missing, {{"expected", labels(x.expected)}}));
+            },
             [&](const found::report_misdirected& x) {
               return after_rule_message(
                   info, say(messages::report_misdirected,
@@ -243,6 +246,9 @@ class renderer {
                        },
                        [&](const found::refused_without_reason&) { return say(messages::refused_without_reason_fix); },
                        [&](const found::report_unregulated&) { return std::string(); },
+                       [&](const found::addressee_missing& x) {
+                         return say(messages::addressee_missing_fix, {{"expected", labels(x.expected)}});
+                       },
                        [&](const found::report_misdirected& x) {
                          return own_or(say(messages::report_misdirected_fix, {{"targets", labels(x.targets)}}));
                        },

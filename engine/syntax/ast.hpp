@@ -170,7 +170,8 @@ struct rule_decl {
 struct report_decl {
   rule_common common;
   std::vector<name> as;
-  std::vector<std::vector<path>> to;  // each `to` clause: a union of paths
+  std::vector<std::vector<path>> to;       // each `to` clause: a union of paths
+  std::vector<std::vector<path>> also_to;  // each addressee the same report is also owed to
 };
 
 // `check name strength { require … cite … message … }` inside a step.

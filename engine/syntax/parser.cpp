@@ -437,6 +437,8 @@ class builder {
           d.as = names_of(*this, *c);
         else if (c->is_type<g::to_clause>())
           d.to.push_back(union_of(*c->children.at(0)));
+        else if (c->is_type<g::also_to_clause>())
+          d.also_to.push_back(union_of(*c->children.at(0)));
         else
           common_clause(*c, d.common);
       }

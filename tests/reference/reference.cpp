@@ -102,6 +102,7 @@ void pelaporan(const walker& w, int from, int to, code as, const team_view* team
     if (!matched && permits && std::find(targets.begin(), targets.end(), to) != targets.end()) matched = &r;
   }
   if (matched) {
+    if (!matched->also_to.empty()) throw not_covered("a report owed to several addressees (also_to)");
     if (matched->require) v.require(w, matched->info, *matched->require, b);
     return;
   }
