@@ -195,10 +195,14 @@ std::optional<std::string> read_all(const std::string& path) {
 }
 
 // The one place the environment reaches the compiler: PERWAL_PATH, the
-// folders where `extends` bases are looked for (after the extending file's own).
+// folders where `extends` bases are looked for (after the extending file's
+// own), then the bundled or installed rulesets, so a new regulation written
+// anywhere can extend the national base.
 std::vector<std::filesystem::path> search_path_from_env() {
   const char* env = std::getenv("PERWAL_PATH");
-  return env ? perwal::split_search_path(env) : std::vector<std::filesystem::path>{};
+  auto dirs = env ? perwal::split_search_path(env) : std::vector<std::filesystem::path>{};
+  for (const auto& root : perwal::resource_roots()) dirs.push_back(root / "rulesets");
+  return dirs;
 }
 
 perwal::compile_options compiler_options(const options& o) {

@@ -55,7 +55,10 @@ const loaded_suite& load_suite(const suite& s) {
   auto it = cache.find(s.folder.string());
   if (it != cache.end()) return it->second;
   perwal::diagnostics diags;
-  auto rules = perwal::compile_ruleset(source_dir() / s.rules, diags);
+  // A ruleset outside rulesets/ (tests/fictional) finds the national base there.
+  perwal::compile_options options;
+  options.search_path = {source_dir() / "rulesets"};
+  auto rules = perwal::compile_ruleset(source_dir() / s.rules, diags, options);
   INFO(perwal::render(diags));
   REQUIRE(rules);
   perwal::diagnostics errs;

@@ -44,6 +44,12 @@ void derive_engine_rules(compiled_ruleset& r) {
     w.penolakan_pejabat_info = part_of(w.penolakan_info, ".pejabat", {}, false);
     w.penolakan_alasan_info = part_of(w.penolakan_info, ".alasan", {}, false);
     w.penolakan_syarat_info = part_of(w.penolakan_info, ".syarat", {}, false);
+    if (w.refusal) {  // what a refusal must be is said by the refusal block's own message
+      w.penolakan_syarat_info.message_id = w.refusal->message_id;
+      w.penolakan_syarat_info.message_en = w.refusal->message_en;
+      w.penolakan_syarat_info.hint_id = w.refusal->hint_id;
+      w.penolakan_syarat_info.hint_en = w.refusal->hint_en;
+    }
   }
   r.engine_rules.lingkup = engine_rule("penugasan.lingkup", r.header.cite_as);
   for (std::size_t i = 0; i < 4; ++i) {

@@ -84,25 +84,49 @@ void each_expr(const compiled_ruleset& r, const std::function<void(const cexpr&,
     opt(g.require);
   }
   for (const auto& t : r.kedudukan) opt(t.when, t.pd_kinds);
+  // Role expressions (who acts, who is copied, to whom a report goes) as
+  // path expressions, so what they read counts too.
+  auto roles = [&](const std::vector<cpath>& paths) {
+    if (paths.empty()) return;
+    cexpr e;
+    e.op = expr_op::path;
+    e.paths = paths;
+    walk(e, {});
+  };
   for (const auto& rep : r.reports) {
     opt(rep.when);
     opt(rep.require);
+    roles(rep.to);
+    for (const auto& a : rep.also_to) roles(a);
   }
   for (const auto& w : r.workflows) {
     opt(w.when);
-    for (const auto& s : w.steps) opt(s.where);
+    roles(w.issuer);
+    for (const auto& s : w.steps) {
+      opt(s.where);
+      for (const auto* role : {&s.by, &s.from, &s.to}) roles(*role);
+      for (const auto& cc : s.cc) roles(cc);
+      for (const auto& k : s.checks) {
+        opt(k.when);
+        opt(k.require);
+      }
+    }
+    if (w.refusal) {
+      roles(w.refusal->by);
+      opt(w.refusal->where);
+    }
   }
 }
 
-// The tags the rulesets test, each with the kind of perangkat daerah whose
-// table tests it ("" when a rule tests it elsewhere).
+// The tags the rulesets test or select by (has_tag, tagged), each with the kind
+// of perangkat daerah whose table tests it ("" when a rule tests it elsewhere).
 std::vector<std::pair<std::string, std::string>> tests_of_tags(const std::vector<const compiled_ruleset*>& rs) {
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto* r : rs) {
     each_expr(*r, [&](const cexpr& e, const std::vector<code>& kinds) {
       for (const auto& p : e.paths) {
         for (const auto& s : p.steps) {
-          if (s.p != prop::has_tag) continue;
+          if (s.p != prop::has_tag && s.p != prop::tagged) continue;
           std::pair<std::string, std::string> item{s.text, kinds.empty() ? "" : r->vocab.name(kinds.front())};
           if (std::find(out.begin(), out.end(), item) == out.end()) out.push_back(item);
         }
