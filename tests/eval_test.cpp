@@ -672,4 +672,9 @@ override workflow penugasan.penunjukan.lintas_instansi wajib {
       f.check(R"({"type": "penugasan", "mode": "penunjukan", "assignee": "b.fp", "owner_unit": "a.dinas.bid1",
       "steps": [{"action": "surat_penugasan", "by": "a.kadis", "mulai": "2025-01-15", "selesai": "2025-02-15"}]})");
   CHECK(has(other.violations, "penugasan.penunjukan.lintas_instansi.surat.oleh_penilai"));
+  // A declared field of the wrong type is refused at its path, never read as null.
+  const auto errors = f.errors_of(head + R"(, "mulai": "kemarin", "selesai": 20260101}]})");
+  CHECK(errors ==
+        std::vector<std::string>{"steps[0].mulai: must be date (the type the ruleset declares for this field)",
+                                 "steps[0].selesai: must be date (the type the ruleset declares for this field)"});
 }

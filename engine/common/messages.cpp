@@ -351,6 +351,8 @@ constexpr std::array entries = {
     message_entry{"query.no-team", "E204", error, "no team \"{0}\"", "tidak ada tim \"{0}\""},
     message_entry{"query.unknown-code", "E205", error, "unknown {0} \"{1}\" (expected one of: {2})",
                   "{0} \"{1}\" tidak dikenal (seharusnya salah satu dari: {2})"},
+    message_entry{"query.field-type", "E206", error, "must be {0} (the type the ruleset declares for this field)",
+                  "harus bertipe {0} (tipe yang dideklarasikan ruleset untuk medan ini)"},
     message_entry{"query.unknown-content", "E205", error, "unknown content \"{0}\"", "isi surat \"{0}\" tidak dikenal"},
     // ---- decisions (engine/eval/render.cpp): no code; {name} placeholders ----------
     message_entry{"decision.nobody", "", note, "(nobody)", "(tidak ada)"},

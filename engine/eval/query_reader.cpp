@@ -1,7 +1,9 @@
 // Reading a JSON query into a typed one: ids become org indices, names
 // become vocabulary codes, and every problem is reported with its JSON path.
 #include <algorithm>
+#include <set>
 
+#include "engine/common/dates.hpp"
 #include "engine/eval/query.hpp"
 
 namespace perwal {
@@ -61,6 +63,62 @@ class query_reader {
       return no_code;
     }
     return *c;
+  }
+
+  // The fields the schema declares for this step's action, each read as its
+  // type (the ones read above already are): a value of the wrong type is an
+  // error at its path, never a silent null. Undeclared fields are kept.
+  void typed_fields(const json& s, code action, const std::string& path) {
+    const auto declared = rules_.schema.step.find(action);
+    if (declared == rules_.schema.step.end()) return;
+    static const std::set<std::string> read_above = {"action", "by", "from", "to", "cc", "contents", "reason"};
+    for (const auto& [name, type] : declared->second) {
+      if (read_above.count(name) || !s.contains(name) || s[name].is_null()) continue;
+      const auto& v = s[name];
+      bool ok = true;
+      switch (type.k) {
+        case field_type::kind::position:
+          if (v.is_string())
+            (void)position(s, name, path, false);
+          else
+            ok = false;
+          break;
+        case field_type::kind::positions:
+          (void)positions(s, name, path);
+          break;
+        case field_type::kind::unit:
+          if (v.is_string())
+            (void)unit(s, name, path, false);
+          else
+            ok = false;
+          break;
+        case field_type::kind::number:
+          ok = v.is_number();
+          break;
+        case field_type::kind::text:
+          ok = v.is_string();
+          break;
+        case field_type::kind::date:
+          ok = v.is_string() && days_from_date(v.get_ref<const std::string&>()).has_value();
+          break;
+        case field_type::kind::boolean:
+          ok = v.is_boolean();
+          break;
+        case field_type::kind::coded:
+          if (type.is_set) {
+            ok = v.is_array() && std::all_of(v.begin(), v.end(), [&](const json& x) {
+                   return x.is_string() && rules_.vocab.find(*type.cat, x.get_ref<const std::string&>()).has_value();
+                 });
+          } else {
+            ok = v.is_string() && rules_.vocab.find(*type.cat, v.get_ref<const std::string&>()).has_value();
+          }
+          break;
+        case field_type::kind::record:
+          ok = v.is_object();
+          break;
+      }
+      if (!ok) error(path + name, msg("query.field-type", type.spelled));
+    }
   }
 
   // An array of position ids or NIPs at q[key].
@@ -166,6 +224,7 @@ class query_reader {
       g.cc = positions(s, "cc", p);
       g.contents = contents(s, p);
       if (s.contains("reason") && s["reason"].is_string()) g.reason = s["reason"].get<std::string>();
+      typed_fields(s, g.action, p);
       g.fields = s;
       out.push_back(std::move(g));
     }
