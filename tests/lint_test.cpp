@@ -195,3 +195,21 @@ TEST_CASE("lint: a base rule kept without this regulation's article is named (W0
     if (r.info.ruleset == "permenpanrb-7-2022") CHECK(r.info.citation.find("Padang Panjang") == std::string::npos);
   }
 }
+
+TEST_CASE("lint: the universe has every jenjang and the units chosen by tag in role expressions", "[lint]") {
+  // Both rules apply in some scenario: no W021 "never applies", no W022 "names nobody".
+  const auto ds = findings(R"(
+rule kedudukan.ahli_madya wajib on kedudukan {
+  cite Pasal 1
+  when position.jenjang == ahli_madya
+  require atasan.jenis in [jpt_pratama, administrator]
+  message "Ahli madya di bawah administrator" en "An ahli madya sits under an administrator"
+}
+workflow penugasan.penunjukan.uji wajib {
+  mode penunjukan scope lintas_perangkat_daerah cite Pasal 2
+  step setuju persetujuan { by owner.instansi.tagged("urusan:kepegawaian").head }
+}
+)");
+  CHECK_FALSE(mentions(ds, "kedudukan.ahli_madya"));
+  CHECK_FALSE(mentions(ds, "names nobody"));
+}

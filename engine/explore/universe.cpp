@@ -242,6 +242,16 @@ class builder {
 
  private:
   // Does every ruleset declare this code?
+  [[nodiscard]] std::vector<std::string> shared_jenjang() const {
+    std::vector<std::string> out;
+    if (rs_.empty()) return out;
+    for (auto c : rs_.front()->vocab.codes(category::jenjang)) {
+      const auto& n = rs_.front()->vocab.name(c);
+      if (has(category::jenjang, n)) out.push_back(n);
+    }
+    return out;
+  }
+
   [[nodiscard]] bool has(category c, std::string_view name) const {
     return !name.empty() && std::all_of(rs_.begin(), rs_.end(),
                                         [&](const compiled_ruleset* r) { return r->vocab.find(c, name).has_value(); });
@@ -331,7 +341,12 @@ class builder {
   void add_position(const position_meta& m, const std::string& title, const std::string& kind, const std::string& jenis,
                     const std::string& atasan) {
     org::position_spec p{m.id, title, kind, jenis, {}, m.unit, {}, {}};
-    if (jenis == "fungsional" && has(category::jenjang, "ahli_pertama")) p.jenjang = "ahli_pertama";
+    // Fungsional positions take every jenjang the rulesets share, in turn, so a
+    // rule about one jenjang has positions to apply to.
+    if (jenis == "fungsional") {
+      const auto levels = shared_jenjang();
+      if (!levels.empty()) p.jenjang = levels[jenjang_turn_++ % levels.size()];
+    }
     if (!atasan.empty()) p.atasan = atasan;
     positions_.push_back(std::move(p));
     meta_.push_back(m);
@@ -582,6 +597,7 @@ class builder {
   }
 
   const std::vector<const compiled_ruleset*>& rs_;
+  std::size_t jenjang_turn_ = 0;  // the next jenjang a fungsional position takes
   const pd_structure& structure_;
   std::vector<pd_row> templates_;
   std::vector<org::instansi_spec> instansi_;
