@@ -213,3 +213,20 @@ workflow penugasan.penunjukan.uji wajib {
   CHECK_FALSE(mentions(ds, "kedudukan.ahli_madya"));
   CHECK_FALSE(mentions(ds, "names nobody"));
 }
+
+TEST_CASE("lint: a finding on a refined base rule points at the refine, not into the base", "[lint]") {
+  const auto ds = findings(R"(
+refine kedudukan.atasan_langsung {
+  cite Pasal 5 ayat (1)
+  when position.jenis == pelaksana and position.jenjang == ahli_utama
+  message "Uji" en "Test"
+}
+)");
+  bool found = false;
+  for (const auto& d : ds) {
+    if (d.message_text().find("kedudukan.atasan_langsung") == std::string::npos) continue;
+    found = true;
+    CHECK_THAT(perwal::render(d), Catch::StartsWith("uji.perwal:4:8:"));
+  }
+  CHECK(found);  // a pelaksana has no jenjang: the refined condition never holds
+}

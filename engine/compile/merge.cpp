@@ -181,6 +181,8 @@ void merge_layer(state& s, const layer& l) {
     }
     slot.overrides = override_note{override_kind::refines, slot.ruleset, slot.citation};
     slot.ruleset = l.id;
+    // The rule now rests on this file: its warnings point at the refine.
+    c.rule.where = r.common.rule.where;
     if (r.has_cite) {
       c.cites = r.common.cites;
       slot.citation = render_citations(r.common.cites, l.cite_as);
