@@ -12,9 +12,11 @@
 //   perwal serve --rules FILE_OR_DIR... --org ORG [options]   (the decision API: server/serve.hpp)
 // Exit: 0 allowed / clean, 1 denied or incomplete (lint --strict: warnings;
 // test: a failing example; diff: a semantic difference), 2 bad input or usage.
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -35,6 +37,7 @@
 #include "engine/explore/semantic_lint.hpp"
 #include "engine/explore/universe.hpp"
 #include "engine/gen/org_gen.hpp"
+#include "engine/syntax/format.hpp"
 #include "engine/testing/examples.hpp"
 #include "server/ruleset_search.hpp"
 #include "server/serve.hpp"
@@ -63,6 +66,8 @@ const char* const usage_text =
     "                 [--structure FILE]       # the Perangkat Daerah structure (default: data/perangkat-daerah.json)\n"
     "  perwal compile-org ORG.json --rules FILE.perwal -o ORG.snap   # a snapshot that --org loads in a blink\n"
     "  perwal log verify [--data DIR]   # the decision log's hash chain: exit 0 intact, 1 broken\n"
+    "  perwal fmt [--check | -w] FILE.perwal...   # the canonical layout: print it, check it (exit 1 and a diff),\n"
+    "                                             #   or write it back\n"
     "  perwal --version | COMMAND --help\n"
     "  (with any command that reads a ruleset: --include-anywhere lets `include` name a file outside the\n"
     "   ruleset's folder, by an absolute path or `..`; refused by default)\n";
@@ -627,6 +632,53 @@ std::optional<int> command_help(int argc, char** argv) {
   return exit_ok;
 }
 
+// `perwal fmt [--check | -w] FILE…`: only whitespace changes (engine/syntax/format.hpp).
+int run_fmt(int argc, char** argv) {
+  bool check = false, write = false;
+  std::vector<std::string> files;
+  for (int i = 2; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--check")
+      check = true;
+    else if (a == "-w" || a == "--write")
+      write = true;
+    else if (!a.empty() && a[0] == '-')
+      return usage_error("fmt: unknown option " + a + " (use --check or -w)");
+    else
+      files.push_back(a);
+  }
+  if (files.empty()) return usage_error("fmt needs at least one FILE.perwal");
+  if (check && write) return usage_error("fmt: --check and -w exclude each other");
+  bool unformatted = false;
+  for (const auto& f : files) {
+    std::ifstream in(f, std::ios::binary);
+    if (!in) {
+      std::cerr << "perwal fmt: cannot read " << f << ": " << std::strerror(errno) << "\n";
+      return exit_bad_input;
+    }
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string formatted = perwal::format_ruleset(text);
+    if (check) {
+      if (formatted != text) {
+        unformatted = true;
+        std::cout << perwal::line_diff(f, text, formatted);
+      }
+    } else if (write) {
+      if (formatted == text) continue;
+      std::ofstream out(f, std::ios::binary | std::ios::trunc);
+      out << formatted;
+      if (!out) {
+        std::cerr << "perwal fmt: cannot write " << f << ": " << std::strerror(errno) << "\n";
+        return exit_bad_input;
+      }
+      std::cerr << "formatted " << f << "\n";
+    } else {
+      std::cout << formatted;
+    }
+  }
+  return unformatted ? exit_denied : exit_ok;
+}
+
 int main(int argc, char** argv) {
   if (argc >= 2 && (std::string(argv[1]) == "--version" || std::string(argv[1]) == "-V")) {
     std::cout << "perwal " << PERWAL_VERSION << "\n"
@@ -640,6 +692,7 @@ int main(int argc, char** argv) {
   }
   if (argc >= 2 && std::string(argv[1]) == "serve") return run_serve(argc, argv);
   if (argc >= 2 && std::string(argv[1]) == "log") return run_log(argc, argv);
+  if (argc >= 2 && std::string(argv[1]) == "fmt") return run_fmt(argc, argv);
   if (argc >= 2 && std::string(argv[1]) == "gen-org") {
     try {
       return run_gen_org(argc, argv);
