@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/lsp.hpp"
 #include "engine/common/json_input.hpp"
 #include "engine/common/pd_structure.hpp"
 #include "engine/compile/lint.hpp"
@@ -66,6 +67,7 @@ const char* const usage_text =
     "                 [--structure FILE]       # the Perangkat Daerah structure (default: data/perangkat-daerah.json)\n"
     "  perwal compile-org ORG.json --rules FILE.perwal -o ORG.snap   # a snapshot that --org loads in a blink\n"
     "  perwal log verify [--data DIR]   # the decision log's hash chain: exit 0 intact, 1 broken\n"
+    "  perwal lsp   # a language server on stdio (diagnostics, hover, definition, symbols, completion, format)\n"
     "  perwal fmt [--check | -w] FILE.perwal...   # the canonical layout: print it, check it (exit 1 and a diff),\n"
     "                                             #   or write it back\n"
     "  perwal --version | COMMAND --help\n"
@@ -693,6 +695,10 @@ int main(int argc, char** argv) {
   if (argc >= 2 && std::string(argv[1]) == "serve") return run_serve(argc, argv);
   if (argc >= 2 && std::string(argv[1]) == "log") return run_log(argc, argv);
   if (argc >= 2 && std::string(argv[1]) == "fmt") return run_fmt(argc, argv);
+  if (argc >= 2 && std::string(argv[1]) == "lsp") {
+    if (argc > 2) return usage_error("lsp takes no arguments: it speaks the Language Server Protocol on stdio");
+    return perwal::lsp::serve(std::cin, std::cout, search_path_from_env());
+  }
   if (argc >= 2 && std::string(argv[1]) == "gen-org") {
     try {
       return run_gen_org(argc, argv);
