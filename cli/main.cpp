@@ -1,4 +1,4 @@
-// perwal — command line (CONTRACT §5).
+// perwal — command line (docs/reference.md §5).
 //   perwal check --rules FILE --org ORG --query QUERY|- [--format text|json] [--lang id|en] [--explain]
 //   perwal audit --rules FILE --org ORG [--format text|json] [--lang id|en] [--threads N]
 //   perwal lint  FILE [--strict | --strict=CODE,…] [--allow|-A CODE,…] [--deny|-D CODE,…] [--lang id|en]

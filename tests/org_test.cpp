@@ -34,7 +34,7 @@ std::vector<std::string> strings(perwal::org::tag_list tags) {
   return {tags.begin(), tags.end()};
 }
 
-// The contract's codes (CONTRACT §1) that the tests need.
+// The codes (docs/reference.md §1) that the tests need.
 vocabulary make_vocabulary() {
   vocabulary v;
   int rank = 8;

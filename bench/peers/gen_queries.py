@@ -3,7 +3,7 @@
 
     gen_queries.py ORG.json N OUT_DIR [--seed S]
 
-Writes OUT_DIR/queries.jsonl (perwal queries, CONTRACT §3, one per line) and
+Writes OUT_DIR/queries.jsonl (perwal queries, docs/reference.md §3, one per line) and
 OUT_DIR/facts.jsonl (the same queries as the Cedar and Cerbos harnesses see
 them: the derived org facts each decision needs, see README.md "Derived
 attributes"). Line i of both files is the same query. Nothing here decides a
@@ -27,7 +27,7 @@ import os
 import random
 import sys
 
-# Perangkat Daerah kinds (CONTRACT §1; base ruleset `define perangkat_daerah`).
+# Perangkat Daerah kinds (docs/reference.md §1; base ruleset `define perangkat_daerah`).
 PD_KINDS = {
     "sekretariat_daerah", "sekretariat_dprd", "inspektorat", "dinas", "badan", "dpmptsp", "bpbd", "rsud",
     "kecamatan", "kelurahan", "uptd", "puskesmas", "satuan_pendidikan",
@@ -129,7 +129,7 @@ class Org:
 
 def normalise_steps(steps):
     """First occurrence of each action, with its place in the list; `from`
-    stands in for a missing `by` and the other way round (CONTRACT §3: a
+    stands in for a missing `by` and the other way round (docs/reference.md §3: a
     letter names its sender in `from`, other steps in `by`)."""
     out = {}
     for i, s in enumerate(steps):

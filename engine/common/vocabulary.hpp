@@ -1,5 +1,5 @@
 // The code vocabulary shared by a compiled ruleset and the orgs compiled
-// against it (CONTRACT §1). Codes are interned once: a `code` is a small
+// against it (docs/reference.md §1). Codes are interned once: a `code` is a small
 // integer, equal names share one id even when they belong to several
 // categories (`asisten` is both a unit kind and a position kind).
 #pragma once

@@ -18,7 +18,7 @@ namespace {
 
 using json = nlohmann::json;
 
-// ---- templates (CONTRACT §1 kinds) ------------------------------------------
+// ---- templates (docs/reference.md §1 kinds) ------------------------------------------
 // The typical structure of each kind of perangkat daerah comes from the
 // standard structure (data/perangkat-daerah.json): one row per form, one
 // inner row per unit kerja with its key (for ids), kind, the kind and jenis

@@ -1,4 +1,4 @@
-// Deterministic synthetic orgs (perwal-org/1, CONTRACT §2) for benchmarks and
+// Deterministic synthetic orgs (perwal-org/1, docs/reference.md §2) for benchmarks and
 // scale tests: a city (one instansi), a province (a provincial government and
 // its kabupaten/kota) or the nation (546 instansi), built from the canonical
 // vocabulary of the base ruleset, with teams (some cross-unit), delegations

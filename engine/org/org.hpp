@@ -1,4 +1,4 @@
-// A compiled org (perwal-org/1, CONTRACT §2): units, positions, employees,
+// A compiled org (perwal-org/1, docs/reference.md §2): units, positions, employees,
 // instansi, delegations and teams, validated against a ruleset's vocabulary,
 // held as a Boost.Graph plus precomputed indices so that every query the
 // evaluator asks (ancestor, unit organisasi, perangkat daerah, instansi,

@@ -1,5 +1,5 @@
 // A typed description of an org: the fields of a perwal-org/1 document
-// (CONTRACT §2) as plain structs, for code that makes orgs (the explore
+// (docs/reference.md §2) as plain structs, for code that makes orgs (the explore
 // universe, tests) instead of reading them. build() validates a spec exactly
 // as the JSON loader validates the document to_json() makes of it: the same
 // messages, at the JSON path each item would have in that document

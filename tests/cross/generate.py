@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate the cross-regulation org (tests/cross/org.json).
 
-One small org of a fictional city, "Kota Contoh", in CONTRACT §1 canonical
+One small org of a fictional city, "Kota Contoh", in docs/reference.md §1 canonical
 codes only, so that it loads under every bundled ruleset; plus a neighbouring
 instansi for cross-instansi queries. The cases in tests/cross/cases/ check
 the same queries on this org against all four regulations.
