@@ -30,6 +30,7 @@
 #include "cli/lsp.hpp"
 #include "engine/common/json_input.hpp"
 #include "engine/common/pd_structure.hpp"
+#include "engine/compile/json_schema.hpp"
 #include "engine/compile/lint.hpp"
 #include "engine/compile/ruleset.hpp"
 #include "engine/eval/evaluator.hpp"
@@ -67,6 +68,7 @@ const char* const usage_text =
     "                 [--structure FILE]       # the Perangkat Daerah structure (default: data/perangkat-daerah.json)\n"
     "  perwal compile-org ORG.json --rules FILE.perwal -o ORG.snap   # a snapshot that --org loads in a blink\n"
     "  perwal log verify [--data DIR]   # the decision log's hash chain: exit 0 intact, 1 broken\n"
+    "  perwal schema --rules FILE.perwal|ID org|query|decision   # the JSON Schema for this regulation\n"
     "  perwal lsp   # a language server on stdio (diagnostics, hover, definition, symbols, completion, format)\n"
     "  perwal fmt [--check | -w] FILE.perwal...   # the canonical layout: print it, check it (exit 1 and a diff),\n"
     "                                             #   or write it back\n"
@@ -681,6 +683,28 @@ int run_fmt(int argc, char** argv) {
   return unformatted ? exit_denied : exit_ok;
 }
 
+// `perwal schema --rules R org|query|decision`: the JSON Schema for this regulation.
+int run_schema(int argc, char** argv) {
+  options o;
+  std::string kind;
+  for (int i = 2; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--rules" && i + 1 < argc)
+      o.rules = argv[++i];
+    else if (a == "--include-anywhere")
+      o.include_anywhere = true;
+    else if (a == "org" || a == "query" || a == "decision")
+      kind = a;
+    else
+      return usage_error("schema: unexpected argument " + a + " (perwal schema --rules R org|query|decision)");
+  }
+  if (o.rules.empty() || kind.empty()) return usage_error("schema needs --rules R and one of org, query, decision");
+  const auto rules = load_rules(o, o.rules, false);
+  if (!rules) return exit_bad_input;
+  std::cout << perwal::json_schema(*rules, kind)->dump(2) << "\n";
+  return exit_ok;
+}
+
 int main(int argc, char** argv) {
   if (argc >= 2 && (std::string(argv[1]) == "--version" || std::string(argv[1]) == "-V")) {
     std::cout << "perwal " << PERWAL_VERSION << "\n"
@@ -695,6 +719,7 @@ int main(int argc, char** argv) {
   if (argc >= 2 && std::string(argv[1]) == "serve") return run_serve(argc, argv);
   if (argc >= 2 && std::string(argv[1]) == "log") return run_log(argc, argv);
   if (argc >= 2 && std::string(argv[1]) == "fmt") return run_fmt(argc, argv);
+  if (argc >= 2 && std::string(argv[1]) == "schema") return run_schema(argc, argv);
   if (argc >= 2 && std::string(argv[1]) == "lsp") {
     if (argc > 2) return usage_error("lsp takes no arguments: it speaks the Language Server Protocol on stdio");
     return perwal::lsp::serve(std::cin, std::cout, search_path_from_env());
