@@ -292,7 +292,8 @@ TEST_CASE("the reference's own examples (docs/reference.md §2-4) against Padang
   REQUIRE(arr.size() == 8);
   for (std::size_t i : {0u, 1u, 2u, 4u, 5u, 6u, 7u}) CHECK(arr[i]["decision"] == "allowed");
   CHECK(arr[2]["scope"] == "lintas_perangkat_daerah");
-  // The denied example of docs/reference.md §4: the letter is missing, and it cites Lampiran III huruf A angka 2 huruf a.
+  // The denied example of docs/reference.md §4: the letter is missing, and it cites Lampiran III huruf A angka 2 huruf
+  // a.
   const auto& denied = arr[3];
   CHECK(denied["decision"] == "denied");
   REQUIRE(denied["violations"].size() == 1);

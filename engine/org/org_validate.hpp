@@ -218,7 +218,7 @@ struct loader {
                  msg("org.jenjang-not-fungsional", quote(vocab.name(p.jenis))));
       return;
     }
-    if (!given) return;               // docs/reference.md §1 gives jenjang to fungsional positions; it is optional data
+    if (!given) return;  // docs/reference.md §1 gives jenjang to fungsional positions; it is optional data
     if (has(mask, field::jenjang)) {  // not a string
       errors.add(section::positions, i, field::jenjang, none, notes->jenjang_errors.at(i));
       return;
