@@ -3,6 +3,7 @@
 // the current immutable snapshot. Included by serve.cpp only.
 #pragma once
 
+#include "engine/compile/json_schema.hpp"
 #include "server/http_util.hpp"
 
 namespace perwal::server::detail {
@@ -92,7 +93,7 @@ class api {
   }
 
  private:
-  static const route routes[12];  // defined below the class, once every handler is declared
+  static const route routes[13];  // defined below the class, once every handler is declared
 
   [[nodiscard]] std::shared_ptr<const snapshot> current() const { return current_.load(); }
 
@@ -208,6 +209,17 @@ class api {
     json j = ruleset_meta(*r, c.args[0] == s->default_ruleset);
     j["source"] = r->rules->source_text;
     reply(res, j);
+  }
+
+  // The JSON Schema of the org format, a query or a decision for this ruleset
+  // (generated from its codes and data schema, as `perwal schema`).
+  void get_schema(const call& c, httplib::Response& res) {
+    const auto s = current();
+    const auto* r = s->ruleset(c.args[0]);
+    if (!r) fail(404, "unknown_ruleset", "unknown ruleset \"" + c.args[0] + "\"");
+    auto schema = json_schema(*r->rules, c.args[1]);
+    if (!schema) fail(404, "unknown_schema", "no schema \"" + c.args[1] + "\" (org, query or decision)");
+    reply(res, *schema);
   }
 
   void list_orgs(const call&, httplib::Response& res) {

@@ -10,7 +10,7 @@ namespace perwal::server {
 
 namespace detail {
 
-const route api::routes[12] = {
+const route api::routes[13] = {
     {"GET", "/healthz", &api::healthz},
     {"GET", "/metrics", &api::get_metrics},
     {"GET", "/openapi.json", &api::openapi},
@@ -18,6 +18,7 @@ const route api::routes[12] = {
     {"POST", "/v1/audit", &api::audit, access::check},
     {"GET", "/v1/rulesets", &api::list_rulesets},
     {"GET", "/v1/rulesets/{id}", &api::get_ruleset},
+    {"GET", "/v1/rulesets/{id}/schema/{kind}", &api::get_schema},
     {"GET", "/v1/orgs", &api::list_orgs},
     {"GET", "/v1/orgs/{id}", &api::get_org},
     {"PUT", "/v1/orgs/{id}", &api::put_org, access::write_org},

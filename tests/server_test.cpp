@@ -78,6 +78,11 @@ TEST_CASE("serve: audit, rulesets and the decision log", "[server]") {
   const auto one = parse(c.Get("/v1/rulesets/padang-panjang-48-2024"));
   CHECK(one["source"] == perwal::testing::slurp(repo(pp_rules)));
   CHECK(one["content_hash"] == meta["content_hash"]);
+  // The JSON Schemas of the ruleset, as `perwal schema` writes them.
+  const auto query_schema = parse(c.Get("/v1/rulesets/padang-panjang-48-2024/schema/query"));
+  CHECK(query_schema["$schema"] == "https://json-schema.org/draft/2020-12/schema");
+  CHECK(query_schema["oneOf"].size() == 5);
+  CHECK(c.Get("/v1/rulesets/padang-panjang-48-2024/schema/nope")->status == 404);
 
   const auto d = parse(post_json(c, "/v1/check", analis_query));
   const auto logged = parse(c.Get(("/v1/decisions/" + d["decision_id"].get<std::string>()).c_str()));
@@ -447,18 +452,20 @@ TEST_CASE("serve: metrics, the OpenAPI document and a draining stop", "[server]"
   const auto served = parse(c.Get("/openapi.json"));
   CHECK(served == json::parse(perwal::testing::slurp(repo("server/openapi.json"))));
   CHECK(served["openapi"].get<std::string>().rfind("3.", 0) == 0);
-  for (const auto& [path, method] : std::vector<std::pair<std::string, std::string>>{{"/v1/check", "post"},
-                                                                                     {"/v1/audit", "post"},
-                                                                                     {"/v1/rulesets", "get"},
-                                                                                     {"/v1/rulesets/{id}", "get"},
-                                                                                     {"/v1/orgs", "get"},
-                                                                                     {"/v1/orgs/{id}", "get"},
-                                                                                     {"/v1/orgs/{id}", "put"},
-                                                                                     {"/v1/decisions/{id}", "get"},
-                                                                                     {"/v1/reload", "post"},
-                                                                                     {"/healthz", "get"},
-                                                                                     {"/metrics", "get"},
-                                                                                     {"/openapi.json", "get"}}) {
+  for (const auto& [path, method] :
+       std::vector<std::pair<std::string, std::string>>{{"/v1/check", "post"},
+                                                        {"/v1/audit", "post"},
+                                                        {"/v1/rulesets", "get"},
+                                                        {"/v1/rulesets/{id}", "get"},
+                                                        {"/v1/rulesets/{id}/schema/{kind}", "get"},
+                                                        {"/v1/orgs", "get"},
+                                                        {"/v1/orgs/{id}", "get"},
+                                                        {"/v1/orgs/{id}", "put"},
+                                                        {"/v1/decisions/{id}", "get"},
+                                                        {"/v1/reload", "post"},
+                                                        {"/healthz", "get"},
+                                                        {"/metrics", "get"},
+                                                        {"/openapi.json", "get"}}) {
     INFO(method << " " << path);
     CHECK(served["paths"].contains(path));
     CHECK(served["paths"][path].contains(method));
