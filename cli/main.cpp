@@ -58,7 +58,7 @@ const char* const usage_text =
     "  perwal audit --rules FILE.perwal --org ORG.json [--format text|json] [--lang id|en] [--threads N]\n"
     "  perwal lint  FILE.perwal [--strict | --strict=CODE,...] [--allow|-A CODE,...] [--deny|-D CODE,...]\n"
     "               [--lang id|en]   # codes: docs/diagnostics.md; --lang defaults to en here\n"
-    "  perwal test  FILE.perwal\n"
+    "  perwal test  FILE.perwal|FOLDER [--format text|json|junit]   # the examples inside each ruleset\n"
     "  perwal diff  A.perwal B.perwal [--format text|json] [--lang id|en]\n"
     "  perwal explore-org FILE.perwal [FILE2.perwal]   # the generated org lint and diff search\n"
     "  perwal gen-org --scale city|province|nation [--seed N] [--violations PER_10K] [--instansi N] -o ORG.json\n"
@@ -140,8 +140,9 @@ std::optional<options> parse_args(int argc, char** argv, std::string& error) {
       if (!value(o.query)) return std::nullopt;
     } else if (a == "--format") {
       if (!value(o.format)) return std::nullopt;
-      if (o.format != "text" && o.format != "json") {
-        error = "--format must be text or json";
+      // `test` also writes JUnit XML for CI systems.
+      if (o.format != "text" && o.format != "json" && !(o.format == "junit" && o.command == "test")) {
+        error = "--format must be text or json" + std::string(o.command == "test" ? " (or junit)" : "");
         return std::nullopt;
       }
     } else if (a == "--lang") {
@@ -398,23 +399,102 @@ int run_explore_org(const options& o) {
   return exit_ok;
 }
 
-int run_test(const options& o) {
-  if (o.positional.size() != 1) return usage_error("test needs one ruleset file");
-  auto rules = load_rules(o, o.positional[0], false);
-  if (!rules) return exit_bad_input;
-  const auto results = perwal::run_examples(rules);
-  std::size_t passed = 0;
-  for (const auto& r : results) {
-    if (r.passed) {
-      ++passed;
-      std::cout << "ok    " << r.title << "\n";
-      continue;
+// XML text content: the five characters XML reserves.
+std::string xml_escaped(std::string_view s) {
+  std::string out;
+  for (char ch : s) {
+    switch (ch) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out += ch;
     }
-    std::cout << "FAIL  " << r.title << "  (" << r.where << ")\n";
-    for (const auto& p : r.problems) std::cout << "        " << p << "\n";
   }
-  std::cout << passed << " passed, " << (results.size() - passed) << " failed\n";
-  return passed == results.size() ? exit_ok : exit_denied;
+  return out;
+}
+
+// `perwal test FILE|FOLDER [--format text|json|junit]`: the examples written
+// inside each ruleset (a folder: every .perwal file in it, in name order).
+int run_test(const options& o) {
+  if (o.positional.size() != 1) return usage_error("test needs one ruleset file or folder");
+  if (o.format != "text" && o.format != "json" && o.format != "junit") {
+    return usage_error("test --format takes text, json or junit");
+  }
+  std::vector<std::string> files;
+  std::error_code ec;
+  if (std::filesystem::is_directory(o.positional[0], ec)) {
+    for (const auto& e : std::filesystem::directory_iterator(o.positional[0], ec)) {
+      if (e.path().extension() == ".perwal") files.push_back(e.path().string());
+    }
+    std::sort(files.begin(), files.end());
+    if (files.empty()) return usage_error("no .perwal file in " + o.positional[0]);
+  } else {
+    files.push_back(o.positional[0]);
+  }
+  std::size_t passed = 0, total = 0;
+  nlohmann::json report = nlohmann::json::array();
+  std::string junit;
+  for (const auto& file : files) {
+    auto rules = load_rules(o, file, false);
+    if (!rules) return exit_bad_input;
+    const auto results = perwal::run_examples(rules);
+    nlohmann::json examples = nlohmann::json::array();
+    std::size_t file_failed = 0;
+    std::string cases;
+    for (const auto& r : results) {
+      ++total;
+      passed += r.passed ? 1 : 0;
+      file_failed += r.passed ? 0 : 1;
+      examples.push_back({{"title", r.title}, {"passed", r.passed}, {"where", r.where}, {"problems", r.problems}});
+      cases +=
+          "    <testcase classname=\"" + xml_escaped(rules->header.id) + "\" name=\"" + xml_escaped(r.title) + "\"";
+      if (r.passed) {
+        cases += "/>\n";
+      } else {
+        std::string problems;
+        for (const auto& p : r.problems) problems += p + "\n";
+        cases += ">\n      <failure message=\"" + xml_escaped(r.where) + "\">" + xml_escaped(problems) +
+                 "</failure>\n    </testcase>\n";
+      }
+      if (o.format != "text") continue;
+      if (r.passed) {
+        std::cout << "ok    " << r.title << "\n";
+        continue;
+      }
+      std::cout << "FAIL  " << r.title << "  (" << r.where << ")\n";
+      for (const auto& p : r.problems) std::cout << "        " << p << "\n";
+    }
+    report.push_back({{"file", file},
+                      {"ruleset", rules->header.id},
+                      {"passed", results.size() - file_failed},
+                      {"failed", file_failed},
+                      {"examples", examples}});
+    junit += "  <testsuite name=\"" + xml_escaped(file) + "\" tests=\"" + std::to_string(results.size()) +
+             "\" failures=\"" + std::to_string(file_failed) + "\">\n" + cases + "  </testsuite>\n";
+  }
+  if (o.format == "json") {
+    std::cout << report.dump(2) << "\n";
+  } else if (o.format == "junit") {
+    std::cout << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites tests=\"" << total << "\" failures=\""
+              << total - passed << "\">\n"
+              << junit << "</testsuites>\n";
+  } else {
+    std::cout << passed << " passed, " << (total - passed) << " failed\n";
+  }
+  return passed == total ? exit_ok : exit_denied;
 }
 
 // A whole unsigned number in [lo, hi], or nullopt.

@@ -14,6 +14,8 @@
 #include "explore_support.hpp"
 #include "test_support.hpp"
 
+using json = nlohmann::json;
+
 namespace {
 
 const std::vector<std::string> files = {
@@ -119,4 +121,19 @@ TEST_CASE("perwal fmt: --check, -w and printing", "[fmt][cli]") {
   CHECK(perwal_cli("fmt --check '" + (dir / "missing.perwal").string() + "'").status == 2);
   CHECK(perwal_cli("fmt --check -w" + arg).status == 2);
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("perwal test: a folder, JSON and JUnit XML", "[cli]") {
+  using perwal::testing::perwal_cli;
+  const auto folder = perwal_cli("test tests/fictional");
+  CHECK(folder.status == 0);
+  CHECK_THAT(folder.out, Catch::EndsWith("5 passed, 0 failed\n"));
+  const auto report = json::parse(perwal_cli("test tests/fictional --format json").out);
+  REQUIRE(report.size() == 1);
+  CHECK(report[0]["ruleset"] == "perbup-contoh-99-2026");
+  CHECK(report[0]["passed"] == 5);
+  CHECK(report[0]["examples"].size() == 5);
+  const auto junit = perwal_cli("test tests/fictional/perbup-contoh-99-2026.perwal --format junit").out;
+  CHECK_THAT(junit, Catch::StartsWith("<?xml") && Catch::Contains("<testsuites tests=\"5\" failures=\"0\">"));
+  CHECK(perwal_cli("test tests/fictional --format xml").status == 2);
 }
