@@ -9,6 +9,8 @@
 //                  [--report REPORT.json] [--rules FILE] [--structure FILE]
 //                  (the synthetic org generator: engine/gen/org_gen.hpp)
 //   perwal compile-org ORG.json --rules FILE -o ORG.snap   (docs/snapshot.md)
+//   perwal import FILE.csv|FILE.xlsx [--mapping M] [--dictionary D] [--keep-going] [--lang id|en] -o ORG.json
+//   perwal export ORG.json --format csv|xlsx -o FILE           (cli/import_export.cpp, docs/import.md)
 //   perwal serve --rules FILE_OR_DIR... --org ORG [options]   (the decision API: server/serve.hpp)
 // Exit: 0 allowed / clean, 1 denied or incomplete (lint --strict: warnings;
 // test: a failing example; diff: a semantic difference), 2 bad input or usage.
@@ -25,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/import_export.hpp"
 #include "engine/common/json_input.hpp"
 #include "engine/common/pd_structure.hpp"
 #include "engine/compile/lint.hpp"
@@ -62,6 +65,9 @@ const char* const usage_text =
     "                                          #   padang-panjang-48-2024.perwal)\n"
     "                 [--structure FILE]       # the Perangkat Daerah structure (default: data/perangkat-daerah.json)\n"
     "  perwal compile-org ORG.json --rules FILE.perwal -o ORG.snap   # a snapshot that --org loads in a blink\n"
+    "  perwal import FILE.csv|FILE.xlsx [FILE...] [--mapping M] [--dictionary D] [--keep-going] [--lang id|en]\n"
+    "                [--rules R] [--report FILE] -o ORG.json   # a spreadsheet into an org (docs/import.md)\n"
+    "  perwal export ORG.json --format csv|xlsx -o FILE   # an org as the flat sheet import reads back\n"
     "  perwal log verify [--data DIR]   # the decision log's hash chain: exit 0 intact, 1 broken\n"
     "  perwal --version | COMMAND --help\n"
     "  (with any command that reads a ruleset: --include-anywhere lets `include` name a file outside the\n"
@@ -636,6 +642,15 @@ int main(int argc, char** argv) {
   }
   if (argc >= 2 && std::string(argv[1]) == "serve") return run_serve(argc, argv);
   if (argc >= 2 && std::string(argv[1]) == "log") return run_log(argc, argv);
+  if (argc >= 2 && (std::string(argv[1]) == "import" || std::string(argv[1]) == "export")) {
+    try {
+      return std::string(argv[1]) == "import" ? perwal::cli::run_import(argc, argv, usage_error)
+                                              : perwal::cli::run_export(argc, argv, usage_error);
+    } catch (const std::exception& e) {
+      std::cerr << "perwal " << argv[1] << ": internal error: " << e.what() << "\n";
+      return exit_bad_input;
+    }
+  }
   if (argc >= 2 && std::string(argv[1]) == "gen-org") {
     try {
       return run_gen_org(argc, argv);

@@ -8,6 +8,7 @@ packages=(
   libcpp-httplib-dev libsqlite3-dev libssl-dev openssl wrk
   gnuplot-nox time clang-format
   clang libclang-rt-dev
+  libzip-dev libpugixml-dev libxlsxwriter-dev libcsv-dev
 )
 missing=()
 for p in "${packages[@]}"; do
