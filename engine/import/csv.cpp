@@ -104,6 +104,29 @@ void on_record(int, void* data) {
   c->current.clear();
 }
 
+// The spreadsheet row number of each record libcsv returns: libcsv skips
+// empty lines and a quoted field may span lines, so count line ends outside
+// quotes (CRLF, LF or CR as one) and keep the rows that are not empty.
+std::vector<std::uint32_t> record_rows(const std::string& text) {
+  std::vector<std::uint32_t> rows;
+  std::uint32_t row = 1;
+  bool quoted = false, empty = true;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"') quoted = !quoted;
+    if (!quoted && (c == '\n' || c == '\r')) {
+      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+      if (!empty) rows.push_back(row);
+      ++row;
+      empty = true;
+      continue;
+    }
+    empty = false;
+  }
+  if (!empty) rows.push_back(row);
+  return rows;
+}
+
 bool blank(const std::vector<std::string>& cells) {
   for (const auto& c : cells) {
     if (c.find_first_not_of(" \t") != std::string::npos) return false;
@@ -153,6 +176,7 @@ sheet read_csv(std::string text, const std::string& file) {
   sheet s;
   s.file = file;
   if (c.records.empty()) return s;
+  const auto rows = record_rows(text);
   s.header = std::move(c.records.front());
   for (auto& h : s.header) {
     while (!h.empty() && (h.back() == ' ' || h.back() == '\t')) h.pop_back();
@@ -160,7 +184,8 @@ sheet read_csv(std::string text, const std::string& file) {
   }
   for (std::size_t i = 1; i < c.records.size(); ++i) {
     if (blank(c.records[i])) continue;
-    s.rows.push_back({static_cast<std::uint32_t>(i + 1), std::move(c.records[i])});
+    const auto number = i < rows.size() ? rows[i] : static_cast<std::uint32_t>(i + 1);
+    s.rows.push_back({number, std::move(c.records[i])});
   }
   return s;
 }

@@ -261,8 +261,8 @@ void importer::read_row(const row_view& v) {
 void importer::read_instansi(const row_view& v) {
   std::string id = v.get(field::instansi_id);
   const std::string name = v.get(field::instansi);
+  if (id.empty() && name.empty()) return refuse(v.at(field::instansi_id), msg("import.empty-row"));
   if (id.empty()) id = slug(name);
-  if (id == "x" && name.empty()) return refuse(v.at(field::instansi_id), msg("import.empty-row"));
   const auto [it, fresh] = instansi_index_.try_emplace(id, instansi_.size());
   if (fresh) {
     instansi_.push_back({id, name, std::nullopt});
