@@ -70,6 +70,8 @@ const char* const usage_text =
     "  perwal export ORG.json --format csv|xlsx -o FILE   # an org as the flat sheet import reads back\n"
     "  perwal log verify [--data DIR]   # the decision log's hash chain: exit 0 intact, 1 broken\n"
     "  perwal --version | COMMAND --help\n"
+    "  (with any command that reads an org: --strict-nip refuses a NIP that is not of the national form, 18\n"
+    "   digits; by default it is a warning)\n"
     "  (with any command that reads a ruleset: --include-anywhere lets `include` name a file outside the\n"
     "   ruleset's folder, by an absolute path or `..`; refused by default)\n";
 
@@ -80,6 +82,7 @@ struct options {
   bool lang_given = false;
   bool explain = false;
   bool include_anywhere = false;  // `include` may leave the ruleset's folder
+  bool strict_nip = false;        // a NIP not of the national form refuses the org
   perwal::lint_options lint;      // lint: which warnings are dropped and which fail
   unsigned threads = 1;           // audit
   std::vector<std::string> positional;
@@ -133,6 +136,8 @@ std::optional<options> parse_args(int argc, char** argv, std::string& error) {
       if (!value(o.output)) return std::nullopt;
     } else if (a == "--include-anywhere") {
       o.include_anywhere = true;
+    } else if (a == "--strict-nip") {
+      o.strict_nip = true;
     } else if (a == "--query") {
       if (!value(o.query)) return std::nullopt;
     } else if (a == "--format") {
@@ -232,13 +237,23 @@ perwal::lang error_language(const options& o) {
 }
 
 // An org file: perwal-org/1 JSON or a compiled snapshot (told apart by content).
+// Its warnings (a NIP not of the national form) are shown; with
+// --strict-nip they refuse the org.
 std::shared_ptr<const perwal::org::org_graph> load_org(const std::string& path, const perwal::compiled_ruleset& r,
-                                                       perwal::lang l) {
+                                                       perwal::lang l, bool strict_nip = false) {
   perwal::diagnostics errors;
   auto org = perwal::org::org_graph::load_file(path, r.vocab, r.shape, errors);
   // "org.json: positions[41].atasan: message", "org.json:3:14: message"
-  for (const auto& e : errors.items()) std::cerr << e.line(l) << "\n";
-  return org;
+  bool refused = false;
+  for (auto e : errors.items()) {
+    if (e.level == perwal::severity::warning && strict_nip && e.code == "W100") {
+      e.level = perwal::severity::error;
+      refused = true;
+    }
+    const bool warning = e.level == perwal::severity::warning;
+    std::cerr << (warning ? (l == perwal::lang::en ? "warning: " : "peringatan: ") : "") << e.line(l) << "\n";
+  }
+  return refused ? nullptr : org;
 }
 
 int outcome_exit(perwal::outcome result) {
@@ -249,7 +264,7 @@ int run_check(const options& o) {
   if (o.rules.empty() || o.org.empty() || o.query.empty()) return usage_error("check needs --rules, --org and --query");
   auto rules = load_rules(o, o.rules, false);
   if (!rules) return exit_bad_input;
-  auto org = load_org(o.org, *rules, error_language(o));
+  auto org = load_org(o.org, *rules, error_language(o), o.strict_nip);
   if (!org) return exit_bad_input;
   auto text = read_all(o.query);
   const std::string qname = o.query == "-" ? "<stdin>" : o.query;
@@ -309,7 +324,7 @@ int run_audit(const options& o) {
   if (o.rules.empty() || o.org.empty()) return usage_error("audit needs --rules and --org");
   auto rules = load_rules(o, o.rules, false);
   if (!rules) return exit_bad_input;
-  auto org = load_org(o.org, *rules, error_language(o));
+  auto org = load_org(o.org, *rules, error_language(o), o.strict_nip);
   if (!org) return exit_bad_input;
   perwal::evaluator ev(rules, org, false);
   const auto d = ev.audit(o.threads);
@@ -331,7 +346,7 @@ int run_compile_org(const options& o) {
   auto rules = load_rules(o, o.rules, false);
   if (!rules) return exit_bad_input;
   const std::string& path = o.positional[0];
-  auto org = load_org(path, *rules, error_language(o));
+  auto org = load_org(path, *rules, error_language(o), o.strict_nip);
   if (!org) return exit_bad_input;
   perwal::diagnostics errors;
   if (!org->write_snapshot(o.output, path, rules->vocab, rules->shape, errors)) {

@@ -135,3 +135,19 @@ TEST_CASE("import and export: usage, help and unreadable input", "[cli][import]"
   CHECK(bad_mapping.status == 2);
   CHECK_THAT(bad_mapping.err, Catch::Contains("columns.nope: unknown field"));
 }
+
+TEST_CASE("a NIP not of the national form: a warning by default, refused with --strict-nip", "[cli][integrity]") {
+  auto doc = nlohmann::json::parse(perwal::testing::slurp(perwal::testing::source_dir() / "fixtures/jambi/org.json"));
+  doc["employees"].push_back({{"nip", "12"}, {"name", "Pegawai Baru"}, {"position", doc["positions"][0]["id"]}});
+  const auto org = scratch() / "short-nip.json";
+  std::ofstream(org) << doc.dump();
+  const auto plain = run("audit --rules jambi-13-2025 --org '" + org.string() + "' --format json --lang en");
+  CHECK(plain.status == 1);  // audited as before
+  CHECK_THAT(plain.err, Catch::Contains("warning: " + org.string() + ": employees[" +
+                                        std::to_string(doc["employees"].size() - 1) +
+                                        "].nip: NIP \"12\" is not of the national form: 18 digits"));
+  const auto strict = run("audit --rules jambi-13-2025 --org '" + org.string() + "' --strict-nip");
+  CHECK(strict.status == 2);
+  CHECK_THAT(strict.err, Catch::Contains("NIP \"12\" tidak berbentuk nasional: 18 angka"));
+  CHECK(strict.out.empty());
+}

@@ -288,6 +288,8 @@ constexpr std::array entries = {
                   "NIP {0} sudah memegang {1} (di {2}); jabatan kedua memerlukan \"penugasan\": \"plt\" atau \"plh\""},
     message_entry{"org.nip-form-strict", "E109", error, "NIP {0} is not of the national form: 18 digits",
                   "NIP {0} tidak berbentuk nasional: 18 angka"},
+    message_entry{"org.nip-form.more", "W100", warning, "{0} more NIPs not of the national form",
+                  "{0} NIP lain tidak berbentuk nasional"},
     message_entry{"org.nip-form", "W100", warning, "NIP {0} is not of the national form: 18 digits",
                   "NIP {0} tidak berbentuk nasional: 18 angka"},
     // ---- import (engine/import): a sheet, row and column is the location -------
