@@ -146,7 +146,7 @@ TEST_CASE("a NIP not of the national form: a warning by default, refused with --
   CHECK_THAT(plain.err, Catch::Contains("warning: " + org.string() + ": employees[" +
                                         std::to_string(doc["employees"].size() - 1) +
                                         "].nip: NIP \"12\" is not of the national form: 18 digits"));
-  const auto strict = run("audit --rules jambi-13-2025 --org '" + org.string() + "' --strict-nip");
+  const auto strict = run("audit --rules jambi-13-2025 --org '" + org.string() + "' --strict-nip --lang id");
   CHECK(strict.status == 2);
   CHECK_THAT(strict.err, Catch::Contains("NIP \"12\" tidak berbentuk nasional: 18 angka"));
   CHECK(strict.out.empty());
