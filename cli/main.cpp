@@ -30,6 +30,7 @@
 #include "cli/import_export.hpp"
 #include "engine/common/json_input.hpp"
 #include "engine/common/pd_structure.hpp"
+#include "engine/common/progress.hpp"
 #include "engine/compile/lint.hpp"
 #include "engine/compile/ruleset.hpp"
 #include "engine/eval/evaluator.hpp"
@@ -240,9 +241,11 @@ perwal::lang error_language(const options& o) {
 // Its warnings (a NIP not of the national form) are shown; with
 // --strict-nip they refuse the org.
 std::shared_ptr<const perwal::org::org_graph> load_org(const std::string& path, const perwal::compiled_ruleset& r,
-                                                       perwal::lang l, bool strict_nip = false) {
+                                                       perwal::lang l, bool strict_nip = false,
+                                                       perwal::progress* shown = nullptr) {
   perwal::diagnostics errors;
   auto org = perwal::org::org_graph::load_file(path, r.vocab, r.shape, errors);
+  if (shown != nullptr && !errors.empty()) shown->done();
   // "org.json: positions[41].atasan: message", "org.json:3:14: message"
   bool refused = false;
   for (auto e : errors.items()) {
@@ -324,10 +327,18 @@ int run_audit(const options& o) {
   if (o.rules.empty() || o.org.empty()) return usage_error("audit needs --rules and --org");
   auto rules = load_rules(o, o.rules, false);
   if (!rules) return exit_bad_input;
-  auto org = load_org(o.org, *rules, error_language(o), o.strict_nip);
+  // Progress on a terminal only: a pipe or a file sees the same output as before.
+  perwal::progress shown("perwal audit");
+  const bool en = o.language == perwal::lang::en;
+  shown.phase(en ? "reading the org" : "membaca org");
+  auto org = load_org(o.org, *rules, error_language(o), o.strict_nip, &shown);
   if (!org) return exit_bad_input;
   perwal::evaluator ev(rules, org, false);
-  const auto d = ev.audit(o.threads);
+  const auto on_progress = [&](std::size_t done, std::size_t total) {
+    shown.update(done, total, en ? "items checked" : "butir diperiksa");
+  };
+  const auto d = shown.enabled() ? ev.audit(o.threads, on_progress) : ev.audit(o.threads);
+  shown.done();
   const perwal::render_context rc{*rules, *org, o.language};
   if (o.format == "json") {
     std::cout << perwal::to_json(d, rc).dump(2) << "\n";
@@ -346,10 +357,16 @@ int run_compile_org(const options& o) {
   auto rules = load_rules(o, o.rules, false);
   if (!rules) return exit_bad_input;
   const std::string& path = o.positional[0];
-  auto org = load_org(path, *rules, error_language(o), o.strict_nip);
+  perwal::progress shown("perwal compile-org");
+  const bool en = o.language == perwal::lang::en;
+  shown.phase(en ? "reading " + path : "membaca " + path);
+  auto org = load_org(path, *rules, error_language(o), o.strict_nip, &shown);
   if (!org) return exit_bad_input;
+  shown.phase(en ? "writing " + o.output : "menulis " + o.output);
   perwal::diagnostics errors;
-  if (!org->write_snapshot(o.output, path, rules->vocab, rules->shape, errors)) {
+  const bool written = org->write_snapshot(o.output, path, rules->vocab, rules->shape, errors);
+  shown.done();
+  if (!written) {
     for (const auto& e : errors.items()) std::cerr << e.line(error_language(o)) << "\n";
     return exit_bad_input;
   }
@@ -533,10 +550,14 @@ int run_gen_org(int argc, char** argv) {
     return exit_bad_input;
   }
   perwal::gen::report r;
+  perwal::progress shown("perwal gen-org");
+  shown.phase("generating " + std::string(perwal::gen::scale_name(g->opts.scale)) + " -> " + g->out);
   try {
     r = perwal::gen::generate(opts, out);
+    shown.done();
   } catch (const std::runtime_error& e) {
     // The structure lacks what the generator needs, or the ruleset a planted item's rule.
+    shown.done();
     out.close();
     std::filesystem::remove(g->out);
     std::cerr << "perwal " << e.what() << "\n";

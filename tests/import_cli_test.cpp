@@ -151,3 +151,25 @@ TEST_CASE("a NIP not of the national form: a warning by default, refused with --
   CHECK_THAT(strict.err, Catch::Contains("NIP \"12\" tidak berbentuk nasional: 18 angka"));
   CHECK(strict.out.empty());
 }
+
+TEST_CASE("long commands show progress on a terminal and stay quiet otherwise", "[cli][progress]") {
+  const std::string audit = "audit --rules padang-panjang-48-2024 --org fixtures/padang-panjang/org.json --format json";
+  // not a terminal: stderr stays empty, stdout is the audit
+  const auto quiet = run(audit);
+  CHECK(quiet.status == 1);
+  CHECK(quiet.err.empty());
+  // a terminal (a pseudo-terminal from script(1)): the progress line, then wiped
+  const auto log = scratch() / "tty.log";
+  const std::string cmd = "cd '" + perwal::testing::source_dir().string() + "' && script -qec \"'" PERWAL_BINARY "' " +
+                          audit + " > /dev/null\" /dev/null > '" + log.string() + "'";
+  REQUIRE(std::system(cmd.c_str()) != -1);
+  const auto shown = perwal::testing::slurp(log);
+  CHECK_THAT(shown, Catch::Contains("\rperwal audit: membaca org"));
+  CHECK_THAT(shown, Catch::Contains("2799 / 2799 butir diperiksa (100%)"));
+  const auto import_log = scratch() / "tty-import.log";
+  const std::string imp = "cd '" + perwal::testing::source_dir().string() + "' && script -qec \"'" PERWAL_BINARY
+                          "' import tests/data/import/siasn-flat.csv -o '" + (scratch() / "tty.json").string() +
+                          "' --report /dev/null\" /dev/null > '" + import_log.string() + "'";
+  REQUIRE(std::system(imp.c_str()) != -1);
+  CHECK_THAT(perwal::testing::slurp(import_log), Catch::Contains("6 / 6 baris (100%)"));
+}

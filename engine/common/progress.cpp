@@ -47,7 +47,9 @@ void progress::update(std::uint64_t n, std::uint64_t total, const std::string& u
 
 void progress::done() {
   if (!enabled_ || !drawn_) return;
-  std::fputs("\n", stderr);
+  // Wipe the line: what the command prints next starts on a clean line.
+  std::fputs(("\r" + std::string(last_width_, ' ') + "\r").c_str(), stderr);
+  std::fflush(stderr);
   drawn_ = false;
   last_width_ = 0;
 }

@@ -22,7 +22,7 @@ class progress {
   void phase(const std::string& what);
   // `n` of `total` items of `unit` done (total 0: unknown); redrawn at most ten times a second.
   void update(std::uint64_t n, std::uint64_t total, const std::string& unit);
-  // Ends the line (idempotent).
+  // Wipes the line (idempotent): call before printing anything else on stderr.
   void done();
   [[nodiscard]] bool enabled() const { return enabled_; }
 
