@@ -108,20 +108,23 @@ int run_import(int argc, char** argv, const std::function<int(const std::string&
     import::mapping m = import::default_mapping();
     if (!a.mapping.empty()) {
       const auto text = slurp(a.mapping);
-      if (!text) throw import::read_error(a.mapping + ": cannot read the file", a.mapping + ": berkas tidak dapat dibaca");
+      if (!text)
+        throw import::read_error(a.mapping + ": cannot read the file", a.mapping + ": berkas tidak dapat dibaca");
       m = import::read_mapping(*text, a.mapping);
     }
     std::string dict_path = a.dictionary;
     if (dict_path.empty()) {
       const auto found = find_resource("data/import-dictionary.json");
       if (!found) {
-        throw import::read_error("the bundled dictionary data/import-dictionary.json was not found; name one with --dictionary",
-                                 "kamus bawaan data/import-dictionary.json tidak ditemukan; sebut kamus dengan --dictionary");
+        throw import::read_error(
+            "the bundled dictionary data/import-dictionary.json was not found; name one with --dictionary",
+            "kamus bawaan data/import-dictionary.json tidak ditemukan; sebut kamus dengan --dictionary");
       }
       dict_path = found->string();
     }
     const auto dict_text = slurp(dict_path);
-    if (!dict_text) throw import::read_error(dict_path + ": cannot read the file", dict_path + ": berkas tidak dapat dibaca");
+    if (!dict_text)
+      throw import::read_error(dict_path + ": cannot read the file", dict_path + ": berkas tidak dapat dibaca");
     const auto dict = import::read_dictionary(*dict_text, dict_path);
     std::vector<import::sheet> sheets;
     for (const auto& f : a.files) {
@@ -187,7 +190,8 @@ int run_export(int argc, char** argv, const std::function<int(const std::string&
       return usage_error("export takes one org file");
     }
   }
-  if (in.empty() || out.empty() || format.empty()) return usage_error("export needs ORG.json, --format csv|xlsx and -o FILE");
+  if (in.empty() || out.empty() || format.empty())
+    return usage_error("export needs ORG.json, --format csv|xlsx and -o FILE");
   if (format != "csv" && format != "xlsx") return usage_error("--format must be csv or xlsx for export");
   const auto text = slurp(in);
   if (!text) {

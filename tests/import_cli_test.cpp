@@ -107,7 +107,8 @@ TEST_CASE("import: a refused row exits 2 and writes nothing; --keep-going writes
   CHECK_FALSE(std::filesystem::exists(out));
   const auto id = run("import '" + sheet.string() + "' -o '" + out.string() + "'");
   CHECK(id.status == 2);
-  CHECK_THAT(id.err, Catch::Contains(": baris 3, kolom JENIS_JABATAN (D): jenis untuk \"Struktural\" tidak dapat disimpulkan"));
+  CHECK_THAT(id.err,
+             Catch::Contains(": baris 3, kolom JENIS_JABATAN (D): jenis untuk \"Struktural\" tidak dapat disimpulkan"));
   const auto report = scratch() / "bad.report";
   const auto kept = run("import '" + sheet.string() + "' -o '" + out.string() + "' --keep-going --report '" +
                         report.string() + "' --lang en");
@@ -143,9 +144,9 @@ TEST_CASE("a NIP not of the national form: a warning by default, refused with --
   std::ofstream(org) << doc.dump();
   const auto plain = run("audit --rules jambi-13-2025 --org '" + org.string() + "' --format json --lang en");
   CHECK(plain.status == 1);  // audited as before
-  CHECK_THAT(plain.err, Catch::Contains("warning: " + org.string() + ": employees[" +
-                                        std::to_string(doc["employees"].size() - 1) +
-                                        "].nip: NIP \"12\" is not of the national form: 18 digits"));
+  CHECK_THAT(plain.err,
+             Catch::Contains("warning: " + org.string() + ": employees[" + std::to_string(doc["employees"].size() - 1) +
+                             "].nip: NIP \"12\" is not of the national form: 18 digits"));
   const auto strict = run("audit --rules jambi-13-2025 --org '" + org.string() + "' --strict-nip --lang id");
   CHECK(strict.status == 2);
   CHECK_THAT(strict.err, Catch::Contains("NIP \"12\" tidak berbentuk nasional: 18 angka"));
@@ -167,9 +168,10 @@ TEST_CASE("long commands show progress on a terminal and stay quiet otherwise", 
   CHECK_THAT(shown, Catch::Contains("\rperwal audit: membaca org"));
   CHECK_THAT(shown, Catch::Contains("2799 / 2799 butir diperiksa (100%)"));
   const auto import_log = scratch() / "tty-import.log";
-  const std::string imp = "cd '" + perwal::testing::source_dir().string() + "' && script -qec \"'" PERWAL_BINARY
-                          "' import tests/data/import/siasn-flat.csv -o '" + (scratch() / "tty.json").string() +
-                          "' --report /dev/null\" /dev/null > '" + import_log.string() + "'";
+  const std::string imp = "cd '" + perwal::testing::source_dir().string() +
+                          "' && script -qec \"'" PERWAL_BINARY "' import tests/data/import/siasn-flat.csv -o '" +
+                          (scratch() / "tty.json").string() + "' --report /dev/null\" /dev/null > '" +
+                          import_log.string() + "'";
   REQUIRE(std::system(imp.c_str()) != -1);
   CHECK_THAT(perwal::testing::slurp(import_log), Catch::Contains("6 / 6 baris (100%)"));
 }

@@ -40,7 +40,8 @@ std::vector<std::string> lines(const imp::result& r, perwal::language l) {
   return out;
 }
 
-const std::string siasn_header = "NIP,NAMA,JABATAN,JENIS_JABATAN,ESELON,JENJANG,UNIT_KERJA,UNIT_INDUK,NIP_ATASAN,INSTANSI\n";
+const std::string siasn_header =
+    "NIP,NAMA,JABATAN,JENIS_JABATAN,ESELON,JENJANG,UNIT_KERJA,UNIT_INDUK,NIP_ATASAN,INSTANSI\n";
 const std::string siasn_top =
     "197001091994011017,Wali,Wali Kota Contoh,,,,Pemerintah Kota Contoh,,,Pemerintah Kota Contoh\n"
     "196712271993011884,Sekda,Sekretaris Daerah,Struktural,I.b,,Sekretariat Daerah,,197001091994011017,Pemerintah "
@@ -49,7 +50,8 @@ const std::string siasn_top =
 }  // namespace
 
 TEST_CASE("CSV: quotes, doubled quotes, line breaks inside quotes, BOM, CRLF", "[import][csv]") {
-  const auto s = imp::read_csv("\xEF\xBB\xBFNIP,NAMA\r\n1,\"Ani, S.H.\"\r\n2,\"Budi \"\"B\"\"\"\r\n3,\"two\nlines\"\r\n", "a.csv");
+  const auto s =
+      imp::read_csv("\xEF\xBB\xBFNIP,NAMA\r\n1,\"Ani, S.H.\"\r\n2,\"Budi \"\"B\"\"\"\r\n3,\"two\nlines\"\r\n", "a.csv");
   REQUIRE(s.header == std::vector<std::string>{"NIP", "NAMA"});  // the BOM is not part of NIP
   REQUIRE(s.rows.size() == 3);
   CHECK(s.rows[0].cells[1] == "Ani, S.H.");
@@ -109,7 +111,8 @@ TEST_CASE("XLSX: what write_xlsx writes, read_xlsx reads (shared strings, empty 
 }
 
 TEST_CASE("XLSX: a file that is not a workbook is a clear error", "[import][xlsx]") {
-  const auto path = std::filesystem::temp_directory_path() / ("perwal-import-bad-" + std::to_string(::getpid()) + ".xlsx");
+  const auto path =
+      std::filesystem::temp_directory_path() / ("perwal-import-bad-" + std::to_string(::getpid()) + ".xlsx");
   std::ofstream(path) << "NIP,NAMA\n";
   CHECK_THROWS_WITH(imp::read_xlsx(path.string()), Catch::Contains("not an XLSX workbook"));
   std::filesystem::remove(path);
@@ -137,8 +140,9 @@ TEST_CASE("mapping: a file renames columns; unknown fields and wrong types are e
 }
 
 TEST_CASE("mapping: headers match ignoring case, spaces and underscores", "[import][mapping]") {
-  const auto r = import_csv("Nip,Nama Pegawai,Jabatan,Jenis Jabatan,Eselon,Unit Kerja,Instansi\n"
-                            "197001091994011017,Wali,Wali Kota Contoh,,,Pemerintah Kota Contoh,Pemerintah Kota Contoh\n");
+  const auto r = import_csv(
+      "Nip,Nama Pegawai,Jabatan,Jenis Jabatan,Eselon,Unit Kerja,Instansi\n"
+      "197001091994011017,Wali,Wali Kota Contoh,,,Pemerintah Kota Contoh,Pemerintah Kota Contoh\n");
   CHECK(r.refused.empty());
   REQUIRE(r.org.employees.size() == 1);
   CHECK(r.org.employees[0].name == "Wali");
@@ -166,14 +170,16 @@ TEST_CASE("dictionary: kinds, jenis and jenjang inferred from titles, eselon and
   // units: the instansi's root made from INSTANSI, Bidang under its UNIT_INDUK
   REQUIRE(r.org.units.size() == 4);
   CHECK(r.org.units[0].kind == "pemerintah_daerah");
-  const auto bidang = std::find_if(r.org.units.begin(), r.org.units.end(), [](const auto& u) { return u.name == "Bidang P2P"; });
+  const auto bidang =
+      std::find_if(r.org.units.begin(), r.org.units.end(), [](const auto& u) { return u.name == "Bidang P2P"; });
   REQUIRE(bidang != r.org.units.end());
   CHECK(bidang->kind == "bidang");
   CHECK(bidang->parent == std::optional<std::string>("dinas-kesehatan"));
   CHECK(bidang->head == std::optional<std::string>(kabid.id));  // the one structural position in it
   // every inference listed, with its row
   const auto report = imp::report_text(r, perwal::language::en);
-  CHECK_THAT(report, Catch::Contains("unit_kind: \"Dinas Kesehatan\" -> dinas  [name prefix \"Dinas\"]  1 time: t.csv row 4"));
+  CHECK_THAT(report,
+             Catch::Contains("unit_kind: \"Dinas Kesehatan\" -> dinas  [name prefix \"Dinas\"]  1 time: t.csv row 4"));
   CHECK_THAT(report, Catch::Contains("jenjang: \"Epidemiolog Kesehatan Ahli Muda\" -> ahli_muda"));
   CHECK_THAT(report, Catch::Contains("jenis: \"III.b\" -> administrator  [eselon equals \"III.b\"]"));
   CHECK_THAT(report, Catch::Contains("head: \"Bidang P2P\" -> Kepala Bidang P2P"));
@@ -183,19 +189,22 @@ TEST_CASE("dictionary: kinds, jenis and jenjang inferred from titles, eselon and
 }
 
 TEST_CASE("dictionary: a cell that holds a code is taken as given, not inferred", "[import][dictionary]") {
-  const auto r = import_csv("ID_UNIT_KERJA,UNIT_KERJA,JENIS_UNIT,ID_INSTANSI\nx.pemda,Kota X,pemerintah_daerah,x\n"
-                            "x.dinas,Kantor Serba Guna,dinas,\n");
+  const auto r = import_csv(
+      "ID_UNIT_KERJA,UNIT_KERJA,JENIS_UNIT,ID_INSTANSI\nx.pemda,Kota X,pemerintah_daerah,x\n"
+      "x.dinas,Kantor Serba Guna,dinas,\n");
   CHECK(r.org.units.at(1).kind == "dinas");
   for (const auto& i : r.inferences) CHECK(i.input != "Kantor Serba Guna");
 }
 
 TEST_CASE("dictionary: entries are checked when read", "[import][dictionary]") {
-  CHECK_THROWS_WITH(imp::read_dictionary(R"({"schema": "perwal-import-dictionary/1", "jenis": [{"code": "x"}]})", "d.json"),
-                    Catch::Contains("d.json: jenis[0]: expected"));
-  CHECK_THROWS_WITH(imp::read_dictionary(
-                        R"({"schema": "perwal-import-dictionary/1", "jenis": [{"prefix": "A", "code": "x", "from": "nama"}]})",
-                        "d.json"),
-                    Catch::Contains("jenis[0].from"));
+  CHECK_THROWS_WITH(
+      imp::read_dictionary(R"({"schema": "perwal-import-dictionary/1", "jenis": [{"code": "x"}]})", "d.json"),
+      Catch::Contains("d.json: jenis[0]: expected"));
+  CHECK_THROWS_WITH(
+      imp::read_dictionary(
+          R"({"schema": "perwal-import-dictionary/1", "jenis": [{"prefix": "A", "code": "x", "from": "nama"}]})",
+          "d.json"),
+      Catch::Contains("jenis[0].from"));
   const auto d = imp::read_dictionary(
       R"({"schema": "perwal-import-dictionary/1", "unit_kind": [{"contains": "Kantor", "code": "badan"}]})", "d.json");
   REQUIRE(d.unit_kind.size() == 1);
@@ -204,26 +213,34 @@ TEST_CASE("dictionary: entries are checked when read", "[import][dictionary]") {
 }
 
 TEST_CASE("bad rows are refused with sheet, row and column, in both languages", "[import][errors]") {
-  const auto r = import_csv(siasn_header + siasn_top +
-                            "197501012000031001,X,Penjaga Menara,Struktural,,,Dinas Kesehatan,,196712271993011884,Pemerintah Kota Contoh\n"
-                            "197501012000031002,Y,Analis Ahli Muda,Fungsional,,,,,196712271993011884,Pemerintah Kota Contoh\n"
-                            "1.97501E+17,Z,Pengadministrasi Umum,Pelaksana,,,Dinas Kesehatan,,196712271993011884,Pemerintah Kota Contoh\n"
-                            "197501012000031004,W,Pengadministrasi Umum,Pelaksana,,,Dinas Kesehatan,,199999999999999999,Pemerintah Kota Contoh\n"
-                            "197501012000031005,V,Pengadministrasi Umum,Pelaksana,,,Kantor Misteri,,196712271993011884,Pemerintah Kota Contoh\n");
+  const auto r = import_csv(
+      siasn_header + siasn_top +
+      "197501012000031001,X,Penjaga Menara,Struktural,,,Dinas Kesehatan,,196712271993011884,Pemerintah Kota Contoh\n"
+      "197501012000031002,Y,Analis Ahli Muda,Fungsional,,,,,196712271993011884,Pemerintah Kota Contoh\n"
+      "1.97501E+17,Z,Pengadministrasi Umum,Pelaksana,,,Dinas Kesehatan,,196712271993011884,Pemerintah Kota Contoh\n"
+      "197501012000031004,W,Pengadministrasi Umum,Pelaksana,,,Dinas Kesehatan,,199999999999999999,Pemerintah Kota "
+      "Contoh\n"
+      "197501012000031005,V,Pengadministrasi Umum,Pelaksana,,,Kantor Misteri,,196712271993011884,Pemerintah Kota "
+      "Contoh\n");
   const auto en = lines(r, perwal::language::en);
   const auto id = lines(r, perwal::language::id);
   INFO(imp::report_text(r, perwal::language::en));
   REQUIRE(en.size() == 6);
-  CHECK(en[0] == "t.csv: row 4, column JENIS_JABATAN (D): cannot infer the jenis of \"Struktural\": add an entry to the "
-                 "dictionary or fill JENIS_JABATAN/ESELON with a code");
-  CHECK(id[0] == "t.csv: baris 4, kolom JENIS_JABATAN (D): jenis untuk \"Struktural\" tidak dapat disimpulkan: tambahkan "
-                 "entri kamus atau isi JENIS_JABATAN/ESELON dengan kode");
+  CHECK(en[0] ==
+        "t.csv: row 4, column JENIS_JABATAN (D): cannot infer the jenis of \"Struktural\": add an entry to the "
+        "dictionary or fill JENIS_JABATAN/ESELON with a code");
+  CHECK(id[0] ==
+        "t.csv: baris 4, kolom JENIS_JABATAN (D): jenis untuk \"Struktural\" tidak dapat disimpulkan: tambahkan "
+        "entri kamus atau isi JENIS_JABATAN/ESELON dengan kode");
   CHECK(en[1] == "t.csv: row 5, column UNIT_KERJA (G): the row names no unit: fill UNIT_KERJA or ID_UNIT_KERJA");
-  CHECK(en[2] == "t.csv: row 6, column NIP (A): NIP 1.97501E+17 was stored as a number and lost digits: format the NIP "
-                 "column as text and export again");
-  CHECK(en[3] == "t.csv: row 8, column UNIT_KERJA (G): cannot infer the unit_kind of \"Kantor Misteri\": add an entry to "
-                 "the dictionary or fill JENIS_UNIT with a code");
-  CHECK(en[4] == "t.csv: row 7, column NIP_ATASAN (I): NIP_ATASAN 199999999999999999 belongs to no employee in the data");
+  CHECK(en[2] ==
+        "t.csv: row 6, column NIP (A): NIP 1.97501E+17 was stored as a number and lost digits: format the NIP "
+        "column as text and export again");
+  CHECK(en[3] ==
+        "t.csv: row 8, column UNIT_KERJA (G): cannot infer the unit_kind of \"Kantor Misteri\": add an entry to "
+        "the dictionary or fill JENIS_UNIT with a code");
+  CHECK(en[4] ==
+        "t.csv: row 7, column NIP_ATASAN (I): NIP_ATASAN 199999999999999999 belongs to no employee in the data");
   // the position in the refused unit says why
   CHECK(en[5] == "t.csv: row 8, column JABATAN (C): its unit \"kantor-misteri\" was refused (row 8)");
   // nothing silently dropped: every data row is placed or refused
@@ -232,19 +249,23 @@ TEST_CASE("bad rows are refused with sheet, row and column, in both languages", 
 }
 
 TEST_CASE("a unit stated differently on two rows is a conflict naming both values", "[import][errors]") {
-  const auto r = import_csv("ID_UNIT_KERJA,UNIT_KERJA,JENIS_UNIT,ID_UNIT_INDUK,ID_INSTANSI\n"
-                            "x.pemda,Kota X,pemerintah_daerah,,x\n"
-                            "x.d,Dinas A,dinas,x.pemda,\n"
-                            "x.d,Dinas A,badan,x.pemda,\n");
+  const auto r = import_csv(
+      "ID_UNIT_KERJA,UNIT_KERJA,JENIS_UNIT,ID_UNIT_INDUK,ID_INSTANSI\n"
+      "x.pemda,Kota X,pemerintah_daerah,,x\n"
+      "x.d,Dinas A,dinas,x.pemda,\n"
+      "x.d,Dinas A,badan,x.pemda,\n");
   REQUIRE(r.refused.size() == 1);
   CHECK(r.refused[0].line(perwal::language::en) ==
-        "t.csv: row 4, column JENIS_UNIT (C): unit x.d already has JENIS_UNIT \"dinas\" from an earlier row, not \"badan\"");
+        "t.csv: row 4, column JENIS_UNIT (C): unit x.d already has JENIS_UNIT \"dinas\" from an earlier row, not "
+        "\"badan\"");
 }
 
 TEST_CASE("a sheet without any mapped column is reported, not skipped", "[import][errors]") {
   const auto r = import_csv("FOO,BAR\n1,2\n3,4\n");
   REQUIRE(r.refused.size() == 1);
-  CHECK(r.refused[0].line(perwal::language::en).rfind("t.csv: no column of the mapping found in this sheet (2 rows not read)", 0) == 0);
+  CHECK(r.refused[0]
+            .line(perwal::language::en)
+            .rfind("t.csv: no column of the mapping found in this sheet (2 rows not read)", 0) == 0);
 }
 
 TEST_CASE("validate: the org validator's errors go back to rows; --keep-going takes them out", "[import][errors]") {

@@ -888,7 +888,8 @@ TEST_CASE("integrity an auditor relies on: heads in their units, jenjang, nation
   }
   // Errors: the streaming reader gives up and the reference loader explains, so both say the same.
   const std::vector<std::pair<std::string, std::string>> refused = {
-      {with(R"("jenjang": "ahli_muda", )", ""), "positions\\[\\d+\\]\\.jenjang: a fungsional position needs a jenjang .*"},
+      {with(R"("jenjang": "ahli_muda", )", ""),
+       "positions\\[\\d+\\]\\.jenjang: a fungsional position needs a jenjang .*"},
       {with(R"("head": "x.sekda"})", R"("head": "x.kabag-org"})"),
        R"(units\[\d+\]\.head: the head "x\.kabag-org" sits in unit "x\.setda\.bag-org", not in this unit)"},
   };
@@ -903,14 +904,16 @@ TEST_CASE("integrity an auditor relies on: heads in their units, jenjang, nation
   }
   // A NIP not of the national form: a warning at its path; the org loads, by either loader.
   const std::string short_nip =
-      with(R"("position": "x.bag-org.analis-1"})", R"("position": "x.bag-org.analis-1"}, {"nip": "12", "name": "Baru", "position": "x.sekda"})");
+      with(R"("position": "x.bag-org.analis-1"})",
+           R"("position": "x.bag-org.analis-1"}, {"nip": "12", "name": "Baru", "position": "x.sekda"})");
   diagnostics streamed, reference;
   CHECK(org_graph::load(short_nip, "o.json", vocab, shape, streamed));
   CHECK(org_graph::load_reference(short_nip, "o.json", vocab, shape, reference));
   REQUIRE(streamed.items().size() == 1);
   CHECK(streamed.items()[0].level == perwal::severity::warning);
   CHECK(streamed.items()[0].code == "W100");
-  CHECK_THAT(streamed.items()[0].line(), Catch::Matches(R"(o\.json: employees\[\d+\]\.nip: NIP "12" is not of the national form: 18 digits)"));
+  CHECK_THAT(streamed.items()[0].line(),
+             Catch::Matches(R"(o\.json: employees\[\d+\]\.nip: NIP "12" is not of the national form: 18 digits)"));
   REQUIRE(reference.items().size() == 1);
   CHECK(streamed.items()[0].line() == reference.items()[0].line());
   CHECK(reference.items()[0].message_text(perwal::language::id) == "NIP \"12\" tidak berbentuk nasional: 18 angka");

@@ -53,10 +53,10 @@ bool valid_utf8(const std::string& s) {
 }
 
 // Windows-1252's 0x80–0x9F (the rest of the byte range is Latin-1).
-constexpr std::array<char16_t, 32> cp1252_high = {
-    0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-    0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178};
+constexpr std::array<char16_t, 32> cp1252_high = {0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+                                                  0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
+                                                  0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+                                                  0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178};
 
 void append_utf8(std::string& out, char32_t cp) {
   if (cp < 0x80) {
@@ -170,8 +170,9 @@ sheet read_csv(std::string text, const std::string& file) {
     const auto row = std::to_string(c.records.size() + 1);
     throw read_error(file + ": row " + row + ": " + csv_strerror(csv_error(&p)) +
                          " (a quote inside a quoted field must be doubled: \"\")",
-                     file + ": baris " + row + ": tanda kutip tidak berpasangan (tanda kutip di dalam kolom "
-                                               "berkutip harus ditulis ganda: \"\")");
+                     file + ": baris " + row +
+                         ": tanda kutip tidak berpasangan (tanda kutip di dalam kolom "
+                         "berkutip harus ditulis ganda: \"\")");
   }
   sheet s;
   s.file = file;

@@ -10,11 +10,11 @@ namespace perwal::import {
 
 namespace {
 
-constexpr field columns[] = {field::row_kind,      field::instansi_id,     field::instansi,   field::pejabat_berwenang,
-                             field::unit_id,       field::unit,            field::unit_kind,  field::parent_unit_id,
-                             field::unit_head_id,  field::unit_tags,       field::position_id, field::title,
-                             field::position_kind, field::jenis_jabatan,   field::jenjang,    field::atasan_id,
-                             field::position_tags, field::nip,             field::name,       field::data};
+constexpr field columns[] = {field::row_kind,      field::instansi_id,   field::instansi,    field::pejabat_berwenang,
+                             field::unit_id,       field::unit,          field::unit_kind,   field::parent_unit_id,
+                             field::unit_head_id,  field::unit_tags,     field::position_id, field::title,
+                             field::position_kind, field::jenis_jabatan, field::jenjang,     field::atasan_id,
+                             field::position_tags, field::nip,           field::name,        field::data};
 
 std::string join_tags(const std::vector<std::string>& tags) {
   std::string out;
@@ -77,7 +77,8 @@ flat_table export_flat(const org::spec& s, const nlohmann::json& doc) {
         .set(field::atasan_id, p.atasan.value_or(""))
         .set(field::position_tags, join_tags(p.tags));
     const auto h = holders.find(p.id);
-    if (h != holders.end() && !h->second.empty()) b.set(field::nip, h->second.front()->nip).set(field::name, h->second.front()->name);
+    if (h != holders.end() && !h->second.empty())
+      b.set(field::nip, h->second.front()->nip).set(field::name, h->second.front()->name);
     t.rows.push_back(b.take());
     if (h == holders.end()) continue;
     for (std::size_t k = 1; k < h->second.size(); ++k) {

@@ -3,6 +3,8 @@
 // of a flat sheet, refusing a row that contradicts an earlier one); the
 // second resolves what may name a later row (a parent unit by name, an
 // atasan by NIP), infers unit heads, and writes the spec.
+#include "engine/import/importer.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -10,7 +12,6 @@
 #include <unordered_map>
 
 #include "engine/common/json_input.hpp"
-#include "engine/import/importer.hpp"
 
 namespace perwal::import {
 
@@ -101,7 +102,8 @@ struct position_rec {
 
 class importer {
  public:
-  importer(const mapping& m, const dictionary& d, const vocabulary& v, result& r) : map_(m), dict_(d), vocab_(v), r_(r) {}
+  importer(const mapping& m, const dictionary& d, const vocabulary& v, result& r)
+      : map_(m), dict_(d), vocab_(v), r_(r) {}
 
   void read(const sheet& s) {
     // the column of each field in this sheet
@@ -247,7 +249,8 @@ void importer::read_row(const row_view& v) {
     (void)read_unit(v, true);
     return;
   }
-  if (!kind.empty() && kind != "jabatan") return refuse(v.at(field::row_kind), msg("import.row-kind", v.get(field::row_kind)));
+  if (!kind.empty() && kind != "jabatan")
+    return refuse(v.at(field::row_kind), msg("import.row-kind", v.get(field::row_kind)));
   if (!has_position) {
     // an employee row of a sheet of employees: NIP, NAMA, ID_JABATAN
     return refuse(v.at(field::title), msg("import.no-position"));
@@ -273,8 +276,8 @@ void importer::read_instansi(const row_view& v) {
   const std::string pejabat = v.get(field::pejabat_berwenang);
   if (!pejabat.empty()) {
     if (x.pejabat_berwenang && *x.pejabat_berwenang != pejabat) {
-      return refuse(v.at(field::pejabat_berwenang), msg("import.conflict", "instansi " + id, "PEJABAT_BERWENANG",
-                                                        *x.pejabat_berwenang, pejabat));
+      return refuse(v.at(field::pejabat_berwenang),
+                    msg("import.conflict", "instansi " + id, "PEJABAT_BERWENANG", *x.pejabat_berwenang, pejabat));
     }
     x.pejabat_berwenang = pejabat;
   }
@@ -316,8 +319,7 @@ std::optional<std::string> importer::read_unit(const row_view& v, bool unit_row)
     return false;
   };
   if (!merge(u.name, name, field::unit) || !merge(u.kind, v.get(field::unit_kind), field::unit_kind) ||
-      !merge(u.parent_id, parent_id, field::parent_unit_id) ||
-      !merge(u.parent_name, parent_name, field::parent_unit) ||
+      !merge(u.parent_id, parent_id, field::parent_unit_id) || !merge(u.parent_name, parent_name, field::parent_unit) ||
       !merge(u.head, v.get(field::unit_head_id), field::unit_head_id)) {
     return std::nullopt;
   }
@@ -345,8 +347,8 @@ void importer::read_position(const row_view& v, const std::string& unit_key) {
                            {{"jenis_jabatan", jenis_text}, {"eselon", v.get(field::eselon)}, {"title", p.title}},
                            v.at(field::jenis_jabatan));
   if (!jenis) {
-    return refuse(v.at(field::jenis_jabatan),
-                  msg("import.no-inference", "jenis", jenis_text.empty() ? p.title : jenis_text, "JENIS_JABATAN/ESELON"));
+    return refuse(v.at(field::jenis_jabatan), msg("import.no-inference", "jenis",
+                                                  jenis_text.empty() ? p.title : jenis_text, "JENIS_JABATAN/ESELON"));
   }
   p.jenis = *jenis;
   auto kind = infer(category::position_kind, dict_.position_kind,
@@ -384,7 +386,7 @@ void importer::read_position(const row_view& v, const std::string& unit_key) {
   if (p.id.empty()) {
     // No id column: one position per row, named after its unit and title.
     const std::string base = (units_[unit_index_.at(unit_key)].id.empty() ? slug(units_[unit_index_.at(unit_key)].name)
-                                                                           : units_[unit_index_.at(unit_key)].id) +
+                                                                          : units_[unit_index_.at(unit_key)].id) +
                              "." + slug(p.title);
     const std::size_t n = ++title_count_[base];
     p.id = n == 1 ? base : base + "-" + std::to_string(n);
@@ -456,7 +458,11 @@ std::string importer::instansi_root(const std::string& instansi_id) {
   root.instansi = instansi_id;
   root.origin = instansi_origin_[instansi_index_.at(instansi_id)];
   note("unit_kind", x.name, "pemerintah_daerah", "the instansi's root unit", root.origin);
-  unit_index_.emplace("\x1f" "root:" + instansi_id, units_.size());
+  unit_index_.emplace(
+      "\x1f"
+      "root:" +
+          instansi_id,
+      units_.size());
   units_.push_back(std::move(root));
   return units_.back().id;
 }
@@ -570,7 +576,8 @@ void importer::finish() {
       const auto c = candidates.find(u.id);
       if (u.refused || !u.head.empty() || c == candidates.end() || c->second.size() != 1) continue;
       u.head = c->second.front()->id;
-      note("head", u.name, c->second.front()->title, "the one structural position of the unit", c->second.front()->origin);
+      note("head", u.name, c->second.front()->title, "the one structural position of the unit",
+           c->second.front()->origin);
     }
   }
   // The spec.

@@ -114,8 +114,8 @@ struct inference {
 
 struct result {
   org::spec org;
-  std::vector<problem> refused;        // rows not placed
-  std::vector<inference> inferences;   // grouped by (category, input, code)
+  std::vector<problem> refused;       // rows not placed
+  std::vector<inference> inferences;  // grouped by (category, input, code)
   std::size_t rows_read = 0, rows_placed = 0;
   // For each spec item, the row it came from (to put the org validator's errors back on rows).
   std::vector<cell_ref> unit_origin, position_origin, employee_origin, delegation_origin, team_origin;

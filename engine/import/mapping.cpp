@@ -13,7 +13,7 @@ namespace {
 
 struct field_info {
   field f;
-  std::string_view name;                       // in the mapping file
+  std::string_view name;                            // in the mapping file
   std::initializer_list<std::string_view> headers;  // default headers, the first is what export writes
 };
 
@@ -64,7 +64,9 @@ nlohmann::json parse_json(const std::string& text, const std::string& file, std:
 
 }  // namespace
 
-std::string_view field_name(field f) { return fields[static_cast<std::size_t>(f)].name; }
+std::string_view field_name(field f) {
+  return fields[static_cast<std::size_t>(f)].name;
+}
 
 mapping default_mapping() {
   mapping m;
@@ -74,7 +76,9 @@ mapping default_mapping() {
   return m;
 }
 
-std::string export_header(field f) { return std::string(*fields[static_cast<std::size_t>(f)].headers.begin()); }
+std::string export_header(field f) {
+  return std::string(*fields[static_cast<std::size_t>(f)].headers.begin());
+}
 
 mapping read_mapping(const std::string& text, const std::string& file) {
   const auto doc = parse_json(text, file, "mapping", "pemetaan");
@@ -99,7 +103,8 @@ mapping read_mapping(const std::string& text, const std::string& file) {
     std::vector<std::string> headers;
     if (value.is_string()) {
       headers.push_back(value.get<std::string>());
-    } else if (value.is_array() && std::all_of(value.begin(), value.end(), [](const auto& v) { return v.is_string(); })) {
+    } else if (value.is_array() &&
+               std::all_of(value.begin(), value.end(), [](const auto& v) { return v.is_string(); })) {
       for (const auto& v : value) headers.push_back(v.get<std::string>());
     } else {
       throw read_error(file + ": columns." + key + ": expected a header name or an array of them",
@@ -131,9 +136,9 @@ dictionary read_dictionary(const std::string& text, const std::string& file) {
       const std::string where = file + ": " + name + "[" + std::to_string(i) + "]";
       dictionary_entry x;
       int matches = 0;
-      for (const auto& [key, how] : {std::pair{"equals", dictionary_entry::how::equals},
-                                     std::pair{"prefix", dictionary_entry::how::prefix},
-                                     std::pair{"contains", dictionary_entry::how::contains}}) {
+      for (const auto& [key, how] :
+           {std::pair{"equals", dictionary_entry::how::equals}, std::pair{"prefix", dictionary_entry::how::prefix},
+            std::pair{"contains", dictionary_entry::how::contains}}) {
         if (e.is_object() && e.contains(key) && e[key].is_string()) {
           x.match = how;
           x.text = e[key].get<std::string>();

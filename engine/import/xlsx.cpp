@@ -37,7 +37,8 @@ class archive {
     zip_stat_t st;
     zip_stat_init(&st);
     if (zip_stat(zip_, name.c_str(), 0, &st) != 0 || (st.valid & ZIP_STAT_SIZE) == 0) {
-      throw read_error(path_ + ": the workbook has no part " + name, path_ + ": buku kerja tidak memiliki bagian " + name);
+      throw read_error(path_ + ": the workbook has no part " + name,
+                       path_ + ": buku kerja tidak memiliki bagian " + name);
     }
     if (st.size > max_part_bytes) {
       throw read_error(path_ + ": part " + name + " is too large", path_ + ": bagian " + name + " terlalu besar");
@@ -113,8 +114,9 @@ sheet read_worksheet(const archive& zip, const std::string& part, const std::vec
       if (type == "s") {
         const auto k = c.child("v").text().as_ullong(shared.size());
         if (k >= shared.size()) {
-          throw read_error(s.label() + ": row " + std::to_string(number) + ": a cell names a missing shared string",
-                           s.label() + ": baris " + std::to_string(number) + ": sel menunjuk string bersama yang tidak ada");
+          throw read_error(
+              s.label() + ": row " + std::to_string(number) + ": a cell names a missing shared string",
+              s.label() + ": baris " + std::to_string(number) + ": sel menunjuk string bersama yang tidak ada");
         }
         value = shared[k];
       } else if (type == "inlineStr") {

@@ -49,7 +49,8 @@ void check_nips(const org_graph& g, diagnostics& out, const std::shared_ptr<cons
       out.report(location::json("employees[" + std::to_string(i) + "].nip", file), msg("org.nip-form", quote(nip)));
     }
   }
-  if (found > shown) out.report(location::json("employees", file), msg("org.nip-form.more", std::to_string(found - shown)));
+  if (found > shown)
+    out.report(location::json("employees", file), msg("org.nip-form.more", std::to_string(found - shown)));
 }
 
 std::shared_ptr<const org_graph> org_graph::load_reference(std::string_view text, std::string_view source_name,
