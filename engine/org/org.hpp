@@ -120,7 +120,7 @@ struct team {
 };
 
 // Input errors are diagnostics (engine/common/diagnostic.hpp), codes
-// E100–E108: a JSON path in the file ("org.json: positions[41].atasan"), or
+// E100–E109 (and the warning W100): a JSON path in the file ("org.json: positions[41].atasan"), or
 // file:line:column for a syntax error, and a message of the catalogue, e.g.
 // `no position "x.kabag-orgg"`. At most 200 are reported, then "more errors
 // not shown".
