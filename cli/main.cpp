@@ -250,7 +250,10 @@ std::shared_ptr<const perwal::org::org_graph> load_org(const std::string& path, 
   bool refused = false;
   for (auto e : errors.items()) {
     if (e.level == perwal::severity::warning && strict_nip && e.code == "W100") {
+      // the same finding as the catalogue's error (E109)
       e.level = perwal::severity::error;
+      e.code = "E109";
+      if (e.text.id == "org.nip-form") e.text.id = "org.nip-form-strict";
       refused = true;
     }
     const bool warning = e.level == perwal::severity::warning;

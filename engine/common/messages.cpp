@@ -278,16 +278,13 @@ constexpr std::array entries = {
                   "snapshot tidak dapat ditulis: {0}"},
     message_entry{"org.snapshot-write-failed", "E108", error, "cannot write the snapshot",
                   "snapshot tidak dapat ditulis"},
-    // E109 integrity an auditor relies on (heads, jenjang, one position per
-    // employee, strict NIPs); W100 a NIP not of the national form.
+    // E109 integrity an auditor relies on (heads, jenjang, strict NIPs); W100 a
+    // NIP not of the national form.
     message_entry{"org.head-outside-unit", "E109", error, "the head {0} sits in unit {1}, not in this unit",
                   "kepala {0} berada di unit {1}, bukan di unit ini"},
     message_entry{"org.fungsional-no-jenjang", "E109", error,
                   "a fungsional position needs a jenjang (ahli_pertama … ahli_utama, pemula … penyelia)",
                   "jabatan fungsional wajib memiliki jenjang (ahli_pertama … ahli_utama, pemula … penyelia)"},
-    message_entry{"org.second-position", "E109", error,
-                  "NIP {0} already holds {1} (at {2}); a second position needs \"penugasan\": \"plt\" or \"plh\"",
-                  "NIP {0} sudah memegang {1} (di {2}); jabatan kedua memerlukan \"penugasan\": \"plt\" atau \"plh\""},
     message_entry{"org.nip-form-strict", "E109", error, "NIP {0} is not of the national form: 18 digits",
                   "NIP {0} tidak berbentuk nasional: 18 angka"},
     message_entry{"org.nip-form.more", "W100", warning, "{0} more NIPs not of the national form",
