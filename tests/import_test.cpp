@@ -287,3 +287,41 @@ TEST_CASE("validate: the org validator's errors go back to rows; --keep-going ta
   CHECK(lenient.refused.size() == 1);
   CHECK(lenient.org.positions.size() == 2);  // x.p1 taken out, the rest valid
 }
+
+TEST_CASE("separate sheets of units, positions and employees make one org", "[import][sheets]") {
+  const auto units = imp::read_csv(
+      "ID_UNIT_KERJA;UNIT_KERJA;ID_UNIT_INDUK;ID_INSTANSI;INSTANSI\n"
+      "x.pemda;Pemerintah Kota X;;x;Pemerintah Kota X\n"
+      "x.dinkes;Dinas Kesehatan;x.pemda;;\n",
+      "unit.csv");
+  const auto positions = imp::read_csv(
+      "ID_JABATAN;JABATAN;JENIS_JABATAN;ESELON;ID_UNIT_KERJA;NIP_ATASAN\n"
+      "x.wk;Wali Kota X;;;x.pemda;\n"
+      "x.kadis;Kepala Dinas Kesehatan;Struktural;II.b;x.dinkes;196501011990031001\n"
+      "x.hilang;Pelaksana;Pelaksana;;x.nowhere;196501011990031001\n",
+      "jabatan.csv");
+  const auto employees = imp::read_csv(
+      "NIP;NAMA;ID_JABATAN\n"
+      "196501011990031001;Wali;x.wk\n"
+      "197501012000031001;Kadis;x.kadis\n"
+      "198001012005011001;Siapa;x.hilang\n",
+      "pegawai.csv");
+  auto r = imp::import_sheets({units, positions, employees}, imp::default_mapping(), bundled_dictionary(),
+                              base_rules().vocab);
+  INFO(imp::report_text(r, perwal::language::en));
+  REQUIRE(r.org.units.size() == 2);
+  CHECK(r.org.units[1].kind == "dinas");
+  CHECK(r.org.units[1].head == std::optional<std::string>("x.kadis"));
+  CHECK(r.org.positions.at(1).atasan == std::optional<std::string>("196501011990031001"));
+  CHECK(imp::validate(r, base_rules().vocab, base_rules().shape, false));  // what was placed is a valid org
+  std::vector<std::string> got;
+  for (const auto& p : r.refused) got.push_back(p.line(perwal::language::en));
+  REQUIRE(got.size() == 3);
+  CHECK(got[0] ==
+        "jabatan.csv: row 4, column ID_UNIT_KERJA (E): no unit \"x.nowhere\" in the data (a row of units "
+        "should state its name and kind)");
+  CHECK(r.org.positions.size() == 2);
+  CHECK(r.org.employees.size() == 2);  // Siapa's position went, so did Siapa (listed on Siapa's row)
+  CHECK(
+      std::any_of(got.begin(), got.end(), [](const auto& l) { return l.rfind("pegawai.csv: row 4, column", 0) == 0; }));
+}

@@ -237,6 +237,12 @@ void importer::read_row(const row_view& v) {
   if (kind == "delegasi") return read_data(v, false);
   if (kind == "tim") return read_data(v, true);
   if (kind == "pegawai") return read_employee(v, v.get(field::position_id));
+  const bool has_unit = !v.get(field::unit_id).empty() || !v.get(field::unit).empty();
+  // a sheet of employees: NIP, NAMA, ID_JABATAN of a position stated elsewhere
+  if (kind.empty() && !v.get(field::nip).empty() && !v.get(field::position_id).empty() && v.get(field::title).empty() &&
+      !has_unit) {
+    return read_employee(v, v.get(field::position_id));
+  }
   const bool has_position = !v.get(field::position_id).empty() || !v.get(field::title).empty();
   if (kind == "unit" || (kind.empty() && !has_position && v.get(field::nip).empty())) {
     if (!v.get(field::instansi_id).empty() || !v.get(field::instansi).empty()) read_instansi(v);
@@ -251,10 +257,7 @@ void importer::read_row(const row_view& v) {
   }
   if (!kind.empty() && kind != "jabatan")
     return refuse(v.at(field::row_kind), msg("import.row-kind", v.get(field::row_kind)));
-  if (!has_position) {
-    // an employee row of a sheet of employees: NIP, NAMA, ID_JABATAN
-    return refuse(v.at(field::title), msg("import.no-position"));
-  }
+  if (!has_position) return refuse(v.at(field::title), msg("import.no-position"));  // a NIP alone
   if (!v.get(field::instansi_id).empty() || !v.get(field::instansi).empty()) read_instansi(v);
   const auto unit_key = read_unit(v, false);
   if (!unit_key) return;
@@ -331,7 +334,10 @@ std::optional<std::string> importer::read_unit(const row_view& v, bool unit_row)
       if (std::find(u.tags.begin(), u.tags.end(), t) == u.tags.end()) u.tags.push_back(std::move(t));
     }
   }
-  u.stated = true;
+  // a row that only names the unit by id does not state it (a sheet of units should)
+  if (unit_row || !name.empty() || !v.get(field::unit_kind).empty() || !parent_id.empty() || !parent_name.empty()) {
+    u.stated = true;
+  }
   return key;
 }
 
@@ -457,6 +463,7 @@ std::string importer::instansi_root(const std::string& instansi_id) {
   root.kind = "pemerintah_daerah";
   root.instansi = instansi_id;
   root.origin = instansi_origin_[instansi_index_.at(instansi_id)];
+  root.stated = true;
   note("unit_kind", x.name, "pemerintah_daerah", "the instansi's root unit", root.origin);
   unit_index_.emplace(
       "\x1f"
@@ -507,12 +514,19 @@ void importer::finish() {
       p.id = id;
       p.instansi = units_[i].instansi;
       p.origin = units_[i].origin;
+      p.stated = true;
       units_.push_back(std::move(p));
       same.push_back(units_.size() - 1);
     }
     units_[i].parent_id = units_[same.front()].id;
   }
-  // Kinds.
+  // Kinds (a unit only named by id, never stated, is unknown).
+  for (std::size_t i = 0; i < stated; ++i) {
+    unit_rec& u = units_[i];
+    if (u.refused || u.stated) continue;
+    u.refused = true;
+    refuse(u.origin, msg("import.unknown-unit", u.id));
+  }
   for (auto& u : units_) {
     if (u.refused) continue;
     const auto kind = infer(category::unit_kind, dict_.unit_kind, {{"unit_kind", u.kind}, {"name", u.name}}, u.origin);
@@ -619,7 +633,13 @@ void importer::finish() {
   std::vector<cell_ref> employee_origin;
   for (std::size_t i = 0; i < employees_.size(); ++i) {
     const auto& e = employees_[i];
-    if (!placed.count(e.position) && position_index_.count(e.position)) continue;  // its position was refused
+    if (!placed.count(e.position) && position_index_.count(e.position)) {
+      // on its own row (a sheet of employees), the employee says why; on the position's row that said it
+      const cell_ref& at = r_.employee_origin[i];
+      const cell_ref& pos = positions_[position_index_.at(e.position)].origin;
+      if (at.sheet != pos.sheet || at.row != pos.row) refuse(at, msg("import.position-refused", e.position));
+      continue;
+    }
     s.employees.push_back(e);
     employee_origin.push_back(r_.employee_origin[i]);
   }
