@@ -50,7 +50,7 @@ TEST_CASE("audit findings do not depend on the thread count", "[eval][audit]") {
         ++calls;
       });
       CHECK(perwal::to_json(d, rc).dump() == expected);
-      CHECK(calls >= 2);
+      CHECK(calls >= 1);  // at least the last one (other threads may take every chunk)
       CHECK(last == total_seen);
       CHECK(total_seen >= one.checked.value_or(0));
     }
