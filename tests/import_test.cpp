@@ -325,3 +325,15 @@ TEST_CASE("separate sheets of units, positions and employees make one org", "[im
   CHECK(
       std::any_of(got.begin(), got.end(), [](const auto& l) { return l.rfind("pegawai.csv: row 4, column", 0) == 0; }));
 }
+
+TEST_CASE("a NIP not of the national form is placed, with a warning at its row", "[import][errors]") {
+  auto r =
+      import_csv("NIP,NAMA,JABATAN,UNIT_KERJA,INSTANSI\n12,Wali,Wali Kota X,Pemerintah Kota X,Pemerintah Kota X\n");
+  REQUIRE(r.refused.empty());
+  CHECK(imp::validate(r, base_rules().vocab, base_rules().shape, false));
+  REQUIRE(r.warnings.size() == 1);
+  CHECK(r.warnings[0].line(perwal::language::id) ==
+        "t.csv: baris 2, kolom NIP (A): NIP \"12\" tidak berbentuk nasional: 18 angka");
+  CHECK_THAT(imp::report_text(r, perwal::language::en),
+             Catch::Contains("Warnings:\n  t.csv: row 2, column NIP (A): NIP"));
+}

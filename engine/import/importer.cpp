@@ -698,7 +698,15 @@ bool validate(result& r, const vocabulary& vocab, const org::structure& shape, b
   for (;;) {
     diagnostics errors;
     const auto g = org::build(r.org, vocab, shape, errors);
-    if (g) return true;
+    if (g) {
+      for (const auto& w : errors.items()) {
+        auto [section, i, rest] = split_path(w.at.json_path);
+        cell_ref at = section == "employees" && i < r.employee_origin.size() ? r.employee_origin[i]
+                                                                             : cell_ref{"org", 0, w.at.json_path};
+        r.warnings.push_back({at, w.text});
+      }
+      return true;
+    }
     std::map<std::string, std::set<std::size_t>> marked;
     for (const auto& e : errors.items()) {
       auto [section, i, rest] = split_path(e.at.json_path);
@@ -745,6 +753,10 @@ std::string report_text(const result& r, language l) {
       }
       out += "\n";
     }
+  }
+  if (!r.warnings.empty()) {
+    out += id ? "\nPeringatan:\n" : "\nWarnings:\n";
+    for (const auto& p : r.warnings) out += "  " + p.line(l) + "\n";
   }
   if (!r.refused.empty()) {
     out += id ? "\nBaris yang tidak dapat ditempatkan:\n" : "\nRows that could not be placed:\n";

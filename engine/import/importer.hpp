@@ -115,6 +115,7 @@ struct inference {
 struct result {
   org::spec org;
   std::vector<problem> refused;       // rows not placed
+  std::vector<problem> warnings;      // placed, but the org validator warns (a NIP not of the national form)
   std::vector<inference> inferences;  // grouped by (category, input, code)
   std::size_t rows_read = 0, rows_placed = 0;
   // For each spec item, the row it came from (to put the org validator's errors back on rows).
