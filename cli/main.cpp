@@ -9,6 +9,8 @@
 //                  [--report REPORT.json] [--rules FILE] [--structure FILE]
 //                  (the synthetic org generator: engine/gen/org_gen.hpp)
 //   perwal compile-org ORG.json --rules FILE -o ORG.snap   (docs/snapshot.md)
+//   perwal import FILE.csv|FILE.xlsx [--mapping M] [--dictionary D] [--keep-going] [--lang id|en] -o ORG.json
+//   perwal export ORG.json --format csv|xlsx -o FILE           (cli/import_export.cpp, docs/import.md)
 //   perwal serve --rules FILE_OR_DIR... --org ORG [options]   (the decision API: server/serve.hpp)
 // Exit: 0 allowed / clean, 1 denied or incomplete (lint --strict: warnings;
 // test: a failing example; diff: a semantic difference), 2 bad input or usage.
@@ -27,9 +29,11 @@
 #include <string>
 #include <vector>
 
+#include "cli/import_export.hpp"
 #include "cli/lsp.hpp"
 #include "engine/common/json_input.hpp"
 #include "engine/common/pd_structure.hpp"
+#include "engine/common/progress.hpp"
 #include "engine/compile/json_schema.hpp"
 #include "engine/compile/lint.hpp"
 #include "engine/compile/ruleset.hpp"
@@ -67,12 +71,17 @@ const char* const usage_text =
     "                                          #   padang-panjang-48-2024.perwal)\n"
     "                 [--structure FILE]       # the Perangkat Daerah structure (default: data/perangkat-daerah.json)\n"
     "  perwal compile-org ORG.json --rules FILE.perwal -o ORG.snap   # a snapshot that --org loads in a blink\n"
+    "  perwal import FILE.csv|FILE.xlsx [FILE...] [--mapping M] [--dictionary D] [--keep-going] [--lang id|en]\n"
+    "                [--rules R] [--report FILE] -o ORG.json   # a spreadsheet into an org (docs/import.md)\n"
+    "  perwal export ORG.json --format csv|xlsx -o FILE   # an org as the flat sheet import reads back\n"
     "  perwal log verify [--data DIR]   # the decision log's hash chain: exit 0 intact, 1 broken\n"
     "  perwal schema --rules FILE.perwal|ID org|query|decision   # the JSON Schema for this regulation\n"
     "  perwal lsp   # a language server on stdio (diagnostics, hover, definition, symbols, completion, format)\n"
     "  perwal fmt [--check | -w] FILE.perwal...   # the canonical layout: print it, check it (exit 1 and a diff),\n"
     "                                             #   or write it back\n"
     "  perwal --version | COMMAND --help\n"
+    "  (with any command that reads an org: --strict-nip refuses a NIP that is not of the national form, 18\n"
+    "   digits; by default it is a warning)\n"
     "  (with any command that reads a ruleset: --include-anywhere lets `include` name a file outside the\n"
     "   ruleset's folder, by an absolute path or `..`; refused by default)\n";
 
@@ -83,6 +92,7 @@ struct options {
   bool lang_given = false;
   bool explain = false;
   bool include_anywhere = false;  // `include` may leave the ruleset's folder
+  bool strict_nip = false;        // a NIP not of the national form refuses the org
   perwal::lint_options lint;      // lint: which warnings are dropped and which fail
   unsigned threads = 1;           // audit
   std::vector<std::string> positional;
@@ -136,6 +146,8 @@ std::optional<options> parse_args(int argc, char** argv, std::string& error) {
       if (!value(o.output)) return std::nullopt;
     } else if (a == "--include-anywhere") {
       o.include_anywhere = true;
+    } else if (a == "--strict-nip") {
+      o.strict_nip = true;
     } else if (a == "--query") {
       if (!value(o.query)) return std::nullopt;
     } else if (a == "--format") {
@@ -240,13 +252,28 @@ perwal::lang error_language(const options& o) {
 }
 
 // An org file: perwal-org/1 JSON or a compiled snapshot (told apart by content).
+// Its warnings (a NIP not of the national form) are shown; with
+// --strict-nip they refuse the org.
 std::shared_ptr<const perwal::org::org_graph> load_org(const std::string& path, const perwal::compiled_ruleset& r,
-                                                       perwal::lang l) {
+                                                       perwal::lang l, bool strict_nip = false,
+                                                       perwal::progress* shown = nullptr) {
   perwal::diagnostics errors;
   auto org = perwal::org::org_graph::load_file(path, r.vocab, r.shape, errors);
+  if (shown != nullptr && !errors.empty()) shown->done();
   // "org.json: positions[41].atasan: message", "org.json:3:14: message"
-  for (const auto& e : errors.items()) std::cerr << e.line(l) << "\n";
-  return org;
+  bool refused = false;
+  for (auto e : errors.items()) {
+    if (e.level == perwal::severity::warning && strict_nip && e.code == "W100") {
+      // the same finding as the catalogue's error (E109)
+      e.level = perwal::severity::error;
+      e.code = "E109";
+      if (e.text.id == "org.nip-form") e.text.id = "org.nip-form-strict";
+      refused = true;
+    }
+    const bool warning = e.level == perwal::severity::warning;
+    std::cerr << (warning ? (l == perwal::lang::en ? "warning: " : "peringatan: ") : "") << e.line(l) << "\n";
+  }
+  return refused ? nullptr : org;
 }
 
 int outcome_exit(perwal::outcome result) {
@@ -257,7 +284,7 @@ int run_check(const options& o) {
   if (o.rules.empty() || o.org.empty() || o.query.empty()) return usage_error("check needs --rules, --org and --query");
   auto rules = load_rules(o, o.rules, false);
   if (!rules) return exit_bad_input;
-  auto org = load_org(o.org, *rules, error_language(o));
+  auto org = load_org(o.org, *rules, error_language(o), o.strict_nip);
   if (!org) return exit_bad_input;
   auto text = read_all(o.query);
   const std::string qname = o.query == "-" ? "<stdin>" : o.query;
@@ -317,10 +344,18 @@ int run_audit(const options& o) {
   if (o.rules.empty() || o.org.empty()) return usage_error("audit needs --rules and --org");
   auto rules = load_rules(o, o.rules, false);
   if (!rules) return exit_bad_input;
-  auto org = load_org(o.org, *rules, error_language(o));
+  // Progress on a terminal only: a pipe or a file sees the same output as before.
+  perwal::progress shown("perwal audit");
+  const bool en = o.language == perwal::lang::en;
+  shown.phase(en ? "reading the org" : "membaca org");
+  auto org = load_org(o.org, *rules, error_language(o), o.strict_nip, &shown);
   if (!org) return exit_bad_input;
   perwal::evaluator ev(rules, org, false);
-  const auto d = ev.audit(o.threads);
+  const auto on_progress = [&](std::size_t done, std::size_t total) {
+    shown.update(done, total, en ? "items checked" : "butir diperiksa");
+  };
+  const auto d = shown.enabled() ? ev.audit(o.threads, on_progress) : ev.audit(o.threads);
+  shown.done();
   const perwal::render_context rc{*rules, *org, o.language};
   if (o.format == "json") {
     std::cout << perwal::to_json(d, rc).dump(2) << "\n";
@@ -339,10 +374,16 @@ int run_compile_org(const options& o) {
   auto rules = load_rules(o, o.rules, false);
   if (!rules) return exit_bad_input;
   const std::string& path = o.positional[0];
-  auto org = load_org(path, *rules, error_language(o));
+  perwal::progress shown("perwal compile-org");
+  const bool en = o.language == perwal::lang::en;
+  shown.phase(en ? "reading " + path : "membaca " + path);
+  auto org = load_org(path, *rules, error_language(o), o.strict_nip, &shown);
   if (!org) return exit_bad_input;
+  shown.phase(en ? "writing " + o.output : "menulis " + o.output);
   perwal::diagnostics errors;
-  if (!org->write_snapshot(o.output, path, rules->vocab, rules->shape, errors)) {
+  const bool written = org->write_snapshot(o.output, path, rules->vocab, rules->shape, errors);
+  shown.done();
+  if (!written) {
     for (const auto& e : errors.items()) std::cerr << e.line(error_language(o)) << "\n";
     return exit_bad_input;
   }
@@ -605,10 +646,14 @@ int run_gen_org(int argc, char** argv) {
     return exit_bad_input;
   }
   perwal::gen::report r;
+  perwal::progress shown("perwal gen-org");
+  shown.phase("generating " + std::string(perwal::gen::scale_name(g->opts.scale)) + " -> " + g->out);
   try {
     r = perwal::gen::generate(opts, out);
+    shown.done();
   } catch (const std::runtime_error& e) {
     // The structure lacks what the generator needs, or the ruleset a planted item's rule.
+    shown.done();
     out.close();
     std::filesystem::remove(g->out);
     std::cerr << "perwal " << e.what() << "\n";
@@ -803,6 +848,15 @@ int main(int argc, char** argv) {
   if (argc >= 2 && std::string(argv[1]) == "lsp") {
     if (argc > 2) return usage_error("lsp takes no arguments: it speaks the Language Server Protocol on stdio");
     return perwal::lsp::serve(std::cin, std::cout, search_path_from_env());
+  }
+  if (argc >= 2 && (std::string(argv[1]) == "import" || std::string(argv[1]) == "export")) {
+    try {
+      return std::string(argv[1]) == "import" ? perwal::cli::run_import(argc, argv, usage_error)
+                                              : perwal::cli::run_export(argc, argv, usage_error);
+    } catch (const std::exception& e) {
+      std::cerr << "perwal " << argv[1] << ": internal error: " << e.what() << "\n";
+      return exit_bad_input;
+    }
   }
   if (argc >= 2 && std::string(argv[1]) == "gen-org") {
     try {

@@ -9,6 +9,7 @@ packages=(
   gnuplot-nox time clang-format
   clang libclang-rt-dev
   python3 python3-jsonschema
+  libzip-dev libpugixml-dev libxlsxwriter-dev libcsv-dev
 )
 missing=()
 for p in "${packages[@]}"; do

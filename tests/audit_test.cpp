@@ -41,6 +41,18 @@ TEST_CASE("audit findings do not depend on the thread count", "[eval][audit]") {
     for (unsigned threads : {2u, 3u, 8u}) {
       INFO(threads << " threads");
       CHECK(perwal::to_json(ev.audit(threads), rc).dump() == expected);
+      // with a progress callback the work is cut into chunks: the same findings, and the count reaches the total
+      std::size_t last = 0, calls = 0, total_seen = 0;
+      const auto d = ev.audit(threads, [&](std::size_t done, std::size_t total) {
+        CHECK(done >= last);  // never goes back
+        last = done;
+        total_seen = total;
+        ++calls;
+      });
+      CHECK(perwal::to_json(d, rc).dump() == expected);
+      CHECK(calls >= 1);  // at least the last one (other threads may take every chunk)
+      CHECK(last == total_seen);
+      CHECK(total_seen >= one.checked.value_or(0));
     }
     std::set<const perwal::rule_info*> unique(one.considered.begin(), one.considered.end());
     CHECK(unique.size() == one.considered.size());  // each rule named once

@@ -17,6 +17,7 @@
 #include <iostream>
 #include <map>
 #include <random>
+#include <set>
 
 #include "engine/eval/evaluator.hpp"
 #include "engine/explore/universe.hpp"
@@ -162,6 +163,25 @@ spec mutate(spec s, const compiled_ruleset& r, std::mt19937_64& rng, std::size_t
         if (!unit_below(s, to, u.id)) u.parent = to;
       }
     }
+  }
+  // A unit's head sits in that unit (the loader refuses an org where it
+  // does not): a head moved away, or newly picked, moves into its unit; a
+  // position already moved to head another unit leaves this one headless.
+  std::set<std::string> moved;
+  for (auto& u : s.units) {
+    if (!u.head) continue;
+    const auto p = std::find_if(s.positions.begin(), s.positions.end(), [&](const auto& x) { return x.id == *u.head; });
+    if (p == s.positions.end() || p->unit == u.id) continue;
+    if (moved.insert(p->id).second) {
+      p->unit = u.id;
+    } else {
+      u.head.reset();
+    }
+  }
+  for (auto& u : s.units) {  // a head that moved on to lead another unit
+    if (!u.head) continue;
+    const auto p = std::find_if(s.positions.begin(), s.positions.end(), [&](const auto& x) { return x.id == *u.head; });
+    if (p != s.positions.end() && p->unit != u.id) u.head.reset();
   }
   return s;
 }

@@ -50,4 +50,10 @@ status=0
 out=$("$perwal" gen-org --scale city --seed 1 -o "$tmp/city.json" 2>&1) || status=$?
 [ "$status" -eq 0 ] || { echo "$out"; fail "gen-org from the installed binary exited $status"; }
 [ -s "$tmp/city.json" ] || fail "gen-org wrote nothing"
+# import reads the installed dictionary and checks against the installed base ruleset.
+[ -f "$tmp/prefix/share/perwal/data/import-dictionary.json" ] || fail "the import dictionary is not installed"
+status=0
+out=$("$perwal" import "$src/tests/data/import/siasn-flat.csv" -o "$tmp/siasn.json" 2>&1) || status=$?
+[ "$status" -eq 0 ] || { echo "$out"; fail "import from the installed binary exited $status"; }
+[ -s "$tmp/siasn.json" ] || fail "import wrote nothing"
 echo "install_test: ok"

@@ -645,7 +645,7 @@ spec small_spec() {
   t.established_by = "x.sekda";
   t.ketua = "x.analis-1";
   t.anggota = {"x.dinkes.pel", "197002022000031002"};
-  t.target = perwal::org::team_target_spec{"Sasaran", "Indikator", 3};
+  t.target = perwal::org::team_target_spec{"Sasaran", "Indikator", 3, {}};
   t.fields = {{"keputusan", {{"nomor", "1/2025"}}}, {"ketua", "ignored: a typed field"}};
   s.teams = {t};
   return s;
@@ -867,4 +867,54 @@ TEST_CASE("duplicate keys are refused by both loaders, anywhere in the document"
   // the same key in two different objects is fine
   diagnostics fine;
   CHECK(org_graph::load(base, "ok.json", vocab, shape, fine));
+}
+
+TEST_CASE("integrity an auditor relies on: heads in their units, jenjang, national NIPs; both loaders agree",
+          "[org][integrity]") {
+  const vocabulary vocab = make_vocabulary();
+  const structure shape = make_structure(vocab);
+  const std::string base(small_org);
+  const auto with = [&](std::string_view find, std::string_view replace) {
+    std::string text = base;
+    const auto at = text.find(find);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, find.size(), replace);
+    return text;
+  };
+  {  // the org as written is clean: no warning either
+    diagnostics d;
+    CHECK(org_graph::load(base, "ok.json", vocab, shape, d));
+    CHECK(d.empty());
+  }
+  // Errors: the streaming reader gives up and the reference loader explains, so both say the same.
+  const std::vector<std::pair<std::string, std::string>> refused = {
+      {with(R"("jenjang": "ahli_muda", )", ""),
+       "positions\\[\\d+\\]\\.jenjang: a fungsional position needs a jenjang .*"},
+      {with(R"("head": "x.sekda"})", R"("head": "x.kabag-org"})"),
+       R"(units\[\d+\]\.head: the head "x\.kabag-org" sits in unit "x\.setda\.bag-org", not in this unit)"},
+  };
+  for (const auto& [text, pattern] : refused) {
+    diagnostics streamed, reference;
+    CHECK_FALSE(org_graph::load(text, "o.json", vocab, shape, streamed));
+    CHECK_FALSE(org_graph::load_reference(text, "o.json", vocab, shape, reference));
+    REQUIRE(streamed.items().size() == 1);
+    CHECK(streamed.items()[0].line() == reference.items()[0].line());
+    CHECK(streamed.items()[0].code == "E109");
+    CHECK_THAT(streamed.items()[0].path_line(), Catch::Matches(pattern));
+  }
+  // A NIP not of the national form: a warning at its path; the org loads, by either loader.
+  const std::string short_nip =
+      with(R"("position": "x.bag-org.analis-1"})",
+           R"("position": "x.bag-org.analis-1"}, {"nip": "12", "name": "Baru", "position": "x.sekda"})");
+  diagnostics streamed, reference;
+  CHECK(org_graph::load(short_nip, "o.json", vocab, shape, streamed));
+  CHECK(org_graph::load_reference(short_nip, "o.json", vocab, shape, reference));
+  REQUIRE(streamed.items().size() == 1);
+  CHECK(streamed.items()[0].level == perwal::severity::warning);
+  CHECK(streamed.items()[0].code == "W100");
+  CHECK_THAT(streamed.items()[0].line(),
+             Catch::Matches(R"(o\.json: employees\[\d+\]\.nip: NIP "12" is not of the national form: 18 digits)"));
+  REQUIRE(reference.items().size() == 1);
+  CHECK(streamed.items()[0].line() == reference.items()[0].line());
+  CHECK(reference.items()[0].message_text(perwal::language::id) == "NIP \"12\" tidak berbentuk nasional: 18 angka");
 }

@@ -3,6 +3,7 @@
 #include "engine/eval/evaluator.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <thread>
 #include <unordered_set>
 
@@ -104,20 +105,10 @@ decision audit_slice(const compiled_ruleset& r, const org::org_graph& o, std::si
 
 }  // namespace eval
 
-decision evaluator::audit(unsigned threads) const {
-  const std::size_t total = org_->positions().size() + org_->delegations().size() + org_->teams().size();
-  constexpr std::size_t min_slice = 256;  // below this a thread costs more than it saves
-  const std::size_t parts = std::clamp<std::size_t>(threads, 1, std::max<std::size_t>(1, total / min_slice));
-  std::vector<decision> slices(parts);
-  {
-    std::vector<std::jthread> workers;
-    for (std::size_t i = 1; i < parts; ++i) {
-      workers.emplace_back(
-          [&, i] { slices[i] = eval::audit_slice(*rules_, *org_, total * i / parts, total * (i + 1) / parts); });
-    }
-    slices[0] = eval::audit_slice(*rules_, *org_, 0, total / parts);
-  }  // joins
-  // Slices merge in item order, so the findings are the same for any thread count.
+namespace {
+
+// Slices merge in item order, so the findings are the same for any thread count and any cut.
+decision merge_slices(std::vector<decision>& slices) {
   decision d;
   d.kind = decision_kind::audit;
   d.traced = false;
@@ -135,6 +126,49 @@ decision evaluator::audit(unsigned threads) const {
   d.checked = checked;
   d.result = d.violations.empty() ? outcome::allowed : outcome::denied;
   return d;
+}
+
+}  // namespace
+
+decision evaluator::audit(unsigned threads) const {
+  const std::size_t total = org_->positions().size() + org_->delegations().size() + org_->teams().size();
+  constexpr std::size_t min_slice = 256;  // below this a thread costs more than it saves
+  const std::size_t parts = std::clamp<std::size_t>(threads, 1, std::max<std::size_t>(1, total / min_slice));
+  std::vector<decision> slices(parts);
+  {
+    std::vector<std::jthread> workers;
+    for (std::size_t i = 1; i < parts; ++i) {
+      workers.emplace_back(
+          [&, i] { slices[i] = eval::audit_slice(*rules_, *org_, total * i / parts, total * (i + 1) / parts); });
+    }
+    slices[0] = eval::audit_slice(*rules_, *org_, 0, total / parts);
+  }  // joins
+  return merge_slices(slices);
+}
+
+decision evaluator::audit(unsigned threads, const std::function<void(std::size_t, std::size_t)>& on_progress) const {
+  if (!on_progress) return audit(threads);
+  const std::size_t total = org_->positions().size() + org_->delegations().size() + org_->teams().size();
+  // ~200 chunks: a smooth progress line, and little cost per chunk.
+  const std::size_t chunk = std::max<std::size_t>(256, total / 200 + 1);
+  const std::size_t chunks = std::max<std::size_t>(1, (total + chunk - 1) / chunk);
+  std::vector<decision> slices(chunks);
+  std::atomic<std::size_t> next{0}, done{0};
+  const auto work = [&](bool report) {
+    for (std::size_t c = next++; c < chunks; c = next++) {
+      const std::size_t first = std::min(total, c * chunk), last = std::min(total, (c + 1) * chunk);
+      slices[c] = eval::audit_slice(*rules_, *org_, first, last);
+      done += last - first;
+      if (report) on_progress(done.load(), total);
+    }
+  };
+  {
+    std::vector<std::jthread> workers;
+    for (unsigned i = 1; i < std::max(1U, threads); ++i) workers.emplace_back([&] { work(false); });
+    work(true);
+  }  // joins
+  on_progress(total, total);
+  return merge_slices(slices);
 }
 
 }  // namespace perwal

@@ -4,6 +4,7 @@
 // decisions rendered there (engine/eval/render.hpp).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -24,6 +25,11 @@ class evaluator {
   // Every kedudukan, delegation and team of the org, on `threads` threads
   // (the findings and their order do not depend on the thread count).
   [[nodiscard]] decision audit(unsigned threads = 1) const;
+  // The same, calling `on_progress(items checked, items in all)` from the
+  // calling thread as the work goes (for a progress line); the work is then
+  // cut into small chunks that the threads take in turn.
+  [[nodiscard]] decision audit(unsigned threads,
+                               const std::function<void(std::size_t, std::size_t)>& on_progress) const;
 
   // At the edge: reads a JSON query, then evaluates it. On bad input returns
   // nullopt and reports into `errors` (JSON paths inside the query).

@@ -545,7 +545,7 @@ class builder {
     for (const auto& a : anggota) {
       if (!a.empty()) t.anggota.push_back(a);
     }
-    t.target = org::team_target_spec{"Sasaran uji", "Indikator uji", 1};
+    t.target = org::team_target_spec{"Sasaran uji", "Indikator uji", 1, {}};
     teams_.push_back(std::move(t));
   }
 

@@ -120,10 +120,17 @@ struct team {
 };
 
 // Input errors are diagnostics (engine/common/diagnostic.hpp), codes
-// E100–E108: a JSON path in the file ("org.json: positions[41].atasan"), or
+// E100–E109 (and the warning W100): a JSON path in the file ("org.json: positions[41].atasan"), or
 // file:line:column for a syntax error, and a message of the catalogue, e.g.
 // `no position "x.kabag-orgg"`. At most 200 are reported, then "more errors
 // not shown".
+
+// Warnings (W100) for NIPs not of the national form (18 digits), at their
+// JSON path ("employees[3].nip"): the first 20, then a count of the rest.
+// The loaders add them to a valid org's diagnostics; `perwal --strict-nip`
+// makes them errors.
+void check_nips(const class org_graph& g, diagnostics& out, const std::shared_ptr<const source_file>& file = nullptr);
+[[nodiscard]] bool national_nip(std::string_view nip);
 
 // The format number of the snapshots this build reads and writes (`perwal --version`).
 [[nodiscard]] std::uint32_t snapshot_format();

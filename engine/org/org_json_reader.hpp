@@ -177,6 +177,7 @@ struct json_reader {
         tr.read(field::target_sasaran, false, target.sasaran);
         tr.read(field::target_indikator, false, target.indikator);
         if (const auto it = v->find("nilai"); it != v->end()) target.nilai = *it;
+        target.given = *v;
         t.target = std::move(target);
       }
     }

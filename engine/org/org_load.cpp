@@ -16,6 +16,8 @@
 //
 // Everything after validation is linear and iterative: orgs reach millions
 // of positions and chains thousands deep.
+#include <algorithm>
+
 #include "engine/common/json_input.hpp"
 #include "engine/org/org_json_reader.hpp"
 #include "engine/org/org_validate.hpp"
@@ -26,8 +28,29 @@ std::shared_ptr<const org_graph> org_graph::load(std::string_view text, std::str
                                                  const vocabulary& vocab, const structure& shape, diagnostics& errors) {
   // The streaming reader gives up on anything invalid or unusual; the
   // reference loader then produces the complete error list.
-  if (auto g = load_streaming(text, vocab, shape)) return g;
+  if (auto g = load_streaming(text, vocab, shape)) {
+    check_nips(*g, errors, std::make_shared<const source_file>(source_file{std::string(source_name), ""}));
+    return g;
+  }
   return load_reference(text, source_name, vocab, shape, errors);
+}
+
+bool national_nip(std::string_view nip) {
+  return nip.size() == 18 && std::all_of(nip.begin(), nip.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+void check_nips(const org_graph& g, diagnostics& out, const std::shared_ptr<const source_file>& file) {
+  constexpr std::size_t shown = 20;
+  std::size_t found = 0;
+  for (std::size_t i = 0; i < g.employees().size(); ++i) {
+    const std::string_view nip = g.employees()[i].nip;
+    if (national_nip(nip)) continue;
+    if (++found <= shown) {
+      out.report(location::json("employees[" + std::to_string(i) + "].nip", file), msg("org.nip-form", quote(nip)));
+    }
+  }
+  if (found > shown)
+    out.report(location::json("employees", file), msg("org.nip-form.more", std::to_string(found - shown)));
 }
 
 std::shared_ptr<const org_graph> org_graph::load_reference(std::string_view text, std::string_view source_name,
@@ -74,6 +97,7 @@ std::shared_ptr<const org_graph> org_graph::load(const nlohmann::json& doc, cons
   sink.flush(errors, nullptr);
   if (!valid) return nullptr;
   freezer::freeze(*g, shape, l.tags_);
+  check_nips(*g, errors);
   return g;
 }
 
@@ -86,6 +110,7 @@ std::shared_ptr<const org_graph> build(const spec& s, const vocabulary& vocab, c
   sink.flush(errors, nullptr);
   if (!valid) return nullptr;
   freezer::freeze(*g, shape, l.tags_);
+  check_nips(*g, errors);
   return g;
 }
 

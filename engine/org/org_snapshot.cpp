@@ -637,6 +637,7 @@ std::shared_ptr<const org_graph> org_graph::load_file(const std::string& path, c
   file.advise(MADV_SEQUENTIAL);
   if (auto g = load_streaming_dropping(
           text, [&file](const char* p) { file.drop_before(p); }, vocab, shape)) {
+    check_nips(*g, errors, std::make_shared<const source_file>(source_file{path, ""}));
     return g;
   }
   file.advise(MADV_NORMAL);

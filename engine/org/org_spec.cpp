@@ -94,7 +94,9 @@ json to_json(const team_spec& t) {
   put_optional(o, "established_by", t.established_by);
   put_optional(o, "ketua", t.ketua);
   o["anggota"] = t.anggota;
-  if (t.target) {
+  if (t.target && t.target->given.is_object()) {
+    o["target"] = t.target->given;
+  } else if (t.target) {
     json target = json::object();
     put_nonempty(target, "sasaran", t.target->sasaran);
     put_nonempty(target, "indikator", t.target->indikator);

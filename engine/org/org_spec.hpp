@@ -74,6 +74,9 @@ struct team_target_spec {
   std::string sasaran;
   std::string indikator;
   nlohmann::json nilai;  // null: absent
+  // The target object as read from JSON, written back as it was: a field
+  // given as null is a stated "none", not an absent one (rules tell them apart).
+  nlohmann::json given;
 };
 
 struct team_spec {

@@ -396,6 +396,8 @@ struct stream_reader {
       // only a fungsional position has a jenjang
       if (p.jenis != fungsional) fail();
       p.jenjang = jenjang;
+    } else if (p.jenis == fungsional) {
+      fail();  // and every one has one
     }
   }
 
@@ -555,6 +557,11 @@ struct stream_reader {
       if (x.root_unit == none) fail();
     }
     (void)find_roots(g.positions_, &position::atasan, cycle);
+    // a unit's head sits in that unit (loader::check_heads)
+    for (index i = 0; i < g.units_.size(); ++i) {
+      const index head = g.units_[i].head;
+      if (head != none && g.positions_[head].unit != i) fail();
+    }
   }
 
   void finish() {

@@ -102,6 +102,7 @@ struct loader {
     build_teams();
     check_unit_forest();
     check_atasan_forest();
+    check_heads();
     return errors.empty();
   }
 
@@ -218,7 +219,11 @@ struct loader {
                  msg("org.jenjang-not-fungsional", quote(vocab.name(p.jenis))));
       return;
     }
-    if (!given) return;  // docs/reference.md §1 gives jenjang to fungsional positions; it is optional data
+    if (!given) {
+      // every fungsional position has a jenjang: the rules compare them
+      if (is_fungsional) errors.add(section::positions, i, field::jenjang, none, msg("org.fungsional-no-jenjang"));
+      return;
+    }
     if (has(mask, field::jenjang)) {  // not a string
       errors.add(section::positions, i, field::jenjang, none, notes->jenjang_errors.at(i));
       return;
@@ -402,6 +407,19 @@ struct loader {
     } else {
       errors.add(section::units, i, field::instansi, none,
                  msg("org.second-root", quote(x.id), quote(g.units_[x.root_unit].id)));
+    }
+  }
+
+  // A unit's head is the position that leads it, so it sits in it: a head
+  // from another unit would make the wrong official the Pimpinan Unit Organisasi.
+  void check_heads() {
+    for (index i = 0; i < g.units_.size(); ++i) {
+      const index head = g.units_[i].head;
+      if (head == none) continue;
+      const position& p = g.positions_[head];
+      if (p.unit == none || p.unit == i) continue;
+      errors.add(section::units, i, field::head, none,
+                 msg("org.head-outside-unit", quote(p.id), quote(g.units_[p.unit].id)));
     }
   }
 
