@@ -15,7 +15,8 @@ namespace {
 
 using enum severity;
 
-constexpr std::array entries = {
+// A plain array: clang caps the deduction guide of std::array at 256 elements.
+constexpr message_entry entries[] = {
     // ---- syntax (engine/syntax) -------------------------------------------------
     // The grammar's own messages (grammar/perwal_grammar.hpp) are English only.
     message_entry{"syntax", "E001", error, "{0}", "{0}"},

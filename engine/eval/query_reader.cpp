@@ -72,7 +72,9 @@ class query_reader {
     const auto declared = rules_.schema.step.find(action);
     if (declared == rules_.schema.step.end()) return;
     static const std::set<std::string> read_above = {"action", "by", "from", "to", "cc", "contents", "reason"};
-    for (const auto& [name, type] : declared->second) {
+    for (const auto& entry : declared->second) {
+      const auto& name = entry.first;
+      const field_type& type = entry.second;  // not a structured binding: lambdas below capture it
       if (read_above.count(name) || !s.contains(name) || s[name].is_null()) continue;
       const auto& v = s[name];
       bool ok = true;

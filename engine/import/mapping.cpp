@@ -92,7 +92,9 @@ mapping read_mapping(const std::string& text, const std::string& file) {
   if (!columns->is_object()) {
     throw read_error(file + ": columns: expected an object", file + ": columns: harus berupa objek");
   }
-  for (const auto& [key, value] : columns->items()) {
+  for (const auto& item : columns->items()) {
+    const std::string key = item.key();  // not a structured binding: the lambda below captures it
+    const auto& value = item.value();
     const auto fi = std::find_if(std::begin(fields), std::end(fields), [&](const auto& x) { return x.name == key; });
     if (fi == std::end(fields)) {
       std::string known;
