@@ -79,8 +79,8 @@ PERWAL_ERROR(expectation,
 PERWAL_ERROR(diag_code, "expected a diagnostic code after 'allow' (for example W012; see docs/diagnostics.md)");
 PERWAL_ERROR(kw_because, "expected 'because' and a quoted reason: every allow says why the warning does not apply");
 PERWAL_ERROR(allow_reason, "expected the reason as a quoted string after 'because'");
-PERWAL_ERROR(sor<fields_step COMMA w<fields_team> COMMA fields_record>,
-             "expected what the fields belong to: 'step ACTION, …', 'team' or 'record NAME'");
+PERWAL_ERROR(sor<fields_step COMMA w<fields_team> COMMA w<fields_delegation> COMMA fields_record>,
+             "expected what the fields belong to: 'step ACTION, …', 'team', 'delegation' or 'record NAME'");
 PERWAL_ERROR(fields_close, "expected a field (a name and its type) or '}'");
 PERWAL_ERROR(field_type,
              "expected the field's type: position, positions, unit, number, text, date, boolean, a code category "

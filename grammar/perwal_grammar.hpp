@@ -148,6 +148,7 @@ PERWAL_KW(kw_some, "some");
 PERWAL_KW(kw_fields, "fields");
 PERWAL_KW(kw_record, "record");
 PERWAL_KW(kw_team, "team");
+PERWAL_KW(kw_delegation, "delegation");
 PERWAL_KW(kw_set, "set");
 PERWAL_KW(kw_check, "check");
 PERWAL_KW(kw_repeal, "repeal");
@@ -293,10 +294,11 @@ struct field_type : seq<opt<w<field_set>>, identifier> {};
 struct field_item : seq<w<field_name>, w<expect<field_type>>> {};
 struct fields_step : seq<w<kw_step>, expect<code_list>> {};
 struct fields_team : kw_team {};
+struct fields_delegation : kw_delegation {};
 struct record_name : identifier {};
 struct fields_record : seq<w<kw_record>, w<expect<record_name>>> {};
 struct fields_close : rbrace {};
-struct fields_decl : seq<w<kw_fields>, expect<sor<fields_step, w<fields_team>, fields_record>>, w<expect<lbrace>>,
+struct fields_decl : seq<w<kw_fields>, expect<sor<fields_step, w<fields_team>, w<fields_delegation>, fields_record>>, w<expect<lbrace>>,
                          opt<field_item, star<opt<w<comma>>, field_item>>, w<expect<fields_close>>> {};
 
 struct under_flag : sor<kw_penilai, kw_pimpinan_unit> {};
@@ -395,7 +397,7 @@ template <typename Rule>
 using selector = tao::pegtl::parse_tree::selector<
     Rule, tao::pegtl::parse_tree::store_content::on<
               slug, string_lit, number, date, rule_name, func_name, func_call, quant_every, quant_some, quant_var,
-              quantifier, field_name, field_set, field_type, field_item, fields_step, fields_team, record_name,
+              quantifier, field_name, field_set, field_type, field_item, fields_step, fields_team, fields_delegation, record_name,
               fields_record, fields_decl, check_name, check_decl, repeal_reason, repeal_decl, also_to_clause, code_ref,
               code_list, strength, cite_key, cite_value, cite_part, cite_bare_key, cite_part_bare, cite_note, citation,
               cite_clause, message_clause, message_en, hint_clause, hint_en, call_arg, call_args, path_base, path_prop,

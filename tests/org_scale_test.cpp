@@ -336,10 +336,10 @@ TEST_CASE("a damaged or foreign snapshot is refused, never trusted", "[org][scal
   SECTION("each reason in words") {
     CHECK(refused(bytes + "x").find("unexpected bytes") != std::string::npos);
     std::string other = bytes;
-    other[8] = 3;  // the format version
-    CHECK(refused(other) == "snapshot format 3, this perwal reads format 2 — run perwal compile-org again");
-    other[8] = 1;  // format 1: sections unaligned, read by copying
-    CHECK(refused(other) == "snapshot format 1, this perwal reads format 2 — run perwal compile-org again");
+    other[8] = 4;  // the format version
+    CHECK(refused(other) == "snapshot format 4, this perwal reads format 3 — run perwal compile-org again");
+    other[8] = 2;  // format 2: delegations without their declared fields
+    CHECK(refused(other) == "snapshot format 2, this perwal reads format 3 — run perwal compile-org again");
     std::string flipped = bytes;
     flipped[bytes.size() / 2] = static_cast<char>(flipped[bytes.size() / 2] ^ 1);
     CHECK(refused(flipped) == "checksum mismatch (corrupt snapshot)");

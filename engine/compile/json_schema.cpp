@@ -140,13 +140,13 @@ json org_schema(const compiled_ruleset& r) {
                            {"unit", {{"type", "string"}}},
                            {"atasan", nullable(id_or_nip)},
                            {"tags", list_of({{"type", "string"}})}}}};
-  const json delegation = {{"type", "object"},
-                           {"required", {"from", "to", "authority"}},
-                           {"properties",
-                            {{"from", id_or_nip},
-                             {"to", id_or_nip},
-                             {"authority", codes_of(r, category::authority)},
-                             {"basis", {{"type", "string"}}}}}};
+  json delegation_props = {{"from", id_or_nip},
+                           {"to", id_or_nip},
+                           {"authority", codes_of(r, category::authority)},
+                           {"basis", {{"type", "string"}}}};
+  for (const auto& [f, t] : r.schema.delegation) delegation_props[f] = nullable(type_of(r, t));
+  const json delegation = {
+      {"type", "object"}, {"required", {"from", "to", "authority"}}, {"properties", delegation_props}};
   json team = team_object(r);
   team["required"] = {"id", "owner_unit"};
   return {

@@ -36,7 +36,10 @@ const context_names& names_for(query_kind q) {
                                         {"as", {base_name::as, value_type::code_val}},
                                         {"team", {base_name::team, value_type::team}}}};
   static const context_names tim{{{"team", {base_name::team, value_type::team}}}};
-  static const context_names delegasi{{{"delegation", {base_name::delegation, value_type::delegation}}}};
+  // `position`: the position whose kedudukan asks for the delegation (none
+  // when the delegation itself is audited), so a rule can test its scope.
+  static const context_names delegasi{{{"delegation", {base_name::delegation, value_type::delegation}},
+                                       {"position", {base_name::position, value_type::position}}}};
   switch (q) {
     case query_kind::kedudukan:
       return kedudukan;
@@ -322,6 +325,15 @@ std::optional<cpath> resolve_path(state& s, const ast::path& p, query_kind q) {
         continue;
       }
     }
+    // A delegation's declared fields (its scope, its period): delegation.cakupan.
+    if (t == value_type::delegation && s.out->schema.delegation.count(seg.prop.text)) {
+      if (!seg.args.empty()) s.diags.error(seg.prop.where, msg("no-arguments", seg.prop.text));
+      const auto f = field_in(s, &s.out->schema.delegation, seg.prop, "a delegation", "delegation");
+      if (!f) return std::nullopt;
+      apply_field(step, *f);
+      out.steps.push_back(std::move(step));
+      continue;
+    }
     const bool is_set = t == value_type::positions || t == value_type::units;
     const value_type elem = t == value_type::positions ? value_type::position
                             : t == value_type::units   ? value_type::unit
@@ -336,6 +348,9 @@ std::optional<cpath> resolve_path(state& s, const ast::path& p, query_kind q) {
       }
       if (elem == value_type::team) {
         for (const auto& [n, f] : s.out->schema.team) names.push_back(n);
+      }
+      if (elem == value_type::delegation) {
+        for (const auto& [n, f] : s.out->schema.delegation) names.push_back(n);
       }
       std::string props;
       for (const auto& n : names) props += (props.empty() ? "" : ", ") + n;

@@ -67,6 +67,7 @@ struct field_type {
 struct data_schema {
   std::map<code, std::map<std::string, field_type>> step;  // per action
   std::map<std::string, field_type> team;                  // beyond the team's own properties
+  std::map<std::string, field_type> delegation;            // beyond from, to, authority, basis
   std::map<std::string, std::map<std::string, field_type>> records;
 };
 

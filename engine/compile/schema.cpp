@@ -85,6 +85,9 @@ void declare_schema(state& s, const std::vector<layer>& layers) {
         case ast::fields_decl::subject::team:
           for (const auto& f : d.fields) add_field(s, schema.team, f, "team");
           break;
+        case ast::fields_decl::subject::delegation:
+          for (const auto& f : d.fields) add_field(s, schema.delegation, f, "delegation");
+          break;
         case ast::fields_decl::subject::step:
           for (const auto& a : d.actions) {
             auto action = code_in(s, category::action, a);

@@ -89,8 +89,10 @@ class context {
   [[nodiscard]] value eval_path(const cpath& p, const bindings& b) const;
   // Positions named by a union of role expressions (deduplicated, in order).
   [[nodiscard]] std::vector<index> resolve(const std::vector<cpath>& roles, const bindings& b) const;
-  // A delegation confers its authority only when it breaks no wajib or dilarang `delegasi` rule.
-  [[nodiscard]] bool valid_delegation(const org::delegation& dl) const;
+  // A delegation confers its authority only when it breaks no wajib or
+  // dilarang `delegasi` rule, for the position being checked (its scope);
+  // unknown when a rule needs a fact the delegation leaves unstated.
+  [[nodiscard]] truth delegation_holds(const org::delegation& dl) const;
 
   // ---- recording into a decision ----------------------------------------------
   // A broken rule: a violation, or a warning when the rule is soft.
@@ -156,6 +158,9 @@ class context {
 
   std::unordered_set<const rule_info*>* audit_considered_;
   mutable bool checking_delegation_ = false;  // a context serves one query on one thread
+  // The `position` of the path being evaluated: the position whose
+  // kedudukan may rest on a delegation (delegation rules see it).
+  mutable index delegation_subject_ = none;
   mutable bool resolving_penilai_ = false;
   // While `check` runs: the facts found unstated (null otherwise: `truthy`
   // reads them as null).

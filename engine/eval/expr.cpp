@@ -136,13 +136,15 @@ value context::position_prop(index p, const cstep& s) const {
       return v;
     }
     case prop::delegated: {
+      bool unknown = false;
       for (const auto k : org.delegations_to(p)) {
         const auto& dl = org.delegations()[k];
-        if (std::find(s.codes.begin(), s.codes.end(), dl.authority) != s.codes.end() && valid_delegation(dl)) {
-          return value::boolean(true);
-        }
+        if (std::find(s.codes.begin(), s.codes.end(), dl.authority) == s.codes.end()) continue;
+        const auto t = delegation_holds(dl);
+        if (t == truth::holds) return value::boolean(true);
+        unknown = unknown || t == truth::unknown;
       }
-      return value::boolean(false);
+      return unknown && unstated_ ? unstated_value() : value::boolean(false);
     }
     case prop::has_tag:
       return value::boolean(std::find(pos.tags.begin(), pos.tags.end(), s.text) != pos.tags.end());
@@ -152,20 +154,40 @@ value context::position_prop(index p, const cstep& s) const {
 }
 
 // Rules about delegations that ask about delegations again are not re-entered.
-bool context::valid_delegation(const org::delegation& dl) const {
-  if (checking_delegation_) return true;
+// A fact a rule needs and the delegation leaves unstated is named by the
+// delegation's JSON path ("delegations[3].cakupan") for the caller's `needs`.
+truth context::delegation_holds(const org::delegation& dl) const {
+  if (checking_delegation_) return truth::holds;
   checking_delegation_ = true;
   bindings b;
   b.delegation = &dl;
-  bool ok = true;
+  b.position = delegation_subject_;
+  truth result = truth::holds;
+  std::vector<std::string> facts;
   for (const auto& rule : rules.rules) {
-    if (rule.on != query_kind::delegasi || !ok) continue;
+    if (rule.on != query_kind::delegasi || result == truth::fails) continue;
     if (rule.info.level != strength::wajib && rule.info.level != strength::dilarang) continue;
     if (rule.when && !truthy(*rule.when, b)) continue;
-    if (rule.info.level == strength::dilarang || (rule.require && !truthy(*rule.require, b))) ok = false;
+    if (rule.info.level == strength::dilarang) {
+      result = truth::fails;
+      continue;
+    }
+    if (!rule.require) continue;
+    std::vector<std::string> unstated;
+    const auto t = check(*rule.require, b, &unstated);
+    if (t == truth::fails) result = truth::fails;
+    if (t == truth::unknown) {
+      result = truth::unknown;
+      for (const auto& f : unstated) facts.push_back(dl.json_path + "." + f);
+    }
   }
   checking_delegation_ = false;
-  return ok;
+  if (result == truth::unknown && unstated_) {
+    for (auto& f : facts) {
+      if (std::find(unstated_->begin(), unstated_->end(), f) == unstated_->end()) unstated_->push_back(std::move(f));
+    }
+  }
+  return result;
 }
 
 value context::unit_prop(index u, const cstep& s) const {
@@ -288,6 +310,16 @@ value context::apply(const value& v, const cstep& s) const {
       if (s.p == prop::from) return value::entity(value_type::position, v.delegation->from);
       if (s.p == prop::to) return value::entity(value_type::position, v.delegation->to);
       if (s.p == prop::authority) return value::of_code(v.delegation->authority);
+      if (s.p == prop::field) {
+        value out;
+        if (const auto& extra = v.delegation->extra; extra.is_object()) {
+          if (const auto it = extra.find(s.text); it != extra.end()) {
+            return it->is_null() ? out : converted(*it, s.as);  // a JSON null is stated as none
+          }
+        }
+        if (unstated_) out.t = value_type::unstated;
+        return out;
+      }
       return {};
     }
     case value_type::step:
@@ -362,6 +394,12 @@ value context::converted(const json& j, convert as) const {
 }
 
 value context::eval_path(const cpath& p, const bindings& b) const {
+  const index saved_subject = std::exchange(delegation_subject_, b.position);
+  struct restore {
+    index& slot;
+    index value;
+    ~restore() { slot = value; }
+  } restore_subject{delegation_subject_, saved_subject};
   value v = base_value(p, b);
   for (std::size_t k = 0; k < p.steps.size(); ++k) {
     if (v.t == value_type::null) return v;
@@ -373,7 +411,9 @@ value context::eval_path(const cpath& p, const bindings& b) const {
         if (p.steps[i].p != prop::field) continue;
         fact += (fact.empty() ? "" : ".") + p.steps[i].text;
       }
-      if (std::find(unstated_->begin(), unstated_->end(), fact) == unstated_->end()) unstated_->push_back(fact);
+      // (no field step: a property that named its own facts, e.g. delegated())
+      if (!fact.empty() && std::find(unstated_->begin(), unstated_->end(), fact) == unstated_->end())
+        unstated_->push_back(fact);
       return v;
     }
   }

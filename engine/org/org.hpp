@@ -98,6 +98,7 @@ struct delegation {
   index to = none;    // position
   code authority = no_code;
   std::string_view basis;
+  nlohmann::json extra;   // the object's other fields (delegation.<field>); null when there are none
   std::string json_path;  // "delegations[3]", for reports
 };
 

@@ -81,7 +81,7 @@ std::string org_graph::canonical_dump() const {
   for (index i = 0; i < delegations_.size(); ++i) {
     const delegation& d = delegations_[i];
     out << "delegation " << i << " from=" << d.from << " to=" << d.to << " authority=" << d.authority
-        << " basis=" << d.basis << " path=" << d.json_path << '\n';
+        << " basis=" << d.basis << " extra=" << d.extra.dump() << " path=" << d.json_path << '\n';
   }
   for (index i = 0; i < teams_.size(); ++i) {
     const team& t = teams_[i];

@@ -134,11 +134,15 @@ struct json_reader {
     r.read(field::position, true, e.position);
   }
 
-  void read_delegation(item_reader& r, index, const json&, delegation_spec& d) {
+  void read_delegation(item_reader& r, index, const json& obj, delegation_spec& d) {
     r.read(field::from, true, d.from);
     r.read(field::to, true, d.to);
     r.read(field::authority, true, d.authority);
     r.read(field::basis, false, d.basis);
+    static constexpr std::array<std::string_view, 4> typed{"from", "to", "authority", "basis"};
+    for (const auto& [key, value] : obj.items()) {
+      if (std::find(typed.begin(), typed.end(), key) == typed.end()) d.fields[key] = value;
+    }
   }
 
   void read_team_item(item_reader& r, index i, const json& obj, team_spec& t) {

@@ -128,7 +128,10 @@ struct snapshot_io {
     employees.reserve(g.employees_.size());
     for (const employee& e : g.employees_) employees.push_back({w.str(e.nip), w.str(e.name), e.position});
     std::vector<delegation_rec> delegations;
-    for (const delegation& d : g.delegations_) delegations.push_back({d.from, d.to, d.authority, 0, w.str(d.basis)});
+    for (const delegation& d : g.delegations_) {
+      delegations.push_back(
+          {d.from, d.to, d.authority, 0, w.str(d.basis), w.str(d.extra.is_null() ? std::string() : d.extra.dump())});
+    }
     std::vector<team_rec> teams;
     std::vector<index> anggota;
     for (const team& t : g.teams_) {
@@ -387,6 +390,12 @@ struct snapshot_io {
       d.to = checked(x.to, np, false, "delegation to");
       d.authority = code_in(x.authority, category::authority, false, "delegation authority");
       d.basis = str(x.basis);
+      if (const auto text = str(x.extra); !text.empty()) {
+        json_input::failure bad;
+        auto extra = json_input::parse(text, bad);
+        check(extra && extra->is_object(), "delegation JSON");
+        d.extra = std::move(*extra);
+      }
       d.json_path = "delegations[" + std::to_string(i) + "]";
     }
     const auto teams = r.get<team_rec>(s_teams);

@@ -76,7 +76,10 @@ json to_json(const employee_spec& e) {
 }
 
 json to_json(const delegation_spec& d) {
-  json o = {{"from", d.from}, {"to", d.to}, {"authority", d.authority}};
+  json o = d.fields.is_object() ? d.fields : json::object();
+  o["from"] = d.from;
+  o["to"] = d.to;
+  o["authority"] = d.authority;
   put_nonempty(o, "basis", d.basis);
   return o;
 }

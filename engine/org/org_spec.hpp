@@ -68,6 +68,10 @@ struct delegation_spec {
   std::string to;         // position id or NIP
   std::string authority;  // authority name
   std::string basis;
+  // Every other field of the delegation object, as given: the fields a
+  // ruleset declares with `fields delegation { … }` (its scope, its period)
+  // that rules read as delegation.<field>.
+  nlohmann::json fields = nlohmann::json::object();
 };
 
 struct team_target_spec {

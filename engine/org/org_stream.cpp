@@ -455,7 +455,16 @@ struct stream_reader {
         mark(seen, f_basis);
         d.basis = keep_optional();
       } else {
+        // Other fields are what `fields delegation` declares (scope, period):
+        // kept as given, for delegation.<field>.
+        in.ws();
+        const char* start = in.position();
         skip_unknown(key);
+        json_input::failure bad;
+        auto value = json_input::parse(std::string_view(start, static_cast<std::size_t>(in.position() - start)), bad);
+        if (!value) fail();
+        if (!d.extra.is_object()) d.extra = nlohmann::json::object();
+        d.extra[std::string(key)] = std::move(*value);
       }
     });
     constexpr std::uint32_t required = f_from | f_to | f_authority;

@@ -315,6 +315,7 @@ struct loader {
       d.authority = code_of(in.authority, mask, section::delegations, i, field::authority, category::authority,
                             "org.unknown-authority");
       d.basis = intern(in.basis);
+      if (in.fields.is_object() && !in.fields.empty()) d.extra = in.fields;
     }
   }
 

@@ -20,7 +20,7 @@
 namespace perwal::org::snapshot_detail {
 
 inline constexpr std::array<char, 8> magic = {'P', 'E', 'R', 'W', 'A', 'L', 'S', 'N'};
-inline constexpr std::uint32_t format_version = 2;
+inline constexpr std::uint32_t format_version = 3;
 // Each section starts at a multiple of this from the payload's start (the
 // payload itself starts at a multiple of 32 in the file, and mapped files
 // start on a page), so every array is aligned for its elements where it lies.
@@ -194,7 +194,7 @@ struct employee_rec {
 struct delegation_rec {
   std::uint32_t from, to;
   std::uint16_t authority, pad;
-  str_ref basis;
+  str_ref basis, extra;  // extra: the object's other fields as JSON text, empty when none
 };
 struct team_rec {
   str_ref id, name;

@@ -84,7 +84,7 @@ struct field_decl {
 };
 
 struct fields_decl {
-  enum class subject { step, team, record };
+  enum class subject { step, team, delegation, record };
   subject what = subject::step;
   std::vector<name> actions;  // step
   name record;                // record

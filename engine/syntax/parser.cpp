@@ -330,6 +330,8 @@ class builder {
           d.actions = names_of(*this, *c->children.at(0));
         } else if (c->is_type<g::fields_team>()) {
           d.what = ast::fields_decl::subject::team;
+        } else if (c->is_type<g::fields_delegation>()) {
+          d.what = ast::fields_decl::subject::delegation;
         } else if (c->is_type<g::fields_record>()) {
           d.what = ast::fields_decl::subject::record;
           d.record = name_of(*c->children.at(0));
