@@ -733,8 +733,9 @@ TEST_CASE("a delegation's scope and period are fields the ruleset declares", "[e
     CHECK_THAT(d.json["needs"].dump(), Catch::Contains("delegations[0].cakupan"));
   }
   SECTION("the audit checks the period: too long is a violation, unstated is evidence to provide") {
-    const fixture too_long(delegation_rules, org_with_delegation(
-                                                 R"(, "cakupan": ["a.fp3"], "mulai": "2025-01-01", "selesai": "2026-06-30")"));
+    const fixture too_long(
+        delegation_rules,
+        org_with_delegation(R"(, "cakupan": ["a.fp3"], "mulai": "2025-01-01", "selesai": "2026-06-30")"));
     perwal::evaluator ev(too_long.rules, too_long.org);
     const auto d = perwal::testing::view(ev.audit(), ev);
     CHECK(has(d.violations, "delegasi.jangka_waktu"));
