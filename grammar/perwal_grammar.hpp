@@ -298,8 +298,9 @@ struct fields_delegation : kw_delegation {};
 struct record_name : identifier {};
 struct fields_record : seq<w<kw_record>, w<expect<record_name>>> {};
 struct fields_close : rbrace {};
-struct fields_decl : seq<w<kw_fields>, expect<sor<fields_step, w<fields_team>, w<fields_delegation>, fields_record>>, w<expect<lbrace>>,
-                         opt<field_item, star<opt<w<comma>>, field_item>>, w<expect<fields_close>>> {};
+struct fields_decl : seq<w<kw_fields>, expect<sor<fields_step, w<fields_team>, w<fields_delegation>, fields_record>>,
+                         w<expect<lbrace>>, opt<field_item, star<opt<w<comma>>, field_item>>, w<expect<fields_close>>> {
+};
 
 struct under_flag : sor<kw_penilai, kw_pimpinan_unit> {};
 struct under_level : number {};
@@ -395,21 +396,22 @@ struct file : seq<ws, opt<header>, star<decl>, expect<end_of_file>> {};
 // ---- what the parse tree keeps ---------------------------------------------
 template <typename Rule>
 using selector = tao::pegtl::parse_tree::selector<
-    Rule, tao::pegtl::parse_tree::store_content::on<
-              slug, string_lit, number, date, rule_name, func_name, func_call, quant_every, quant_some, quant_var,
-              quantifier, field_name, field_set, field_type, field_item, fields_step, fields_team, fields_delegation, record_name,
-              fields_record, fields_decl, check_name, check_decl, repeal_reason, repeal_decl, also_to_clause, code_ref,
-              code_list, strength, cite_key, cite_value, cite_part, cite_bare_key, cite_part_bare, cite_note, citation,
-              cite_clause, message_clause, message_en, hint_clause, hint_en, call_arg, call_args, path_base, path_prop,
-              path_step, path, role_expr, bool_true, bool_false, list_literal, cmp_op, cmp_tail, in_tail, is_not,
-              null_tail, comparison, negation, and_expr, or_expr, when_clause, require_clause, status_value, date_key,
-              header_value, hf_title, hf_cite_as, hf_number, hf_year, hf_region, hf_status, hf_date, hf_extends,
-              hf_example_org, header, include_decl, category_name, code_label, code_item, diag_code, allow_reason,
-              allow_decl, code_tier, codes_decl, define_name, define_within, define_item, define_decl, scope_name,
-              scope_decl, under_flag, under_level, under_clause, review_clause, kedudukan_decl, query_kind, rule_decl,
-              to_clause, report_decl, mode_clause, scope_clause, issuer_clause, by_clause, from_clause, cc_clause,
-              contents_clause, where_clause, optional_flag, step_name, step_actions, step_decl, reason_required,
-              refusal_decl, workflow_decl, strength_clause, refine_decl, override_decl, json_value, decision_value,
-              exp_violation, exp_warning, exp_needs, exp_next, exp_scope, org_clause, query_clause, example_decl>>;
+    Rule,
+    tao::pegtl::parse_tree::store_content::on<
+        slug, string_lit, number, date, rule_name, func_name, func_call, quant_every, quant_some, quant_var, quantifier,
+        field_name, field_set, field_type, field_item, fields_step, fields_team, fields_delegation, record_name,
+        fields_record, fields_decl, check_name, check_decl, repeal_reason, repeal_decl, also_to_clause, code_ref,
+        code_list, strength, cite_key, cite_value, cite_part, cite_bare_key, cite_part_bare, cite_note, citation,
+        cite_clause, message_clause, message_en, hint_clause, hint_en, call_arg, call_args, path_base, path_prop,
+        path_step, path, role_expr, bool_true, bool_false, list_literal, cmp_op, cmp_tail, in_tail, is_not, null_tail,
+        comparison, negation, and_expr, or_expr, when_clause, require_clause, status_value, date_key, header_value,
+        hf_title, hf_cite_as, hf_number, hf_year, hf_region, hf_status, hf_date, hf_extends, hf_example_org, header,
+        include_decl, category_name, code_label, code_item, diag_code, allow_reason, allow_decl, code_tier, codes_decl,
+        define_name, define_within, define_item, define_decl, scope_name, scope_decl, under_flag, under_level,
+        under_clause, review_clause, kedudukan_decl, query_kind, rule_decl, to_clause, report_decl, mode_clause,
+        scope_clause, issuer_clause, by_clause, from_clause, cc_clause, contents_clause, where_clause, optional_flag,
+        step_name, step_actions, step_decl, reason_required, refusal_decl, workflow_decl, strength_clause, refine_decl,
+        override_decl, json_value, decision_value, exp_violation, exp_warning, exp_needs, exp_next, exp_scope,
+        org_clause, query_clause, example_decl>>;
 
 }  // namespace perwal::grammar
