@@ -214,6 +214,26 @@ workflow penugasan.penunjukan.uji wajib {
   CHECK_FALSE(mentions(ds, "names nobody"));
 }
 
+TEST_CASE("lint: the universe has tags on an instansi and delegations with their scope and period", "[lint]") {
+  const auto ds = findings(R"(
+rule kedudukan.provinsi wajib on kedudukan {
+  cite Pasal 1
+  when position.instansi.has_tag("daerah:provinsi") and position.jenis == fungsional
+  require atasan is not null
+  message "Uji" en "Test"
+}
+rule delegasi.cakupan_uji wajib on delegasi {
+  cite Pasal 2
+  when delegation.cakupan is not null and delegation.mulai is not null
+  require position is null or position in delegation.cakupan
+  message "Uji" en "Test"
+}
+)");
+  CHECK_FALSE(mentions(ds, "kedudukan.provinsi"));
+  CHECK_FALSE(mentions(ds, "delegasi.cakupan_uji"));
+  CHECK_FALSE(mentions(ds, "never applies"));
+}
+
 TEST_CASE("lint: a finding on a refined base rule points at the refine, not into the base", "[lint]") {
   const auto ds = findings(R"(
 refine kedudukan.atasan_langsung {

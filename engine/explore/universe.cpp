@@ -136,6 +136,54 @@ std::vector<std::pair<std::string, std::string>> tests_of_tags(const std::vector
   return out;
 }
 
+// The tags the rulesets test on an instansi (`….instansi.has_tag("…")`): the
+// universe's second instansi carries them on its root unit, the first not.
+std::vector<std::string> instansi_tags(const std::vector<const compiled_ruleset*>& rs) {
+  std::vector<std::string> out;
+  for (const auto* r : rs) {
+    each_expr(*r, [&](const cexpr& e, const std::vector<code>&) {
+      for (const auto& p : e.paths) {
+        for (std::size_t k = 1; k < p.steps.size(); ++k) {
+          if (p.steps[k].p != prop::has_tag || p.steps[k - 1].p != prop::instansi) continue;
+          if (std::find(out.begin(), out.end(), p.steps[k].text) == out.end()) out.push_back(p.steps[k].text);
+        }
+      }
+    });
+  }
+  return out;
+}
+
+// A value of each declared delegation field that makes a delegation in order:
+// its scope names `covered`, its dates are one day (a period of no months).
+nlohmann::json delegation_fields(const compiled_ruleset& r, const std::string& covered) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [name, t] : r.schema.delegation) {
+    switch (t.k) {
+      case field_type::kind::positions:
+        out[name] = nlohmann::json::array({covered});
+        break;
+      case field_type::kind::position:
+        out[name] = covered;
+        break;
+      case field_type::kind::date:
+        out[name] = "2025-01-01";
+        break;
+      case field_type::kind::boolean:
+        out[name] = true;
+        break;
+      case field_type::kind::number:
+        out[name] = 1;
+        break;
+      case field_type::kind::text:
+        out[name] = "uji";
+        break;
+      default:
+        break;  // codes, units and records: left unstated
+    }
+  }
+  return out;
+}
+
 // The keys below team.field("…") in a path, or empty when the path reads no team field.
 std::vector<std::string> team_field_keys(const cpath& p) {
   std::vector<std::string> keys;
@@ -223,6 +271,7 @@ class builder {
       if (b_kinds.size() < 2 && std::find(b_kinds.begin(), b_kinds.end(), k) == b_kinds.end()) b_kinds.push_back(k);
     }
     build_instansi("b", "Kota B", b_kinds);
+    units_["b.pemda"].tags = instansi_tags(rs_);
     add_tagged_pds();
     add_delegation();
     add_teams();
@@ -517,7 +566,8 @@ class builder {
       position_meta under = make_meta(h.unit + ".fp-bawah-delegasi", h.unit, h.pd, h.instansi);
       under.staff = true;
       add_position(under, "Pejabat Fungsional di bawah delegasi " + h.unit, "fungsional", "fungsional", del.id);
-      delegations_.push_back(org::delegation_spec{h.id, del.id, "penilai_kinerja", "Keputusan uji pendelegasian"});
+      delegations_.push_back(org::delegation_spec{h.id, del.id, "penilai_kinerja", "Keputusan uji pendelegasian",
+                                                  delegation_fields(*rs_.front(), under.id)});
     }
   }
 
