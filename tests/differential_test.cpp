@@ -1,6 +1,9 @@
 // Differential test (issue 12 item 6): the optimized evaluator (engine/eval
 // over an org_graph) against the naive reference (tests/reference) on random
-// orgs and queries across the five bundled rulesets. Compared: outcome,
+// orgs and queries across the five bundled rulesets and the fictional test
+// regulation (tests/fictional: counting, quantifiers, dates, tags, named step
+// checks, a refusal's conditions, several addressees, a delegation's scope and
+// period). Compared: outcome,
 // violated rule ids, missing steps, and the rule ids of the warnings. A
 // disagreement is shrunk (teams, delegations, positions and units dropped
 // while it persists) and printed as org and query JSON with both results.
@@ -12,6 +15,7 @@
 // PERWAL_DIFF_SEED the seed. scripts/differential.sh runs the long run.
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -186,6 +190,47 @@ spec mutate(spec s, const compiled_ruleset& r, std::mt19937_64& rng, std::size_t
   return s;
 }
 
+// A random value of a declared field's type, or null for "stated as none".
+json random_field(const perwal::field_type& t, const spec& s, std::mt19937_64& rng) {
+  if (chance(rng, 0.1)) return nullptr;
+  switch (t.k) {
+    case perwal::field_type::kind::date: {
+      // Within about 17 months of one day, so caps in months (12) fall on both
+      // sides, and month ends and leap days come up.
+      using namespace std::chrono;
+      const year_month_day ymd{sys_days{2025y / January / 1} + days{std::uniform_int_distribution<int>(0, 520)(rng)}};
+      char text[16];
+      std::snprintf(text, sizeof text, "%04d-%02u-%02u", int(ymd.year()), unsigned(ymd.month()), unsigned(ymd.day()));
+      return std::string(text);
+    }
+    case perwal::field_type::kind::boolean:
+      return chance(rng, 0.5);
+    case perwal::field_type::kind::number:
+      return std::uniform_int_distribution<int>(0, 24)(rng);
+    case perwal::field_type::kind::position:
+      return pick(s.positions, rng).id;
+    case perwal::field_type::kind::positions: {
+      json out = json::array();
+      for (int k = std::uniform_int_distribution<int>(0, 3)(rng); k > 0; --k) out.push_back(pick(s.positions, rng).id);
+      return out;
+    }
+    default:
+      return nullptr;
+  }
+}
+
+// Some declared fields of each step given a random value, some left unstated.
+void random_step_fields(json& steps, const spec& s, const compiled_ruleset& r, std::mt19937_64& rng) {
+  for (auto& step : steps) {
+    const auto action = r.vocab.find(perwal::category::action, step.value("action", std::string{}));
+    if (!action || !r.schema.step.count(*action)) continue;
+    for (const auto& [name, type] : r.schema.step.at(*action)) {
+      if (name == "by" || name == "from" || name == "to" || name == "cc" || name == "contents") continue;
+      if (chance(rng, 0.5)) step[name] = random_field(type, s, rng);
+    }
+  }
+}
+
 // A penugasan: steps completed by following `next`, then perhaps broken
 // (truncated, a step dropped, an actor, copy or contents changed, a refusal).
 json random_penugasan(const spec& s, const compiled_ruleset& r, const perwal::evaluator& ev, std::mt19937_64& rng) {
@@ -240,6 +285,7 @@ json random_penugasan(const spec& s, const compiled_ruleset& r, const perwal::ev
     default:
       break;  // as completed
   }
+  if (chance(rng, 0.6)) random_step_fields(steps, s, r, rng);
   return q;
 }
 
@@ -267,6 +313,11 @@ json random_query(const spec& s, const compiled_ruleset& r, const perwal::evalua
   if (p.atasan && chance(rng, 0.4)) to = *p.atasan;
   json q = {
       {"type", "pelaporan"}, {"from", p.id}, {"to", to}, {"as", pick(names(r, perwal::category::report_as), rng)}};
+  if (chance(rng, 0.3)) {  // the other addressees the same report went to
+    q["also_to"] = json::array();
+    for (int k = std::uniform_int_distribution<int>(0, 2)(rng); k > 0; --k) q["also_to"].push_back(pick(s.positions, rng).id);
+    if (p.atasan && chance(rng, 0.5)) q["also_to"].push_back(*p.atasan);
+  }
   // A report as a team member or ketua names one of the org's teams.
   const auto as = r.vocab.find(perwal::category::report_as, q["as"].get<std::string>());
   if (!s.teams.empty() && (as == r.known.anggota_tim || as == r.known.ketua_tim || chance(rng, 0.1))) {
@@ -420,16 +471,19 @@ TEST_CASE("reference and optimized evaluators agree on random orgs and queries",
   const std::size_t wanted = env_number("PERWAL_DIFF_CASES", default_cases);
   std::mt19937_64 rng(env_number("PERWAL_DIFF_SEED", 20261205));
   std::vector<std::shared_ptr<const compiled_ruleset>> rulesets;
+  std::vector<std::filesystem::path> files{source_dir() / "tests/fictional/perbup-contoh-99-2026.perwal"};
   for (const auto& entry : std::filesystem::directory_iterator(source_dir() / "rulesets")) {
-    if (entry.path().extension() != ".perwal") continue;
+    if (entry.path().extension() == ".perwal") files.push_back(entry.path());
+  }
+  for (const auto& file : files) {
     perwal::diagnostics diags;
-    auto r = perwal::compile_ruleset(entry.path(), diags, {{source_dir() / "rulesets"}, nullptr});
-    INFO(entry.path());
+    auto r = perwal::compile_ruleset(file, diags, {{source_dir() / "rulesets"}, nullptr});
+    INFO(file);
     REQUIRE(r);
     rulesets.push_back(std::move(r));
   }
   std::sort(rulesets.begin(), rulesets.end(), [](auto& a, auto& b) { return a->header.id < b->header.id; });
-  REQUIRE(rulesets.size() == 5);
+  REQUIRE(rulesets.size() == 6);
 
   tally t;
   const auto start = std::chrono::steady_clock::now();
@@ -444,6 +498,12 @@ TEST_CASE("reference and optimized evaluators agree on random orgs and queries",
                     std::array<double, 4>{0.05, 0.3, 1.0, 1.0}[size]);
     for (auto& team : s.teams) {  // the fields the rulesets read (team.field("…")), on some teams
       if (chance(rng, 0.5)) team.fields.update(base.team_fields);
+    }
+    for (auto& dl : s.delegations) {  // a delegation's declared fields: kept, dropped, or random
+      for (const auto& [name, type] : rules->schema.delegation) {
+        if (chance(rng, 0.2)) dl.fields.erase(name);
+        if (chance(rng, 0.2) && !s.positions.empty()) dl.fields[name] = random_field(type, s, rng);
+      }
     }
     if (s.positions.empty()) continue;
     perwal::diagnostics errors;

@@ -84,7 +84,9 @@ bool review_chain_holds(const walker& w, int from, int to, code as) {
   return false;
 }
 
-void pelaporan(const walker& w, int from, int to, code as, const team_view* team, verdict& v) {
+// `also_to`: the other addressees the query says the report went to (null: not stated).
+void pelaporan(const walker& w, int from, int to, code as, const team_view* team, const nlohmann::json* also_to,
+               verdict& v) {
   bindings b;
   b.from = from;
   b.to = to;
@@ -102,8 +104,22 @@ void pelaporan(const walker& w, int from, int to, code as, const team_view* team
     if (!matched && permits && std::find(targets.begin(), targets.end(), to) != targets.end()) matched = &r;
   }
   if (matched) {
-    if (!matched->also_to.empty()) throw not_covered("a report owed to several addressees (also_to)");
     if (matched->require) v.require(w, matched->info, *matched->require, b);
+    if (matched->also_to.empty()) return;
+    if (!also_to) {
+      v.undecided(matched->also_info);
+      return;
+    }
+    for (const auto& addressee : matched->also_to) {
+      bool sent = false;
+      for (int target : w.resolve(addressee, b)) {
+        for (const auto& x : *also_to) sent = sent || (x.is_string() && w.position_ref(x.get<std::string>()) == target);
+      }
+      if (!sent) {
+        v.broken(matched->also_info);
+        return;
+      }
+    }
     return;
   }
   if (review_chain_holds(w, from, to, as)) return;
@@ -173,10 +189,12 @@ struct penugasan_check {
       v.undecided(s.isi_info);
     else if (!all_contents)
       v.broken(s.isi_info);
-    if (s.where) {
-      bindings with_step = b;
-      with_step.step = g.fields;
-      v.require(w, s.info, *s.where, with_step);
+    bindings with_step = b;
+    with_step.step = g.fields;
+    if (s.where) v.require(w, s.info, *s.where, with_step);
+    for (const auto& k : s.checks) {  // named checks: rules of their own
+      if (k.when && !w.truthy(*k.when, with_step)) continue;
+      if (k.require) v.require(w, k.info, *k.require, with_step);
     }
   }
 
@@ -185,6 +203,11 @@ struct penugasan_check {
     if (!wf.refusal) return;
     if (!wf.refusal->by.empty() && !named(w.resolve(wf.refusal->by, b), g.by)) v.broken(wf.penolakan_pejabat_info);
     if (wf.refusal->reason_required && g.reason.empty()) v.broken(wf.penolakan_alasan_info);
+    if (wf.refusal->where) {
+      bindings with_step = b;
+      with_step.step = g.fields;
+      v.require(w, wf.penolakan_syarat_info, *wf.refusal->where, with_step);
+    }
   }
 
   void run_workflow(const workflow& wf) {
@@ -380,7 +403,9 @@ reference_result decide(const compiled_ruleset& rules, const org::spec& org, con
     const auto as = rules.vocab.find(category::report_as, q.value("as", std::string{}));
     if (!as) throw not_covered("pelaporan with an unknown `as`");
     const auto team = org_team();
-    pelaporan(w, position("from"), position("to"), *as, team ? &*team : nullptr, v);
+    const nlohmann::json* also_to = q.contains("also_to") ? &q["also_to"] : nullptr;
+    if (also_to && !also_to->is_array()) throw not_covered("also_to that is not a list");
+    pelaporan(w, position("from"), position("to"), *as, team ? &*team : nullptr, also_to, v);
   } else if (type == "tim") {
     const auto team = org_team();
     if (!team) throw not_covered("tim without a team");

@@ -63,6 +63,7 @@ struct bindings {
   code as = no_code, mode = no_code, scope = no_code, contract_scope = no_code, role = no_code;
   const nlohmann::json* step = nullptr;
   const team_view* team = nullptr;
+  std::vector<value> vars;  // the names bound by every/some, by slot
 };
 
 // The rules' expressions, interpreted over the spec.
@@ -114,28 +115,61 @@ class walker : public spec_walks {
     return found;
   }
 
-  bool valid_delegation(int dl) const {
+  // A delegation for the position `for_position`: true when it breaks no wajib or
+  // dilarang delegasi rule, false when it breaks one, nothing when a rule
+  // cannot be decided without a fact the delegation does not state.
+  std::optional<bool> valid_delegation(int dl, int for_position) const {
     if (in_delegation) return true;
     in_delegation = true;
     bindings b;
     b.delegation = dl;
-    bool ok = true;
+    b.position = for_position;
+    bool broken = false, unknown = false;
     for (const auto& rule : rules.rules) {
-      if (rule.on != query_kind::delegasi || !ok) continue;
+      if (rule.on != query_kind::delegasi) continue;
       if (rule.info.level != strength::wajib && rule.info.level != strength::dilarang) continue;
       if (rule.when && !truthy(*rule.when, b)) continue;
-      if (rule.info.level == strength::dilarang || (rule.require && !truthy(*rule.require, b))) ok = false;
+      if (rule.info.level == strength::dilarang) {
+        broken = true;
+        continue;
+      }
+      if (!rule.require) continue;
+      const auto r = known(*rule.require, b);
+      broken = broken || (r && !*r);
+      unknown = unknown || !r;
     }
     in_delegation = false;
-    return ok;
+    if (broken) return false;
+    if (unknown) return std::nullopt;
+    return true;
+  }
+
+  // Whether position p holds a valid delegation of one of `authorities`
+  // (first), and whether one could not be decided (second).
+  std::pair<bool, bool> delegation_state(int p, const std::vector<code>& authorities) const {
+    bool unknown = false;
+    for (std::size_t k = 0; k < org.delegations.size(); ++k) {
+      const auto& dl = org.delegations[k];
+      const auto auth = code_of(category::authority, dl.authority);
+      if (position_ref(dl.to) != p || std::find(authorities.begin(), authorities.end(), auth) == authorities.end())
+        continue;
+      const auto ok = valid_delegation(static_cast<int>(k), subject);
+      if (ok && *ok) return {true, false};
+      unknown = unknown || !ok;
+    }
+    return {false, unknown};
+  }
+
+  // Unit x lies in u's subtree (u included), by walking x's parents.
+  bool within(int x, int u) const {
+    for (std::size_t guard = 0; x != none && guard <= org.units.size(); ++guard, x = parent(x)) {
+      if (x == u) return true;
+    }
+    return false;
   }
 
   // ---- expressions -----------------------------------------------------------------
   value base(const cpath& p, const bindings& b) const {
-    if (p.base == base_name::var) throw not_covered("a name bound by every/some");
-    for (const auto& st : p.steps) {
-      if (st.p == prop::tagged) throw not_covered("tagged()");
-    }
     switch (p.base) {
       case base_name::position:
         return entity(value_type::position, b.position);
@@ -174,7 +208,7 @@ class walker : public spec_walks {
         return v;
       }
       case base_name::var:
-        throw not_covered("a name bound by every/some");
+        return p.var < b.vars.size() ? b.vars[p.var] : value{};
       case base_name::team: {
         value v;
         if (b.team) v.t = value_type::team, v.team = b.team;
@@ -233,15 +267,7 @@ class walker : public spec_walks {
         return v;
       }
       case prop::delegated:
-        for (std::size_t k = 0; k < org.delegations.size(); ++k) {
-          const auto& dl = org.delegations[k];
-          const auto auth = code_of(category::authority, dl.authority);
-          if (position_ref(dl.to) == p && std::find(s.codes.begin(), s.codes.end(), auth) != s.codes.end() &&
-              valid_delegation(static_cast<int>(k))) {
-            return boolean(true);
-          }
-        }
-        return boolean(false);
+        return boolean(delegation_state(p, s.codes).first);
       case prop::has_tag:
         return boolean(std::find(pos.tags.begin(), pos.tags.end(), s.text) != pos.tags.end());
       default:
@@ -278,6 +304,16 @@ class walker : public spec_walks {
         return entity(value_type::position, berwenang(u));
       case prop::has_tag:
         return boolean(std::find(un.tags.begin(), un.tags.end(), s.text) != un.tags.end());
+      case prop::tagged: {  // units of u's subtree carrying the tag, in the org's order
+        value v;
+        v.t = value_type::units;
+        for (std::size_t x = 0; x < org.units.size(); ++x) {
+          const auto& tags = org.units[x].tags;
+          if (within(static_cast<int>(x), u) && std::find(tags.begin(), tags.end(), s.text) != tags.end())
+            v.set.push_back(static_cast<int>(x));
+        }
+        return v;
+      }
       case prop::find: {
         const int i = instansi(u);
         return entity(value_type::unit, i == none || s.codes.empty() ? none : unit_of_kind(i, s.codes[0]));
@@ -375,6 +411,8 @@ class walker : public spec_walks {
         if (s.p == prop::from) return entity(value_type::position, position_ref(dl.from));
         if (s.p == prop::to) return entity(value_type::position, position_ref(dl.to));
         if (s.p == prop::authority) return of_code(code_of(category::authority, dl.authority));
+        if (s.p == prop::field && dl.fields.is_object() && dl.fields.contains(s.text) && !dl.fields[s.text].is_null())
+          return typed(dl.fields[s.text], s.as);
         return {};
       }
       case value_type::step:
@@ -412,6 +450,14 @@ class walker : public spec_walks {
   }
 
   value path(const cpath& p, const bindings& b) const {
+    // The position a delegation is asked about (delegation rules see it as `position`).
+    const int saved = subject;
+    subject = b.position;
+    struct restore {
+      int& slot;
+      int value;
+      ~restore() { slot = value; }
+    } restore_subject{subject, saved};
     value v = base(p, b);
     for (const auto& s : p.steps) {
       if (v.t == value_type::null) return v;
@@ -510,15 +556,69 @@ class walker : public spec_walks {
         return boolean(false);
       case expr_op::not_:
         return boolean(!truthy(e.kids[0], b));
-      case expr_op::date_lit:
-      case expr_op::count:
+      case expr_op::date_lit: {
+        value v;
+        v.t = value_type::date;
+        v.n = e.number;
+        return v;
+      }
+      case expr_op::count: {
+        const auto set = eval(e.kids[0], b);
+        value v;
+        v.t = value_type::number;
+        if (set.t == value_type::positions || set.t == value_type::units) {
+          v.n = static_cast<double>(set.set.size());
+        } else if (set.t == value_type::json && set.j->is_array()) {
+          v.n = static_cast<double>(set.j->size());
+        } else {
+          return {};
+        }
+        return v;
+      }
       case expr_op::months_between:
-      case expr_op::days_between:
+      case expr_op::days_between: {
+        const auto from = eval(e.kids[0], b), to = eval(e.kids[1], b);
+        if (from.t != value_type::date || to.t != value_type::date) return {};
+        value v;
+        v.t = value_type::number;
+        v.n = e.op == expr_op::days_between ? to.n - from.n : whole_months(from.n, to.n);
+        return v;
+      }
       case expr_op::every:
-      case expr_op::some:
-        throw not_covered("dates, count and quantifiers");
+      case expr_op::some: {
+        const bool some = e.op == expr_op::some;
+        for (const auto& one : members(e, b)) {
+          if (truthy(e.kids[1], one) == some) return boolean(some);
+        }
+        return boolean(!some);
+      }
     }
     return {};
+  }
+
+  // The bindings of each member of a quantifier's set, bound to its name.
+  std::vector<bindings> members(const cexpr& e, const bindings& b) const {
+    const auto set = eval(e.kids[0], b);
+    std::vector<bindings> out;
+    if (set.t != value_type::positions && set.t != value_type::units) return out;
+    for (int x : set.set) {
+      bindings one = b;
+      if (one.vars.size() <= e.var) one.vars.resize(e.var + 1u);
+      one.vars[e.var] = entity(set.t == value_type::positions ? value_type::position : value_type::unit, x);
+      out.push_back(std::move(one));
+    }
+    return out;
+  }
+
+  // Whole months from one day number to another, through the calendar: a
+  // month counts once its day of the month is reached.
+  static double whole_months(double from, double to) {
+    using namespace std::chrono;
+    const year_month_day a{sys_days{days{static_cast<int>(from)}}}, z{sys_days{days{static_cast<int>(to)}}};
+    int months = (int(z.year()) - int(a.year())) * 12 + (int(unsigned(z.month())) - int(unsigned(a.month())));
+    if (to >= from && unsigned(z.day()) < unsigned(a.day())) --months;
+    if (to < from && unsigned(z.day()) > unsigned(a.day())) ++months;
+    return months;
   }
 
   // ---- evidence: what a condition reads that the data does not state ----------------
@@ -529,6 +629,17 @@ class walker : public spec_walks {
     for (const auto& s : p.steps) {
       if (v.t == value_type::null) return false;
       if (v.t == value_type::team && s.p == prop::field && !v.team->fields.contains(s.text)) return true;
+      if (v.t == value_type::delegation && s.p == prop::field) {
+        const auto& fields = org.delegations[v.delegation].fields;
+        if (!fields.is_object() || !fields.contains(s.text)) return true;
+      }
+      if (v.t == value_type::position && s.p == prop::delegated) {
+        const int saved = subject;
+        subject = b.position;
+        const auto [holds, unknown] = delegation_state(v.idx, s.codes);
+        subject = saved;
+        if (!holds && unknown) return true;
+      }
       if ((v.t == value_type::step || v.t == value_type::json) && v.j && v.j->is_object() && !v.j->contains(s.text))
         return true;
       v = apply(v, s);
@@ -563,6 +674,18 @@ class walker : public spec_walks {
       const auto r = known(e.kids[0], b);
       if (!r) return std::nullopt;
       return !*r;
+    }
+    if (e.op == expr_op::every || e.op == expr_op::some) {
+      if (reads_unstated(e.kids[0], b)) return std::nullopt;
+      const bool decisive = e.op == expr_op::some;
+      bool unknown = false;
+      for (const auto& one : members(e, b)) {
+        const auto r = known(e.kids[1], one);
+        if (r && *r == decisive) return decisive;
+        unknown = unknown || !r;
+      }
+      if (unknown) return std::nullopt;
+      return !decisive;
     }
     if (reads_unstated(e, b)) return std::nullopt;
     return truthy(e, b);
@@ -704,6 +827,7 @@ class walker : public spec_walks {
 
  private:
   mutable bool in_penilai = false, in_delegation = false;
+  mutable int subject = none;  // the `position` of the path being read
 };
 
 }  // namespace perwal::reference::detail
