@@ -226,7 +226,19 @@ void random_step_fields(json& steps, const spec& s, const compiled_ruleset& r, s
     if (!action || !r.schema.step.count(*action)) continue;
     for (const auto& [name, type] : r.schema.step.at(*action)) {
       if (name == "by" || name == "from" || name == "to" || name == "cc" || name == "contents") continue;
-      if (chance(rng, 0.5)) step[name] = random_field(type, s, rng);
+      if (chance(rng, type.k == perwal::field_type::kind::date ? 0.8 : 0.5)) step[name] = random_field(type, s, rng);
+    }
+    // A period of about a year, where "at most 12 months" turns on the day of the month.
+    if (step.contains("mulai") && step["mulai"].is_string() && step.contains("selesai") && chance(rng, 0.5)) {
+      using namespace std::chrono;
+      const auto text = step["mulai"].get<std::string>();
+      const year_month_day from{year{std::stoi(text.substr(0, 4))}, month{unsigned(std::stoi(text.substr(5, 2)))},
+                                day{unsigned(std::stoi(text.substr(8, 2)))}};
+      const auto span = months{std::uniform_int_distribution<int>(12, 13)(rng)};
+      const year_month_day to{sys_days{from + span} + days{std::uniform_int_distribution<int>(-3, 3)(rng)}};
+      char out[16];
+      std::snprintf(out, sizeof out, "%04d-%02u-%02u", int(to.year()), unsigned(to.month()), unsigned(to.day()));
+      step["selesai"] = std::string(out);
     }
   }
 }
@@ -289,6 +301,38 @@ json random_penugasan(const spec& s, const compiled_ruleset& r, const perwal::ev
   return q;
 }
 
+// The heads of a unit and of every unit above it: the officials reports go to.
+std::vector<std::string> heads_up(const spec& s, std::optional<std::string> unit) {
+  std::vector<std::string> out;
+  for (std::size_t guard = 0; unit && guard <= s.units.size(); ++guard) {
+    const auto u = std::find_if(s.units.begin(), s.units.end(), [&](const auto& x) { return x.id == *unit; });
+    if (u == s.units.end()) break;
+    if (u->head) out.push_back(*u->head);
+    unit = u->parent;
+  }
+  return out;
+}
+
+// A ketua's report on a team: to an official above the team's owner unit,
+// with some of the others named as further addressees.
+json random_team_report(const spec& s, const compiled_ruleset& r, std::mt19937_64& rng) {
+  const auto& team = pick(s.teams, rng);
+  const auto heads = heads_up(s, team.owner_unit);
+  if (!team.ketua || heads.empty() || r.known.ketua_tim == perwal::no_code) return nullptr;
+  json q = {{"type", "pelaporan"},
+            {"from", *team.ketua},
+            {"to", pick(heads, rng)},
+            {"as", r.vocab.name(r.known.ketua_tim)},
+            {"team", team.id}};
+  if (chance(rng, 0.8)) {
+    q["also_to"] = json::array();
+    for (const auto& h : heads) {
+      if (chance(rng, 0.5)) q["also_to"].push_back(h);
+    }
+  }
+  return q;
+}
+
 json random_query(const spec& s, const compiled_ruleset& r, const perwal::evaluator& ev, std::mt19937_64& rng) {
   if (chance(rng, 0.01)) return {{"type", "audit"}};  // the whole org: rarer, as it costs more
   const auto& p = pick(s.positions, rng);
@@ -309,13 +353,17 @@ json random_query(const spec& s, const compiled_ruleset& r, const perwal::evalua
     return q;
   }
   if (kind == 1) return random_penugasan(s, r, ev, rng);
+  if (!s.teams.empty() && chance(rng, 0.2)) {
+    if (auto q = random_team_report(s, r, rng); !q.is_null()) return q;
+  }
   std::string to = pick(s.positions, rng).id;
   if (p.atasan && chance(rng, 0.4)) to = *p.atasan;
   json q = {
       {"type", "pelaporan"}, {"from", p.id}, {"to", to}, {"as", pick(names(r, perwal::category::report_as), rng)}};
   if (chance(rng, 0.3)) {  // the other addressees the same report went to
     q["also_to"] = json::array();
-    for (int k = std::uniform_int_distribution<int>(0, 2)(rng); k > 0; --k) q["also_to"].push_back(pick(s.positions, rng).id);
+    for (int k = std::uniform_int_distribution<int>(0, 2)(rng); k > 0; --k)
+      q["also_to"].push_back(pick(s.positions, rng).id);
     if (p.atasan && chance(rng, 0.5)) q["also_to"].push_back(*p.atasan);
   }
   // A report as a team member or ketua names one of the org's teams.
@@ -498,6 +546,15 @@ TEST_CASE("reference and optimized evaluators agree on random orgs and queries",
                     std::array<double, 4>{0.05, 0.3, 1.0, 1.0}[size]);
     for (auto& team : s.teams) {  // the fields the rulesets read (team.field("…")), on some teams
       if (chance(rng, 0.5)) team.fields.update(base.team_fields);
+      // Some large teams, around the caps regulations put on a team's size (15).
+      if (chance(rng, 0.15) && s.positions.size() > 20) {
+        const auto size_wanted = std::uniform_int_distribution<std::size_t>(13, 17)(rng);
+        for (std::size_t guard = 0; team.anggota.size() < size_wanted && guard < 200; ++guard) {
+          const auto& id = pick(s.positions, rng).id;
+          if (id != team.ketua && std::find(team.anggota.begin(), team.anggota.end(), id) == team.anggota.end())
+            team.anggota.push_back(id);
+        }
+      }
     }
     for (auto& dl : s.delegations) {  // a delegation's declared fields: kept, dropped, or random
       for (const auto& [name, type] : rules->schema.delegation) {

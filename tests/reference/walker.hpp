@@ -617,7 +617,7 @@ class walker : public spec_walks {
     const year_month_day a{sys_days{days{static_cast<int>(from)}}}, z{sys_days{days{static_cast<int>(to)}}};
     int months = (int(z.year()) - int(a.year())) * 12 + (int(unsigned(z.month())) - int(unsigned(a.month())));
     if (to >= from && unsigned(z.day()) < unsigned(a.day())) --months;
-    if (to < from && unsigned(z.day()) > unsigned(a.day())) ++months;
+    if (to<from&& unsigned(z.day())> unsigned(a.day())) ++months;
     return months;
   }
 
