@@ -636,7 +636,7 @@ spec small_spec() {
       {"x.kadinkes", "Kepala Dinas", "kepala_dinas", "jpt_pratama", std::nullopt, "x.dinkes", "x.walikota", {}},
       {"x.dinkes.pel", "Pelaksana", "pelaksana", "pelaksana", std::nullopt, "x.dinkes", "x.kadinkes", {}},
   };
-  s.employees = {{"197002022000031002", "Kabag", "x.kabag-org"}};
+  s.employees = {{"197002022000031002", "Kabag", "x.kabag-org", ""}};
   s.delegations = {{"x.kabag-org", "x.analis-1", "penilai_kinerja", "Keputusan 1"}};
   perwal::org::team_spec t;
   t.id = "x.tim";
@@ -917,4 +917,60 @@ TEST_CASE("integrity an auditor relies on: heads in their units, jenjang, nation
   REQUIRE(reference.items().size() == 1);
   CHECK(streamed.items()[0].line() == reference.items()[0].line());
   CHECK(reference.items()[0].message_text(perwal::language::id) == "NIP \"12\" tidak berbentuk nasional: 18 angka");
+}
+
+TEST_CASE("an employee holds one position definitively, others only as Plt or Plh; both loaders agree",
+          "[org][integrity]") {
+  const vocabulary vocab = make_vocabulary();
+  const structure shape = make_structure(vocab);
+  const std::string kabag = R"({"nip": "197002022000031002", "name": "Kabag Organisasi", "position": "x.kabag-org"})";
+  const auto with_second = [&](std::string_view second) {
+    std::string text(small_org);
+    const auto at = text.find(kabag);
+    REQUIRE(at != std::string::npos);
+    text.insert(at + kabag.size(), ", " + std::string(second));
+    return text;
+  };
+  SECTION("acting as Plh of the Sekda: loads; the NIP still names the definitive position") {
+    const auto text = with_second(
+        R"({"nip": "197002022000031002", "name": "Kabag Organisasi", "position": "x.sekda", "sebagai": "plh"})");
+    for (const bool reference : {false, true}) {
+      diagnostics d;
+      const auto g = reference ? org_graph::load_reference(text, "o.json", vocab, shape, d)
+                               : org_graph::load(text, "o.json", vocab, shape, d);
+      INFO(reference);
+      REQUIRE(g);
+      CHECK(g->find_position("197002022000031002") == g->find_position("x.kabag-org"));
+      const auto plh = std::find_if(g->employees().begin(), g->employees().end(),
+                                    [](const auto& e) { return e.as == perwal::org::acting::plh; });
+      REQUIRE(plh != g->employees().end());
+      CHECK(plh->position == g->find_position("x.sekda"));
+    }
+    diagnostics a, b;
+    CHECK(org_graph::load(text, "o.json", vocab, shape, a)->canonical_dump() ==
+          org_graph::load_reference(text, "o.json", vocab, shape, b)->canonical_dump());
+  }
+  SECTION("a second definitive position is refused, saying how to mark an acting one") {
+    const auto text =
+        with_second(R"({"nip": "197002022000031002", "name": "Kabag Organisasi", "position": "x.sekda"})");
+    diagnostics streamed, reference;
+    CHECK_FALSE(org_graph::load(text, "o.json", vocab, shape, streamed));
+    CHECK_FALSE(org_graph::load_reference(text, "o.json", vocab, shape, reference));
+    REQUIRE(!streamed.items().empty());
+    CHECK(streamed.items()[0].code == "E104");
+    CHECK_THAT(streamed.items()[0].line(), Catch::Contains("employees[2].nip: duplicate NIP") &&
+                                               Catch::Contains("\"sebagai\": \"plt\" or \"plh\""));
+    CHECK(streamed.items()[0].line() == reference.items()[0].line());
+  }
+  SECTION("an unknown way of holding a position is refused at its path") {
+    const auto text = with_second(
+        R"({"nip": "197002022000031002", "name": "Kabag Organisasi", "position": "x.sekda", "sebagai": "pj"})");
+    diagnostics streamed;
+    CHECK_FALSE(org_graph::load(text, "o.json", vocab, shape, streamed));
+    // (an unknown way counts as definitive: the NIP's second definitive position is refused too)
+    const auto unknown = std::find_if(streamed.items().begin(), streamed.items().end(),
+                                      [](const perwal::diagnostic& d) { return d.code == "E103"; });
+    REQUIRE(unknown != streamed.items().end());
+    CHECK_THAT(unknown->line(), Catch::Contains("employees[2].sebagai: unknown \"sebagai\" \"pj\""));
+  }
 }

@@ -163,11 +163,13 @@ json org_schema(const compiled_ruleset& r) {
         {"units", list_of(unit)},
         {"positions", list_of(position)},
         {"employees",
-         list_of(
-             {{"type", "object"},
-              {"required", {"nip", "position"}},
-              {"properties",
-               {{"nip", {{"type", "string"}}}, {"name", {{"type", "string"}}}, {"position", {{"type", "string"}}}}}})},
+         list_of({{"type", "object"},
+                  {"required", {"nip", "position"}},
+                  {"properties",
+                   {{"nip", {{"type", "string"}}},
+                    {"name", {{"type", "string"}}},
+                    {"position", {{"type", "string"}}},
+                    {"sebagai", {{"enum", {"plt", "plh"}}, {"description", "acting in this position (Plt, Plh)"}}}}}})},
         {"delegations", list_of(delegation)},
         {"teams", list_of(team)}}},
       {"$defs", records_of(r)}};

@@ -14,7 +14,8 @@ constexpr field columns[] = {field::row_kind,      field::instansi_id,   field::
                              field::unit_id,       field::unit,          field::unit_kind,   field::parent_unit_id,
                              field::unit_head_id,  field::unit_tags,     field::position_id, field::title,
                              field::position_kind, field::jenis_jabatan, field::jenjang,     field::atasan_id,
-                             field::position_tags, field::nip,           field::name,        field::data};
+                             field::position_tags, field::nip,           field::name,        field::sebagai,
+                             field::data};
 
 std::string join_tags(const std::vector<std::string>& tags) {
   std::string out;
@@ -78,7 +79,9 @@ flat_table export_flat(const org::spec& s, const nlohmann::json& doc) {
         .set(field::position_tags, join_tags(p.tags));
     const auto h = holders.find(p.id);
     if (h != holders.end() && !h->second.empty())
-      b.set(field::nip, h->second.front()->nip).set(field::name, h->second.front()->name);
+      b.set(field::nip, h->second.front()->nip)
+          .set(field::name, h->second.front()->name)
+          .set(field::sebagai, h->second.front()->sebagai);
     t.rows.push_back(b.take());
     if (h == holders.end()) continue;
     for (std::size_t k = 1; k < h->second.size(); ++k) {
@@ -87,6 +90,7 @@ flat_table export_flat(const org::spec& s, const nlohmann::json& doc) {
                            .set(field::position_id, p.id)
                            .set(field::nip, h->second[k]->nip)
                            .set(field::name, h->second[k]->name)
+                           .set(field::sebagai, h->second[k]->sebagai)
                            .take());
     }
   }
@@ -100,6 +104,7 @@ flat_table export_flat(const org::spec& s, const nlohmann::json& doc) {
                          .set(field::position_id, e.position)
                          .set(field::nip, e.nip)
                          .set(field::name, e.name)
+                         .set(field::sebagai, e.sebagai)
                          .take());
   }
   for (const auto& [section, kind] : {std::pair{"delegations", "delegasi"}, std::pair{"teams", "tim"}}) {

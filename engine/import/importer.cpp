@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "engine/common/json_input.hpp"
+#include "engine/org/org.hpp"
 
 namespace perwal::import {
 
@@ -413,12 +414,21 @@ void importer::read_employee(const row_view& v, const std::string& position_id) 
     return refuse(v.at(field::nip), msg("import.nip-number", nip));
   }
   if (position_id.empty()) return refuse(v.at(field::position_id), msg("import.no-position"));
-  const auto [it, fresh] = nip_index_.try_emplace(nip, employees_.size());
-  if (!fresh) {
-    return refuse(v.at(field::nip),
-                  msg("import.duplicate", "NIP", nip, std::to_string(r_.employee_origin[it->second].row)));
+  // "Plt"/"Plh": acting in this position beside the one the NIP holds definitively.
+  std::string sebagai = v.get(field::sebagai);
+  std::transform(sebagai.begin(), sebagai.end(), sebagai.begin(), [](unsigned char c) { return std::tolower(c); });
+  sebagai.erase(std::remove(sebagai.begin(), sebagai.end(), '.'), sebagai.end());
+  if (sebagai == "definitif") sebagai.clear();
+  if (!org::acting_from_name(sebagai))
+    return refuse(v.at(field::sebagai), msg("import.sebagai", v.get(field::sebagai)));
+  if (sebagai.empty()) {
+    const auto [it, fresh] = nip_index_.try_emplace(nip, employees_.size());
+    if (!fresh) {
+      return refuse(v.at(field::nip),
+                    msg("import.duplicate", "NIP", nip, std::to_string(r_.employee_origin[it->second].row)));
+    }
   }
-  employees_.push_back({nip, v.get(field::name), position_id});
+  employees_.push_back({nip, v.get(field::name), position_id, sebagai});
   r_.employee_origin.push_back(v.at(field::nip));
 }
 

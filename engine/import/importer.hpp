@@ -55,6 +55,7 @@ enum class field : std::uint8_t {
   position_tags,      // TAG_JABATAN: tags separated by |
   unit_tags,          // TAG_UNIT
   data,               // DATA: a delegation's or team's JSON object (what export writes)
+  sebagai,            // SEBAGAI: "Plt" or "Plh" when the NIP holds this position as acting (empty: definitive)
   count_
 };
 inline constexpr std::size_t field_count = static_cast<std::size_t>(field::count_);

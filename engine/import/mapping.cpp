@@ -42,6 +42,7 @@ const field_info fields[] = {
     {field::position_tags, "position_tags", {"TAG_JABATAN"}},
     {field::unit_tags, "unit_tags", {"TAG_UNIT"}},
     {field::data, "data", {"DATA"}},
+    {field::sebagai, "sebagai", {"SEBAGAI", "STATUS_JABATAN"}},
 };
 static_assert(std::size(fields) == field_count);
 

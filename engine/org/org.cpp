@@ -7,6 +7,25 @@
 
 namespace perwal::org {
 
+std::optional<acting> acting_from_name(std::string_view name) {
+  if (name.empty()) return acting::definitif;
+  if (name == "plt") return acting::plt;
+  if (name == "plh") return acting::plh;
+  return std::nullopt;
+}
+
+std::string_view acting_name(acting a) {
+  switch (a) {
+    case acting::plt:
+      return "plt";
+    case acting::plh:
+      return "plh";
+    case acting::definitif:
+      break;
+  }
+  return "";
+}
+
 index org_graph::find_position(std::string_view id_or_nip) const {
   if (const index p = position_ids_.find(id_or_nip, [this](index k) { return positions_[k].id; }); p != none) return p;
   if (const index e = nips_.find(id_or_nip, [this](index k) { return employees_[k].nip; }); e != none) {

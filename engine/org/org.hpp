@@ -87,10 +87,18 @@ struct position {
   index heads = none;               // unit this position heads, if any
 };
 
+// How an employee holds a position: definitively, or acting in it (Pelaksana
+// Tugas, Pelaksana Harian) beside a position held definitively. A NIP names
+// the position its holder holds definitively.
+enum class acting : std::uint8_t { definitif, plt, plh };
+[[nodiscard]] std::optional<acting> acting_from_name(std::string_view name);  // "", "plt", "plh"
+[[nodiscard]] std::string_view acting_name(acting a);                         // "", "plt", "plh"
+
 struct employee {
   std::string_view nip;
   std::string_view name;
   index position = none;
+  acting as = acting::definitif;
 };
 
 struct delegation {

@@ -76,7 +76,7 @@ std::string org_graph::canonical_dump() const {
   for (index i = 0; i < employees_.size(); ++i) {
     const employee& e = employees_[i];
     out << "employee " << i << " nip=" << e.nip << " name=" << e.name << " position=" << e.position
-        << " find=" << find_position(e.nip) << '\n';
+        << " sebagai=" << acting_name(e.as) << " find=" << find_position(e.nip) << '\n';
   }
   for (index i = 0; i < delegations_.size(); ++i) {
     const delegation& d = delegations_[i];

@@ -132,6 +132,7 @@ struct json_reader {
     r.read(field::nip, true, e.nip);
     r.read(field::name, false, e.name);
     r.read(field::position, true, e.position);
+    r.read(field::sebagai, false, e.sebagai);
   }
 
   void read_delegation(item_reader& r, index, const json& obj, delegation_spec& d) {

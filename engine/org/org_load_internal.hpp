@@ -38,13 +38,13 @@ inline constexpr std::array<std::string_view, 8> section_names = {"$",         "
 enum class field : std::uint8_t {
   none, id, nip, name, title, kind, jenis, jenjang, parent, instansi, unit, atasan, head, pejabat_berwenang,
   position, from, to, authority, basis, owner_unit, established_by, ketua, anggota, target, target_sasaran,
-  target_indikator, tags, count_
+  target_indikator, tags, sebagai, count_
 };
 // Name in an error path.
 inline constexpr std::array<std::string_view, static_cast<std::size_t>(field::count_)> field_paths = {
     "", "id", "nip", "name", "title", "kind", "jenis", "jenjang", "parent", "instansi", "unit", "atasan", "head",
     "pejabat_berwenang", "position", "from", "to", "authority", "basis", "owner_unit", "established_by", "ketua",
-    "anggota", "target", "target.sasaran", "target.indikator", "tags"};
+    "anggota", "target", "target.sasaran", "target.indikator", "tags", "sebagai"};
 // clang-format on
 
 [[nodiscard]] inline std::string_view section_name(section s) {

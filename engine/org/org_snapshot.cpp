@@ -126,7 +126,9 @@ struct snapshot_io {
     }
     std::vector<employee_rec> employees;
     employees.reserve(g.employees_.size());
-    for (const employee& e : g.employees_) employees.push_back({w.str(e.nip), w.str(e.name), e.position});
+    for (const employee& e : g.employees_) {
+      employees.push_back({w.str(e.nip), w.str(e.name), e.position, static_cast<std::uint32_t>(e.as)});
+    }
     std::vector<delegation_rec> delegations;
     for (const delegation& d : g.delegations_) {
       delegations.push_back(
@@ -358,7 +360,9 @@ struct snapshot_io {
     g.employees_.reserve(ne);
     prefer_huge_pages(g.employees_.data(), ne * sizeof(employee));
     for (const employee_rec& x : employees) {
-      g.employees_.push_back({str(x.nip), str(x.name), checked(x.position, np, false, "employee position")});
+      check(x.as <= static_cast<std::uint32_t>(acting::plh), "employee acting");
+      g.employees_.push_back(
+          {str(x.nip), str(x.name), checked(x.position, np, false, "employee position"), static_cast<acting>(x.as)});
     }
     check_depths(g.units_, &unit::parent, "unit parents");
     check_depths(g.positions_, &position::atasan, "atasan chains");
@@ -442,14 +446,16 @@ struct snapshot_io {
     check(ok, what);
   }
 
-  static void check_slots(std::span<const id_table::slot> slots, std::size_t n, const char* what) {
+  // n entries, each an item below `items` (a NIP table leaves out the
+  // employees who hold a position as Plt or Plh).
+  static void check_slots(std::span<const id_table::slot> slots, std::size_t n, std::size_t items, const char* what) {
     check(slots.empty() || (std::has_single_bit(slots.size()) && slots.size() >= 2 * n), what);
     std::size_t used = 0;
     bool ok = true;
     for (const id_table::slot& x : slots) {
       const bool full = x.item != none;
       used += full ? 1 : 0;
-      ok &= !full || x.item < n;
+      ok &= !full || x.item < items;
     }
     check(ok && used == n, what);
   }
@@ -481,15 +487,17 @@ struct snapshot_io {
     const auto kinds = r.get<kind_rec>(s_unit_of_kind);
     g.unit_of_kind_.reserve(kinds.size());
     for (const kind_rec& k : kinds) g.unit_of_kind_.emplace(k.key, checked(k.unit, nu, false, "unit of kind"));
-    const auto table = [&](section_id id, id_table& t, std::size_t n, const char* what) {
+    const auto table = [&](section_id id, id_table& t, std::size_t n, std::size_t items, const char* what) {
       r.view(id, t.slots_);
-      check_slots(t.slots_.span(), n, what);
+      check_slots(t.slots_.span(), n, items, what);
       t.size_ = n;
     };
-    table(s_unit_ids, g.unit_ids_, nu, "unit id table");
-    table(s_position_ids, g.position_ids_, np, "position id table");
-    table(s_team_ids, g.team_ids_, g.teams_.size(), "team id table");
-    table(s_nips, g.nips_, g.employees_.size(), "NIP table");
+    table(s_unit_ids, g.unit_ids_, nu, nu, "unit id table");
+    table(s_position_ids, g.position_ids_, np, np, "position id table");
+    table(s_team_ids, g.team_ids_, g.teams_.size(), g.teams_.size(), "team id table");
+    const auto definitive = static_cast<std::size_t>(std::count_if(
+        g.employees_.begin(), g.employees_.end(), [](const employee& e) { return e.as == acting::definitif; }));
+    table(s_nips, g.nips_, definitive, g.employees_.size(), "NIP table");
   }
 
   // Checks the graph's arrays where they lie; graph() copies them into the

@@ -72,6 +72,7 @@ json to_json(const employee_spec& e) {
   json o = {{"nip", e.nip}};
   put_nonempty(o, "name", e.name);
   o["position"] = e.position;
+  put_nonempty(o, "sebagai", e.sebagai);
   return o;
 }
 

@@ -61,6 +61,7 @@ struct employee_spec {
   std::string nip;
   std::string name;
   std::string position;  // position id
+  std::string sebagai;   // "" (definitive), "plt" or "plh": acting in this position
 };
 
 struct delegation_spec {

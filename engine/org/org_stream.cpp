@@ -410,7 +410,11 @@ struct stream_reader {
       if (key == "nip") {
         mark(seen, f_nip);
         e.nip = keep_id();
-        if (g.nips_.insert(e.nip, i, freezer::nip_key(g)) != none) fail();
+      } else if (key == "sebagai") {
+        if (in.peek() != '"') fail();
+        const auto as = acting_from_name(in.string());
+        if (!as) fail();
+        e.as = *as;
       } else if (key == "name") {
         mark(seen, f_name);
         e.name = keep_optional();
@@ -429,6 +433,9 @@ struct stream_reader {
       }
     });
     if ((seen & (f_nip | f_position)) != (f_nip | f_position)) fail();
+    // Only the position held definitively is the NIP's (Plt/Plh beside it).
+    const employee& e = g.employees_[i];
+    if (e.as == acting::definitif && g.nips_.insert(e.nip, i, freezer::nip_key(g)) != none) fail();
   }
 
   void read_delegation() {

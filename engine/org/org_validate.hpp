@@ -241,9 +241,14 @@ struct loader {
       if (skipped(mask)) continue;
       const employee_spec& in = s.employees[i];
       employee& e = g.employees_[i];
+      const auto as = acting_from_name(in.sebagai);
+      if (!as) errors.add(section::employees, i, field::sebagai, none, msg("org.unknown-sebagai", quote(in.sebagai)));
+      e.as = as.value_or(acting::definitif);
       if (valid_id(in.nip, mask, section::employees, i, field::nip)) {
         e.nip = intern(in.nip);
-        register_id(g.nips_, freezer::nip_key(g), e.nip, section::employees, i, field::nip, "org.duplicate-nip");
+        // Only the position held definitively is the NIP's: one per NIP.
+        if (e.as == acting::definitif)
+          register_id(g.nips_, freezer::nip_key(g), e.nip, section::employees, i, field::nip, "org.duplicate-nip");
       }
       e.name = intern(in.name);
       if (!has(mask, field::position)) {

@@ -190,6 +190,7 @@ struct position_rec {
 struct employee_rec {
   str_ref nip, name;
   std::uint32_t position;
+  std::uint32_t as;  // acting: 0 definitif, 1 plt, 2 plh
 };
 struct delegation_rec {
   std::uint32_t from, to;
