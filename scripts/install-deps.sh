@@ -10,6 +10,7 @@ packages=(
   clang libclang-rt-dev
   python3 python3-jsonschema
   libzip-dev libpugixml-dev libxlsxwriter-dev libcsv-dev
+  libcli11-dev groff-base
 )
 missing=()
 for p in "${packages[@]}"; do
