@@ -5,6 +5,7 @@
 //   perwal export ORG.json --format csv|xlsx -o FILE
 #include "cli/import_export.hpp"
 
+#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -20,9 +21,6 @@
 namespace perwal::cli {
 
 namespace {
-
-constexpr int exit_ok = 0;
-constexpr int exit_bad_input = 2;
 
 std::optional<std::string> slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -54,40 +52,14 @@ struct import_args {
   std::string mapping, dictionary, rules, report, out;
   bool keep_going = false;
   lang language = lang::id;
+  std::string lang_text;
 };
 
 }  // namespace
 
-int run_import(int argc, char** argv, const std::function<int(const std::string&)>& usage_error) {
-  import_args a;
-  for (int i = 2; i < argc; ++i) {
-    const std::string arg = argv[i];
-    const auto value = [&](std::string& into) {
-      if (i + 1 >= argc) return false;
-      into = argv[++i];
-      return true;
-    };
-    if (arg == "--mapping" || arg == "--dictionary" || arg == "--rules" || arg == "--report" || arg == "-o" ||
-        arg == "--output" || arg == "--lang") {
-      std::string v;
-      if (!value(v)) return usage_error("option " + arg + " needs a value");
-      if (arg == "--mapping") a.mapping = v;
-      if (arg == "--dictionary") a.dictionary = v;
-      if (arg == "--rules") a.rules = v;
-      if (arg == "--report") a.report = v;
-      if (arg == "-o" || arg == "--output") a.out = v;
-      if (arg == "--lang") {
-        if (v != "id" && v != "en") return usage_error("--lang must be id or en");
-        a.language = v == "en" ? lang::en : lang::id;
-      }
-    } else if (arg == "--keep-going") {
-      a.keep_going = true;
-    } else if (arg.rfind("-", 0) == 0) {
-      return usage_error("unknown option " + arg + " for import");
-    } else {
-      a.files.push_back(arg);
-    }
-  }
+namespace {
+
+int run_import(const import_args& a) {
   if (a.files.empty() || a.out.empty()) return usage_error("import needs a FILE.csv or FILE.xlsx and -o ORG.json");
   const bool en = a.language == lang::en;
   // The codes come from a ruleset: --rules, else the national base one.
@@ -175,21 +147,7 @@ int run_import(int argc, char** argv, const std::function<int(const std::string&
   }
 }
 
-int run_export(int argc, char** argv, const std::function<int(const std::string&)>& usage_error) {
-  std::string in, format, out;
-  for (int i = 2; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--format" || arg == "-o" || arg == "--output") {
-      if (i + 1 >= argc) return usage_error("option " + arg + " needs a value");
-      (arg == "--format" ? format : out) = argv[++i];
-    } else if (arg.rfind("-", 0) == 0) {
-      return usage_error("unknown option " + arg + " for export");
-    } else if (in.empty()) {
-      in = arg;
-    } else {
-      return usage_error("export takes one org file");
-    }
-  }
+int run_export(const std::string& in, const std::string& format, const std::string& out) {
   if (in.empty() || out.empty() || format.empty())
     return usage_error("export needs ORG.json, --format csv|xlsx and -o FILE");
   if (format != "csv" && format != "xlsx") return usage_error("--format must be csv or xlsx for export");
@@ -226,6 +184,43 @@ int run_export(int argc, char** argv, const std::function<int(const std::string&
     return exit_bad_input;
   }
   return exit_ok;
+}
+
+}  // namespace
+
+void add_import(commands& c) {
+  auto& sub = c.add("import", "spreadsheets (CSV, XLSX) into a perwal-org/1 org");
+  auto a = std::make_shared<import_args>();
+  sub.add_option("files", a->files, "the sheets")->type_name("FILE.csv|FILE.xlsx...");
+  sub.add_option("--mapping", a->mapping, "which column holds which field")->type_name("M");
+  sub.add_option("--dictionary", a->dictionary, "names of units and jabatan (default: the bundled one)")
+      ->type_name("D");
+  sub.add_option("--rules", a->rules, "the ruleset whose codes the org uses (default permenpanrb-7-2022)")
+      ->type_name("R");
+  sub.add_option("--report", a->report, "the report (default: standard error)")->type_name("FILE");
+  sub.add_option("-o,--output", a->out, "the org to write")->type_name("ORG.json");
+  sub.add_option("--lang", a->lang_text, "the language of the report: id or en")->type_name("id|en");
+  sub.add_flag("--keep-going", a->keep_going, "write what could be placed despite refused rows");
+  c.on_run(sub, [a, &sub] {
+    if (sub.count("--lang") > 0) a->language = english(a->lang_text) ? lang::en : lang::id;
+    return run_import(*a);
+  });
+}
+
+void add_export(commands& c) {
+  auto& sub = c.add("export", "an org as the flat sheet import reads back");
+  struct export_args {
+    std::vector<std::string> org;
+    std::string format, out;
+  };
+  auto a = std::make_shared<export_args>();
+  sub.add_option("org", a->org, "the org")->type_name("ORG.json");
+  sub.add_option("--format", a->format, "csv or xlsx")->type_name("csv|xlsx");
+  sub.add_option("-o,--output", a->out, "the file to write")->type_name("FILE");
+  c.on_run(sub, [a] {
+    if (a->org.size() > 1) return usage_error("export takes one org file");
+    return run_export(a->org.empty() ? std::string() : a->org.front(), a->format, a->out);
+  });
 }
 
 }  // namespace perwal::cli

@@ -8,7 +8,11 @@
 //   definition          where a rule is declared (also in a base or an include);
 //   documentSymbol      the rules of the file, each with its citation;
 //   completion          keywords, codes and rule names;
-//   formatting          `perwal fmt` on the whole document.
+//   formatting          `perwal fmt` on the whole document;
+//   references, rename  a rule id or a code in the document, its bases and
+//                       includes, and the other open documents (outside
+//                       comments and strings);
+//   codeAction          a quick fix for each "did you mean" diagnostic.
 // Messages are Indonesian unless the client's locale starts with "en".
 #include "cli/lsp.hpp"
 
@@ -18,6 +22,7 @@
 #include <optional>
 #include <string>
 
+#include "engine/common/spelling.hpp"
 #include "engine/compile/ruleset.hpp"
 #include "engine/syntax/format.hpp"
 
@@ -91,9 +96,77 @@ std::string word_at(const std::string& text, std::size_t line, std::size_t chara
   return w;
 }
 
+bool is_name_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.';
+}
+
+// A token's place: 0-based line, and columns in UTF-16 code units (the
+// protocol's default).
+struct token_place {
+  std::size_t line = 0, begin = 0, end = 0;
+  bool declares = false;  // right after `rule`, `workflow`, `report`, `kedudukan` or `step`
+};
+
+json range_json(const token_place& t) {
+  return {{"start", {{"line", t.line}, {"character", t.begin}}}, {"end", {{"line", t.line}, {"character", t.end}}}};
+}
+
+// Every name token of `text` spelt `name` (names may hold dots), outside
+// comments (# and //) and strings.
+std::vector<token_place> find_tokens(const std::string& text, const std::string& name) {
+  std::vector<token_place> out;
+  std::size_t line = 0, column = 0;
+  std::string previous;  // the name token before, on this line
+  const auto width = [](unsigned char c) -> std::size_t {
+    if ((c & 0xC0) == 0x80) return 0;  // a continuation byte
+    return c >= 0xF0 ? 2 : 1;          // outside the BMP: a surrogate pair
+  };
+  for (std::size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line, column = 0, ++i;
+      previous.clear();
+    } else if (c == '#' || (c == '/' && i + 1 < text.size() && text[i + 1] == '/')) {
+      while (i < text.size() && text[i] != '\n') ++i;
+    } else if (c == '"') {
+      ++i, ++column;
+      while (i < text.size() && text[i] != '"' && text[i] != '\n') {
+        if (text[i] == '\\' && i + 1 < text.size() && text[i + 1] != '\n')
+          column += width(static_cast<unsigned char>(text[i++]));
+        column += width(static_cast<unsigned char>(text[i++]));
+      }
+      if (i < text.size() && text[i] == '"') ++i, ++column;
+    } else if (is_name_char(c)) {
+      const std::size_t start = i, start_column = column;
+      while (i < text.size() && (is_name_char(text[i]) || text[i] == '-')) ++i, ++column;
+      if (text.compare(start, i - start, name) == 0 && i - start == name.size()) {
+        const bool declares = previous == "rule" || previous == "workflow" || previous == "report" ||
+                              previous == "kedudukan" || previous == "step";
+        out.push_back({line, start_column, column, declares});
+      }
+      previous = text.substr(start, i - start);
+    } else {
+      column += width(static_cast<unsigned char>(c));
+      ++i;
+    }
+  }
+  return out;
+}
+
+std::string uri_of(const std::string& file) {
+  return "file://" + std::filesystem::absolute(file).lexically_normal().string();
+}
+
+// A quick fix for a "did you mean" diagnostic: the misspelt name and its replacement.
+struct fix {
+  token_place at;
+  std::string replacement;
+};
+
 struct document {
   std::string text;
   std::shared_ptr<const compiled_ruleset> rules;  // the last compile that succeeded
+  std::vector<fix> fixes;                         // from the last compile
 };
 
 class server {
@@ -131,6 +204,9 @@ class server {
                    {"definitionProvider", true},
                    {"documentSymbolProvider", true},
                    {"documentFormattingProvider", true},
+                   {"referencesProvider", true},
+                   {"renameProvider", {{"prepareProvider", true}}},
+                   {"codeActionProvider", {{"codeActionKinds", json::array({"quickfix"})}}},
                    {"completionProvider", {{"triggerCharacters", json::array({"."})}}}}},
                  {"serverInfo", {{"name", "perwal"}}}});
     } else if (method == "shutdown") {
@@ -155,6 +231,14 @@ class server {
       reply(id, completion(params));
     } else if (method == "textDocument/formatting") {
       reply(id, formatting(params));
+    } else if (method == "textDocument/references") {
+      reply(id, references(params));
+    } else if (method == "textDocument/prepareRename") {
+      reply(id, prepare_rename(params));
+    } else if (method == "textDocument/rename") {
+      rename(id, params);
+    } else if (method == "textDocument/codeAction") {
+      reply(id, code_actions(params));
     } else if (!id.is_null()) {
       reply_error(id, -32601, "method not found: " + method);
     }
@@ -169,6 +253,7 @@ class server {
     options.search_path = search_path_;
     auto rules = compile_ruleset_text(file.string(), doc.text, file.parent_path(), diags, options);
     if (rules) doc.rules = rules;
+    doc.fixes.clear();
     json list = json::array();
     for (const auto& d : diags.items()) {
       // Only what lies in this document; a base's problem is reported on the first line.
@@ -182,6 +267,12 @@ class server {
           {"source", "perwal"},
           {"message", here ? d.message_text(lang_) : d.at.where() + ": " + d.message_text(lang_)}};
       if (!d.code.empty()) item["code"] = d.code;
+      if (here) {
+        if (auto f = fix_of(doc.text, d)) {
+          item["data"] = {{"fix", f->replacement}};
+          doc.fixes.push_back(std::move(*f));
+        }
+      }
       for (std::size_t i = 0; i < d.notes.size(); ++i) {
         item["message"] = item["message"].get<std::string>() + "\n" + d.note_text(i, lang_);
       }
@@ -288,6 +379,185 @@ class server {
       });
     }
     return items;
+  }
+
+  // The misspelt name a "did you mean" diagnostic points at: in the name under
+  // its start, the dotted part nearest to the suggestion.
+  static std::optional<fix> fix_of(const std::string& text, const diagnostic& d) {
+    std::string near;
+    for (const auto& n : d.notes) {
+      if (n.text.id == "did-you-mean" && !n.text.args.empty()) near = n.text.args[0];
+    }
+    if (near.empty() || d.at.range.begin.line == 0) return std::nullopt;
+    const auto line = static_cast<std::size_t>(d.at.range.begin.line - 1);
+    std::size_t start = 0;
+    for (std::size_t l = 0; l < line && start != std::string::npos; ++l) {
+      start = text.find('\n', start);
+      if (start != std::string::npos) ++start;
+    }
+    if (start == std::string::npos) return std::nullopt;
+    const std::string row = text.substr(start, text.find('\n', start) - start);
+    // (the compiler's columns count bytes; the row's start is found in bytes, then told in UTF-16)
+    std::size_t a = std::min<std::size_t>(d.at.range.begin.column > 0 ? d.at.range.begin.column - 1 : 0, row.size());
+    std::size_t b = a;
+    while (a > 0 && is_name_char(row[a - 1])) --a;
+    while (b < row.size() && is_name_char(row[b])) ++b;
+    if (a == b) return std::nullopt;
+    // The dotted part (or the whole name, for a dotted suggestion) nearest to `near`.
+    std::size_t best_a = a, best_b = b, best = edit_distance(row.substr(a, b - a), near);
+    if (near.find('.') == std::string::npos) {
+      for (std::size_t p = a; p < b;) {
+        auto q = row.find('.', p);
+        if (q == std::string::npos || q > b) q = b;
+        const auto dist = edit_distance(row.substr(p, q - p), near);
+        if (dist < best) best = dist, best_a = p, best_b = q;
+        p = q + 1;
+      }
+    }
+    if (best == 0) return std::nullopt;
+    const auto utf16 = [&](std::size_t bytes) {
+      std::size_t n = 0;
+      for (std::size_t i = 0; i < bytes; ++i) {
+        const auto c = static_cast<unsigned char>(row[i]);
+        if ((c & 0xC0) != 0x80) n += c >= 0xF0 ? 2 : 1;
+      }
+      return n;
+    };
+    return fix{{line, utf16(best_a), utf16(best_b)}, near};
+  }
+
+  // What the name under the cursor is: a rule id or a code of the compiled ruleset.
+  enum class name_kind { none, rule, code };
+  name_kind kind_of(const compiled_ruleset& r, const std::string& w) const {
+    if (w.empty()) return name_kind::none;
+    bool rule = false;
+    each_rule(r, [&](const rule_info& info, std::string_view) { rule = rule || info.name == w; });
+    if (rule) return name_kind::rule;
+    return r.vocab.find_any(w) ? name_kind::code : name_kind::none;
+  }
+
+  // The files a rename or a search for references covers: the document, its
+  // bases and includes, and every other open document; the open text wins.
+  std::map<std::string, std::string> texts_for(const std::string& uri, const document& doc) const {
+    std::map<std::string, std::string> out;
+    if (doc.rules) {
+      for (const auto& src : doc.rules->sources) {
+        if (src) out[uri_of(src->name)] = src->text;
+      }
+    }
+    for (const auto& [u, d] : docs_) out[u] = d.text;
+    out[uri] = doc.text;
+    return out;
+  }
+
+  // Every place the name under the cursor is written, by file.
+  std::map<std::string, std::vector<token_place>> occurrences(const json& params, const document& doc,
+                                                              const std::string& name) const {
+    std::map<std::string, std::vector<token_place>> out;
+    const auto uri = params.at("textDocument").at("uri").get<std::string>();
+    for (const auto& [u, text] : texts_for(uri, doc)) {
+      auto found = find_tokens(text, name);
+      if (!found.empty()) out[u] = std::move(found);
+    }
+    return out;
+  }
+
+  json references(const json& params) const {
+    json out = json::array();
+    const auto* doc = doc_of(params);
+    if (!doc || !doc->rules) return out;
+    const auto w = word(params, *doc);
+    const auto kind = kind_of(*doc->rules, w);
+    if (kind == name_kind::none) return out;
+    const bool with_declaration = !params.contains("context") || params["context"].value("includeDeclaration", true);
+    for (const auto& [u, places] : occurrences(params, *doc, w)) {
+      for (const auto& p : places) {
+        if (!with_declaration && p.declares) continue;
+        out.push_back({{"uri", u}, {"range", range_json(p)}});
+      }
+    }
+    return out;
+  }
+
+  // The name under the cursor when it can be renamed (a rule id or a code), with its range.
+  json prepare_rename(const json& params) const {
+    const auto* doc = doc_of(params);
+    if (!doc || !doc->rules) return nullptr;
+    const auto w = word(params, *doc);
+    if (kind_of(*doc->rules, w) == name_kind::none) return nullptr;
+    const auto line = params.at("position").at("line").get<std::size_t>();
+    const auto character = params.at("position").at("character").get<std::size_t>();
+    for (const auto& p : find_tokens(doc->text, w)) {
+      if (p.line == line && p.begin <= character && character <= p.end)
+        return {{"range", range_json(p)}, {"placeholder", w}};
+    }
+    return nullptr;
+  }
+
+  void rename(const json& id, const json& params) {
+    const auto* doc = doc_of(params);
+    const auto new_name = params.at("newName").get<std::string>();
+    const bool en = lang_ == language::en;
+    if (!doc || !doc->rules) {
+      return reply_error(id, -32803, en ? "the ruleset has not compiled yet" : "ruleset belum berhasil dikompilasi");
+    }
+    const auto w = word(params, *doc);
+    const auto kind = kind_of(*doc->rules, w);
+    if (kind == name_kind::none) {
+      return reply_error(
+          id, -32602, en ? "only a rule id or a code can be renamed" : "hanya id aturan atau kode yang dapat diganti");
+    }
+    // A code is one name; a rule id is names joined by dots.
+    bool valid = !new_name.empty() && !std::isdigit(static_cast<unsigned char>(new_name[0]));
+    for (std::size_t i = 0; i < new_name.size() && valid; ++i) {
+      const char c = new_name[i];
+      valid = std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_' ||
+              (c == '.' && kind == name_kind::rule && i > 0 && i + 1 < new_name.size() && new_name[i - 1] != '.');
+    }
+    if (!valid) {
+      return reply_error(id, -32602,
+                         (en ? "not a valid " : "bukan ") + std::string(kind == name_kind::rule ? "rule id" : "code") +
+                             (en ? ": \"" : " yang sah: \"") + new_name + "\"");
+    }
+    if (new_name != w && kind_of(*doc->rules, new_name) != name_kind::none) {
+      return reply_error(
+          id, -32602,
+          "\"" + new_name + (en ? "\" already names a rule or a code" : "\" sudah menjadi nama aturan atau kode"));
+    }
+    json changes = json::object();
+    for (const auto& [u, places] : occurrences(params, *doc, w)) {
+      json edits = json::array();
+      for (const auto& p : places) edits.push_back({{"range", range_json(p)}, {"newText", new_name}});
+      changes[u] = std::move(edits);
+    }
+    reply(id, {{"changes", changes}});
+  }
+
+  // Quick fixes for the "did you mean" diagnostics in the requested range.
+  json code_actions(const json& params) const {
+    json out = json::array();
+    const auto* doc = doc_of(params);
+    if (!doc) return out;
+    const auto uri = params.at("textDocument").at("uri").get<std::string>();
+    const auto& r = params.at("range");
+    const auto first = r.at("start").at("line").get<std::size_t>(), last = r.at("end").at("line").get<std::size_t>();
+    const json asked =
+        params.contains("context") ? params["context"].value("diagnostics", json::array()) : json::array();
+    for (const auto& f : doc->fixes) {
+      if (f.at.line < first || f.at.line > last) continue;
+      json action = {
+          {"title", (lang_ == language::en ? "Replace with \"" : "Ganti dengan \"") + f.replacement + "\""},
+          {"kind", "quickfix"},
+          {"isPreferred", true},
+          {"edit", {{"changes", {{uri, json::array({{{"range", range_json(f.at)}, {"newText", f.replacement}}})}}}}}};
+      json mine = json::array();
+      for (const auto& d : asked) {
+        if (d.contains("data") && d["data"].value("fix", "") == f.replacement) mine.push_back(d);
+      }
+      if (!mine.empty()) action["diagnostics"] = mine;
+      out.push_back(std::move(action));
+    }
+    return out;
   }
 
   json formatting(const json& params) const {

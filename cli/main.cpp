@@ -14,6 +14,8 @@
 //   perwal serve --rules FILE_OR_DIR... --org ORG [options]   (the decision API: server/serve.hpp)
 // Exit: 0 allowed / clean, 1 denied or incomplete (lint --strict: warnings;
 // test: a failing example; diff: a semantic difference), 2 bad input or usage.
+// CLI11 parses (cli/commands.hpp); each subcommand is one add_NAME function below.
+#include <CLI/CLI.hpp>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
@@ -23,12 +25,14 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "cli/commands.hpp"
 #include "cli/import_export.hpp"
 #include "cli/lsp.hpp"
 #include "engine/common/json_input.hpp"
@@ -51,9 +55,10 @@
 
 namespace {
 
-constexpr int exit_ok = 0;
-constexpr int exit_denied = 1;
-constexpr int exit_bad_input = 2;
+using perwal::cli::exit_bad_input;
+using perwal::cli::exit_denied;
+using perwal::cli::exit_ok;
+using perwal::cli::usage_error;
 
 const char* const usage_text =
     "usage:\n"
@@ -76,7 +81,8 @@ const char* const usage_text =
     "  perwal export ORG.json --format csv|xlsx -o FILE   # an org as the flat sheet import reads back\n"
     "  perwal log verify [--data DIR]   # the decision log's hash chain: exit 0 intact, 1 broken\n"
     "  perwal schema --rules FILE.perwal|ID org|query|decision   # the JSON Schema for this regulation\n"
-    "  perwal lsp   # a language server on stdio (diagnostics, hover, definition, symbols, completion, format)\n"
+    "  perwal lsp   # a language server on stdio (diagnostics, hover, definition, references, rename, quick fixes,\n"
+    "               #   symbols, completion, format)\n"
     "  perwal fmt [--check | -w] FILE.perwal...   # the canonical layout: print it, check it (exit 1 and a diff),\n"
     "                                             #   or write it back\n"
     "  perwal --version | COMMAND --help\n"
@@ -86,7 +92,6 @@ const char* const usage_text =
     "   ruleset's folder, by an absolute path or `..`; refused by default)\n";
 
 struct options {
-  std::string command;
   std::string rules, org, query, output, format = "text";
   perwal::lang language = perwal::lang::id;
   bool lang_given = false;
@@ -96,111 +101,78 @@ struct options {
   perwal::lint_options lint;      // lint: which warnings are dropped and which fail
   unsigned threads = 1;           // audit
   std::vector<std::string> positional;
+  // As typed, checked by finish():
+  std::string lang_text, threads_text, strict_codes;
+  std::vector<std::string> allow_lists, deny_lists;
+  const CLI::Option *lang_option = nullptr, *threads_option = nullptr;
 };
 
-int usage_error(const std::string& message) {
-  std::cerr << "perwal: " << message << "\n" << usage_text << perwal::server::serve_usage;
-  return exit_bad_input;
-}
-
 // "W012,W013" into `into`; every code must be a warning code of the catalogue.
-bool add_codes(const std::string& option, const std::string& list, std::set<std::string, std::less<>>& into,
-               std::string& error) {
+void add_codes(const std::string& option, const std::string& list, std::set<std::string, std::less<>>& into) {
   std::stringstream ss(list);
   bool any = false;
   for (std::string code; std::getline(ss, code, ',');) {
     if (code.empty()) continue;
-    if (!perwal::is_warning_code(code)) {
-      error = option + ": " + code + " is not a warning code (see docs/diagnostics.md)";
-      return false;
-    }
+    if (!perwal::is_warning_code(code))
+      usage_error(option + ": " + code + " is not a warning code (see docs/diagnostics.md)");
     into.insert(code);
     any = true;
   }
-  if (!any) error = option + " needs a warning code, e.g. W012";
-  return any;
+  if (!any) usage_error(option + " needs a warning code, e.g. W012");
 }
 
-std::optional<options> parse_args(int argc, char** argv, std::string& error) {
-  options o;
-  if (argc < 2) {
-    error = "missing command";
-    return std::nullopt;
+// The options most commands share; each command declares the ones it reads.
+CLI::Option* add_rules(CLI::App& sub, options& o) {
+  return sub.add_option("--rules", o.rules, "a ruleset file or the id of a bundled one")->type_name("FILE|ID");
+}
+void add_org(CLI::App& sub, options& o) {
+  sub.add_option("--org", o.org, "the org: perwal-org/1 JSON or a compiled snapshot")->type_name("ORG");
+  sub.add_flag("--strict-nip", o.strict_nip, "refuse a NIP that is not of the national form (18 digits)");
+}
+void add_include_anywhere(CLI::App& sub, options& o) {
+  sub.add_flag("--include-anywhere", o.include_anywhere,
+               "let `include` name a file outside the ruleset's folder (refused by default)");
+}
+void add_lang(CLI::App& sub, options& o) {
+  o.lang_option = sub.add_option("--lang", o.lang_text, "the language of the output: id or en")->type_name("id|en");
+}
+void add_format(CLI::App& sub, options& o, const std::string& choices) {
+  sub.add_option("--format", o.format, "the output: " + choices)->type_name(choices);
+}
+
+// The values CLI11 left as typed, checked with the messages perwal always gave.
+void finish(options& o, bool junit = false) {
+  if (o.lang_option != nullptr && o.lang_option->count() > 0) {
+    o.language = perwal::cli::english(o.lang_text) ? perwal::lang::en : perwal::lang::id;
+    o.lang_given = true;
   }
-  o.command = argv[1];
-  for (int i = 2; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto value = [&](std::string& into) {
-      if (i + 1 >= argc) {
-        error = "option " + a + " needs a value";
-        return false;
-      }
-      into = argv[++i];
-      return true;
-    };
-    if (a == "--rules") {
-      if (!value(o.rules)) return std::nullopt;
-    } else if (a == "--org") {
-      if (!value(o.org)) return std::nullopt;
-    } else if (a == "-o" || a == "--output") {
-      if (!value(o.output)) return std::nullopt;
-    } else if (a == "--include-anywhere") {
-      o.include_anywhere = true;
-    } else if (a == "--strict-nip") {
-      o.strict_nip = true;
-    } else if (a == "--query") {
-      if (!value(o.query)) return std::nullopt;
-    } else if (a == "--format") {
-      if (!value(o.format)) return std::nullopt;
-      // `test` also writes JUnit XML for CI systems.
-      if (o.format != "text" && o.format != "json" && !(o.format == "junit" && o.command == "test")) {
-        error = "--format must be text or json" + std::string(o.command == "test" ? " (or junit)" : "");
-        return std::nullopt;
-      }
-    } else if (a == "--lang") {
-      std::string l;
-      if (!value(l)) return std::nullopt;
-      if (l != "id" && l != "en") {
-        error = "--lang must be id or en";
-        return std::nullopt;
-      }
-      o.language = l == "en" ? perwal::lang::en : perwal::lang::id;
-      o.lang_given = true;
-    } else if (a == "--threads") {
-      std::string n;
-      if (!value(n)) return std::nullopt;
-      if (n.empty() || n.size() > 3 || n.find_first_not_of("0123456789") != std::string::npos || std::stoi(n) < 1) {
-        error = "--threads must be a number from 1 to 999";
-        return std::nullopt;
-      }
-      o.threads = static_cast<unsigned>(std::stoi(n));
-    } else if (a == "--explain") {
-      o.explain = true;
-    } else if (a == "--strict") {
-      o.lint.strict = true;
-    } else if (a.rfind("--strict=", 0) == 0) {
-      if (!add_codes("--strict", a.substr(9), o.lint.deny, error)) return std::nullopt;
-    } else if (a == "--allow" || a == "-A" || a == "--deny" || a == "-D") {
-      std::string list;
-      if (!value(list)) return std::nullopt;
-      const bool allow = a == "--allow" || a == "-A";
-      if (!add_codes(allow ? "--allow" : "--deny", list, allow ? o.lint.allow : o.lint.deny, error)) {
-        return std::nullopt;
-      }
-    } else if (a.rfind("--", 0) == 0) {
-      error = "unknown option " + a;
-      return std::nullopt;
-    } else {
-      o.positional.push_back(a);
-    }
+  // `test` also writes JUnit XML for CI systems.
+  if (o.format != "text" && o.format != "json" && !(junit && o.format == "junit"))
+    usage_error("--format must be text or json" + std::string(junit ? " (or junit)" : ""));
+  if (o.threads_option != nullptr && o.threads_option->count() > 0) {
+    const auto& n = o.threads_text;
+    if (n.empty() || n.size() > 3 || n.find_first_not_of("0123456789") != std::string::npos || std::stoi(n) < 1)
+      usage_error("--threads must be a number from 1 to 999");
+    o.threads = static_cast<unsigned>(std::stoi(n));
   }
+  for (const auto& l : o.allow_lists) add_codes("--allow", l, o.lint.allow);
+  for (const auto& l : o.deny_lists) add_codes("--deny", l, o.lint.deny);
   for (const auto& c : o.lint.allow) {
-    if (o.lint.deny.count(c)) {
-      error = c + " is both allowed and denied";
-      return std::nullopt;
-    }
+    if (o.lint.deny.count(c)) usage_error(c + " is both allowed and denied");
   }
-  return o;
+}
+
+// Why `path` cannot be read as a file, in `l`, or empty when it can: the
+// system's reason, or that it is a directory.
+std::string unreadable_reason(const std::string& path, perwal::lang l) {
+  const bool en = l == perwal::lang::en;
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return en ? "it is a directory" : "itu sebuah direktori, bukan berkas";
+  if (std::ifstream(path, std::ios::binary)) return {};
+  const int e = errno;
+  if (e == ENOENT) return en ? "no such file" : "berkas itu tidak ada";
+  if (e == EACCES) return en ? "permission denied" : "izin akses ditolak";
+  return std::strerror(e);
 }
 
 std::optional<std::string> read_all(const std::string& path) {
@@ -257,6 +229,12 @@ perwal::lang error_language(const options& o) {
 std::shared_ptr<const perwal::org::org_graph> load_org(const std::string& path, const perwal::compiled_ruleset& r,
                                                        perwal::lang l, bool strict_nip = false,
                                                        perwal::progress* shown = nullptr) {
+  if (const auto why = unreadable_reason(path, l); !why.empty()) {
+    if (shown != nullptr) shown->done();
+    std::cerr << path << (l == perwal::lang::en ? ": cannot read the org file: " : ": berkas org tidak dapat dibaca: ")
+              << why << "\n";
+    return nullptr;
+  }
   perwal::diagnostics errors;
   auto org = perwal::org::org_graph::load_file(path, r.vocab, r.shape, errors);
   if (shown != nullptr && !errors.empty()) shown->done();
@@ -286,8 +264,17 @@ int run_check(const options& o) {
   if (!rules) return exit_bad_input;
   auto org = load_org(o.org, *rules, error_language(o), o.strict_nip);
   if (!org) return exit_bad_input;
-  auto text = read_all(o.query);
   const std::string qname = o.query == "-" ? "<stdin>" : o.query;
+  if (o.query != "-") {
+    const auto l = error_language(o);
+    if (const auto why = unreadable_reason(o.query, l); !why.empty()) {
+      std::cerr << qname
+                << (l == perwal::lang::en ? ": cannot read the query file: " : ": berkas kueri tidak dapat dibaca: ")
+                << why << "\n";
+      return exit_bad_input;
+    }
+  }
+  auto text = read_all(o.query);
   if (!text) {
     std::cerr << qname << ": cannot read the query file\n";
     return exit_bad_input;
@@ -549,74 +536,37 @@ std::optional<std::uint64_t> parse_number(const std::string& text, std::uint64_t
 
 struct gen_args {
   perwal::gen::options opts;
+  std::string scale, seed, violations, instansi;  // as typed
   std::string out, report, rules, structure;
 };
 
-// gen-org has options of its own; errors name the option.
-std::optional<gen_args> parse_gen_args(int argc, char** argv, std::string& error) {
-  gen_args g;
-  bool have_scale = false;
-  for (int i = 2; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (i + 1 >= argc) {
-      error = a.rfind("-", 0) == 0 ? "option " + a + " needs a value" : "unexpected argument " + a;
-      return std::nullopt;
-    }
-    const std::string v = argv[++i];
-    if (a == "--scale") {
-      if (!perwal::gen::parse_scale(v, g.opts.scale)) {
-        error = "--scale must be city, province or nation";
-        return std::nullopt;
-      }
-      have_scale = true;
-    } else if (a == "--seed") {
-      const auto n = parse_number(v, 0, UINT64_MAX);
-      if (!n) {
-        error = "--seed must be a whole number";
-        return std::nullopt;
-      }
-      g.opts.seed = *n;
-    } else if (a == "--violations") {
-      const auto n = parse_number(v, 0, 10000);
-      if (!n) {
-        error = "--violations must be a whole number from 0 to 10000 (per 10,000 checked items)";
-        return std::nullopt;
-      }
-      g.opts.violations_per_10k = static_cast<std::uint32_t>(*n);
-    } else if (a == "--instansi") {
-      const auto n = parse_number(v, 1, 100000);
-      if (!n) {
-        error = "--instansi must be a whole number from 1 to 100000";
-        return std::nullopt;
-      }
-      g.opts.instansi = static_cast<std::uint32_t>(*n);
-    } else if (a == "-o" || a == "--out") {
-      g.out = v;
-    } else if (a == "--report") {
-      g.report = v;
-    } else if (a == "--rules") {
-      g.rules = v;
-    } else if (a == "--structure") {
-      g.structure = v;
-    } else {
-      error = "unknown option " + a + " for gen-org";
-      return std::nullopt;
-    }
+// gen-org's values, checked with messages that name the option.
+void finish(gen_args& g, const CLI::App& sub) {
+  if (sub.count("--scale") == 0) usage_error("gen-org needs --scale city|province|nation");
+  if (!perwal::gen::parse_scale(g.scale, g.opts.scale)) usage_error("--scale must be city, province or nation");
+  if (sub.count("--seed") > 0) {
+    const auto n = parse_number(g.seed, 0, UINT64_MAX);
+    if (!n) usage_error("--seed must be a whole number");
+    g.opts.seed = *n;
   }
-  if (!have_scale) error = "gen-org needs --scale city|province|nation";
-  if (error.empty() && g.out.empty()) error = "gen-org needs -o ORG.json";
-  if (!error.empty()) return std::nullopt;
-  return g;
+  if (sub.count("--violations") > 0) {
+    const auto n = parse_number(g.violations, 0, 10000);
+    if (!n) usage_error("--violations must be a whole number from 0 to 10000 (per 10,000 checked items)");
+    g.opts.violations_per_10k = static_cast<std::uint32_t>(*n);
+  }
+  if (sub.count("--instansi") > 0) {
+    const auto n = parse_number(g.instansi, 1, 100000);
+    if (!n) usage_error("--instansi must be a whole number from 1 to 100000");
+    g.opts.instansi = static_cast<std::uint32_t>(*n);
+  }
+  if (g.out.empty()) usage_error("gen-org needs -o ORG.json");
 }
 
 // Writes the org to -o, the report to --report (or stdout), a summary to stderr.
-int run_gen_org(int argc, char** argv) {
-  std::string error;
-  const auto g = parse_gen_args(argc, argv, error);
-  if (!g) return usage_error(error);
+int run_gen_org(const gen_args& g) {
   const auto start = std::chrono::steady_clock::now();
   // The planted violations target a ruleset: --rules, else the bundled Padang Panjang one.
-  std::string rules_path = g->rules;
+  std::string rules_path = g.rules;
   if (rules_path.empty()) {
     const auto found = perwal::find_resource("rulesets/padang-panjang-48-2024.perwal");
     if (!found) {
@@ -629,25 +579,25 @@ int run_gen_org(int argc, char** argv) {
   const auto rules = load_rules(options{}, rules_path, false);
   if (!rules) return exit_bad_input;
   std::optional<perwal::pd_structure> structure;
-  if (!g->structure.empty()) {
+  if (!g.structure.empty()) {
     try {
-      structure = perwal::load_pd_structure(g->structure);
+      structure = perwal::load_pd_structure(g.structure);
     } catch (const std::exception& e) {
       std::cerr << e.what() << "\n";
       return exit_bad_input;
     }
   }
-  perwal::gen::options opts = g->opts;
+  perwal::gen::options opts = g.opts;
   opts.rules = rules.get();
   opts.structure = structure ? &*structure : nullptr;
-  std::ofstream out(g->out, std::ios::binary | std::ios::trunc);
+  std::ofstream out(g.out, std::ios::binary | std::ios::trunc);
   if (!out) {
-    std::cerr << g->out << ": cannot write the org file\n";
+    std::cerr << g.out << ": cannot write the org file\n";
     return exit_bad_input;
   }
   perwal::gen::report r;
   perwal::progress shown("perwal gen-org");
-  shown.phase("generating " + std::string(perwal::gen::scale_name(g->opts.scale)) + " -> " + g->out);
+  shown.phase("generating " + std::string(perwal::gen::scale_name(g.opts.scale)) + " -> " + g.out);
   try {
     r = perwal::gen::generate(opts, out);
     shown.done();
@@ -655,62 +605,35 @@ int run_gen_org(int argc, char** argv) {
     // The structure lacks what the generator needs, or the ruleset a planted item's rule.
     shown.done();
     out.close();
-    std::filesystem::remove(g->out);
+    std::filesystem::remove(g.out);
     std::cerr << "perwal " << e.what() << "\n";
     return exit_bad_input;
   }
   out.close();
   if (!out) {
-    std::cerr << g->out << ": error while writing the org file\n";
+    std::cerr << g.out << ": error while writing the org file\n";
     return exit_bad_input;
   }
   const std::string report = perwal::gen::to_json(r) + "\n";
-  if (g->report.empty()) {
+  if (g.report.empty()) {
     std::cout << report;
   } else {
-    std::ofstream rep(g->report, std::ios::binary | std::ios::trunc);
+    std::ofstream rep(g.report, std::ios::binary | std::ios::trunc);
     if (!(rep << report)) {
-      std::cerr << g->report << ": cannot write the report file\n";
+      std::cerr << g.report << ": cannot write the report file\n";
       return exit_bad_input;
     }
   }
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-  std::cerr << "perwal gen-org: " << perwal::gen::scale_name(g->opts.scale) << " seed " << g->opts.seed << ": "
+  std::cerr << "perwal gen-org: " << perwal::gen::scale_name(g.opts.scale) << " seed " << g.opts.seed << ": "
             << r.instansi << " instansi, " << r.units << " units, " << r.positions << " positions, " << r.employees
             << " employees, " << r.teams << " teams, " << r.delegations << " delegations; " << r.planted
-            << " planted of " << r.checked << " checked -> " << g->out << " in " << took.count() << " s\n";
+            << " planted of " << r.checked << " checked -> " << g.out << " in " << took.count() << " s\n";
   return exit_ok;
 }
 
-// `perwal serve` has options of its own (server/serve.hpp).
-int run_serve(int argc, char** argv) {
-  std::string error;
-  auto c = perwal::server::parse_config(argc - 2, argv + 2, error);
-  if (!c) return usage_error(error);
-  c->search_path = search_path_from_env();
-  try {
-    return perwal::server::serve(*c);
-  } catch (const std::exception& e) {
-    std::cerr << "perwal serve: internal error: " << e.what() << "\n";
-    return exit_bad_input;
-  }
-}
-
-}  // namespace
-
 // `perwal log verify [--data DIR]`: the decision log's hash chain, row by row.
-int run_log(int argc, char** argv) {
-  std::filesystem::path data = "perwal-data";
-  if (argc < 3 || std::string(argv[2]) != "verify")
-    return usage_error("log needs a subcommand: log verify [--data DIR]");
-  for (int i = 3; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--data" && i + 1 < argc) {
-      data = argv[++i];
-    } else {
-      return usage_error("log verify: unknown option " + a);
-    }
-  }
+int run_log_verify(const std::filesystem::path& data) {
   try {
     const auto v = perwal::server::verify_decision_log(data / "decisions.db");
     for (const auto& p : v.problems) std::cout << "BROKEN: " << p << "\n";
@@ -730,52 +653,8 @@ int run_log(int argc, char** argv) {
   }
 }
 
-// The usage lines of one command (its line and the indented ones after it),
-// or empty when usage_text has no such command.
-std::string usage_of(const std::string& command) {
-  std::istringstream in(usage_text);
-  std::string line, out;
-  bool inside = false;
-  for (const std::string head = "  perwal " + command + " "; std::getline(in, line);) {
-    if (line.rfind("  perwal ", 0) == 0 || line.rfind("  (", 0) == 0) inside = line.rfind(head, 0) == 0;
-    if (inside) out += line + "\n";
-  }
-  return out;
-}
-
-// `perwal COMMAND --help` / `-h`: that command's usage on stdout, exit 0.
-std::optional<int> command_help(int argc, char** argv) {
-  const std::string command = argv[1];
-  bool asked = false;
-  for (int i = 2; i < argc; ++i) asked |= std::string(argv[i]) == "--help" || std::string(argv[i]) == "-h";
-  if (!asked) return std::nullopt;
-  if (command == "serve") {
-    std::cout << "usage:\n" << perwal::server::serve_usage;
-    return exit_ok;
-  }
-  const std::string usage = usage_of(command);
-  if (usage.empty()) return usage_error("unknown command \"" + command + "\"");
-  std::cout << "usage:\n"
-            << usage
-            << "  (--include-anywhere: `include` may name a file outside the ruleset's folder; refused by default)\n";
-  return exit_ok;
-}
-
 // `perwal fmt [--check | -w] FILE…`: only whitespace changes (engine/syntax/format.hpp).
-int run_fmt(int argc, char** argv) {
-  bool check = false, write = false;
-  std::vector<std::string> files;
-  for (int i = 2; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--check")
-      check = true;
-    else if (a == "-w" || a == "--write")
-      write = true;
-    else if (!a.empty() && a[0] == '-')
-      return usage_error("fmt: unknown option " + a + " (use --check or -w)");
-    else
-      files.push_back(a);
-  }
+int run_fmt(const std::vector<std::string>& files, bool check, bool write) {
   if (files.empty()) return usage_error("fmt needs at least one FILE.perwal");
   if (check && write) return usage_error("fmt: --check and -w exclude each other");
   bool unformatted = false;
@@ -809,26 +688,204 @@ int run_fmt(int argc, char** argv) {
 }
 
 // `perwal schema --rules R org|query|decision`: the JSON Schema for this regulation.
-int run_schema(int argc, char** argv) {
-  options o;
-  std::string kind;
-  for (int i = 2; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--rules" && i + 1 < argc)
-      o.rules = argv[++i];
-    else if (a == "--include-anywhere")
-      o.include_anywhere = true;
-    else if (a == "org" || a == "query" || a == "decision")
-      kind = a;
-    else
-      return usage_error("schema: unexpected argument " + a + " (perwal schema --rules R org|query|decision)");
-  }
+int run_schema(const options& o, const std::string& kind) {
   if (o.rules.empty() || kind.empty()) return usage_error("schema needs --rules R and one of org, query, decision");
   const auto rules = load_rules(o, o.rules, false);
   if (!rules) return exit_bad_input;
   std::cout << perwal::json_schema(*rules, kind)->dump(2) << "\n";
   return exit_ok;
 }
+
+// ---- The subcommands: one function each declares its options and returns what runs it.
+
+using perwal::cli::commands;
+
+void add_check(commands& c) {
+  auto& sub = c.add("check", "answer queries against an org");
+  auto o = std::make_shared<options>();
+  add_rules(sub, *o);
+  add_org(sub, *o);
+  sub.add_option("--query", o->query, "the query file, or - for standard input")->type_name("QUERY.json|-");
+  add_format(sub, *o, "text|json");
+  add_lang(sub, *o);
+  sub.add_flag("--explain", o->explain, "show why: every rule that applied");
+  add_include_anywhere(sub, *o);
+  c.on_run(sub, [o] {
+    finish(*o);
+    return run_check(*o);
+  });
+}
+
+void add_audit(commands& c) {
+  auto& sub = c.add("audit", "check every position, team and delegation of an org");
+  auto o = std::make_shared<options>();
+  add_rules(sub, *o);
+  add_org(sub, *o);
+  add_format(sub, *o, "text|json");
+  add_lang(sub, *o);
+  o->threads_option = sub.add_option("--threads", o->threads_text, "threads to audit on (1 to 999)")->type_name("N");
+  add_include_anywhere(sub, *o);
+  c.on_run(sub, [o] {
+    finish(*o);
+    return run_audit(*o);
+  });
+}
+
+void add_lint(commands& c) {
+  auto& sub = c.add("lint", "compile a ruleset and report its errors and warnings");
+  auto o = std::make_shared<options>();
+  sub.add_option("file", o->positional, "the ruleset")->type_name("FILE.perwal");
+  // `--strict` alone fails on any warning; `--strict=W012,W013` on those.
+  auto* strict = sub.add_flag("--strict", o->strict_codes, "warnings fail (exit 1); --strict=CODE,... only those");
+  sub.add_option("-A,--allow", o->allow_lists, "drop these warnings")
+      ->type_name("CODE,...")
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  sub.add_option("-D,--deny", o->deny_lists, "these warnings fail (exit 1)")
+      ->type_name("CODE,...")
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  add_lang(sub, *o);
+  add_include_anywhere(sub, *o);
+  c.on_run(sub, [o, strict, &c] {
+    // A bare flag's value is "true"; `--strict=` names no code (CLI11 reads it as bare).
+    const auto& typed = c.typed();
+    if (std::find(typed.begin(), typed.end(), "--strict=") != typed.end()) add_codes("--strict", "", o->lint.deny);
+    o->lint.strict = o->strict_codes == "true";
+    if (strict->count() > 0 && !o->lint.strict) add_codes("--strict", o->strict_codes, o->lint.deny);
+    finish(*o);
+    return run_lint(*o);
+  });
+}
+
+void add_test(commands& c) {
+  auto& sub = c.add("test", "run the examples written inside each ruleset");
+  auto o = std::make_shared<options>();
+  sub.add_option("file", o->positional, "a ruleset, or a folder of them")->type_name("FILE.perwal|FOLDER");
+  add_format(sub, *o, "text|json|junit");
+  add_lang(sub, *o);
+  add_include_anywhere(sub, *o);
+  c.on_run(sub, [o] {
+    finish(*o, true);
+    return run_test(*o);
+  });
+}
+
+void add_diff(commands& c) {
+  auto& sub = c.add("diff", "compare two regulations rule by rule");
+  auto o = std::make_shared<options>();
+  sub.add_option("files", o->positional, "the two rulesets")->type_name("A.perwal B.perwal");
+  add_format(sub, *o, "text|json");
+  add_lang(sub, *o);
+  add_include_anywhere(sub, *o);
+  c.on_run(sub, [o] {
+    finish(*o);
+    return run_diff(*o);
+  });
+}
+
+void add_explore_org(commands& c) {
+  auto& sub = c.add("explore-org", "the generated orgs that lint and diff search");
+  auto o = std::make_shared<options>();
+  sub.add_option("files", o->positional, "one or two rulesets")->type_name("FILE.perwal");
+  add_include_anywhere(sub, *o);
+  c.on_run(sub, [o] {
+    finish(*o);
+    return run_explore_org(*o);
+  });
+}
+
+void add_compile_org(commands& c) {
+  auto& sub = c.add("compile-org", "compile an org into a snapshot that loads in a blink");
+  auto o = std::make_shared<options>();
+  sub.add_option("org", o->positional, "the org")->type_name("ORG.json");
+  add_rules(sub, *o);
+  sub.add_option("-o,--output", o->output, "the snapshot to write")->type_name("ORG.snap");
+  sub.add_flag("--strict-nip", o->strict_nip, "refuse a NIP that is not of the national form (18 digits)");
+  add_lang(sub, *o);
+  add_include_anywhere(sub, *o);
+  c.on_run(sub, [o] {
+    finish(*o);
+    return run_compile_org(*o);
+  });
+}
+
+void add_gen_org(commands& c) {
+  auto& sub = c.add("gen-org", "a synthetic org with planted violations");
+  auto g = std::make_shared<gen_args>();
+  sub.add_option("--scale", g->scale, "city, province or nation")->type_name("city|province|nation");
+  sub.add_option("--seed", g->seed, "the random seed")->type_name("N");
+  sub.add_option("--violations", g->violations, "planted violations per 10,000 checked items")->type_name("PER_10K");
+  sub.add_option("--instansi", g->instansi, "how many instansi (1 to 100000)")->type_name("N");
+  sub.add_option("-o,--out", g->out, "the org to write")->type_name("ORG.json");
+  sub.add_option("--report", g->report, "the report (default: standard output)")->type_name("REPORT.json");
+  sub.add_option("--rules", g->rules, "the ruleset the planted violations target")->type_name("FILE");
+  sub.add_option("--structure", g->structure, "the Perangkat Daerah structure")->type_name("FILE");
+  c.on_run(sub, [g, &sub] {
+    finish(*g, sub);
+    return run_gen_org(*g);
+  });
+}
+
+void add_serve(commands& c) {
+  auto& sub = c.add("serve", "the decision API over HTTP");
+  auto a = std::make_shared<perwal::server::serve_args>();
+  perwal::server::add_serve_options(sub, *a);
+  c.on_run(sub, [a, &sub] {
+    std::string error;
+    auto config = perwal::server::make_config(sub, *a, error);
+    if (!config) return usage_error(error);
+    config->search_path = search_path_from_env();
+    return perwal::server::serve(*config);
+  });
+}
+
+void add_log(commands& c) {
+  auto& log = c.add("log", "the decision log");
+  auto& verify = c.add("verify", "check the decision log's hash chain", &log);
+  auto data = std::make_shared<std::string>("perwal-data");
+  verify.add_option("--data", *data, "the server's data folder (default perwal-data)")->type_name("DIR");
+  c.on_run(verify, [data] { return run_log_verify(*data); });
+}
+
+void add_schema(commands& c) {
+  auto& sub = c.add("schema", "the JSON Schema of an org, a query or a decision for a regulation");
+  auto o = std::make_shared<options>();
+  auto kind = std::make_shared<std::string>();
+  add_rules(sub, *o);
+  sub.add_option("kind", *kind, "org, query or decision")->type_name("org|query|decision");
+  add_include_anywhere(sub, *o);
+  c.on_run(sub, [o, kind] {
+    if (!kind->empty() && *kind != "org" && *kind != "query" && *kind != "decision")
+      return usage_error("schema: unexpected argument " + *kind + " (perwal schema --rules R org|query|decision)");
+    return run_schema(*o, *kind);
+  });
+}
+
+void add_lsp(commands& c) {
+  auto& sub = c.add("lsp", "a language server on standard input and output");
+  auto extra = std::make_shared<std::vector<std::string>>();
+  sub.add_option("args", *extra)->group("");  // none are taken: said below
+  c.on_run(sub, [extra] {
+    if (!extra->empty()) return usage_error("lsp takes no arguments: it speaks the Language Server Protocol on stdio");
+    return perwal::lsp::serve(std::cin, std::cout, search_path_from_env());
+  });
+}
+
+void add_fmt(commands& c) {
+  auto& sub = c.add("fmt", "print, check or rewrite rulesets in the canonical layout");
+  struct fmt_args {
+    std::vector<std::string> files;
+    bool check = false, write = false;
+  };
+  auto f = std::make_shared<fmt_args>();
+  sub.add_option("files", f->files, "the rulesets")->type_name("FILE.perwal...");
+  sub.add_flag("--check", f->check, "exit 1 and print a diff when a file is not in the layout");
+  sub.add_flag("-w,--write", f->write, "write the layout back into each file");
+  c.on_run(sub, [f] { return run_fmt(f->files, f->check, f->write); });
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   if (argc >= 2 && (std::string(argv[1]) == "--version" || std::string(argv[1]) == "-V")) {
@@ -838,52 +895,21 @@ int main(int argc, char** argv) {
               << "org snapshot format: " << perwal::org::snapshot_format() << "\n";
     return exit_ok;
   }
-  if (argc >= 2) {
-    if (const auto help = command_help(argc, argv)) return *help;
-  }
-  if (argc >= 2 && std::string(argv[1]) == "serve") return run_serve(argc, argv);
-  if (argc >= 2 && std::string(argv[1]) == "log") return run_log(argc, argv);
-  if (argc >= 2 && std::string(argv[1]) == "fmt") return run_fmt(argc, argv);
-  if (argc >= 2 && std::string(argv[1]) == "schema") return run_schema(argc, argv);
-  if (argc >= 2 && std::string(argv[1]) == "lsp") {
-    if (argc > 2) return usage_error("lsp takes no arguments: it speaks the Language Server Protocol on stdio");
-    return perwal::lsp::serve(std::cin, std::cout, search_path_from_env());
-  }
-  if (argc >= 2 && (std::string(argv[1]) == "import" || std::string(argv[1]) == "export")) {
-    try {
-      return std::string(argv[1]) == "import" ? perwal::cli::run_import(argc, argv, usage_error)
-                                              : perwal::cli::run_export(argc, argv, usage_error);
-    } catch (const std::exception& e) {
-      std::cerr << "perwal " << argv[1] << ": internal error: " << e.what() << "\n";
-      return exit_bad_input;
-    }
-  }
-  if (argc >= 2 && std::string(argv[1]) == "gen-org") {
-    try {
-      return run_gen_org(argc, argv);
-    } catch (const std::exception& e) {
-      std::cerr << "perwal gen-org: internal error: " << e.what() << "\n";
-      return exit_bad_input;
-    }
-  }
-  std::string error;
-  auto o = parse_args(argc, argv, error);
-  if (!o) return usage_error(error);
-  try {
-    if (o->command == "check") return run_check(*o);
-    if (o->command == "audit") return run_audit(*o);
-    if (o->command == "lint") return run_lint(*o);
-    if (o->command == "test") return run_test(*o);
-    if (o->command == "diff") return run_diff(*o);
-    if (o->command == "explore-org") return run_explore_org(*o);
-    if (o->command == "compile-org") return run_compile_org(*o);
-    if (o->command == "--help" || o->command == "help" || o->command == "-h") {
-      std::cout << usage_text << perwal::server::serve_usage;
-      return exit_ok;
-    }
-  } catch (const std::exception& e) {
-    std::cerr << "perwal: internal error: " << e.what() << "\n";
-    return exit_bad_input;
-  }
-  return usage_error("unknown command \"" + o->command + "\"");
+  commands c(std::string(usage_text) + perwal::server::serve_usage);
+  add_check(c);
+  add_audit(c);
+  add_lint(c);
+  add_test(c);
+  add_diff(c);
+  add_explore_org(c);
+  add_gen_org(c);
+  add_compile_org(c);
+  perwal::cli::add_import(c);
+  perwal::cli::add_export(c);
+  add_serve(c);
+  add_log(c);
+  add_schema(c);
+  add_lsp(c);
+  add_fmt(c);
+  return c.run(argc, argv);
 }

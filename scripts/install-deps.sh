@@ -10,7 +10,11 @@ packages=(
   clang libclang-rt-dev
   python3 python3-jsonschema
   libzip-dev libpugixml-dev libxlsxwriter-dev libcsv-dev
+  libcli11-dev groff-base
 )
+# The VS Code extension's tests (scripts/vscode-test.sh) need node and npm;
+# a machine that already has them (e.g. a newer node) keeps its own.
+if ! command -v npm >/dev/null 2>&1; then packages+=(nodejs npm); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

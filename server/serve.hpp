@@ -5,12 +5,17 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "server/store.hpp"
 #include "server/tokens.hpp"
+
+namespace CLI {
+class App;
+}
 
 namespace perwal::server {
 
@@ -34,7 +39,22 @@ struct config {
   log_options log;
 };
 
-// Parses the arguments after `serve`. On a usage error returns nullopt with `error` set.
+// `perwal serve`'s options as typed; make_config checks them into a config.
+struct serve_args {
+  config c;
+  std::vector<std::string> rules;
+  std::string data, token_file, scoped_token_file, log_sync;
+  std::map<std::string, std::vector<std::string>, std::less<>> number_text;  // by option name, as typed
+};
+
+// Declares serve's options on a CLI11 (sub)command, bound to `a`.
+void add_serve_options(CLI::App& sub, serve_args& a);
+// After parsing: the config, or nullopt with `error` set (a bad value, a
+// missing option, an unreadable token file).
+[[nodiscard]] std::optional<config> make_config(const CLI::App& sub, const serve_args& a, std::string& error);
+
+// Parses the arguments after `serve` (both of the above). On a usage error
+// returns nullopt with `error` set.
 [[nodiscard]] std::optional<config> parse_config(int argc, char** argv, std::string& error);
 
 // Runs the server until SIGTERM or SIGINT; returns the process exit status

@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <catch2/catch.hpp>
 #include <cstdio>
@@ -208,7 +209,8 @@ TEST_CASE("gen-org: usage errors exit 2 and name the option", "[cli][gen]") {
     const auto r = run(b.args);
     CHECK(r.status == 2);
     CHECK_THAT(r.output, Catch::Contains(b.says));
-    CHECK_THAT(r.output, Catch::Contains("perwal gen-org --scale"));  // the usage text follows
+    CHECK_THAT(r.output, Catch::Contains("see perwal gen-org --help"));  // not the whole usage
+    CHECK_THAT(r.output, !Catch::Contains("usage:"));
   }
   CHECK_FALSE(std::filesystem::exists(out));
 }
@@ -323,4 +325,91 @@ TEST_CASE("perwal --version and COMMAND --help answer on stdout and exit 0", "[c
   const auto unknown = run("chek --help");
   CHECK(unknown.status == 2);
   CHECK_THAT(unknown.output, Catch::Contains("unknown command \"chek\""));
+}
+
+TEST_CASE("a usage error is one line and a pointer to the command's help", "[cli][bad-input]") {
+  struct bad {
+    std::string args, says, command;
+  };
+  for (const auto& b : std::vector<bad>{
+           {"audit " + rules + " " + org + " --threads 0", "perwal: --threads must be a number from 1 to 999", "audit"},
+           {"check " + rules + " " + org + " --query - --format xml", "perwal: --format must be text or json", "check"},
+           {"check " + rules + " " + org + " --query - --lang fr", "perwal: --lang must be id or en", "check"},
+           {"test rulesets --format xml", "perwal: --format must be text or json (or junit)", "test"},
+           {"lint --strict=W999 rulesets/permenpanrb-7-2022.perwal", "W999 is not a warning code", "lint"},
+           {"lint -A W012 -D W012 rulesets/permenpanrb-7-2022.perwal", "W012 is both allowed and denied", "lint"},
+           {"lint --frob rulesets/permenpanrb-7-2022.perwal", "perwal: unknown option --frob for lint", "lint"},
+           {"check " + rules + " " + org + " --query", "perwal: option --query needs a value", "check"},
+           {"log", "perwal: log needs a subcommand: verify", "log"},
+           {"log verify --data", "perwal: option --data needs a value", "log verify"},
+           {"lsp now", "lsp takes no arguments", "lsp"},
+           {"fmt --check -w rulesets/permenpanrb-7-2022.perwal", "fmt: --check and -w exclude each other", "fmt"},
+           {"serve --rules padang-panjang-48-2024 " + org + " --port 70000",
+            "perwal: --port must be a whole number from 0 to 65535", "serve"},
+           {"serve --rules padang-panjang-48-2024 " + org + " --log-sync sometimes",
+            "--log-sync must be full or normal", "serve"},
+       }) {
+    INFO(b.args);
+    const auto r = run(b.args);
+    CHECK(r.status == 2);
+    CHECK_THAT(r.output, Catch::Contains(b.says));
+    CHECK_THAT(r.output, Catch::EndsWith("\nsee perwal " + b.command + " --help\n"));
+    CHECK(std::count(r.output.begin(), r.output.end(), '\n') == 2);
+  }
+  // No command at all: the whole usage.
+  const auto none = run("");
+  CHECK(none.status == 2);
+  CHECK_THAT(none.output, Catch::Contains("perwal: missing command"));
+  CHECK_THAT(none.output, Catch::Contains("perwal serve --rules"));
+  // The whole usage on request, exit 0.
+  for (const std::string help : {"--help", "-h", "help"}) CHECK(run(help).status == 0);
+  CHECK_THAT(run("--help").output, Catch::Contains("perwal import FILE.csv"));
+}
+
+TEST_CASE("COMMAND --help lists the command's options", "[cli]") {
+  const auto audit = run("audit --help");
+  CHECK(audit.status == 0);
+  CHECK_THAT(audit.output, Catch::StartsWith("usage:\n  perwal audit --rules"));
+  CHECK_THAT(audit.output, Catch::Contains("--threads N"));
+  CHECK_THAT(audit.output, Catch::Contains("--strict-nip"));
+  const auto verify = run("log verify --help");
+  CHECK(verify.status == 0);
+  CHECK_THAT(verify.output, Catch::Contains("perwal log verify [--data DIR]"));
+  CHECK_THAT(verify.output, Catch::Contains("--data DIR"));
+  const auto serve = run("serve -h");
+  CHECK(serve.status == 0);
+  CHECK_THAT(serve.output, Catch::Contains("--max-store-bytes BYTES"));
+}
+
+TEST_CASE("an unreadable file says why: missing, a directory", "[cli][bad-input]") {
+  const auto dir = run("lint rulesets/");
+  CHECK(dir.status == 2);
+  CHECK_THAT(dir.output, Catch::Contains("rulesets/: error[E011]: cannot read ruleset file"));
+  CHECK_THAT(dir.output, Catch::Contains("note: it is a directory"));
+  const auto dir_id = run("lint rulesets/ --lang id");
+  CHECK_THAT(dir_id.output, Catch::Contains("itu sebuah direktori"));
+  const auto missing = run("lint no-such.perwal");
+  CHECK(missing.status == 2);
+  CHECK_THAT(missing.output, Catch::Contains("note: no such file"));
+  const auto org_missing = run("audit " + rules + " --org no-such.json");
+  CHECK(org_missing.status == 2);
+  CHECK_THAT(org_missing.output, Catch::Contains("no-such.json: cannot read the org file: no such file"));
+  const auto org_dir = run("audit " + rules + " --org fixtures --lang id");
+  CHECK(org_dir.status == 2);
+  CHECK_THAT(org_dir.output, Catch::Contains("fixtures: berkas org tidak dapat dibaca: itu sebuah direktori"));
+  const auto query_missing = run("check " + rules + " " + org + " --query no-such.json");
+  CHECK(query_missing.status == 2);
+  CHECK_THAT(query_missing.output, Catch::Contains("no-such.json: cannot read the query file: no such file"));
+}
+
+TEST_CASE("lint --strict, --strict=CODE and repeated --allow as before", "[cli]") {
+  const std::string file = " tests/data/compile/unreachable_workflow.perwal";
+  CHECK(run("lint --strict=W012" + file, "PERWAL_PATH=rulesets").status == 1);
+  CHECK(run("lint --strict=W001" + file, "PERWAL_PATH=rulesets").status == 0);
+  CHECK(run("lint" + file + " --strict", "PERWAL_PATH=rulesets").status == 1);
+  // Every warning the file has, allowed over three options: --strict has nothing left to fail on.
+  const auto all = run("lint --strict -A W010,W013 --allow W012 -A W003,W004" + file, "PERWAL_PATH=rulesets");
+  INFO(all.output);
+  CHECK(all.status == 0);
+  CHECK_THAT(all.output, Catch::Contains("0 error(s), 0 warning(s)"));
 }

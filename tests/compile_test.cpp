@@ -159,10 +159,10 @@ TEST_CASE("a missing top file is reported through the reader", "[compile][reader
   CHECK(perwal::render(diags) == "nowhere/t.perwal: error: cannot read ruleset file\n  note: no such file\n");
 }
 
-TEST_CASE("a folder given as the ruleset says it is not a file", "[compile][reader]") {
+TEST_CASE("a folder given as the ruleset says it is a directory", "[compile][reader]") {
   perwal::diagnostics diags;
   CHECK_FALSE(perwal::compile_ruleset(source_dir() / "rulesets", diags));
-  CHECK_THAT(perwal::render(diags), Catch::Contains("note: not a regular file (a folder or a device)"));
+  CHECK_THAT(perwal::render(diags), Catch::Contains("note: it is a directory: name a .perwal file in it"));
 }
 
 // Allowed to leave the folder, an include still never reads a device or a

@@ -40,6 +40,8 @@ constexpr message_entry entries[] = {
     message_entry{"read.missing", "", note, "no such file", "berkas itu tidak ada"},
     message_entry{"read.not-regular", "", note, "not a regular file (a folder or a device)",
                   "bukan berkas biasa (sebuah folder atau perangkat)"},
+    message_entry{"read.directory", "", note, "it is a directory: name a .perwal file in it",
+                  "itu sebuah direktori: sebut berkas .perwal di dalamnya"},
     message_entry{"read.too-large", "", note, "larger than {0} MiB", "lebih besar dari {0} MiB"},
     message_entry{"read.unreadable", "", note, "it cannot be read (permissions?)",
                   "berkas itu tidak dapat dibaca (izin akses?)"},

@@ -18,6 +18,8 @@ std::string_view note_id(read_failure f) {
       return "read.not-regular";
     case read_failure::too_large:
       return "read.too-large";
+    case read_failure::directory:
+      return "read.directory";
     case read_failure::unreadable:
       break;
   }
@@ -33,6 +35,7 @@ std::optional<std::string> disk_reader::read(const fs::path& path, read_failure*
   const auto status = fs::status(path, ec);
   if (ec || !fs::exists(status))
     return fail(ec && ec != std::errc::no_such_file_or_directory ? read_failure::unreadable : read_failure::missing);
+  if (fs::is_directory(status)) return fail(read_failure::directory);
   if (!fs::is_regular_file(status)) return fail(read_failure::not_regular);
   const auto size = fs::file_size(path, ec);
   if (ec) return fail(read_failure::unreadable);

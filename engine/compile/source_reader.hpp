@@ -19,7 +19,7 @@
 namespace perwal {
 
 // Why a file could not be read (each has a note in the message catalogue).
-enum class read_failure : std::uint8_t { missing, not_regular, too_large, unreadable };
+enum class read_failure : std::uint8_t { missing, not_regular, too_large, unreadable, directory };
 [[nodiscard]] std::string_view note_id(read_failure f);
 
 // Rulesets are text of a few hundred kilobytes; a bigger file is refused

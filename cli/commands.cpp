@@ -1,0 +1,173 @@
+// The command line's frame: CLI11 with perwal's own messages and help.
+#include "cli/commands.hpp"
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <iostream>
+#include <sstream>
+
+namespace perwal::cli {
+
+namespace {
+
+// `perwal COMMAND --help`: the command's usage lines from the usage text,
+// then CLI11's list of its arguments and options.
+class help_formatter : public CLI::Formatter {
+ public:
+  explicit help_formatter(std::string usage) : usage_(std::move(usage)) {}
+
+  std::string make_help(const CLI::App* app, std::string name, CLI::AppFormatMode mode) const override {
+    const std::string prefix = "perwal ";
+    const std::string command = name.rfind(prefix, 0) == 0 ? name.substr(prefix.size()) : name;
+    std::string out = "usage:\n" + usage_of(usage_, command);
+    out += make_positionals(app);
+    out += make_groups(app, mode);
+    return out;
+  }
+
+ private:
+  std::string usage_;
+};
+
+// The command as typed ("check", "log verify") from the subcommand chain.
+std::string command_name(const CLI::App* sub) {
+  std::string name;
+  for (; sub != nullptr && sub->get_parent() != nullptr; sub = sub->get_parent())
+    name = sub->get_name() + (name.empty() ? "" : " " + name);
+  return name;
+}
+
+// The option the user gave without its value: CLI11 says only that a value is
+// missing, under the option's long name; the message names it as typed.
+std::string option_missing_value(const CLI::App& sub, int argc, char** argv, int from) {
+  for (int i = from; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a.size() < 2 || a[0] != '-' || a.find('=') != std::string::npos) continue;
+    const CLI::Option* opt = sub.get_option_no_throw(a);
+    if (opt == nullptr || opt->get_items_expected_min() == 0) continue;
+    if (i + 1 >= argc) return a;
+    const std::string next = argv[i + 1];
+    if (next.size() > 1 && next[0] == '-' && (next[1] == '-' || sub.get_option_no_throw(next) != nullptr)) return a;
+  }
+  return {};
+}
+
+// The subcommand `name` of `parent`, or null.
+CLI::App* subcommand(CLI::App* parent, const std::string& name) {
+  for (CLI::App* s : parent->get_subcommands([](CLI::App*) { return true; }))
+    if (s->get_name() == name) return s;
+  return nullptr;
+}
+
+int print_usage_error(const std::string& message, const std::string& command) {
+  std::cerr << "perwal: " << message << "\nsee perwal " << (command.empty() ? "" : command + " ") << "--help\n";
+  return exit_bad_input;
+}
+
+}  // namespace
+
+int usage_error(const std::string& message) {
+  throw usage_failure(message);
+}
+
+std::string usage_of(const std::string& usage, const std::string& command) {
+  std::istringstream in(usage);
+  std::string line, out;
+  bool inside = false;
+  for (const std::string head = "  perwal " + command + " "; std::getline(in, line);) {
+    if (line.rfind("  perwal ", 0) == 0 || line.rfind("  (", 0) == 0) inside = line.rfind(head, 0) == 0;
+    if (inside) out += line + "\n";
+  }
+  return out;
+}
+
+bool english(const std::string& value) {
+  if (value != "id" && value != "en") usage_error("--lang must be id or en");
+  return value == "en";
+}
+
+commands::commands(std::string usage) : usage_(std::move(usage)), app_(std::make_unique<CLI::App>("", "perwal")) {
+  app_->formatter(std::make_shared<help_formatter>(usage_));
+  app_->set_help_flag("-h,--help", "this help");
+  // Given twice, the last value counts (as it always did); lists say TakeAll.
+  app_->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  app_->require_subcommand(0, 1);
+}
+
+commands::~commands() = default;
+
+CLI::App& commands::add(const std::string& name, const std::string& description, CLI::App* parent) {
+  CLI::App* sub = (parent != nullptr ? parent : app_.get())->add_subcommand(name, description);
+  sub->allow_extras();  // reported after parsing, by name (see run)
+  sub->require_subcommand(0, 1);
+  return *sub;
+}
+
+void commands::on_run(CLI::App& sub, runner run) {
+  runners_[&sub] = std::move(run);
+}
+
+int commands::run(int argc, char** argv) {
+  typed_.assign(argv + std::min(argc, 1), argv + argc);
+  if (argc < 2) {
+    std::cerr << "perwal: missing command\n" << usage_;
+    return exit_bad_input;
+  }
+  const std::string first = argv[1];
+  if (first == "--help" || first == "-h" || first == "help") {
+    std::cout << usage_;
+    return exit_ok;
+  }
+  CLI::App* top = subcommand(app_.get(), first);
+  if (top == nullptr) {
+    const bool option = first.size() > 1 && first[0] == '-';
+    return print_usage_error(option ? "unknown option " + first : "unknown command \"" + first + "\"", "");
+  }
+  // The subcommand the arguments name, for messages before parsing ends.
+  CLI::App* named = top;
+  if (argc > 2) {
+    if (CLI::App* inner = subcommand(top, argv[2])) named = inner;
+  }
+  try {
+    app_->parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::cout << app_->help();
+    return exit_ok;
+  } catch (const CLI::ArgumentMismatch& e) {
+    const std::string option = option_missing_value(*named, argc, argv, 2);
+    return print_usage_error(option.empty() ? std::string(e.what()) : "option " + option + " needs a value",
+                             command_name(named));
+  } catch (const CLI::ParseError& e) {
+    return print_usage_error(e.what(), command_name(named));
+  }
+  CLI::App* sub = app_.get();
+  while (!sub->get_subcommands().empty()) sub = sub->get_subcommands().front();
+  const std::string name = command_name(sub);
+  for (const CLI::App* a = sub; a != nullptr && a->get_parent() != nullptr; a = a->get_parent()) {
+    const auto extra = a->remaining();
+    if (extra.empty()) continue;
+    const std::string& x = extra.front();
+    const bool option = x.size() > 1 && x[0] == '-';
+    if (option) return print_usage_error("unknown option " + x + " for " + name, name);
+    if (a == sub && !sub->get_subcommands([](CLI::App*) { return true; }).empty())
+      break;  // a wrong subcommand: said below
+    return print_usage_error("unexpected argument " + x + " for " + name, name);
+  }
+  const auto found = runners_.find(sub);
+  if (found == runners_.end()) {
+    std::string names;
+    for (const CLI::App* s : sub->get_subcommands([](CLI::App*) { return true; }))
+      names += (names.empty() ? "" : ", ") + s->get_name();
+    return print_usage_error(name + " needs a subcommand: " + names, name);
+  }
+  try {
+    return found->second();
+  } catch (const usage_failure& e) {
+    return print_usage_error(e.what(), name);
+  } catch (const std::exception& e) {
+    std::cerr << "perwal " << name << ": internal error: " << e.what() << "\n";
+    return exit_bad_input;
+  }
+}
+
+}  // namespace perwal::cli

@@ -1,0 +1,73 @@
+// The command line's frame (cli/commands.cpp): CLI11 parses, each subcommand
+// is registered by one function `add_NAME(commands&)` that declares its
+// options and returns what runs it. A new subcommand is one such function and
+// one line in main().
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace CLI {
+class App;
+class Option;
+}  // namespace CLI
+
+namespace perwal::cli {
+
+inline constexpr int exit_ok = 0;
+inline constexpr int exit_denied = 1;
+inline constexpr int exit_bad_input = 2;
+
+// A usage error found after parsing (a bad value, a missing option): printed
+// as "perwal: MESSAGE" and "see perwal COMMAND --help", exit 2.
+struct usage_failure : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Throws usage_failure; `return usage_error(...)` reads as the old early return.
+[[noreturn]] int usage_error(const std::string& message);
+
+// Runs a parsed subcommand; its options live in the closure.
+using runner = std::function<int()>;
+
+class commands {
+ public:
+  // `usage` is the whole usage text: `perwal --help` prints it, and
+  // `perwal NAME --help` its lines for NAME (then CLI11's option list).
+  explicit commands(std::string usage);
+  ~commands();
+  commands(const commands&) = delete;
+  commands& operator=(const commands&) = delete;
+
+  // A new subcommand `perwal NAME` (or `perwal PARENT NAME` with a parent);
+  // unknown options are reported by name, values are never guessed.
+  CLI::App& add(const std::string& name, const std::string& description, CLI::App* parent = nullptr);
+  // What runs when `sub` was the command given.
+  void on_run(CLI::App& sub, runner run);
+
+  // Parses and runs: the exit status (2 for a usage error).
+  int run(int argc, char** argv);
+
+  // The arguments as typed (after the program's name), for what CLI11 does
+  // not tell apart: a flag given `--flag=` with an empty value.
+  [[nodiscard]] const std::vector<std::string>& typed() const { return typed_; }
+
+ private:
+  std::string usage_;
+  std::unique_ptr<CLI::App> app_;
+  std::map<const CLI::App*, runner> runners_;
+  std::vector<std::string> typed_;
+};
+
+// The usage lines of one command in `usage` (its line and the indented ones
+// after it), or empty when there is no such command.
+std::string usage_of(const std::string& usage, const std::string& command);
+
+// Checks a --lang value ("id" or "en"): true for en.
+bool english(const std::string& value);
+
+}  // namespace perwal::cli
