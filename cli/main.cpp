@@ -792,6 +792,7 @@ void add_explore_org(commands& c) {
   auto& sub = c.add("explore-org", "the generated orgs that lint and diff search");
   auto o = std::make_shared<options>();
   sub.add_option("files", o->positional, "one or two rulesets")->type_name("FILE.perwal");
+  add_lang(sub, *o);  // accepted as it always was (the orgs printed are JSON)
   add_include_anywhere(sub, *o);
   c.on_run(sub, [o] {
     finish(*o);
