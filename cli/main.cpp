@@ -388,10 +388,14 @@ int run_lint(const options& o) {
   perwal::apply_allows(rules.get(), o.lint, diags);
   // English unless --lang says otherwise; codes shown, for --allow and `allow`.
   const auto lang = o.lang_given && o.language == perwal::lang::id ? perwal::language::id : perwal::language::en;
-  std::cerr << perwal::render(diags, {lang, true});
+  // The summary comes last, on its own line, also when stdout and stderr go to one place.
+  std::cout.flush();
+  std::cerr << perwal::render(diags, {lang, true}) << std::flush;
   const auto errors = diags.error_count();
   const auto warnings = diags.items().size() - errors;
-  std::cout << o.positional[0] << ": " << errors << " error(s), " << warnings << " warning(s)\n";
+  const bool id = lang == perwal::language::id;
+  std::cout << o.positional[0] << ": " << errors << (id ? " galat, " : " error(s), ") << warnings
+            << (id ? " peringatan" : " warning(s)") << std::endl;
   if (errors > 0) return exit_bad_input;
   return perwal::warnings_fail(diags, o.lint) ? exit_denied : exit_ok;
 }
@@ -788,6 +792,7 @@ void add_explore_org(commands& c) {
   auto& sub = c.add("explore-org", "the generated orgs that lint and diff search");
   auto o = std::make_shared<options>();
   sub.add_option("files", o->positional, "one or two rulesets")->type_name("FILE.perwal");
+  add_lang(sub, *o);  // accepted as it always was (the orgs printed are JSON)
   add_include_anywhere(sub, *o);
   c.on_run(sub, [o] {
     finish(*o);

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -412,4 +413,106 @@ TEST_CASE("lint --strict, --strict=CODE and repeated --allow as before", "[cli]"
   INFO(all.output);
   CHECK(all.status == 0);
   CHECK_THAT(all.output, Catch::Contains("0 error(s), 0 warning(s)"));
+}
+
+TEST_CASE("lint: the summary comes after the diagnostics on its own line, in Indonesian with --lang id", "[cli]") {
+  const std::string file = " tests/data/compile/unreachable_workflow.perwal";
+  const auto en = run("lint" + file, "PERWAL_PATH=rulesets");  // stdout and stderr merged
+  CHECK(en.status == 0);
+  CHECK_THAT(en.output,
+             Catch::EndsWith("^\ntests/data/compile/unreachable_workflow.perwal: 0 error(s), 17 warning(s)\n"));
+  const auto id = run("lint --lang id" + file, "PERWAL_PATH=rulesets");
+  CHECK_THAT(id.output, Catch::Contains("peringatan[W012]"));
+  CHECK_THAT(id.output, Catch::EndsWith("^\ntests/data/compile/unreachable_workflow.perwal: 0 galat, 17 peringatan\n"));
+  const auto bad = run("lint --lang id tests/data/cli/ruleset_malformed.perwal");
+  CHECK(bad.status == 2);
+  CHECK_THAT(bad.output, Catch::EndsWith("ruleset_malformed.perwal: 1 galat, 0 peringatan\n"));
+}
+
+namespace {
+
+// The options a command's --help lists ("  -A,--allow CODE,... ..." gives -A and --allow), -h/--help aside.
+std::set<std::string> help_options(const std::string& help) {
+  std::set<std::string> out;
+  std::istringstream in(help.substr(help.find("\nOptions:")));
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("  -", 0) != 0) continue;
+    std::istringstream names(line.substr(2, line.find(' ', 2) - 2));
+    for (std::string n; std::getline(names, n, ',');) {
+      if (n != "-h" && n != "--help") out.insert(n);
+    }
+  }
+  return out;
+}
+
+// Runs `script` in bash from the repository root; its output.
+std::string bash(const std::string& script) {
+  const auto file = std::filesystem::temp_directory_path() / ("perwal-bash-" + std::to_string(::getpid()) + ".sh");
+  std::ofstream(file) << script;
+  const std::string cmd = "cd '" + perwal::testing::source_dir().string() + "' && bash '" + file.string() + "' 2>&1";
+  std::string out;
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  std::array<char, 4096> buf{};
+  while (std::fgets(buf.data(), static_cast<int>(buf.size()), pipe)) out += buf.data();
+  ::pclose(pipe);
+  std::filesystem::remove(file);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("bash completion: each command's options are the ones its --help lists", "[cli][completion]") {
+  const auto script = perwal::testing::slurp(perwal::testing::source_dir() / "editor-support/bash/perwal");
+  std::istringstream in(script);
+  std::size_t commands = 0;
+  for (std::string line; std::getline(in, line);) {
+    const auto paren = line.find(") opts=\"");
+    if (paren == std::string::npos || line.rfind("    ", 0) != 0 || line[4] == '*' || line.find("--format") < paren)
+      continue;
+    const std::string command = line.substr(4, paren - 4);
+    if (command.find(' ') != std::string::npos) continue;  // the --format values
+    INFO(command);
+    std::set<std::string> listed;
+    std::istringstream words(line.substr(paren + 8, line.rfind('"') - paren - 8));
+    for (std::string w; words >> w;) listed.insert(w);
+    const auto help = run((command == "log" ? "log verify" : command) + " --help");
+    REQUIRE(help.status == 0);
+    CHECK(listed == help_options(help.output));
+    ++commands;
+  }
+  CHECK(commands == 15);
+  // bash completes a command, an option and an option's values.
+  const auto out = bash(
+      "source editor-support/bash/perwal\n"
+      "COMP_WORDS=(perwal au); COMP_CWORD=1; _perwal; echo \"1:${COMPREPLY[*]}\"\n"
+      "COMP_WORDS=(perwal audit --thr); COMP_CWORD=2; _perwal; echo \"2:${COMPREPLY[*]}\"\n"
+      "COMP_WORDS=(perwal test --format ''); COMP_CWORD=3; _perwal; echo \"3:${COMPREPLY[*]}\"\n"
+      "COMP_WORDS=(perwal log ''); COMP_CWORD=2; _perwal; echo \"4:${COMPREPLY[*]}\"\n"
+      "COMP_WORDS=(perwal gen-org --scale p); COMP_CWORD=3; _perwal; echo \"5:${COMPREPLY[*]}\"\n");
+  CHECK(out == "1:audit\n2:--threads\n3:text json junit\n4:verify\n5:province\n");
+}
+
+TEST_CASE("the manual pages: a section per command, rendered by groff without a warning", "[cli][man]") {
+  const auto usage = run("--help").output;
+  for (const std::string page : {"man/perwal.1", "man/id/perwal.1"}) {
+    INFO(page);
+    const auto text = perwal::testing::slurp(perwal::testing::source_dir() / page);
+    std::istringstream in(usage);
+    std::size_t commands = 0;
+    for (std::string line; std::getline(in, line);) {
+      if (line.rfind("  perwal ", 0) != 0 || line.rfind("  perwal --", 0) == 0) continue;
+      auto command = line.substr(9, line.find(' ', 9) - 9);
+      std::string escaped;  // roff writes a hyphen as \-
+      for (char c : command) escaped += c == '-' ? std::string("\\-") : std::string(1, c);
+      INFO(command);
+      CHECK_THAT(text, Catch::Contains(".SS \"" + escaped));
+      ++commands;
+    }
+    CHECK(commands >= 15);
+    // -ww: every warning; -z: no output. Anything printed is a warning or an error.
+    const auto rendered = bash("groff -man -Tutf8 -ww -z " + page + "; echo \"status $?\"");
+    CHECK(rendered == "status 0\n");
+  }
+  // The check can fail: an undefined macro is reported.
+  CHECK_THAT(bash("printf '.TH A 1\\n.XX x\\n' | groff -man -ww -z"), Catch::Contains("warning"));
 }

@@ -18,6 +18,9 @@ perwal=$tmp/prefix/bin/perwal
 [ -f "$tmp/prefix/share/doc/perwal/README.md" ] || fail "README.md not installed"
 [ -d "$tmp/prefix/share/doc/perwal/docs" ] || fail "docs/ not installed"
 [ -f "$tmp/prefix/share/perwal/data/perangkat-daerah.json" ] || fail "the Perangkat Daerah structure is not installed"
+[ -f "$tmp/prefix/share/man/man1/perwal.1" ] || fail "the manual page perwal(1) is not installed"
+[ -f "$tmp/prefix/share/man/id/man1/perwal.1" ] || fail "the Indonesian manual page is not installed"
+[ -f "$tmp/prefix/share/bash-completion/completions/perwal" ] || fail "the bash completion is not installed"
 
 mkdir "$tmp/elsewhere"
 cd "$tmp/elsewhere"
