@@ -11,6 +11,7 @@
 //   perwal compile-org ORG.json --rules FILE -o ORG.snap   (docs/snapshot.md)
 //   perwal import FILE.csv|FILE.xlsx [--mapping M] [--dictionary D] [--keep-going] [--lang id|en] -o ORG.json
 //   perwal export ORG.json --format csv|xlsx -o FILE           (cli/import_export.cpp, docs/import.md)
+//   perwal report --rules R --org ORG [--format html|pdf|xlsx] [--lang id|en] -o FILE   (engine/report)
 //   perwal serve --rules FILE_OR_DIR... --org ORG [options]   (the decision API: server/serve.hpp)
 // Exit: 0 allowed / clean, 1 denied or incomplete (lint --strict: warnings;
 // test: a failing example; diff: a semantic difference), 2 bad input or usage.
@@ -35,6 +36,7 @@
 #include "cli/commands.hpp"
 #include "cli/import_export.hpp"
 #include "cli/lsp.hpp"
+#include "engine/common/dates.hpp"
 #include "engine/common/json_input.hpp"
 #include "engine/common/pd_structure.hpp"
 #include "engine/common/progress.hpp"
@@ -47,6 +49,7 @@
 #include "engine/explore/semantic_lint.hpp"
 #include "engine/explore/universe.hpp"
 #include "engine/gen/org_gen.hpp"
+#include "engine/report/report.hpp"
 #include "engine/syntax/format.hpp"
 #include "engine/testing/examples.hpp"
 #include "server/ruleset_search.hpp"
@@ -79,6 +82,8 @@ const char* const usage_text =
     "  perwal import FILE.csv|FILE.xlsx [FILE...] [--mapping M] [--dictionary D] [--keep-going] [--lang id|en]\n"
     "                [--rules R] [--report FILE] -o ORG.json   # a spreadsheet into an org (docs/import.md)\n"
     "  perwal export ORG.json --format csv|xlsx -o FILE   # an org as the flat sheet import reads back\n"
+    "  perwal report --rules FILE.perwal --org ORG.json [--format html|pdf|xlsx] [--lang id|en] [--date YYYY-MM-DD]\n"
+    "                -o FILE   # the audit as a document: summary, findings with holders, org charts\n"
     "  perwal log verify [--data DIR]   # the decision log's hash chain: exit 0 intact, 1 broken\n"
     "  perwal schema --rules FILE.perwal|ID org|query|decision   # the JSON Schema for this regulation\n"
     "  perwal lsp   # a language server on stdio (diagnostics, hover, definition, references, rename, quick fixes,\n"
@@ -141,14 +146,22 @@ void add_format(CLI::App& sub, options& o, const std::string& choices) {
 }
 
 // The values CLI11 left as typed, checked with the messages perwal always gave.
-void finish(options& o, bool junit = false) {
+enum class formats : std::uint8_t { text_json, text_json_junit, report };
+
+void finish(options& o, formats allowed = formats::text_json) {
   if (o.lang_option != nullptr && o.lang_option->count() > 0) {
     o.language = perwal::cli::english(o.lang_text) ? perwal::lang::en : perwal::lang::id;
     o.lang_given = true;
   }
-  // `test` also writes JUnit XML for CI systems.
-  if (o.format != "text" && o.format != "json" && !(junit && o.format == "junit"))
-    usage_error("--format must be text or json" + std::string(junit ? " (or junit)" : ""));
+  if (allowed == formats::report) {
+    if (o.format != "html" && o.format != "pdf" && o.format != "xlsx")
+      usage_error("--format must be html, pdf or xlsx");
+  } else if (o.format != "text" && o.format != "json" &&
+             !(allowed == formats::text_json_junit && o.format == "junit")) {
+    // `test` also writes JUnit XML for CI systems.
+    usage_error("--format must be text or json" +
+                std::string(allowed == formats::text_json_junit ? " (or junit)" : ""));
+  }
   if (o.threads_option != nullptr && o.threads_option->count() > 0) {
     const auto& n = o.threads_text;
     if (n.empty() || n.size() > 3 || n.find_first_not_of("0123456789") != std::string::npos || std::stoi(n) < 1)
@@ -352,6 +365,48 @@ int run_audit(const options& o) {
               << perwal::to_text(d, rc, false);
   }
   return outcome_exit(d.result);
+}
+
+// `perwal report`: the audit as a document (engine/report): HTML, PDF or XLSX.
+int run_report(const options& o, const std::string& date) {
+  if (o.rules.empty() || o.org.empty() || o.output.empty()) return usage_error("report needs --rules, --org and -o");
+  auto rules = load_rules(o, o.rules, false);
+  if (!rules) return exit_bad_input;
+  perwal::progress shown("perwal report");
+  const bool en = o.language == perwal::lang::en;
+  shown.phase(en ? "reading the org" : "membaca org");
+  auto org = load_org(o.org, *rules, error_language(o), o.strict_nip, &shown);
+  if (!org) return exit_bad_input;
+  shown.phase(en ? "auditing" : "mengaudit");
+  perwal::evaluator ev(rules, org, false);
+  const auto d = ev.audit(o.threads);
+  shown.phase(en ? "writing " + o.output : "menulis " + o.output);
+  const auto report = perwal::report::build(d, *rules, *org, o.language, date);
+  std::string error;
+  bool written = false;
+  if (o.format == "xlsx") {
+    written = perwal::report::write_xlsx(report, o.output, error);
+  } else {
+    perwal::report::html_options ho;
+    // A province or the nation: a chart for each Perangkat Daerah that needs attention.
+    ho.charts_with_findings_only = org->positions().size() > 5000;
+    const std::string html = perwal::report::to_html(report, *org, ho);
+    if (o.format == "pdf") {
+      written = perwal::report::html_to_pdf(html, o.output, o.language, error);
+    } else {
+      std::ofstream out(o.output, std::ios::binary);
+      out << html;
+      written = static_cast<bool>(out);
+      if (!written) error = o.output + ": " + (en ? "cannot write the file" : "berkas tidak dapat ditulis");
+    }
+  }
+  shown.done();
+  if (!written) {
+    std::cerr << "perwal report: " << error << "\n";
+    return exit_bad_input;
+  }
+  std::cerr << perwal::report::headline(report) << " → " << o.output << "\n";
+  return exit_ok;
 }
 
 int run_compile_org(const options& o) {
@@ -770,7 +825,7 @@ void add_test(commands& c) {
   add_lang(sub, *o);
   add_include_anywhere(sub, *o);
   c.on_run(sub, [o] {
-    finish(*o, true);
+    finish(*o, formats::text_json_junit);
     return run_test(*o);
   });
 }
@@ -797,6 +852,26 @@ void add_explore_org(commands& c) {
   c.on_run(sub, [o] {
     finish(*o);
     return run_explore_org(*o);
+  });
+}
+
+void add_report(commands& c) {
+  auto& sub = c.add("report", "the audit of an org as a document for the Sekda: HTML, PDF or XLSX");
+  auto o = std::make_shared<options>();
+  o->format = "html";
+  auto date = std::make_shared<std::string>();
+  add_rules(sub, *o);
+  add_org(sub, *o);
+  add_format(sub, *o, "html|pdf|xlsx");
+  add_lang(sub, *o);
+  sub.add_option("-o,--output", o->output, "the document to write")->type_name("FILE");
+  sub.add_option("--date", *date, "the date the report bears (default: today)")->type_name("YYYY-MM-DD");
+  o->threads_option = sub.add_option("--threads", o->threads_text, "threads to audit on (1 to 999)")->type_name("N");
+  add_include_anywhere(sub, *o);
+  c.on_run(sub, [o, date] {
+    finish(*o, formats::report);
+    if (!date->empty() && !perwal::days_from_date(*date)) usage_error("--date must be a date YYYY-MM-DD");
+    return run_report(*o, date->empty() ? perwal::report::today() : *date);
   });
 }
 
@@ -909,6 +984,7 @@ int main(int argc, char** argv) {
   add_explore_org(c);
   add_gen_org(c);
   add_compile_org(c);
+  add_report(c);
   perwal::cli::add_import(c);
   perwal::cli::add_export(c);
   add_serve(c);

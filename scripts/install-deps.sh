@@ -9,9 +9,13 @@ packages=(
   gnuplot-nox time clang-format
   clang libclang-rt-dev
   python3 python3-jsonschema
-  libzip-dev libpugixml-dev libxlsxwriter-dev libcsv-dev
+  libzip-dev libpugixml-dev libxlsxwriter-dev libcsv-dev libgraphviz-dev
   libcli11-dev groff-base
 )
+# Tests only (scripts/run-tests.sh sets PERWAL_TEST_DEPS=1): the report is
+# rendered in a real browser (headless Chromium) and its PDF pages counted
+# (poppler-utils); the main job (scripts/run-example.sh) needs neither.
+if [ "${PERWAL_TEST_DEPS:-0}" = "1" ]; then packages+=(chromium poppler-utils fonts-dejavu-core); fi
 # The VS Code extension's tests (scripts/vscode-test.sh) need node and npm;
 # a machine that already has them (e.g. a newer node) keeps its own.
 if ! command -v npm >/dev/null 2>&1; then packages+=(nodejs npm); fi

@@ -5,5 +5,5 @@
 # (not run) so they keep compiling. Extra arguments go to CMake's configure step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/build.sh -DBUILD_TESTING=ON -DPERWAL_WERROR=ON -DPERWAL_BENCH=ON "$@"
+PERWAL_TEST_DEPS=1 ./scripts/build.sh -DBUILD_TESTING=ON -DPERWAL_WERROR=ON -DPERWAL_BENCH=ON "$@"
 ctest --test-dir "${PERWAL_BUILD_DIR:-build}" --output-on-failure -j"$(nproc)"
