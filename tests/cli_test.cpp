@@ -480,7 +480,7 @@ TEST_CASE("bash completion: each command's options are the ones its --help lists
     CHECK(listed == help_options(help.output));
     ++commands;
   }
-  CHECK(commands == 15);
+  CHECK(commands == 16);
   // bash completes a command, an option and an option's values.
   const auto out = bash(
       "source editor-support/bash/perwal\n"
