@@ -387,10 +387,7 @@ int run_report(const options& o, const std::string& date) {
   if (o.format == "xlsx") {
     written = perwal::report::write_xlsx(report, o.output, error);
   } else {
-    perwal::report::html_options ho;
-    // A province or the nation: a chart for each Perangkat Daerah that needs attention.
-    ho.charts_with_findings_only = org->positions().size() > 5000;
-    const std::string html = perwal::report::to_html(report, *org, ho);
+    const std::string html = perwal::report::to_html(report, *org, perwal::report::html_options_for(*org));
     if (o.format == "pdf") {
       written = perwal::report::html_to_pdf(html, o.output, o.language, error);
     } else {
@@ -405,7 +402,7 @@ int run_report(const options& o, const std::string& date) {
     std::cerr << "perwal report: " << error << "\n";
     return exit_bad_input;
   }
-  std::cerr << perwal::report::headline(report) << " → " << o.output << "\n";
+  std::cerr << report.headline << " → " << o.output << "\n";
   return exit_ok;
 }
 

@@ -3,7 +3,12 @@
 // the current immutable snapshot. Included by serve.cpp only.
 #pragma once
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 #include "engine/compile/json_schema.hpp"
+#include "engine/report/report.hpp"
 #include "server/http_util.hpp"
 
 namespace perwal::server::detail {
@@ -93,7 +98,7 @@ class api {
   }
 
  private:
-  static const route routes[13];  // defined below the class, once every handler is declared
+  static const route routes[14];  // defined below the class, once every handler is declared
 
   [[nodiscard]] std::shared_ptr<const snapshot> current() const { return current_.load(); }
 
@@ -511,6 +516,55 @@ class api {
     std::vector<decision_record> records;
     records.push_back(record_of(d, t, o, std::move(id), json_input::dump(q), std::move(result)));
     commit_and_reply(res, std::move(records), false);
+  }
+
+  // GET /v1/audit/report?org=&ruleset=&lang=&format=html|xlsx|pdf: the
+  // audit as the document `perwal report` writes. The audit is logged like
+  // POST /v1/audit's; its id is in the X-Perwal-Decision-Id header.
+  void audit_report(const call& c, httplib::Response& res) {
+    const auto s = current();
+    const auto o = options_of(c.http, *s);
+    const std::string format = c.http.has_param("format") ? param(c.http, "format") : "html";
+    if (format != "html" && format != "xlsx" && format != "pdf") {
+      fail(400, "bad_format", "format must be html, xlsx or pdf");
+    }
+    const auto t = resolve(*s, o, "", "ruleset");
+    const auto d = t.ev->audit();
+    const auto& org = t.ev->org();
+    const auto r = report::build(d, *t.rules->rules, org, o.language, report::today());
+    std::string body, type;
+    if (format == "html") {
+      body = report::to_html(r, org, report::html_options_for(org));
+      type = "text/html; charset=utf-8";
+    } else {
+      // Both writers write files: a private temporary one, read back and removed.
+      const auto dir = std::filesystem::temp_directory_path();
+      const auto file = dir / ("perwal-report-" + log_.next_id() + (format == "pdf" ? ".pdf" : ".xlsx"));
+      std::string error;
+      const bool ok = format == "pdf" ? report::html_to_pdf(report::to_html(r, org, report::html_options_for(org)),
+                                                            file.string(), o.language, error)
+                                      : report::write_xlsx(r, file.string(), error);
+      if (ok) {
+        std::ifstream in(file, std::ios::binary);
+        std::ostringstream ss;
+        ss << in.rdbuf();
+        body = ss.str();
+      }
+      std::error_code ec;
+      std::filesystem::remove(file, ec);
+      if (!ok) fail(503, "report_unavailable", error);
+      type = format == "pdf" ? "application/pdf" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    }
+    auto id = log_.next_id();
+    auto result = decision_text(d, t, id);
+    std::vector<decision_record> records;
+    records.push_back(
+        record_of(d, t, o, id, json_input::dump(json{{"type", "audit"}, {"report", format}}), std::move(result)));
+    log_.append(std::move(records));  // throws (503) when the log cannot be written
+    res.set_header("X-Perwal-Decision-Id", id);
+    res.set_header("Content-Disposition",
+                   "attachment; filename=\"laporan-audit-" + t.rules->rules->header.id + "." + format + "\"");
+    res.set_content(std::move(body), type);
   }
 
   // ---- changes ----

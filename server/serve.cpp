@@ -10,12 +10,13 @@ namespace perwal::server {
 
 namespace detail {
 
-const route api::routes[13] = {
+const route api::routes[14] = {
     {"GET", "/healthz", &api::healthz},
     {"GET", "/metrics", &api::get_metrics},
     {"GET", "/openapi.json", &api::openapi},
     {"POST", "/v1/check", &api::check, access::check},
     {"POST", "/v1/audit", &api::audit, access::check},
+    {"GET", "/v1/audit/report", &api::audit_report, access::check},
     {"GET", "/v1/rulesets", &api::list_rulesets},
     {"GET", "/v1/rulesets/{id}", &api::get_ruleset},
     {"GET", "/v1/rulesets/{id}/schema/{kind}", &api::get_schema},

@@ -554,6 +554,7 @@ constexpr message_entry entries[] = {
     message_entry{"decision.trace-review-chain", "", note, "held: review chain {rule} — {citation}",
                   "terpenuhi: alur reviu {rule} — {citation}"},
     message_entry{"decision.text-decision", "", note, "Decision: ", "Keputusan: "},
+    message_entry{"decision.text-audit", "", note, "Audit: ", "Hasil audit: "},
     // The audit report (engine/report).
     message_entry{"report.title", "", note, "Sistem Kerja audit report", "Laporan Audit Sistem Kerja"},
     message_entry{"report.headline", "", note, "{n} findings in {m} positions of {k} checked",

@@ -81,6 +81,7 @@ inline constexpr std::string_view text_workflow = "decision.text-workflow";
 inline constexpr std::string_view text_summary = "decision.text-summary";
 inline constexpr std::string_view text_violations = "decision.text-violations";
 inline constexpr std::string_view text_needs = "decision.text-needs";
+inline constexpr std::string_view text_audit = "decision.text-audit";
 inline constexpr std::string_view text_warnings = "decision.text-warnings";
 inline constexpr std::string_view text_article = "decision.text-article";
 inline constexpr std::string_view text_org_path = "decision.text-org-path";
@@ -165,6 +166,7 @@ inline constexpr std::array all = {
     text_violations,
     text_warnings,
     text_needs,
+    text_audit,
     text_article,
     text_org_path,
     text_fix,

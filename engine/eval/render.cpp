@@ -481,6 +481,37 @@ std::vector<std::string> evidence_of(const finding& f, const compiled_ruleset& r
   return out;
 }
 
+// What an audit found, counted: findings (violations and warnings), the
+// distinct positions, teams or delegations they are about, items to complete.
+struct audit_counts {
+  std::size_t findings = 0, subjects = 0, needs = 0, checked = 0;
+};
+
+audit_counts count_audit(const decision& d) {
+  audit_counts n;
+  n.findings = d.violations.size() + d.warnings.size();
+  n.needs = d.needs.size();
+  n.checked = d.checked.value_or(0);
+  std::vector<node_ref> seen;
+  for (const auto* fs : {&d.violations, &d.warnings}) {
+    for (const auto& f : *fs) {
+      if (!f.path.empty() && std::find(seen.begin(), seen.end(), f.path.front()) == seen.end())
+        seen.push_back(f.path.front());
+    }
+  }
+  n.subjects = seen.size();
+  return n;
+}
+
+std::string audit_headline(const decision& d, lang l) {
+  const auto n = count_audit(d);
+  std::string out = render_named(
+      "report.headline", l,
+      {{"n", std::to_string(n.findings)}, {"m", std::to_string(n.subjects)}, {"k", std::to_string(n.checked)}});
+  if (n.needs > 0) out += render_named("report.headline-needs", l, {{"x", std::to_string(n.needs)}});
+  return out;
+}
+
 nlohmann::json to_json(const decision& d, const render_context& c) {
   const renderer r(c);
   auto finding_json = [&](const finding& f) {
@@ -496,6 +527,16 @@ nlohmann::json to_json(const decision& d, const render_context& c) {
   j["decision"] = outcome_name(d.result);
   j["ruleset"] = c.rules.header.id;
   if (d.checked) j["checked"] = *d.checked;
+  if (d.kind == decision_kind::audit) {
+    const auto n = count_audit(d);
+    j["summary"] = {{"findings", n.findings},
+                    {"violations", d.violations.size()},
+                    {"warnings", d.warnings.size()},
+                    {"needs", n.needs},
+                    {"items_with_findings", n.subjects},
+                    {"checked", n.checked},
+                    {"text", audit_headline(d, c.language)}};
+  }
   if (d.scope) j["scope"] = contract_scope_names[static_cast<std::size_t>(*d.scope)];
   if (d.regulation_scope != no_code) j["regulation_scope"] = c.rules.vocab.name(d.regulation_scope);
   if (d.flow) j["workflow"] = d.flow->info.name;
@@ -544,7 +585,10 @@ std::string to_text(const decision& d, const render_context& c, bool explain) {
   const std::string_view word = d.result == outcome::allowed  ? messages::text_allowed
                                 : d.result == outcome::denied ? messages::text_denied
                                                               : messages::text_incomplete;
-  std::string out = say(messages::text_decision) + say(word) + "  (" + c.rules.header.id + ")\n";
+  // An audit says what it found first; the decision word follows.
+  std::string out =
+      d.kind == decision_kind::audit ? say(messages::text_audit) + audit_headline(d, c.language) + "\n" : std::string();
+  out += say(messages::text_decision) + say(word) + "  (" + c.rules.header.id + ")\n";
   if (d.checked) out += say(messages::text_checked) + std::to_string(*d.checked) + "\n";
   if (d.scope) {
     out += say(messages::text_scope) + std::string(contract_scope_names[static_cast<std::size_t>(*d.scope)]);

@@ -28,6 +28,9 @@ struct render_context {
 
 // The pieces, for callers that show one thing.
 [[nodiscard]] std::string message_of(const finding& f, const render_context& c);
+// What an audit found: "N temuan pada M jabatan dari K yang diperiksa" (and
+// the items that need evidence), in `l`.
+[[nodiscard]] std::string audit_headline(const decision& d, lang l);
 [[nodiscard]] std::string hint_of(const finding& f, const render_context& c);
 [[nodiscard]] std::vector<std::string> trace_lines(const decision& d, const render_context& c);
 // The id of a node of a finding's path ("pp.x.kabid", "delegations[3]", a team id).

@@ -57,10 +57,13 @@ std::string wrapped(std::string_view s, std::size_t width = 28) {
   return out;
 }
 
-// An id usable in SVG/HTML ids and classes (org ids are already plain; kept safe).
+// An id usable in SVG/HTML ids: org ids are letters, digits, '.', '-' and
+// '_', kept as they are (so "jabatan-<position id>" names the position); anything else becomes '_'.
 std::string html_id(std::string_view s) {
   std::string out;
-  for (const char c : s) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '-';
+  for (const char c : s) {
+    out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') ? c : '_';
+  }
   return out;
 }
 

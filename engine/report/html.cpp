@@ -200,6 +200,12 @@ void finding_html(std::string& out, const report_finding& f, const org::org_grap
 
 }  // namespace
 
+html_options html_options_for(const org::org_graph& org) {
+  html_options o;
+  o.charts_with_findings_only = org.positions().size() > 5000;
+  return o;
+}
+
 std::string to_html(const audit_report& r, const org::org_graph& org, const html_options& o) {
   const lang l = r.language;
   // Which Perangkat Daerah get a chart, and which of their positions are highlighted.
@@ -217,6 +223,7 @@ std::string to_html(const audit_report& r, const org::org_graph& org, const html
       const bool has = flagged.count(pd.unit) > 0;
       if (o.charts_with_findings_only && !has) continue;
       const auto [first, last] = org.positions_under(pd.unit);
+      if (first == last) continue;  // nobody to draw
       if (static_cast<std::size_t>(last - first) > o.chart_max_positions) {
         too_large.push_back(pd.unit);
         charted.push_back(pd.unit);
@@ -241,7 +248,7 @@ std::string to_html(const audit_report& r, const org::org_graph& org, const html
   out += "<p class=\"meta\">" + esc(r.regulation) + " (" + esc(r.cite_as) + ") — <code>" + esc(r.ruleset_id) +
          "</code></p>\n";
   out += "<p class=\"meta\">" + label("date", l) + ": <time>" + esc(r.date) + "</time></p>\n";
-  out += "<p class=\"headline\" id=\"hasil\">" + esc(headline(r)) + "</p>\n</header>\n";
+  out += "<p class=\"headline\" id=\"hasil\">" + esc(r.headline) + "</p>\n</header>\n";
   summary(out, r, charted);
 
   out += "<section id=\"temuan\">\n<h2>" + label("findings-title", l) + "</h2>\n";

@@ -83,6 +83,7 @@ audit_report build(const decision& audit, const compiled_ruleset& rules, const o
   r.cite_as = rules.header.cite_as;
   r.date = std::move(date);
   r.checked = audit.checked.value_or(0);
+  r.headline = audit_headline(audit, language);
   for (const auto& in : org.instansis()) r.org_name += (r.org_name.empty() ? "" : "; ") + std::string(in.name);
 
   // Holders per position: one pass over the employees.
@@ -133,7 +134,6 @@ audit_report build(const decision& audit, const compiled_ruleset& rules, const o
   }
 
   const render_context rc{rules, org, language};
-  std::set<std::pair<int, index>> subjects;  // (kind of node, item) found wanting
   const auto add = [&](const finding& f, finding_kind kind) {
     report_finding x;
     x.number = r.findings.size() + 1;
@@ -150,7 +150,6 @@ audit_report build(const decision& audit, const compiled_ruleset& rules, const o
     if (x.position != none) {
       if (const auto h = holders.find(x.position); h != holders.end()) x.holders = h->second;
     }
-    if (!f.path.empty()) subjects.insert({static_cast<int>(f.path.front().what), f.path.front().item});
     if (const index u = subject_unit(f, org); u != none) {
       x.pd = org.units()[u].perangkat_daerah;
       x.instansi = org.units()[u].instansi;
@@ -171,13 +170,6 @@ audit_report build(const decision& audit, const compiled_ruleset& rules, const o
   r.violations = audit.violations.size();
   r.warnings = audit.warnings.size();
   r.needs = audit.needs.size();
-  std::set<std::pair<int, index>> wanting;
-  for (const auto* fs : {&audit.violations, &audit.warnings}) {
-    for (const auto& f : *fs) {
-      if (!f.path.empty()) wanting.insert({static_cast<int>(f.path.front().what), f.path.front().item});
-    }
-  }
-  r.positions_with_findings = wanting.size();
 
   std::map<std::string, std::size_t> articles;
   for (const auto* fs : {&audit.violations, &audit.warnings}) {
@@ -187,15 +179,6 @@ audit_report build(const decision& audit, const compiled_ruleset& rules, const o
   std::stable_sort(r.by_article.begin(), r.by_article.end(),
                    [](const auto& a, const auto& b) { return a.second > b.second; });
   return r;
-}
-
-std::string headline(const audit_report& r) {
-  std::string out = render_named("report.headline", r.language,
-                                 {{"n", std::to_string(r.violations + r.warnings)},
-                                  {"m", std::to_string(r.positions_with_findings)},
-                                  {"k", std::to_string(r.checked)}});
-  if (r.needs > 0) out += render_named("report.headline-needs", r.language, {{"x", std::to_string(r.needs)}});
-  return out;
 }
 
 }  // namespace perwal::report

@@ -69,8 +69,8 @@ struct audit_report {
   std::string ruleset_id, regulation, cite_as;  // the ruleset's id, title, short citation
   std::string org_name;                         // the instansi names
   std::string date;                             // YYYY-MM-DD the report was made
+  std::string headline;                         // "N temuan pada M jabatan dari K yang diperiksa": what the audit found
   std::size_t checked = 0;                      // items the audit checked
-  std::size_t positions_with_findings = 0;      // distinct positions (or teams, delegations) found wanting
   std::size_t violations = 0, warnings = 0, needs = 0;
   std::vector<std::pair<std::string, std::size_t>> by_article;  // violations and warnings, most first
   std::vector<instansi_summary> instansi;
@@ -80,9 +80,6 @@ struct audit_report {
 // The report of an audit decision on `org` under `rules`, its prose in `language`.
 [[nodiscard]] audit_report build(const decision& audit, const compiled_ruleset& rules, const org::org_graph& org,
                                  lang language, std::string date);
-
-// "N temuan pada M jabatan dari K yang diperiksa" (or in English): what an audit found.
-[[nodiscard]] std::string headline(const audit_report& r);
 
 // Today's date, YYYY-MM-DD (UTC).
 [[nodiscard]] std::string today();
@@ -97,6 +94,10 @@ struct html_options {
   // nation: one chart per Perangkat Daerah that needs attention).
   bool charts_with_findings_only = false;
 };
+
+// The options for an org of this size: a province or the nation (over 5 000
+// positions) gets a chart only for each Perangkat Daerah with findings.
+[[nodiscard]] html_options html_options_for(const org::org_graph& org);
 
 // The org chart of one Perangkat Daerah as SVG, laid out by Graphviz (dot):
 // each position a box (title, holder), edges from atasan to position; the

@@ -57,7 +57,7 @@ bool write_xlsx(const audit_report& r, const std::string& path, std::string& err
     text(sum, row++, 0, r.org_name);
     text(sum, row++, 0, r.regulation + " (" + r.cite_as + ")");
     text(sum, row++, 0, label("date", l) + ": " + r.date);
-    text(sum, row++, 0, headline(r), bold);
+    text(sum, row++, 0, r.headline, bold);
     ++row;
     const std::vector<std::string> head{label("instansi", l),   label("pd", l),       label("positions-checked", l),
                                         label("violations", l), label("warnings", l), label("needs", l)};
