@@ -4,13 +4,13 @@
 # starting from seed corpora made of the project's own rulesets, orgs,
 # queries and a compiled snapshot. Fails on the first crash, leak, timeout or
 # broken promise; the input that did it is kept as build-fuzz/crash-*.
-#   scripts/fuzz.sh [SECONDS] [TARGET...]     TARGET: dsl org query snapshot http
+#   scripts/fuzz.sh [SECONDS] [TARGET...]     TARGET: dsl org query snapshot http sheet
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(dsl org query snapshot http)
+[ ${#targets[@]} -eq 0 ] && targets=(dsl org query snapshot http sheet)
 dir="${PERWAL_FUZZ_DIR:-build-fuzz}"
 ./scripts/install-deps.sh
 CC=clang CXX=clang++ cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF \
@@ -19,7 +19,7 @@ cmake --build "$dir" --target $(printf 'fuzz_%s ' "${targets[@]}") perwal
 
 # Seeds: everything of the right kind the repository holds.
 seeds="$dir/seeds"
-rm -rf "$seeds" && mkdir -p "$seeds"/{dsl,org,query,snapshot,http}
+rm -rf "$seeds" && mkdir -p "$seeds"/{dsl,org,query,snapshot,http,sheet}
 cp rulesets/*.perwal tests/data/compile/*.perwal "$seeds/dsl/"
 find fixtures tests/data/org -name '*.json' -exec cp {} "$seeds/org/" \; 2>/dev/null || true
 python3 - "$seeds/query" tests/golden/*/[0-9]*.json <<'PY'
@@ -45,6 +45,12 @@ printf 'POST /v1/audit\n' >"$seeds/http/audit"
 printf 'GET /v1/decisions/x?lang=id\nAuthorization: Bearer fuzz-admin\n' >"$seeds/http/decision"
 "$dir/perwal" compile-org fixtures/padang-panjang/org.json --rules rulesets/padang-panjang-48-2024.perwal \
   -o "$seeds/snapshot/padang-panjang.snap"
+# Sheets: the bundled orgs exported as CSV and XLSX, and the import tests' own files.
+for f in padang-panjang jambi; do
+  "$dir/perwal" export "fixtures/$f/org.json" --format csv -o "$seeds/sheet/$f.csv"
+  "$dir/perwal" export "fixtures/$f/org.json" --format xlsx -o "$seeds/sheet/$f.xlsx"
+done
+find tests/data -name '*.csv' -exec cp {} "$seeds/sheet/" \; 2>/dev/null || true
 
 status=0
 for t in "${targets[@]}"; do
