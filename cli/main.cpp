@@ -38,6 +38,7 @@
 #include "cli/lsp.hpp"
 #include "engine/common/dates.hpp"
 #include "engine/common/json_input.hpp"
+#include "engine/common/markup.hpp"
 #include "engine/common/pd_structure.hpp"
 #include "engine/common/progress.hpp"
 #include "engine/compile/json_schema.hpp"
@@ -483,33 +484,6 @@ int run_explore_org(const options& o) {
   return exit_ok;
 }
 
-// XML text content: the five characters XML reserves.
-std::string xml_escaped(std::string_view s) {
-  std::string out;
-  for (char ch : s) {
-    switch (ch) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out += ch;
-    }
-  }
-  return out;
-}
-
 // `perwal test FILE|FOLDER [--format text|json|junit]`: the examples written
 // inside each ruleset (a folder: every .perwal file in it, in name order).
 int run_test(const options& o) {
@@ -543,14 +517,14 @@ int run_test(const options& o) {
       passed += r.passed ? 1 : 0;
       file_failed += r.passed ? 0 : 1;
       examples.push_back({{"title", r.title}, {"passed", r.passed}, {"where", r.where}, {"problems", r.problems}});
-      cases +=
-          "    <testcase classname=\"" + xml_escaped(rules->header.id) + "\" name=\"" + xml_escaped(r.title) + "\"";
+      cases += "    <testcase classname=\"" + perwal::xml_escaped(rules->header.id) + "\" name=\"" +
+               perwal::xml_escaped(r.title) + "\"";
       if (r.passed) {
         cases += "/>\n";
       } else {
         std::string problems;
         for (const auto& p : r.problems) problems += p + "\n";
-        cases += ">\n      <failure message=\"" + xml_escaped(r.where) + "\">" + xml_escaped(problems) +
+        cases += ">\n      <failure message=\"" + perwal::xml_escaped(r.where) + "\">" + perwal::xml_escaped(problems) +
                  "</failure>\n    </testcase>\n";
       }
       if (o.format != "text") continue;
@@ -566,7 +540,7 @@ int run_test(const options& o) {
                       {"passed", results.size() - file_failed},
                       {"failed", file_failed},
                       {"examples", examples}});
-    junit += "  <testsuite name=\"" + xml_escaped(file) + "\" tests=\"" + std::to_string(results.size()) +
+    junit += "  <testsuite name=\"" + perwal::xml_escaped(file) + "\" tests=\"" + std::to_string(results.size()) +
              "\" failures=\"" + std::to_string(file_failed) + "\">\n" + cases + "  </testsuite>\n";
   }
   if (o.format == "json") {

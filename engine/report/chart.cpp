@@ -57,8 +57,11 @@ std::string wrapped(std::string_view s, std::size_t width = 28) {
   return out;
 }
 
-// An id usable in SVG/HTML ids: org ids are letters, digits, '.', '-' and
-// '_', kept as they are (so "jabatan-<position id>" names the position); anything else becomes '_'.
+// Graphviz keeps global state (its error sink, plugin tables): one layout at a time.
+std::mutex graphviz_lock;
+
+}  // namespace
+
 std::string html_id(std::string_view s) {
   std::string out;
   for (const char c : s) {
@@ -66,11 +69,6 @@ std::string html_id(std::string_view s) {
   }
   return out;
 }
-
-// Graphviz keeps global state (its error sink, plugin tables): one layout at a time.
-std::mutex graphviz_lock;
-
-}  // namespace
 
 std::string org_chart_svg(const org::org_graph& org, index pd, const std::map<index, std::size_t>& flagged,
                           lang language) {

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "engine/common/diagnostic.hpp"
+#include "engine/common/markup.hpp"
 #include "engine/report/report.hpp"
 
 namespace perwal::report {
@@ -14,33 +15,7 @@ using org::index;
 using org::none;
 
 std::string esc(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (const char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
-std::string anchor_id(std::string_view s) {
-  std::string out;
-  for (const char c : s) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '-';
-  return out;
+  return xml_escaped(s);
 }
 
 const char* const style = R"css(
@@ -130,7 +105,7 @@ std::string holders_text(const std::vector<holder>& hs, lang l) {
   return out;
 }
 
-void summary(std::string& out, const audit_report& r, const std::vector<index>& charted) {
+void summary(std::string& out, const audit_report& r, const org::org_graph& org, const std::vector<index>& charted) {
   const lang l = r.language;
   out += "<section id=\"ringkasan\">\n<h2>" + label("summary", l) + "</h2>\n";
   if (!r.by_article.empty()) {
@@ -148,7 +123,7 @@ void summary(std::string& out, const audit_report& r, const std::vector<index>& 
     for (const auto& pd : in.pds) {
       std::string name = esc(pd.name);
       if (pd.unit != none && std::find(charted.begin(), charted.end(), pd.unit) != charted.end()) {
-        name = "<a href=\"#pd-" + anchor_id(pd.name) + "-" + std::to_string(pd.unit) + "\">" + name + "</a>";
+        name = "<a href=\"#pd-" + html_id(org.units()[pd.unit].id) + "\">" + name + "</a>";
       }
       std::string articles;
       for (const auto& [a, n] : pd.by_article)
@@ -249,7 +224,7 @@ std::string to_html(const audit_report& r, const org::org_graph& org, const html
          "</code></p>\n";
   out += "<p class=\"meta\">" + label("date", l) + ": <time>" + esc(r.date) + "</time></p>\n";
   out += "<p class=\"headline\" id=\"hasil\">" + esc(r.headline) + "</p>\n</header>\n";
-  summary(out, r, charted);
+  summary(out, r, org, charted);
 
   out += "<section id=\"temuan\">\n<h2>" + label("findings-title", l) + "</h2>\n";
   if (r.findings.empty()) out += "<p>" + label("no-findings", l) + "</p>\n";
@@ -260,8 +235,7 @@ std::string to_html(const audit_report& r, const org::org_graph& org, const html
          label("charts-note", l) + "</p>\n";
   for (const auto& [pd, svg] : charts) {
     const std::string name(org.units()[pd].name);
-    out += "<section class=\"pd\" id=\"pd-" + anchor_id(name) + "-" + std::to_string(pd) + "\">\n<h3>" + esc(name) +
-           "</h3>\n";
+    out += "<section class=\"pd\" id=\"pd-" + html_id(org.units()[pd].id) + "\">\n<h3>" + esc(name) + "</h3>\n";
     if (!svg.empty()) {
       out += svg + "\n";
     } else if (std::find(too_large.begin(), too_large.end(), pd) != too_large.end()) {

@@ -95,6 +95,10 @@ struct html_options {
   bool charts_with_findings_only = false;
 };
 
+// An org id as an HTML/SVG id: letters, digits, '.', '-' and '_' kept (so
+// "jabatan-<position id>" names the position), anything else '_'.
+[[nodiscard]] std::string html_id(std::string_view s);
+
 // The options for an org of this size: a province or the nation (over 5 000
 // positions) gets a chart only for each Perangkat Daerah with findings.
 [[nodiscard]] html_options html_options_for(const org::org_graph& org);
