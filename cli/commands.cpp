@@ -6,6 +6,8 @@
 #include <iostream>
 #include <sstream>
 
+#include "engine/common/spelling.hpp"
+
 namespace perwal::cli {
 
 namespace {
@@ -59,6 +61,23 @@ CLI::App* subcommand(CLI::App* parent, const std::string& name) {
   return nullptr;
 }
 
+// The names of `parent`'s subcommands.
+std::vector<std::string> subcommand_names(CLI::App* parent) {
+  std::vector<std::string> names;
+  for (const CLI::App* s : parent->get_subcommands([](CLI::App*) { return true; })) names.push_back(s->get_name());
+  return names;
+}
+
+// Every spelling of `sub`'s options ("--format", "-o"), help included.
+std::vector<std::string> option_names(const CLI::App& sub) {
+  std::vector<std::string> names;
+  for (const CLI::Option* opt : sub.get_options()) {
+    for (const auto& l : opt->get_lnames()) names.push_back("--" + l);
+    for (const auto& n : opt->get_snames()) names.push_back("-" + n);
+  }
+  return names;
+}
+
 int print_usage_error(const std::string& message, const std::string& command) {
   std::cerr << "perwal: " << message << "\nsee perwal " << (command.empty() ? "" : command + " ") << "--help\n";
   return exit_bad_input;
@@ -68,6 +87,19 @@ int print_usage_error(const std::string& message, const std::string& command) {
 
 int usage_error(const std::string& message) {
   throw usage_failure(message);
+}
+
+std::string did_you_mean(const std::string& typed, const std::vector<std::string>& names) {
+  const std::string near = nearest_name(typed, names);
+  return near.empty() || near == typed ? std::string() : " (did you mean \"" + near + "\"?)";
+}
+
+std::string choice_error(const std::string& option, const std::string& value, const std::vector<std::string>& allowed,
+                         const std::string& tail) {
+  std::string list;
+  for (std::size_t i = 0; i < allowed.size(); ++i)
+    list += (i == 0 ? "" : i + 1 == allowed.size() ? " or " : ", ") + allowed[i];
+  return option + " must be " + list + tail + did_you_mean(value, allowed);
 }
 
 std::string usage_of(const std::string& usage, const std::string& command) {
@@ -82,7 +114,7 @@ std::string usage_of(const std::string& usage, const std::string& command) {
 }
 
 bool english(const std::string& value) {
-  if (value != "id" && value != "en") usage_error("--lang must be id or en");
+  if (value != "id" && value != "en") usage_error(choice_error("--lang", value, {"id", "en"}));
   return value == "en";
 }
 
@@ -121,7 +153,9 @@ int commands::run(int argc, char** argv) {
   CLI::App* top = subcommand(app_.get(), first);
   if (top == nullptr) {
     const bool option = first.size() > 1 && first[0] == '-';
-    return print_usage_error(option ? "unknown option " + first : "unknown command \"" + first + "\"", "");
+    if (option) return print_usage_error("unknown option " + first + did_you_mean(first, {"--help", "--version"}), "");
+    return print_usage_error("unknown command \"" + first + "\"" + did_you_mean(first, subcommand_names(app_.get())),
+                             "");
   }
   // The subcommand the arguments name, for messages before parsing ends.
   CLI::App* named = top;
@@ -148,10 +182,23 @@ int commands::run(int argc, char** argv) {
     if (extra.empty()) continue;
     const std::string& x = extra.front();
     const bool option = x.size() > 1 && x[0] == '-';
-    if (option) return print_usage_error("unknown option " + x + " for " + name, name);
+    if (option) {
+      // "--formt=json" is the option "--formt"
+      const std::string typed = x.substr(0, x.find('='));
+      return print_usage_error("unknown option " + x + " for " + name + did_you_mean(typed, option_names(*a)), name);
+    }
     if (a == sub && !sub->get_subcommands([](CLI::App*) { return true; }).empty())
       break;  // a wrong subcommand: said below
     return print_usage_error("unexpected argument " + x + " for " + name, name);
+  }
+  if (!sub->get_subcommands([](CLI::App*) { return true; }).empty() && !sub->remaining().empty()) {
+    // `perwal log verfy`: the subcommand nearest to what was typed
+    const std::string x = sub->remaining().front();
+    std::string names;
+    for (const auto& n : subcommand_names(sub)) names += (names.empty() ? "" : ", ") + n;
+    return print_usage_error("unknown subcommand \"" + x + "\" for " + name + " (its subcommands: " + names + ")" +
+                                 did_you_mean(x, subcommand_names(sub)),
+                             name);
   }
   const auto found = runners_.find(sub);
   if (found == runners_.end()) {

@@ -67,6 +67,14 @@ class commands {
 // after it), or empty when there is no such command.
 std::string usage_of(const std::string& usage, const std::string& command);
 
+// " (did you mean \"NAME\"?)" for the name in `names` nearest to `typed`,
+// or empty when none is near: appended to a usage error.
+std::string did_you_mean(const std::string& typed, const std::vector<std::string>& names);
+
+// "OPTION must be A, B or C" + `tail`, and the nearest of them to `value`.
+std::string choice_error(const std::string& option, const std::string& value, const std::vector<std::string>& allowed,
+                         const std::string& tail = "");
+
 // Checks a --lang value ("id" or "en"): true for en.
 bool english(const std::string& value);
 

@@ -16,6 +16,7 @@
 // test: a failing example; diff: a semantic difference), 2 bad input or usage.
 // CLI11 parses (cli/commands.hpp); each subcommand is one add_NAME function below.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
@@ -107,6 +108,15 @@ struct options {
   const CLI::Option *lang_option = nullptr, *threads_option = nullptr;
 };
 
+// The warning codes of the catalogue, for "did you mean".
+std::vector<std::string> warning_codes() {
+  std::vector<std::string> codes;
+  for (const auto& e : perwal::message_catalogue())
+    if (perwal::is_warning_code(e.code) && std::find(codes.begin(), codes.end(), e.code) == codes.end())
+      codes.emplace_back(e.code);
+  return codes;
+}
+
 // "W012,W013" into `into`; every code must be a warning code of the catalogue.
 void add_codes(const std::string& option, const std::string& list, std::set<std::string, std::less<>>& into) {
   std::stringstream ss(list);
@@ -114,7 +124,8 @@ void add_codes(const std::string& option, const std::string& list, std::set<std:
   for (std::string code; std::getline(ss, code, ',');) {
     if (code.empty()) continue;
     if (!perwal::is_warning_code(code))
-      usage_error(option + ": " + code + " is not a warning code (see docs/diagnostics.md)");
+      usage_error(option + ": " + code + " is not a warning code (see docs/diagnostics.md)" +
+                  perwal::cli::did_you_mean(code, warning_codes()));
     into.insert(code);
     any = true;
   }
@@ -148,7 +159,9 @@ void finish(options& o, bool junit = false) {
   }
   // `test` also writes JUnit XML for CI systems.
   if (o.format != "text" && o.format != "json" && !(junit && o.format == "junit"))
-    usage_error("--format must be text or json" + std::string(junit ? " (or junit)" : ""));
+    usage_error("--format must be text or json" + std::string(junit ? " (or junit)" : "") +
+                perwal::cli::did_you_mean(o.format, junit ? std::vector<std::string>{"text", "json", "junit"}
+                                                          : std::vector<std::string>{"text", "json"}));
   if (o.threads_option != nullptr && o.threads_option->count() > 0) {
     const auto& n = o.threads_text;
     if (n.empty() || n.size() > 3 || n.find_first_not_of("0123456789") != std::string::npos || std::stoi(n) < 1)
@@ -547,7 +560,8 @@ struct gen_args {
 // gen-org's values, checked with messages that name the option.
 void finish(gen_args& g, const CLI::App& sub) {
   if (sub.count("--scale") == 0) usage_error("gen-org needs --scale city|province|nation");
-  if (!perwal::gen::parse_scale(g.scale, g.opts.scale)) usage_error("--scale must be city, province or nation");
+  if (!perwal::gen::parse_scale(g.scale, g.opts.scale))
+    usage_error(perwal::cli::choice_error("--scale", g.scale, {"city", "province", "nation"}));
   if (sub.count("--seed") > 0) {
     const auto n = parse_number(g.seed, 0, UINT64_MAX);
     if (!n) usage_error("--seed must be a whole number");
@@ -862,7 +876,8 @@ void add_schema(commands& c) {
   add_include_anywhere(sub, *o);
   c.on_run(sub, [o, kind] {
     if (!kind->empty() && *kind != "org" && *kind != "query" && *kind != "decision")
-      return usage_error("schema: unexpected argument " + *kind + " (perwal schema --rules R org|query|decision)");
+      return usage_error("schema: unexpected argument " + *kind + " (perwal schema --rules R org|query|decision)" +
+                         perwal::cli::did_you_mean(*kind, {"org", "query", "decision"}));
     return run_schema(*o, *kind);
   });
 }

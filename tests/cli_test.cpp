@@ -328,6 +328,58 @@ TEST_CASE("perwal --version and COMMAND --help answer on stdout and exit 0", "[c
   CHECK_THAT(unknown.output, Catch::Contains("unknown command \"chek\""));
 }
 
+TEST_CASE("a misspelt command, option, value or ruleset id: did you mean", "[cli][bad-input]") {
+  struct bad {
+    std::string args, says, command;
+  };
+  for (const auto& b : std::vector<bad>{
+           {"chek", "perwal: unknown command \"chek\" (did you mean \"check\"?)", ""},
+           {"--versoin", "perwal: unknown option --versoin (did you mean \"--version\"?)", ""},
+           {"check --formt json", "perwal: unknown option --formt for check (did you mean \"--format\"?)", "check"},
+           {"audit --thread=2", "perwal: unknown option --thread=2 for audit (did you mean \"--threads\"?)", "audit"},
+           {"log verfy",
+            "perwal: unknown subcommand \"verfy\" for log (its subcommands: verify) (did you mean \"verify\"?)", "log"},
+           {"check " + rules + " " + org + " --query - --format jsn",
+            "perwal: --format must be text or json (did you mean \"json\"?)", "check"},
+           {"test rulesets --format junt", "perwal: --format must be text or json (or junit) (did you mean \"junit\"?)",
+            "test"},
+           {"check " + rules + " " + org + " --query - --lang ind",
+            "perwal: --lang must be id or en (did you mean \"id\"?)", "check"},
+           {"gen-org --scale citty -o /nonexistent/x.json",
+            "perwal: --scale must be city, province or nation (did you mean \"city\"?)", "gen-org"},
+           {"export fixtures/padang-panjang/org.json --format xslx -o /nonexistent/x",
+            "perwal: --format must be csv or xlsx for export (did you mean \"xlsx\"?)", "export"},
+           {"schema --rules padang-panjang-48-2024 quer", "(did you mean \"query\"?)", "schema"},
+           {"lint --allow W0012 rulesets/permenpanrb-7-2022.perwal", "W0012 is not a warning code", "lint"},
+       }) {
+    INFO(b.args);
+    const auto r = run(b.args);
+    CHECK(r.status == 2);
+    CHECK_THAT(r.output, Catch::Contains(b.says));
+    CHECK_THAT(r.output, Catch::EndsWith("\nsee perwal " + (b.command.empty() ? "" : b.command + " ") + "--help\n"));
+    CHECK(std::count(r.output.begin(), r.output.end(), '\n') == 2);
+  }
+  // Nothing near: no guess.
+  const auto far = run("frobnicate");
+  CHECK(far.status == 2);
+  CHECK_THAT(far.output, !Catch::Contains("did you mean"));
+  // A bundled ruleset's id, misspelt.
+  const auto id = run("check --rules padang-panjng-48-2024 " + org + " --query -");
+  CHECK(id.status == 2);
+  CHECK_THAT(id.output, Catch::Contains("no ruleset with id \"padang-panjng-48-2024\" (did you mean "
+                                        "\"padang-panjang-48-2024\"?)"));
+  // An org id in a query, and an org's own broken reference.
+  const auto query =
+      run_with_input("check " + rules + " " + org + " --query -", R"({"type": "kedudukan", "position": "pp.sekdaa"})");
+  CHECK(query.status == 2);
+  CHECK_THAT(query.output,
+             Catch::Contains("position: no position or employee \"pp.sekdaa\" (did you mean \"pp.sekda\"?)"));
+  const auto org_file = run("audit " + rules + " --org tests/data/org/bad/broken_parent.json --lang id");
+  CHECK(org_file.status == 2);
+  CHECK_THAT(org_file.output,
+             Catch::Contains("units[2].parent: tidak ada unit \"x.setdaa\" (maksud Anda \"x.setda\"?)"));
+}
+
 TEST_CASE("a usage error is one line and a pointer to the command's help", "[cli][bad-input]") {
   struct bad {
     std::string args, says, command;
