@@ -217,4 +217,70 @@ int commands::run(int argc, char** argv) {
   }
 }
 
+namespace {
+
+// Text as roff shows it literally: a backslash and a hyphen escaped, a line
+// that would start a request protected.
+std::string roff(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == '\\')
+      out += "\\e";
+    else if (c == '-')
+      out += "\\-";
+    else
+      out += c;
+  }
+  if (!out.empty() && (out[0] == '.' || out[0] == '\'')) out.insert(0, "\\&");
+  return out;
+}
+
+// The usage of `command` in the usage text on one line, without "perwal "
+// and the comments: "check --rules FILE.perwal ...".
+std::string usage_line(const std::string& usage, const std::string& command) {
+  std::istringstream in(usage_of(usage, command));
+  std::string out;
+  for (std::string line; std::getline(in, line);) {
+    line = line.substr(0, line.find('#'));
+    std::istringstream words(line);
+    for (std::string w; words >> w;) out += (out.empty() ? "" : " ") + w;
+  }
+  return out.rfind("perwal ", 0) == 0 ? out.substr(7) : out;
+}
+
+void manual_section(std::string& out, const std::string& usage, const CLI::App& sub, const std::string& name) {
+  const std::string line = usage_line(usage, name);
+  out += ".SS \"" + roff(line.empty() ? name : line) + "\"\n";
+  std::string description = sub.get_description();
+  if (!description.empty())
+    description[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(description[0])));
+  out += roff(description) + ".\n";
+  for (const CLI::Option* opt : sub.get_options()) {
+    if (opt->get_group().empty() || opt->check_lname("help")) continue;  // hidden; help is a common option
+    std::string names;
+    if (opt->get_lnames().empty() && opt->get_snames().empty()) names = opt->get_name();
+    for (const auto& n : opt->get_snames()) names += (names.empty() ? "-" : ", -") + n;
+    for (const auto& n : opt->get_lnames()) names += (names.empty() ? "--" : ", --") + n;
+    const bool typed = opt->get_items_expected_min() > 0 && !opt->get_type_name().empty() && opt->nonpositional();
+    out +=
+        typed ? ".TP\n.BI \"" + roff(names) + " \" \"" + roff(opt->get_type_name()) + "\"" : ".TP\n.B " + roff(names);
+    out += "\n" + roff(opt->get_description().empty() ? "(no description)" : opt->get_description()) + "\n";
+  }
+}
+
+}  // namespace
+
+std::string commands::manual(const std::string& page) const {
+  std::string sections;
+  for (const CLI::App* sub : app_->get_subcommands([](const CLI::App* s) { return !s->get_group().empty(); })) {
+    const auto inner = const_cast<CLI::App*>(sub)->get_subcommands([](const CLI::App*) { return true; });
+    if (inner.empty()) manual_section(sections, usage_, *sub, sub->get_name());
+    for (const CLI::App* s : inner) manual_section(sections, usage_, *s, sub->get_name() + " " + s->get_name());
+  }
+  std::istringstream in(page);
+  std::string out;
+  for (std::string line; std::getline(in, line);) out += line == "@COMMANDS@" ? sections : line + "\n";
+  return out;
+}
+
 }  // namespace perwal::cli

@@ -52,6 +52,12 @@ class commands {
   // Parses and runs: the exit status (2 for a usage error).
   int run(int argc, char** argv);
 
+  // The manual page: `page` (roff) with its line "@COMMANDS@" replaced by a
+  // section per subcommand, made from what the parser knows (its usage lines,
+  // description, arguments and options), so the page cannot drift from the
+  // command line. Hidden subcommands (an empty group) are left out.
+  [[nodiscard]] std::string manual(const std::string& page) const;
+
   // The arguments as typed (after the program's name), for what CLI11 does
   // not tell apart: a flag given `--flag=` with an empty value.
   [[nodiscard]] const std::vector<std::string>& typed() const { return typed_; }

@@ -905,6 +905,21 @@ void add_fmt(commands& c) {
   c.on_run(sub, [f] { return run_fmt(f->files, f->check, f->write); });
 }
 
+// `perwal help-man PAGE.1.in`: the manual page with a section per command
+// from the parser itself (the build writes man/perwal.1 with it). Hidden.
+void add_help_man(commands& c) {
+  auto& sub = c.add("help-man", "the manual page, from the parser's own help");
+  sub.group("");
+  auto page = std::make_shared<std::string>();
+  sub.add_option("template", *page, "the page with a line @COMMANDS@")->required();
+  c.on_run(sub, [page, &c] {
+    const auto text = read_all(*page);
+    if (!text) return usage_error("help-man: cannot read " + *page);
+    std::cout << c.manual(*text);
+    return exit_ok;
+  });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -931,5 +946,6 @@ int main(int argc, char** argv) {
   add_schema(c);
   add_lsp(c);
   add_fmt(c);
+  add_help_man(c);
   return c.run(argc, argv);
 }

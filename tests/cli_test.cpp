@@ -544,11 +544,15 @@ TEST_CASE("bash completion: each command's options are the ones its --help lists
   CHECK(out == "1:audit\n2:--threads\n3:text json junit\n4:verify\n5:province\n");
 }
 
+// The English page as the build generates it (`perwal help-man`, beside the program).
+const std::filesystem::path generated_man = std::filesystem::path(PERWAL_BINARY).parent_path() / "man/perwal.1";
+
 TEST_CASE("the manual pages: a section per command, rendered by groff without a warning", "[cli][man]") {
   const auto usage = run("--help").output;
-  for (const std::string page : {"man/perwal.1", "man/id/perwal.1"}) {
+  for (const std::string& page :
+       {generated_man.string(), (perwal::testing::source_dir() / "man/id/perwal.1").string()}) {
     INFO(page);
-    const auto text = perwal::testing::slurp(perwal::testing::source_dir() / page);
+    const auto text = perwal::testing::slurp(page);
     std::istringstream in(usage);
     std::size_t commands = 0;
     for (std::string line; std::getline(in, line);) {
@@ -567,4 +571,32 @@ TEST_CASE("the manual pages: a section per command, rendered by groff without a 
   }
   // The check can fail: an undefined macro is reported.
   CHECK_THAT(bash("printf '.TH A 1\\n.XX x\\n' | groff -man -ww -z"), Catch::Contains("warning"));
+}
+
+TEST_CASE("the English manual page is the parser's own help: every option of every command", "[cli][man]") {
+  const auto page = perwal::testing::slurp(generated_man);
+  // What the build wrote is what help-man writes now.
+  CHECK(run("help-man man/perwal.1.in").output == page);
+  CHECK_THAT(page, !Catch::Contains("@COMMANDS@"));
+  CHECK_THAT(page, !Catch::Contains("help\\-man"));  // hidden
+  std::size_t options = 0;
+  for (const std::string command : {"check", "audit", "lint", "test", "diff", "explore-org", "gen-org", "compile-org",
+                                    "import", "export", "serve", "log verify", "schema", "lsp", "fmt"}) {
+    const auto help = run(command + " --help").output;
+    std::istringstream in(help);
+    for (std::string line; std::getline(in, line);) {
+      // CLI11's option lines: "  --name TYPE   description", "  -o,--out ..."
+      if (line.rfind("  -", 0) != 0) continue;
+      auto name = line.substr(2, line.find_first_of(" ,", 2) - 2);
+      if (name == "-h") continue;  // a common option
+      std::string escaped;
+      for (char c : name) escaped += c == '-' ? std::string("\\-") : std::string(1, c);
+      INFO(command << ": " << name);
+      CHECK_THAT(page, Catch::Contains(escaped));
+      ++options;
+    }
+  }
+  CHECK(options > 60);
+  // A help-man without its template is a usage error.
+  CHECK(run("help-man").status == 2);
 }
