@@ -68,7 +68,8 @@ const char* const usage_text =
     "  perwal audit --rules FILE.perwal --org ORG.json [--format text|json] [--lang id|en] [--threads N]\n"
     "  perwal lint  FILE.perwal [--strict | --strict=CODE,...] [--allow|-A CODE,...] [--deny|-D CODE,...]\n"
     "               [--lang id|en]   # codes: docs/diagnostics.md; --lang defaults to en here\n"
-    "  perwal test  FILE.perwal|FOLDER [--format text|json|junit]   # the examples inside each ruleset\n"
+    "  perwal test  FILE.perwal|FOLDER [--format text|json|junit] [--lang id|en]   # the examples inside each\n"
+    "               #   ruleset; --lang defaults to en here\n"
     "  perwal diff  A.perwal B.perwal [--format text|json] [--lang id|en]\n"
     "  perwal explore-org FILE.perwal [FILE2.perwal]   # the generated org lint and diff search\n"
     "  perwal gen-org --scale city|province|nation [--seed N] [--violations PER_10K] [--instansi N] -o ORG.json\n"
@@ -495,7 +496,7 @@ int run_test(const options& o) {
   for (const auto& file : files) {
     auto rules = load_rules(o, file, false);
     if (!rules) return exit_bad_input;
-    const auto results = perwal::run_examples(rules);
+    const auto results = perwal::run_examples(rules, error_language(o));
     nlohmann::json examples = nlohmann::json::array();
     std::size_t file_failed = 0;
     std::string cases;
@@ -516,10 +517,11 @@ int run_test(const options& o) {
       }
       if (o.format != "text") continue;
       if (r.passed) {
-        std::cout << "ok    " << r.title << "\n";
+        std::cout << perwal::render_message(perwal::msg("test.ok"), error_language(o)) << r.title << "\n";
         continue;
       }
-      std::cout << "FAIL  " << r.title << "  (" << r.where << ")\n";
+      std::cout << perwal::render_message(perwal::msg("test.fail"), error_language(o)) << r.title << "  (" << r.where
+                << ")\n";
       for (const auto& p : r.problems) std::cout << "        " << p << "\n";
     }
     report.push_back({{"file", file},
@@ -537,7 +539,11 @@ int run_test(const options& o) {
               << total - passed << "\">\n"
               << junit << "</testsuites>\n";
   } else {
-    std::cout << passed << " passed, " << (total - passed) << " failed\n";
+    // English unless --lang is given, as lint does (scripts read the summary).
+    std::cout << perwal::render_message(
+                     perwal::msg("test.summary", std::to_string(passed), std::to_string(total - passed)),
+                     error_language(o))
+              << "\n";
   }
   return passed == total ? exit_ok : exit_denied;
 }

@@ -328,6 +328,41 @@ TEST_CASE("perwal --version and COMMAND --help answer on stdout and exit 0", "[c
   CHECK_THAT(unknown.output, Catch::Contains("unknown command \"chek\""));
 }
 
+TEST_CASE("perwal test: English by default, Indonesian with --lang id", "[cli][lang]") {
+  const auto dir = std::filesystem::temp_directory_path() / ("perwal-test-lang-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto file = (dir / "contoh.perwal").string();
+  std::ofstream(file)
+      << "ruleset t-contoh { title \"t\" cite_as \"T 1/2026\" status draft extends padang-panjang-48-2024 "
+         "example_org \""
+      << (perwal::testing::source_dir() / "fixtures/padang-panjang/org.json").string() << R"(" }
+example "a wrong expectation" {
+  query { "type": "kedudukan", "position": "pp.sekda" }
+  expect denied
+}
+example "a misspelt position" {
+  query { "type": "kedudukan", "position": "pp.sekdaa" }
+  expect allowed
+}
+)";
+  const auto en = run("test '" + file + "'", "PERWAL_PATH=rulesets");
+  CHECK(en.status == 1);
+  CHECK_THAT(en.output, Catch::Contains("FAIL  a wrong expectation"));
+  CHECK_THAT(en.output, Catch::Contains("expected denied, got allowed"));
+  CHECK_THAT(en.output, Catch::Contains("bad query: position: no position or employee \"pp.sekdaa\" (did you mean "
+                                        "\"pp.sekda\"?)"));
+  CHECK_THAT(en.output, Catch::EndsWith("0 passed, 2 failed\n"));
+  const auto id = run("test '" + file + "' --lang id", "PERWAL_PATH=rulesets");
+  CHECK(id.status == 1);
+  CHECK_THAT(id.output, Catch::Contains("GAGAL a wrong expectation"));
+  CHECK_THAT(id.output, Catch::Contains("seharusnya denied, hasilnya allowed"));
+  CHECK_THAT(id.output, Catch::Contains("kueri salah: position: tidak ada jabatan atau pegawai \"pp.sekdaa\" (maksud "
+                                        "Anda \"pp.sekda\"?)"));
+  CHECK_THAT(id.output, Catch::EndsWith("0 lulus, 2 gagal\n"));
+  CHECK_THAT(id.output, !Catch::Contains("expected"));
+  std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("a misspelt command, option, value or ruleset id: did you mean", "[cli][bad-input]") {
   struct bad {
     std::string args, says, command;
