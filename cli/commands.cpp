@@ -78,8 +78,21 @@ std::vector<std::string> option_names(const CLI::App& sub) {
   return names;
 }
 
+// Usage errors speak English unless the arguments ask for Indonesian
+// (`--lang id`), read before parsing so that every usage error can.
+bool indonesian = false;
+
+bool asks_for_indonesian(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--lang=id" || (a == "--lang" && i + 1 < argc && std::string(argv[i + 1]) == "id")) return true;
+  }
+  return false;
+}
+
 int print_usage_error(const std::string& message, const std::string& command) {
-  std::cerr << "perwal: " << message << "\nsee perwal " << (command.empty() ? "" : command + " ") << "--help\n";
+  std::cerr << "perwal: " << message << (indonesian ? "\nlihat perwal " : "\nsee perwal ")
+            << (command.empty() ? "" : command + " ") << "--help\n";
   return exit_bad_input;
 }
 
@@ -89,17 +102,22 @@ int usage_error(const std::string& message) {
   throw usage_failure(message);
 }
 
+std::string say(const std::string& en, const std::string& id) {
+  return indonesian ? id : en;
+}
+
 std::string did_you_mean(const std::string& typed, const std::vector<std::string>& names) {
   const std::string near = nearest_name(typed, names);
-  return near.empty() || near == typed ? std::string() : " (did you mean \"" + near + "\"?)";
+  if (near.empty() || near == typed) return {};
+  return say(" (did you mean \"", " (maksud Anda \"") + near + "\"?)";
 }
 
 std::string choice_error(const std::string& option, const std::string& value, const std::vector<std::string>& allowed,
                          const std::string& tail) {
   std::string list;
   for (std::size_t i = 0; i < allowed.size(); ++i)
-    list += (i == 0 ? "" : i + 1 == allowed.size() ? " or " : ", ") + allowed[i];
-  return option + " must be " + list + tail + did_you_mean(value, allowed);
+    list += (i == 0 ? "" : i + 1 == allowed.size() ? say(" or ", " atau ") : ", ") + allowed[i];
+  return option + say(" must be ", " harus ") + list + tail + did_you_mean(value, allowed);
 }
 
 std::string usage_of(const std::string& usage, const std::string& command) {
@@ -141,6 +159,7 @@ void commands::on_run(CLI::App& sub, runner run) {
 
 int commands::run(int argc, char** argv) {
   typed_.assign(argv + std::min(argc, 1), argv + argc);
+  indonesian = asks_for_indonesian(argc, argv);
   if (argc < 2) {
     std::cerr << "perwal: missing command\n" << usage_;
     return exit_bad_input;
@@ -153,8 +172,12 @@ int commands::run(int argc, char** argv) {
   CLI::App* top = subcommand(app_.get(), first);
   if (top == nullptr) {
     const bool option = first.size() > 1 && first[0] == '-';
-    if (option) return print_usage_error("unknown option " + first + did_you_mean(first, {"--help", "--version"}), "");
-    return print_usage_error("unknown command \"" + first + "\"" + did_you_mean(first, subcommand_names(app_.get())),
+    if (option) {
+      return print_usage_error(
+          say("unknown option ", "opsi tidak dikenal: ") + first + did_you_mean(first, {"--help", "--version"}), "");
+    }
+    return print_usage_error(say("unknown command \"", "perintah tidak dikenal: \"") + first + "\"" +
+                                 did_you_mean(first, subcommand_names(app_.get())),
                              "");
   }
   // The subcommand the arguments name, for messages before parsing ends.
@@ -169,7 +192,9 @@ int commands::run(int argc, char** argv) {
     return exit_ok;
   } catch (const CLI::ArgumentMismatch& e) {
     const std::string option = option_missing_value(*named, argc, argv, 2);
-    return print_usage_error(option.empty() ? std::string(e.what()) : "option " + option + " needs a value",
+    return print_usage_error(option.empty()
+                                 ? std::string(e.what())
+                                 : say("option " + option + " needs a value", "opsi " + option + " memerlukan nilai"),
                              command_name(named));
   } catch (const CLI::ParseError& e) {
     return print_usage_error(e.what(), command_name(named));
@@ -185,27 +210,33 @@ int commands::run(int argc, char** argv) {
     if (option) {
       // "--formt=json" is the option "--formt"
       const std::string typed = x.substr(0, x.find('='));
-      return print_usage_error("unknown option " + x + " for " + name + did_you_mean(typed, option_names(*a)), name);
+      return print_usage_error(
+          say("unknown option " + x + " for " + name, "opsi " + x + " tidak dikenal untuk " + name) +
+              did_you_mean(typed, option_names(*a)),
+          name);
     }
     if (a == sub && !sub->get_subcommands([](CLI::App*) { return true; }).empty())
       break;  // a wrong subcommand: said below
-    return print_usage_error("unexpected argument " + x + " for " + name, name);
+    return print_usage_error(
+        say("unexpected argument " + x + " for " + name, "argumen " + x + " tidak diharapkan untuk " + name), name);
   }
   if (!sub->get_subcommands([](CLI::App*) { return true; }).empty() && !sub->remaining().empty()) {
     // `perwal log verfy`: the subcommand nearest to what was typed
     const std::string x = sub->remaining().front();
     std::string names;
     for (const auto& n : subcommand_names(sub)) names += (names.empty() ? "" : ", ") + n;
-    return print_usage_error("unknown subcommand \"" + x + "\" for " + name + " (its subcommands: " + names + ")" +
-                                 did_you_mean(x, subcommand_names(sub)),
-                             name);
+    return print_usage_error(
+        say("unknown subcommand \"" + x + "\" for " + name + " (its subcommands: " + names + ")",
+            "subperintah \"" + x + "\" tidak dikenal untuk " + name + " (subperintahnya: " + names + ")") +
+            did_you_mean(x, subcommand_names(sub)),
+        name);
   }
   const auto found = runners_.find(sub);
   if (found == runners_.end()) {
     std::string names;
     for (const CLI::App* s : sub->get_subcommands([](CLI::App*) { return true; }))
       names += (names.empty() ? "" : ", ") + s->get_name();
-    return print_usage_error(name + " needs a subcommand: " + names, name);
+    return print_usage_error(say(name + " needs a subcommand: ", name + " memerlukan subperintah: ") + names, name);
   }
   try {
     return found->second();

@@ -73,6 +73,9 @@ class commands {
 // after it), or empty when there is no such command.
 std::string usage_of(const std::string& usage, const std::string& command);
 
+// `en` or `id`: usage errors are English unless the arguments say `--lang id`.
+std::string say(const std::string& en, const std::string& id);
+
 // " (did you mean \"NAME\"?)" for the name in `names` nearest to `typed`,
 // or empty when none is near: appended to a usage error.
 std::string did_you_mean(const std::string& typed, const std::vector<std::string>& names);

@@ -151,7 +151,7 @@ int run_export(const std::string& in, const std::string& format, const std::stri
   if (in.empty() || out.empty() || format.empty())
     return usage_error("export needs ORG.json, --format csv|xlsx and -o FILE");
   if (format != "csv" && format != "xlsx")
-    return usage_error(choice_error("--format", format, {"csv", "xlsx"}, " for export"));
+    return usage_error(choice_error("--format", format, {"csv", "xlsx"}, say(" for export", " untuk export")));
   const auto text = slurp(in);
   if (!text) {
     std::cerr << in << ": cannot read the org file\n";

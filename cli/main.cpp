@@ -125,7 +125,9 @@ void add_codes(const std::string& option, const std::string& list, std::set<std:
   for (std::string code; std::getline(ss, code, ',');) {
     if (code.empty()) continue;
     if (!perwal::is_warning_code(code))
-      usage_error(option + ": " + code + " is not a warning code (see docs/diagnostics.md)" +
+      usage_error(option + ": " + code +
+                  perwal::cli::say(" is not a warning code (see docs/diagnostics.md)",
+                                   " bukan kode peringatan (lihat docs/diagnostics.md)") +
                   perwal::cli::did_you_mean(code, warning_codes()));
     into.insert(code);
     any = true;
@@ -160,19 +162,22 @@ void finish(options& o, bool junit = false) {
   }
   // `test` also writes JUnit XML for CI systems.
   if (o.format != "text" && o.format != "json" && !(junit && o.format == "junit"))
-    usage_error("--format must be text or json" + std::string(junit ? " (or junit)" : "") +
+    usage_error(perwal::cli::say("--format must be text or json", "--format harus text atau json") +
+                (junit ? perwal::cli::say(" (or junit)", " (atau junit)") : std::string()) +
                 perwal::cli::did_you_mean(o.format, junit ? std::vector<std::string>{"text", "json", "junit"}
                                                           : std::vector<std::string>{"text", "json"}));
   if (o.threads_option != nullptr && o.threads_option->count() > 0) {
     const auto& n = o.threads_text;
     if (n.empty() || n.size() > 3 || n.find_first_not_of("0123456789") != std::string::npos || std::stoi(n) < 1)
-      usage_error("--threads must be a number from 1 to 999");
+      usage_error(
+          perwal::cli::say("--threads must be a number from 1 to 999", "--threads harus bilangan 1 sampai 999"));
     o.threads = static_cast<unsigned>(std::stoi(n));
   }
   for (const auto& l : o.allow_lists) add_codes("--allow", l, o.lint.allow);
   for (const auto& l : o.deny_lists) add_codes("--deny", l, o.lint.deny);
   for (const auto& c : o.lint.allow) {
-    if (o.lint.deny.count(c)) usage_error(c + " is both allowed and denied");
+    if (o.lint.deny.count(c))
+      usage_error(c + perwal::cli::say(" is both allowed and denied", " diizinkan sekaligus ditolak"));
   }
 }
 
@@ -273,7 +278,10 @@ int outcome_exit(perwal::outcome result) {
 }
 
 int run_check(const options& o) {
-  if (o.rules.empty() || o.org.empty() || o.query.empty()) return usage_error("check needs --rules, --org and --query");
+  if (o.rules.empty() || o.org.empty() || o.query.empty()) {
+    return usage_error(
+        perwal::cli::say("check needs --rules, --org and --query", "check memerlukan --rules, --org dan --query"));
+  }
   auto rules = load_rules(o, o.rules, false);
   if (!rules) return exit_bad_input;
   auto org = load_org(o.org, *rules, error_language(o), o.strict_nip);
@@ -342,7 +350,9 @@ int run_check(const options& o) {
 }
 
 int run_audit(const options& o) {
-  if (o.rules.empty() || o.org.empty()) return usage_error("audit needs --rules and --org");
+  if (o.rules.empty() || o.org.empty()) {
+    return usage_error(perwal::cli::say("audit needs --rules and --org", "audit memerlukan --rules dan --org"));
+  }
   auto rules = load_rules(o, o.rules, false);
   if (!rules) return exit_bad_input;
   // Progress on a terminal only: a pipe or a file sees the same output as before.
@@ -392,7 +402,9 @@ int run_compile_org(const options& o) {
 }
 
 int run_lint(const options& o) {
-  if (o.positional.size() != 1) return usage_error("lint needs one ruleset file");
+  if (o.positional.size() != 1) {
+    return usage_error(perwal::cli::say("lint needs one ruleset file", "lint memerlukan satu berkas ruleset"));
+  }
   perwal::diagnostics diags;
   auto rules = perwal::compile_ruleset(o.positional[0], diags, compiler_options(o));
   if (rules) {
@@ -417,7 +429,9 @@ int run_lint(const options& o) {
 // Compares two regulations rule by rule, with a distinguishing scenario per
 // semantic difference. Exit: 0 no semantic difference, 1 differences, 2 bad input.
 int run_diff(const options& o) {
-  if (o.positional.size() != 2) return usage_error("diff needs two ruleset files");
+  if (o.positional.size() != 2) {
+    return usage_error(perwal::cli::say("diff needs two ruleset files", "diff memerlukan dua berkas ruleset"));
+  }
   auto a = load_rules(o, o.positional[0], false);
   auto b = load_rules(o, o.positional[1], false);
   if (!a || !b) return exit_bad_input;
@@ -475,7 +489,9 @@ std::string xml_escaped(std::string_view s) {
 // `perwal test FILE|FOLDER [--format text|json|junit]`: the examples written
 // inside each ruleset (a folder: every .perwal file in it, in name order).
 int run_test(const options& o) {
-  if (o.positional.size() != 1) return usage_error("test needs one ruleset file or folder");
+  if (o.positional.size() != 1)
+    return usage_error(
+        perwal::cli::say("test needs one ruleset file or folder", "test memerlukan satu berkas atau folder ruleset"));
   if (o.format != "text" && o.format != "json" && o.format != "junit") {
     return usage_error("test --format takes text, json or junit");
   }

@@ -328,6 +328,33 @@ TEST_CASE("perwal --version and COMMAND --help answer on stdout and exit 0", "[c
   CHECK_THAT(unknown.output, Catch::Contains("unknown command \"chek\""));
 }
 
+TEST_CASE("usage errors in Indonesian when the arguments say --lang id", "[cli][lang][bad-input]") {
+  struct bad {
+    std::string args, says, command;
+  };
+  for (const auto& b : std::vector<bad>{
+           {"chek --lang id", "perwal: perintah tidak dikenal: \"chek\" (maksud Anda \"check\"?)", ""},
+           {"check --formt json --lang=id",
+            "perwal: opsi --formt tidak dikenal untuk check (maksud Anda \"--format\"?)", "check"},
+           {"check " + rules + " " + org + " --query - --format jsn --lang id",
+            "perwal: --format harus text atau json (maksud Anda \"json\"?)", "check"},
+           {"audit --lang id", "perwal: audit memerlukan --rules dan --org", "audit"},
+           {"audit " + rules + " " + org + " --threads 0 --lang id", "perwal: --threads harus bilangan 1 sampai 999",
+            "audit"},
+           {"lint -A W012 -D W012 --lang id rulesets/permenpanrb-7-2022.perwal", "W012 diizinkan sekaligus ditolak",
+            "lint"},
+           {"log verfy --lang id", "subperintah \"verfy\" tidak dikenal untuk log (subperintahnya: verify)", "log"},
+           {"check " + rules + " " + org + " --lang id --query", "perwal: opsi --query memerlukan nilai", "check"},
+       }) {
+    INFO(b.args);
+    const auto r = run(b.args);
+    CHECK(r.status == 2);
+    CHECK_THAT(r.output, Catch::Contains(b.says));
+    CHECK_THAT(r.output, Catch::EndsWith("\nlihat perwal " + (b.command.empty() ? "" : b.command + " ") + "--help\n"));
+    CHECK(std::count(r.output.begin(), r.output.end(), '\n') == 2);
+  }
+}
+
 TEST_CASE("perwal test: English by default, Indonesian with --lang id", "[cli][lang]") {
   const auto dir = std::filesystem::temp_directory_path() / ("perwal-test-lang-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
