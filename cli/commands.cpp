@@ -6,6 +6,8 @@
 #include <iostream>
 #include <sstream>
 
+#include "engine/common/spelling.hpp"
+
 namespace perwal::cli {
 
 namespace {
@@ -59,8 +61,38 @@ CLI::App* subcommand(CLI::App* parent, const std::string& name) {
   return nullptr;
 }
 
+// The names of `parent`'s subcommands.
+std::vector<std::string> subcommand_names(CLI::App* parent) {
+  std::vector<std::string> names;
+  for (const CLI::App* s : parent->get_subcommands([](CLI::App*) { return true; })) names.push_back(s->get_name());
+  return names;
+}
+
+// Every spelling of `sub`'s options ("--format", "-o"), help included.
+std::vector<std::string> option_names(const CLI::App& sub) {
+  std::vector<std::string> names;
+  for (const CLI::Option* opt : sub.get_options()) {
+    for (const auto& l : opt->get_lnames()) names.push_back("--" + l);
+    for (const auto& n : opt->get_snames()) names.push_back("-" + n);
+  }
+  return names;
+}
+
+// Usage errors speak English unless the arguments ask for Indonesian
+// (`--lang id`), read before parsing so that every usage error can.
+bool indonesian = false;
+
+bool asks_for_indonesian(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--lang=id" || (a == "--lang" && i + 1 < argc && std::string(argv[i + 1]) == "id")) return true;
+  }
+  return false;
+}
+
 int print_usage_error(const std::string& message, const std::string& command) {
-  std::cerr << "perwal: " << message << "\nsee perwal " << (command.empty() ? "" : command + " ") << "--help\n";
+  std::cerr << "perwal: " << message << (indonesian ? "\nlihat perwal " : "\nsee perwal ")
+            << (command.empty() ? "" : command + " ") << "--help\n";
   return exit_bad_input;
 }
 
@@ -68,6 +100,24 @@ int print_usage_error(const std::string& message, const std::string& command) {
 
 int usage_error(const std::string& message) {
   throw usage_failure(message);
+}
+
+std::string say(const std::string& en, const std::string& id) {
+  return indonesian ? id : en;
+}
+
+std::string did_you_mean(const std::string& typed, const std::vector<std::string>& names) {
+  const std::string near = nearest_name(typed, names);
+  if (near.empty() || near == typed) return {};
+  return say(" (did you mean \"", " (maksud Anda \"") + near + "\"?)";
+}
+
+std::string choice_error(const std::string& option, const std::string& value, const std::vector<std::string>& allowed,
+                         const std::string& tail) {
+  std::string list;
+  for (std::size_t i = 0; i < allowed.size(); ++i)
+    list += (i == 0 ? "" : i + 1 == allowed.size() ? say(" or ", " atau ") : ", ") + allowed[i];
+  return option + say(" must be ", " harus ") + list + tail + did_you_mean(value, allowed);
 }
 
 std::string usage_of(const std::string& usage, const std::string& command) {
@@ -82,7 +132,7 @@ std::string usage_of(const std::string& usage, const std::string& command) {
 }
 
 bool english(const std::string& value) {
-  if (value != "id" && value != "en") usage_error("--lang must be id or en");
+  if (value != "id" && value != "en") usage_error(choice_error("--lang", value, {"id", "en"}));
   return value == "en";
 }
 
@@ -109,6 +159,7 @@ void commands::on_run(CLI::App& sub, runner run) {
 
 int commands::run(int argc, char** argv) {
   typed_.assign(argv + std::min(argc, 1), argv + argc);
+  indonesian = asks_for_indonesian(argc, argv);
   if (argc < 2) {
     std::cerr << "perwal: missing command\n" << usage_;
     return exit_bad_input;
@@ -121,7 +172,13 @@ int commands::run(int argc, char** argv) {
   CLI::App* top = subcommand(app_.get(), first);
   if (top == nullptr) {
     const bool option = first.size() > 1 && first[0] == '-';
-    return print_usage_error(option ? "unknown option " + first : "unknown command \"" + first + "\"", "");
+    if (option) {
+      return print_usage_error(
+          say("unknown option ", "opsi tidak dikenal: ") + first + did_you_mean(first, {"--help", "--version"}), "");
+    }
+    return print_usage_error(say("unknown command \"", "perintah tidak dikenal: \"") + first + "\"" +
+                                 did_you_mean(first, subcommand_names(app_.get())),
+                             "");
   }
   // The subcommand the arguments name, for messages before parsing ends.
   CLI::App* named = top;
@@ -135,7 +192,9 @@ int commands::run(int argc, char** argv) {
     return exit_ok;
   } catch (const CLI::ArgumentMismatch& e) {
     const std::string option = option_missing_value(*named, argc, argv, 2);
-    return print_usage_error(option.empty() ? std::string(e.what()) : "option " + option + " needs a value",
+    return print_usage_error(option.empty()
+                                 ? std::string(e.what())
+                                 : say("option " + option + " needs a value", "opsi " + option + " memerlukan nilai"),
                              command_name(named));
   } catch (const CLI::ParseError& e) {
     return print_usage_error(e.what(), command_name(named));
@@ -148,17 +207,36 @@ int commands::run(int argc, char** argv) {
     if (extra.empty()) continue;
     const std::string& x = extra.front();
     const bool option = x.size() > 1 && x[0] == '-';
-    if (option) return print_usage_error("unknown option " + x + " for " + name, name);
+    if (option) {
+      // "--formt=json" is the option "--formt"
+      const std::string typed = x.substr(0, x.find('='));
+      return print_usage_error(
+          say("unknown option " + x + " for " + name, "opsi " + x + " tidak dikenal untuk " + name) +
+              did_you_mean(typed, option_names(*a)),
+          name);
+    }
     if (a == sub && !sub->get_subcommands([](CLI::App*) { return true; }).empty())
       break;  // a wrong subcommand: said below
-    return print_usage_error("unexpected argument " + x + " for " + name, name);
+    return print_usage_error(
+        say("unexpected argument " + x + " for " + name, "argumen " + x + " tidak diharapkan untuk " + name), name);
+  }
+  if (!sub->get_subcommands([](CLI::App*) { return true; }).empty() && !sub->remaining().empty()) {
+    // `perwal log verfy`: the subcommand nearest to what was typed
+    const std::string x = sub->remaining().front();
+    std::string names;
+    for (const auto& n : subcommand_names(sub)) names += (names.empty() ? "" : ", ") + n;
+    return print_usage_error(
+        say("unknown subcommand \"" + x + "\" for " + name + " (its subcommands: " + names + ")",
+            "subperintah \"" + x + "\" tidak dikenal untuk " + name + " (subperintahnya: " + names + ")") +
+            did_you_mean(x, subcommand_names(sub)),
+        name);
   }
   const auto found = runners_.find(sub);
   if (found == runners_.end()) {
     std::string names;
     for (const CLI::App* s : sub->get_subcommands([](CLI::App*) { return true; }))
       names += (names.empty() ? "" : ", ") + s->get_name();
-    return print_usage_error(name + " needs a subcommand: " + names, name);
+    return print_usage_error(say(name + " needs a subcommand: ", name + " memerlukan subperintah: ") + names, name);
   }
   try {
     return found->second();
@@ -168,6 +246,72 @@ int commands::run(int argc, char** argv) {
     std::cerr << "perwal " << name << ": internal error: " << e.what() << "\n";
     return exit_bad_input;
   }
+}
+
+namespace {
+
+// Text as roff shows it literally: a backslash and a hyphen escaped, a line
+// that would start a request protected.
+std::string roff(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == '\\')
+      out += "\\e";
+    else if (c == '-')
+      out += "\\-";
+    else
+      out += c;
+  }
+  if (!out.empty() && (out[0] == '.' || out[0] == '\'')) out.insert(0, "\\&");
+  return out;
+}
+
+// The usage of `command` in the usage text on one line, without "perwal "
+// and the comments: "check --rules FILE.perwal ...".
+std::string usage_line(const std::string& usage, const std::string& command) {
+  std::istringstream in(usage_of(usage, command));
+  std::string out;
+  for (std::string line; std::getline(in, line);) {
+    line = line.substr(0, line.find('#'));
+    std::istringstream words(line);
+    for (std::string w; words >> w;) out += (out.empty() ? "" : " ") + w;
+  }
+  return out.rfind("perwal ", 0) == 0 ? out.substr(7) : out;
+}
+
+void manual_section(std::string& out, const std::string& usage, const CLI::App& sub, const std::string& name) {
+  const std::string line = usage_line(usage, name);
+  out += ".SS \"" + roff(line.empty() ? name : line) + "\"\n";
+  std::string description = sub.get_description();
+  if (!description.empty())
+    description[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(description[0])));
+  out += roff(description) + ".\n";
+  for (const CLI::Option* opt : sub.get_options()) {
+    if (opt->get_group().empty() || opt->check_lname("help")) continue;  // hidden; help is a common option
+    std::string names;
+    if (opt->get_lnames().empty() && opt->get_snames().empty()) names = opt->get_name();
+    for (const auto& n : opt->get_snames()) names += (names.empty() ? "-" : ", -") + n;
+    for (const auto& n : opt->get_lnames()) names += (names.empty() ? "--" : ", --") + n;
+    const bool typed = opt->get_items_expected_min() > 0 && !opt->get_type_name().empty() && opt->nonpositional();
+    out +=
+        typed ? ".TP\n.BI \"" + roff(names) + " \" \"" + roff(opt->get_type_name()) + "\"" : ".TP\n.B " + roff(names);
+    out += "\n" + roff(opt->get_description().empty() ? "(no description)" : opt->get_description()) + "\n";
+  }
+}
+
+}  // namespace
+
+std::string commands::manual(const std::string& page) const {
+  std::string sections;
+  for (const CLI::App* sub : app_->get_subcommands([](const CLI::App* s) { return !s->get_group().empty(); })) {
+    const auto inner = const_cast<CLI::App*>(sub)->get_subcommands([](const CLI::App*) { return true; });
+    if (inner.empty()) manual_section(sections, usage_, *sub, sub->get_name());
+    for (const CLI::App* s : inner) manual_section(sections, usage_, *s, sub->get_name() + " " + s->get_name());
+  }
+  std::istringstream in(page);
+  std::string out;
+  for (std::string line; std::getline(in, line);) out += line == "@COMMANDS@" ? sections : line + "\n";
+  return out;
 }
 
 }  // namespace perwal::cli

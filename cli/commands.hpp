@@ -52,6 +52,12 @@ class commands {
   // Parses and runs: the exit status (2 for a usage error).
   int run(int argc, char** argv);
 
+  // The manual page: `page` (roff) with its line "@COMMANDS@" replaced by a
+  // section per subcommand, made from what the parser knows (its usage lines,
+  // description, arguments and options), so the page cannot drift from the
+  // command line. Hidden subcommands (an empty group) are left out.
+  [[nodiscard]] std::string manual(const std::string& page) const;
+
   // The arguments as typed (after the program's name), for what CLI11 does
   // not tell apart: a flag given `--flag=` with an empty value.
   [[nodiscard]] const std::vector<std::string>& typed() const { return typed_; }
@@ -66,6 +72,17 @@ class commands {
 // The usage lines of one command in `usage` (its line and the indented ones
 // after it), or empty when there is no such command.
 std::string usage_of(const std::string& usage, const std::string& command);
+
+// `en` or `id`: usage errors are English unless the arguments say `--lang id`.
+std::string say(const std::string& en, const std::string& id);
+
+// " (did you mean \"NAME\"?)" for the name in `names` nearest to `typed`,
+// or empty when none is near: appended to a usage error.
+std::string did_you_mean(const std::string& typed, const std::vector<std::string>& names);
+
+// "OPTION must be A, B or C" + `tail`, and the nearest of them to `value`.
+std::string choice_error(const std::string& option, const std::string& value, const std::vector<std::string>& allowed,
+                         const std::string& tail = "");
 
 // Checks a --lang value ("id" or "en"): true for en.
 bool english(const std::string& value);

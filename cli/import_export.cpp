@@ -150,7 +150,8 @@ int run_import(const import_args& a) {
 int run_export(const std::string& in, const std::string& format, const std::string& out) {
   if (in.empty() || out.empty() || format.empty())
     return usage_error("export needs ORG.json, --format csv|xlsx and -o FILE");
-  if (format != "csv" && format != "xlsx") return usage_error("--format must be csv or xlsx for export");
+  if (format != "csv" && format != "xlsx")
+    return usage_error(choice_error("--format", format, {"csv", "xlsx"}, say(" for export", " untuk export")));
   const auto text = slurp(in);
   if (!text) {
     std::cerr << in << ": cannot read the org file\n";

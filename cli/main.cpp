@@ -17,6 +17,7 @@
 // test: a failing example; diff: a semantic difference), 2 bad input or usage.
 // CLI11 parses (cli/commands.hpp); each subcommand is one add_NAME function below.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
@@ -71,7 +72,8 @@ const char* const usage_text =
     "  perwal audit --rules FILE.perwal --org ORG.json [--format text|json] [--lang id|en] [--threads N]\n"
     "  perwal lint  FILE.perwal [--strict | --strict=CODE,...] [--allow|-A CODE,...] [--deny|-D CODE,...]\n"
     "               [--lang id|en]   # codes: docs/diagnostics.md; --lang defaults to en here\n"
-    "  perwal test  FILE.perwal|FOLDER [--format text|json|junit]   # the examples inside each ruleset\n"
+    "  perwal test  FILE.perwal|FOLDER [--format text|json|junit] [--lang id|en]   # the examples inside each\n"
+    "               #   ruleset; --lang defaults to en here\n"
     "  perwal diff  A.perwal B.perwal [--format text|json] [--lang id|en]\n"
     "  perwal explore-org FILE.perwal [FILE2.perwal]   # the generated org lint and diff search\n"
     "  perwal gen-org --scale city|province|nation [--seed N] [--violations PER_10K] [--instansi N] -o ORG.json\n"
@@ -113,6 +115,15 @@ struct options {
   const CLI::Option *lang_option = nullptr, *threads_option = nullptr;
 };
 
+// The warning codes of the catalogue, for "did you mean".
+std::vector<std::string> warning_codes() {
+  std::vector<std::string> codes;
+  for (const auto& e : perwal::message_catalogue())
+    if (perwal::is_warning_code(e.code) && std::find(codes.begin(), codes.end(), e.code) == codes.end())
+      codes.emplace_back(e.code);
+  return codes;
+}
+
 // "W012,W013" into `into`; every code must be a warning code of the catalogue.
 void add_codes(const std::string& option, const std::string& list, std::set<std::string, std::less<>>& into) {
   std::stringstream ss(list);
@@ -120,7 +131,10 @@ void add_codes(const std::string& option, const std::string& list, std::set<std:
   for (std::string code; std::getline(ss, code, ',');) {
     if (code.empty()) continue;
     if (!perwal::is_warning_code(code))
-      usage_error(option + ": " + code + " is not a warning code (see docs/diagnostics.md)");
+      usage_error(option + ": " + code +
+                  perwal::cli::say(" is not a warning code (see docs/diagnostics.md)",
+                                   " bukan kode peringatan (lihat docs/diagnostics.md)") +
+                  perwal::cli::did_you_mean(code, warning_codes()));
     into.insert(code);
     any = true;
   }
@@ -156,23 +170,29 @@ void finish(options& o, formats allowed = formats::text_json) {
   }
   if (allowed == formats::report) {
     if (o.format != "html" && o.format != "pdf" && o.format != "xlsx")
-      usage_error("--format must be html, pdf or xlsx");
+      usage_error(perwal::cli::say("--format must be html, pdf or xlsx", "--format harus html, pdf atau xlsx") +
+                  perwal::cli::did_you_mean(o.format, {"html", "pdf", "xlsx"}));
   } else if (o.format != "text" && o.format != "json" &&
              !(allowed == formats::text_json_junit && o.format == "junit")) {
     // `test` also writes JUnit XML for CI systems.
-    usage_error("--format must be text or json" +
-                std::string(allowed == formats::text_json_junit ? " (or junit)" : ""));
+    const bool junit = allowed == formats::text_json_junit;
+    usage_error(perwal::cli::say("--format must be text or json", "--format harus text atau json") +
+                (junit ? perwal::cli::say(" (or junit)", " (atau junit)") : std::string()) +
+                perwal::cli::did_you_mean(o.format, junit ? std::vector<std::string>{"text", "json", "junit"}
+                                                          : std::vector<std::string>{"text", "json"}));
   }
   if (o.threads_option != nullptr && o.threads_option->count() > 0) {
     const auto& n = o.threads_text;
     if (n.empty() || n.size() > 3 || n.find_first_not_of("0123456789") != std::string::npos || std::stoi(n) < 1)
-      usage_error("--threads must be a number from 1 to 999");
+      usage_error(
+          perwal::cli::say("--threads must be a number from 1 to 999", "--threads harus bilangan 1 sampai 999"));
     o.threads = static_cast<unsigned>(std::stoi(n));
   }
   for (const auto& l : o.allow_lists) add_codes("--allow", l, o.lint.allow);
   for (const auto& l : o.deny_lists) add_codes("--deny", l, o.lint.deny);
   for (const auto& c : o.lint.allow) {
-    if (o.lint.deny.count(c)) usage_error(c + " is both allowed and denied");
+    if (o.lint.deny.count(c))
+      usage_error(c + perwal::cli::say(" is both allowed and denied", " diizinkan sekaligus ditolak"));
   }
 }
 
@@ -273,7 +293,10 @@ int outcome_exit(perwal::outcome result) {
 }
 
 int run_check(const options& o) {
-  if (o.rules.empty() || o.org.empty() || o.query.empty()) return usage_error("check needs --rules, --org and --query");
+  if (o.rules.empty() || o.org.empty() || o.query.empty()) {
+    return usage_error(
+        perwal::cli::say("check needs --rules, --org and --query", "check memerlukan --rules, --org dan --query"));
+  }
   auto rules = load_rules(o, o.rules, false);
   if (!rules) return exit_bad_input;
   auto org = load_org(o.org, *rules, error_language(o), o.strict_nip);
@@ -342,7 +365,9 @@ int run_check(const options& o) {
 }
 
 int run_audit(const options& o) {
-  if (o.rules.empty() || o.org.empty()) return usage_error("audit needs --rules and --org");
+  if (o.rules.empty() || o.org.empty()) {
+    return usage_error(perwal::cli::say("audit needs --rules and --org", "audit memerlukan --rules dan --org"));
+  }
   auto rules = load_rules(o, o.rules, false);
   if (!rules) return exit_bad_input;
   // Progress on a terminal only: a pipe or a file sees the same output as before.
@@ -431,7 +456,9 @@ int run_compile_org(const options& o) {
 }
 
 int run_lint(const options& o) {
-  if (o.positional.size() != 1) return usage_error("lint needs one ruleset file");
+  if (o.positional.size() != 1) {
+    return usage_error(perwal::cli::say("lint needs one ruleset file", "lint memerlukan satu berkas ruleset"));
+  }
   perwal::diagnostics diags;
   auto rules = perwal::compile_ruleset(o.positional[0], diags, compiler_options(o));
   if (rules) {
@@ -456,7 +483,9 @@ int run_lint(const options& o) {
 // Compares two regulations rule by rule, with a distinguishing scenario per
 // semantic difference. Exit: 0 no semantic difference, 1 differences, 2 bad input.
 int run_diff(const options& o) {
-  if (o.positional.size() != 2) return usage_error("diff needs two ruleset files");
+  if (o.positional.size() != 2) {
+    return usage_error(perwal::cli::say("diff needs two ruleset files", "diff memerlukan dua berkas ruleset"));
+  }
   auto a = load_rules(o, o.positional[0], false);
   auto b = load_rules(o, o.positional[1], false);
   if (!a || !b) return exit_bad_input;
@@ -487,7 +516,9 @@ int run_explore_org(const options& o) {
 // `perwal test FILE|FOLDER [--format text|json|junit]`: the examples written
 // inside each ruleset (a folder: every .perwal file in it, in name order).
 int run_test(const options& o) {
-  if (o.positional.size() != 1) return usage_error("test needs one ruleset file or folder");
+  if (o.positional.size() != 1)
+    return usage_error(
+        perwal::cli::say("test needs one ruleset file or folder", "test memerlukan satu berkas atau folder ruleset"));
   if (o.format != "text" && o.format != "json" && o.format != "junit") {
     return usage_error("test --format takes text, json or junit");
   }
@@ -508,7 +539,7 @@ int run_test(const options& o) {
   for (const auto& file : files) {
     auto rules = load_rules(o, file, false);
     if (!rules) return exit_bad_input;
-    const auto results = perwal::run_examples(rules);
+    const auto results = perwal::run_examples(rules, error_language(o));
     nlohmann::json examples = nlohmann::json::array();
     std::size_t file_failed = 0;
     std::string cases;
@@ -529,10 +560,11 @@ int run_test(const options& o) {
       }
       if (o.format != "text") continue;
       if (r.passed) {
-        std::cout << "ok    " << r.title << "\n";
+        std::cout << perwal::render_message(perwal::msg("test.ok"), error_language(o)) << r.title << "\n";
         continue;
       }
-      std::cout << "FAIL  " << r.title << "  (" << r.where << ")\n";
+      std::cout << perwal::render_message(perwal::msg("test.fail"), error_language(o)) << r.title << "  (" << r.where
+                << ")\n";
       for (const auto& p : r.problems) std::cout << "        " << p << "\n";
     }
     report.push_back({{"file", file},
@@ -550,7 +582,11 @@ int run_test(const options& o) {
               << total - passed << "\">\n"
               << junit << "</testsuites>\n";
   } else {
-    std::cout << passed << " passed, " << (total - passed) << " failed\n";
+    // English unless --lang is given, as lint does (scripts read the summary).
+    std::cout << perwal::render_message(
+                     perwal::msg("test.summary", std::to_string(passed), std::to_string(total - passed)),
+                     error_language(o))
+              << "\n";
   }
   return passed == total ? exit_ok : exit_denied;
 }
@@ -573,7 +609,8 @@ struct gen_args {
 // gen-org's values, checked with messages that name the option.
 void finish(gen_args& g, const CLI::App& sub) {
   if (sub.count("--scale") == 0) usage_error("gen-org needs --scale city|province|nation");
-  if (!perwal::gen::parse_scale(g.scale, g.opts.scale)) usage_error("--scale must be city, province or nation");
+  if (!perwal::gen::parse_scale(g.scale, g.opts.scale))
+    usage_error(perwal::cli::choice_error("--scale", g.scale, {"city", "province", "nation"}));
   if (sub.count("--seed") > 0) {
     const auto n = parse_number(g.seed, 0, UINT64_MAX);
     if (!n) usage_error("--seed must be a whole number");
@@ -908,7 +945,8 @@ void add_schema(commands& c) {
   add_include_anywhere(sub, *o);
   c.on_run(sub, [o, kind] {
     if (!kind->empty() && *kind != "org" && *kind != "query" && *kind != "decision")
-      return usage_error("schema: unexpected argument " + *kind + " (perwal schema --rules R org|query|decision)");
+      return usage_error("schema: unexpected argument " + *kind + " (perwal schema --rules R org|query|decision)" +
+                         perwal::cli::did_you_mean(*kind, {"org", "query", "decision"}));
     return run_schema(*o, *kind);
   });
 }
@@ -934,6 +972,21 @@ void add_fmt(commands& c) {
   sub.add_flag("--check", f->check, "exit 1 and print a diff when a file is not in the layout");
   sub.add_flag("-w,--write", f->write, "write the layout back into each file");
   c.on_run(sub, [f] { return run_fmt(f->files, f->check, f->write); });
+}
+
+// `perwal help-man PAGE.1.in`: the manual page with a section per command
+// from the parser itself (the build writes man/perwal.1 with it). Hidden.
+void add_help_man(commands& c) {
+  auto& sub = c.add("help-man", "the manual page, from the parser's own help");
+  sub.group("");
+  auto page = std::make_shared<std::string>();
+  sub.add_option("template", *page, "the page with a line @COMMANDS@")->required();
+  c.on_run(sub, [page, &c] {
+    const auto text = read_all(*page);
+    if (!text) return usage_error("help-man: cannot read " + *page);
+    std::cout << c.manual(*text);
+    return exit_ok;
+  });
 }
 
 }  // namespace
@@ -963,5 +1016,6 @@ int main(int argc, char** argv) {
   add_schema(c);
   add_lsp(c);
   add_fmt(c);
+  add_help_man(c);
   return c.run(argc, argv);
 }

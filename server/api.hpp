@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "engine/common/spelling.hpp"
 #include "engine/compile/json_schema.hpp"
 #include "engine/report/report.hpp"
 #include "server/http_util.hpp"
@@ -88,11 +89,16 @@ class api {
     svr.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
       if (!res.body.empty()) return;
       const bool too_large = res.status == 413;
-      http_error e{res.status, too_large ? "payload_too_large" : "bad_request",
-                   too_large ? "request body larger than " + std::to_string(config_.max_body) + " bytes"
-                             : "the request could not be read (HTTP status " + std::to_string(res.status) + ")",
-                   json::array(), json::object()};
-      res.set_content(error_body(e), "application/json");
+      const std::string status = std::to_string(res.status), limit = std::to_string(config_.max_body);
+      http_error e{res.status,
+                   too_large ? "payload_too_large" : "bad_request",
+                   too_large ? "request body larger than " + limit + " bytes"
+                             : "the request could not be read (HTTP status " + status + ")",
+                   json::array(),
+                   json::object(),
+                   too_large ? "isi permintaan lebih besar dari " + limit + " byte"
+                             : "permintaan tidak dapat dibaca (status HTTP " + status + ")"};
+      res.set_content(error_body(e, param(req, "lang") == "id"), "application/json");
       metrics_.request("unmatched", req.method, res.status, std::chrono::nanoseconds(0));
     });
   }
@@ -153,24 +159,26 @@ class api {
       }
       if (!found && !allowed.empty()) {
         res.set_header("Allow", allowed);
-        fail(405, "method_not_allowed", req.method + " " + req.path + ": allowed methods are " + allowed);
+        fail_in(405, "method_not_allowed", req.method + " " + req.path + ": allowed methods are " + allowed,
+                req.method + " " + req.path + ": metode yang diizinkan " + allowed);
       }
-      if (!found) fail(404, "not_found", "no such endpoint: " + req.path);
+      if (!found) fail_in(404, "not_found", "no such endpoint: " + req.path, "tidak ada endpoint " + req.path);
       authorize(*found, req, res);
       (this->*found->handler)(call{req, body, std::move(args)}, res);
     } catch (const http_error& e) {
       res.status = e.status;
-      res.set_content(error_body(e), "application/json");
+      res.set_content(error_body(e, param(req, "lang") == "id"), "application/json");
     } catch (const quota_exceeded& e) {
       res.status = 507;
-      res.set_content(error_body({507, "quota_exceeded", e.what(), json::array(), json::object()}), "application/json");
+      res.set_content(error_body({507, "quota_exceeded", e.what(), json::array(), json::object(), {}}),
+                      "application/json");
     } catch (const store_error& e) {
       res.status = 503;
-      res.set_content(error_body({503, "store_unavailable", e.what(), json::array(), json::object()}),
+      res.set_content(error_body({503, "store_unavailable", e.what(), json::array(), json::object(), {}}),
                       "application/json");
     } catch (const std::exception& e) {
       res.status = 500;
-      res.set_content(error_body({500, "internal", e.what(), json::array(), json::object()}), "application/json");
+      res.set_content(error_body({500, "internal", e.what(), json::array(), json::object(), {}}), "application/json");
     }
     metrics_.request(endpoint, req.method, res.status, clock_type::now() - start);
   }
@@ -210,7 +218,7 @@ class api {
   void get_ruleset(const call& c, httplib::Response& res) {
     const auto s = current();
     const auto* r = s->ruleset(c.args[0]);
-    if (!r) fail(404, "unknown_ruleset", "unknown ruleset \"" + c.args[0] + "\"");
+    if (!r) unknown_ruleset(*s, c.args[0]);
     json j = ruleset_meta(*r, c.args[0] == s->default_ruleset);
     j["source"] = r->rules->source_text;
     reply(res, j);
@@ -221,9 +229,12 @@ class api {
   void get_schema(const call& c, httplib::Response& res) {
     const auto s = current();
     const auto* r = s->ruleset(c.args[0]);
-    if (!r) fail(404, "unknown_ruleset", "unknown ruleset \"" + c.args[0] + "\"");
+    if (!r) unknown_ruleset(*s, c.args[0]);
     auto schema = json_schema(*r->rules, c.args[1]);
-    if (!schema) fail(404, "unknown_schema", "no schema \"" + c.args[1] + "\" (org, query or decision)");
+    if (!schema) {
+      fail_in(404, "unknown_schema", "no schema \"" + c.args[1] + "\" (org, query or decision)",
+              "tidak ada skema \"" + c.args[1] + "\" (org, query atau decision)");
+    }
     reply(res, *schema);
   }
 
@@ -237,14 +248,15 @@ class api {
   void get_org(const call& c, httplib::Response& res) {
     const auto s = current();
     const auto* o = s->org(c.args[0]);
-    if (!o) fail(404, "unknown_org", "unknown org \"" + c.args[0] + "\"");
+    if (!o) unknown_org(*s, c.args[0]);
     const auto version_text = param(c.http, "version");
     std::int64_t version = 0;
     if (!version_text.empty()) {
       try {
         version = std::stoll(version_text);
       } catch (const std::exception&) {
-        fail(400, "bad_parameter", "version: not a number: \"" + version_text + "\"");
+        fail_in(400, "bad_parameter", "version: not a number: \"" + version_text + "\"",
+                "version: bukan bilangan: \"" + version_text + "\"");
       }
     }
     json meta = org_meta(*o);
@@ -252,7 +264,10 @@ class api {
     if (version != 0 && version != o->version) {
       // Older versions of uploaded orgs stay in the store; the default org has only its current one.
       auto stored = o->source == "upload" ? store_.get(o->id, version) : std::nullopt;
-      if (!stored) fail(404, "unknown_org_version", "org \"" + o->id + "\" has no version " + version_text);
+      if (!stored) {
+        fail_in(404, "unknown_org_version", "org \"" + o->id + "\" has no version " + version_text,
+                "org \"" + o->id + "\" tidak mempunyai versi " + version_text);
+      }
       meta = {{"id", stored->id},
               {"version", stored->version},
               {"hash", stored->hash},
@@ -269,7 +284,10 @@ class api {
 
   void get_decision(const call& c, httplib::Response& res) {
     const auto r = log_.find(c.args[0]);
-    if (!r) fail(404, "unknown_decision", "no decision \"" + c.args[0] + "\" in the log");
+    if (!r) {
+      fail_in(404, "unknown_decision", "no decision \"" + c.args[0] + "\" in the log",
+              "tidak ada keputusan \"" + c.args[0] + "\" dalam log");
+    }
     json j = {{"decision_id", r->id},    {"time", iso_time(r->time_ms)},
               {"ruleset", r->ruleset},   {"ruleset_hash", r->ruleset_hash},
               {"org", r->org},           {"org_version", r->org_version},
@@ -290,14 +308,18 @@ class api {
     const auto* rules = s->ruleset(r.ruleset);
     const auto* org = s->org(r.org);
     if (!rules || rules->sha256 != r.ruleset_hash || !org || org->version != r.org_version) {
-      fail(409, "decision_stale",
-           "ruleset \"" + r.ruleset + "\" or org \"" + r.org +
-               "\" changed since this decision was logged; "
-               "GET it without ?lang= for the decision as it was sent");
+      fail_in(409, "decision_stale",
+              "ruleset \"" + r.ruleset + "\" or org \"" + r.org +
+                  "\" changed since this decision was logged; "
+                  "GET it without ?lang= for the decision as it was sent",
+              "ruleset \"" + r.ruleset + "\" atau org \"" + r.org +
+                  "\" berubah sejak keputusan ini dicatat; "
+                  "GET tanpa ?lang= untuk keputusan sebagaimana dikirim");
     }
     const auto g = org->graphs.find(r.ruleset);
     if (g == org->graphs.end())
-      fail(409, "decision_stale", "org \"" + r.org + "\" no longer loads under \"" + r.ruleset + "\"");
+      fail_in(409, "decision_stale", "org \"" + r.org + "\" no longer loads under \"" + r.ruleset + "\"",
+              "org \"" + r.org + "\" tidak lagi dapat dimuat dengan \"" + r.ruleset + "\"");
     const json sent = json::parse(r.result);
     const bool traced = sent.contains("trace") && !sent["trace"].empty();
     const evaluator ev(rules->rules, g->second, traced);
@@ -306,7 +328,8 @@ class api {
     const bool audit = q.value("type", "") == "audit";
     const auto d = audit ? std::optional<decision>(ev.audit()) : ev.check(q, errors);
     if (!d || outcome_name(d->result) != r.outcome) {
-      fail(500, "decision_mismatch", "the logged query no longer gives the logged decision");
+      fail_in(500, "decision_mismatch", "the logged query no longer gives the logged decision",
+              "kueri yang dicatat tidak lagi menghasilkan keputusan yang dicatat");
     }
     json out = to_json(*d, {*rules->rules, *g->second, language});
     out["decision_id"] = r.id;
@@ -365,10 +388,28 @@ class api {
 
   // ---- decisions ----
 
+  // 404s naming what does not exist, with the nearest id that does.
+  [[noreturn]] static void unknown_ruleset(const snapshot& s, const std::string& id, const std::string& where = "") {
+    std::vector<std::string> ids(s.order.begin(), s.order.end());
+    const auto near = nearest_name(id, ids);
+    const std::string at = where.empty() ? "" : where + ": ";
+    fail_in(404, "unknown_ruleset",
+            at + "unknown ruleset \"" + id + "\"" + (near.empty() ? "" : " (did you mean \"" + near + "\"?)"),
+            at + "ruleset \"" + id + "\" tidak dikenal" + (near.empty() ? "" : " (maksud Anda \"" + near + "\"?)"));
+  }
+  [[noreturn]] static void unknown_org(const snapshot& s, const std::string& id) {
+    std::vector<std::string> ids;
+    for (const auto& [o, _] : s.orgs) ids.push_back(o);
+    const auto near = nearest_name(id, ids);
+    fail_in(404, "unknown_org",
+            "unknown org \"" + id + "\"" + (near.empty() ? "" : " (did you mean \"" + near + "\"?)"),
+            "org \"" + id + "\" tidak dikenal" + (near.empty() ? "" : " (maksud Anda \"" + near + "\"?)"));
+  }
+
   static lang language_of(const httplib::Request& req) {
     const auto l = param(req, "lang");
     if (l == "en") return lang::en;
-    if (!l.empty() && l != "id") fail(400, "bad_parameter", "lang: must be id or en");
+    if (!l.empty() && l != "id") fail_in(400, "bad_parameter", "lang: must be id or en", "lang: harus id atau en");
     return lang::id;
   }
 
@@ -389,7 +430,7 @@ class api {
     o.ruleset = param(req, "ruleset");
     const auto org_id = req.has_param("org") ? param(req, "org") : std::string(default_org_id);
     o.org = s.org(org_id);
-    if (!o.org) fail(404, "unknown_org", "unknown org \"" + org_id + "\"");
+    if (!o.org) unknown_org(s, org_id);
     return o;
   }
 
@@ -398,14 +439,15 @@ class api {
     if (id.empty()) id = o.ruleset.empty() ? s.default_ruleset : o.ruleset;
     target t;
     t.rules = s.ruleset(id);
-    if (!t.rules) fail(404, "unknown_ruleset", (where.empty() ? "" : where + ": ") + "unknown ruleset \"" + id + "\"");
+    if (!t.rules) unknown_ruleset(s, id, where);
     auto g = o.org->graphs.find(id);
     if (g == o.org->graphs.end()) {
       const auto& errors = o.org->errors.at(id);
-      fail(400, "org_invalid_for_ruleset",
-           "org \"" + o.org->id + "\" does not load under ruleset \"" + id + "\"" +
-               (errors.items().empty() ? "" : ": " + errors.items().front().path_line(o.error_language)),
-           load_errors_json(errors, o.error_language));
+      const std::string first = errors.items().empty() ? "" : ": " + errors.items().front().path_line(o.error_language);
+      fail_in(400, "org_invalid_for_ruleset",
+              "org \"" + o.org->id + "\" does not load under ruleset \"" + id + "\"" + first,
+              "org \"" + o.org->id + "\" tidak dapat dimuat dengan ruleset \"" + id + "\"" + first,
+              load_errors_json(errors, o.error_language));
     }
     t.ev.emplace(t.rules->rules, g->second, o.trace);
     t.language = o.language;
@@ -414,7 +456,10 @@ class api {
 
   static std::string ruleset_field(const json& q, const std::string& where) {
     if (!q.is_object() || !q.contains("ruleset")) return "";
-    if (!q["ruleset"].is_string()) fail(400, "bad_query", where + "ruleset: must be a ruleset id (a string)");
+    if (!q["ruleset"].is_string()) {
+      fail_in(400, "bad_query", where + "ruleset: must be a ruleset id (a string)",
+              where + "ruleset: harus berupa id ruleset (string)");
+    }
     return q["ruleset"].get<std::string>();
   }
 
@@ -458,7 +503,8 @@ class api {
     const auto o = options_of(c.http, *s);
     const json body = parse_json(c.body);
     const bool batch = body.is_array();
-    if (batch && body.empty()) fail(400, "bad_query", "an empty array holds no query");
+    if (batch && body.empty())
+      fail_in(400, "bad_query", "an empty array holds no query", "array kosong tidak memuat kueri");
     const std::size_t n = batch ? body.size() : 1;
     std::map<std::string, target> targets;
     std::vector<std::pair<decision, const target*>> decisions;
@@ -505,7 +551,10 @@ class api {
     std::string rid;
     if (!trim(c.body).empty()) {
       const json body = parse_json(c.body);
-      if (!body.is_object()) fail(400, "bad_query", "the body of an audit must be a JSON object (or empty)");
+      if (!body.is_object()) {
+        fail_in(400, "bad_query", "the body of an audit must be a JSON object (or empty)",
+                "isi permintaan audit harus berupa objek JSON (atau kosong)");
+      }
       rid = ruleset_field(body, "");
       if (!rid.empty()) q["ruleset"] = rid;
     }
@@ -571,20 +620,25 @@ class api {
 
   void put_org(const call& c, httplib::Response& res) {
     const auto& id = c.args[0];
-    if (!valid_org_id(id)) fail(400, "bad_org_id", "org ids are 1 to 64 letters, digits, '.', '_' or '-'");
+    if (!valid_org_id(id)) {
+      fail_in(400, "bad_org_id", "org ids are 1 to 64 letters, digits, '.', '_' or '-'",
+              "id org terdiri atas 1 sampai 64 huruf, angka, '.', '_' atau '-'");
+    }
     if (id == default_org_id) {
-      fail(409, "read_only", "org \"default\" is the --org file: edit the file and POST /v1/reload");
+      fail_in(409, "read_only", "org \"default\" is the --org file: edit the file and POST /v1/reload",
+              "org \"default\" adalah berkas --org: sunting berkas itu lalu POST /v1/reload");
     }
     std::lock_guard lock(update_mutex_);  // one change at a time; versions follow the order of swaps
     const auto s = current();
     const auto rid = param(c.http, "ruleset").empty() ? s->default_ruleset : param(c.http, "ruleset");
     const auto* r = s->ruleset(rid);
-    if (!r) fail(404, "unknown_ruleset", "unknown ruleset \"" + rid + "\"");
+    if (!r) unknown_ruleset(*s, rid);
     diagnostics errors;
     if (!org::org_graph::load(c.body, "org", r->rules->vocab, r->rules->shape, errors)) {
       const lang l = c.http.has_param("lang") ? language_of(c.http) : lang::en;  // as for query errors
-      fail(400, "bad_org", errors.items().empty() ? "the org does not load" : errors.items().front().path_line(l),
-           load_errors_json(errors, l));
+      fail_in(400, "bad_org", errors.items().empty() ? "the org does not load" : errors.items().front().path_line(l),
+              errors.items().empty() ? "org tidak dapat dimuat" : errors.items().front().path_line(lang::id),
+              load_errors_json(errors, l));
     }
     const auto stored = store_.put(id, c.body, content_hash(c.body));
     auto entry =
@@ -603,8 +657,12 @@ class api {
     auto next = build_snapshot(source_, store_, current().get(), failure);
     if (!next) {
       metrics_.reload(false);
-      http_error e{422, "reload_failed", failure.message + "; the previous rulesets and orgs keep serving",
-                   failure.diagnostics, json::object()};
+      http_error e{422,
+                   "reload_failed",
+                   failure.message + "; the previous rulesets and orgs keep serving",
+                   failure.diagnostics,
+                   json::object(),
+                   failure.message + "; ruleset dan org sebelumnya tetap dilayani"};
       e.extra["rendered"] = failure.rendered;
       throw e;
     }

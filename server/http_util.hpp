@@ -43,17 +43,24 @@ struct http_error {
   std::string message;
   json errors = json::array();
   json extra = json::object();  // further fields of the error body
+  std::string message_id;       // the message in Indonesian, for ?lang=id (empty: the English one)
 };
 
 [[noreturn]] inline void fail(int status, std::string code, std::string message, json errors = json::array()) {
-  throw http_error{status, std::move(code), std::move(message), std::move(errors), json::object()};
+  throw http_error{status, std::move(code), std::move(message), std::move(errors), json::object(), {}};
 }
 
-inline std::string error_body(const http_error& e) {
+// The same with the message in both languages: ?lang=id answers in Indonesian.
+[[noreturn]] inline void fail_in(int status, std::string code, std::string en, std::string id,
+                                 json errors = json::array()) {
+  throw http_error{status, std::move(code), std::move(en), std::move(errors), json::object(), std::move(id)};
+}
+
+inline std::string error_body(const http_error& e, bool indonesian = false) {
   json j = e.extra;
   j["error"] = e.code;
   j["status"] = e.status;
-  j["message"] = e.message;
+  j["message"] = indonesian && !e.message_id.empty() ? e.message_id : e.message;
   j["errors"] = e.errors;
   return json_input::dump(j);  // never throws, whatever bytes a message quotes
 }
@@ -108,11 +115,13 @@ inline json parse_json(const std::string& body) {
   auto doc = json_input::parse(body, why);
   if (doc) return std::move(*doc);
   std::string message = "invalid JSON: " + why.message;
+  std::string message_id = "JSON tidak sah: " + why.message;
   if (why.too_deep || why.duplicate) {
     const auto at = json_input::locate(body, why.byte);
     message += " at line " + std::to_string(at.line) + ", column " + std::to_string(at.column);
+    message_id += " pada baris " + std::to_string(at.line) + ", kolom " + std::to_string(at.column);
   }
-  fail(400, "invalid_json", message);
+  fail_in(400, "invalid_json", message, message_id);
 }
 
 // Where an org error is inside the request body: its JSON path, else

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <system_error>
 
+#include "engine/common/spelling.hpp"
+
 namespace perwal::server {
 
 namespace fs = std::filesystem;
@@ -50,7 +52,15 @@ std::optional<std::string> find_ruleset(const std::string& value, std::string& e
     const fs::path candidate = fs::path(d) / (value + suffix);
     if (fs::is_regular_file(candidate, ec)) return candidate.string();
   }
-  error = "no ruleset file and no ruleset with id \"" + value + "\": looked for " + value + suffix + " in\n";
+  // The bundled or installed id nearest to the one typed.
+  nearest_finder near(value);
+  for (const auto& d : dirs) {
+    for (const auto& e : fs::directory_iterator(d, ec))
+      if (e.path().extension() == suffix) near.consider(e.path().stem().string());
+  }
+  error = "no ruleset file and no ruleset with id \"" + value + "\"" +
+          (near.best().empty() ? "" : " (did you mean \"" + near.best() + "\"?)") + ": looked for " + value + suffix +
+          " in\n";
   for (const auto& d : dirs) error += "  " + d + "\n";
   error += "(set PERWAL_PATH to a ':'-separated list of folders to search more)";
   return std::nullopt;

@@ -328,6 +328,120 @@ TEST_CASE("perwal --version and COMMAND --help answer on stdout and exit 0", "[c
   CHECK_THAT(unknown.output, Catch::Contains("unknown command \"chek\""));
 }
 
+TEST_CASE("usage errors in Indonesian when the arguments say --lang id", "[cli][lang][bad-input]") {
+  struct bad {
+    std::string args, says, command;
+  };
+  for (const auto& b : std::vector<bad>{
+           {"chek --lang id", "perwal: perintah tidak dikenal: \"chek\" (maksud Anda \"check\"?)", ""},
+           {"check --formt json --lang=id",
+            "perwal: opsi --formt tidak dikenal untuk check (maksud Anda \"--format\"?)", "check"},
+           {"check " + rules + " " + org + " --query - --format jsn --lang id",
+            "perwal: --format harus text atau json (maksud Anda \"json\"?)", "check"},
+           {"audit --lang id", "perwal: audit memerlukan --rules dan --org", "audit"},
+           {"audit " + rules + " " + org + " --threads 0 --lang id", "perwal: --threads harus bilangan 1 sampai 999",
+            "audit"},
+           {"lint -A W012 -D W012 --lang id rulesets/permenpanrb-7-2022.perwal", "W012 diizinkan sekaligus ditolak",
+            "lint"},
+           {"log verfy --lang id", "subperintah \"verfy\" tidak dikenal untuk log (subperintahnya: verify)", "log"},
+           {"check " + rules + " " + org + " --lang id --query", "perwal: opsi --query memerlukan nilai", "check"},
+       }) {
+    INFO(b.args);
+    const auto r = run(b.args);
+    CHECK(r.status == 2);
+    CHECK_THAT(r.output, Catch::Contains(b.says));
+    CHECK_THAT(r.output, Catch::EndsWith("\nlihat perwal " + (b.command.empty() ? "" : b.command + " ") + "--help\n"));
+    CHECK(std::count(r.output.begin(), r.output.end(), '\n') == 2);
+  }
+}
+
+TEST_CASE("perwal test: English by default, Indonesian with --lang id", "[cli][lang]") {
+  const auto dir = std::filesystem::temp_directory_path() / ("perwal-test-lang-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto file = (dir / "contoh.perwal").string();
+  std::ofstream(file)
+      << "ruleset t-contoh { title \"t\" cite_as \"T 1/2026\" status draft extends padang-panjang-48-2024 "
+         "example_org \""
+      << (perwal::testing::source_dir() / "fixtures/padang-panjang/org.json").string() << R"(" }
+example "a wrong expectation" {
+  query { "type": "kedudukan", "position": "pp.sekda" }
+  expect denied
+}
+example "a misspelt position" {
+  query { "type": "kedudukan", "position": "pp.sekdaa" }
+  expect allowed
+}
+)";
+  const auto en = run("test '" + file + "'", "PERWAL_PATH=rulesets");
+  CHECK(en.status == 1);
+  CHECK_THAT(en.output, Catch::Contains("FAIL  a wrong expectation"));
+  CHECK_THAT(en.output, Catch::Contains("expected denied, got allowed"));
+  CHECK_THAT(en.output, Catch::Contains("bad query: position: no position or employee \"pp.sekdaa\" (did you mean "
+                                        "\"pp.sekda\"?)"));
+  CHECK_THAT(en.output, Catch::EndsWith("0 passed, 2 failed\n"));
+  const auto id = run("test '" + file + "' --lang id", "PERWAL_PATH=rulesets");
+  CHECK(id.status == 1);
+  CHECK_THAT(id.output, Catch::Contains("GAGAL a wrong expectation"));
+  CHECK_THAT(id.output, Catch::Contains("seharusnya denied, hasilnya allowed"));
+  CHECK_THAT(id.output, Catch::Contains("kueri salah: position: tidak ada jabatan atau pegawai \"pp.sekdaa\" (maksud "
+                                        "Anda \"pp.sekda\"?)"));
+  CHECK_THAT(id.output, Catch::EndsWith("0 lulus, 2 gagal\n"));
+  CHECK_THAT(id.output, !Catch::Contains("expected"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a misspelt command, option, value or ruleset id: did you mean", "[cli][bad-input]") {
+  struct bad {
+    std::string args, says, command;
+  };
+  for (const auto& b : std::vector<bad>{
+           {"chek", "perwal: unknown command \"chek\" (did you mean \"check\"?)", ""},
+           {"--versoin", "perwal: unknown option --versoin (did you mean \"--version\"?)", ""},
+           {"check --formt json", "perwal: unknown option --formt for check (did you mean \"--format\"?)", "check"},
+           {"audit --thread=2", "perwal: unknown option --thread=2 for audit (did you mean \"--threads\"?)", "audit"},
+           {"log verfy",
+            "perwal: unknown subcommand \"verfy\" for log (its subcommands: verify) (did you mean \"verify\"?)", "log"},
+           {"check " + rules + " " + org + " --query - --format jsn",
+            "perwal: --format must be text or json (did you mean \"json\"?)", "check"},
+           {"test rulesets --format junt", "perwal: --format must be text or json (or junit) (did you mean \"junit\"?)",
+            "test"},
+           {"check " + rules + " " + org + " --query - --lang ind",
+            "perwal: --lang must be id or en (did you mean \"id\"?)", "check"},
+           {"gen-org --scale citty -o /nonexistent/x.json",
+            "perwal: --scale must be city, province or nation (did you mean \"city\"?)", "gen-org"},
+           {"export fixtures/padang-panjang/org.json --format xslx -o /nonexistent/x",
+            "perwal: --format must be csv or xlsx for export (did you mean \"xlsx\"?)", "export"},
+           {"schema --rules padang-panjang-48-2024 quer", "(did you mean \"query\"?)", "schema"},
+           {"lint --allow W0012 rulesets/permenpanrb-7-2022.perwal", "W0012 is not a warning code", "lint"},
+       }) {
+    INFO(b.args);
+    const auto r = run(b.args);
+    CHECK(r.status == 2);
+    CHECK_THAT(r.output, Catch::Contains(b.says));
+    CHECK_THAT(r.output, Catch::EndsWith("\nsee perwal " + (b.command.empty() ? "" : b.command + " ") + "--help\n"));
+    CHECK(std::count(r.output.begin(), r.output.end(), '\n') == 2);
+  }
+  // Nothing near: no guess.
+  const auto far = run("frobnicate");
+  CHECK(far.status == 2);
+  CHECK_THAT(far.output, !Catch::Contains("did you mean"));
+  // A bundled ruleset's id, misspelt.
+  const auto id = run("check --rules padang-panjng-48-2024 " + org + " --query -");
+  CHECK(id.status == 2);
+  CHECK_THAT(id.output, Catch::Contains("no ruleset with id \"padang-panjng-48-2024\" (did you mean "
+                                        "\"padang-panjang-48-2024\"?)"));
+  // An org id in a query, and an org's own broken reference.
+  const auto query =
+      run_with_input("check " + rules + " " + org + " --query -", R"({"type": "kedudukan", "position": "pp.sekdaa"})");
+  CHECK(query.status == 2);
+  CHECK_THAT(query.output,
+             Catch::Contains("position: no position or employee \"pp.sekdaa\" (did you mean \"pp.sekda\"?)"));
+  const auto org_file = run("audit " + rules + " --org tests/data/org/bad/broken_parent.json --lang id");
+  CHECK(org_file.status == 2);
+  CHECK_THAT(org_file.output,
+             Catch::Contains("units[2].parent: tidak ada unit \"x.setdaa\" (maksud Anda \"x.setda\"?)"));
+}
+
 TEST_CASE("a usage error is one line and a pointer to the command's help", "[cli][bad-input]") {
   struct bad {
     std::string args, says, command;
@@ -492,11 +606,15 @@ TEST_CASE("bash completion: each command's options are the ones its --help lists
   CHECK(out == "1:audit\n2:--threads\n3:text json junit\n4:verify\n5:province\n");
 }
 
+// The English page as the build generates it (`perwal help-man`, beside the program).
+const std::filesystem::path generated_man = std::filesystem::path(PERWAL_BINARY).parent_path() / "man/perwal.1";
+
 TEST_CASE("the manual pages: a section per command, rendered by groff without a warning", "[cli][man]") {
   const auto usage = run("--help").output;
-  for (const std::string page : {"man/perwal.1", "man/id/perwal.1"}) {
+  for (const std::string& page :
+       {generated_man.string(), (perwal::testing::source_dir() / "man/id/perwal.1").string()}) {
     INFO(page);
-    const auto text = perwal::testing::slurp(perwal::testing::source_dir() / page);
+    const auto text = perwal::testing::slurp(page);
     std::istringstream in(usage);
     std::size_t commands = 0;
     for (std::string line; std::getline(in, line);) {
@@ -515,4 +633,32 @@ TEST_CASE("the manual pages: a section per command, rendered by groff without a 
   }
   // The check can fail: an undefined macro is reported.
   CHECK_THAT(bash("printf '.TH A 1\\n.XX x\\n' | groff -man -ww -z"), Catch::Contains("warning"));
+}
+
+TEST_CASE("the English manual page is the parser's own help: every option of every command", "[cli][man]") {
+  const auto page = perwal::testing::slurp(generated_man);
+  // What the build wrote is what help-man writes now.
+  CHECK(run("help-man man/perwal.1.in").output == page);
+  CHECK_THAT(page, !Catch::Contains("@COMMANDS@"));
+  CHECK_THAT(page, !Catch::Contains("help\\-man"));  // hidden
+  std::size_t options = 0;
+  for (const std::string command : {"check", "audit", "lint", "test", "diff", "explore-org", "gen-org", "compile-org",
+                                    "import", "export", "serve", "log verify", "schema", "lsp", "fmt"}) {
+    const auto help = run(command + " --help").output;
+    std::istringstream in(help);
+    for (std::string line; std::getline(in, line);) {
+      // CLI11's option lines: "  --name TYPE   description", "  -o,--out ..."
+      if (line.rfind("  -", 0) != 0) continue;
+      auto name = line.substr(2, line.find_first_of(" ,", 2) - 2);
+      if (name == "-h") continue;  // a common option
+      std::string escaped;
+      for (char c : name) escaped += c == '-' ? std::string("\\-") : std::string(1, c);
+      INFO(command << ": " << name);
+      CHECK_THAT(page, Catch::Contains(escaped));
+      ++options;
+    }
+  }
+  CHECK(options > 60);
+  // A help-man without its template is a usage error.
+  CHECK(run("help-man").status == 2);
 }

@@ -3,6 +3,7 @@
 #include "engine/common/diagnostic.hpp"
 
 #include <catch2/catch.hpp>
+#include <cctype>
 #include <map>
 #include <set>
 
@@ -118,4 +119,49 @@ TEST_CASE("docs/diagnostics.md lists every code of the catalogue", "[diagnostic]
     INFO(e.id);
     CHECK(doc.find("| " + std::string(e.code) + " | `" + std::string(e.id) + "` |") != std::string::npos);
   }
+}
+
+TEST_CASE("the Indonesian side of the catalogue has no English left in it", "[diagnostic][lang]") {
+  // Words that are English and never Indonesian, padded so that they match
+  // whole words only.
+  const std::vector<std::string> english{" the ",     " changed ", " of ",    " must ",  " step ",    " expected ",
+                                         " should ",  " cannot ",  " is ",    " and ",   " with ",    " which ",
+                                         " not ",     " from ",    " only ",  " when ",  " missing ", " unknown ",
+                                         " already ", " needs ",   " this ",  " that ",  " has ",     " was ",
+                                         " there ",   " does ",    " found ", " given ", " allowed ", " denied "};
+  // What is not prose: code names in backquotes, quoted values and the
+  // placeholders.
+  const auto prose = [](std::string_view text) {
+    std::string out = " ";
+    char closing = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      const char c = text[i];
+      if (closing != 0) {
+        if (c == closing) closing = 0;
+        continue;
+      }
+      if (c == '`' || c == '"') {
+        closing = c;
+      } else if (c == '{') {
+        closing = '}';
+      } else if (std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_') {
+        // has_tag is a name, not "has"
+        out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      } else {
+        out += ' ';
+      }
+    }
+    return out + " ";
+  };
+  std::size_t checked = 0;
+  for (const auto& e : perwal::message_catalogue()) {
+    const std::string id_text = prose(e.id_text);
+    for (const auto& w : english) {
+      INFO(e.id << ": " << e.id_text);
+      CHECK(id_text.find(w) == std::string::npos);
+    }
+    // The scan itself finds English where there is some: the English side.
+    if (prose(e.en).find(" the ") != std::string::npos) ++checked;
+  }
+  CHECK(checked > 50);
 }

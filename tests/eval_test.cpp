@@ -361,6 +361,37 @@ TEST_CASE("teams: soft rules warn, never deny", "[eval]") {
   CHECK(inline_team.outcome == "denied");
 }
 
+TEST_CASE("an unknown org id in a query suggests the nearest one, in both languages", "[eval][bad-input]") {
+  fixture f;
+  const auto errors = [&](const std::string& q, perwal::lang l) {
+    perwal::evaluator ev(f.rules, f.org);
+    perwal::diagnostics errs;
+    CHECK_FALSE(ev.check(json::parse(q), errs));
+    std::vector<std::string> lines;
+    for (const auto& e : errs.items()) {
+      CHECK(e.code == "E204");
+      lines.push_back(e.path_line(l));
+    }
+    return lines;
+  };
+  const auto en = errors(R"({"type": "penugasan", "mode": "penunjukan", "assignee": "a.kabdi2",
+                             "owner_unit": "a.dinas.bid", "steps": []})",
+                         perwal::lang::en);
+  CHECK(en == std::vector<std::string>{"assignee: no position or employee \"a.kabdi2\" (did you mean \"a.kabid2\"?)",
+                                       "owner_unit: no unit \"a.dinas.bid\" (did you mean \"a.dinas.sek\"?)"});
+  const auto id = errors(R"({"type": "kedudukan", "position": "a.kabdi2"})", perwal::lang::id);
+  CHECK(id ==
+        std::vector<std::string>{"position: tidak ada jabatan atau pegawai \"a.kabdi2\" (maksud Anda \"a.kabid2\"?)"});
+  // A team id, and no suggestion for another number or a name far from every id.
+  const auto team = errors(R"({"type": "tim", "team": "t.dalm", "role": null})", perwal::lang::en);
+  REQUIRE_FALSE(team.empty());
+  CHECK(team[0] == "team: no team \"t.dalm\" (did you mean \"t.dalam\"?)");
+  CHECK(errors(R"({"type": "kedudukan", "position": "a.fp9"})", perwal::lang::en) ==
+        std::vector<std::string>{"position: no position or employee \"a.fp9\""});
+  CHECK(errors(R"({"type": "kedudukan", "position": "b.nobody.at.all"})", perwal::lang::en) ==
+        std::vector<std::string>{"position: no position or employee \"b.nobody.at.all\""});
+}
+
 TEST_CASE("audit checks kedudukan, delegations and teams", "[eval]") {
   fixture f;
   perwal::evaluator ev(f.rules, f.org);

@@ -142,6 +142,28 @@ TEST_CASE("serve: an org snapshot (perwal compile-org) serves the same decisions
   CHECK(server.stop(SIGINT) == 0);
 }
 
+TEST_CASE("serve: errors in Indonesian with ?lang=id, English without, the nearest id suggested", "[server][lang]") {
+  temp_dir dir;
+  server_process server(dir.path, pp_args());
+  auto c = server.client();
+  expect_error(c.Get("/v1/rulesets/padang-panjang-48-202"), 404, "unknown_ruleset",
+               "unknown ruleset \"padang-panjang-48-202\" (did you mean \"padang-panjang-48-2024\"?)");
+  expect_error(c.Get("/v1/rulesets/padang-panjang-48-202?lang=id"), 404, "unknown_ruleset",
+               "ruleset \"padang-panjang-48-202\" tidak dikenal (maksud Anda \"padang-panjang-48-2024\"?)");
+  expect_error(post_json(c, "/v1/check?org=defalt", analis_query), 404, "unknown_org",
+               "unknown org \"defalt\" (did you mean \"default\"?)");
+  expect_error(post_json(c, "/v1/check?org=defalt&lang=id", analis_query), 404, "unknown_org",
+               "org \"defalt\" tidak dikenal (maksud Anda \"default\"?)");
+  expect_error(post_json(c, "/v1/check?lang=id", "{\"type\": "), 400, "invalid_json", "JSON tidak sah");
+  expect_error(post_json(c, "/v1/check?lang=id", "[]"), 400, "bad_query", "array kosong tidak memuat kueri");
+  expect_error(post_json(c, "/v1/check?lang=id", R"({"type": "kedudukan", "position": "pp.sekdaa"})"), 400, "bad_query",
+               "position: tidak ada jabatan atau pegawai \"pp.sekdaa\" (maksud Anda \"pp.sekda\"?)");
+  expect_error(c.Get("/nope?lang=id"), 404, "not_found", "tidak ada endpoint /nope");
+  expect_error(c.Get("/v1/decisions/nope?lang=id"), 404, "unknown_decision", "tidak ada keputusan \"nope\"");
+  expect_error(c.Get("/v1/orgs/default?version=x&lang=id"), 400, "bad_parameter", "bukan bilangan");
+  CHECK(server.stop(SIGINT) == 0);
+}
+
 TEST_CASE("serve: bad input answers JSON errors in the CLI's words, never a crash", "[server]") {
   temp_dir dir;
   auto args = pp_args();

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "engine/common/spelling.hpp"
 #include "engine/compile/phases.hpp"
 
 namespace perwal::compile {
@@ -63,6 +64,15 @@ void lookup_known(state& s) {
   k.ketua = get(category::team_role, "ketua");
   k.anggota = get(category::team_role, "anggota");
   for (std::size_t i = 0; i < 4; ++i) k.contract_scopes[i] = get(category::scope, contract_scope_names[i]);
+}
+
+// "did you mean" the rule of the merged layers nearest to a name that is none
+// of them (a misspelt `refine`, `override` or `repeal`).
+std::vector<related> rule_notes(const state& s, std::string_view name) {
+  nearest_finder near(name);
+  for (const auto& [n, slot] : s.slots) near.consider(n);
+  if (near.best().empty()) return {};
+  return {note(msg("did-you-mean", near.best()))};
 }
 
 void merge_layer(state& s, const layer& l) {
@@ -137,7 +147,7 @@ void merge_layer(state& s, const layer& l) {
       return;
     }
     if (it == s.slots.end() && common.is_override) {
-      s.diags.error(common.rule.where, msg("override-unknown", name));
+      s.diags.error(common.rule.where, msg("override-unknown", name), rule_notes(s, name));
       return;
     }
     if (!common.strength_given) s.diags.error(common.rule.where, msg("no-strength", name));
@@ -170,7 +180,7 @@ void merge_layer(state& s, const layer& l) {
   for (const auto& r : l.file.refines) {
     auto it = s.slots.find(r.common.rule.text);
     if (it == s.slots.end()) {
-      s.diags.error(r.common.rule.where, msg("refine-unknown", r.common.rule.text));
+      s.diags.error(r.common.rule.where, msg("refine-unknown", r.common.rule.text), rule_notes(s, r.common.rule.text));
       continue;
     }
     auto& slot = it->second;
@@ -218,7 +228,7 @@ void apply_repeals(state& s, const layer& l) {
   for (const auto& r : l.file.repeals) {
     auto it = s.slots.find(r.rule.text);
     if (it == s.slots.end()) {
-      s.diags.error(r.rule.where, msg("repeal-unknown", r.rule.text));
+      s.diags.error(r.rule.where, msg("repeal-unknown", r.rule.text), rule_notes(s, r.rule.text));
       continue;
     }
     if (it->second.ruleset == l.id) {

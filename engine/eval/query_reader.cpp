@@ -4,6 +4,7 @@
 #include <set>
 
 #include "engine/common/dates.hpp"
+#include "engine/common/spelling.hpp"
 #include "engine/eval/query.hpp"
 
 namespace perwal {
@@ -36,11 +37,26 @@ class query_reader {
     return &it->get_ref<const std::string&>();
   }
 
+  // "no position …", "no unit …", "no team …": with the org's id nearest to
+  // the one given when one is near (a misspelt "x.kabid-aptka").
+  template <class Items>
+  static message unknown(const std::string& id, const Items& items, const char* plain) {
+    nearest_finder near(id, true);
+    for (const auto& item : items) near.consider(item.id);
+    if (near.best().empty()) return msg(plain, id);
+    return msg(std::string(plain) + ".near", id, near.best());
+  }
+  [[nodiscard]] message no_position(const std::string& id) const {
+    return unknown(id, org_.positions(), "query.no-position");
+  }
+  [[nodiscard]] message no_unit(const std::string& id) const { return unknown(id, org_.units(), "query.no-unit"); }
+  [[nodiscard]] message no_team(const std::string& id) const { return unknown(id, org_.teams(), "query.no-team"); }
+
   index position(const json& q, const std::string& key, const std::string& path, bool required) {
     auto s = string_field(q, key, path, required);
     if (!s) return none;
     const auto p = org_.find_position(*s);
-    if (p == none) error(path + key, msg("query.no-position", *s));
+    if (p == none) error(path + key, no_position(*s));
     return p;
   }
 
@@ -48,7 +64,7 @@ class query_reader {
     auto s = string_field(q, key, path, required);
     if (!s) return none;
     const auto u = org_.find_unit(*s);
-    if (u == none) error(path + key, msg("query.no-unit", *s));
+    if (u == none) error(path + key, no_unit(*s));
     return u;
   }
 
@@ -141,7 +157,7 @@ class query_reader {
       }
       const auto x = org_.find_position(a.get_ref<const std::string&>());
       if (x == none)
-        error(ap, msg("query.no-position", a.get_ref<const std::string&>()));
+        error(ap, no_position(a.get_ref<const std::string&>()));
       else
         out.push_back(x);
     }
@@ -197,7 +213,7 @@ class query_reader {
   std::optional<team_input> org_team(const std::string& id, const std::string& path) {
     const auto i = org_.find_team(id);
     if (i == none) {
-      error(path, msg("query.no-team", id));
+      error(path, no_team(id));
       return std::nullopt;
     }
     return team_of(org_, i);

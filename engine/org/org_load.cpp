@@ -94,7 +94,7 @@ std::shared_ptr<const org_graph> org_graph::load(const nlohmann::json& doc, cons
   auto g = std::make_shared<org_graph>();
   loader l(s, &notes, vocab, shape, *g, sink);
   const bool valid = l.validate();
-  sink.flush(errors, nullptr);
+  sink.flush(errors, nullptr, [&l](message& m) { l.suggest(m); });
   if (!valid) return nullptr;
   freezer::freeze(*g, shape, l.tags_);
   check_nips(*g, errors);
@@ -107,7 +107,7 @@ std::shared_ptr<const org_graph> build(const spec& s, const vocabulary& vocab, c
   auto g = std::make_shared<org_graph>();
   loader l(s, nullptr, vocab, shape, *g, sink);
   const bool valid = l.validate();
-  sink.flush(errors, nullptr);
+  sink.flush(errors, nullptr, [&l](message& m) { l.suggest(m); });
   if (!valid) return nullptr;
   freezer::freeze(*g, shape, l.tags_);
   check_nips(*g, errors);

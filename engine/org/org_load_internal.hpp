@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <bitset>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <optional>
@@ -119,11 +120,16 @@ class error_sink {
 
   // The first max_errors by input location, as diagnostics at their JSON
   // paths in `file` (null: no file named).
-  void flush(diagnostics& out, const std::shared_ptr<const source_file>& file) {
+  // `refine` may reword each error shown (a "did you mean" known only once
+  // every id is read).
+  void flush(diagnostics& out, const std::shared_ptr<const source_file>& file,
+             const std::function<void(message&)>& refine = {}) {
     std::sort(errors_.begin(), errors_.end(), comes_before);
     const std::size_t shown = std::min(errors_.size(), max_errors);
-    for (std::size_t i = 0; i < shown; ++i)
+    for (std::size_t i = 0; i < shown; ++i) {
+      if (refine) refine(errors_[i].text);
       out.report(location::json(path_of(errors_[i]), file), std::move(errors_[i].text));
+    }
     if (total_ > max_errors) out.report(location::json("...", file), msg("org.more"));
     errors_.clear();
   }

@@ -4,6 +4,7 @@
 // JSON path. A spec read from JSON and one built in code go through it alike.
 #pragma once
 
+#include "engine/common/spelling.hpp"
 #include "engine/org/org_load_internal.hpp"
 
 namespace perwal::org {
@@ -88,6 +89,26 @@ struct loader {
     errors.add(sec, i, f, none, msg(std::string(unknown), quote(name)));
     return no_code;
   }
+
+  // "Did you mean": an unknown unit or position reference (the raw id is its
+  // message's second argument) with the org's id nearest to it. Called on the
+  // errors shown, the first few only: each search reads every id.
+  void suggest(message& m) {
+    const bool unit_ref = m.id == "org.no-unit";
+    if ((!unit_ref && m.id != "org.no-position") || m.args.size() != 2) return;
+    const std::string raw = std::move(m.args[1]);
+    m.args.resize(1);
+    if (++suggested_ > max_suggestions) return;
+    nearest_finder near(raw, true);
+    if (unit_ref) {
+      for (index i = 0; i < g.units_.size(); ++i) near.consider(g.units_[i].id);
+    } else {
+      for (index i = 0; i < g.positions_.size(); ++i) near.consider(g.positions_[i].id);
+    }
+    if (!near.best().empty() && near.best() != raw) m = msg(m.id + ".near", m.args[0], quote(near.best()));
+  }
+  static constexpr std::size_t max_suggestions = 20;
+  std::size_t suggested_ = 0;
 
   // ---- validation ----
 
@@ -256,7 +277,8 @@ struct loader {
         if (found != none) {
           e.position = found;
         } else if (positions_ok_) {
-          errors.add(section::employees, i, field::position, none, msg("org.no-position", quote(in.position)));
+          errors.add(section::employees, i, field::position, none,
+                     msg("org.no-position", quote(in.position), in.position));
         }
       }
     }
@@ -264,7 +286,7 @@ struct loader {
 
   [[nodiscard]] index resolve_unit(const std::string& id, section sec, index i, field f) {
     if (const index found = g.unit_ids_.find(id, freezer::unit_key(g)); found != none) return found;
-    if (units_ok_) errors.add(sec, i, f, none, msg("org.no-unit", quote(id)));
+    if (units_ok_) errors.add(sec, i, f, none, msg("org.no-unit", quote(id), id));
     return none;
   }
 
@@ -280,7 +302,7 @@ struct loader {
     if (const index found = g.position_ids_.find(id, freezer::position_key(g)); found != none) return found;
     // none when that employee's own position is broken (reported there)
     if (const index found = g.nips_.find(id, freezer::nip_key(g)); found != none) return g.employees_[found].position;
-    if (positions_ok_) errors.add(sec, i, f, sub, msg("org.no-position", quote(id)));
+    if (positions_ok_) errors.add(sec, i, f, sub, msg("org.no-position", quote(id), id));
     return none;
   }
 

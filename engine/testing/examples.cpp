@@ -16,7 +16,8 @@ bool has_rule(const std::vector<finding>& fs, const std::string& rule) {
 }
 }  // namespace
 
-std::vector<example_result> run_examples(const std::shared_ptr<const compiled_ruleset>& rules) {
+std::vector<example_result> run_examples(const std::shared_ptr<const compiled_ruleset>& rules, lang l) {
+  const auto say = [l](message m) { return render_message(m, l); };
   std::vector<example_result> out;
   std::map<std::string, std::shared_ptr<const org::org_graph>> orgs;
   std::map<std::string, std::string> org_errors;
@@ -33,17 +34,18 @@ std::vector<example_result> run_examples(const std::shared_ptr<const compiled_ru
       if (o)
         orgs[ex.org_path] = o;
       else
-        org_errors[ex.org_path] = in ? (errs.items().empty() ? "invalid org" : errs.items().front().path_line())
-                                     : "cannot read " + ex.org_path;
+        org_errors[ex.org_path] =
+            in ? (errs.items().empty() ? say(msg("test.invalid-org")) : errs.items().front().path_line(l))
+               : say(msg("test.cannot-read", ex.org_path));
     }
     if (org_errors.count(ex.org_path)) {
-      res.problems.push_back("org " + ex.org_path + ": " + org_errors[ex.org_path]);
+      res.problems.push_back(say(msg("test.org", ex.org_path, org_errors[ex.org_path])));
       out.push_back(std::move(res));
       continue;
     }
     nlohmann::json q = nlohmann::json::parse(ex.query_json, nullptr, false);
     if (q.is_discarded()) {
-      res.problems.push_back("the query is not valid JSON");
+      res.problems.push_back(say(msg("test.query-not-json")));
       out.push_back(std::move(res));
       continue;
     }
@@ -52,39 +54,39 @@ std::vector<example_result> run_examples(const std::shared_ptr<const compiled_ru
     auto d = ev.check(q, qerrs);
     if (!d) {
       for (const auto& e : qerrs.items())
-        res.problems.push_back("bad query: " + e.at.where() + ": " + e.message_text());
+        res.problems.push_back(say(msg("test.bad-query", e.at.where(), e.message_text(l))));
       out.push_back(std::move(res));
       continue;
     }
     const std::string got_outcome(outcome_name(d->result));
     if (ex.decision && *ex.decision != got_outcome) {
-      res.problems.push_back("expected " + *ex.decision + ", got " + got_outcome);
+      res.problems.push_back(say(msg("test.expected-decision", *ex.decision, got_outcome)));
     }
     for (const auto& v : ex.violations) {
-      if (!has_rule(d->violations, v)) res.problems.push_back("expected a violation of " + v);
+      if (!has_rule(d->violations, v)) res.problems.push_back(say(msg("test.expected-violation", v)));
     }
     for (const auto& w : ex.warnings) {
-      if (!has_rule(d->warnings, w)) res.problems.push_back("expected a warning of " + w);
+      if (!has_rule(d->warnings, w)) res.problems.push_back(say(msg("test.expected-warning", w)));
     }
     for (const auto& w : ex.needs) {
-      if (!has_rule(d->needs, w)) res.problems.push_back("expected evidence to be asked for " + w);
+      if (!has_rule(d->needs, w)) res.problems.push_back(say(msg("test.expected-needs", w)));
     }
     for (const auto& n : ex.next) {
       if (std::none_of(d->next.begin(), d->next.end(),
                        [&](const next_step& a) { return next_action_name(a, *rules) == n; })) {
-        res.problems.push_back("expected next action " + n);
+        res.problems.push_back(say(msg("test.expected-next", n)));
       }
     }
     const std::string scope = d->scope ? std::string(contract_scope_names[static_cast<std::size_t>(*d->scope)]) : "";
     const std::string reg_scope = d->regulation_scope == no_code ? "" : rules->vocab.name(d->regulation_scope);
     if (ex.scope && (!d->scope || (scope != *ex.scope && reg_scope != *ex.scope))) {
-      res.problems.push_back("expected scope " + *ex.scope + ", got " + (d->scope ? scope : std::string("none")));
+      res.problems.push_back(say(msg("test.expected-scope", *ex.scope, d->scope ? scope : say(msg("test.no-scope")))));
     }
     if (!res.problems.empty()) {
-      std::string got = "got " + got_outcome;
-      for (const auto& v : d->violations) got += "; violation " + v.rule->name;
-      for (const auto& w : d->warnings) got += "; warning " + w.rule->name;
-      for (const auto& w : d->needs) got += "; needs " + w.rule->name;
+      std::string got = say(msg("test.got", got_outcome));
+      for (const auto& v : d->violations) got += say(msg("test.got-violation", v.rule->name));
+      for (const auto& w : d->warnings) got += say(msg("test.got-warning", w.rule->name));
+      for (const auto& w : d->needs) got += say(msg("test.got-needs", w.rule->name));
       res.problems.push_back(got);
     }
     res.passed = res.problems.empty();

@@ -15,6 +15,9 @@ struct example_result {
   std::vector<std::string> problems;  // what differed from the expectation
 };
 
-[[nodiscard]] std::vector<example_result> run_examples(const std::shared_ptr<const compiled_ruleset>& rules);
+// The problems are worded in `l` (English by default, as `perwal test` speaks
+// unless --lang is given).
+[[nodiscard]] std::vector<example_result> run_examples(const std::shared_ptr<const compiled_ruleset>& rules,
+                                                       lang l = lang::en);
 
 }  // namespace perwal
