@@ -72,7 +72,7 @@ int run_import(const import_args& a) {
   diagnostics diags;
   const auto rules = compile_ruleset(*rules_path, diags);
   if (!rules) {
-    std::cerr << render(diags);
+    std::cerr << render(diags, {a.language});
     return exit_bad_input;
   }
   progress shown("perwal import");

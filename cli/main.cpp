@@ -237,6 +237,11 @@ perwal::compile_options compiler_options(const options& o) {
   return {search_path_from_env(), nullptr, o.include_anywhere};
 }
 
+// Input errors speak English unless a language was asked for (as lint does).
+perwal::lang error_language(const options& o) {
+  return o.lang_given ? o.language : perwal::lang::en;
+}
+
 // A ruleset file, or the id of a bundled one (server/ruleset_search.hpp).
 std::shared_ptr<const perwal::compiled_ruleset> load_rules(const options& o, const std::string& path_or_id,
                                                            bool show_warnings) {
@@ -248,13 +253,8 @@ std::shared_ptr<const perwal::compiled_ruleset> load_rules(const options& o, con
   }
   perwal::diagnostics diags;
   auto rules = perwal::compile_ruleset(*path, diags, compiler_options(o));
-  if (!rules || show_warnings) std::cerr << perwal::render(diags);
+  if (!rules || show_warnings) std::cerr << perwal::render(diags, {error_language(o)});
   return rules;
-}
-
-// Input errors speak English unless a language was asked for (as lint does).
-perwal::lang error_language(const options& o) {
-  return o.lang_given ? o.language : perwal::lang::en;
 }
 
 // An org file: perwal-org/1 JSON or a compiled snapshot (told apart by content).

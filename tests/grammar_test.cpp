@@ -1,11 +1,14 @@
 // Each grammar rule alone: what it accepts, what it leaves unconsumed, and
 // that the whole grammar has no left recursion or empty loops.
 #include <catch2/catch.hpp>
+#include <cctype>
 #include <string>
 #include <tao/pegtl/contrib/analyze.hpp>
 
+#include "engine/syntax/parser.hpp"
 #include "grammar/perwal_errors.hpp"
 #include "grammar/perwal_grammar.hpp"
+#include "test_support.hpp"
 
 namespace pegtl = tao::pegtl;
 namespace g = perwal::grammar;
@@ -179,4 +182,42 @@ TEST_CASE("clause rules alone, with what they leave", "[grammar]") {
   CHECK(error_of<g::step_decl>("step s { }").find("expected the step's action") != std::string::npos);
   CHECK(error_of<g::reason_required>("reason given").find("expected 'required'") != std::string::npos);
   CHECK(error_of<g::define_item>("sekretariat [dinas").find("expected ']'") != std::string::npos);
+}
+
+TEST_CASE("every grammar error message has its Indonesian, with no English left", "[grammar][lang]") {
+  // The messages as grammar/perwal_errors.hpp writes them: the string literals
+  // of each PERWAL_ERROR(rule, "…" "…"), joined.
+  const auto text = perwal::testing::slurp(perwal::testing::source_dir() / "grammar/perwal_errors.hpp");
+  std::vector<std::string> messages;
+  for (auto at = text.find("\nPERWAL_ERROR("); at != std::string::npos; at = text.find("\nPERWAL_ERROR(", at + 1)) {
+    const auto end = text.find(");\n", at);
+    std::string message;
+    for (auto q = text.find('"', at); q < end; q = text.find('"', q + 1)) {
+      for (++q; text[q] != '"'; ++q) {
+        if (text[q] == '\\') ++q;
+        message += text[q];
+      }
+    }
+    messages.push_back(message);
+  }
+  CHECK(messages.size() > 60);
+  for (const auto& en : messages) {
+    INFO(en);
+    const auto id = std::string(perwal::syntax::syntax_message_id(en));
+    REQUIRE_FALSE(id.empty());
+    // What is not code (in quotes or a name with '_' or '.') has no English.
+    std::string prose = " ";
+    bool quoted = false;
+    for (const char c : id) {
+      if (c == '\'') quoted = !quoted;
+      if (!quoted && std::isalpha(static_cast<unsigned char>(c)) != 0)
+        prose += c;
+      else if (!quoted)
+        prose += ' ';
+    }
+    prose += ' ';
+    for (const char* w : {" expected ", " the ", " a ", " or ", " and ", " after ", " of ", " to ", " close "})
+      CHECK(prose.find(w) == std::string::npos);
+  }
+  CHECK(perwal::syntax::syntax_message_id("no such message").empty());
 }

@@ -18,8 +18,9 @@ using enum severity;
 // A plain array: clang caps the deduction guide of std::array at 256 elements.
 constexpr message_entry entries[] = {
     // ---- syntax (engine/syntax) -------------------------------------------------
-    // The grammar's own messages (grammar/perwal_grammar.hpp) are English only.
-    message_entry{"syntax", "E001", error, "{0}", "{0}"},
+    // The grammar's own messages (grammar/perwal_errors.hpp): {1} is the
+    // Indonesian one (engine/syntax/parser.cpp, syntax_message_id).
+    message_entry{"syntax", "E001", error, "{0}", "{1}"},
     message_entry{"syntax.number", "E001", error, "expected a whole number that fits in 32 bits, got \"{0}\"",
                   "diharapkan bilangan bulat yang muat dalam 32 bit, tertulis \"{0}\""},
     message_entry{"syntax.nesting", "E001", error, "nested deeper than {0} levels (brackets, `not`, lists or JSON)",

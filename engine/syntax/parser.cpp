@@ -593,6 +593,125 @@ class builder {
 
 }  // namespace
 
+std::string_view syntax_message_id(std::string_view en) {
+  // grammar/perwal_errors.hpp, message by message (a test checks that each
+  // has its line here).
+  static constexpr std::pair<std::string_view, std::string_view> table[] = {
+      {"unterminated string: expected '\"' before the end of the line",
+       "string tidak ditutup: seharusnya ada '\"' sebelum akhir baris"},
+      {"expected a code (an identifier such as kepala_bagian)",
+       "seharusnya sebuah kode (pengenal seperti kepala_bagian)"},
+      {"expected an argument (a code or a quoted string)", "seharusnya sebuah argumen (kode atau string berpetik)"},
+      {"expected ')' to close the argument list", "seharusnya ')' untuk menutup daftar argumen"},
+      {"expected a property name after '.'", "seharusnya nama properti setelah '.'"},
+      {"expected a role expression (for example assignee.penilai)",
+       "seharusnya ekspresi peran (misalnya assignee.penilai)"},
+      {"expected a condition (for example assignee.jenis in [fungsional, pelaksana])",
+       "seharusnya sebuah syarat (misalnya assignee.jenis in [fungsional, pelaksana])"},
+      {"expected ')' to close the parenthesised condition", "seharusnya ')' untuk menutup syarat dalam kurung"},
+      {"expected a value: a role expression, a code, a number, a string or a [list]",
+       "seharusnya sebuah nilai: ekspresi peran, kode, bilangan, string atau [daftar]"},
+      {"expected ']' to close the list", "seharusnya ']' untuk menutup daftar"},
+      {"expected 'null' after 'is' / 'is not'", "seharusnya 'null' setelah 'is' / 'is not'"},
+      {"expected a condition after 'not' / 'and'", "seharusnya syarat setelah 'not' / 'and'"},
+      {"expected a condition after 'or'", "seharusnya syarat setelah 'or'"},
+      {"expected the value of the citation part (for example 'Pasal 5', 'ayat (1)', 'huruf a')",
+       "seharusnya nilai bagian kutipan (misalnya 'Pasal 5', 'ayat (1)', 'huruf a')"},
+      {"expected a citation: parts such as 'Pasal 5 ayat (1)' or 'Lampiran III huruf A angka 2', or a quoted note",
+       "seharusnya kutipan: bagian seperti 'Pasal 5 ayat (1)' atau 'Lampiran III huruf A angka 2', atau catatan "
+       "berpetik"},
+      {"expected a quoted string", "seharusnya string berpetik"},
+      {"expected the English message as a quoted string after 'en'",
+       "seharusnya pesan berbahasa Inggris sebagai string berpetik setelah 'en'"},
+      {"expected the English hint as a quoted string after 'en'",
+       "seharusnya petunjuk berbahasa Inggris sebagai string berpetik setelah 'en'"},
+      {"expected a number", "seharusnya sebuah bilangan"},
+      {"expected a quoted string or a number", "seharusnya string berpetik atau bilangan"},
+      {"expected 'draft' or 'enacted'", "seharusnya 'draft' atau 'enacted'"},
+      {"expected a date as YYYY-MM-DD", "seharusnya tanggal berbentuk YYYY-MM-DD"},
+      {"expected a ruleset id (lower case letters, digits and '-', e.g. padang-panjang-48-2024)",
+       "seharusnya id ruleset (huruf kecil, angka dan '-', mis. padang-panjang-48-2024)"},
+      {"expected '{'", "seharusnya '{'"},
+      {"expected '}'", "seharusnya '}'"},
+      {"expected a header field (title, cite_as, number, year, region, status, enacted, promulgated, in_force, "
+       "extends, example_org) or '}'",
+       "seharusnya medan kepala (title, cite_as, number, year, region, status, enacted, promulgated, in_force, "
+       "extends, example_org) atau '}'"},
+      {"expected a code category (jenis, jenjang, unit_kind, position_kind, scope, mode, action, content, authority, "
+       "team_role, report_as)",
+       "seharusnya kategori kode (jenis, jenjang, unit_kind, position_kind, scope, mode, action, content, authority, "
+       "team_role, report_as)"},
+      {"expected a code after ','", "seharusnya kode setelah ','"},
+      {"expected a code", "seharusnya sebuah kode"},
+      {"expected ',' or '>' and another code, or '}' to close the codes",
+       "seharusnya ',' atau '>' dan kode berikutnya, atau '}' untuk menutup daftar kode"},
+      {"expected the name of the definition (perangkat_daerah or unit_organisasi)",
+       "seharusnya nama definisi (perangkat_daerah atau unit_organisasi)"},
+      {"expected the name of the regulation's scope", "seharusnya nama lingkup peraturan"},
+      {"expected '='", "seharusnya '='"},
+      {"expected a list of codes separated by ','", "seharusnya daftar kode yang dipisahkan ','"},
+      {"expected a unit kind after ','", "seharusnya jenis unit setelah ','"},
+      {"expected the unit kinds of the definition, separated by ','",
+       "seharusnya jenis-jenis unit dari definisi itu, dipisahkan ','"},
+      {"expected 'cite' and the article this rests on: every rule needs a citation",
+       "seharusnya 'cite' dan pasal yang menjadi dasarnya: setiap aturan memerlukan kutipan"},
+      {"expected a clause of this block or '}'", "seharusnya klausa blok ini atau '}'"},
+      {"expected the level number after 'level'", "seharusnya nomor tingkat setelah 'level'"},
+      {"expected a rule name (dotted identifiers, e.g. penugasan.penunjukan.lintas_unit)",
+       "seharusnya nama aturan (pengenal bertitik, mis. penugasan.penunjukan.lintas_unit)"},
+      {"expected the rule's strength: wajib, dilarang, boleh or diutamakan",
+       "seharusnya kekuatan aturan: wajib, dilarang, boleh atau diutamakan"},
+      {"expected 'for' and the kinds of Perangkat Daerah this table covers",
+       "seharusnya 'for' dan jenis Perangkat Daerah yang dicakup tabel ini"},
+      {"expected 'on' and the query the rule checks (kedudukan, penugasan, pelaporan, tim, delegasi)",
+       "seharusnya 'on' dan kueri yang diperiksa aturan itu (kedudukan, penugasan, pelaporan, tim, delegasi)"},
+      {"expected 'as' and the kinds of report (individu, anggota_tim, ketua_tim, …)",
+       "seharusnya 'as' dan jenis laporan (individu, anggota_tim, ketua_tim, …)"},
+      {"expected the query the rule checks (kedudukan, penugasan, pelaporan, tim, delegasi)",
+       "seharusnya kueri yang diperiksa aturan itu (kedudukan, penugasan, pelaporan, tim, delegasi)"},
+      {"expected a role expression (for example owner.pimpinan_unit)",
+       "seharusnya ekspresi peran (misalnya owner.pimpinan_unit)"},
+      {"expected the step's name", "seharusnya nama langkah"},
+      {"expected the step's action (for example surat_permohonan_pelibatan)",
+       "seharusnya tindakan langkah (misalnya surat_permohonan_pelibatan)"},
+      {"expected 'required' after 'reason'", "seharusnya 'required' setelah 'reason'"},
+      {"expected a rule, kedudukan, report, workflow or define after 'override'",
+       "seharusnya 'rule', 'kedudukan', 'report', 'workflow' atau 'define' setelah 'override'"},
+      {"expected the query as a JSON object", "seharusnya kueri berupa objek JSON"},
+      {"expected allowed, denied, incomplete, 'violation RULE', 'warning RULE', 'needs RULE', 'next ACTION' or 'scope "
+       "SCOPE'",
+       "seharusnya 'allowed', 'denied', 'incomplete', 'violation ATURAN', 'warning ATURAN', 'needs ATURAN', 'next "
+       "TINDAKAN' atau 'scope LINGKUP'"},
+      {"expected a diagnostic code after 'allow' (for example W012; see docs/diagnostics.md)",
+       "seharusnya kode diagnostik setelah 'allow' (misalnya W012; lihat docs/diagnostics.md)"},
+      {"expected 'because' and a quoted reason: every allow says why the warning does not apply",
+       "seharusnya 'because' dan alasan berpetik: setiap 'allow' menyebut mengapa peringatan itu tidak berlaku"},
+      {"expected the reason as a quoted string after 'because'",
+       "seharusnya alasan sebagai string berpetik setelah 'because'"},
+      {"expected what the fields belong to: 'step ACTION, …', 'team', 'delegation' or 'record NAME'",
+       "seharusnya pemilik medan-medan itu: 'step TINDAKAN, …', 'team', 'delegation' atau 'record NAMA'"},
+      {"expected a field (a name and its type) or '}'", "seharusnya sebuah medan (nama dan tipenya) atau '}'"},
+      {"expected the field's type: position, positions, unit, number, text, date, boolean, a code category (or 'set' "
+       "and a category), or a record name",
+       "seharusnya tipe medan: position, positions, unit, number, text, date, boolean, kategori kode (atau 'set' dan "
+       "sebuah kategori), atau nama record"},
+      {"expected the record's name after 'record'", "seharusnya nama record setelah 'record'"},
+      {"expected the name to bind after 'every' / 'some'", "seharusnya nama yang diikat setelah 'every' / 'some'"},
+      {"expected 'in' and the set to range over", "seharusnya 'in' dan himpunan yang dijelajahi"},
+      {"expected ':' and the condition each element is checked against",
+       "seharusnya ':' dan syarat yang diperiksa pada setiap unsurnya"},
+      {"expected the check's name after 'check'", "seharusnya nama pemeriksaan setelah 'check'"},
+      {"expected a declaration (include, allow, codes, fields, define, scope, kedudukan, rule, report, workflow, "
+       "refine, repeal, override, example)",
+       "seharusnya sebuah deklarasi (include, allow, codes, fields, define, scope, kedudukan, rule, report, workflow, "
+       "refine, repeal, override, example)"},
+
+  };
+  for (const auto& [e, id] : table)
+    if (e == en) return id;
+  return {};
+}
+
 std::optional<ast::file> parse(std::shared_ptr<const source_file> src, diagnostics& diags) {
   pegtl::memory_input in(src->text.data(), src->text.size(), src->name);
   g::nesting_depth = 0;
@@ -630,7 +749,9 @@ std::optional<ast::file> parse(std::shared_ptr<const source_file> src, diagnosti
       r.begin = {static_cast<std::uint32_t>(p.byte), static_cast<std::uint32_t>(p.line),
                  static_cast<std::uint32_t>(p.column)};
     }
-    diags.error(r, msg("syntax", e.message()));
+    const std::string en(e.message());
+    const std::string_view id = syntax_message_id(en);
+    diags.error(r, msg("syntax", en, id.empty() ? en : std::string(id)));
     return std::nullopt;
   }
 }

@@ -11,6 +11,10 @@ namespace perwal::syntax {
 
 // Parses `src`; on a syntax error adds a diagnostic (file:line:column, the
 // message of the failed commit point) and returns nullopt.
+// The Indonesian of a grammar error message (grammar/perwal_errors.hpp), or
+// empty for a message it does not know.
+[[nodiscard]] std::string_view syntax_message_id(std::string_view en);
+
 [[nodiscard]] std::optional<ast::file> parse(std::shared_ptr<const source_file> src, diagnostics& diags);
 
 }  // namespace perwal::syntax
