@@ -80,11 +80,6 @@ std::string org_chart_svg(const org::org_graph& org, index pd, const std::map<in
     if (units[positions[*it].unit].perangkat_daerah == pd) here.insert(*it);
   }
   if (here.empty()) return {};
-  std::unordered_map<index, std::string> holder_of;
-  for (const auto& e : org.employees()) {
-    if (e.position != none && here.count(e.position) && e.as == org::acting::definitif)
-      holder_of[e.position] = std::string(e.name);
-  }
   const std::string vacant = render_named("report.vacant", language);
   std::string dot =
       "digraph pd {\n"
@@ -96,8 +91,16 @@ std::string org_chart_svg(const org::org_graph& org, index pd, const std::map<in
     const index p = *it;
     if (!here.count(p)) continue;
     const auto& pos = positions[p];
-    const auto h = holder_of.find(p);
-    const std::string label = wrapped(pos.title) + "\n" + (h != holder_of.end() ? h->second : vacant);
+    // The position's (first) holder, by the org's index: no scan of a national org's employees per chart.
+    const index e = org.employee_of(p);
+    std::string holder = vacant;
+    if (e != none) {
+      const auto& emp = org.employees()[e];
+      holder = std::string(emp.name.empty() ? emp.nip : emp.name);
+      if (emp.as != org::acting::definitif)
+        holder += " (" + std::string(emp.as == org::acting::plt ? "Plt" : "Plh") + ")";
+    }
+    const std::string label = wrapped(pos.title) + "\n" + holder;
     const auto f = flagged.find(p);
     dot +=
         "  \"" + dot_escape(pos.id) + "\" [label=\"" + dot_escape(label) + "\", id=\"jabatan-" + html_id(pos.id) + "\"";

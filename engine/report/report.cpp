@@ -86,11 +86,17 @@ audit_report build(const decision& audit, const compiled_ruleset& rules, const o
   r.headline = audit_headline(audit, language);
   for (const auto& in : org.instansis()) r.org_name += (r.org_name.empty() ? "" : "; ") + std::string(in.name);
 
-  // Holders per position: one pass over the employees.
+  // Holders of the positions findings are about: one pass over the employees,
+  // keeping only those (a national org has millions).
   std::unordered_map<index, std::vector<holder>> holders;
+  for (const auto* fs : {&audit.violations, &audit.warnings, &audit.needs}) {
+    for (const auto& f : *fs) {
+      if (const index p = subject_position(f, org); p != none) holders.try_emplace(p);
+    }
+  }
   for (const auto& e : org.employees()) {
-    if (e.position != none) {
-      holders[e.position].push_back({std::string(e.nip), std::string(e.name), std::string(org::acting_name(e.as))});
+    if (const auto it = holders.find(e.position); it != holders.end()) {
+      it->second.push_back({std::string(e.nip), std::string(e.name), std::string(org::acting_name(e.as))});
     }
   }
 
