@@ -57,8 +57,19 @@ std::string wrapped(std::string_view s, std::size_t width = 28) {
   return out;
 }
 
-// Graphviz keeps global state (its error sink, plugin tables): one layout at a time.
+// Graphviz keeps global state (its error sink, plugin tables): one layout at
+// a time, in one context for the whole process. A context freed and made
+// again leaves its text-layout plugin (pango) reading freed memory on the
+// next layout (AddressSanitizer showed it), so the context is never freed.
 std::mutex graphviz_lock;
+
+GVC_t* graphviz_context() {
+  static GVC_t* const gvc = [] {
+    agseterr(AGMAX);  // its messages stay off stderr: a failure shows as a chart missing from the page
+    return gvContext();
+  }();
+  return gvc;
+}
 
 }  // namespace
 
@@ -121,8 +132,7 @@ std::string org_chart_svg(const org::org_graph& org, index pd, const std::map<in
   dot += "}\n";
 
   const std::lock_guard<std::mutex> lock(graphviz_lock);
-  agseterr(AGMAX);  // its messages stay off stderr: a failure shows as a chart missing from the page
-  GVC_t* gvc = gvContext();
+  GVC_t* const gvc = graphviz_context();
   if (gvc == nullptr) return {};
   std::string svg;
   if (Agraph_t* g = agmemread(dot.c_str()); g != nullptr) {
@@ -137,7 +147,6 @@ std::string org_chart_svg(const org::org_graph& org, index pd, const std::map<in
     }
     agclose(g);
   }
-  gvFreeContext(gvc);
   // The page embeds the <svg> element itself: no XML prolog or DOCTYPE.
   if (const auto at = svg.find("<svg"); at != std::string::npos) return svg.substr(at);
   return {};
