@@ -68,7 +68,7 @@ EOF
 done
 
 echo "== Google Benchmark =="
-"$build/bench/perwal_bench" --benchmark_filter='^scale_|bm_compile_ruleset' --benchmark_repetitions=5 \
+"$build/bench/perwal_bench" --benchmark_filter='^probe_|^scale_|bm_compile_ruleset' --benchmark_repetitions=5 \
   --benchmark_report_aggregates_only=true --benchmark_out="$out/bench.json" --benchmark_out_format=json
 
 uptime >"$out/uptime.txt"

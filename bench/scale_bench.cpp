@@ -4,22 +4,32 @@
 //
 //   org load per scale from JSON and from the snapshot (perwal compile-org),
 //   with the growth of peak RSS while loading;
-//   per-query latency per query type on every scale;
+//   per-query latency per query type on every scale: scale_query_* over
+//   4,096 parsed JSON queries (the hot case, as measured since issue 5), and
+//   scale_hot_* / scale_cold_* over 4,096 / 2^20 random queries read from a
+//   compact stream (below), on the org loaded from JSON and from the snapshot;
+//   allocations per query (bench/alloc_count.hpp) and, once the miss-latency
+//   probe has run (bench/probe.hpp), each latency in dependent misses;
 //   the full audit per scale on 1 and 2 threads.
 //
 // PERWAL_BENCH_SCALES (default "city,province,nation") limits the scales;
-// PERWAL_BENCH_DATA (default <build>/bench-data) is where orgs are cached.
+// PERWAL_BENCH_DATA (default <build>/bench-data) is where orgs are cached;
+// PERWAL_BENCH_COLD_QUERIES (default 1048576) is the cold stream's length.
 #include <benchmark/benchmark.h>
 
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
+#include <random>
 #include <sstream>
 
+#include "alloc_count.hpp"
 #include "engine/compile/ruleset.hpp"
 #include "engine/eval/evaluator.hpp"
 #include "engine/explore/universe.hpp"
 #include "engine/gen/org_gen.hpp"
+#include "probe.hpp"
 
 namespace {
 
@@ -101,12 +111,25 @@ void reset_peak_rss() {
   std::ofstream("/proc/self/clear_refs") << "5";
 }
 
-// One loaded org per scale, kept for the query and audit benchmarks.
-std::shared_ptr<const org_graph> org(perwal::gen::scale s) {
-  static std::map<perwal::gen::scale, std::shared_ptr<const org_graph>> cache;
-  auto& slot = cache[s];
-  if (!slot) slot = load_org(org_file(s));
-  return slot;
+// The org the query and audit benchmarks run on: one held at a time (the
+// national org is 2 GB), loaded from JSON or from its snapshot. Benchmarks
+// run in registration order, which groups them by scale and source, so each
+// is loaded once.
+enum class source { json, snapshot };
+const char* source_name(source src) {
+  return src == source::json ? "json" : "snapshot";
+}
+
+std::shared_ptr<const org_graph> org(perwal::gen::scale s, source src = source::json) {
+  static std::pair<perwal::gen::scale, source> held_key{};
+  static std::shared_ptr<const org_graph> held;
+  if (!held || held_key != std::pair{s, src}) {
+    held.reset();  // freed before the next is loaded
+    perwal_bench::release_probe_buffer();
+    held = load_org(src == source::json ? org_file(s) : snapshot_file(s));
+    held_key = {s, src};
+  }
+  return held;
 }
 
 // ---- queries ----------------------------------------------------------------
@@ -198,6 +221,7 @@ void run_queries(benchmark::State& state, const std::shared_ptr<const org_graph>
   }
   const perwal::evaluator ev(rules(), g, false);  // no trace, as a server answers
   std::size_t i = 0, allowed = 0;
+  const auto before = perwal_bench::thread_allocations();
   for (auto _ : state) {
     perwal::diagnostics errs;
     const auto d = ev.check(qs[i], errs);
@@ -205,9 +229,273 @@ void run_queries(benchmark::State& state, const std::shared_ptr<const org_graph>
     benchmark::DoNotOptimize(d);
     i = i + 1 == qs.size() ? 0 : i + 1;
   }
+  const auto after = perwal_bench::thread_allocations();
   state.counters["queries"] = static_cast<double>(qs.size());
   state.counters["allowed_share"] = static_cast<double>(allowed) / static_cast<double>(state.iterations());
   state.counters["positions"] = static_cast<double>(g->positions().size());
+  // Only check() allocates inside the loop (the queries are built before it).
+  const auto n = static_cast<double>(state.iterations());
+  state.counters["allocs_per_query"] = static_cast<double>(after.count - before.count) / n;
+  state.counters["alloc_bytes_per_query"] = static_cast<double>(after.bytes - before.bytes) / n;
+}
+
+// ---- hot and cold query streams ----------------------------------------------
+//
+// A query stream holds many queries compactly, so that reading the next
+// query costs a few sequential bytes and the cache misses a benchmark sees
+// are the engine's. Each query is a shape (a template JSON query in which
+// every string naming an org position, unit or team is a slot, shared by all
+// queries of that structure) and its slot ids, stored back to back in one
+// byte array: [shape: u16] then per slot [length: u8][bytes]. A kedudukan
+// costs 3 + id-length bytes (13 on the national org), read in order, so
+// the hardware prefetcher brings them in ahead; the ids are copies, not the
+// org's own strings, so reading them warms nothing the engine then reads.
+// Before each check the template's slot strings are overwritten in place
+// (their capacity is reserved, so without allocating) and the template is
+// checked: the query is a parsed nlohmann::json as in scale_query_*.
+
+class query_stream {
+ public:
+  void add(const nlohmann::json& q, const org_graph& g) {
+    std::vector<std::string> ids;
+    nlohmann::json tmpl = q;
+    mark_slots(tmpl, g, ids);
+    const auto key = tmpl.dump();
+    auto [it, fresh] = shape_of_.try_emplace(key, shapes_.size());
+    if (fresh) {
+      if (shapes_.size() > 0xFFFF) throw std::runtime_error("query_stream: too many query shapes");
+      auto sh = std::make_unique<shape>();
+      sh->tmpl = std::move(tmpl);
+      collect_slots(sh->tmpl, sh->slots);
+      for (auto* slot : sh->slots) slot->reserve(255);
+      shapes_.push_back(std::move(sh));
+    }
+    const auto id = static_cast<std::uint16_t>(it->second);
+    bytes_.push_back(static_cast<char>(id & 0xFF));
+    bytes_.push_back(static_cast<char>(id >> 8));
+    for (const auto& s : ids) {
+      if (s.size() > 255) throw std::runtime_error("query_stream: id longer than 255 bytes: " + s);
+      bytes_.push_back(static_cast<char>(s.size()));
+      bytes_.insert(bytes_.end(), s.begin(), s.end());
+    }
+    ++count_;
+  }
+
+  [[nodiscard]] std::size_t size() const { return count_; }
+  [[nodiscard]] std::size_t bytes() const { return bytes_.size(); }
+
+  // The next query, written into its shape's template; wraps at the end.
+  const nlohmann::json& next() {
+    if (at_ == bytes_.size()) at_ = 0;
+    const auto* b = reinterpret_cast<const unsigned char*>(bytes_.data());
+    auto& sh = *shapes_[b[at_] | (b[at_ + 1] << 8)];
+    at_ += 2;
+    for (auto* slot : sh.slots) {
+      const std::size_t n = b[at_];
+      slot->assign(bytes_.data() + at_ + 1, n);
+      at_ += 1 + n;
+    }
+    return sh.tmpl;
+  }
+
+ private:
+  static constexpr const char* placeholder = "\x01";
+  struct shape {
+    nlohmann::json tmpl;
+    std::vector<std::string*> slots;  // into tmpl, in document order
+  };
+
+  static bool names_org_item(const std::string& s, const org_graph& g) {
+    return g.find_position(s) != perwal::org::none || g.find_unit(s) != perwal::org::none ||
+           g.find_team(s) != perwal::org::none;
+  }
+  static void mark_slots(nlohmann::json& j, const org_graph& g, std::vector<std::string>& ids) {
+    if (j.is_string()) {
+      auto& s = j.get_ref<std::string&>();
+      if (names_org_item(s, g)) {
+        ids.push_back(s);
+        s = placeholder;
+      }
+    } else if (j.is_structured()) {
+      for (auto& child : j) mark_slots(child, g, ids);
+    }
+  }
+  static void collect_slots(nlohmann::json& j, std::vector<std::string*>& slots) {
+    if (j.is_string()) {
+      if (j.get_ref<std::string&>() == placeholder) slots.push_back(&j.get_ref<std::string&>());
+    } else if (j.is_structured()) {
+      for (auto& child : j) collect_slots(child, slots);
+    }
+  }
+
+  std::vector<std::unique_ptr<shape>> shapes_;
+  std::map<std::string, std::size_t> shape_of_;
+  std::vector<char> bytes_;
+  std::size_t count_ = 0, at_ = 0;
+};
+
+std::size_t cold_query_count() {
+  const char* env = std::getenv("PERWAL_BENCH_COLD_QUERIES");
+  return env != nullptr ? std::max<std::size_t>(1, std::strtoull(env, nullptr, 10)) : std::size_t{1} << 20;
+}
+constexpr std::size_t hot_query_count = 4096;
+
+// FP/pelaksana positions with an atasan: the population kedudukan and
+// pelaporan queries are drawn from, uniformly and with replacement.
+std::vector<index> eligible_positions(const org_graph& g) {
+  std::vector<index> out;
+  for (std::size_t p = 0; p < g.positions().size(); ++p)
+    if (is_fp_or_pelaksana(g, static_cast<index>(p)) && g.positions()[p].atasan != perwal::org::none)
+      out.push_back(static_cast<index>(p));
+  return out;
+}
+
+// The stream(s) of one query type, scale and length (kedudukan, pelaporan,
+// tim; penugasan makes penugasan_complete and penugasan_incomplete together),
+// as scale_query_* but drawn at random with a fixed seed per scale, length
+// and type.
+std::map<std::string, query_stream> make_streams(const std::shared_ptr<const org_graph>& g, std::size_t n,
+                                                 std::uint64_t rng_seed, const std::string& type) {
+  std::map<std::string, query_stream> out;
+  std::mt19937_64 rng(rng_seed ^ std::hash<std::string>{}(type));
+  const auto eligible = eligible_positions(*g);
+  if (eligible.empty()) return out;
+  std::uniform_int_distribution<std::size_t> pick(0, eligible.size() - 1);
+  if (type == "kedudukan") {
+    auto& ked = out[type];
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto& pos = g->positions()[eligible[pick(rng)]];
+      ked.add({{"type", "kedudukan"}, {"position", pos.id}}, *g);
+    }
+    return out;
+  }
+  if (type == "pelaporan") {
+    auto& pel = out[type];
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto& pos = g->positions()[eligible[pick(rng)]];
+      pel.add({{"type", "pelaporan"}, {"from", pos.id}, {"to", g->positions()[pos.atasan].id}, {"as", "individu"}}, *g);
+    }
+    return out;
+  }
+  if (type == "tim") {
+    if (g->teams().empty()) return out;
+    std::uniform_int_distribution<std::size_t> pick_team(0, g->teams().size() - 1);
+    auto& tim = out[type];
+    for (std::size_t i = 0; i < n; ++i) tim.add({{"type", "tim"}, {"team", g->teams()[pick_team(rng)].id}}, *g);
+    return out;
+  }
+  // Penugasan lintas unit organisasi as in penugasan_queries(), for random
+  // assignees. Completing the steps (complete_steps) costs several checks, so
+  // the steps found for a pair (assignee's unit, owner unit) are reused for
+  // another assignee of the same unit, and kept only if the check of the
+  // completed query still allows it with four steps.
+  const perwal::evaluator ev(rules(), g, false);
+  const auto& units = g->units();
+  std::map<index, index> other_uo;  // own unit organisasi -> another of its perangkat daerah
+  std::map<std::pair<index, index>, nlohmann::json> steps_of;
+  auto& complete = out["penugasan_complete"];
+  auto& incomplete = out["penugasan_incomplete"];
+  const auto allowed_in_four = [&](const nlohmann::json& q) {
+    perwal::diagnostics errs;
+    const auto d = ev.check(q, errs);
+    return d && d->result == perwal::outcome::allowed && q["steps"].size() == 4;
+  };
+  for (std::size_t tries = 0; complete.size() < n && tries < 20 * n; ++tries) {
+    const index p = eligible[pick(rng)];
+    const auto own = units[g->positions()[p].unit];
+    if (own.perangkat_daerah == perwal::org::none || own.unit_organisasi == perwal::org::none) continue;
+    auto [o, fresh] = other_uo.try_emplace(own.unit_organisasi, perwal::org::none);
+    if (fresh) {
+      const auto [first, last] = g->positions_under(own.perangkat_daerah);
+      for (const index* q = first; q != last && o->second == perwal::org::none; ++q) {
+        const auto uo = units[g->positions()[*q].unit].unit_organisasi;
+        if (uo != perwal::org::none && uo != own.unit_organisasi && uo != own.perangkat_daerah) o->second = uo;
+      }
+    }
+    if (o->second == perwal::org::none) continue;
+    nlohmann::json query = {{"type", "penugasan"},
+                            {"mode", "penunjukan"},
+                            {"assignee", g->positions()[p].id},
+                            {"owner_unit", units[o->second].id},
+                            {"steps", nlohmann::json::array()}};
+    const std::pair key{g->positions()[p].unit, o->second};
+    if (const auto known = steps_of.find(key); known != steps_of.end()) {
+      query["steps"] = known->second;
+      if (!allowed_in_four(query)) query["steps"] = nlohmann::json::array();
+    }
+    if (query["steps"].empty()) {
+      query = perwal::explore::complete_steps(ev, query, 8);
+      if (!allowed_in_four(query)) continue;
+      steps_of[key] = query["steps"];
+    }
+    complete.add(query, *g);
+    auto& steps = query["steps"];
+    steps.erase(steps.begin() + 2, steps.end());  // drops the last two steps
+    incomplete.add(query, *g);
+  }
+  return out;
+}
+
+// The streams of the scale being measured, hot and cold, made on first use
+// (one scale's kept at a time).
+query_stream& stream(perwal::gen::scale s, const std::shared_ptr<const org_graph>& g, bool cold,
+                     const std::string& type) {
+  static perwal::gen::scale held_scale{};
+  static std::map<std::pair<bool, std::string>, query_stream> held;
+  if (held.empty() || held_scale != s) {
+    held.clear();
+    held_scale = s;
+  }
+  if (!held.contains({cold, type})) {
+    const auto family = type.starts_with("penugasan") ? std::string("penugasan") : type;
+    auto made = make_streams(g, cold ? cold_query_count() : hot_query_count,
+                             seed * 1000 + static_cast<std::uint64_t>(s) * 10 + (cold ? 1 : 0), family);
+    for (const char* t : {"kedudukan", "pelaporan", "tim", "penugasan_complete", "penugasan_incomplete"})
+      if (t == type || (family == "penugasan" && std::string(t).starts_with("penugasan")))
+        held[{cold, t}] = std::move(made[t]);  // empty when none could be built
+  }
+  return held[{cold, type}];
+}
+
+// Misses' worth: the CPU time per query over the probe's ns per dependent
+// load (Counter: iterations × miss seconds, as a rate over CPU time, inverted).
+void report_misses_worth(benchmark::State& state) {
+  for (const bool huge : {false, true})
+    if (const auto ns = perwal_bench::miss_latency_ns(huge))
+      state.counters[huge ? "misses_worth_huge" : "misses_worth_4k"] =
+          benchmark::Counter(static_cast<double>(state.iterations()) * *ns * 1e-9,
+                             benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
+void run_stream(benchmark::State& state, perwal::gen::scale s, source src, bool cold, const std::string& type) {
+  const auto g = org(s, src);
+  auto& qs = stream(s, g, cold, type);
+  if (qs.size() == 0) {
+    state.SkipWithError("no query of this type could be built on this org");
+    return;
+  }
+  const perwal::evaluator ev(rules(), g, false);  // no trace, as a server answers
+  std::size_t allowed = 0;
+  perwal_bench::alloc_tally allocs;
+  for (auto _ : state) {
+    const auto& q = qs.next();
+    const auto before = perwal_bench::thread_allocations();
+    perwal::diagnostics errs;
+    const auto d = ev.check(q, errs);
+    allowed += d && d->result == perwal::outcome::allowed ? 1 : 0;
+    benchmark::DoNotOptimize(d);
+    const auto after = perwal_bench::thread_allocations();
+    allocs.count += after.count - before.count;
+    allocs.bytes += after.bytes - before.bytes;
+  }
+  const auto n = static_cast<double>(state.iterations());
+  state.counters["queries"] = static_cast<double>(qs.size());
+  state.counters["stream_MB"] = static_cast<double>(qs.bytes()) / 1e6;
+  state.counters["allowed_share"] = static_cast<double>(allowed) / n;
+  state.counters["positions"] = static_cast<double>(g->positions().size());
+  state.counters["allocs_per_query"] = static_cast<double>(allocs.count) / n;
+  state.counters["alloc_bytes_per_query"] = static_cast<double>(allocs.bytes) / n;
+  report_misses_worth(state);
 }
 
 // ---- registration -------------------------------------------------------------
@@ -265,9 +553,12 @@ void bm_audit(benchmark::State& state, perwal::gen::scale s) {
       static_cast<double>(checked) * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 
-// Registered at start-up for the selected scales, in this order: loads first
-// (while no other org is held, so the RSS growth is the load's own).
+// Registered at start-up for the selected scales, in this order: the
+// miss-latency probes, then loads (while no other org is held, so the RSS
+// growth is the load's own), then per scale the benchmarks on the JSON org
+// and those on the snapshot.
 const bool registered = [] {
+  perwal_bench::register_miss_latency_probes();
   const auto scales = selected_scales();
   for (auto s : scales) {
     const std::string name = perwal::gen::scale_name(s);
@@ -286,6 +577,16 @@ const bool registered = [] {
   using maker = queries (*)(const org_graph&);
   const std::pair<const char*, maker> simple[] = {
       {"kedudukan", kedudukan_queries}, {"pelaporan", pelaporan_queries}, {"tim", tim_queries}};
+  const char* const stream_types[] = {"kedudukan", "pelaporan", "tim", "penugasan_complete", "penugasan_incomplete"};
+  const auto register_streams = [&](perwal::gen::scale s, source src) {
+    const std::string name = perwal::gen::scale_name(s);
+    for (const std::string type : stream_types)
+      for (const bool cold : {false, true})
+        benchmark::RegisterBenchmark(
+            ("scale_" + std::string(cold ? "cold_" : "hot_") + type + "/" + name + "/" + source_name(src)).c_str(),
+            [s, src, cold, type](benchmark::State& st) { run_stream(st, s, src, cold, type); })
+            ->Unit(benchmark::kNanosecond);
+  };
   for (auto s : scales) {
     const std::string name = perwal::gen::scale_name(s);
     for (const auto& [type, make] : simple) {
@@ -307,6 +608,7 @@ const bool registered = [] {
           })
           ->Unit(benchmark::kNanosecond);
     }
+    register_streams(s, source::json);
     benchmark::RegisterBenchmark(("scale_audit/" + name).c_str(), bm_audit, s)
         ->Arg(1)
         ->Arg(2)
@@ -316,6 +618,7 @@ const bool registered = [] {
         ->UseRealTime()
         ->Iterations(1)
         ->Repetitions(3);
+    register_streams(s, source::snapshot);
   }
   return true;
 }();

@@ -106,6 +106,10 @@ std::string say(const std::string& en, const std::string& id) {
   return indonesian ? id : en;
 }
 
+lang message_language() {
+  return indonesian ? lang::id : lang::en;
+}
+
 std::string did_you_mean(const std::string& typed, const std::vector<std::string>& names) {
   const std::string near = nearest_name(typed, names);
   if (near.empty() || near == typed) return {};
@@ -134,6 +138,13 @@ std::string usage_of(const std::string& usage, const std::string& command) {
 bool english(const std::string& value) {
   if (value != "id" && value != "en") usage_error(choice_error("--lang", value, {"id", "en"}));
   return value == "en";
+}
+
+void add_message_lang(CLI::App& sub) {
+  auto value = std::make_shared<std::string>();  // kept alive by the check below
+  sub.add_option("--lang", *value, "the language of messages: id or en")
+      ->type_name("id|en")
+      ->each([value](const std::string& v) { (void)english(v); });
 }
 
 commands::commands(std::string usage) : usage_(std::move(usage)), app_(std::make_unique<CLI::App>("", "perwal")) {
@@ -197,6 +208,8 @@ int commands::run(int argc, char** argv) {
                                  : say("option " + option + " needs a value", "opsi " + option + " memerlukan nilai"),
                              command_name(named));
   } catch (const CLI::ParseError& e) {
+    return print_usage_error(e.what(), command_name(named));
+  } catch (const usage_failure& e) {  // a value checked while parsing (--lang)
     return print_usage_error(e.what(), command_name(named));
   }
   CLI::App* sub = app_.get();

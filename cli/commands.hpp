@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/common/lang.hpp"
+
 namespace CLI {
 class App;
 class Option;
@@ -75,6 +77,8 @@ std::string usage_of(const std::string& usage, const std::string& command);
 
 // `en` or `id`: usage errors are English unless the arguments say `--lang id`.
 std::string say(const std::string& en, const std::string& id);
+// The language say() speaks.
+lang message_language();
 
 // " (did you mean \"NAME\"?)" for the name in `names` nearest to `typed`,
 // or empty when none is near: appended to a usage error.
@@ -86,5 +90,9 @@ std::string choice_error(const std::string& option, const std::string& value, co
 
 // Checks a --lang value ("id" or "en"): true for en.
 bool english(const std::string& value);
+
+// `--lang id|en` on a command whose output is data (an org, a schema, a
+// ruleset, a server): it sets the language of the command's messages only.
+void add_message_lang(CLI::App& sub);
 
 }  // namespace perwal::cli

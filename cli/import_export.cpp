@@ -60,11 +60,13 @@ struct import_args {
 namespace {
 
 int run_import(const import_args& a) {
-  if (a.files.empty() || a.out.empty()) return usage_error("import needs a FILE.csv or FILE.xlsx and -o ORG.json");
+  if (a.files.empty() || a.out.empty())
+    return usage_error(say("import needs a FILE.csv or FILE.xlsx and -o ORG.json",
+                           "import memerlukan FILE.csv atau FILE.xlsx dan -o ORG.json"));
   const bool en = a.language == lang::en;
   // The codes come from a ruleset: --rules, else the national base one.
   std::string error;
-  const auto rules_path = server::find_ruleset(a.rules.empty() ? "permenpanrb-7-2022" : a.rules, error);
+  const auto rules_path = server::find_ruleset(a.rules.empty() ? "permenpanrb-7-2022" : a.rules, error, a.language);
   if (!rules_path) {
     std::cerr << "perwal import: " << error << "\n";
     return exit_bad_input;
@@ -149,12 +151,13 @@ int run_import(const import_args& a) {
 
 int run_export(const std::string& in, const std::string& format, const std::string& out) {
   if (in.empty() || out.empty() || format.empty())
-    return usage_error("export needs ORG.json, --format csv|xlsx and -o FILE");
+    return usage_error(say("export needs ORG.json, --format csv|xlsx and -o FILE",
+                           "export memerlukan ORG.json, --format csv|xlsx dan -o FILE"));
   if (format != "csv" && format != "xlsx")
     return usage_error(choice_error("--format", format, {"csv", "xlsx"}, say(" for export", " untuk export")));
   const auto text = slurp(in);
   if (!text) {
-    std::cerr << in << ": cannot read the org file\n";
+    std::cerr << in << say(": cannot read the org file\n", ": berkas org tidak dapat dibaca\n");
     return exit_bad_input;
   }
   json_input::failure why;
@@ -174,7 +177,7 @@ int run_export(const std::string& in, const std::string& format, const std::stri
   try {
     if (format == "csv") {
       if (!write_file(out, import::to_csv(table))) {
-        std::cerr << out << ": cannot write the file\n";
+        std::cerr << out << say(": cannot write the file\n", ": berkas tidak dapat ditulis\n");
         return exit_bad_input;
       }
     } else {
@@ -218,8 +221,9 @@ void add_export(commands& c) {
   sub.add_option("org", a->org, "the org")->type_name("ORG.json");
   sub.add_option("--format", a->format, "csv or xlsx")->type_name("csv|xlsx");
   sub.add_option("-o,--output", a->out, "the file to write")->type_name("FILE");
+  add_message_lang(sub);
   c.on_run(sub, [a] {
-    if (a->org.size() > 1) return usage_error("export takes one org file");
+    if (a->org.size() > 1) return usage_error(say("export takes one org file", "export menerima satu berkas org"));
     return run_export(a->org.empty() ? std::string() : a->org.front(), a->format, a->out);
   });
 }

@@ -4,7 +4,8 @@
 // folder, PERWAL_PATH and the bundled rulesets); the answers come from that
 // compiled ruleset:
 //   publishDiagnostics  the compiler's errors and warnings, with codes;
-//   hover               a rule's strength, citation and message; a code's category and label;
+//   hover               a rule's strength, citation, the article's words and message; a cite's
+//                       article and its words; a code's category and label;
 //   definition          where a rule is declared (also in a base or an include);
 //   documentSymbol      the rules of the file, each with its citation;
 //   completion          keywords, codes and rule names;
@@ -303,17 +304,42 @@ class server {
     }
   }
 
+  // The article's words as a Markdown block quote, a line per cite.
+  static std::string quote_md(const std::string& quote) {
+    std::string out = "> ";
+    for (char ch : quote) out += ch == '\n' ? std::string("\n>\n> ") : std::string(1, ch);
+    return out;
+  }
+
   json hover(const json& params) const {
     const auto* doc = doc_of(params);
     if (!doc || !doc->rules) return nullptr;
+    // A cite under the cursor: the article it names, in the regulation's words.
+    const auto line = params.at("position").at("line").get<std::size_t>() + 1;
+    const auto column = params.at("position").at("character").get<std::size_t>() + 1;
+    const auto file = path_of(params.at("textDocument").at("uri").get<std::string>());
+    for (const auto& c : doc->rules->cites) {
+      const auto& b = c.where.begin;
+      const auto& e = c.where.end;
+      const bool inside = c.where.file && c.where.file->name == file &&
+                          (line > b.line || (line == b.line && column >= b.column)) &&
+                          (line < e.line || (line == e.line && column < e.column));
+      if (inside) {
+        const std::string text =
+            "**" + c.citation + "**\n\n" + (c.quote.empty() ? std::string("—") : quote_md(c.quote));
+        return {{"contents", {{"kind", "markdown"}, {"value", text}}}};
+      }
+    }
     const auto w = word(params, *doc);
     if (w.empty()) return nullptr;
     std::string text;
     each_rule(*doc->rules, [&](const rule_info& info, std::string_view kind) {
       if (info.name != w || !text.empty()) return;
       const auto& message = lang_ == language::en ? info.message_en : info.message_id;
+      const auto quote = quote_of(*doc->rules, info);
       text = "**" + info.name + "** (" + std::string(kind) + ", " + std::string(strength_name(info.level)) + ")\n\n" +
-             info.citation + (message.empty() ? "" : "\n\n" + message);
+             info.citation + (quote.empty() ? "" : "\n\n" + quote_md(quote)) +
+             (message.empty() ? "" : "\n\n" + message);
     });
     if (text.empty()) {
       for (std::size_t i = 0; i < category_count; ++i) {

@@ -36,6 +36,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/import_export.hpp"
+#include "cli/law.hpp"
 #include "cli/lsp.hpp"
 #include "engine/common/dates.hpp"
 #include "engine/common/json_input.hpp"
@@ -68,8 +69,8 @@ using perwal::cli::usage_error;
 const char* const usage_text =
     "usage:\n"
     "  perwal check --rules FILE.perwal --org ORG.json --query QUERY.json|- [--format text|json] [--lang id|en] "
-    "[--explain]\n"
-    "  perwal audit --rules FILE.perwal --org ORG.json [--format text|json] [--lang id|en] [--threads N]\n"
+    "[--explain] [--quote]\n"
+    "  perwal audit --rules FILE.perwal --org ORG.json [--format text|json] [--lang id|en] [--threads N] [--quote]\n"
     "  perwal lint  FILE.perwal [--strict | --strict=CODE,...] [--allow|-A CODE,...] [--deny|-D CODE,...]\n"
     "               [--lang id|en]   # codes: docs/diagnostics.md; --lang defaults to en here\n"
     "  perwal test  FILE.perwal|FOLDER [--format text|json|junit] [--lang id|en]   # the examples inside each\n"
@@ -87,12 +88,17 @@ const char* const usage_text =
     "  perwal export ORG.json --format csv|xlsx -o FILE   # an org as the flat sheet import reads back\n"
     "  perwal report --rules FILE.perwal --org ORG.json [--format html|pdf|xlsx] [--lang id|en] [--date YYYY-MM-DD]\n"
     "                -o FILE   # the audit as a document: summary, findings with holders, org charts\n"
-    "  perwal log verify [--data DIR]   # the decision log's hash chain: exit 0 intact, 1 broken\n"
+    "  perwal log verify [--data DIR | --store URL]   # the decision log's hash chain: exit 0 intact, 1 broken\n"
+    "  perwal log export --since TIME [--until TIME] [--outcome O] [--rule ID] [--org ID] --format ndjson|csv\n"
+    "                [-o FILE] [--data DIR | --store URL]   # a span of the decision log, oldest first\n"
+    "  perwal db migrate [--store URL | --data DIR]   # the store's schema brought to this perwal's version\n"
     "  perwal schema --rules FILE.perwal|ID org|query|decision   # the JSON Schema for this regulation\n"
     "  perwal lsp   # a language server on stdio (diagnostics, hover, definition, references, rename, quick fixes,\n"
     "               #   symbols, completion, format)\n"
     "  perwal fmt [--check | -w] FILE.perwal...   # the canonical layout: print it, check it (exit 1 and a diff),\n"
     "                                             #   or write it back\n"
+    "  perwal law FILE.txt... [--article CITATION]   # a regulation's text split into its articles (the cites'\n"
+    "                                             #   targets), or one article's words\n"
     "  perwal --version | COMMAND --help\n"
     "  (with any command that reads an org: --strict-nip refuses a NIP that is not of the national form, 18\n"
     "   digits; by default it is a warning)\n"
@@ -104,6 +110,7 @@ struct options {
   perwal::lang language = perwal::lang::id;
   bool lang_given = false;
   bool explain = false;
+  bool quote = false;             // the cited articles' words beside the citations
   bool include_anywhere = false;  // `include` may leave the ruleset's folder
   bool strict_nip = false;        // a NIP not of the national form refuses the org
   perwal::lint_options lint;      // lint: which warnings are dropped and which fail
@@ -246,7 +253,7 @@ perwal::lang error_language(const options& o) {
 std::shared_ptr<const perwal::compiled_ruleset> load_rules(const options& o, const std::string& path_or_id,
                                                            bool show_warnings) {
   std::string error;
-  const auto path = perwal::server::find_ruleset(path_or_id, error);
+  const auto path = perwal::server::find_ruleset(path_or_id, error, error_language(o));
   if (!path) {
     std::cerr << "perwal: " << error << "\n";
     return nullptr;
@@ -313,7 +320,7 @@ int run_check(const options& o) {
   }
   auto text = read_all(o.query);
   if (!text) {
-    std::cerr << qname << ": cannot read the query file\n";
+    std::cerr << qname << perwal::cli::say(": cannot read the query file\n", ": berkas kueri tidak dapat dibaca\n");
     return exit_bad_input;
   }
   perwal::json_input::failure bad;
@@ -321,14 +328,16 @@ int run_check(const options& o) {
   if (!parsed) {
     // (a syntax error's message names its line and column already)
     const auto at = perwal::json_input::locate(*text, bad.byte);
-    std::cerr << qname << ": invalid JSON: " << bad.message;
-    if (bad.too_deep) std::cerr << " at line " << at.line << ", column " << at.column;
+    std::cerr << qname << perwal::cli::say(": invalid JSON: ", ": JSON tidak sah: ") << bad.message;
+    if (bad.too_deep)
+      std::cerr << perwal::cli::say(" at line ", " pada baris ") << at.line << perwal::cli::say(", column ", ", kolom ")
+                << at.column;
     std::cerr << "\n";
     return exit_bad_input;
   }
   const nlohmann::json q = std::move(*parsed);
   perwal::evaluator ev(rules, org);
-  const perwal::render_context rc{*rules, *org, o.language};
+  const perwal::render_context rc{*rules, *org, o.language, o.quote};
   const bool batch = q.is_array();
   const std::vector<nlohmann::json> queries = batch ? q.get<std::vector<nlohmann::json>>() : std::vector{q};
   nlohmann::json out = nlohmann::json::array();
@@ -382,20 +391,28 @@ int run_audit(const options& o) {
   };
   const auto d = shown.enabled() ? ev.audit(o.threads, on_progress) : ev.audit(o.threads);
   shown.done();
-  const perwal::render_context rc{*rules, *org, o.language};
+  const perwal::render_context rc{*rules, *org, o.language, o.quote};
   if (o.format == "json") {
     std::cout << perwal::to_json(d, rc).dump(2) << "\n";
   } else {
     std::cout << rules->header.title << "\n"
               << std::string(o.language == perwal::lang::en ? "Org: " : "Organisasi: ") << o.org << "\n\n"
-              << perwal::to_text(d, rc, false);
+              << perwal::to_text(d, rc, o.quote);
   }
   return outcome_exit(d.result);
 }
 
 // `perwal report`: the audit as a document (engine/report): HTML, PDF or XLSX.
 int run_report(const options& o, const std::string& date) {
-  if (o.rules.empty() || o.org.empty() || o.output.empty()) return usage_error("report needs --rules, --org and -o");
+  if (o.rules.empty() || o.org.empty() || o.output.empty())
+    return usage_error(
+        perwal::cli::say("report needs --rules, --org and -o", "report memerlukan --rules, --org dan -o"));
+  if (o.format == "pdf") {  // said before a province's audit, not after it
+    if (const auto why = perwal::report::pdf_unavailable(o.language); !why.empty()) {
+      std::cerr << "perwal report: " << why << "\n";
+      return exit_bad_input;
+    }
+  }
   auto rules = load_rules(o, o.rules, false);
   if (!rules) return exit_bad_input;
   perwal::progress shown("perwal report");
@@ -434,7 +451,8 @@ int run_report(const options& o, const std::string& date) {
 
 int run_compile_org(const options& o) {
   if (o.positional.size() != 1 || o.rules.empty() || o.output.empty()) {
-    return usage_error("compile-org needs one org file, --rules and -o");
+    return usage_error(perwal::cli::say("compile-org needs one org file, --rules and -o",
+                                        "compile-org memerlukan satu berkas org, --rules dan -o"));
   }
   auto rules = load_rules(o, o.rules, false);
   if (!rules) return exit_bad_input;
@@ -499,7 +517,9 @@ int run_diff(const options& o) {
 }
 
 int run_explore_org(const options& o) {
-  if (o.positional.empty() || o.positional.size() > 2) return usage_error("explore-org needs one or two ruleset files");
+  if (o.positional.empty() || o.positional.size() > 2)
+    return usage_error(perwal::cli::say("explore-org needs one or two ruleset files",
+                                        "explore-org memerlukan satu atau dua berkas ruleset"));
   std::vector<std::shared_ptr<const perwal::compiled_ruleset>> kept;
   std::vector<const perwal::compiled_ruleset*> rules;
   for (const auto& f : o.positional) {
@@ -520,7 +540,8 @@ int run_test(const options& o) {
     return usage_error(
         perwal::cli::say("test needs one ruleset file or folder", "test memerlukan satu berkas atau folder ruleset"));
   if (o.format != "text" && o.format != "json" && o.format != "junit") {
-    return usage_error("test --format takes text, json or junit");
+    return usage_error(
+        perwal::cli::say("test --format takes text, json or junit", "test --format menerima text, json atau junit"));
   }
   std::vector<std::string> files;
   std::error_code ec;
@@ -529,7 +550,8 @@ int run_test(const options& o) {
       if (e.path().extension() == ".perwal") files.push_back(e.path().string());
     }
     std::sort(files.begin(), files.end());
-    if (files.empty()) return usage_error("no .perwal file in " + o.positional[0]);
+    if (files.empty())
+      return usage_error(perwal::cli::say("no .perwal file in ", "tidak ada berkas .perwal di ") + o.positional[0]);
   } else {
     files.push_back(o.positional[0]);
   }
@@ -608,25 +630,32 @@ struct gen_args {
 
 // gen-org's values, checked with messages that name the option.
 void finish(gen_args& g, const CLI::App& sub) {
-  if (sub.count("--scale") == 0) usage_error("gen-org needs --scale city|province|nation");
+  if (sub.count("--scale") == 0)
+    usage_error(perwal::cli::say("gen-org needs --scale city|province|nation",
+                                 "gen-org memerlukan --scale city|province|nation"));
   if (!perwal::gen::parse_scale(g.scale, g.opts.scale))
     usage_error(perwal::cli::choice_error("--scale", g.scale, {"city", "province", "nation"}));
   if (sub.count("--seed") > 0) {
     const auto n = parse_number(g.seed, 0, UINT64_MAX);
-    if (!n) usage_error("--seed must be a whole number");
+    if (!n) usage_error(perwal::cli::say("--seed must be a whole number", "--seed harus bilangan bulat"));
     g.opts.seed = *n;
   }
   if (sub.count("--violations") > 0) {
     const auto n = parse_number(g.violations, 0, 10000);
-    if (!n) usage_error("--violations must be a whole number from 0 to 10000 (per 10,000 checked items)");
+    if (!n)
+      usage_error(
+          perwal::cli::say("--violations must be a whole number from 0 to 10000 (per 10,000 checked items)",
+                           "--violations harus bilangan bulat 0 sampai 10000 (per 10.000 butir yang diperiksa)"));
     g.opts.violations_per_10k = static_cast<std::uint32_t>(*n);
   }
   if (sub.count("--instansi") > 0) {
     const auto n = parse_number(g.instansi, 1, 100000);
-    if (!n) usage_error("--instansi must be a whole number from 1 to 100000");
+    if (!n)
+      usage_error(perwal::cli::say("--instansi must be a whole number from 1 to 100000",
+                                   "--instansi harus bilangan bulat 1 sampai 100000"));
     g.opts.instansi = static_cast<std::uint32_t>(*n);
   }
-  if (g.out.empty()) usage_error("gen-org needs -o ORG.json");
+  if (g.out.empty()) usage_error(perwal::cli::say("gen-org needs -o ORG.json", "gen-org memerlukan -o ORG.json"));
 }
 
 // Writes the org to -o, the report to --report (or stdout), a summary to stderr.
@@ -659,7 +688,7 @@ int run_gen_org(const gen_args& g) {
   opts.structure = structure ? &*structure : nullptr;
   std::ofstream out(g.out, std::ios::binary | std::ios::trunc);
   if (!out) {
-    std::cerr << g.out << ": cannot write the org file\n";
+    std::cerr << g.out << perwal::cli::say(": cannot write the org file\n", ": berkas org tidak dapat ditulis\n");
     return exit_bad_input;
   }
   perwal::gen::report r;
@@ -678,7 +707,7 @@ int run_gen_org(const gen_args& g) {
   }
   out.close();
   if (!out) {
-    std::cerr << g.out << ": error while writing the org file\n";
+    std::cerr << g.out << perwal::cli::say(": error while writing the org file\n", ": galat saat menulis berkas org\n");
     return exit_bad_input;
   }
   const std::string report = perwal::gen::to_json(r) + "\n";
@@ -687,7 +716,8 @@ int run_gen_org(const gen_args& g) {
   } else {
     std::ofstream rep(g.report, std::ios::binary | std::ios::trunc);
     if (!(rep << report)) {
-      std::cerr << g.report << ": cannot write the report file\n";
+      std::cerr << g.report
+                << perwal::cli::say(": cannot write the report file\n", ": berkas laporan tidak dapat ditulis\n");
       return exit_bad_input;
     }
   }
@@ -699,10 +729,116 @@ int run_gen_org(const gen_args& g) {
   return exit_ok;
 }
 
-// `perwal log verify [--data DIR]`: the decision log's hash chain, row by row.
-int run_log_verify(const std::filesystem::path& data) {
+// `perwal log export`: a span of the decision log as NDJSON (one decision a
+// line, as GET /v1/decisions/{id} gives it) or CSV, read a page at a time.
+struct export_args {
+  std::string data = "perwal-data", store, since, until, outcome, rule, org, format = "ndjson", output;
+};
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (const char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+int run_log_export(const export_args& a) {
+  namespace srv = perwal::server;
+  srv::decision_filter f;
+  const auto since = srv::parse_time(a.since);
+  if (!since) return usage_error("--since: not a date or time: \"" + a.since + "\" (2026-12-05, 2026-12-05T08:30:00Z)");
+  f.since_ms = since;
+  if (!a.until.empty()) {
+    f.until_ms = srv::parse_time(a.until);
+    if (!f.until_ms)
+      return usage_error("--until: not a date or time: \"" + a.until + "\" (2026-12-05, 2026-12-05T08:30:00Z)");
+    if (*f.until_ms <= *f.since_ms) return usage_error("--until must be later than --since");
+  }
+  if (!a.outcome.empty() && a.outcome != "allowed" && a.outcome != "denied" && a.outcome != "incomplete")
+    return usage_error("--outcome must be allowed, denied or incomplete" +
+                       perwal::cli::did_you_mean(a.outcome, {"allowed", "denied", "incomplete"}));
+  f.outcome = a.outcome;
+  f.rule = a.rule;
+  f.org = a.org;
+  f.limit = srv::max_page_rows;
+  f.with_result = true;
+  std::ofstream file;
+  if (!a.output.empty()) {
+    file.open(a.output, std::ios::binary);
+    if (!file) {
+      std::cerr << a.output << ": cannot write the export\n";
+      return exit_bad_input;
+    }
+  }
+  std::ostream& out = a.output.empty() ? std::cout : file;
+  const bool csv = a.format == "csv";
+  if (csv) out << "decision_id,time,ruleset,ruleset_hash,org,org_version,org_hash,outcome,rules,query,result\r\n";
+  std::size_t n = 0;
   try {
-    const auto v = perwal::server::verify_decision_log(data / "decisions.db");
+    const auto reader = srv::open_log_reader(a.store, a.data);
+    for (;;) {
+      const auto page = reader->list(f);
+      for (const auto& r : page.rows) {
+        std::string rules;
+        for (const auto& rule : r.rules) rules += (rules.empty() ? "" : " ") + rule;
+        if (csv) {
+          out << csv_field(r.id) << ',' << srv::time_text(r.time_ms) << ',' << csv_field(r.ruleset) << ','
+              << r.ruleset_hash << ',' << csv_field(r.org) << ',' << r.org_version << ',' << r.org_hash << ','
+              << r.outcome << ',' << csv_field(rules) << ',' << csv_field(r.query) << ',' << csv_field(r.result)
+              << "\r\n";
+        } else {
+          nlohmann::json j = {{"decision_id", r.id},    {"time", srv::time_text(r.time_ms)},
+                              {"ruleset", r.ruleset},   {"ruleset_hash", r.ruleset_hash},
+                              {"org", r.org},           {"org_version", r.org_version},
+                              {"org_hash", r.org_hash}, {"outcome", r.outcome},
+                              {"rules", r.rules}};
+          // The logged JSON goes out as logged.
+          auto line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+          line.pop_back();
+          out << line << ",\"query\":" << r.query << ",\"result\":" << r.result << "}\n";
+        }
+        ++n;
+      }
+      if (!page.more) break;
+      f.after_ms = page.rows.back().time_ms;
+      f.after_id = page.rows.back().id;
+    }
+  } catch (const srv::store_error& e) {
+    std::cerr << "perwal log export: " << e.what() << "\n";
+    return exit_bad_input;
+  }
+  out.flush();
+  if (!out) {
+    std::cerr << (a.output.empty() ? std::string("standard output") : a.output) << ": cannot write the export\n";
+    return exit_bad_input;
+  }
+  std::cerr << "perwal log export: " << n << " decisions" << (a.output.empty() ? "" : " -> " + a.output) << "\n";
+  return exit_ok;
+}
+
+// `perwal db migrate`: the store's schema brought to this perwal's version.
+int run_db_migrate(const std::string& store, const std::string& data) {
+  try {
+    const auto done = perwal::server::migrate_store(store, data);
+    for (const auto& line : done) std::cout << "applied " << line << "\n";
+    std::cout << (done.empty() ? "the schema is current\n" : "the schema is current now\n");
+    return exit_ok;
+  } catch (const perwal::server::store_error& e) {
+    std::cerr << "perwal db migrate: " << e.what() << "\n";
+    return exit_bad_input;
+  }
+}
+
+// `perwal log verify [--data DIR | --store URL]`: the decision log's hash chain, row by row.
+int run_log_verify(const std::filesystem::path& data, const std::string& store) {
+  try {
+    if (!store.empty() && !perwal::server::is_postgres_url(store))
+      return usage_error("--store must be a PostgreSQL URL (postgresql://USER@HOST:PORT/DB)");
+    const auto v = store.empty() ? perwal::server::verify_decision_log(data / "decisions.db")
+                                 : perwal::server::verify_pg_log(store);
     for (const auto& p : v.problems) std::cout << "BROKEN: " << p << "\n";
     std::cout << (v.problems.empty() ? "intact" : "broken") << ": " << v.rows << " chained rows";
     if (v.rows > 0) std::cout << " (" << v.first_seq << " to " << v.last_seq << ")";
@@ -722,13 +858,18 @@ int run_log_verify(const std::filesystem::path& data) {
 
 // `perwal fmt [--check | -w] FILE…`: only whitespace changes (engine/syntax/format.hpp).
 int run_fmt(const std::vector<std::string>& files, bool check, bool write) {
-  if (files.empty()) return usage_error("fmt needs at least one FILE.perwal");
-  if (check && write) return usage_error("fmt: --check and -w exclude each other");
+  if (files.empty())
+    return usage_error(
+        perwal::cli::say("fmt needs at least one FILE.perwal", "fmt memerlukan sedikitnya satu FILE.perwal"));
+  if (check && write)
+    return usage_error(
+        perwal::cli::say("fmt: --check and -w exclude each other", "fmt: --check dan -w tidak bisa bersamaan"));
   bool unformatted = false;
   for (const auto& f : files) {
     std::ifstream in(f, std::ios::binary);
     if (!in) {
-      std::cerr << "perwal fmt: cannot read " << f << ": " << std::strerror(errno) << "\n";
+      std::cerr << perwal::cli::say("perwal fmt: cannot read ", "perwal fmt: tidak dapat membaca ") << f << ": "
+                << std::strerror(errno) << "\n";
       return exit_bad_input;
     }
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -743,10 +884,11 @@ int run_fmt(const std::vector<std::string>& files, bool check, bool write) {
       std::ofstream out(f, std::ios::binary | std::ios::trunc);
       out << formatted;
       if (!out) {
-        std::cerr << "perwal fmt: cannot write " << f << ": " << std::strerror(errno) << "\n";
+        std::cerr << perwal::cli::say("perwal fmt: cannot write ", "perwal fmt: tidak dapat menulis ") << f << ": "
+                  << std::strerror(errno) << "\n";
         return exit_bad_input;
       }
-      std::cerr << "formatted " << f << "\n";
+      std::cerr << perwal::cli::say("formatted ", "dirapikan ") << f << "\n";
     } else {
       std::cout << formatted;
     }
@@ -756,7 +898,9 @@ int run_fmt(const std::vector<std::string>& files, bool check, bool write) {
 
 // `perwal schema --rules R org|query|decision`: the JSON Schema for this regulation.
 int run_schema(const options& o, const std::string& kind) {
-  if (o.rules.empty() || kind.empty()) return usage_error("schema needs --rules R and one of org, query, decision");
+  if (o.rules.empty() || kind.empty())
+    return usage_error(perwal::cli::say("schema needs --rules R and one of org, query, decision",
+                                        "schema memerlukan --rules R dan salah satu dari org, query, decision"));
   const auto rules = load_rules(o, o.rules, false);
   if (!rules) return exit_bad_input;
   std::cout << perwal::json_schema(*rules, kind)->dump(2) << "\n";
@@ -775,7 +919,8 @@ void add_check(commands& c) {
   sub.add_option("--query", o->query, "the query file, or - for standard input")->type_name("QUERY.json|-");
   add_format(sub, *o, "text|json");
   add_lang(sub, *o);
-  sub.add_flag("--explain", o->explain, "show why: every rule that applied");
+  sub.add_flag("--explain", o->explain, "show why: every rule that applied, with the cited articles' words");
+  sub.add_flag("--quote", o->quote, "the cited articles' words: \"quote\" beside each \"citation\" in JSON");
   add_include_anywhere(sub, *o);
   c.on_run(sub, [o] {
     finish(*o);
@@ -791,6 +936,7 @@ void add_audit(commands& c) {
   add_format(sub, *o, "text|json");
   add_lang(sub, *o);
   o->threads_option = sub.add_option("--threads", o->threads_text, "threads to audit on (1 to 999)")->type_name("N");
+  sub.add_flag("--quote", o->quote, "the cited articles' words: \"quote\" beside each \"citation\" in JSON");
   add_include_anywhere(sub, *o);
   c.on_run(sub, [o] {
     finish(*o);
@@ -878,7 +1024,8 @@ void add_report(commands& c) {
   add_include_anywhere(sub, *o);
   c.on_run(sub, [o, date] {
     finish(*o, formats::report);
-    if (!date->empty() && !perwal::days_from_date(*date)) usage_error("--date must be a date YYYY-MM-DD");
+    if (!date->empty() && !perwal::days_from_date(*date))
+      usage_error(perwal::cli::say("--date must be a date YYYY-MM-DD", "--date harus tanggal YYYY-MM-DD"));
     return run_report(*o, date->empty() ? perwal::report::today() : *date);
   });
 }
@@ -909,6 +1056,7 @@ void add_gen_org(commands& c) {
   sub.add_option("--report", g->report, "the report (default: standard output)")->type_name("REPORT.json");
   sub.add_option("--rules", g->rules, "the ruleset the planted violations target")->type_name("FILE");
   sub.add_option("--structure", g->structure, "the Perangkat Daerah structure")->type_name("FILE");
+  perwal::cli::add_message_lang(sub);
   c.on_run(sub, [g, &sub] {
     finish(*g, sub);
     return run_gen_org(*g);
@@ -919,21 +1067,67 @@ void add_serve(commands& c) {
   auto& sub = c.add("serve", "the decision API over HTTP");
   auto a = std::make_shared<perwal::server::serve_args>();
   perwal::server::add_serve_options(sub, *a);
+  perwal::cli::add_message_lang(sub);
   c.on_run(sub, [a, &sub] {
     std::string error;
-    auto config = perwal::server::make_config(sub, *a, error);
+    auto config = perwal::server::make_config(sub, *a, error, perwal::cli::message_language());
     if (!config) return usage_error(error);
     config->search_path = search_path_from_env();
     return perwal::server::serve(*config);
   });
 }
 
+// Where the decision log is: the SQLite file under --data, or the PostgreSQL
+// store of `perwal serve --store`, its URL checked while parsing.
+void add_log_location(CLI::App& sub, std::string& data, std::string& store) {
+  sub.add_option("--data", data, "the server's data folder (default perwal-data)")->type_name("DIR");
+  sub.add_option("--store", store, "the PostgreSQL store of perwal serve --store (postgresql://USER@HOST:PORT/DB)")
+      ->type_name("URL")
+      ->each([](const std::string& url) {
+        if (!perwal::server::is_postgres_url(url))
+          usage_error(perwal::cli::say("--store must be a PostgreSQL URL (postgresql://USER@HOST:PORT/DB)",
+                                       "--store harus URL PostgreSQL (postgresql://USER@HOST:PORT/DB)"));
+      });
+}
+
 void add_log(commands& c) {
   auto& log = c.add("log", "the decision log");
   auto& verify = c.add("verify", "check the decision log's hash chain", &log);
   auto data = std::make_shared<std::string>("perwal-data");
-  verify.add_option("--data", *data, "the server's data folder (default perwal-data)")->type_name("DIR");
-  c.on_run(verify, [data] { return run_log_verify(*data); });
+  auto store = std::make_shared<std::string>();
+  add_log_location(verify, *data, *store);
+  perwal::cli::add_message_lang(verify);
+  c.on_run(verify, [data, store] { return run_log_verify(*data, *store); });
+
+  auto& ex = c.add("export", "a span of the decision log as NDJSON or CSV", &log);
+  auto a = std::make_shared<export_args>();
+  ex.add_option("--since", a->since, "the first time (2026-12-05 or 2026-12-05T08:30:00Z)")
+      ->type_name("TIME")
+      ->required();
+  ex.add_option("--until", a->until, "the end, not included")->type_name("TIME");
+  ex.add_option("--outcome", a->outcome, "only allowed, denied or incomplete")->type_name("OUTCOME");
+  ex.add_option("--rule", a->rule, "only decisions citing this rule")->type_name("ID");
+  ex.add_option("--org", a->org, "only decisions about this org")->type_name("ID");
+  ex.add_option("--format", a->format, "ndjson (default) or csv")->type_name("ndjson|csv");
+  ex.add_option("-o,--output", a->output, "the file (default: standard output)")->type_name("FILE");
+  add_log_location(ex, a->data, a->store);
+  perwal::cli::add_message_lang(ex);
+  c.on_run(ex, [a] {
+    if (a->format != "ndjson" && a->format != "csv")
+      return usage_error(perwal::cli::say("--format must be ndjson or csv", "--format harus ndjson atau csv") +
+                         perwal::cli::did_you_mean(a->format, {"ndjson", "csv"}));
+    return run_log_export(*a);
+  });
+}
+
+void add_db(commands& c) {
+  auto& db = c.add("db", "the server's store");
+  auto& migrate = c.add("migrate", "bring the store's schema to this perwal's version", &db);
+  auto data = std::make_shared<std::string>("perwal-data");
+  auto store = std::make_shared<std::string>();
+  add_log_location(migrate, *data, *store);
+  perwal::cli::add_message_lang(migrate);
+  c.on_run(migrate, [data, store] { return run_db_migrate(*store, *data); });
 }
 
 void add_schema(commands& c) {
@@ -943,10 +1137,13 @@ void add_schema(commands& c) {
   add_rules(sub, *o);
   sub.add_option("kind", *kind, "org, query or decision")->type_name("org|query|decision");
   add_include_anywhere(sub, *o);
+  add_lang(sub, *o);
   c.on_run(sub, [o, kind] {
     if (!kind->empty() && *kind != "org" && *kind != "query" && *kind != "decision")
-      return usage_error("schema: unexpected argument " + *kind + " (perwal schema --rules R org|query|decision)" +
+      return usage_error(perwal::cli::say("schema: unexpected argument ", "schema: argumen tak terduga ") + *kind +
+                         " (perwal schema --rules R org|query|decision)" +
                          perwal::cli::did_you_mean(*kind, {"org", "query", "decision"}));
+    finish(*o);
     return run_schema(*o, *kind);
   });
 }
@@ -956,7 +1153,10 @@ void add_lsp(commands& c) {
   auto extra = std::make_shared<std::vector<std::string>>();
   sub.add_option("args", *extra)->group("");  // none are taken: said below
   c.on_run(sub, [extra] {
-    if (!extra->empty()) return usage_error("lsp takes no arguments: it speaks the Language Server Protocol on stdio");
+    if (!extra->empty())
+      return usage_error(
+          perwal::cli::say("lsp takes no arguments: it speaks the Language Server Protocol on stdio",
+                           "lsp tidak menerima argumen: ia berbicara Language Server Protocol lewat stdio"));
     return perwal::lsp::serve(std::cin, std::cout, search_path_from_env());
   });
 }
@@ -971,6 +1171,7 @@ void add_fmt(commands& c) {
   sub.add_option("files", f->files, "the rulesets")->type_name("FILE.perwal...");
   sub.add_flag("--check", f->check, "exit 1 and print a diff when a file is not in the layout");
   sub.add_flag("-w,--write", f->write, "write the layout back into each file");
+  perwal::cli::add_message_lang(sub);
   c.on_run(sub, [f] { return run_fmt(f->files, f->check, f->write); });
 }
 
@@ -1013,9 +1214,11 @@ int main(int argc, char** argv) {
   perwal::cli::add_export(c);
   add_serve(c);
   add_log(c);
+  add_db(c);
   add_schema(c);
   add_lsp(c);
   add_fmt(c);
+  perwal::cli::add_law(c);
   add_help_man(c);
   return c.run(argc, argv);
 }

@@ -37,8 +37,8 @@ struct fixture {
     c.log.max_rows = 1000;
     c.quota.max_orgs = 3;
     source = {c.rules, "", c.org_file, {{perwal::fuzz::source_dir() / "rulesets"}, nullptr}};
-    store = std::make_unique<org_store>(data / "orgs.db", false, c.quota);
-    log = std::make_unique<decision_log>(data / "decisions.db", c.log);
+    store = std::make_unique<sqlite_org_store>(data / "orgs.db", false, c.quota);
+    log = std::make_unique<sqlite_decision_log>(data / "decisions.db", c.log);
     build_failure failure;
     auto first = build_snapshot(source, *store, nullptr, failure);
     if (!first) perwal::fuzz::broken("the bundled ruleset and org do not load: " + failure.message);

@@ -33,6 +33,7 @@ PERWAL_ERROR(cite_value, "expected the value of the citation part (for example '
 PERWAL_ERROR(
     citation,
     "expected a citation: parts such as 'Pasal 5 ayat (1)' or 'Lampiran III huruf A angka 2', or a quoted note");
+PERWAL_ERROR(cite_quote, "expected the article's words as a quoted string after 'quote'");
 PERWAL_ERROR(string_lit, "expected a quoted string");
 PERWAL_ERROR(message_en, "expected the English message as a quoted string after 'en'");
 PERWAL_ERROR(hint_en, "expected the English hint as a quoted string after 'en'");
@@ -45,7 +46,7 @@ PERWAL_ERROR(lbrace, "expected '{'");
 PERWAL_ERROR(rbrace, "expected '}'");
 PERWAL_ERROR(header_close,
              "expected a header field (title, cite_as, number, year, region, status, enacted, promulgated, "
-             "in_force, extends, example_org) or '}'");
+             "in_force, extends, example_org, text) or '}'");
 PERWAL_ERROR(category_name,
              "expected a code category (jenis, jenjang, unit_kind, position_kind, scope, mode, "
              "action, content, authority, team_role, report_as)");

@@ -104,6 +104,8 @@ PERWAL_KW(kw_review, "review");
 PERWAL_KW(kw_rule, "rule");
 PERWAL_KW(kw_on, "on");
 PERWAL_KW(kw_cite, "cite");
+PERWAL_KW(kw_quote, "quote");
+PERWAL_KW(kw_text, "text");
 PERWAL_KW(kw_when, "when");
 PERWAL_KW(kw_require, "require");
 PERWAL_KW(kw_message, "message");
@@ -173,14 +175,20 @@ struct cite_key : seq<sor<TAO_PEGTL_ISTRING("lampiran"), TAO_PEGTL_ISTRING("bab"
                           TAO_PEGTL_ISTRING("paragraf"), TAO_PEGTL_ISTRING("pasal"), TAO_PEGTL_ISTRING("ayat"),
                           TAO_PEGTL_ISTRING("huruf"), TAO_PEGTL_ISTRING("angka"), TAO_PEGTL_ISTRING("butir")>,
                       not_at<ident_other>> {};
-struct cite_value : sor<seq<one<'('>, plus<alnum>, one<')'>>, plus<alnum>> {};
+// "(2)", "5", "b", and a Lampiran's "1)" / "a)" items.
+struct cite_value : sor<seq<one<'('>, plus<alnum>, one<')'>>, seq<plus<alnum>, opt<one<')'>>>> {};
 struct cite_part : seq<w<cite_key>, w<expect<cite_value>>> {};
 // A regulation with a single, unnumbered annex cites it as "Lampiran huruf B …".
 struct cite_bare_key : seq<TAO_PEGTL_ISTRING("lampiran"), not_at<ident_other>> {};
 struct cite_part_bare : seq<w<cite_bare_key>, at<w<cite_key>>> {};
 struct cite_note : string_lit {};
-// Parts, optionally followed by a quoted note ("(pembukaan)"), or a note alone.
-struct citation : sor<w<cite_note>, seq<opt<cite_part_bare>, plus<cite_part>, opt<w<cite_note>>>> {};
+// `quote "…"`: the article's words, for a text the repository does not hold.
+struct cite_quote : string_lit {};
+struct cite_quote_clause : seq<w<kw_quote>, w<expect<cite_quote>>> {};
+// Parts, optionally followed by a quoted note ("(pembukaan)"), or a note alone;
+// either may carry its own quotation.
+struct citation : sor<seq<w<cite_note>, opt<cite_quote_clause>>,
+                      seq<opt<cite_part_bare>, plus<cite_part>, opt<w<cite_note>>, opt<cite_quote_clause>>> {};
 struct cite_clause : seq<w<kw_cite>, expect<citation>, star<w<comma>, expect<citation>>> {};
 
 struct message_en : string_lit {};
@@ -249,8 +257,10 @@ struct hf_status : seq<w<kw_status>, w<expect<status_value>>> {};
 struct hf_date : seq<w<date_key>, w<expect<date>>> {};
 struct hf_extends : seq<w<kw_extends>, w<expect<slug>>> {};
 struct hf_example_org : seq<w<kw_example_org>, w<expect<string_lit>>> {};
-struct header_field
-    : sor<hf_title, hf_cite_as, hf_number, hf_year, hf_region, hf_status, hf_date, hf_extends, hf_example_org> {};
+// `text "../regulations/x.txt"`: the regulation's words, which the cites must name (repeatable).
+struct hf_text : seq<w<kw_text>, w<expect<string_lit>>> {};
+struct header_field : sor<hf_title, hf_cite_as, hf_number, hf_year, hf_region, hf_status, hf_date, hf_extends,
+                          hf_example_org, hf_text> {};
 struct header_close : rbrace {};
 struct header : seq<w<kw_ruleset>, w<expect<slug>>, w<expect<lbrace>>, star<header_field>, w<expect<header_close>>> {};
 
@@ -401,17 +411,17 @@ using selector = tao::pegtl::parse_tree::selector<
         slug, string_lit, number, date, rule_name, func_name, func_call, quant_every, quant_some, quant_var, quantifier,
         field_name, field_set, field_type, field_item, fields_step, fields_team, fields_delegation, record_name,
         fields_record, fields_decl, check_name, check_decl, repeal_reason, repeal_decl, also_to_clause, code_ref,
-        code_list, strength, cite_key, cite_value, cite_part, cite_bare_key, cite_part_bare, cite_note, citation,
-        cite_clause, message_clause, message_en, hint_clause, hint_en, call_arg, call_args, path_base, path_prop,
-        path_step, path, role_expr, bool_true, bool_false, list_literal, cmp_op, cmp_tail, in_tail, is_not, null_tail,
-        comparison, negation, and_expr, or_expr, when_clause, require_clause, status_value, date_key, header_value,
-        hf_title, hf_cite_as, hf_number, hf_year, hf_region, hf_status, hf_date, hf_extends, hf_example_org, header,
-        include_decl, category_name, code_label, code_item, diag_code, allow_reason, allow_decl, code_tier, codes_decl,
-        define_name, define_within, define_item, define_decl, scope_name, scope_decl, under_flag, under_level,
-        under_clause, review_clause, kedudukan_decl, query_kind, rule_decl, to_clause, report_decl, mode_clause,
-        scope_clause, issuer_clause, by_clause, from_clause, cc_clause, contents_clause, where_clause, optional_flag,
-        step_name, step_actions, step_decl, reason_required, refusal_decl, workflow_decl, strength_clause, refine_decl,
-        override_decl, json_value, decision_value, exp_violation, exp_warning, exp_needs, exp_next, exp_scope,
-        org_clause, query_clause, example_decl>>;
+        code_list, strength, cite_key, cite_value, cite_part, cite_bare_key, cite_part_bare, cite_note, cite_quote,
+        citation, cite_clause, message_clause, message_en, hint_clause, hint_en, call_arg, call_args, path_base,
+        path_prop, path_step, path, role_expr, bool_true, bool_false, list_literal, cmp_op, cmp_tail, in_tail, is_not,
+        null_tail, comparison, negation, and_expr, or_expr, when_clause, require_clause, status_value, date_key,
+        header_value, hf_title, hf_cite_as, hf_number, hf_year, hf_region, hf_status, hf_date, hf_extends,
+        hf_example_org, hf_text, header, include_decl, category_name, code_label, code_item, diag_code, allow_reason,
+        allow_decl, code_tier, codes_decl, define_name, define_within, define_item, define_decl, scope_name, scope_decl,
+        under_flag, under_level, under_clause, review_clause, kedudukan_decl, query_kind, rule_decl, to_clause,
+        report_decl, mode_clause, scope_clause, issuer_clause, by_clause, from_clause, cc_clause, contents_clause,
+        where_clause, optional_flag, step_name, step_actions, step_decl, reason_required, refusal_decl, workflow_decl,
+        strength_clause, refine_decl, override_decl, json_value, decision_value, exp_violation, exp_warning, exp_needs,
+        exp_next, exp_scope, org_clause, query_clause, example_decl>>;
 
 }  // namespace perwal::grammar

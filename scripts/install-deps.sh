@@ -5,17 +5,24 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   tao-pegtl-dev libboost-graph-dev nlohmann-json3-dev catch2 libbenchmark-dev
-  libcpp-httplib-dev libsqlite3-dev libssl-dev openssl wrk
+  libcpp-httplib-dev libsqlite3-dev libpq-dev libssl-dev openssl wrk
   gnuplot-nox time clang-format
   clang libclang-rt-dev
   python3 python3-jsonschema
   libzip-dev libpugixml-dev libxlsxwriter-dev libcsv-dev libgraphviz-dev
   libcli11-dev groff-base
+  dpkg-dev file binutils
 )
 # Tests only (scripts/run-tests.sh sets PERWAL_TEST_DEPS=1): the report is
 # rendered in a real browser (headless Chromium) and its PDF pages counted
-# (poppler-utils); the main job (scripts/run-example.sh) needs neither.
-if [ "${PERWAL_TEST_DEPS:-0}" = "1" ]; then packages+=(chromium poppler-utils fonts-dejavu-core); fi
+# (poppler-utils); replicas are tested against a throw-away PostgreSQL
+# cluster (postgresql: initdb and pg_ctl); the Debian package's test
+# (tests/package_test.sh) checks its unit with systemd-analyze (package
+# systemd; systemd need not be running); the nginx configuration in
+# packaging/nginx/ is run in front of two replicas (nginx, started by the test
+# with its own prefix, not as the system's service). The main job
+# (scripts/run-example.sh) needs none of them.
+if [ "${PERWAL_TEST_DEPS:-0}" = "1" ]; then packages+=(chromium poppler-utils fonts-dejavu-core systemd postgresql nginx); fi
 # The VS Code extension's tests (scripts/vscode-test.sh) need node and npm;
 # a machine that already has them (e.g. a newer node) keeps its own.
 if ! command -v npm >/dev/null 2>&1; then packages+=(nodejs npm); fi

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "engine/common/spelling.hpp"
@@ -39,14 +40,21 @@ struct target {
   const ruleset_entry* rules = nullptr;
   std::optional<evaluator> ev;
   lang language = lang::id;
+  bool quote = false;  // ?quote=1: the cited articles' words beside each citation
 };
 
 class api {
  public:
+  // Defined below the class, once every handler is declared; public for
+  // route_table() (serve.hpp), which tests compare to server/openapi.json.
+  static const route routes[16];
+
   api(const config& c, snapshot_source source, org_store& store, decision_log& log,
       std::shared_ptr<const snapshot> first)
       : config_(c), source_(std::move(source)), store_(store), log_(log), current_(std::move(first)) {
     metrics_.set_generation(current()->generation);
+    // Replicas sharing a store (PostgreSQL) apply each other's uploads and reloads.
+    watch_ = store_.watch([this](const store_change& change) { apply_change(change); });
   }
 
   void install(httplib::Server& svr) {
@@ -104,8 +112,6 @@ class api {
   }
 
  private:
-  static const route routes[14];  // defined below the class, once every handler is declared
-
   [[nodiscard]] std::shared_ptr<const snapshot> current() const { return current_.load(); }
 
   static std::vector<std::string> segments(const std::string& path) {
@@ -283,18 +289,105 @@ class api {
   }
 
   void get_decision(const call& c, httplib::Response& res) {
-    const auto r = log_.find(c.args[0]);
+    // "/v1/decisions/BATCH/INDEX": a decision of a batch record.
+    const auto id = c.args.size() == 2 ? c.args[0] + "/" + c.args[1] : c.args[0];
+    const auto r = log_.find(id);
     if (!r) {
-      fail_in(404, "unknown_decision", "no decision \"" + c.args[0] + "\" in the log",
-              "tidak ada keputusan \"" + c.args[0] + "\" dalam log");
+      fail_in(404, "unknown_decision", "no decision \"" + id + "\" in the log",
+              "tidak ada keputusan \"" + id + "\" dalam log");
     }
     json j = {{"decision_id", r->id},    {"time", iso_time(r->time_ms)},
               {"ruleset", r->ruleset},   {"ruleset_hash", r->ruleset_hash},
               {"org", r->org},           {"org_version", r->org_version},
               {"org_hash", r->org_hash}, {"outcome", r->outcome}};
     j["query"] = json::parse(r->query);
-    j["result"] = c.http.has_param("lang") ? rerender(*r, c.http) : json::parse(r->result);
+    // A batch's results are not logged: its decision is evaluated again, as it was rendered then.
+    j["result"] = c.http.has_param("lang") || !r->batch_options.empty() ? rerender(*r, c.http) : json::parse(r->result);
     reply(res, j);
+  }
+
+  // GET /v1/decisions?since=&until=&outcome=&rule=&org=&limit=&cursor=: a
+  // page of the log in (time, id) order, without the results (GET
+  // /v1/decisions/{id} has each); next_cursor continues it, null on the last page.
+  void list_decisions(const call& c, httplib::Response& res) {
+    const auto& req = c.http;
+    const auto bad = [](const std::string& name, const std::string& en, const std::string& id) {
+      fail_in(400, "bad_parameter", name + ": " + en, name + ": " + id);
+    };
+    static const std::vector<std::string> known = {"since", "until", "outcome", "rule",
+                                                   "org",   "limit", "cursor",  "lang"};
+    for (const auto& [name, _] : req.params) {
+      if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+      const auto near = nearest_name(name, known);
+      bad(name, "not a parameter of this listing" + (near.empty() ? "" : " (did you mean \"" + near + "\"?)"),
+          "bukan parameter daftar ini" + (near.empty() ? "" : " (maksud Anda \"" + near + "\"?)"));
+    }
+    decision_filter f;
+    for (const char* name : {"since", "until"}) {
+      if (!req.has_param(name)) continue;
+      const auto text = param(req, name);
+      const auto ms = parse_time(text);
+      if (!ms) {
+        bad(name, "not a date or a time with its zone: \"" + text + "\" (2026-12-05, 2026-12-05T08:30:00Z)",
+            "bukan tanggal atau waktu dengan zonanya: \"" + text + "\" (2026-12-05, 2026-12-05T08:30:00+07:00)");
+      }
+      (std::string(name) == "since" ? f.since_ms : f.until_ms) = ms;
+    }
+    if (f.since_ms && f.until_ms && *f.until_ms <= *f.since_ms)
+      bad("until", "must be later than since", "harus sesudah since");
+    if (req.has_param("outcome")) {
+      f.outcome = param(req, "outcome");
+      static const std::vector<std::string> outcomes = {"allowed", "denied", "incomplete"};
+      if (std::find(outcomes.begin(), outcomes.end(), f.outcome) == outcomes.end()) {
+        const auto near = nearest_name(f.outcome, outcomes);
+        bad("outcome",
+            "must be allowed, denied or incomplete" + (near.empty() ? "" : " (did you mean \"" + near + "\"?)"),
+            "harus allowed, denied atau incomplete" + (near.empty() ? "" : " (maksud Anda \"" + near + "\"?)"));
+      }
+    }
+    if (req.has_param("rule")) {
+      f.rule = param(req, "rule");
+      if (f.rule.empty() || f.rule.size() > 200) bad("rule", "must be a rule id", "harus berupa id aturan");
+    }
+    if (req.has_param("org")) {
+      f.org = param(req, "org");
+      if (!valid_org_id(f.org)) bad("org", "not an org id: \"" + f.org + "\"", "bukan id org: \"" + f.org + "\"");
+    }
+    if (req.has_param("limit")) {
+      const auto text = param(req, "limit");
+      std::size_t used = 0;
+      long long n = 0;
+      try {
+        n = std::stoll(text, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used == 0 || used != text.size() || n < 1) {
+        bad("limit", "must be a whole number from 1 (at most " + std::to_string(max_page_rows) + " are given)",
+            "harus bilangan bulat mulai 1 (paling banyak " + std::to_string(max_page_rows) + " diberikan)");
+      }
+      f.limit = static_cast<std::size_t>(std::min<long long>(n, max_page_rows));
+    }
+    if (req.has_param("cursor") && !read_cursor(param(req, "cursor"), f)) {
+      bad("cursor", "not a cursor of this listing (pass next_cursor as it was given)",
+          "bukan kursor daftar ini (kirim next_cursor apa adanya)");
+    }
+    const auto page = log_.list(f);
+    std::string body = "{\"decisions\":[";
+    for (std::size_t i = 0; i < page.rows.size(); ++i) {
+      const auto& r = page.rows[i];
+      json j = {{"decision_id", r.id},    {"time", iso_time(r.time_ms)},
+                {"ruleset", r.ruleset},   {"ruleset_hash", r.ruleset_hash},
+                {"org", r.org},           {"org_version", r.org_version},
+                {"org_hash", r.org_hash}, {"outcome", r.outcome},
+                {"rules", r.rules}};
+      auto text = json_input::dump(j);
+      text.pop_back();
+      body += (i ? "," : "") + text + ",\"query\":" + r.query + "}";  // the logged query as logged
+    }
+    body += "],\"limit\":" + std::to_string(f.limit) +
+            ",\"next_cursor\":" + (page.more ? "\"" + page_cursor(page.rows.back()) + "\"" : std::string("null")) + "}";
+    res.set_content(body, "application/json");
   }
 
   // A logged decision in the language asked for. Evaluation is a pure
@@ -304,10 +397,27 @@ class api {
   // decision as sent is all there is (409).
   json rerender(const decision_record& r, const httplib::Request& req) {
     const auto s = current();
-    const auto language = language_of(req);
+    const bool batched = !r.batch_options.empty();
+    // A batched decision: the options of its request ("lang=id trace=0 quote=0"), unless ?lang= asks otherwise.
+    const auto option = [&](const std::string& name) {
+      const auto at = (" " + r.batch_options).find(" " + name + "=");
+      return at == std::string::npos ? std::string() : r.batch_options.substr(at + name.size() + 1, 1);
+    };
+    const auto language = req.has_param("lang") || !batched ? language_of(req)
+                          : option("lang") == "e"           ? lang::en
+                                                            : lang::id;
     const auto* rules = s->ruleset(r.ruleset);
     const auto* org = s->org(r.org);
     if (!rules || rules->sha256 != r.ruleset_hash || !org || org->version != r.org_version) {
+      if (batched) {
+        fail_in(409, "decision_stale",
+                "ruleset \"" + r.ruleset + "\" or org \"" + r.org +
+                    "\" changed since this batch was logged; a batch logs its queries and outcomes (see GET "
+                    "/v1/decisions), not its results, so this result cannot be given again",
+                "ruleset \"" + r.ruleset + "\" atau org \"" + r.org +
+                    "\" berubah sejak batch ini dicatat; batch mencatat kueri dan hasil akhirnya (lihat GET "
+                    "/v1/decisions), bukan keputusannya, sehingga keputusan ini tidak dapat diberikan lagi");
+      }
       fail_in(409, "decision_stale",
               "ruleset \"" + r.ruleset + "\" or org \"" + r.org +
                   "\" changed since this decision was logged; "
@@ -320,8 +430,8 @@ class api {
     if (g == org->graphs.end())
       fail_in(409, "decision_stale", "org \"" + r.org + "\" no longer loads under \"" + r.ruleset + "\"",
               "org \"" + r.org + "\" tidak lagi dapat dimuat dengan \"" + r.ruleset + "\"");
-    const json sent = json::parse(r.result);
-    const bool traced = sent.contains("trace") && !sent["trace"].empty();
+    const json sent = batched ? json::object() : json::parse(r.result);
+    const bool traced = batched ? option("trace") == "1" : sent.contains("trace") && !sent["trace"].empty();
     const evaluator ev(rules->rules, g->second, traced);
     diagnostics errors;
     const json q = json::parse(r.query);
@@ -331,7 +441,13 @@ class api {
       fail_in(500, "decision_mismatch", "the logged query no longer gives the logged decision",
               "kueri yang dicatat tidak lagi menghasilkan keputusan yang dicatat");
     }
-    json out = to_json(*d, {*rules->rules, *g->second, language});
+    // Quoted as it was sent: a decision sent with ?quote=1 has "quote" in its findings or steps.
+    bool quoted = batched && option("quote") == "1";
+    for (const auto* list : {"violations", "warnings", "needs", "next"}) {
+      if (sent.contains(list) && sent[list].is_array() && !sent[list].empty() && sent[list][0].contains("quote"))
+        quoted = true;
+    }
+    json out = to_json(*d, {*rules->rules, *g->second, language, quoted});
     out["decision_id"] = r.id;
     return out;
   }
@@ -417,6 +533,7 @@ class api {
     lang language = lang::id;
     lang error_language = lang::en;  // query errors: English unless ?lang= asks otherwise
     bool trace = false;
+    bool quote = false;   // ?quote=1
     std::string ruleset;  // ?ruleset=, empty: default
     const org_entry* org = nullptr;
   };
@@ -427,6 +544,8 @@ class api {
     if (req.has_param("lang")) o.error_language = o.language;
     const auto t = param(req, "trace");
     o.trace = t == "1" || t == "true";
+    const auto q = param(req, "quote");
+    o.quote = q == "1" || q == "true";
     o.ruleset = param(req, "ruleset");
     const auto org_id = req.has_param("org") ? param(req, "org") : std::string(default_org_id);
     o.org = s.org(org_id);
@@ -451,6 +570,7 @@ class api {
     }
     t.ev.emplace(t.rules->rules, g->second, o.trace);
     t.language = o.language;
+    t.quote = o.quote;
     return t;
   }
 
@@ -465,8 +585,23 @@ class api {
 
   decision_record record_of(const decision& d, const target& t, const request_options& o, std::string id,
                             std::string query, std::string result) const {
-    return {std::move(id), now_ms(),       t.rules->rules->header.id,           t.rules->sha256,  o.org->id,
-            o.org->hash,   o.org->version, std::string(outcome_name(d.result)), std::move(query), std::move(result)};
+    // The rules the decision cites, as rules_cited() reads them from its JSON.
+    std::set<std::string> rules;
+    for (const auto* list : {&d.violations, &d.warnings, &d.needs}) {
+      for (const auto& f : *list) rules.insert(f.rule->name);
+    }
+    for (const auto& n : d.next) rules.insert(n.step->info.name);
+    return {std::move(id),
+            now_ms(),
+            t.rules->rules->header.id,
+            t.rules->sha256,
+            o.org->id,
+            o.org->hash,
+            o.org->version,
+            std::string(outcome_name(d.result)),
+            std::move(query),
+            std::move(result),
+            {rules.begin(), rules.end()}};
   }
 
   // Logs the decisions (one transaction), and only then answers and counts them.
@@ -492,8 +627,71 @@ class api {
     res.set_content(std::move(body), "application/json");
   }
 
+  // A batch is logged as one record (decision_record::batch_size): the body
+  // as received, one outcome letter per decision, the rulesets and the rules
+  // cited; its decisions are "ID/0" … "ID/n-1". The decisions are serialised
+  // once, into the answer; only then (logged) does the answer go out.
+  void log_batch(httplib::Response& res, const std::vector<std::pair<decision, const target*>>& decisions,
+                 const request_options& o, const std::string& body) {
+    decision_record b;
+    b.id = log_.next_id();
+    b.time_ms = now_ms();
+    b.org = o.org->id;
+    b.org_hash = o.org->hash;
+    b.org_version = o.org->version;
+    b.outcome = "batch";
+    b.query = body;
+    b.batch_size = static_cast<std::int64_t>(decisions.size());
+    batch_detail detail;
+    detail.options = std::string("lang=") + (o.language == lang::en ? "en" : "id") + " trace=" + (o.trace ? "1" : "0") +
+                     " quote=" + (o.quote ? "1" : "0");
+    std::vector<const target*> rulesets;
+    std::map<std::string_view, std::size_t> rule_index;  // names live in the rulesets of this request's snapshot
+    std::map<std::string, std::uint64_t> outcomes;
+    std::string answer = "[";
+    b.outcomes.reserve(decisions.size());
+    detail.items.reserve(decisions.size());
+    for (std::size_t i = 0; i < decisions.size(); ++i) {
+      const auto& [d, t] = decisions[i];
+      if (i) answer += ',';
+      answer += decision_text(d, *t, b.id + "/" + std::to_string(i));
+      const auto name = outcome_name(d.result);
+      ++outcomes[std::string(name)];
+      b.outcomes += outcome_letter(name);
+      batch_detail::item item;
+      const auto at = std::find(rulesets.begin(), rulesets.end(), t);
+      item.ruleset = static_cast<std::size_t>(at - rulesets.begin());
+      if (at == rulesets.end()) rulesets.push_back(t);
+      const auto cite = [&](const std::string& rule) {
+        const auto k = rule_index.emplace(rule, rule_index.size()).first->second;
+        if (std::find(item.rules.begin(), item.rules.end(), k) == item.rules.end()) item.rules.push_back(k);
+      };
+      for (const auto* list : {&d.violations, &d.warnings, &d.needs}) {
+        for (const auto& f : *list) cite(f.rule->name);
+      }
+      for (const auto& step : d.next) cite(step.step->info.name);
+      std::sort(item.rules.begin(), item.rules.end());
+      detail.items.push_back(std::move(item));
+    }
+    answer += ']';
+    detail.rules.resize(rule_index.size());
+    for (const auto& [rule, k] : rule_index) detail.rules[k] = std::string(rule);
+    b.rules.assign(detail.rules.begin(), detail.rules.end());
+    std::sort(b.rules.begin(), b.rules.end());
+    for (std::size_t k = 0; k < rulesets.size(); ++k) {
+      b.ruleset += (k ? "\x1f" : "") + rulesets[k]->rules->rules->header.id;
+      b.ruleset_hash += (k ? "\x1f" : "") + rulesets[k]->rules->sha256;
+    }
+    b.batch = detail.encode();
+    std::vector<decision_record> records;
+    records.push_back(std::move(b));
+    log_.append(std::move(records));  // throws (503) when the log cannot be written: no decision goes out
+    for (const auto& [outcome, n] : outcomes) metrics_.decisions(outcome, n);
+    res.set_content(std::move(answer), "application/json");
+  }
+
   static std::string decision_text(const decision& d, const target& t, const std::string& id) {
-    json j = to_json(d, {*t.rules->rules, t.ev->org(), t.language});
+    json j = to_json(d, {*t.rules->rules, t.ev->org(), t.language, t.quote});
     j["decision_id"] = id;
     return json_input::dump(j);
   }
@@ -532,6 +730,10 @@ class api {
     }
     // A batch is all or nothing: a client never has to match partial answers to its queries.
     if (!errors.empty()) fail(400, "bad_query", first_error, errors);
+    if (batch) {
+      log_batch(res, decisions, o, c.body);
+      return;
+    }
     std::vector<decision_record> records;
     records.reserve(n);
     const auto ids = log_.next_ids(n);
@@ -576,6 +778,11 @@ class api {
     const std::string format = c.http.has_param("format") ? param(c.http, "format") : "html";
     if (format != "html" && format != "xlsx" && format != "pdf") {
       fail(400, "bad_format", "format must be html, xlsx or pdf");
+    }
+    if (format == "pdf") {  // before the audit: a server without Chromium says so at once
+      if (const auto why = report::pdf_unavailable(lang::en); !why.empty()) {
+        fail_in(503, "report_unavailable", why, report::pdf_unavailable(lang::id));
+      }
     }
     const auto t = resolve(*s, o, "", "ruleset");
     const auto d = t.ev->audit();
@@ -675,7 +882,49 @@ class api {
     metrics_.set_generation(generation);
     metrics_.reload(true);
     current_.store(std::move(next));
+    try {
+      store_.announce_reload();  // the other replicas reload too
+    } catch (const store_error& e) {
+      std::cerr << "perwal serve: reloaded, but the other replicas were not told: " << e.what() << std::endl;
+    }
     reply(res, {{"generation", generation}, {"rulesets", rulesets}, {"orgs", orgs}});
+  }
+
+  // Another replica's change, seen in the shared store: its upload installed
+  // here (the store's latest version of that org), its reload done here too
+  // (from this replica's own files), or, after the watch was cut off,
+  // everything built again from the store.
+  void apply_change(const store_change& change) {
+    std::lock_guard lock(update_mutex_);
+    if (change.what != store_change::kind::org) {
+      build_failure failure;
+      auto next = build_snapshot(source_, store_, current().get(), failure);
+      if (!next) {
+        std::cerr << "perwal serve: another replica reloaded, but here " << failure.message
+                  << "; the previous rulesets and orgs keep serving" << std::endl;
+        return;
+      }
+      metrics_.set_generation(next->generation);
+      if (change.what == store_change::kind::reload) metrics_.reload(true);
+      current_.store(std::move(next));
+      return;
+    }
+    std::vector<stored_org> stored;
+    if (change.org.empty()) {
+      stored = store_.latest();
+    } else if (auto one = store_.get(change.org, 0)) {
+      stored.push_back(std::move(*one));
+    }
+    for (auto& o : stored) {
+      const auto s = current();
+      const auto* have = s->org(o.id);
+      if (have && have->source == "upload" && have->version >= o.version) continue;
+      auto entry = compile_org(*s, o.id, o.version, o.created_ms, "upload",
+                               std::make_shared<const std::string>(std::move(o.body)));
+      auto next = with_org(*s, std::move(entry));
+      metrics_.set_generation(next->generation);
+      current_.store(std::move(next));
+    }
   }
 
   const config& config_;
@@ -685,6 +934,7 @@ class api {
   metrics metrics_;
   std::mutex update_mutex_;
   std::atomic<std::shared_ptr<const snapshot>> current_;
+  std::unique_ptr<store_watch> watch_;  // last: stops before what it updates goes away
 };
 
 }  // namespace perwal::server::detail

@@ -71,6 +71,9 @@ void add_serve_options(CLI::App& sub, serve_args& a) {
   sub.add_flag("--require-token-for-checks", a.c.checks_need_token, "checks need a token too");
   sub.add_option("--tls-cert", a.c.tls_cert, "HTTPS: the certificate (PEM)")->type_name("CERT.pem");
   sub.add_option("--tls-key", a.c.tls_key, "HTTPS: its private key (PEM)")->type_name("KEY.pem");
+  sub.add_option("--store", a.c.store,
+                 "orgs and the decision log in PostgreSQL, shared by replicas (default: SQLite under --data)")
+      ->type_name("URL");
   sub.add_option("--log-sync", a.log_sync, "full (survives power loss) or normal")->type_name("full|normal");
   for (const auto& n : serve_numbers) {
     // Every value given is checked (a bad one is not hidden by a later good one); the last counts.
@@ -81,7 +84,8 @@ void add_serve_options(CLI::App& sub, serve_args& a) {
   }
 }
 
-std::optional<config> make_config(const CLI::App& sub, const serve_args& a, std::string& error) {
+std::optional<config> make_config(const CLI::App& sub, const serve_args& a, std::string& error, lang language) {
+  const bool en = language == lang::en;
   config c = a.c;
   for (const auto& n : serve_numbers) {
     const auto given = a.number_text.find(n.name);
@@ -89,8 +93,8 @@ std::optional<config> make_config(const CLI::App& sub, const serve_args& a, std:
     for (const auto& text : given->second) {
       long long v = 0;
       if (!parse_number(text, n.min, n.max, v)) {
-        error = std::string(n.name) + " must be a whole number from " + std::to_string(n.min) + " to " +
-                std::to_string(n.max);
+        error = std::string(n.name) + (en ? " must be a whole number from " : " harus bilangan bulat ") +
+                std::to_string(n.min) + (en ? " to " : " sampai ") + std::to_string(n.max);
         return std::nullopt;
       }
       n.set(c, v);
@@ -100,30 +104,38 @@ std::optional<config> make_config(const CLI::App& sub, const serve_args& a, std:
   if (sub.count("--data") > 0) c.data_dir = a.data;
   if (sub.count("--log-sync") > 0) {
     if (a.log_sync != "full" && a.log_sync != "normal") {
-      error = "--log-sync must be full or normal";
+      error = en ? "--log-sync must be full or normal" : "--log-sync harus full atau normal";
       return std::nullopt;
     }
     c.log.full_sync = a.log_sync == "full";
   }
+  if (!c.store.empty() && !is_postgres_url(c.store)) {
+    error =
+        "--store must be a PostgreSQL URL (postgresql://USER@HOST:PORT/DB); without it the SQLite files under "
+        "--data are used";
+    return std::nullopt;
+  }
   const std::string& token_file = a.token_file;
   const std::string& scoped_token_file = a.scoped_token_file;
   if (c.tls_cert.empty() != c.tls_key.empty()) {
-    error = "--tls-cert and --tls-key go together (a certificate and its private key, PEM)";
+    error = en ? "--tls-cert and --tls-key go together (a certificate and its private key, PEM)"
+               : "--tls-cert dan --tls-key harus bersama (sertifikat dan kunci privatnya, PEM)";
     return std::nullopt;
   }
   if (c.rules.empty() || c.org_file.empty()) {
-    error = "serve needs --rules and --org";
+    error = en ? "serve needs --rules and --org" : "serve memerlukan --rules dan --org";
     return std::nullopt;
   }
   for (auto& r : c.rules) {  // a bundled ruleset's id stands for its file
-    auto path = find_ruleset(r, error);
+    auto path = find_ruleset(r, error, language);
     if (!path) return std::nullopt;
     r = *path;
   }
   if (!token_file.empty()) {
     auto t = read_file(token_file);
     if (!t || trim(*t).empty()) {
-      error = token_file + ": cannot read an admin token from this file";
+      error = token_file +
+              (en ? ": cannot read an admin token from this file" : ": token admin tidak dapat dibaca dari berkas ini");
       return std::nullopt;
     }
     c.admin_token = trim(*t);

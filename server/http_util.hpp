@@ -73,12 +73,7 @@ inline std::int64_t now_ms() {
 }
 
 inline std::string iso_time(std::int64_t ms) {
-  const std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  return std::string(buf) + "." + std::to_string(1000 + ms % 1000).substr(1) + "Z";
+  return time_text(ms);  // the decision log's own form (server/store.hpp)
 }
 
 inline std::optional<std::string> read_file(const std::string& path) {

@@ -40,7 +40,8 @@ std::vector<std::string> ruleset_search_path() {
   return dirs;
 }
 
-std::optional<std::string> find_ruleset(const std::string& value, std::string& error) {
+std::optional<std::string> find_ruleset(const std::string& value, std::string& error, lang language) {
+  const bool en = language == lang::en;
   const std::string suffix = ".perwal";
   std::error_code ec;
   const bool is_path =
@@ -58,11 +59,14 @@ std::optional<std::string> find_ruleset(const std::string& value, std::string& e
     for (const auto& e : fs::directory_iterator(d, ec))
       if (e.path().extension() == suffix) near.consider(e.path().stem().string());
   }
-  error = "no ruleset file and no ruleset with id \"" + value + "\"" +
-          (near.best().empty() ? "" : " (did you mean \"" + near.best() + "\"?)") + ": looked for " + value + suffix +
-          " in\n";
+  error =
+      (en ? "no ruleset file and no ruleset with id \"" : "tidak ada berkas ruleset dan tidak ada ruleset ber-id \"") +
+      value + "\"" +
+      (near.best().empty() ? "" : (en ? " (did you mean \"" : " (maksud Anda \"") + near.best() + "\"?)") +
+      (en ? ": looked for " : ": dicari ") + value + suffix + (en ? " in\n" : " di\n");
   for (const auto& d : dirs) error += "  " + d + "\n";
-  error += "(set PERWAL_PATH to a ':'-separated list of folders to search more)";
+  error += en ? "(set PERWAL_PATH to a ':'-separated list of folders to search more)"
+              : "(isi PERWAL_PATH dengan daftar folder dipisah ':' untuk mencari di tempat lain)";
   return std::nullopt;
 }
 

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/common/lang.hpp"
+
 namespace perwal::server {
 
 // The folders searched for `<id>.perwal`, in order: each folder of the
@@ -19,6 +21,7 @@ namespace perwal::server {
 // ends in ".perwal"; otherwise the first `<value>.perwal` found on
 // ruleset_search_path(). nullopt when no folder has it, with `error` saying
 // where it looked (several lines, no final newline).
-[[nodiscard]] std::optional<std::string> find_ruleset(const std::string& value, std::string& error);
+[[nodiscard]] std::optional<std::string> find_ruleset(const std::string& value, std::string& error,
+                                                      lang language = lang::en);
 
 }  // namespace perwal::server

@@ -10,7 +10,7 @@ namespace perwal::server {
 
 namespace detail {
 
-const route api::routes[14] = {
+const route api::routes[16] = {
     {"GET", "/healthz", &api::healthz},
     {"GET", "/metrics", &api::get_metrics},
     {"GET", "/openapi.json", &api::openapi},
@@ -23,11 +23,38 @@ const route api::routes[14] = {
     {"GET", "/v1/orgs", &api::list_orgs},
     {"GET", "/v1/orgs/{id}", &api::get_org},
     {"PUT", "/v1/orgs/{id}", &api::put_org, access::write_org},
+    {"GET", "/v1/decisions", &api::list_decisions, access::read_log},
     {"GET", "/v1/decisions/{id}", &api::get_decision, access::read_log},
+    {"GET", "/v1/decisions/{id}/{index}", &api::get_decision, access::read_log},  // a decision of a batch
     {"POST", "/v1/reload", &api::reload, access::admin},
 };
 
 }  // namespace detail
+
+std::vector<route_info> route_table() {
+  std::vector<route_info> out;
+  for (const auto& r : detail::api::routes) {
+    std::string needs;
+    switch (r.needs) {
+      case detail::access::open:
+        break;
+      case detail::access::check:
+        needs = scope_name(scope::check);
+        break;
+      case detail::access::read_log:
+        needs = scope_name(scope::read_log);
+        break;
+      case detail::access::write_org:
+        needs = scope_name(scope::write_org);
+        break;
+      case detail::access::admin:
+        needs = scope_name(scope::admin);
+        break;
+    }
+    out.push_back({r.method, r.pattern, needs});
+  }
+  return out;
+}
 
 namespace {
 
@@ -138,8 +165,9 @@ int serve(const config& c) {
   std::unique_ptr<org_store> store;
   std::unique_ptr<decision_log> log;
   try {
-    store = std::make_unique<org_store>(c.data_dir / "orgs.db", true, c.quota);
-    log = std::make_unique<decision_log>(c.data_dir / "decisions.db", c.log);
+    auto opened = open_stores(c.store, c.data_dir, c.quota, c.log);
+    store = std::move(opened.orgs);
+    log = std::move(opened.log);
   } catch (const store_error& e) {
     std::cerr << "perwal serve: " << e.what() << "\n";
     return 2;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/common/lang.hpp"
 #include "server/store.hpp"
 #include "server/tokens.hpp"
 
@@ -27,6 +28,7 @@ struct config {
   int port = 8181;        // 0: any free port (see port_file)
   std::string port_file;  // written once bound, for scripts and tests
   std::filesystem::path data_dir = "perwal-data";
+  std::string store;  // empty: SQLite under data_dir; else a PostgreSQL URL shared by replicas
   std::vector<std::filesystem::path> search_path;  // where `extends` bases are found (the CLI: PERWAL_PATH)
   std::string admin_token;                         // every scope; see tokens
   token_table tokens;                              // --token-file, with the admin token (server/tokens.hpp)
@@ -51,11 +53,22 @@ struct serve_args {
 void add_serve_options(CLI::App& sub, serve_args& a);
 // After parsing: the config, or nullopt with `error` set (a bad value, a
 // missing option, an unreadable token file).
-[[nodiscard]] std::optional<config> make_config(const CLI::App& sub, const serve_args& a, std::string& error);
+// Errors are said in `language`.
+[[nodiscard]] std::optional<config> make_config(const CLI::App& sub, const serve_args& a, std::string& error,
+                                                lang language = lang::en);
 
 // Parses the arguments after `serve` (both of the above). On a usage error
 // returns nullopt with `error` set.
 [[nodiscard]] std::optional<config> parse_config(int argc, char** argv, std::string& error);
+
+// One route the server answers, for tests that compare the router to server/openapi.json.
+struct route_info {
+  std::string method;   // GET, POST, PUT
+  std::string pattern;  // "/v1/orgs/{id}": a "{…}" segment matches any one segment
+  std::string scope;    // the token scope it needs: "" none, "check" (with --require-token-for-checks only),
+                        // "read-log", "write-org" or "admin"
+};
+[[nodiscard]] std::vector<route_info> route_table();
 
 // Runs the server until SIGTERM or SIGINT; returns the process exit status
 // (0 after a clean drain, 2 when the configuration or the inputs are bad).
@@ -67,7 +80,7 @@ inline constexpr const char* serve_usage =
     "               [--read-timeout S] [--write-timeout S] [--log-sync full|normal] [--log-retention-days N]\n"
     "               [--log-max-rows N] [--token-file FILE] [--require-token-for-checks]\n"
     "               [--max-orgs N] [--max-org-versions N] [--max-store-bytes BYTES]\n"
-    "               [--tls-cert CERT.pem --tls-key KEY.pem]\n"
+    "               [--tls-cert CERT.pem --tls-key KEY.pem] [--store postgresql://USER@HOST/DB]\n"
     "               # tokens: PUT /v1/orgs needs scope write-org, the decision log read-log, reload admin\n";
 
 }  // namespace perwal::server

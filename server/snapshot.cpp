@@ -78,6 +78,7 @@ bool compile_all(const std::vector<std::string>& files, const compile_options& o
     s.order.push_back(id);
     std::string all;
     for (const auto& src : rules->sources) all += src->name + '\0' + src->text + '\0';
+    all += rules->content_hash;  // it covers the regulation texts the quotes come from too
     s.rulesets[id] = {rules, file, sha256_hex(all)};
   }
   return true;

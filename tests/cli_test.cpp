@@ -343,8 +343,19 @@ TEST_CASE("usage errors in Indonesian when the arguments say --lang id", "[cli][
             "audit"},
            {"lint -A W012 -D W012 --lang id rulesets/permenpanrb-7-2022.perwal", "W012 diizinkan sekaligus ditolak",
             "lint"},
-           {"log verfy --lang id", "subperintah \"verfy\" tidak dikenal untuk log (subperintahnya: verify)", "log"},
+           {"log verfy --lang id", "subperintah \"verfy\" tidak dikenal untuk log (subperintahnya: verify, export)",
+            "log"},
            {"check " + rules + " " + org + " --lang id --query", "perwal: opsi --query memerlukan nilai", "check"},
+           // Commands whose output is data take --lang for their messages.
+           {"gen-org --scale city --seed x -o o.json --lang id", "perwal: --seed harus bilangan bulat", "gen-org"},
+           {"gen-org --scale kota -o o.json --lang id", "perwal: --scale harus city, province atau nation", "gen-org"},
+           {"serve --port abc --lang id", "perwal: --port harus bilangan bulat 0 sampai 65535", "serve"},
+           {"serve --lang id", "perwal: serve memerlukan --rules dan --org", "serve"},
+           {"fmt --check -w x.perwal --lang id", "perwal: fmt: --check dan -w tidak bisa bersamaan", "fmt"},
+           {"schema --lang id", "perwal: schema memerlukan --rules R dan salah satu dari org, query, decision",
+            "schema"},
+           {"export --lang id", "perwal: export memerlukan ORG.json, --format csv|xlsx dan -o FILE", "export"},
+           {"law --lang id", "perwal: law memerlukan sedikitnya satu FILE.txt", "law"},
        }) {
     INFO(b.args);
     const auto r = run(b.args);
@@ -400,7 +411,8 @@ TEST_CASE("a misspelt command, option, value or ruleset id: did you mean", "[cli
            {"check --formt json", "perwal: unknown option --formt for check (did you mean \"--format\"?)", "check"},
            {"audit --thread=2", "perwal: unknown option --thread=2 for audit (did you mean \"--threads\"?)", "audit"},
            {"log verfy",
-            "perwal: unknown subcommand \"verfy\" for log (its subcommands: verify) (did you mean \"verify\"?)", "log"},
+            "perwal: unknown subcommand \"verfy\" for log (its subcommands: verify, export) (did you mean \"verify\"?)",
+            "log"},
            {"check " + rules + " " + org + " --query - --format jsn",
             "perwal: --format must be text or json (did you mean \"json\"?)", "check"},
            {"test rulesets --format junt", "perwal: --format must be text or json (or junit) (did you mean \"junit\"?)",
@@ -489,7 +501,7 @@ TEST_CASE("COMMAND --help lists the command's options", "[cli]") {
   CHECK_THAT(audit.output, Catch::Contains("--strict-nip"));
   const auto verify = run("log verify --help");
   CHECK(verify.status == 0);
-  CHECK_THAT(verify.output, Catch::Contains("perwal log verify [--data DIR]"));
+  CHECK_THAT(verify.output, Catch::Contains("perwal log verify [--data DIR | --store URL]"));
   CHECK_THAT(verify.output, Catch::Contains("--data DIR"));
   const auto serve = run("serve -h");
   CHECK(serve.status == 0);
@@ -594,7 +606,7 @@ TEST_CASE("bash completion: each command's options are the ones its --help lists
     CHECK(listed == help_options(help.output));
     ++commands;
   }
-  CHECK(commands == 16);
+  CHECK(commands == 17);
   // bash completes a command, an option and an option's values.
   const auto out = bash(
       "source editor-support/bash/perwal\n"
@@ -603,7 +615,14 @@ TEST_CASE("bash completion: each command's options are the ones its --help lists
       "COMP_WORDS=(perwal test --format ''); COMP_CWORD=3; _perwal; echo \"3:${COMPREPLY[*]}\"\n"
       "COMP_WORDS=(perwal log ''); COMP_CWORD=2; _perwal; echo \"4:${COMPREPLY[*]}\"\n"
       "COMP_WORDS=(perwal gen-org --scale p); COMP_CWORD=3; _perwal; echo \"5:${COMPREPLY[*]}\"\n");
-  CHECK(out == "1:audit\n2:--threads\n3:text json junit\n4:verify\n5:province\n");
+  CHECK(out == "1:audit\n2:--threads\n3:text json junit\n4:verify export\n5:province\n");
+  // The subcommands' own options.
+  const auto sub = bash(
+      "source editor-support/bash/perwal\n"
+      "COMP_WORDS=(perwal log export --out); COMP_CWORD=3; _perwal; echo \"1:${COMPREPLY[*]}\"\n"
+      "COMP_WORDS=(perwal log export --format ''); COMP_CWORD=4; _perwal; echo \"2:${COMPREPLY[*]}\"\n"
+      "COMP_WORDS=(perwal db migrate --st); COMP_CWORD=3; _perwal; echo \"3:${COMPREPLY[*]}\"\n");
+  CHECK(sub == "1:--outcome --output\n2:ndjson csv\n3:--store\n");
 }
 
 // The English page as the build generates it (`perwal help-man`, beside the program).
@@ -642,8 +661,9 @@ TEST_CASE("the English manual page is the parser's own help: every option of eve
   CHECK_THAT(page, !Catch::Contains("@COMMANDS@"));
   CHECK_THAT(page, !Catch::Contains("help\\-man"));  // hidden
   std::size_t options = 0;
-  for (const std::string command : {"check", "audit", "lint", "test", "diff", "explore-org", "gen-org", "compile-org",
-                                    "import", "export", "serve", "log verify", "schema", "lsp", "fmt"}) {
+  for (const std::string command :
+       {"check", "audit", "lint", "test", "diff", "explore-org", "gen-org", "compile-org", "import", "export", "serve",
+        "log verify", "log export", "db migrate", "schema", "lsp", "fmt"}) {
     const auto help = run(command + " --help").output;
     std::istringstream in(help);
     for (std::string line; std::getline(in, line);) {

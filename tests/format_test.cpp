@@ -102,6 +102,25 @@ TEST_CASE("fmt: strings and comments are left alone", "[fmt]") {
         "rule a.b wajib on tim {\n  cite Pasal 1   # a { comment\n  message \"x {  \" en \"y\"\n}\n");
 }
 
+TEST_CASE("fmt: a cite's quote on its own line is a continuation, and keeps its meaning", "[fmt][law]") {
+  const std::string messy =
+      "ruleset q {\ncite_as \"Q 1/2026\"\nextends permenpanrb-7-2022\n}\nrule penugasan.q wajib on penugasan {\n"
+      "cite Pasal 3 ayat (1)\n\t\tquote \"Penugasan { dilakukan } tertulis.\"\nrequire true\nmessage \"x\"\n}\n";
+  const auto once = perwal::format_ruleset(messy);
+  CHECK(
+      once ==
+      "ruleset q {\n  cite_as \"Q 1/2026\"\n  extends permenpanrb-7-2022\n}\nrule penugasan.q wajib on penugasan {\n"
+      "  cite Pasal 3 ayat (1)\n    quote \"Penugasan { dilakukan } tertulis.\"\n  require true\n  message \"x\"\n}\n");
+  CHECK(perwal::format_ruleset(once) == once);
+  const auto dir = perwal::testing::source_dir() / "rulesets";
+  for (const auto* text : {&messy, &once}) {
+    perwal::diagnostics diags;
+    const auto r = perwal::compile_ruleset_text((dir / "q.perwal").string(), *text, dir, diags);
+    REQUIRE(r);
+    CHECK(perwal::quote_of(*r, "Q 1/2026, Pasal 3 ayat (1)") == "Penugasan { dilakukan } tertulis.");
+  }
+}
+
 TEST_CASE("perwal fmt: --check, -w and printing", "[fmt][cli]") {
   using perwal::testing::perwal_cli;
   const auto dir = std::filesystem::temp_directory_path() / ("perwal-fmt-" + std::to_string(::getpid()));

@@ -21,6 +21,8 @@ perwal=$tmp/prefix/bin/perwal
 [ -f "$tmp/prefix/share/man/man1/perwal.1" ] || fail "the manual page perwal(1) is not installed"
 [ -f "$tmp/prefix/share/man/id/man1/perwal.1" ] || fail "the Indonesian manual page is not installed"
 [ -f "$tmp/prefix/share/bash-completion/completions/perwal" ] || fail "the bash completion is not installed"
+[ -f "$tmp/prefix/share/perwal/regulations/jambi-13-2025.txt" ] || fail "the regulations' texts are not installed"
+[ -f "$tmp/prefix/share/perwal/regulations/padang-panjang-48-2024-lampiran.restore" ] || fail "the texts' restorations are not installed"
 
 mkdir "$tmp/elsewhere"
 cd "$tmp/elsewhere"

@@ -46,3 +46,31 @@ TEST_CASE("json_input: locate gives 1-based line and column", "[json]") {
   CHECK(at.line == 2);
   CHECK(at.column == 8);
 }
+
+TEST_CASE("json_input: is_valid_utf8 finds a bad byte wherever it lies in a long text", "[json][hardening]") {
+  // The check skips ASCII 16 bytes at a time: a bad or good multi-byte
+  // sequence must be seen at every offset within and across those blocks.
+  const std::string ascii(40, 'a');
+  CHECK(ji::is_valid_utf8(ascii));
+  CHECK(ji::is_valid_utf8(""));
+  for (std::size_t at = 0; at <= ascii.size(); ++at) {
+    INFO(at);
+    std::string good = ascii;
+    good.insert(at, "\xC3\xA9");  // é
+    CHECK(ji::is_valid_utf8(good));
+    std::string four = ascii;
+    four.insert(at, "\xF0\x9F\x98\x80");
+    CHECK(ji::is_valid_utf8(four));
+    std::string bad = ascii;
+    bad.insert(at, "\xFF");
+    CHECK_FALSE(ji::is_valid_utf8(bad));
+    std::string cut = ascii.substr(0, at) + "\xE2\x82";  // a sequence cut short by the end
+    CHECK_FALSE(ji::is_valid_utf8(cut));
+    std::string lone = ascii;
+    lone.insert(at, "\x80");  // a continuation byte with no lead
+    CHECK_FALSE(ji::is_valid_utf8(lone));
+    std::string surrogate = ascii;
+    surrogate.insert(at, "\xED\xA0\x80");  // U+D800 encoded: not UTF-8
+    CHECK_FALSE(ji::is_valid_utf8(surrogate));
+  }
+}

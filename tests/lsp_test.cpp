@@ -299,3 +299,24 @@ TEST_CASE("perwal lsp: a quick fix for each \"did you mean\" diagnostic", "[lsp]
   REQUIRE(answer(all, 2));
   CHECK((*answer(all, 2))["result"].empty());  // no fix on lines without a typo
 }
+
+TEST_CASE("perwal lsp: hover on a rule or a cite shows the article's words", "[lsp][cli][law]") {
+  const auto path = perwal::testing::source_dir() / "tests/fictional/perbup-contoh-99-2026.perwal";
+  const auto text = perwal::testing::slurp(path);
+  const std::string uri = "file://" + path.string();
+  const auto rule_line = line_of(text, "rule tim.jumlah_anggota");
+  const auto cite_line = line_of(text.substr(0), "  cite Pasal 4 ayat (2)");
+  const auto all =
+      lsp_session({{{"jsonrpc", "2.0"},
+                    {"method", "textDocument/didOpen"},
+                    {"params", {{"textDocument", {{"uri", uri}, {"languageId", "perwal"}, {"text", text}}}}}},
+                   request(1, "textDocument/hover", at(uri, rule_line, 8)),
+                   request(2, "textDocument/hover", at(uri, cite_line, 10))});
+  REQUIRE(answer(all, 1));
+  const auto on_rule = (*answer(all, 1))["result"]["contents"]["value"].get<std::string>();
+  CHECK_THAT(on_rule, Catch::Contains("Pasal 4 ayat (2)") &&
+                          Catch::Contains("> Anggota Tim Kerja paling banyak 15 (lima belas) orang."));
+  REQUIRE(answer(all, 2));
+  const auto on_cite = (*answer(all, 2))["result"]["contents"]["value"].get<std::string>();
+  CHECK(on_cite == "**Pasal 4 ayat (2)**\n\n> Anggota Tim Kerja paling banyak 15 (lima belas) orang.");
+}

@@ -333,6 +333,29 @@ TEST_CASE("a damaged or foreign snapshot is refused, never trusted", "[org][scal
       CHECK_FALSE(refused(damaged).empty());
     }
   }
+  SECTION("a byte changed in any section is a checksum mismatch, even where the content check fails too") {
+    // Checksums are verified while the records are read: a damaged section
+    // whose content also fails a range check must still be reported as
+    // corrupt (the checksum decides), never loaded.
+    const forgery f(bytes);
+    const std::size_t payload_at = sizeof f.h + f.table.size() * sizeof f.table[0];
+    std::size_t sections_seen = 0;
+    for (const auto& e : f.table) {
+      const std::size_t n = e.count * e.elem_size;
+      if (n == 0) continue;
+      ++sections_seen;
+      for (const std::size_t k : {std::size_t{0}, n / 2, n - 1}) {
+        for (const int bit : {0x01, 0x80}) {
+          INFO("section " << e.id << " byte " << k << " bit " << bit);
+          std::string damaged = bytes;
+          char& flipped = damaged[payload_at + e.offset + k];
+          flipped = static_cast<char>(flipped ^ bit);
+          CHECK(refused(damaged) == "checksum mismatch (corrupt snapshot)");
+        }
+      }
+    }
+    CHECK(sections_seen >= 20);
+  }
   SECTION("each reason in words") {
     CHECK(refused(bytes + "x").find("unexpected bytes") != std::string::npos);
     std::string other = bytes;

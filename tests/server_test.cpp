@@ -349,6 +349,31 @@ TEST_CASE("serve: an acknowledged decision survives kill -9", "[server]") {
   CHECK(again.stop(SIGTERM) == 0);
 }
 
+TEST_CASE("serve: an acknowledged batch survives kill -9, every decision of it listed", "[server][log]") {
+  temp_dir dir;
+  json batch;
+  {
+    server_process server(dir.path, pp_args());
+    auto c = server.client();
+    std::string body = "[";
+    for (int i = 0; i < 200; ++i) body += (i ? "," : "") + analis_query;
+    batch = parse(post_json(c, "/v1/check", body + "]"));
+    REQUIRE(batch.size() == 200);
+    CHECK(server.stop(SIGKILL) == -1);  // killed right after the answer, no drain
+  }
+  server_process again(dir.path, pp_args());
+  auto c = again.client();
+  const auto page = parse(c.Get("/v1/decisions?limit=1000"));
+  REQUIRE(page["decisions"].size() == 200);
+  for (std::size_t i = 0; i < 200; ++i) {
+    CHECK(page["decisions"][i]["decision_id"] == batch[i]["decision_id"]);
+    CHECK(page["decisions"][i]["outcome"] == batch[i]["decision"]);
+  }
+  CHECK(parse(c.Get(("/v1/decisions/" + batch[199]["decision_id"].get<std::string>()).c_str()))["result"] ==
+        batch[199]);
+  CHECK(again.stop(SIGTERM) == 0);
+}
+
 TEST_CASE("serve: --log-max-rows keeps only the newest decisions", "[server]") {
   temp_dir dir;
   std::vector<std::string> ids;

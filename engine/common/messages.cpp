@@ -239,6 +239,14 @@ constexpr message_entry entries[] = {
     message_entry{"allow-no-reason", "E058", error,
                   "allow {0}: the reason is empty; say why the warning does not apply",
                   "allow {0}: alasannya kosong; jelaskan mengapa peringatan itu tidak berlaku"},
+    // ---- the regulation's text (engine/law) ---------------------------------------
+    message_entry{"text-unreadable", "E071", error, "cannot read the regulation's text \"{0}\"",
+                  "teks peraturan \"{0}\" tidak dapat dibaca"},
+    message_entry{"text-not-txt", "E071", error, "text \"{0}\" must name a plain-text .txt file",
+                  "text \"{0}\" harus menunjuk berkas teks .txt"},
+    message_entry{"text-restore", "E072", error, "{0}", "{0}"},
+    message_entry{"cite-unresolved", "E073", error, "\"{0}\" names no article of {1}",
+                  "\"{0}\" tidak menunjuk pasal mana pun dalam {1}"},
     // ---- org loader (engine/org) -------------------------------------------------
     // E100 the file, E101 JSON types, E102 required values, E103 codes, E104
     // duplicate ids, E105 references, E106 structure, E107 limits, E108 snapshots.
@@ -434,6 +442,11 @@ constexpr message_entry entries[] = {
                   "{0} \"{1}\" tidak dikenal (seharusnya salah satu dari: {2})"},
     message_entry{"query.field-type", "E206", error, "must be {0} (the type the ruleset declares for this field)",
                   "harus bertipe {0} (tipe yang dideklarasikan ruleset untuk medan ini)"},
+    message_entry{"query.unknown-field", "E207", error, "unknown field \"{0}\" in a {1} query (its fields: {2})",
+                  "medan \"{0}\" tidak dikenal dalam kueri {1} (medannya: {2})"},
+    message_entry{"query.unknown-field.near", "E207", error,
+                  "unknown field \"{0}\" in a {1} query (did you mean \"{2}\"?)",
+                  "medan \"{0}\" tidak dikenal dalam kueri {1} (maksud Anda \"{2}\"?)"},
     message_entry{"query.unknown-content", "E205", error, "unknown content \"{0}\"", "isi surat \"{0}\" tidak dikenal"},
     // ---- decisions (engine/eval/render.cpp): no code; {name} placeholders ----------
     // ---- perwal test (engine/testing/examples.cpp): no code ------------------------
@@ -590,9 +603,9 @@ constexpr message_entry entries[] = {
     message_entry{"decision.text-audit", "", note, "Audit: ", "Hasil audit: "},
     // The audit report (engine/report).
     message_entry{"report.title", "", note, "Sistem Kerja audit report", "Laporan Audit Sistem Kerja"},
-    message_entry{"report.headline", "", note, "{n} findings in {m} positions of {k} checked",
+    message_entry{"report.headline", "", note, "{n} finding{ns} in {m} position{ms} of {k} checked",
                   "{n} temuan pada {m} jabatan dari {k} yang diperiksa"},
-    message_entry{"report.headline-needs", "", note, "; {x} items need evidence", "; {x} perlu dilengkapi"},
+    message_entry{"report.headline-needs", "", note, "; {x} item{xs} need{xv} evidence", "; {x} perlu dilengkapi"},
     message_entry{"report.delegation", "", note, "delegation", "pendelegasian"},
     message_entry{"report.inline-team", "", note, "team given in the query", "tim dalam kueri"},
     message_entry{"report.no-instansi", "", note, "(no instansi)", "(tanpa instansi)"},
@@ -609,6 +622,9 @@ constexpr message_entry entries[] = {
     message_entry{"report.needs", "", note, "Evidence to provide", "Perlu dilengkapi"},
     message_entry{"report.articles", "", note, "Articles", "Pasal"},
     message_entry{"report.total", "", note, "Total", "Jumlah"},
+    message_entry{"report.pd-without-findings", "", note,
+                  "{n} other Perangkat Daerah without findings (the XLSX report lists each)",
+                  "{n} Perangkat Daerah lain tanpa temuan (laporan XLSX mencantumkan masing-masing)"},
     message_entry{"report.kind-violation", "", note, "violation", "pelanggaran"},
     message_entry{"report.kind-warning", "", note, "warning", "peringatan"},
     message_entry{"report.kind-needs", "", note, "evidence to provide", "perlu dilengkapi"},
@@ -628,6 +644,14 @@ constexpr message_entry entries[] = {
     message_entry{"report.charts-note", "", note,
                   "Highlighted boxes are positions with findings; each links to its first finding.",
                   "Kotak yang ditandai adalah jabatan dengan temuan; masing-masing tertaut ke temuan pertamanya."},
+    message_entry{"report.charts-note-around", "", note,
+                  "Highlighted boxes are positions with findings; each links to its first finding. A large org: "
+                  "each chart shows the positions with findings and their atasan up to the head of the Perangkat "
+                  "Daerah; a dashed box counts the other positions under an atasan.",
+                  "Kotak yang ditandai adalah jabatan dengan temuan; masing-masing tertaut ke temuan pertamanya. "
+                  "Organisasi besar: setiap bagan memuat jabatan dengan temuan dan atasannya sampai pimpinan "
+                  "Perangkat Daerah; kotak bergaris putus-putus menghitung jabatan lain di bawah seorang atasan."},
+    message_entry{"report.chart-others", "", note, "other positions: {n}", "jabatan lain: {n}"},
     message_entry{"report.chart-too-large", "", note,
                   "This Perangkat Daerah is too large to draw on one page; its findings are listed above.",
                   "Perangkat Daerah ini terlalu besar untuk digambar dalam satu halaman; temuannya tercantum di atas."},

@@ -94,7 +94,9 @@ void check(state& s, const layer& top) {
 std::shared_ptr<const compiled_ruleset> freeze(state& s) {
   // FNV-1a over every source, in load order: stable across runs and machines.
   std::uint64_t h = 1469598103934665603ull;
-  for (const auto& src : s.sources) {
+  auto all = s.sources;
+  all.insert(all.end(), s.text_sources.begin(), s.text_sources.end());
+  for (const auto& src : all) {
     for (unsigned char c : src->text) {
       h ^= c;
       h *= 1099511628211ull;

@@ -84,6 +84,7 @@ json step_schema(const compiled_ruleset& r) {
 
 json query_schema(const compiled_ruleset& r) {
   auto object = [](json props, json required) {
+    props["ruleset"] = {{"type", "string"}};  // the ruleset to answer it (the server's choice otherwise)
     return json{{"type", "object"},
                 {"properties", std::move(props)},
                 {"required", std::move(required)},
@@ -116,6 +117,19 @@ json query_schema(const compiled_ruleset& r) {
   defs["team"] = team_object(r);
   return {{"oneOf", variants}, {"$defs", defs}};
 }
+
+}  // namespace
+
+std::vector<std::string> query_fields(std::string_view type) {
+  if (type == "kedudukan") return {"type", "ruleset", "position", "atasan"};
+  if (type == "penugasan") return {"type", "ruleset", "mode", "assignee", "owner_unit", "assigned_by", "team", "steps"};
+  if (type == "pelaporan") return {"type", "ruleset", "from", "to", "as", "team", "also_to"};
+  if (type == "tim") return {"type", "ruleset", "team"};
+  if (type == "audit") return {"type", "ruleset"};
+  return {};
+}
+
+namespace {
 
 json org_schema(const compiled_ruleset& r) {
   auto list_of = [](json item) { return json{{"type", "array"}, {"items", std::move(item)}}; };
@@ -151,7 +165,7 @@ json org_schema(const compiled_ruleset& r) {
   team["required"] = {"id", "owner_unit"};
   return {
       {"type", "object"},
-      {"required", {"schema", "units", "positions"}},
+      {"required", {"schema", "instansi", "units", "positions"}},
       {"properties",
        {{"schema", {{"const", "perwal-org/1"}}},
         {"instansi", list_of({{"type", "object"},
@@ -176,31 +190,63 @@ json org_schema(const compiled_ruleset& r) {
 }
 
 json decision_schema(const compiled_ruleset& r) {
+  const json text = {{"type", "string"}};
+  const json texts = {{"type", "array"}, {"items", text}};
+  // `quote`: the cited article's words, present only when asked for (--quote, ?quote=1).
   const json finding = {{"type", "object"},
                         {"required", {"rule", "strength", "citation", "message"}},
+                        {"additionalProperties", false},
                         {"properties",
-                         {{"rule", {{"type", "string"}}},
+                         {{"rule", text},
                           {"strength", {{"enum", {"wajib", "dilarang", "boleh", "diutamakan"}}}},
-                          {"citation", {{"type", "string"}}},
-                          {"message", {{"type", "string"}}},
-                          {"hint", {{"type", "string"}}},
-                          {"path", {{"type", "array"}, {"items", {{"type", "string"}}}}},
-                          {"evidence", {{"type", "array"}, {"items", {{"type", "string"}}}}}}}};
+                          {"citation", text},
+                          {"quote", text},
+                          {"message", text},
+                          {"hint", text},
+                          {"path", texts},
+                          {"evidence", texts}}}};
   const json findings = {{"type", "array"}, {"items", finding}};
+  // A next step carries the step's own fields (those the ruleset declares for
+  // its action); `by` is a list when any of several positions may take it.
+  const json next_step = {{"type", "object"},
+                          {"required", {"action", "by"}},
+                          {"properties",
+                           {{"action", codes_of(r, category::action)},
+                            {"by", {{"oneOf", {text, texts}}}},
+                            {"step", text},
+                            {"rule", text},
+                            {"citation", text},
+                            {"quote", text}}}};
+  const json count = {{"type", "integer"}, {"minimum", 0}};
+  const json summary = {
+      {"type", "object"},
+      {"additionalProperties", false},
+      {"required", {"findings", "violations", "warnings", "needs", "items_with_findings", "checked", "text"}},
+      {"properties",
+       {{"findings", count},
+        {"violations", count},
+        {"warnings", count},
+        {"needs", count},
+        {"items_with_findings", count},
+        {"checked", count},
+        {"text", text}}}};
   return {{"type", "object"},
           {"required", {"decision", "ruleset", "violations", "warnings"}},
+          {"additionalProperties", false},
           {"properties",
            {{"decision", {{"enum", {"allowed", "denied", "incomplete"}}}},
-            {"ruleset", {{"type", "string"}}},
-            {"checked", {{"type", "integer"}, {"minimum", 0}}},
+            {"ruleset", text},
+            {"decision_id", text},  // the decision log's id, in the API's answers
+            {"checked", count},
+            {"summary", summary},
             {"scope", codes_of(r, category::scope)},
-            {"regulation_scope", {{"type", "string"}}},
-            {"workflow", {{"type", "string"}}},
+            {"regulation_scope", text},
+            {"workflow", text},
             {"violations", findings},
             {"warnings", findings},
             {"needs", findings},
-            {"next", {{"type", "array"}, {"items", {{"type", "object"}, {"required", {"action", "by"}}}}}},
-            {"trace", {{"type", "array"}, {"items", {{"type", "string"}}}}}}}};
+            {"next", {{"type", "array"}, {"items", next_step}}},
+            {"trace", texts}}}};
 }
 
 }  // namespace

@@ -13,22 +13,6 @@ namespace perwal::compile {
 
 namespace {
 
-std::string render_part(const ast::citation_part& p) {
-  std::string key = p.key;
-  std::string lower = key;
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  std::string value = p.value;
-  if (lower == "ayat" && (value.empty() || value.front() != '(')) value = "(" + value + ")";
-  // Keep the regulation's customary capitalisation: Pasal and Lampiran upper, the rest lower.
-  if (lower == "pasal" || lower == "lampiran" || lower == "bab" || lower == "bagian" || lower == "paragraf") {
-    key = lower;
-    key[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(key[0])));
-  } else {
-    key = lower;
-  }
-  return value.empty() ? key : key + " " + value;
-}
-
 void collect_codes(state& s, const layer& l) {
   for (const auto& d : l.file.codes) {
     const auto cat = category_from_name(d.category.text);
@@ -108,7 +92,7 @@ void merge_layer(state& s, const layer& l) {
       if (kind) s.out->shape.unit_organisasi_within.push_back({*kind, codes_in(s, category::unit_kind, d.within[i])});
     }
     s.defined.insert(d.what.text);
-    if (d.what.text == "unit_organisasi") s.out->shape_citation = render_citations(d.cites, l.cite_as);
+    if (d.what.text == "unit_organisasi") s.out->shape_citation = render_citations(s, d.cites, l.cite_as);
   }
 
   if (!l.file.scopes.empty()) {
@@ -132,7 +116,7 @@ void merge_layer(state& s, const layer& l) {
       }
       if (reg) {
         s.out->scope_of[i] = *reg;
-        s.out->scope_citation[i] = render_citations(decl.cites, l.cite_as);
+        s.out->scope_citation[i] = render_citations(s, decl.cites, l.cite_as);
       }
     }
   }
@@ -153,7 +137,7 @@ void merge_layer(state& s, const layer& l) {
     if (!common.strength_given) s.diags.error(common.rule.where, msg("no-strength", name));
     rule_slot slot;
     slot.ruleset = l.id;
-    slot.citation = render_citations(common.cites, l.cite_as);
+    slot.citation = render_citations(s, common.cites, l.cite_as);
     if (common.cites.empty()) {
       s.diags.error(common.rule.where, msg("no-citation", name), {note(msg("no-citation.hint"))});
     }
@@ -195,7 +179,7 @@ void merge_layer(state& s, const layer& l) {
     c.rule.where = r.common.rule.where;
     if (r.has_cite) {
       c.cites = r.common.cites;
-      slot.citation = render_citations(r.common.cites, l.cite_as);
+      slot.citation = render_citations(s, r.common.cites, l.cite_as);
     } else {
       s.diags.error(r.common.rule.where, msg("refine-no-citation", r.common.rule.text));
     }
@@ -236,7 +220,7 @@ void apply_repeals(state& s, const layer& l) {
       continue;
     }
     s.out->repealed.push_back({r.rule.text, kind_of_slot(it->second), it->second.ruleset, it->second.citation,
-                               render_citations(r.cites, l.cite_as), r.reason});
+                               render_citations(s, r.cites, l.cite_as), r.reason});
     s.slots.erase(it);
   }
 }
@@ -250,24 +234,6 @@ void check_scope_table(state& s) {
 }
 
 }  // namespace
-
-std::string render_citations(const std::vector<ast::citation>& cites, const std::string& cite_as) {
-  std::string out;
-  for (const auto& c : cites) {
-    std::string one;
-    for (const auto& p : c.parts) {
-      if (!one.empty()) one += ' ';
-      one += render_part(p);
-    }
-    if (!c.note.empty()) one += (one.empty() ? "" : " ") + c.note;
-    if (out.empty()) {
-      out = cite_as.empty() ? one : cite_as + ", " + one;
-    } else {
-      out += "; " + one;
-    }
-  }
-  return out;
-}
 
 ast::rule_common& common_of(rule_variant& v) {
   return std::visit([](auto& d) -> ast::rule_common& { return d.common; }, v);

@@ -24,6 +24,7 @@
 
 #include "engine/common/diagnostic.hpp"
 #include "engine/compile/ruleset.hpp"
+#include "engine/law/law.hpp"
 #include "engine/syntax/ast.hpp"
 
 namespace perwal::compile {
@@ -58,20 +59,27 @@ struct state {
   const compile_options& options;
   const source_reader& reader;
   std::shared_ptr<compiled_ruleset> out;
-  std::vector<std::shared_ptr<const source_file>> sources;  // in load order
-  std::map<std::string, rule_slot> slots;                   // merged rules by name
-  std::set<std::string> defined;                            // definitions made so far
-  std::map<std::string, std::string> cite_as_of;            // ruleset id -> its cite_as
-  source_range scope_where;                                 // the scope table in force
-  std::vector<code> step_actions;                           // while resolving a step's `where` or checks: its actions
-  std::vector<std::pair<std::string, value_type>> bound;    // names bound by every/some, innermost last
-  std::size_t order = 0;                                    // the next new rule's place
+  std::vector<std::shared_ptr<const source_file>> sources;       // in load order
+  std::vector<std::shared_ptr<const source_file>> text_sources;  // the regulation texts and their restorations
+  std::map<std::string, rule_slot> slots;                        // merged rules by name
+  std::set<std::string> defined;                                 // definitions made so far
+  std::map<std::string, std::string> cite_as_of;                 // ruleset id -> its cite_as
+  // cite_as -> the regulation's text its layer names (`text "…"`); a layer
+  // without one is not checked.
+  std::map<std::string, std::shared_ptr<const law::text>> texts;
+  std::set<std::pair<std::string, std::uint32_t>> cites_seen;  // (file, byte): each cite checked once
+  source_range scope_where;                                    // the scope table in force
+  std::vector<code> step_actions;                         // while resolving a step's `where` or checks: its actions
+  std::vector<std::pair<std::string, value_type>> bound;  // names bound by every/some, innermost last
+  std::size_t order = 0;                                  // the next new rule's place
 };
 
 // ---- the phases, in pipeline order -----------------------------------------
 // Layers from the root base up to `top`; nullopt when one cannot be loaded.
 [[nodiscard]] std::optional<std::vector<layer>> load(state& s, std::shared_ptr<const source_file> top,
                                                      const std::filesystem::path& dir);
+// Each layer's regulation text, split into articles (texts.cpp); after load.
+void read_texts(state& s, const std::vector<layer>& layers);
 void declare(state& s, const std::vector<layer>& layers);
 // The data schema from every layer's `fields` (schema.cpp); after declare.
 void declare_schema(state& s, const std::vector<layer>& layers);
@@ -81,8 +89,11 @@ void check(state& s, const layer& top);
 [[nodiscard]] std::shared_ptr<const compiled_ruleset> freeze(state& s);
 
 // ---- shared by the phases ---------------------------------------------------
-// "Perwal … 48/2024, Pasal 5 ayat (1); Lampiran II"
-[[nodiscard]] std::string render_citations(const std::vector<ast::citation>& cites, const std::string& cite_as);
+// "Perwal … 48/2024, Pasal 5 ayat (1); Lampiran II". Each cite is checked
+// against the text of the layer cited as `cite_as` (an error when it names no
+// article) and its quotation kept with the rendered citation (texts.cpp).
+[[nodiscard]] std::string render_citations(state& s, const std::vector<ast::citation>& cites,
+                                           const std::string& cite_as);
 // A code of `cat` named `n`; an error when it is not declared as one.
 [[nodiscard]] std::optional<code> code_in(state& s, category cat, const ast::name& n);
 [[nodiscard]] std::vector<code> codes_in(state& s, category cat, const std::vector<ast::name>& ns);

@@ -81,7 +81,7 @@ void build(state& s, const rule_slot& slot, const ast::kedudukan_decl& d) {
   for (const auto& r : d.reviews) {
     review_chain chain;
     chain.kinds = codes_in(s, category::position_kind, r.kinds);
-    chain.citation = r.cites.empty() ? t.info.citation : render_citations(r.cites, cite_as_for(s, slot));
+    chain.citation = r.cites.empty() ? t.info.citation : render_citations(s, r.cites, cite_as_for(s, slot));
     t.reviews.push_back(std::move(chain));
   }
   s.out->kedudukan.push_back(std::move(t));
@@ -122,7 +122,7 @@ void build(state& s, const rule_slot& slot, const ast::workflow_decl& d) {
   }
   w.when = resolve_cond(s, d.common.when, query_kind::penugasan);
   w.issuer = resolve_union(s, d.issuer, query_kind::penugasan);
-  w.issuer_citation = d.issuer_cites.empty() ? w.info.citation : render_citations(d.issuer_cites, cite_as);
+  w.issuer_citation = d.issuer_cites.empty() ? w.info.citation : render_citations(s, d.issuer_cites, cite_as);
   std::set<std::string> step_names;
   for (const auto& sd : d.steps) {
     workflow_step ws;
@@ -134,7 +134,7 @@ void build(state& s, const rule_slot& slot, const ast::workflow_decl& d) {
     ws.info.name = w.info.name + "." + sd.step.text;
     ws.info.overrides.reset();
     ws.info.where = sd.step.where;
-    if (!sd.cites.empty()) ws.info.citation = render_citations(sd.cites, cite_as);
+    if (!sd.cites.empty()) ws.info.citation = render_citations(s, sd.cites, cite_as);
     ws.info.message_id = sd.message.id;
     ws.info.message_en = sd.message.en.empty() ? sd.message.id : sd.message.en;
     ws.info.hint_id = sd.hint.id;
@@ -144,9 +144,10 @@ void build(state& s, const rule_slot& slot, const ast::workflow_decl& d) {
     ws.from = resolve_union(s, sd.from, query_kind::penugasan);
     ws.to = resolve_union(s, sd.to, query_kind::penugasan);
     for (const auto& cc : sd.cc) ws.cc.push_back(resolve_union(s, cc, query_kind::penugasan));
-    ws.cc_citation = sd.cc_cites.empty() ? ws.info.citation : render_citations(sd.cc_cites, cite_as);
+    ws.cc_citation = sd.cc_cites.empty() ? ws.info.citation : render_citations(s, sd.cc_cites, cite_as);
     ws.contents = codes_in(s, category::content, sd.contents);
-    ws.contents_citation = sd.contents_cites.empty() ? ws.info.citation : render_citations(sd.contents_cites, cite_as);
+    ws.contents_citation =
+        sd.contents_cites.empty() ? ws.info.citation : render_citations(s, sd.contents_cites, cite_as);
     // `step.<field>` is typed by the fields these actions declare.
     s.step_actions = ws.actions;
     ws.where = resolve_cond(s, sd.where_cond, query_kind::penugasan);
@@ -157,7 +158,7 @@ void build(state& s, const rule_slot& slot, const ast::workflow_decl& d) {
       k.info.name = ws.info.name + "." + kd.common.rule.text;
       k.info.level = static_cast<strength>(kd.common.level);
       k.info.where = kd.common.rule.where;
-      if (!kd.common.cites.empty()) k.info.citation = render_citations(kd.common.cites, cite_as);
+      if (!kd.common.cites.empty()) k.info.citation = render_citations(s, kd.common.cites, cite_as);
       k.info.message_id = kd.common.message.id;
       k.info.message_en = kd.common.message.en.empty() ? kd.common.message.id : kd.common.message.en;
       k.info.hint_id = kd.common.hint.id;
@@ -190,7 +191,7 @@ void build(state& s, const rule_slot& slot, const ast::workflow_decl& d) {
       r.where = resolve_cond(s, d.refusal->where_cond, query_kind::penugasan);
       s.step_actions.clear();
     }
-    r.citation = d.refusal->cites.empty() ? w.info.citation : render_citations(d.refusal->cites, cite_as);
+    r.citation = d.refusal->cites.empty() ? w.info.citation : render_citations(s, d.refusal->cites, cite_as);
     r.message_id = d.refusal->message.id;
     r.message_en = d.refusal->message.en.empty() ? d.refusal->message.id : d.refusal->message.en;
     r.hint_id = d.refusal->hint.id;

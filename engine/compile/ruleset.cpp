@@ -56,6 +56,7 @@ std::shared_ptr<const compiled_ruleset> compile(std::shared_ptr<const source_fil
   state s(diags, options);
   const auto layers = load(s, std::move(top), dir);  // load.cpp
   if (!layers) return nullptr;
+  read_texts(s, *layers);      // texts.cpp: the regulations' words the cites name
   declare(s, *layers);         // merge.cpp: header, codes
   declare_schema(s, *layers);  // schema.cpp: the fields of steps, teams and records
   merge(s, *layers);           // merge.cpp: definitions, scopes, rules; override and refine

@@ -328,6 +328,16 @@ struct ruleset_header {
   std::vector<std::string> chain;  // ids from this ruleset down to the root base
 };
 
+// One `cite` as written, with the words of the article it names (from the
+// regulation's text, or its own `quote "…"`), for hovers and drafters.
+struct cite_quote {
+  std::string citation;  // "Pasal 5 ayat (2)" (without the regulation's name)
+  std::string quote;     // shortened to law_quote_max bytes; empty when there is no text
+  source_range where;
+};
+
+inline constexpr std::size_t law_quote_max = 300;
+
 struct compiled_ruleset {
   ruleset_header header;
   vocabulary vocab;
@@ -347,6 +357,12 @@ struct compiled_ruleset {
   std::vector<std::shared_ptr<const source_file>> sources;
   std::string source_text;   // the top file's text (served as the ruleset's source)
   std::string content_hash;  // of every source, for servers and caches
+  // The quotation of each rendered citation (rule_info::citation and the
+  // others): the cited articles' words, fixed at compile time, one per cite
+  // joined by "\n" (quote_of below). A citation without a text has none.
+  std::map<std::string, std::string, std::less<>> quotes;
+  std::vector<cite_quote> cites;        // every cite checked, in the order met
+  std::vector<std::string> text_files;  // the regulation texts read, as paths
 
   // Codes the engine itself needs, looked up once.
   struct well_known {
@@ -370,6 +386,11 @@ struct compiled_ruleset {
 
   [[nodiscard]] std::vector<const rule_info*> all_rules() const;
 };
+
+// The quotation of a rendered citation, or empty: the words the report, the
+// CLI's --explain and --quote, the server's ?quote=1 and the LSP show.
+[[nodiscard]] std::string quote_of(const compiled_ruleset& r, std::string_view citation);
+[[nodiscard]] std::string quote_of(const compiled_ruleset& r, const rule_info& rule);
 
 // The rules derived from the compiled ones (letter checks, issuer and
 // refusal rules, the engine's own rules) and the codes the engine needs.

@@ -5,6 +5,7 @@
 
 #include "engine/common/dates.hpp"
 #include "engine/common/spelling.hpp"
+#include "engine/compile/json_schema.hpp"
 #include "engine/eval/query.hpp"
 
 namespace perwal {
@@ -348,6 +349,21 @@ std::optional<query> read_query(const json& q, const compiled_ruleset& rules, co
     return std::nullopt;
   }
   const auto& t = type->get_ref<const std::string&>();
+  // A field the query type does not have is refused, not ignored: a
+  // misspelt "atsan" would otherwise be a query without its atasan.
+  if (const auto fields = query_fields(t); !fields.empty()) {
+    bool unknown = false;
+    for (const auto& [key, value] : q.items()) {
+      if (std::find(fields.begin(), fields.end(), key) != fields.end()) continue;
+      std::string list;
+      for (const auto& f : fields) list += (list.empty() ? "" : ", ") + f;
+      const auto near = nearest_name(key, fields);
+      errors.report(location::json(key), near.empty() ? msg("query.unknown-field", key, t, list)
+                                                      : msg("query.unknown-field.near", key, t, near));
+      unknown = true;
+    }
+    if (unknown) return std::nullopt;
+  }
   query_reader rd(rules, org, errors);
   if (t == "audit") return audit_query{};
   if (t == "kedudukan") return rd.kedudukan(q);

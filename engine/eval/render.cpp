@@ -505,10 +505,17 @@ audit_counts count_audit(const decision& d) {
 
 std::string audit_headline(const decision& d, lang l) {
   const auto n = count_audit(d);
-  std::string out = render_named(
-      "report.headline", l,
-      {{"n", std::to_string(n.findings)}, {"m", std::to_string(n.subjects)}, {"k", std::to_string(n.checked)}});
-  if (n.needs > 0) out += render_named("report.headline-needs", l, {{"x", std::to_string(n.needs)}});
+  // English plurals ("1 finding in 1 position"); the Indonesian text has none.
+  const auto s = [](std::size_t count) { return std::string(count == 1 ? "" : "s"); };
+  std::string out = render_named("report.headline", l,
+                                 {{"n", std::to_string(n.findings)},
+                                  {"ns", s(n.findings)},
+                                  {"m", std::to_string(n.subjects)},
+                                  {"ms", s(n.subjects)},
+                                  {"k", std::to_string(n.checked)}});
+  if (n.needs > 0)
+    out += render_named("report.headline-needs", l,
+                        {{"x", std::to_string(n.needs)}, {"xs", s(n.needs)}, {"xv", n.needs == 1 ? "s" : ""}});
   return out;
 }
 
@@ -519,6 +526,7 @@ nlohmann::json to_json(const decision& d, const render_context& c) {
                         {"strength", strength_name(f.rule->level)},
                         {"citation", f.rule->citation},
                         {"message", r.message(f)}};
+    if (c.quote) j["quote"] = quote_of(c.rules, *f.rule);
     j["path"] = path_ids(f, d, c.org);
     j["hint"] = r.hint(f);
     return j;
@@ -559,6 +567,7 @@ nlohmann::json to_json(const decision& d, const render_context& c) {
                           {"step", s.step},
                           {"rule", s.info.name},
                           {"citation", s.info.citation}};
+      if (c.quote) x["quote"] = quote_of(c.rules, s.info);
       const auto by = ids_of(n.by, c.org);
       x["by"] = by.size() == 1 ? nlohmann::json(by.front()) : nlohmann::json(by);
       // What the missing step needs (candidates per role), only where the step names it.
@@ -596,6 +605,20 @@ std::string to_text(const decision& d, const render_context& c, bool explain) {
     out += "\n";
   }
   if (d.flow) out += say(messages::text_workflow) + d.flow->info.name + "\n";
+  // The article's words under it, one line per cite, when asked to explain.
+  const bool quoting = explain || c.quote;
+  auto quoted = [&](const std::string& citation, const std::string& indent) {
+    std::string lines;
+    const auto q = quote_of(c.rules, citation);
+    std::size_t at = 0;
+    while (quoting && at < q.size()) {
+      auto end = q.find('\n', at);
+      if (end == std::string::npos) end = q.size();
+      lines += indent + "«" + q.substr(at, end - at) + "»\n";
+      at = end + 1;
+    }
+    return lines;
+  };
   auto list = [&](const std::vector<finding>& fs, std::string_view title) {
     if (fs.empty()) return;
     out += "\n" + say(title) + " (" + std::to_string(fs.size()) + "):\n";
@@ -605,6 +628,7 @@ std::string to_text(const decision& d, const render_context& c, bool explain) {
           "  " + std::to_string(++i) + ". [" + std::string(strength_name(f.rule->level)) + "] " + f.rule->name + "\n";
       out += "     " + r.message(f) + "\n";
       out += "     " + say(messages::text_article) + f.rule->citation + "\n";
+      out += quoted(f.rule->citation, "       ");
       if (!f.path.empty()) {
         out += "     " + say(messages::text_org_path);
         const auto ids = path_ids(f, d, c.org);
@@ -641,6 +665,7 @@ std::string to_text(const decision& d, const render_context& c, bool explain) {
       for (std::size_t k = 0; k < n.by.size(); ++k) out += (k ? ", " : "") + std::string(c.org.positions()[n.by[k]].id);
       if (n.by.empty()) out += say(messages::text_nobody_in_org);
       out += " — " + n.step->info.citation + "\n";
+      out += quoted(n.step->info.citation, "      ");
     }
   }
   if (explain && !d.trace.empty()) {

@@ -16,6 +16,10 @@ struct render_context {
   const compiled_ruleset& rules;
   const org::org_graph& org;
   lang language = lang::id;
+  // The cited articles' words (compiled_ruleset::quotes): a "quote" beside
+  // each "citation" in JSON, a quoted line under each article in text. Off:
+  // the JSON is exactly as without quotes.
+  bool quote = false;
 };
 
 // The decision as other tools read it (decision, ruleset, violations and
@@ -24,6 +28,7 @@ struct render_context {
 [[nodiscard]] nlohmann::json to_json(const decision& d, const render_context& c);
 // For a person: the decision, each violation with its article, the next
 // steps; with `explain`, every rule considered and the override applied.
+// With `explain` (or c.quote) each article's words are quoted under it.
 [[nodiscard]] std::string to_text(const decision& d, const render_context& c, bool explain);
 
 // The pieces, for callers that show one thing.

@@ -238,6 +238,14 @@ class id_table {
   // Inserts `i` under `key` unless present; returns the index already there, or none.
   template <class KeyOf>
   index insert(std::string_view key, index i, KeyOf&& key_of);
+  // The same with the key's hash() computed by the caller, who may have
+  // prefetch()ed its slot meanwhile: a national table is hundreds of MB and
+  // each insert would otherwise wait for a cache miss.
+  template <class KeyOf>
+  index insert(std::string_view key, std::uint64_t key_hash, index i, KeyOf&& key_of);
+  void prefetch(std::uint64_t key_hash) const {
+    if (!slots_.empty()) __builtin_prefetch(slots_.data() + (key_hash & (slots_.size() - 1)), 1);
+  }
   void reserve_for(std::size_t n);
   [[nodiscard]] std::size_t size() const { return size_; }
   [[nodiscard]] static std::uint64_t hash(std::string_view s);
@@ -418,9 +426,13 @@ index id_table::find(std::string_view key, KeyOf&& key_of) const {
 
 template <class KeyOf>
 index id_table::insert(std::string_view key, index i, KeyOf&& key_of) {
+  return insert(key, hash(key), i, key_of);
+}
+
+template <class KeyOf>
+index id_table::insert(std::string_view key, std::uint64_t h, index i, KeyOf&& key_of) {
   if ((size_ + 1) * 2 > slots_.size()) grow();
   std::vector<slot>& slots = slots_.build();
-  const std::uint64_t h = hash(key);
   const auto tag = static_cast<std::uint32_t>(h);
   const std::size_t mask = slots_.size() - 1;
   for (std::size_t s = h & mask;; s = (s + 1) & mask) {

@@ -242,6 +242,20 @@ struct stream_reader {
     pending.push_back({kind, item, pending_text.add(target)});
   }
 
+  // A reference is most often to an item met just before (the previous
+  // position's atasan or unit, the position after the previous employee's):
+  // checking those one or two by their id skips the hash table, whose
+  // lookups are cache misses in a national org. Ids are unique among the
+  // items read, so a guess that matches is what find() would answer; one
+  // that does not falls back to find(). A guess is `none` or any index;
+  // only those below `limit` (items complete and registered) are tried.
+  template <class Items>
+  [[nodiscard]] static index guess(const Items& items, std::string_view target, index a, index b, std::size_t limit) {
+    if (a < limit && items[a].id == target) return a;
+    if (b < limit && items[b].id == target) return b;
+    return none;
+  }
+
   // Position references resolve to a position id first, so a NIP only
   // counts once every position is known: until then, defer.
   void position_ref(index& slot, ref_kind kind, index item, std::string_view target) {
@@ -322,7 +336,11 @@ struct stream_reader {
         mark(seen, f_parent);
         if (const auto ref = reference()) {
           unit_root[i] = 0;
-          unit_ref(u.parent, ref_kind::unit_parent, i, *ref);
+          if (const index hit = guess(g.units_, *ref, last_parent, i - 1, i); hit != none) {
+            u.parent = hit;
+          } else {
+            unit_ref(u.parent, ref_kind::unit_parent, i, *ref);
+          }
         }
       } else if (key == "instansi") {
         mark(seen, f_instansi);
@@ -346,7 +364,9 @@ struct stream_reader {
       }
     });
     if ((seen & (f_id | f_kind)) != (f_id | f_kind)) fail();
+    last_parent = g.units_[i].parent;
   }
+  index last_parent = none;
 
   void read_position() {
     const auto i = static_cast<index>(g.positions_.size());
@@ -354,12 +374,15 @@ struct stream_reader {
     std::uint32_t seen = 0;
     code jenjang = no_code;
     bool jenjang_given = false;
+    std::uint64_t id_hash = 0;
     fields([&](std::string_view key) {
       position& p = g.positions_[i];
       if (key == "id") {
         mark(seen, f_id);
         p.id = keep_id();
-        if (g.position_ids_.insert(p.id, i, freezer::position_key(g)) != none) fail();
+        // registered once the object is read: its slot is fetched meanwhile
+        id_hash = id_table::hash(p.id);
+        g.position_ids_.prefetch(id_hash);
       } else if (key == "title") {
         mark(seen, f_title);
         p.title = keep_optional();
@@ -378,10 +401,21 @@ struct stream_reader {
       } else if (key == "unit") {
         mark(seen, f_unit);
         if (in.peek() != '"') fail();
-        unit_ref(p.unit, ref_kind::pos_unit, i, in.string());
+        const std::string_view ref = in.string();
+        if (const index hit = guess(g.units_, ref, last_unit, last_unit + 1, g.units_.size()); hit != none) {
+          p.unit = hit;
+        } else {
+          unit_ref(p.unit, ref_kind::pos_unit, i, ref);
+        }
       } else if (key == "atasan") {
         mark(seen, f_atasan);
-        if (const auto ref = reference()) position_ref(p.atasan, ref_kind::pos_atasan, i, *ref);
+        if (const auto ref = reference()) {
+          if (const index hit = guess(g.positions_, *ref, last_atasan, i - 1, i); hit != none) {
+            p.atasan = hit;
+          } else {
+            position_ref(p.atasan, ref_kind::pos_atasan, i, *ref);
+          }
+        }
       } else if (key == "tags") {
         mark(seen, f_tags);
         read_tags(false, i);
@@ -392,6 +426,9 @@ struct stream_reader {
     constexpr std::uint32_t required = f_id | f_kind | f_jenis | f_unit;
     if ((seen & required) != required) fail();
     position& p = g.positions_[i];
+    if (g.position_ids_.insert(p.id, id_hash, i, freezer::position_key(g)) != none) fail();
+    last_unit = p.unit;
+    last_atasan = p.atasan;
     if (jenjang_given) {
       // only a fungsional position has a jenjang
       if (p.jenis != fungsional) fail();
@@ -400,16 +437,20 @@ struct stream_reader {
       fail();  // and every one has one
     }
   }
+  index last_unit = none, last_atasan = none;
 
   void read_employee() {
     const auto i = static_cast<index>(g.employees_.size());
     g.employees_.emplace_back();
     std::uint32_t seen = 0;
+    std::uint64_t nip_hash = 0;
     fields([&](std::string_view key) {
       employee& e = g.employees_[i];
       if (key == "nip") {
         mark(seen, f_nip);
         e.nip = keep_id();
+        nip_hash = id_table::hash(e.nip);  // registered below; its slot fetched meanwhile
+        g.nips_.prefetch(nip_hash);
       } else if (key == "sebagai") {
         if (in.peek() != '"') fail();
         const auto as = acting_from_name(in.string());
@@ -423,7 +464,9 @@ struct stream_reader {
         if (in.peek() != '"') fail();
         const std::string_view ref = in.string();
         // an employee's position is a position id, never a NIP
-        if (const index p = g.position_ids_.find(ref, freezer::position_key(g)); p != none) {
+        if (const index hit = guess(g.positions_, ref, last_held + 1, last_held, g.positions_.size()); hit != none) {
+          e.position = hit;
+        } else if (const index p = g.position_ids_.find(ref, freezer::position_key(g)); p != none) {
           e.position = p;
         } else {
           defer(ref_kind::holder, i, ref);
@@ -435,8 +478,10 @@ struct stream_reader {
     if ((seen & (f_nip | f_position)) != (f_nip | f_position)) fail();
     // Only the position held definitively is the NIP's (Plt/Plh beside it).
     const employee& e = g.employees_[i];
-    if (e.as == acting::definitif && g.nips_.insert(e.nip, i, freezer::nip_key(g)) != none) fail();
+    if (e.as == acting::definitif && g.nips_.insert(e.nip, nip_hash, i, freezer::nip_key(g)) != none) fail();
+    last_held = e.position;
   }
+  index last_held = none;
 
   void read_delegation() {
     const auto i = static_cast<index>(g.delegations_.size());

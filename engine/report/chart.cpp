@@ -6,7 +6,9 @@
 
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_set>
+#include <utility>
 
 #include "engine/common/diagnostic.hpp"
 #include "engine/report/report.hpp"
@@ -88,6 +90,41 @@ GVC_t* graphviz_context() {
   return gvc;
 }
 
+// Graphviz's SVG without what a page of hundreds of charts does not need:
+// the comments naming each node and edge, the edges' ids and titles, and the
+// font of every text (the page's style sets it once). Graphviz writes one
+// element per line; other lines are kept as they are.
+std::string slimmed(std::string_view svg) {
+  std::string out;
+  out.reserve(svg.size());
+  bool in_edge = false;
+  while (!svg.empty()) {
+    const auto eol = svg.find('\n');
+    std::string_view line = svg.substr(0, eol);
+    svg.remove_prefix(eol == std::string_view::npos ? svg.size() : eol + 1);
+    const bool after_edge = std::exchange(in_edge, false);
+    if (line.starts_with("<!--") && line.ends_with("-->")) continue;
+    if (after_edge && line.starts_with("<title>") && line.ends_with("</title>")) continue;
+    if (line.starts_with("<g id=\"edge") && line.ends_with("class=\"edge\">")) {
+      out += "<g class=\"edge\">\n";
+      in_edge = true;
+      continue;
+    }
+    std::string kept(line);
+    if (line.starts_with("<text ")) {
+      for (const std::string_view attribute : {" font-family=\"", " font-size=\""}) {
+        if (const auto at = kept.find(attribute); at != std::string::npos) {
+          const auto end = kept.find('"', at + attribute.size());
+          if (end != std::string::npos) kept.erase(at, end + 1 - at);
+        }
+      }
+    }
+    out += kept;
+    out += '\n';
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string html_id(std::string_view s) {
@@ -99,22 +136,50 @@ std::string html_id(std::string_view s) {
 }
 
 std::string org_chart_svg(const org::org_graph& org, index pd, const std::map<index, std::size_t>& flagged,
-                          lang language) {
+                          lang language, bool around_findings) {
   const auto& units = org.units();
   const auto& positions = org.positions();
-  std::unordered_set<index> here;
+  std::unordered_set<index> in_pd;
   const auto [first, last] = org.positions_under(pd);
   for (auto it = first; it != last; ++it) {
-    if (units[positions[*it].unit].perangkat_daerah == pd) here.insert(*it);
+    if (units[positions[*it].unit].perangkat_daerah == pd) in_pd.insert(*it);
+  }
+  // The boxes drawn: every position of the Perangkat Daerah, or the flagged
+  // ones and their atasan up to its head (the walk stops at an atasan outside
+  // it, or at one already drawn).
+  std::unordered_set<index> here;
+  if (!around_findings) {
+    here = in_pd;
+  } else {
+    for (const auto& [p, number] : flagged) {
+      for (index q = p; q != none && in_pd.count(q) && here.insert(q).second; q = positions[q].atasan) {
+      }
+    }
   }
   if (here.empty()) return {};
+  // Positions left out, counted under their nearest drawn atasan (none: no
+  // atasan of theirs is drawn), so the boxes and the counts add up to the
+  // Perangkat Daerah.
+  std::map<index, std::size_t> left_out;
+  if (around_findings) {
+    for (const index p : in_pd) {
+      if (here.count(p)) continue;
+      index q = positions[p].atasan;
+      for (std::size_t steps = 0; q != none && in_pd.count(q) && !here.count(q) && steps < in_pd.size(); ++steps)
+        q = positions[q].atasan;
+      ++left_out[q != none && here.count(q) ? q : none];
+    }
+  }
   const std::string vacant = render_named("report.vacant", language);
+  // Square boxes joined by plain lines, as a bagan struktur organisasi is
+  // drawn; also what keeps a province's page small: Graphviz writes a rounded
+  // box as a 300-byte path and an arrowhead as a polygon per edge.
   std::string dot =
       "digraph pd {\n"
       "  graph [rankdir=LR, nodesep=0.12, ranksep=0.5, fontname=\"DejaVu Sans\", bgcolor=\"transparent\"];\n"
-      "  node [shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\", color=\"#5b6b7a\", fontname=\"DejaVu "
+      "  node [shape=box, style=filled, fillcolor=\"#ffffff\", color=\"#5b6b7a\", fontname=\"DejaVu "
       "Sans\", fontsize=10, margin=\"0.12,0.06\"];\n"
-      "  edge [color=\"#8a97a3\", arrowsize=0.6];\n";
+      "  edge [color=\"#8a97a3\", arrowhead=none];\n";
   for (auto it = first; it != last; ++it) {
     const index p = *it;
     if (!here.count(p)) continue;
@@ -136,7 +201,8 @@ std::string org_chart_svg(const org::org_graph& org, index pd, const std::map<in
       dot += ", class=\"jabatan melanggar\", fillcolor=\"#fde2e1\", color=\"#c0392b\", penwidth=2, URL=\"#temuan-" +
              std::to_string(f->second) + "\", tooltip=\"" + dot_escape(std::string(pos.id)) + "\"";
     } else {
-      dot += ", class=\"jabatan\", tooltip=\"" + dot_escape(std::string(pos.id)) + "\"";
+      // No tooltip: the node's <title> (its id) is the browser's tooltip, without a link wrapped around it.
+      dot += ", class=\"jabatan\"";
     }
     dot += "];\n";
   }
@@ -145,6 +211,15 @@ std::string org_chart_svg(const org::org_graph& org, index pd, const std::map<in
     if (a != none && here.count(a)) {
       dot += "  \"" + dot_escape(positions[a].id) + "\" -> \"" + dot_escape(positions[p].id) + "\";\n";
     }
+  }
+  // The positions not drawn, one dashed box per atasan (its id cannot clash
+  // with a position's: those are quoted ids, this one has a space).
+  for (const auto& [a, n] : left_out) {
+    const std::string box = a != none ? "lain " + std::string(positions[a].id) : "lain";
+    dot += "  \"" + dot_escape(box) + "\" [label=\"" +
+           dot_escape(render_named("report.chart-others", language, {{"n", std::to_string(n)}})) +
+           "\", class=\"lainnya\", style=dashed, color=\"#8a97a3\", fontcolor=\"#5b6b7a\"];\n";
+    if (a != none) dot += "  \"" + dot_escape(positions[a].id) + "\" -> \"" + dot_escape(box) + "\" [style=dashed];\n";
   }
   dot += "}\n";
 
@@ -165,7 +240,7 @@ std::string org_chart_svg(const org::org_graph& org, index pd, const std::map<in
     agclose(g);
   }
   // The page embeds the <svg> element itself: no XML prolog or DOCTYPE.
-  if (const auto at = svg.find("<svg"); at != std::string::npos) return svg.substr(at);
+  if (const auto at = svg.find("<svg"); at != std::string::npos) return slimmed(std::string_view(svg).substr(at));
   return {};
 }
 

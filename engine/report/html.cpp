@@ -1,6 +1,8 @@
 // The report as one self-contained HTML page (report.hpp): the styles are
 // inline, the charts inline SVG, no script and no address outside the page,
 // so it opens from a USB stick or an e-mail and prints as it looks.
+#include <algorithm>
+#include <cstdio>
 #include <string>
 
 #include "engine/common/diagnostic.hpp"
@@ -51,7 +53,9 @@ blockquote { margin: 4px 0; padding: 4px 10px; border-left: 3px solid var(--line
              font-style: italic; }
 code { font-family: "DejaVu Sans Mono", monospace; font-size: 12px; }
 .bagan { break-before: page; }
-.bagan svg { max-width: 100%; height: auto; }
+.bagan svg { display: block; max-width: 100%; height: auto; }
+.potongan { display: none; font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 10px; }
+.bagan svg text { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 10px; }
 .bagan .catatan { color: var(--muted); }
 g.melanggar polygon, g.melanggar path { stroke-width: 2px; }
 footer { color: var(--muted); font-size: 12px; margin-top: 32px; border-top: 1px solid var(--line); padding-top: 8px; }
@@ -62,6 +66,13 @@ footer { color: var(--muted); font-size: 12px; margin-top: 32px; border-top: 1px
   a { color: inherit; text-decoration: none; }
   h2 { break-after: avoid; }
   .temuan { break-inside: avoid; }
+  /* a chart that fits on a page stays under its name, not cut across two; a taller one is
+     printed as strips one page high (.potongan) instead of the whole picture (.utuh) */
+  .pd { break-inside: avoid; }
+  h3 { break-after: avoid; }
+  .utuh { display: none; }
+  .potongan { display: block; }
+  .potongan svg { break-inside: avoid; }
 }
 )css";
 
@@ -105,7 +116,8 @@ std::string holders_text(const std::vector<holder>& hs, lang l) {
   return out;
 }
 
-void summary(std::string& out, const audit_report& r, const org::org_graph& org, const std::vector<index>& charted) {
+void summary(std::string& out, const audit_report& r, const org::org_graph& org, const std::vector<index>& charted,
+             bool with_findings_only) {
   const lang l = r.language;
   out += "<section id=\"ringkasan\">\n<h2>" + label("summary", l) + "</h2>\n";
   if (!r.by_article.empty()) {
@@ -120,7 +132,13 @@ void summary(std::string& out, const audit_report& r, const org::org_graph& org,
     out += "<h3>" + esc(in.name) + "</h3>\n<table class=\"per-pd\"><thead><tr><th>" + label("pd", l) + "</th><th>" +
            label("positions-checked", l) + "</th><th>" + label("violations", l) + "</th><th>" + label("warnings", l) +
            "</th><th>" + label("needs", l) + "</th><th>" + label("articles", l) + "</th></tr></thead><tbody>\n";
+    std::size_t folded = 0, folded_positions = 0;  // Perangkat Daerah without findings, not listed
     for (const auto& pd : in.pds) {
+      if (with_findings_only && pd.findings.empty()) {
+        ++folded;
+        folded_positions += pd.positions;
+        continue;
+      }
       std::string name = esc(pd.name);
       if (pd.unit != none && std::find(charted.begin(), charted.end(), pd.unit) != charted.end()) {
         name = "<a href=\"#pd-" + html_id(org.units()[pd.unit].id) + "\">" + name + "</a>";
@@ -131,6 +149,12 @@ void summary(std::string& out, const audit_report& r, const org::org_graph& org,
       out += "<tr><td>" + name + "</td><td class=\"n\">" + std::to_string(pd.positions) + "</td><td class=\"n\">" +
              std::to_string(pd.violations) + "</td><td class=\"n\">" + std::to_string(pd.warnings) +
              "</td><td class=\"n\">" + std::to_string(pd.needs) + "</td><td>" + articles + "</td></tr>\n";
+    }
+    if (folded > 0) {
+      out += "<tr class=\"tanpa-temuan\"><td>" +
+             esc(render_named("report.pd-without-findings", l, {{"n", std::to_string(folded)}})) +
+             "</td><td class=\"n\">" + std::to_string(folded_positions) +
+             "</td><td class=\"n\">0</td><td class=\"n\">0</td><td class=\"n\">0</td><td></td></tr>\n";
     }
     out += "<tr><th>" + label("total", l) + "</th><th class=\"n\">" + std::to_string(in.positions) +
            "</th><th class=\"n\">" + std::to_string(in.violations) + "</th><th class=\"n\">" +
@@ -173,11 +197,52 @@ void finding_html(std::string& out, const report_finding& f, const org::org_grap
   out += "</dl>\n</article>\n";
 }
 
+// The A4 page inside the @page margins, in points, less room for a heading.
+constexpr double page_width_pt = 515.0, page_height_pt = 700.0;
+// Chart units two printed strips share, so a box the cut crosses is whole in one of them.
+constexpr double strip_overlap = 48.0;
+
+// A chart as the page shows it, and for print, when it is taller than a page
+// at the page's width, strips of it one page high: each strip an <svg> whose
+// viewBox is that part of the chart, drawing it by <use> (no second copy of
+// the chart). A browser prints a tall picture badly: cut anywhere, the text
+// after it pushed about. Graphviz states the size in points.
+void printable_chart(std::string& out, const std::string& svg, const std::string& id) {
+  double width = 0, height = 0;
+  const auto head_end = svg.find('>');
+  if (std::sscanf(svg.substr(0, head_end).c_str(), "<svg width=\"%lfpt\" height=\"%lfpt\"", &width, &height) != 2 ||
+      width <= 0 || height <= 0) {
+    out += svg + "\n";
+    return;
+  }
+  const double scale = std::min(1.0, page_width_pt / width);
+  if (height * scale <= page_height_pt) {
+    out += svg + "\n";
+    return;
+  }
+  // The chart's group gets an id of its own (Graphviz calls every graph "graph0").
+  std::string named = svg;
+  if (const auto at = named.find("<g id=\"graph0\""); at != std::string::npos)
+    named.replace(at, 14, "<g id=\"" + id + "\"");
+  out += "<div class=\"utuh\">" + named + "</div>\n<div class=\"potongan\" aria-hidden=\"true\">\n";
+  const double strip = page_height_pt / scale;
+  char box[256];
+  for (double top = 0; top < height; top += strip - strip_overlap) {
+    const double h = std::min(strip, height - top);
+    std::snprintf(box, sizeof box, "<svg width=\"%.0fpt\" height=\"%.0fpt\" viewBox=\"0 %.1f %.1f %.1f\">",
+                  width * scale, h * scale, top, width, h);
+    out += box;
+    out += "<use href=\"#" + id + "\"/></svg>\n";
+    if (top + strip >= height) break;
+  }
+  out += "</div>\n";
+}
+
 }  // namespace
 
 html_options html_options_for(const org::org_graph& org) {
   html_options o;
-  o.charts_with_findings_only = org.positions().size() > 5000;
+  o.charts_with_findings_only = o.summary_with_findings_only = o.charts_around_findings = org.positions().size() > 5000;
   return o;
 }
 
@@ -199,14 +264,16 @@ std::string to_html(const audit_report& r, const org::org_graph& org, const html
       if (o.charts_with_findings_only && !has) continue;
       const auto [first, last] = org.positions_under(pd.unit);
       if (first == last) continue;  // nobody to draw
-      if (static_cast<std::size_t>(last - first) > o.chart_max_positions) {
+      // (drawn around its findings, a chart is as large as their atasan chains)
+      const bool around = o.charts_around_findings && has;
+      if (!around && static_cast<std::size_t>(last - first) > o.chart_max_positions) {
         too_large.push_back(pd.unit);
         charted.push_back(pd.unit);
         charts.emplace_back(pd.unit, std::string());
         continue;
       }
       static const std::map<index, std::size_t> none_flagged;
-      auto svg = org_chart_svg(org, pd.unit, has ? flagged[pd.unit] : none_flagged, l);
+      auto svg = org_chart_svg(org, pd.unit, has ? flagged[pd.unit] : none_flagged, l, around);
       charted.push_back(pd.unit);
       charts.emplace_back(pd.unit, std::move(svg));
     }
@@ -224,7 +291,7 @@ std::string to_html(const audit_report& r, const org::org_graph& org, const html
          "</code></p>\n";
   out += "<p class=\"meta\">" + label("date", l) + ": <time>" + esc(r.date) + "</time></p>\n";
   out += "<p class=\"headline\" id=\"hasil\">" + esc(r.headline) + "</p>\n</header>\n";
-  summary(out, r, org, charted);
+  summary(out, r, org, charted, o.summary_with_findings_only);
 
   out += "<section id=\"temuan\">\n<h2>" + label("findings-title", l) + "</h2>\n";
   if (r.findings.empty()) out += "<p>" + label("no-findings", l) + "</p>\n";
@@ -232,12 +299,12 @@ std::string to_html(const audit_report& r, const org::org_graph& org, const html
   out += "</section>\n";
 
   out += "<section id=\"bagan\" class=\"bagan\">\n<h2>" + label("charts", l) + "</h2>\n<p class=\"catatan\">" +
-         label("charts-note", l) + "</p>\n";
+         label(o.charts_around_findings ? "charts-note-around" : "charts-note", l) + "</p>\n";
   for (const auto& [pd, svg] : charts) {
     const std::string name(org.units()[pd].name);
     out += "<section class=\"pd\" id=\"pd-" + html_id(org.units()[pd].id) + "\">\n<h3>" + esc(name) + "</h3>\n";
     if (!svg.empty()) {
-      out += svg + "\n";
+      printable_chart(out, svg, "bagan-" + html_id(org.units()[pd].id));
     } else if (std::find(too_large.begin(), too_large.end(), pd) != too_large.end()) {
       out += "<p class=\"catatan\">" + label("chart-too-large", l) + "</p>\n";
     } else {

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <thread>
 
 #include "engine/common/diagnostic.hpp"
@@ -85,12 +86,21 @@ std::string chromium_path() {
   return {};
 }
 
-bool html_to_pdf(const std::string& html, const std::string& pdf_path, lang language, std::string& error) {
+std::string pdf_unavailable(lang language) {
   const std::string browser = chromium_path();
-  if (browser.empty()) {
-    error = render_named("report.pdf-no-chromium", language);
-    return false;
-  }
+  if (browser.empty()) return render_named("report.pdf-no-chromium", language);
+  // $PERWAL_CHROMIUM naming nothing runnable is said as such, not as a failed print.
+  if (access(browser.c_str(), X_OK) != 0) return render_named("report.pdf-no-chromium", language) + ": " + browser;
+  return {};
+}
+
+bool html_to_pdf(const std::string& html, const std::string& pdf_path, lang language, std::string& error) {
+  if (error = pdf_unavailable(language); !error.empty()) return false;
+  const std::string browser = chromium_path();
+  // One Chromium at a time (a server's PDF requests wait their turn): each
+  // takes hundreds of megabytes and both cores while it prints.
+  static std::mutex one_at_a_time;
+  const std::lock_guard<std::mutex> turn(one_at_a_time);
   temp_dir dir;
   if (dir.path.empty()) {
     error = render_named("report.pdf-failed", language);

@@ -147,6 +147,7 @@ audit_report build(const decision& audit, const compiled_ruleset& rules, const o
     x.rule = f.rule;
     x.message = message_of(f, rc);
     x.hint = hint_of(f, rc);
+    x.quote = quote_of(rules, *f.rule);
     if (kind == finding_kind::needs) x.evidence = evidence_of(f, rules);
     const auto ids = path_ids(f, audit, org);
     for (std::size_t k = 0; k < f.path.size(); ++k) {

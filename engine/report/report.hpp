@@ -93,6 +93,15 @@ struct html_options {
   // Draw charts only for Perangkat Daerah with findings (a province or the
   // nation: one chart per Perangkat Daerah that needs attention).
   bool charts_with_findings_only = false;
+  // Draw of each chart only the positions with findings and their atasan up
+  // to the head of the Perangkat Daerah, each atasan's other positions as a
+  // count (a province with findings in a thousand Perangkat Daerah: a page
+  // of 3 MB instead of 46).
+  bool charts_around_findings = false;
+  // List only the Perangkat Daerah with findings in the summary, the others
+  // as one row per instansi (a province has thousands: schools, kelurahan;
+  // the XLSX report lists each).
+  bool summary_with_findings_only = false;
 };
 
 // An org id as an HTML/SVG id: letters, digits, '.', '-' and '_' kept (so
@@ -100,15 +109,20 @@ struct html_options {
 [[nodiscard]] std::string html_id(std::string_view s);
 
 // The options for an org of this size: a province or the nation (over 5 000
-// positions) gets a chart only for each Perangkat Daerah with findings.
+// positions) gets a chart and a summary row only for each Perangkat Daerah
+// with findings, each chart drawn around its findings.
 [[nodiscard]] html_options html_options_for(const org::org_graph& org);
 
 // The org chart of one Perangkat Daerah as SVG, laid out by Graphviz (dot):
 // each position a box (title, holder), edges from atasan to position; the
-// positions in `flagged` highlighted and linked to "#temuan-<number>".
+// positions in `flagged` highlighted and linked to "#temuan-<number>". With
+// `around_findings`, only the flagged positions and their atasan chains are
+// boxes; the positions under a drawn atasan that are not drawn are one box
+// "jabatan lain: N" (those under no drawn atasan, one box without a line).
 // Empty when Graphviz fails (the caller says so in the page).
 [[nodiscard]] std::string org_chart_svg(const org::org_graph& org, org::index pd,
-                                        const std::map<org::index, std::size_t>& flagged, lang language);
+                                        const std::map<org::index, std::size_t>& flagged, lang language,
+                                        bool around_findings = false);
 
 // A self-contained HTML page (no network: styles inline, charts inline SVG).
 [[nodiscard]] std::string to_html(const audit_report& r, const org::org_graph& org, const html_options& o = {});
@@ -121,8 +135,13 @@ struct html_options {
 // package's; empty when there is none.
 [[nodiscard]] std::string chromium_path();
 
+// Why a PDF cannot be made here (no Chromium, or $PERWAL_CHROMIUM not
+// runnable), in `language`; empty when it can. Asked before a long audit.
+[[nodiscard]] std::string pdf_unavailable(lang language);
+
 // The page printed to PDF by headless Chromium (its print CSS applies). False
-// (and `error`, in `language`) when Chromium is missing or fails.
+// (and `error`, in `language`) when Chromium is missing or fails. One print at a
+// time per process: a second call waits for the first.
 [[nodiscard]] bool html_to_pdf(const std::string& html, const std::string& pdf_path, lang language, std::string& error);
 
 }  // namespace perwal::report

@@ -23,7 +23,8 @@ struct citation_part {
 
 struct citation {
   std::vector<citation_part> parts;
-  std::string note;  // a quoted free note instead of parts
+  std::string note;   // a quoted free note instead of parts
+  std::string quote;  // `quote "…"`: the article's words, given by the ruleset
   source_range where;
 };
 
@@ -98,6 +99,7 @@ struct header {
   std::string title, cite_as, number, region, status, enacted, promulgated, in_force, example_org;
   int year = 0;
   std::optional<name> extends;
+  std::vector<name> texts;  // `text "…"`: the regulation's text files, as written
   source_range where;
 };
 

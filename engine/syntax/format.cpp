@@ -72,7 +72,8 @@ bool starts_with_word(const std::string& line, std::string_view word) {
 
 // A line that continues the clause above it: one step deeper than its block.
 bool continues(const std::string& line) {
-  return starts_with_word(line, "en") || starts_with_word(line, "and") || starts_with_word(line, "or");
+  return starts_with_word(line, "en") || starts_with_word(line, "and") || starts_with_word(line, "or") ||
+         starts_with_word(line, "quote");
 }
 
 // `define …` and `scope …` run until their `cite`, over several lines if need be.

@@ -1,6 +1,6 @@
 // `perwal fmt`: the one canonical layout of a .perwal file. Only whitespace
 // changes: two spaces per open brace or bracket, a closing one back out,
-// continuation lines (`en "…"`, `and …`/`or …`, a definition's `cite`) one step
+// continuation lines (`en "…"`, `and …`/`or …`, a cite's `quote "…"`, a definition's `cite`) one step
 // deeper, no trailing blanks, tabs as spaces, at most one blank line, one
 // newline at the end. Comments stay where they are; strings are never touched
 // (they cannot span lines). Idempotent: format(format(x)) == format(x).

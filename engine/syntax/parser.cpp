@@ -73,6 +73,8 @@ class builder {
     for (const auto& part : n.children) {
       if (part->is_type<g::cite_note>()) {
         c.note = unquote(part->string_view());
+      } else if (part->is_type<g::cite_quote>()) {
+        c.quote = unquote(part->string_view());
       } else if (part->is_type<g::cite_part_bare>()) {  // an unnumbered Lampiran
         c.parts.push_back({std::string(part->children.at(0)->string_view()), std::string()});
       } else {  // cite_part: cite_key, cite_value
@@ -271,6 +273,8 @@ class builder {
         h.extends = name_of(*v);
       else if (c->is_type<g::hf_example_org>())
         h.example_org = str;
+      else if (c->is_type<g::hf_text>())
+        h.texts.push_back(ast::name{str, range(*v)});
       else if (c->is_type<g::hf_date>()) {
         const auto key = c->children.at(0)->string_view();
         (key == "enacted" ? h.enacted : key == "promulgated" ? h.promulgated : h.in_force) = text;
@@ -615,6 +619,8 @@ std::string_view syntax_message_id(std::string_view en) {
       {"expected 'null' after 'is' / 'is not'", "seharusnya 'null' setelah 'is' / 'is not'"},
       {"expected a condition after 'not' / 'and'", "seharusnya syarat setelah 'not' / 'and'"},
       {"expected a condition after 'or'", "seharusnya syarat setelah 'or'"},
+      {"expected the article's words as a quoted string after 'quote'",
+       "seharusnya bunyi pasal sebagai string berpetik setelah 'quote'"},
       {"expected the value of the citation part (for example 'Pasal 5', 'ayat (1)', 'huruf a')",
        "seharusnya nilai bagian kutipan (misalnya 'Pasal 5', 'ayat (1)', 'huruf a')"},
       {"expected a citation: parts such as 'Pasal 5 ayat (1)' or 'Lampiran III huruf A angka 2', or a quoted note",
@@ -634,9 +640,9 @@ std::string_view syntax_message_id(std::string_view en) {
       {"expected '{'", "seharusnya '{'"},
       {"expected '}'", "seharusnya '}'"},
       {"expected a header field (title, cite_as, number, year, region, status, enacted, promulgated, in_force, "
-       "extends, example_org) or '}'",
+       "extends, example_org, text) or '}'",
        "seharusnya medan kepala (title, cite_as, number, year, region, status, enacted, promulgated, in_force, "
-       "extends, example_org) atau '}'"},
+       "extends, example_org, text) atau '}'"},
       {"expected a code category (jenis, jenjang, unit_kind, position_kind, scope, mode, action, content, authority, "
        "team_role, report_as)",
        "seharusnya kategori kode (jenis, jenjang, unit_kind, position_kind, scope, mode, action, content, authority, "

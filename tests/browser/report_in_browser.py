@@ -6,8 +6,10 @@ usage: report_in_browser.py PERWAL REPO WORKDIR
 Writes the report with `perwal report`, loads it in Chromium and checks the
 DOM Chromium built: every finding of the audit is present, the boxes the
 charts highlight are exactly the positions found wanting, the page logged no
-console error and loaded nothing from outside. Takes a screenshot, prints the
-report to PDF through `perwal report --format pdf` and checks its page count.
+console error and loaded nothing from outside; the same for a generated city
+of 10 000 positions, whose charts are drawn around its findings. Takes a
+screenshot of the first, prints it to PDF through `perwal report --format pdf`
+and checks its page count.
 Fails (never skips) when Chromium or pdfinfo is missing: scripts/install-deps.sh
 installs them for the tests.
 """
@@ -45,10 +47,16 @@ class Dom(html.parser.HTMLParser):
         self.findings = {}      # id -> data-jabatan (or None)
         self.highlighted = set()
         self.outside = []       # src/href not inside the page
+        self.ids = set()
+        self.uses = []          # the targets of <use>: the printed strips of tall charts
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         classes = (a.get("class") or "").split()
+        if a.get("id"):
+            self.ids.add(a["id"])
+        if tag == "use":
+            self.uses.append((a.get("href") or a.get("xlink:href") or "").lstrip("#"))
         if tag == "article" and "temuan" in classes:
             self.findings[a.get("id")] = a.get("data-jabatan")
         if tag == "g" and "melanggar" in classes and (a.get("id") or "").startswith("jabatan-"):
@@ -59,24 +67,10 @@ class Dom(html.parser.HTMLParser):
                 self.outside.append(value)
 
 
-def main():
-    if len(sys.argv) != 4:
-        print(__doc__)
-        return 2
-    perwal, repo, work = sys.argv[1:]
-    os.makedirs(work, exist_ok=True)
-    chromium = os.environ.get("PERWAL_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not os.access(chromium, os.X_OK):
-        fail("Chromium is missing (./scripts/install-deps.sh with PERWAL_TEST_DEPS=1 installs it)")
-    if shutil.which("pdfinfo") is None:
-        fail("pdfinfo is missing (poppler-utils; ./scripts/install-deps.sh with PERWAL_TEST_DEPS=1 installs it)")
-
-    page = os.path.join(work, "laporan.html")
-    r = run([perwal, "report", "--rules", RULES, "--org", ORG, "--date", "2026-12-05", "-o", page], repo)
-    if r.returncode != 0:
-        fail("perwal report exited %d: %s" % (r.returncode, r.stderr))
-    audit = json.loads(run([perwal, "audit", "--rules", RULES, "--org", ORG, "--format", "json"], repo).stdout)
-    with open(os.path.join(repo, ORG), encoding="utf-8") as f:
+def check_in_browser(chromium, perwal, repo, work, page, org_path, strips):
+    """Loads `page` in Chromium and checks its DOM against the audit of `org_path`."""
+    audit = json.loads(run([perwal, "audit", "--rules", RULES, "--org", org_path, "--format", "json"], repo).stdout)
+    with open(org_path, encoding="utf-8") as f:
         org = json.load(f)
     delegates = {"delegations[%d]" % i: d["to"] for i, d in enumerate(org.get("delegations", []))}
     position_ids = {p["id"] for p in org["positions"]}
@@ -113,6 +107,48 @@ def main():
         fail("highlighted %s, but the audit found %s" % (sorted(dom.highlighted), sorted(wanting)))
     if dom.outside:
         fail("addresses outside the page: %s" % dom.outside[:5])
+    if strips and not dom.uses:
+        fail("no chart printed as strips, though the city has charts taller than a page")
+    unresolved = [u for u in dom.uses if u not in dom.ids]
+    if unresolved:
+        fail("printed strips drawing no chart: %s" % unresolved[:5])
+    return expected, wanting
+
+
+def main():
+    if len(sys.argv) != 4:
+        print(__doc__)
+        return 2
+    perwal, repo, work = sys.argv[1:]
+    os.makedirs(work, exist_ok=True)
+    chromium = os.environ.get("PERWAL_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.access(chromium, os.X_OK):
+        fail("Chromium is missing (./scripts/install-deps.sh with PERWAL_TEST_DEPS=1 installs it)")
+    if shutil.which("pdfinfo") is None:
+        fail("pdfinfo is missing (poppler-utils; ./scripts/install-deps.sh with PERWAL_TEST_DEPS=1 installs it)")
+
+    page = os.path.join(work, "laporan.html")
+    r = run([perwal, "report", "--rules", RULES, "--org", ORG, "--date", "2026-12-05", "-o", page], repo)
+    if r.returncode != 0:
+        fail("perwal report exited %d: %s" % (r.returncode, r.stderr))
+    expected, wanting = check_in_browser(chromium, perwal, repo, work, page, os.path.join(repo, ORG), True)
+
+    # A generated city of 10 000 positions: a large org, its charts drawn
+    # around the findings; the highlighted boxes are still exactly the
+    # positions found wanting.
+    large_org = os.path.join(work, "kota-besar.json")
+    r = run([perwal, "gen-org", "--scale", "city", "--seed", "3", "--violations", "100", "-o", large_org,
+             "--report", os.path.join(work, "kota-besar-tanam.json")], repo)
+    if r.returncode != 0:
+        fail("perwal gen-org exited %d: %s" % (r.returncode, r.stderr))
+    large_page = os.path.join(work, "laporan-besar.html")
+    r = run([perwal, "report", "--rules", RULES, "--org", large_org, "--date", "2026-12-05", "-o", large_page], repo)
+    if r.returncode != 0:
+        fail("perwal report (generated city) exited %d: %s" % (r.returncode, r.stderr))
+    with open(large_page, encoding="utf-8") as f:
+        if "jabatan lain: " not in f.read():
+            fail("the generated city's charts are not drawn around the findings")
+    large_expected, large_wanting = check_in_browser(chromium, perwal, repo, work, large_page, large_org, False)
 
     shot = os.path.join(work, "laporan.png")
     with tempfile.TemporaryDirectory() as profile:
@@ -131,7 +167,8 @@ def main():
     if not PDF_PAGES[0] <= pages <= PDF_PAGES[1]:
         fail("the PDF has %d pages, expected %d to %d" % (pages, *PDF_PAGES))
     print("report_in_browser: %d findings present, %d boxes highlighted = the positions found wanting, "
-          "no console error, screenshot %s, PDF of %d pages" % (expected, len(wanting), shot, pages))
+          "no console error, screenshot %s, PDF of %d pages; a generated city of 10 000 positions: %d findings, "
+          "%d boxes highlighted" % (expected, len(wanting), shot, pages, large_expected, len(large_wanting)))
     return 0
 
 

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Hot and cold per-query latency (issue 16), with the machine's miss latency
+# and allocations per query, at city, province and national scale:
+#   1. generates each org (perwal gen-org --seed 1) and its snapshot
+#      (perwal compile-org), as bench/run-scale.sh does;
+#   2. runs the miss-latency probes and every per-query benchmark
+#      (scale_query_*, scale_hot_*, scale_cold_*; JSON org and snapshot),
+#      5 repetitions each, niced, in one process;
+#   3. writes bench/results/cold.json (every repetition and the aggregates),
+#      the load average before and after, bench/results/cold.md, and the
+#      generated section of bench/RESULTS.md between its cold markers.
+# Usage: bench/run-cold.sh                       (~10 min; the nation needs ~4 GB
+#        PERWAL_BENCH_SCALES=city bench/run-cold.sh   of RAM and of disk)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${PERWAL_BUILD_DIR:-build}
+PERWAL_BUILD_TARGET=perwal ./scripts/build.sh -DPERWAL_BENCH=ON >/dev/null
+PERWAL_BUILD_TARGET=perwal_bench ./scripts/build.sh -DPERWAL_BENCH=ON >/dev/null
+export PERWAL_BENCH_DATA=${PERWAL_BENCH_DATA:-$PWD/$build/bench-data}
+export PERWAL_BENCH_SCALES=${PERWAL_BENCH_SCALES:-city,province,nation}
+rules=rulesets/padang-panjang-48-2024.perwal
+out=bench/results
+mkdir -p "$out" "$PERWAL_BENCH_DATA"
+
+for scale in ${PERWAL_BENCH_SCALES//,/ }; do
+  org=$PERWAL_BENCH_DATA/$scale-seed1.json
+  echo "== $scale: gen-org, compile-org =="
+  # Regenerated, so that the org matches this build's generator and snapshot format.
+  "$build/perwal" gen-org --scale "$scale" --seed 1 -o "$org" --report "$org.report.json"
+  "$build/perwal" compile-org "$org" --rules "$rules" -o "${org%.json}.snap"
+done
+
+echo "== Google Benchmark (niced) =="
+uptime >"$out/cold-uptime.txt"
+nice -n 10 "$build/bench/perwal_bench" --benchmark_filter='^probe_|^scale_(query|hot|cold)_' \
+  --benchmark_repetitions=5 --benchmark_display_aggregates_only=true \
+  --benchmark_out="$out/cold.json" --benchmark_out_format=json
+uptime >>"$out/cold-uptime.txt"
+python3 bench/report.py --cold "$out"
+echo "table: $out/cold.md (and bench/RESULTS.md)"

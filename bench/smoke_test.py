@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""bench.smoke (CTest): runs perwal_bench's probes and hot/cold query
+benchmarks briefly (a few ms each) on the city org and checks what they report.
+
+smoke_test.py PERWAL_BENCH WORK_DIR. Asserts that every expected benchmark
+ran without error, that the compact query streams give back valid queries
+(kedudukan mostly allowed; every complete penugasan allowed, every
+incomplete one not), and that the allocation and miss counters are there
+and consistent. No timing is asserted.
+"""
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+TYPES = ["kedudukan", "pelaporan", "tim", "penugasan_complete", "penugasan_incomplete"]
+COLD_QUERIES = 2000
+
+
+def main(binary, work):
+    work = pathlib.Path(work)
+    work.mkdir(parents=True, exist_ok=True)
+    out = work / "smoke.json"
+    env = dict(os.environ, PERWAL_BENCH_SCALES="city", PERWAL_BENCH_COLD_QUERIES=str(COLD_QUERIES),
+               PERWAL_BENCH_PROBE_MB="64", PERWAL_BENCH_DATA=str(work / "data"))
+    subprocess.run([binary, "--benchmark_filter=^probe_|^scale_(hot|cold)_", "--benchmark_min_time=0.002",
+                    f"--benchmark_out={out}", "--benchmark_out_format=json"], env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    runs = {b["run_name"]: b for b in json.loads(out.read_text())["benchmarks"]}
+    failures = []
+
+    def check(ok, what):
+        if not ok:
+            failures.append(what)
+
+    expected = ["probe_miss_latency/4k_pages", "probe_miss_latency/huge_pages"] + [
+        f"scale_{kind}_{t}/city/{src}" for t in TYPES for kind in ("hot", "cold") for src in ("json", "snapshot")]
+    for name in expected:
+        b = runs.get(name)
+        check(b is not None, f"{name}: did not run")
+        if b is None:
+            continue
+        check(not b.get("error_occurred"), f"{name}: {b.get('error_message')}")
+        check(b.get("cpu_time", 0) > 0, f"{name}: no time")
+        if name.startswith("probe_"):
+            check(b.get("buffer_MB") == 64, f"{name}: buffer {b.get('buffer_MB')} MiB, not 64")
+            continue
+        want = COLD_QUERIES if "_cold_" in name else 4096
+        check(b.get("queries") == want, f"{name}: {b.get('queries')} queries in the stream, not {want}")
+        check("allocs_per_query" in b and b.get("alloc_bytes_per_query", -1) >= b.get("allocs_per_query", 0),
+              f"{name}: allocation counters missing or inconsistent")
+        check("misses_worth_4k" in b and "misses_worth_huge" in b, f"{name}: misses' worth counters missing")
+        share = b.get("allowed_share", -1)
+        if "_kedudukan/" in name:
+            check(share > 0.9, f"{name}: allowed share {share} (the stream gives back wrong queries?)")
+        if "_penugasan_complete/" in name:
+            check(share == 1, f"{name}: a complete penugasan was not allowed (share {share})")
+        if "_penugasan_incomplete/" in name:
+            check(share == 0, f"{name}: an incomplete penugasan was allowed (share {share})")
+    for f in failures:
+        print("FAIL", f)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], sys.argv[2]))

@@ -1,0 +1,460 @@
+// The decision log as an auditor queries it: GET /v1/decisions (filters,
+// pages, its errors), `perwal log export`, and an older SQLite log brought
+// to the current schema by `perwal db migrate` with its hash chain intact.
+#include <sqlite3.h>
+
+#include "server/store.hpp"
+#include "server_support.hpp"
+
+namespace {
+
+const std::string denied_query = R"({"type": "kedudukan", "position": "pp.dispangtan.penyuluh-pertanian-15"})";
+
+std::vector<std::string> ids_of(const json& page) {
+  std::vector<std::string> out;
+  for (const auto& r : page["decisions"]) out.push_back(r["decision_id"]);
+  return out;
+}
+
+// Every id of a listing, page after page (`query` without cursor).
+std::vector<std::string> all_pages(httplib::Client& c, const std::string& query, std::size_t& pages) {
+  std::vector<std::string> out;
+  std::string cursor;
+  pages = 0;
+  do {
+    const auto page = parse(c.Get(("/v1/decisions?" + query + (cursor.empty() ? "" : "&cursor=" + cursor)).c_str()));
+    ++pages;
+    for (const auto& id : ids_of(page)) out.push_back(id);
+    cursor = page["next_cursor"].is_null() ? "" : page["next_cursor"].get<std::string>();
+    REQUIRE(pages < 100);
+  } while (!cursor.empty());
+  return out;
+}
+
+struct cli_result {
+  int status = -1;
+  std::string out;  // stdout only
+};
+
+cli_result perwal_cli(const std::string& args) {
+  const std::string cmd = "cd '" + perwal::testing::source_dir().string() + "' && '" PERWAL_BINARY "' " + args;
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  cli_result r;
+  std::array<char, 4096> buf{};
+  std::size_t n = 0;
+  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), n);
+  const int raw = ::pclose(pipe);
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  return r;
+}
+
+// A log as perwal wrote it before the rule index (schema 1, user_version 0):
+// three chained rows whose results cite rules, and one row from before the chain.
+void write_old_log(const fs::path& file) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(file.c_str(), &db) == SQLITE_OK);
+  const auto exec = [&](const std::string& sql) {
+    char* err = nullptr;
+    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+    INFO((err ? err : ""));
+    sqlite3_free(err);
+    REQUIRE(rc == SQLITE_OK);
+  };
+  exec(
+      "CREATE TABLE decisions (id TEXT PRIMARY KEY, time_ms INTEGER NOT NULL, ruleset TEXT NOT NULL, ruleset_hash "
+      "TEXT NOT NULL, org TEXT NOT NULL, org_version INTEGER NOT NULL, org_hash TEXT NOT NULL, outcome TEXT NOT NULL,"
+      " query TEXT NOT NULL, result TEXT NOT NULL, seq INTEGER, prev_hash TEXT, row_hash TEXT) WITHOUT ROWID");
+  exec("CREATE INDEX decisions_time ON decisions (time_ms)");
+  exec("CREATE UNIQUE INDEX decisions_seq ON decisions (seq)");
+  exec(
+      "INSERT INTO decisions VALUES ('0-old', 1700000000000, 'r', 'h', 'default', 1, 'oh', 'denied', '{}',"
+      " '{\"decision\":\"denied\",\"violations\":[{\"rule\":\"lama.aturan\"}]}', NULL, NULL, NULL)");
+  std::string previous;
+  const char* results[] = {
+      R"({"decision":"denied","violations":[{"rule":"kedudukan.dinas"}],"warnings":[{"rule":"w.satu"}]})",
+      R"({"decision":"allowed","violations":[],"warnings":[],"needs":[],"next":[{"rule":"alur.langkah"}]})",
+      R"({"decision":"incomplete","needs":[{"rule":"kedudukan.dinas"},{"rule":"bukti.lain"}]})"};
+  const char* outcomes[] = {"denied", "allowed", "incomplete"};
+  for (int i = 0; i < 3; ++i) {
+    const perwal::server::decision_record r{"1-row-" + std::to_string(i),
+                                            1767225600000 + i * 1000,
+                                            "r",
+                                            "h",
+                                            i == 2 ? "kota" : "default",
+                                            "oh",
+                                            1,
+                                            outcomes[i],
+                                            R"({"type":"x"})",
+                                            results[i],
+                                            {}};
+    const auto hash = perwal::server::chain_hash(previous, i + 1, r);
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db,
+                               "INSERT INTO decisions VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                               -1, &st, nullptr) == SQLITE_OK);
+    int k = 1;
+    for (const auto* t : {&r.id}) sqlite3_bind_text(st, k++, t->c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, k++, r.time_ms);
+    for (const auto* t : {&r.ruleset, &r.ruleset_hash, &r.org})
+      sqlite3_bind_text(st, k++, t->c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, k++, r.org_version);
+    for (const auto* t : {&r.org_hash, &r.outcome, &r.query, &r.result}) {
+      sqlite3_bind_text(st, k++, t->c_str(), -1, SQLITE_TRANSIENT);
+    }
+    sqlite3_bind_int64(st, k++, i + 1);
+    sqlite3_bind_text(st, k++, previous.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, k++, hash.c_str(), -1, SQLITE_TRANSIENT);
+    REQUIRE(sqlite3_step(st) == SQLITE_DONE);
+    sqlite3_finalize(st);
+    previous = hash;
+  }
+  sqlite3_close(db);
+}
+
+}  // namespace
+
+TEST_CASE("serve: the decision log listed by time, outcome, rule and org, a page at a time", "[server][log]") {
+  temp_dir dir;
+  server_process server(dir.path, pp_args());
+  auto c = server.client();
+  const auto batch = parse(post_json(
+      c, "/v1/check",
+      "[" + analis_query + "," + denied_query + "," + analis_query + "," + denied_query + "," + denied_query + "]"));
+  REQUIRE(batch.size() == 5);
+  const auto audit = parse(post_json(c, "/v1/audit", ""));
+  std::vector<std::string> all, denied;
+  for (const auto& d : batch) {
+    all.push_back(d["decision_id"]);
+    if (d["decision"] == "denied") denied.push_back(d["decision_id"]);
+  }
+  all.push_back(audit["decision_id"]);
+  if (audit["decision"] == "denied") denied.push_back(audit["decision_id"]);
+  const std::string rule = batch[1]["violations"][0]["rule"];
+  // The denied decisions that cite `rule`, read from the decisions themselves.
+  std::vector<std::string> denied_citing;
+  for (const auto* d : {&batch[0], &batch[1], &batch[2], &batch[3], &batch[4], &audit}) {
+    bool cites = false;
+    for (const char* list : {"violations", "warnings", "needs"}) {
+      for (const auto& f : (*d)[list]) cites = cites || f["rule"] == rule;
+    }
+    if (cites && (*d)["decision"] == "denied") denied_citing.push_back((*d)["decision_id"]);
+  }
+  REQUIRE(denied_citing.size() >= 3);
+
+  const auto whole = parse(c.Get("/v1/decisions"));
+  CHECK(ids_of(whole) == all);  // (time, id) order: the batch shares its time, its ids count up
+  CHECK(whole["next_cursor"].is_null());
+  CHECK(whole["limit"] == 100);
+  const auto& first = whole["decisions"][1];
+  CHECK(first["outcome"] == "denied");
+  CHECK(first["query"] == json::parse(denied_query));
+  CHECK(first["org"] == "default");
+  CHECK(first["org_version"] == 1);
+  CHECK(first["ruleset"] == "padang-panjang-48-2024");
+  CHECK(first["time"].get<std::string>().size() == 24);
+  CHECK(!first.contains("result"));  // GET /v1/decisions/{id} has it
+  CHECK(std::find(first["rules"].begin(), first["rules"].end(), rule) != first["rules"].end());
+  CHECK(whole["decisions"][0]["rules"].empty());  // allowed: cites nothing
+  CHECK(whole["decisions"][5]["query"] == json({{"type", "audit"}}));
+
+  CHECK(ids_of(parse(c.Get("/v1/decisions?outcome=denied"))) == denied);
+  CHECK(ids_of(parse(c.Get(("/v1/decisions?outcome=denied&rule=" + rule).c_str()))) == denied_citing);
+  const auto by_rule = parse(c.Get(("/v1/decisions?rule=" + rule).c_str()));
+  for (const auto& r : by_rule["decisions"]) {
+    CHECK(std::find(r["rules"].begin(), r["rules"].end(), rule) != r["rules"].end());
+  }
+  CHECK(by_rule["decisions"].size() >= denied.size());
+  CHECK(parse(c.Get("/v1/decisions?rule=no.such.rule"))["decisions"].empty());
+  CHECK(ids_of(parse(c.Get("/v1/decisions?org=default"))) == all);
+  CHECK(parse(c.Get("/v1/decisions?org=kota-lain"))["decisions"].empty());
+  CHECK(ids_of(parse(c.Get("/v1/decisions?since=2000-01-01&until=2999-01-01T00:00:00%2B07:00"))) == all);
+  CHECK(parse(c.Get("/v1/decisions?since=2999-01-01"))["decisions"].empty());
+  CHECK(parse(c.Get("/v1/decisions?until=2000-01-01T00:00Z"))["decisions"].empty());
+  // since is inclusive, until exclusive: the first decision's own time splits the log there.
+  const std::string t0 = whole["decisions"][0]["time"];
+  CHECK(ids_of(parse(c.Get(("/v1/decisions?until=" + t0).c_str()))).empty());
+  CHECK(ids_of(parse(c.Get(("/v1/decisions?since=" + t0).c_str()))).front() == all.front());
+
+  // Pages: every row once, in the same order; a page of new rows after the last cursor.
+  std::size_t pages = 0;
+  CHECK(all_pages(c, "limit=2", pages) == all);
+  CHECK(pages == 3);
+  CHECK(all_pages(c, "limit=1&outcome=denied", pages) == denied);
+  CHECK(pages == denied.size());
+  const auto last = parse(c.Get("/v1/decisions?limit=5"));
+  REQUIRE(last["next_cursor"].is_string());
+  const auto more = parse(post_json(c, "/v1/check", analis_query));
+  const auto rest = parse(c.Get(("/v1/decisions?limit=5&cursor=" + last["next_cursor"].get<std::string>()).c_str()));
+  CHECK(ids_of(rest) == std::vector<std::string>{all.back(), more["decision_id"]});
+  CHECK(parse(c.Get("/v1/decisions?limit=5000"))["limit"] == 1000);  // capped
+
+  // Bad parameters: 400 naming the parameter, in English or, with ?lang=id, Indonesian.
+  expect_error(c.Get("/v1/decisions?limit=0"), 400, "bad_parameter", "limit: must be a whole number");
+  expect_error(c.Get("/v1/decisions?limit=ten"), 400, "bad_parameter", "limit:");
+  expect_error(c.Get("/v1/decisions?cursor=zz"), 400, "bad_parameter", "cursor: not a cursor");
+  expect_error(c.Get("/v1/decisions?cursor=31323a"), 400, "bad_parameter", "cursor:");
+  expect_error(c.Get("/v1/decisions?since=yesterday"), 400, "bad_parameter", "since: not a date");
+  expect_error(c.Get("/v1/decisions?until=2026-02-30"), 400, "bad_parameter", "until: not a date");
+  expect_error(c.Get("/v1/decisions?since=2026-01-01T10:00"), 400, "bad_parameter", "since:");  // no zone
+  expect_error(c.Get("/v1/decisions?since=2026-02-01&until=2026-01-01"), 400, "bad_parameter", "until: must be later");
+  expect_error(c.Get("/v1/decisions?outcome=denid"), 400, "bad_parameter", "outcome: must be allowed, denied or");
+  expect_error(c.Get("/v1/decisions?outcome=denid"), 400, "bad_parameter", "did you mean \"denied\"");
+  expect_error(c.Get("/v1/decisions?outcome=denid&lang=id"), 400, "bad_parameter", "maksud Anda \"denied\"");
+  expect_error(c.Get("/v1/decisions?limit=0&lang=id"), 400, "bad_parameter", "limit: harus bilangan bulat");
+  expect_error(c.Get("/v1/decisions?org=a/b"), 400, "bad_parameter", "org: not an org id");
+  expect_error(c.Get("/v1/decisions?outcom=denied"), 400, "bad_parameter", "outcom: not a parameter");
+  expect_error(c.Get("/v1/decisions?outcom=denied"), 400, "bad_parameter", "did you mean \"outcome\"");
+  // The log needs scope read-log, as GET /v1/decisions/{id}.
+  auto anonymous = server.anonymous_client();
+  expect_error(anonymous.Get("/v1/decisions"), 401, "unauthorized", "read-log");
+  CHECK(server.stop(SIGTERM) == 0);
+
+  // perwal log export: the same rows from the file, with their results.
+  const auto data = (dir.path / "data").string();
+  const auto ndjson = perwal_cli("log export --since 2000-01-01 --format ndjson --data '" + data + "' 2>/dev/null");
+  REQUIRE(ndjson.status == 0);
+  std::istringstream lines(ndjson.out);
+  std::vector<std::string> exported;
+  for (std::string line; std::getline(lines, line);) {
+    const auto j = json::parse(line);
+    exported.push_back(j["decision_id"]);
+    // A decision of a batch ("BATCH/INDEX") was logged without its result.
+    if (j["decision_id"].get<std::string>().find('/') != std::string::npos) {
+      CHECK(j["result"].is_null());
+    } else {
+      CHECK(j["result"]["decision_id"] == j["decision_id"]);
+    }
+    CHECK(j.contains("rules"));
+  }
+  std::vector<std::string> expected = all;
+  expected.push_back(more["decision_id"]);
+  CHECK(exported == expected);
+  const auto file = dir.path / "denied.csv";
+  const auto csv = perwal_cli("log export --since 2000-01-01 --outcome denied --rule " + rule + " --format csv -o '" +
+                              file.string() + "' --data '" + data + "' 2>&1");
+  CHECK(csv.status == 0);
+  CHECK_THAT(csv.out, Catch::Contains(std::to_string(denied_citing.size()) + " decisions"));
+  const auto text = perwal::testing::slurp(file);
+  CHECK(text.rfind("decision_id,time,ruleset,ruleset_hash,org,org_version,org_hash,outcome,rules,query,result\r\n",
+                   0) == 0);
+  // CRLF line ends; a result's own newlines (none in compact JSON) would be quoted.
+  CHECK(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) == denied_citing.size() + 1);
+  for (const auto& id : denied_citing) CHECK_THAT(text, Catch::Contains(id + ","));
+  CHECK_THAT(text, Catch::Contains(",denied,"));
+  CHECK_THAT(text, Catch::Contains("\"{\"\"position\"\":"));  // the query, quoted as CSV quotes
+  // A span after every decision: nothing, and still exit 0.
+  const auto none = perwal_cli("log export --since 2999-01-01 --data '" + data + "' 2>/dev/null");
+  CHECK(none.status == 0);
+  CHECK(none.out.empty());
+}
+
+TEST_CASE("log export and db migrate: bad options exit 2 and say why", "[cli][log]") {
+  temp_dir dir;
+  const auto missing = perwal_cli("log export --since 2026-01-01 --data '" + dir.path.string() + "' 2>&1");
+  CHECK(missing.status == 2);
+  CHECK_THAT(missing.out, Catch::Contains("no decision log here"));
+  const auto no_since = perwal_cli("log export --format csv 2>&1");
+  CHECK(no_since.status == 2);
+  CHECK_THAT(no_since.out, Catch::Contains("--since"));
+  const auto bad_time = perwal_cli("log export --since 2026-13-01 2>&1");
+  CHECK(bad_time.status == 2);
+  CHECK_THAT(bad_time.out, Catch::Contains("--since: not a date or time: \"2026-13-01\""));
+  const auto bad_format = perwal_cli("log export --since 2026-01-01 --format jsonl 2>&1");
+  CHECK(bad_format.status == 2);
+  CHECK_THAT(bad_format.out, Catch::Contains("--format must be ndjson or csv"));
+  const auto bad_outcome = perwal_cli("log export --since 2026-01-01 --outcome deny 2>&1");
+  CHECK(bad_outcome.status == 2);
+  CHECK_THAT(bad_outcome.out, Catch::Contains("denied"));
+  const auto bad_store = perwal_cli("db migrate --store mysql://x 2>&1");
+  CHECK(bad_store.status == 2);
+  CHECK_THAT(bad_store.out, Catch::Contains("--store must be a PostgreSQL URL"));
+  // A database that is not there: a clear message, exit 2, no hang.
+  const auto no_server = perwal_cli("db migrate --store 'postgresql://nobody@/x?host=" + dir.path.string() + "' 2>&1");
+  CHECK(no_server.status == 2);
+  CHECK_THAT(no_server.out, Catch::Contains("cannot connect"));
+  const auto serve_bad_store =
+      perwal_cli("serve --rules " + pp_rules + " --org " + pp_org + " --store sqlite:x.db 2>&1");
+  CHECK(serve_bad_store.status == 2);
+  CHECK_THAT(serve_bad_store.out, Catch::Contains("--store must be a PostgreSQL URL"));
+}
+
+TEST_CASE("an older SQLite log is migrated: its chain intact, its rules indexed", "[server][log][cli]") {
+  temp_dir dir;
+  const auto data = dir.path / "data";
+  fs::create_directories(data);
+  write_old_log(data / "decisions.db");
+  const std::string at = " --data '" + data.string() + "'";
+  const auto before = perwal_cli("log verify" + at);
+  REQUIRE(before.status == 0);
+  CHECK_THAT(before.out, Catch::Contains("intact: 3 chained rows"));
+  // An unmigrated log is exported as it is, but cannot be asked for a rule.
+  CHECK(perwal_cli("log export --since 2000-01-01" + at + " 2>/dev/null").out.size() > 100);
+  const auto unindexed = perwal_cli("log export --since 2000-01-01 --rule kedudukan.dinas" + at + " 2>&1");
+  CHECK(unindexed.status == 2);
+  CHECK_THAT(unindexed.out, Catch::Contains("perwal db migrate"));
+
+  const auto migrated = perwal_cli("db migrate" + at);
+  CHECK(migrated.status == 0);
+  CHECK_THAT(migrated.out, Catch::Contains("applied schema 1"));
+  CHECK_THAT(migrated.out, Catch::Contains("applied schema 2: the rules each decision cites"));
+  CHECK_THAT(migrated.out, Catch::Contains("applied schema 3: batch records"));
+  CHECK(perwal_cli("db migrate" + at).out == "the schema is current\n");
+  const auto after = perwal_cli("log verify" + at);
+  CHECK(after.status == 0);
+  CHECK(after.out == before.out);  // the same rows, the same last hash
+
+  const auto cited = perwal_cli("log export --since 2000-01-01 --rule kedudukan.dinas" + at + " 2>/dev/null");
+  REQUIRE(cited.status == 0);
+  std::vector<std::string> ids;
+  std::istringstream lines(cited.out);
+  for (std::string line; std::getline(lines, line);) ids.push_back(json::parse(line)["decision_id"]);
+  CHECK(ids == std::vector<std::string>{"1-row-0", "1-row-2"});
+
+  // The server on the migrated log: old rows listed with their rules, new rows chained after them.
+  server_process server(dir.path, pp_args());
+  auto c = server.client();
+  const auto old_rows = parse(c.Get("/v1/decisions?rule=lama.aturan"));
+  CHECK(ids_of(old_rows) == std::vector<std::string>{"0-old"});  // the unchained row too
+  CHECK(ids_of(parse(c.Get("/v1/decisions?org=kota"))) == std::vector<std::string>{"1-row-2"});
+  CHECK(parse(c.Get("/v1/decisions?rule=bukti.lain"))["decisions"][0]["rules"] ==
+        json({"bukti.lain", "kedudukan.dinas"}));
+  parse(post_json(c, "/v1/check", denied_query));
+  CHECK(server.stop(SIGTERM) == 0);
+  const auto chained = perwal_cli("log verify" + at);
+  CHECK(chained.status == 0);
+  CHECK_THAT(chained.out, Catch::Contains("intact: 4 chained rows (1 to 4)"));
+}
+
+TEST_CASE("decision log: times, cursors and the rules a decision cites", "[log]") {
+  using perwal::server::parse_time;
+  CHECK(parse_time("1970-01-01") == 0);
+  CHECK(parse_time("2026-12-05") == 1796428800000);
+  CHECK(parse_time("2026-12-05T00:00:00Z") == 1796428800000);
+  CHECK(parse_time("2026-12-05 07:00+07:00") == 1796428800000);
+  CHECK(parse_time("2026-12-04T17:00:00-0700") == 1796428800000);
+  CHECK(parse_time("2026-12-05T00:00:01.5Z") == 1796428801500);
+  CHECK(parse_time("2024-02-29") == 1709164800000);  // a leap day
+  for (const char* bad : {"", "2026", "2026-12-5", "2025-02-29", "2026-13-01", "2026-12-05T24:00Z", "2026-12-05T10:00",
+                          "2026-12-05T10:00:00", "2026-12-05T10:00Zjunk", "2026-12-05T10:00:00.Z", "yesterday",
+                          "2026-12-05T10:60Z", "2026-12-05T10:00+25:00"}) {
+    INFO(bad);
+    CHECK(!parse_time(bad));
+  }
+  CHECK(perwal::server::time_text(1796428801500) == "2026-12-05T00:00:01.500Z");
+  CHECK(parse_time(perwal::server::time_text(1796428801500)) == 1796428801500);
+
+  perwal::server::decision_record last;
+  last.id = "1a24-abc-000007";
+  last.time_ms = 1796428801500;
+  perwal::server::decision_filter f;
+  REQUIRE(perwal::server::read_cursor(perwal::server::page_cursor(last), f));
+  CHECK(f.after_ms == 1796428801500);
+  CHECK(f.after_id == last.id);
+  for (const char* bad : {"", "z", "abc", "313a", "323a313a78", "313a3a78", "313a31"}) {
+    INFO(bad);
+    perwal::server::decision_filter g;
+    CHECK(!perwal::server::read_cursor(bad, g));
+  }
+
+  CHECK(
+      perwal::server::rules_cited(
+          R"({"violations":[{"rule":"b"}],"warnings":[{"rule":"a"}],"needs":[{"rule":"b"}],"next":[{"rule":"c"}]})") ==
+      std::vector<std::string>{"a", "b", "c"});
+  CHECK(perwal::server::rules_cited(R"({"decision":"allowed","violations":[]})").empty());
+  CHECK(perwal::server::rules_cited("not json").empty());
+}
+
+// A batch is one record of the log (one row, one link of the chain), its
+// decisions "BATCH/INDEX": each read back as sent, listed as a row of its
+// own under every filter and across pages, and a changed record is detected.
+TEST_CASE("serve: a batch logged as one record, its decisions addressable and listed", "[server][log][cli]") {
+  temp_dir dir;
+  const auto data = dir.path / "data";
+  const std::string at = " --data '" + data.string() + "'";
+  std::vector<std::string> all;
+  json batch;
+  {
+    server_process server(dir.path, pp_args());
+    auto c = server.client();
+    all.push_back(parse(post_json(c, "/v1/check", analis_query))["decision_id"]);
+    std::this_thread::sleep_for(2ms);
+    batch = parse(post_json(
+        c, "/v1/check?quote=1",
+        "[" + analis_query + "," + denied_query + "," + analis_query + "," + denied_query + "," + denied_query + "]"));
+    REQUIRE(batch.size() == 5);
+    const std::string first = batch[0]["decision_id"];
+    const auto base = first.substr(0, first.find('/'));
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      CHECK(batch[i]["decision_id"] == base + "/" + std::to_string(i));
+      all.push_back(batch[i]["decision_id"]);
+      // Read back: the same decision as sent (evaluated again: its result was not logged), quotes and all.
+      const auto logged = parse(c.Get(("/v1/decisions/" + base + "/" + std::to_string(i)).c_str()));
+      CHECK(logged["result"] == batch[i]);
+      CHECK(logged["decision_id"] == batch[i]["decision_id"]);
+      CHECK(logged["outcome"] == batch[i]["decision"]);
+      CHECK(logged["query"] == json::parse(i == 0 || i == 2 ? analis_query : denied_query));
+    }
+    CHECK(batch[1]["decision"] == "denied");
+    CHECK(batch[1]["violations"][0].contains("quote"));
+    // In English on request.
+    const auto en = parse(c.Get(("/v1/decisions/" + base + "/1?lang=en").c_str()));
+    CHECK(en["result"]["decision_id"] == base + "/1");
+    CHECK(en["result"]["violations"][0]["rule"] == batch[1]["violations"][0]["rule"]);
+    // Ids that name no decision: the batch itself, an index past its end, one written with a leading zero.
+    for (const auto& bad : {base, base + "/5", base + "/01", base + "/x"}) {
+      expect_error(c.Get(("/v1/decisions/" + bad).c_str()), 404, "unknown_decision", bad);
+    }
+    std::this_thread::sleep_for(2ms);
+    all.push_back(parse(post_json(c, "/v1/check", denied_query))["decision_id"]);
+
+    std::size_t pages = 0;
+    CHECK(all_pages(c, "limit=100", pages) == all);
+    CHECK(all_pages(c, "limit=2", pages) == all);  // pages that begin and end inside the batch
+    CHECK(pages == 4);
+    const std::vector<std::string> denied = {all[2], all[4], all[5], all[6]};
+    CHECK(all_pages(c, "outcome=denied&limit=3", pages) == denied);
+    CHECK(all_pages(c, "outcome=allowed&limit=1", pages) == std::vector<std::string>{all[0], all[1], all[3]});
+    const std::string rule = batch[1]["violations"][0]["rule"];
+    CHECK(all_pages(c, "rule=" + rule, pages) == denied);
+    CHECK(all_pages(c, "org=default", pages) == all);
+    const auto listed = parse(c.Get("/v1/decisions?limit=3"));
+    CHECK(listed["decisions"][2]["decision_id"] == all[2]);
+    CHECK(listed["decisions"][2]["outcome"] == "denied");
+    CHECK(listed["decisions"][2]["rules"].size() >= 1);
+    CHECK(listed["decisions"][2]["query"] == json::parse(denied_query));
+    CHECK(server.stop(SIGTERM) == 0);
+  }
+  // The export lists each decision of the batch; a batched decision's result was not logged: null.
+  const auto exported = perwal_cli("log export --since 2000-01-01" + at);
+  REQUIRE(exported.status == 0);
+  std::vector<json> lines;
+  std::istringstream in(exported.out);
+  for (std::string line; std::getline(in, line);) lines.push_back(json::parse(line));
+  REQUIRE(lines.size() == all.size());
+  CHECK(lines[1]["decision_id"] == all[1]);
+  CHECK(lines[1]["result"].is_null());
+  CHECK(lines[0]["result"]["decision_id"] == all[0]);
+
+  // Three records, three links of the chain.
+  const auto intact = perwal_cli("log verify" + at);
+  CHECK(intact.status == 0);
+  CHECK_THAT(intact.out, Catch::Contains("intact: 3 chained rows (1 to 3)"));
+  // A batch record changed afterwards (one outcome, or a query of its body) is detected.
+  const auto tamper = [&](const std::string& sql) {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open((data / "decisions.db").c_str(), &db) == SQLITE_OK);
+    CHECK(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+    CHECK(sqlite3_changes(db) == 1);
+    sqlite3_close(db);
+  };
+  tamper("UPDATE decisions SET outcomes = 'aaaaa' WHERE batch_size = 5");
+  const auto changed = perwal_cli("log verify" + at + " 2>&1");
+  CHECK(changed.status != 0);
+  CHECK_THAT(changed.out, Catch::Contains("row 2 (decision " + all[1].substr(0, all[1].find('/')) +
+                                          "): its contents do not match its hash"));
+  tamper("UPDATE decisions SET outcomes = 'adadd' WHERE batch_size = 5");
+  CHECK(perwal_cli("log verify" + at).status == 0);  // put back: intact again
+  tamper("UPDATE decisions SET query = replace(query, 'analis-1', 'analis-2') WHERE batch_size = 5");
+  CHECK(perwal_cli("log verify" + at + " 2>&1").status != 0);
+}
