@@ -4,7 +4,8 @@
 //   perwal_peer RULES.perwal ORG.json QUERIES.jsonl DECISIONS.txt [--passes N] [--min-seconds S] [--threads T]
 //
 // With --threads T above 1 it also measures throughput with T threads sharing
-// the one evaluator (as `perwal serve` does), each taking every T-th query:
+// the one evaluator (const; the org graph is immutable after load and shared
+// across threads, as in `perwal serve`), each taking every T-th query:
 // the figure to set beside a peer server that uses T cores.
 //
 // Writes one line per query to DECISIONS.txt: "allow" for `allowed`, "deny" for
