@@ -1,11 +1,18 @@
 #!/usr/bin/env node
 // Cedar's side of the peer comparison (README.md): @cedar-policy/cedar-wasm
 // under Node, the policy set parsed once (preparsePolicySet) and each query
-// authorised with statefulIsAuthorized over the slice of entities it needs.
+// authorised with statefulIsAuthorized. Two forms of the same rules:
+//   --variant entities (default): policies.cedar, each request carrying the
+//     slice of entities it needs (the usual way to call Cedar);
+//   --variant context: context.cedar, the facts in the request context and
+//     only the bare principal and resource as entities, so that the time is
+//     Cedar's evaluation more than its taking in entities.
 //
-//   node cedar_peer.cjs FACTS.jsonl DECISIONS.txt [--min-seconds S] [--passes N]
+//   node cedar_peer.cjs FACTS.jsonl DECISIONS.txt [--variant V] [--min-seconds S] [--passes N]
 //
-// Writes allow/deny per line; prints the timing as one JSON object.
+// Writes allow/deny per line; prints the timing as one JSON object, with the
+// cost of an empty call (one permit-all policy, no entities) and of the same
+// requests against that permit-all policy (input_only) beside it.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -17,12 +24,19 @@ const opt = (name, dflt) => {
   return i >= 0 ? Number(args[i + 1]) : dflt;
 };
 const [factsPath, outPath] = args;
+const vi = args.indexOf('--variant');
+const variant = vi >= 0 ? args[vi + 1] : 'entities';
+if (!['entities', 'context'].includes(variant)) {
+  console.error(`cedar: unknown --variant ${variant} (entities or context)`);
+  process.exit(2);
+}
 const minSeconds = opt('--min-seconds', 3);
 const minPasses = opt('--passes', 3);
 
 const dir = path.join(__dirname, 'cedar');
-const policies = fs.readFileSync(path.join(dir, 'policies.cedar'), 'utf8');
-const schema = fs.readFileSync(path.join(dir, 'schema.cedarschema'), 'utf8');
+const base = variant === 'context' ? 'context' : 'policies';
+const policies = fs.readFileSync(path.join(dir, base + '.cedar'), 'utf8');
+const schema = fs.readFileSync(path.join(dir, (variant === 'context' ? 'context' : 'schema') + '.cedarschema'), 'utf8');
 
 // The policies must type-check against the schema before anything is timed.
 const v = cedar.validate({ schema, policies: { staticPolicies: policies }, validationSettings: { mode: 'strict' } });
@@ -31,8 +45,11 @@ if (v.type !== 'success' || v.validationErrors.length > 0) {
   process.exit(2);
 }
 const pre = cedar.preparsePolicySet('perwal', { staticPolicies: policies });
-if (pre.type !== 'success') {
-  console.error('cedar: preparse failed:', JSON.stringify(pre));
+// The floor of a call through the wasm boundary: one permit-all policy, no
+// entities, empty context (measured below, reported as empty_call).
+const preEmpty = cedar.preparsePolicySet('empty', { staticPolicies: 'permit(principal, action, resource);' });
+if (pre.type !== 'success' || preEmpty.type !== 'success') {
+  console.error('cedar: preparse failed:', JSON.stringify([pre, preEmpty]));
   process.exit(2);
 }
 
@@ -70,6 +87,51 @@ function slice(list) {
 }
 
 function request(x) {
+  return variant === 'context' ? contextRequest(x) : entitiesRequest(x);
+}
+
+// The context form (context.cedarschema): ids as strings, the atasan chain
+// as a set; the only entities are the bare principal and resource.
+function contextRequest(x) {
+  const bare = (type, id) => ({ uid: { type, id }, attrs: {}, parents: [] });
+  const opt = (o, k, v) => { if (v !== null && v !== undefined) o[k] = v; return o; };
+  if (x.type === 'kedudukan') {
+    const p = x.position, a = x.atasan;
+    const position = { jenis: p.jenis, is_head: !!p.is_head };
+    opt(position, 'pd', p.pd); opt(position, 'pd_kind', p.pd_kind); opt(position, 'pd_head_jenis', p.pd_head_jenis);
+    const atasan = { id: a.id, kind: a.kind, jenis: a.jenis, is_head: !!a.is_head, superiors: a.superiors };
+    opt(atasan, 'pd', a.pd);
+    if (a.delegation_from) atasan.delegator = { id: a.delegation_from.id, jenis: a.delegation_from.jenis };
+    return {
+      principal: { type: 'Position', id: p.id },
+      action: { type: 'Action', id: 'kedudukan' },
+      resource: { type: 'Position', id: a.id },
+      context: { position, atasan },
+      entities: [bare('Position', p.id), bare('Position', a.id)],
+    };
+  }
+  const o = x.owner, as = x.assignee;
+  const owner = opt(opt({ uo: o.uo, instansi: o.instansi }, 'pimpinan_unit', o.pimpinan_unit && o.pimpinan_unit.id),
+    'pimpinan_penilai', o.pimpinan_unit && o.pimpinan_unit.penilai);
+  const assignee = opt(opt({ jenis: as.jenis, uo: as.uo, instansi: as.instansi }, 'penilai', as.penilai),
+    'pimpinan_unit', as.pimpinan_unit);
+  const steps = {};
+  for (const [action, s] of Object.entries(x.steps)) {
+    steps[action] = action === 'surat_permohonan_pelibatan'
+      ? opt(opt({ seq: s.seq, cc: s.cc, contents: s.contents }, 'from', s.from), 'to', s.to)
+      : opt(opt({ seq: s.seq, has_reason: !!s.has_reason }, 'by', s.by), 'to', s.to);
+  }
+  return {
+    principal: { type: 'Unit', id: o.id },
+    action: { type: 'Action', id: 'penunjukan' },
+    resource: { type: 'Position', id: as.id },
+    context: opt({ mode: x.mode, owner, assignee, steps }, 'assigned_by', x.assigned_by),
+    entities: [bare('Unit', o.id), bare('Position', as.id)],
+  };
+}
+
+// The entity form (schema.cedarschema): the facts as entity attributes.
+function entitiesRequest(x) {
   if (x.type === 'kedudukan') {
     const parts = [{ f: x.position, parents: [] }, { f: x.atasan, parents: x.atasan.atasan ? [x.atasan.atasan] : [] }];
     for (const c of x.chain) parts.push({ f: c, parents: c.atasan ? [c.atasan] : [] });
@@ -130,6 +192,31 @@ function decide(call) {
 
 fs.writeFileSync(outPath, calls.map((c) => decide(c) + '\n').join(''));
 
+// The empty call, timed the same way (one sample per call) over as many calls.
+const emptyCall = { principal: { type: 'Position', id: 'p' }, action: { type: 'Action', id: 'kedudukan' },
+  resource: { type: 'Position', id: 'q' }, context: {}, entities: [], preparsedPolicySetId: 'empty' };
+const emptyNs = [];
+for (let i = 0; i < Math.max(3 * calls.length, 10000); i++) {
+  const t0 = process.hrtime.bigint();
+  const r = cedar.statefulIsAuthorized(emptyCall);
+  emptyNs.push(Number(process.hrtime.bigint() - t0));
+  if (r.type !== 'success' || r.response.decision !== 'allow') throw new Error('cedar: empty call failed');
+}
+emptyNs.sort((a, b) => a - b);
+// The same requests against the permit-all policy set: what taking in this
+// request costs (entities, context) with next to no policy to evaluate.
+const inputNs = [];
+for (let pass = 0; pass < 3; pass++) {
+  for (const c of calls) {
+    const call = { ...c, preparsedPolicySetId: 'empty' };
+    const t0 = process.hrtime.bigint();
+    const r = cedar.statefulIsAuthorized(call);
+    inputNs.push(Number(process.hrtime.bigint() - t0));
+    if (r.type !== 'success') throw new Error('cedar: permit-all call failed: ' + JSON.stringify(r.errors));
+  }
+}
+inputNs.sort((a, b) => a - b);
+
 const ns = [];
 const byType = {};
 let best = Infinity;
@@ -154,10 +241,13 @@ for (const [k, v] of Object.entries(byType)) {
   perType[k] = { median_ns: pct(0.5, v), p10_ns: pct(0.1, v), p90_ns: pct(0.9, v) };
 }
 console.log(JSON.stringify({
-  engine: 'cedar',
+  engine: variant === 'context' ? 'cedar-context' : 'cedar',
+  variant,
   version: cedar.getCedarVersion(),
   queries: calls.length,
   samples: ns.length,
   check: { median_ns: pct(0.5), p10_ns: pct(0.1), p90_ns: pct(0.9), decisions_per_s: calls.length / best },
   by_type: perType,
+  empty_call: { median_ns: pct(0.5, emptyNs), p10_ns: pct(0.1, emptyNs), p90_ns: pct(0.9, emptyNs) },
+  input_only: { median_ns: pct(0.5, inputNs), p10_ns: pct(0.1, inputNs), p90_ns: pct(0.9, inputNs) },
 }));

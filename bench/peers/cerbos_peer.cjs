@@ -3,15 +3,24 @@
 // from @cerbos/cerbos-linux-x64 on 127.0.0.1 (free ports, disk policy store,
 // no telemetry, no audit log), then asks POST /api/check/resources over
 // HTTP/1.1 with keep-alive: one resource per request (latency) and batches
-// (throughput). Stops the PDP it started.
+// (throughput), one request at a time. Then the same requests through the
+// gRPC client (@cerbos/grpc, one HTTP/2 connection) with several requests in
+// flight at once, which is how a busy service would call it: latency per
+// request and decisions/s at each concurrency. Stops the PDP it started.
 //
 //   node cerbos_peer.cjs FACTS.jsonl DECISIONS.txt WORKDIR [--min-seconds S] [--passes N] [--batch B]
+//                        [--grpc-decisions FILE] [--concurrency 1,8,32]
+//
+// DECISIONS.txt gets the HTTP answers, FILE (default DECISIONS with _grpc
+// before the extension) the gRPC ones; the two are also compared here.
 'use strict';
 const fs = require('fs');
 const path = require('path');
 const net = require('net');
 const http = require('http');
+const os = require('os');
 const { spawn } = require('child_process');
+const { GRPC } = require('@cerbos/grpc');
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -23,6 +32,19 @@ const minSeconds = opt('--min-seconds', 3);
 const minPasses = opt('--passes', 2);
 // 50: the PDP's default server.requestLimits.maxResourcesPerRequest.
 const batchSize = opt('--batch', 50);
+const strOpt = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const grpcOut = strOpt('--grpc-decisions', outPath.replace(/(\.[^./]*)?$/, '_grpc$1'));
+const levels = strOpt('--concurrency', '1,8,32').split(',').map(Number);
+if (levels.some((c) => !(c >= 1 && c <= 256))) {
+  console.error('cerbos: --concurrency takes numbers from 1 to 256');
+  process.exit(2);
+}
+// The PDP's Go scheduler gets every core of the machine (its default, made
+// explicit so the comparison with perwal on as many threads is stated).
+const pdpThreads = os.availableParallelism ? os.availableParallelism() : os.cpus().length;
 
 const bin = path.join(__dirname, 'node_modules', '@cerbos', 'cerbos-linux-x64', 'cerbos-linux-x64');
 const policyDir = path.join(__dirname, 'cerbos', 'policies');
@@ -107,7 +129,7 @@ async function main() {
   ].join('\n'));
   const log = fs.openSync(path.join(workDir, 'cerbos.log'), 'w');
   const pdp = spawn(bin, ['server', `--config=${config}`, '--log-level=error'], {
-    env: { ...process.env, CERBOS_NO_TELEMETRY: '1' }, stdio: ['ignore', log, log] });
+    env: { ...process.env, CERBOS_NO_TELEMETRY: '1', GOMAXPROCS: String(pdpThreads) }, stdio: ['ignore', log, log] });
   let exited = false;
   pdp.on('exit', () => { exited = true; });
   try {
@@ -153,6 +175,62 @@ async function main() {
       bestBatch = Math.min(bestBatch, Number(process.hrtime.bigint() - p1) / 1e9);
       if (pass > 1000) break;
     }
+    // gRPC: the same single-resource requests (and the batches), with up to
+    // `c` requests in flight on one connection; each level repeated until
+    // min-seconds have gone by (at least one pass). The first pass of each
+    // level is checked against the HTTP answers.
+    const client = new GRPC(`127.0.0.1:${grpcPort}`, { tls: false });
+    const allowed = (res, e) => (res.isAllowed(e.actions[0]) ? 'allow' : 'deny');
+    async function grpcPass(requests, c) {
+      const lat = new Array(requests.length);
+      const answers = new Array(requests.length);
+      let next = 0;
+      const worker = async () => {
+        while (next < requests.length) {
+          const i = next++;
+          const t0 = process.hrtime.bigint();
+          const r = await client.checkResources(requests[i]);
+          lat[i] = Number(process.hrtime.bigint() - t0);
+          answers[i] = r.results.map((res, k) => allowed(res, requests[i].resources[k]));
+        }
+      };
+      const p0 = process.hrtime.bigint();
+      await Promise.all(Array.from({ length: Math.min(c, requests.length) }, worker));
+      return { seconds: Number(process.hrtime.bigint() - p0) / 1e9, lat, answers: answers.flat() };
+    }
+    const sameAsHttp = (answers, what) => {
+      const i = answers.findIndex((a, k) => a !== decisions[k]);
+      if (i >= 0) throw new Error(`cerbos: gRPC ${what} and HTTP answers differ on query ${i + 1}`);
+    };
+    const grpc = { pdp_threads: pdpThreads, single: [], batched: [] };
+    try {
+      const singleReq = entries.map((e, i) => ({ requestId: `g${i}`, principal, resources: [e] }));
+      const batchReq = batches.map((b) => ({ requestId: b.requestId, principal, resources: b.resources }));
+      for (const [kind, requests] of [['single', singleReq], ['batched', batchReq]]) {
+        for (const c of levels) {
+          const lat = [];
+          let bestPass = Infinity;
+          const g0 = process.hrtime.bigint();
+          for (let pass = 0; pass < 1 || Number(process.hrtime.bigint() - g0) / 1e9 < minSeconds; pass++) {
+            const r = await grpcPass(requests, c);
+            if (pass === 0) {
+              sameAsHttp(r.answers, `${kind} (${c} in flight)`);
+              if (kind === 'single' && c === levels[0]) fs.writeFileSync(grpcOut, r.answers.map((d) => d + '\n').join(''));
+            }
+            lat.push(...r.lat);
+            bestPass = Math.min(bestPass, r.seconds);
+            if (pass > 1000) break;
+          }
+          lat.sort((a, b) => a - b);
+          const q = (x) => lat[Math.floor(x * (lat.length - 1))];
+          grpc[kind].push({ concurrency: c, request_median_ns: q(0.5), request_p10_ns: q(0.1), request_p90_ns: q(0.9),
+            resources_per_request: requests[0].resources.length, decisions_per_s: entries.length / bestPass });
+        }
+      }
+    } finally {
+      client.close();
+    }
+
     const pct = (q, v = ns) => v[Math.floor(q * (v.length - 1))];
     ns.sort((a, b) => a - b);
     const perType = {};
@@ -167,6 +245,7 @@ async function main() {
       batch_size: batchSize,
       check: { median_ns: pct(0.5), p10_ns: pct(0.1), p90_ns: pct(0.9), decisions_per_s: entries.length / bestSingle },
       batched: { decisions_per_s: entries.length / bestBatch },
+      grpc,
       by_type: perType,
     }));
   } finally {

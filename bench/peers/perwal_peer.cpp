@@ -1,7 +1,12 @@
 // perwal's side of the peer comparison (bench/peers/README.md): the
 // in-process evaluator, trace off as a server runs it, over a JSONL query file.
 //
-//   perwal_peer RULES.perwal ORG.json QUERIES.jsonl DECISIONS.txt [--passes N] [--min-seconds S]
+//   perwal_peer RULES.perwal ORG.json QUERIES.jsonl DECISIONS.txt [--passes N] [--min-seconds S] [--threads T]
+//
+// With --threads T above 1 it also measures throughput with T threads sharing
+// the one evaluator (const; the org graph is immutable after load and shared
+// across threads, as in `perwal serve`), each taking every T-th query:
+// the figure to set beside a peer server that uses T cores.
 //
 // Writes one line per query to DECISIONS.txt: "allow" for `allowed`, "deny" for
 // `denied` and `incomplete` (the peers answer allow/deny only), then a tab and
@@ -16,6 +21,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "engine/compile/ruleset.hpp"
@@ -51,15 +57,18 @@ nlohmann::json summary(const std::vector<double>& ns, double best_pass_s, std::s
 int main(int argc, char** argv) {
   if (argc < 5) {
     std::cerr
-        << "usage: perwal_peer RULES.perwal ORG.json QUERIES.jsonl DECISIONS.txt [--passes N] [--min-seconds S]\n";
+        << "usage: perwal_peer RULES.perwal ORG.json QUERIES.jsonl DECISIONS.txt [--passes N] [--min-seconds S] "
+           "[--threads T]\n";
     return 2;
   }
   int passes = 5;
   double min_seconds = 3;
+  unsigned threads = 1;
   for (int i = 5; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     if (flag == "--passes") passes = std::max(1, std::stoi(argv[i + 1]));
     if (flag == "--min-seconds") min_seconds = std::stod(argv[i + 1]);
+    if (flag == "--threads") threads = static_cast<unsigned>(std::clamp(std::stoi(argv[i + 1]), 1, 256));
   }
   perwal::diagnostics diags;
   const auto rules = perwal::compile_ruleset(argv[1], diags);
@@ -147,6 +156,35 @@ int main(int argc, char** argv) {
     best_parse = best_parse == 0 ? pp : std::min(best_parse, pp);
     if (pass > 1000) break;
   }
+  // Throughput on `threads` threads: wall time of a whole pass over the
+  // queries, split by stride, the fastest of the passes.
+  nlohmann::json threaded = nullptr;
+  if (threads > 1) {
+    double best = 0;
+    std::vector<std::size_t> sinks(threads, 0);
+    const auto t_started = clock_type::now();
+    for (int pass = 0;
+         pass < passes || std::chrono::duration<double>(clock_type::now() - t_started).count() < min_seconds; ++pass) {
+      const auto p0 = clock_type::now();
+      {
+        std::vector<std::jthread> workers;
+        for (unsigned t = 0; t < threads; ++t) {
+          workers.emplace_back([&, t] {
+            for (std::size_t i = t; i < queries.size(); i += threads) {
+              perwal::diagnostics errs;
+              const auto d = ev.check(queries[i], errs);
+              sinks[t] += d ? static_cast<std::size_t>(d->result) + 1 : 0;
+            }
+          });
+        }
+      }
+      const double pt = std::chrono::duration<double>(clock_type::now() - p0).count();
+      best = best == 0 ? pt : std::min(best, pt);
+      if (pass > 1000) break;
+    }
+    for (const auto x : sinks) sink += x;
+    threaded = {{"threads", threads}, {"decisions_per_s", static_cast<double>(queries.size()) / best}};
+  }
   nlohmann::json per_type = nlohmann::json::object();
   for (const auto& [type, ns] : by_type) {
     per_type[type] = {
@@ -159,6 +197,7 @@ int main(int argc, char** argv) {
                                  {"check", summary(check_ns, best_check, queries.size())},
                                  {"parse_and_check", summary(parse_ns, best_parse, queries.size())},
                                  {"by_type", per_type},
+                                 {"threaded", threaded},
                                  {"sink", sink}};
   std::cout << result.dump() << "\n";
   return 0;

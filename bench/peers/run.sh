@@ -7,7 +7,8 @@
 # Environment: PERWAL_BUILD_DIR (default build), PEERS_SCALES (default
 # "city province"), PEERS_QUERIES (queries per scale, default 10000),
 # PEERS_SEED (default 48), PEERS_MIN_SECONDS (timing budget per engine and
-# scale, default 3). Writes bench/peers/results.json and results.md; exits 1
+# scale, default 3), PEERS_CONCURRENCY (gRPC requests in flight to Cerbos, a
+# comma list, default 1,8,32). Writes bench/peers/results.json and results.md; exits 1
 # when the engines disagree on any query.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -75,11 +76,16 @@ EOF
   python3 "$here/gen_queries.py" "$org" "$nq" "$d" --seed "$seed" "${planted[@]}"
   before=$(load)
   echo "== $scale: perwal (load $before)"
-  "$peer" "$rules" "$org" "$d/queries.jsonl" "$d/perwal.txt" --min-seconds "$secs" >"$d/perwal.json"
-  echo "== $scale: Cedar"
+  # --threads: perwal's throughput on as many threads as the Cerbos PDP gets (every core).
+  "$peer" "$rules" "$org" "$d/queries.jsonl" "$d/perwal.txt" --min-seconds "$secs" --threads "$(nproc)" >"$d/perwal.json"
+  echo "== $scale: Cedar, entity slice per request"
   node "$here/cedar_peer.cjs" "$d/facts.jsonl" "$d/cedar.txt" --min-seconds "$secs" >"$d/cedar.json"
-  echo "== $scale: Cerbos"
-  node "$here/cerbos_peer.cjs" "$d/facts.jsonl" "$d/cerbos.txt" "$d/cerbos" --min-seconds "$secs" >"$d/cerbos.json"
+  echo "== $scale: Cedar, facts in context"
+  node "$here/cedar_peer.cjs" "$d/facts.jsonl" "$d/cedar_context.txt" --variant context --min-seconds "$secs" \
+    >"$d/cedar_context.json"
+  echo "== $scale: Cerbos, HTTP then gRPC (${PEERS_CONCURRENCY:-1,8,32} in flight)"
+  node "$here/cerbos_peer.cjs" "$d/facts.jsonl" "$d/cerbos.txt" "$d/cerbos" --min-seconds "$secs" \
+    --grpc-decisions "$d/cerbos_grpc.txt" --concurrency "${PEERS_CONCURRENCY:-1,8,32}" >"$d/cerbos.json"
   after=$(load)
   python3 - "$d/scale.json" "$before" "$after" <<'EOF'
 import json, sys
