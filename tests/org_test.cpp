@@ -467,7 +467,8 @@ TEST_CASE("delegations, teams, employees, unit_of_kind", "[org]") {
   CHECK_FALSE(o.has_delegation(f.p("x.dinkes.analis-2"), penandatangan));
   CHECK_FALSE(o.has_delegation(f.p("x.dinkes.kabid-p2p"), penilai));  // the giver does not hold it
   CHECK(o.has_delegation(f.p("x.bag-org.analis-1"), penilai));
-  CHECK(o.delegations_to(f.p("x.bag-org.analis-1")) == std::vector<org_index>{1});
+  const auto received = o.delegations_to(f.p("x.bag-org.analis-1"));
+  CHECK(std::vector<org_index>(received.begin(), received.end()) == std::vector<org_index>{1});
   CHECK(o.delegations_to(f.p("x.sekda")).empty());
 
   CHECK(o.teams_of(f.p("x.bag-org.analis-1")) == std::vector<org_index>{0});  // ketua and anggota: once

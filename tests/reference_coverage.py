@@ -11,7 +11,8 @@ api.id.md, that every method and path of server/openapi.json has its section
 errors.id.md, that every code of the message catalogue
 (engine/common/messages.cpp) has its row; that every page has its Indonesian
 twin; and that every relative link of the pages names a file (and a heading)
-that exists.
+that exists; and that no tracked file points outside the repository (at a
+design folder beside it or at a contract document a user does not have).
 Standard library only.
 """
 import json
@@ -160,6 +161,22 @@ def main():
         for code in codes:
             if f"| {code} |" not in page:
                 problems.append(f"docs/reference/{name}: no row for {code}")
+
+    # The repository stands alone: no tracked text points at files beside it.
+    outside = re.compile(r"\.\./shared/|\bshared/(?:regulations|design)/|\bCONTRACT(?:\.md)?\b")
+    tracked = subprocess.run(["git", "-C", root, "ls-files", "-z"], capture_output=True, timeout=60)
+    if tracked.returncode == 0:  # a source tree outside git (a tarball) is not checked
+        for rel in tracked.stdout.decode().split("\0"):
+            if not rel or rel == "tests/reference_coverage.py":
+                continue
+            try:
+                with open(os.path.join(root, rel), encoding="utf-8") as f:
+                    text = f.read()
+            except (UnicodeDecodeError, OSError):
+                continue  # binary files
+            for n, line in enumerate(text.splitlines(), 1):
+                if outside.search(line):
+                    problems.append(f"{rel}:{n}: points outside the repository: {line.strip()[:100]}")
 
     for p in problems:
         print(p)

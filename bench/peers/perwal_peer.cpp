@@ -56,9 +56,8 @@ nlohmann::json summary(const std::vector<double>& ns, double best_pass_s, std::s
 
 int main(int argc, char** argv) {
   if (argc < 5) {
-    std::cerr
-        << "usage: perwal_peer RULES.perwal ORG.json QUERIES.jsonl DECISIONS.txt [--passes N] [--min-seconds S] "
-           "[--threads T]\n";
+    std::cerr << "usage: perwal_peer RULES.perwal ORG.json QUERIES.jsonl DECISIONS.txt [--passes N] [--min-seconds S] "
+                 "[--threads T]\n";
     return 2;
   }
   int passes = 5;

@@ -120,13 +120,19 @@ json query_schema(const compiled_ruleset& r) {
 
 }  // namespace
 
-std::vector<std::string> query_fields(std::string_view type) {
-  if (type == "kedudukan") return {"type", "ruleset", "position", "atasan"};
-  if (type == "penugasan") return {"type", "ruleset", "mode", "assignee", "owner_unit", "assigned_by", "team", "steps"};
-  if (type == "pelaporan") return {"type", "ruleset", "from", "to", "as", "team", "also_to"};
-  if (type == "tim") return {"type", "ruleset", "team"};
-  if (type == "audit") return {"type", "ruleset"};
-  return {};
+const std::vector<std::string>& query_fields(std::string_view type) {
+  // Static lists: reading a query allocates nothing for them.
+  static const std::vector<std::string> kedudukan = {"type", "ruleset", "position", "atasan"},
+                                        penugasan = {"type",       "ruleset",     "mode", "assignee",
+                                                     "owner_unit", "assigned_by", "team", "steps"},
+                                        pelaporan = {"type", "ruleset", "from", "to", "as", "team", "also_to"},
+                                        tim = {"type", "ruleset", "team"}, audit = {"type", "ruleset"}, none;
+  if (type == "kedudukan") return kedudukan;
+  if (type == "penugasan") return penugasan;
+  if (type == "pelaporan") return pelaporan;
+  if (type == "tim") return tim;
+  if (type == "audit") return audit;
+  return none;
 }
 
 namespace {

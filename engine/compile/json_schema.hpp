@@ -15,7 +15,7 @@ namespace perwal {
 // The top-level fields a query of `type` may have (its "type" and "ruleset"
 // among them), as the query schema lists them; empty for an unknown type.
 // The query reader refuses any other (E207).
-[[nodiscard]] std::vector<std::string> query_fields(std::string_view type);
+[[nodiscard]] const std::vector<std::string>& query_fields(std::string_view type);
 
 // `kind` is "org", "query" or "decision"; nullopt for anything else.
 [[nodiscard]] std::optional<nlohmann::json> json_schema(const compiled_ruleset& rules, std::string_view kind);

@@ -4,6 +4,7 @@
 // held and broken rules into a decision. Not part of the eval API.
 #pragma once
 
+#include <boost/container/small_vector.hpp>
 #include <unordered_set>
 
 #include "engine/eval/decision.hpp"
@@ -25,7 +26,11 @@ struct bindings {
   const nlohmann::json* step = nullptr;  // the step object as given (`where` of a step)
 };
 
-// A value of a compiled expression. Sets of positions or units are kept in order, without repeats.
+// A value of a compiled expression. Sets of positions or units are kept in
+// order, without repeats; a small set (a delegation's scope, a team's
+// members, a chain of superiors) stays inside the value, so reading one does
+// not allocate.
+using index_set = boost::container::small_vector<index, 8>;
 struct value {
   value_type t = value_type::null;
   bool b = false;
@@ -33,7 +38,7 @@ struct value {
   code c = no_code;
   std::string_view s;  // ids and literals outlive the evaluation (org, ruleset or query)
   index idx = none;
-  std::vector<index> set;
+  index_set set;
   const team_input* team = nullptr;
   const org::delegation* delegation = nullptr;
   const nlohmann::json* j = nullptr;
@@ -71,6 +76,8 @@ class context {
   [[nodiscard]] index root_of_unit(index u) const;
   [[nodiscard]] index berwenang_of_unit(index u) const;
   [[nodiscard]] index unit_of(index p) const { return p == none ? none : org.positions()[p].unit; }
+  // The perangkat daerah of position p's unit, from p's own record.
+  [[nodiscard]] index pd_of(index p) const { return p == none ? none : org.positions()[p].perangkat_daerah; }
   [[nodiscard]] bool is_fp_or_pelaksana(index p) const;
   // Positions from p up its atasan chain to (and including) `stop`, or to the top.
   [[nodiscard]] std::vector<index> chain(index p, index stop = none) const;

@@ -283,6 +283,27 @@ struct decision {
   std::vector<const rule_info*> applicable;  // pelaporan: report rules whose `as` and `when` held
   std::vector<const rule_info*> resolved;    // of those, the ones whose `to` named someone
   std::string inline_team;                   // the id of a team given inline in the query
+
+  // Back to a fresh decision, keeping what its lists have allocated: a
+  // caller checking many queries on one thread reuses one decision.
+  void clear() {
+    result = outcome::allowed;
+    kind = decision_kind::kedudukan;
+    scope.reset();
+    regulation_scope = no_code;
+    flow = nullptr;
+    violations.clear();
+    warnings.clear();
+    needs.clear();
+    next.clear();
+    trace.clear();
+    traced = true;
+    considered.clear();
+    checked.reset();
+    applicable.clear();
+    resolved.clear();
+    inline_team.clear();
+  }
 };
 
 }  // namespace perwal

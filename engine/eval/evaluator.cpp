@@ -43,8 +43,18 @@ evaluator::evaluator(std::shared_ptr<const compiled_ruleset> rules, std::shared_
 
 decision evaluator::evaluate(const query& q) const {
   if (std::holds_alternative<audit_query>(q)) return audit();
-  const context c(*rules_, *org_);
   decision d;
+  evaluate(q, d);
+  return d;
+}
+
+void evaluator::evaluate(const query& q, decision& d) const {
+  if (std::holds_alternative<audit_query>(q)) {
+    d = audit();
+    return;
+  }
+  const context c(*rules_, *org_);
+  d.clear();
   d.traced = trace_;
   std::visit(overloaded{
                  [&](const kedudukan_query& k) {
@@ -68,13 +78,19 @@ decision evaluator::evaluate(const query& q) const {
              q);
   if (d.traced) note_repealed(*rules_, d);
   finish(d);
-  return d;
 }
 
 std::optional<decision> evaluator::check(const nlohmann::json& q, diagnostics& errors) const {
   auto typed = read_query(q, *rules_, *org_, errors);
   if (!typed) return std::nullopt;
   return evaluate(*typed);
+}
+
+bool evaluator::check(const nlohmann::json& q, diagnostics& errors, decision& d) const {
+  auto typed = read_query(q, *rules_, *org_, errors);
+  if (!typed) return false;
+  evaluate(*typed, d);
+  return true;
 }
 
 namespace eval {

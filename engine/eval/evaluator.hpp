@@ -22,6 +22,10 @@ class evaluator {
             bool trace = true);
 
   [[nodiscard]] decision evaluate(const query& q) const;
+  // The same into `d` (cleared first, its lists' memory kept): a caller that
+  // checks many queries on one thread reuses one decision, and a kedudukan,
+  // pelaporan or tim check then allocates nothing.
+  void evaluate(const query& q, decision& d) const;
   // Every kedudukan, delegation and team of the org, on `threads` threads
   // (the findings and their order do not depend on the thread count).
   [[nodiscard]] decision audit(unsigned threads = 1) const;
@@ -34,6 +38,8 @@ class evaluator {
   // At the edge: reads a JSON query, then evaluates it. On bad input returns
   // nullopt and reports into `errors` (JSON paths inside the query).
   [[nodiscard]] std::optional<decision> check(const nlohmann::json& q, diagnostics& errors) const;
+  // The same into a reused decision; false (and `d` unspecified) on bad input.
+  [[nodiscard]] bool check(const nlohmann::json& q, diagnostics& errors, decision& d) const;
 
   [[nodiscard]] const compiled_ruleset& rules() const { return *rules_; }
   [[nodiscard]] const org::org_graph& org() const { return *org_; }

@@ -112,13 +112,13 @@ value context::position_prop(index p, const cstep& s) const {
     case prop::pimpinan_unit:
       return value::entity(value_type::position, pimpinan_of_unit(pos.unit));
     case prop::kepala_pd: {
-      const auto pd = pd_of_unit(pos.unit);
+      const auto pd = pos.perangkat_daerah;
       return value::entity(value_type::position, pd == none ? none : org.units()[pd].head);
     }
     case prop::unit_organisasi:
       return value::entity(value_type::unit, uo_of_unit(pos.unit));
     case prop::perangkat_daerah:
-      return value::entity(value_type::unit, pd_of_unit(pos.unit));
+      return value::entity(value_type::unit, pos.perangkat_daerah);
     case prop::instansi:
       return value::entity(value_type::unit, root_of_unit(pos.unit));
     case prop::pejabat_berwenang:
@@ -337,17 +337,26 @@ value context::apply(const value& v, const cstep& s) const {
     case value_type::positions:
     case value_type::units: {
       value out;
+      // Without repeats: a linear search while the set is small (no
+      // allocation), a search tree once it is not.
       std::set<index> seen;
+      const auto add = [&](index x) {
+        if (out.set.size() < 32) {
+          if (std::find(out.set.begin(), out.set.end(), x) != out.set.end()) return;
+        } else {
+          if (seen.empty()) seen.insert(out.set.begin(), out.set.end());
+          if (!seen.insert(x).second) return;
+        }
+        out.set.push_back(x);
+      };
       for (auto i : v.set) {
         auto one = v.t == value_type::positions ? position_prop(i, s) : unit_prop(i, s);
         if (one.t == value_type::position || one.t == value_type::unit) {
           out.t = one.t == value_type::position ? value_type::positions : value_type::units;
-          if (seen.insert(one.idx).second) out.set.push_back(one.idx);
+          add(one.idx);
         } else if (one.t == value_type::positions || one.t == value_type::units) {
           out.t = one.t;
-          for (auto x : one.set) {
-            if (seen.insert(x).second) out.set.push_back(x);
-          }
+          for (auto x : one.set) add(x);
         }
       }
       if (out.t == value_type::null && !v.set.empty()) out.t = v.t;  // keep an empty set typed
@@ -449,7 +458,8 @@ value context::eval(const cexpr& e, const bindings& b) const {
       if (e.paths.size() == 1) return eval_path(e.paths[0], b);
       value v;
       v.t = value_type::positions;
-      v.set = resolve(e.paths, b);
+      const auto named = resolve(e.paths, b);
+      v.set.assign(named.begin(), named.end());
       return v;
     }
     case expr_op::number: {
@@ -529,8 +539,11 @@ value context::eval(const cexpr& e, const bindings& b) const {
       if (left.t == value_type::unstated) return left;
       const auto& right = e.kids[1];
       if (right.op == expr_op::list) {
-        return value::boolean(
-            std::any_of(right.kids.begin(), right.kids.end(), [&](const cexpr& k) { return equal(left, eval(k, b)); }));
+        return value::boolean(std::any_of(right.kids.begin(), right.kids.end(), [&](const cexpr& k) {
+          // A code in a list of codes (`jenis in [fungsional, pelaksana]`): compared without building a value.
+          if (k.op == expr_op::code_lit && left.t == value_type::code_val) return left.c == k.literal;
+          return equal(left, eval(k, b));
+        }));
       }
       const auto set = eval(right, b);
       if (set.t == value_type::unstated) return set;
@@ -574,18 +587,43 @@ value context::eval(const cexpr& e, const bindings& b) const {
   return {};
 }
 
+// The connectives are read here directly (as eval reads them), so that a
+// condition's and/or/not never builds a value: most of what a kedudukan or
+// pelaporan check evaluates is conditions.
 truth context::tri(const cexpr& e, const bindings& b) const {
-  const auto v = eval(e, b);
-  if (v.t == value_type::unstated) return truth::unknown;
-  return value_truth(v) ? truth::holds : truth::fails;
+  switch (e.op) {
+    case expr_op::and_:
+    case expr_op::or_: {
+      const truth decisive = e.op == expr_op::and_ ? truth::fails : truth::holds;
+      bool unknown = false;
+      for (const auto& k : e.kids) {
+        const auto t = tri(k, b);
+        if (t == decisive) return decisive;
+        unknown = unknown || t == truth::unknown;
+      }
+      if (unknown) return truth::unknown;
+      return e.op == expr_op::and_ ? truth::holds : truth::fails;
+    }
+    case expr_op::not_: {
+      const auto t = tri(e.kids[0], b);
+      if (t == truth::unknown) return t;
+      return t == truth::holds ? truth::fails : truth::holds;
+    }
+    default: {
+      const auto v = eval(e, b);
+      if (v.t == value_type::unstated) return truth::unknown;
+      return value_truth(v) ? truth::holds : truth::fails;
+    }
+  }
 }
 
 bool context::truthy(const cexpr& e, const bindings& b) const {
-  // Unstated facts read as null here (a `when`, a role): only `check` asks for evidence.
+  // Unstated facts read as null here (a `when`, a role): only `check` asks
+  // for evidence. With no list to name them in, nothing reads as unknown.
   auto* const saved = std::exchange(unstated_, nullptr);
-  const auto v = eval(e, b);
+  const auto t = tri(e, b);
   unstated_ = saved;
-  return value_truth(v);
+  return t == truth::holds;
 }
 
 truth context::check(const cexpr& e, const bindings& b, std::vector<std::string>* unstated) const {

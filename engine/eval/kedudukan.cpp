@@ -26,7 +26,7 @@ index context::penilai_up_from(index p, index first) const {
   bindings b;
   b.position = p;
   b.atasan = first;
-  b.pd = pd_of_unit(unit_of(p));
+  b.pd = pd_of(p);
   const auto* tb = table_for(b.pd, b);
   if (!tb) return first;
   index cur = first;
@@ -85,7 +85,7 @@ void check_kedudukan(const context& c, index p, index atasan, decision& d) {
   bindings b;
   b.position = p;
   b.atasan = atasan;
-  b.pd = c.pd_of_unit(c.unit_of(p));
+  b.pd = c.pd_of(p);
   const auto path = [&] {
     std::vector<node_ref> nodes = {context::at_position(p)};
     if (atasan != none) nodes.push_back(context::at_position(atasan));
@@ -112,7 +112,7 @@ void check_kedudukan(const context& c, index p, index atasan, decision& d) {
       }
     }
   }
-  const bool same_pd = atasan != none && c.pd_of_unit(c.unit_of(atasan)) == b.pd;
+  const bool same_pd = atasan != none && c.pd_of(atasan) == b.pd;
   if (match && same_pd) {
     if (!d.traced) {
       c.held(tb->info, d);

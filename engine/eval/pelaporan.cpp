@@ -14,7 +14,7 @@ bool review_chain_holds(const context& c, const pelaporan_query& q, decision& d)
   if (q.as != c.rules.known.hasil_kegiatan || q.as == no_code) return false;
   bindings kb;
   kb.position = q.from;
-  kb.pd = c.pd_of_unit(c.unit_of(q.from));
+  kb.pd = c.pd_of(q.from);
   const auto* tb = c.table_for(kb.pd, kb);
   if (!tb) return false;
   const auto from_kind = c.org.positions()[q.from].kind;
@@ -33,11 +33,12 @@ bool review_chain_holds(const context& c, const pelaporan_query& q, decision& d)
 
 // A report owed to several addressees: each `also_to` must be among the
 // query's `also_to` (not stated: evidence to provide).
+template <class PathFn>
 void check_also_to(const context& c, const report_rule& r, const pelaporan_query& q, const bindings& b,
-                   const std::vector<node_ref>& path, decision& d) {
+                   const PathFn& path, decision& d) {
   if (r.also_to.empty()) return;
   if (!q.also_to) {
-    c.needs(r.also_info, found::facts_unstated{{"also_to"}}, path, d);
+    c.needs(r.also_info, found::facts_unstated{{"also_to"}}, path(), d);
     return;
   }
   for (const auto& addressee : r.also_to) {
@@ -46,11 +47,32 @@ void check_also_to(const context& c, const report_rule& r, const pelaporan_query
       return std::find(q.also_to->begin(), q.also_to->end(), t) != q.also_to->end();
     });
     if (!sent) {
-      c.broken(r.also_info, found::addressee_missing{std::move(targets)}, path, d);
+      c.broken(r.also_info, found::addressee_missing{std::move(targets)}, path(), d);
       return;
     }
   }
   c.held(r.also_info, d);
+}
+
+// Whether a report rule's `to` names anyone, and whether it names the
+// report's addressee: what resolve() would answer, without building the list.
+struct reach {
+  bool any = false, names_to = false;
+};
+reach reaches(const context& c, const std::vector<cpath>& roles, const bindings& b) {
+  reach r;
+  const auto see = [&](index p) {
+    if (p == none) return;
+    r.any = true;
+    r.names_to = r.names_to || p == b.to;
+  };
+  for (const auto& role : roles) {
+    const auto v = c.eval_path(role, b);
+    if (v.t == value_type::position) see(v.idx);
+    if (v.t == value_type::positions)
+      for (const auto p : v.set) see(p);
+  }
+  return r;
 }
 
 }  // namespace
@@ -61,30 +83,29 @@ void check_pelaporan(const context& c, const pelaporan_query& q, decision& d) {
   b.to = q.to;
   b.as = q.as;
   if (q.team) b.team = &*q.team;
-  const std::vector<node_ref> path = {context::at_position(q.from), context::at_position(q.to)};
-  c.run_generic(
-      query_kind::pelaporan, b, [&] { return path; }, d);
+  // Built only for a finding: a report that breaks nothing allocates nothing.
+  const auto path = [&] { return std::vector<node_ref>{context::at_position(q.from), context::at_position(q.to)}; };
+  c.run_generic(query_kind::pelaporan, b, path, d);
 
+  // The rules for this capacity whose `when` holds are listed in d.applicable (in order).
   const report_rule* matched = nullptr;
-  std::vector<const report_rule*> applicable;
   for (const auto& r : c.rules.reports) {
     if (std::find(r.as.begin(), r.as.end(), b.as) == r.as.end()) continue;
     if (r.when && !c.truthy(*r.when, b)) continue;
-    applicable.push_back(&r);
     d.applicable.push_back(&r.info);
-    const auto targets = c.resolve(r.to, b);
-    if (!targets.empty()) d.resolved.push_back(&r.info);
+    const auto targets = reaches(c, r.to, b);
+    if (targets.any) d.resolved.push_back(&r.info);
     // A permission whose `require` fails permits nothing: the report falls to the other rules.
     const bool permits = r.info.level != strength::boleh || !r.require || c.truthy(*r.require, b);
-    if (!matched && permits && std::find(targets.begin(), targets.end(), b.to) != targets.end()) matched = &r;
+    if (!matched && permits && targets.names_to) matched = &r;
   }
   if (matched) {
     std::vector<std::string> unstated;
     const auto verdict = matched->require ? c.check(*matched->require, b, &unstated) : eval::truth::holds;
     if (verdict == eval::truth::unknown) {
-      c.needs(matched->info, found::facts_unstated{std::move(unstated)}, path, d);
+      c.needs(matched->info, found::facts_unstated{std::move(unstated)}, path(), d);
     } else if (verdict == eval::truth::fails) {
-      c.broken(matched->info, found::rule_text{}, path, d);
+      c.broken(matched->info, found::rule_text{}, path(), d);
     } else if (d.traced) {
       c.held(matched->info, d, traced::official{b.to});
     } else {
@@ -94,15 +115,16 @@ void check_pelaporan(const context& c, const pelaporan_query& q, decision& d) {
     return;
   }
   if (review_chain_holds(c, q, d)) return;
-  if (applicable.empty()) {
-    c.broken(c.rules.engine_rules.pelaporan_tidak_diatur, found::report_unregulated{b.as}, path, d);
+  if (d.applicable.empty()) {
+    c.broken(c.rules.engine_rules.pelaporan_tidak_diatur, found::report_unregulated{b.as}, path(), d);
     return;
   }
-  for (const auto* r : applicable) {
-    if (r->info.level == strength::boleh) continue;
-    auto targets = c.resolve(r->to, b);
+  for (const auto& r : c.rules.reports) {
+    if (r.info.level == strength::boleh) continue;
+    if (std::find(d.applicable.begin(), d.applicable.end(), &r.info) == d.applicable.end()) continue;
+    auto targets = c.resolve(r.to, b);
     auto rpath = context::positions(c.chain(b.from, targets.empty() ? none : targets.front()));
-    c.broken(r->info, found::report_misdirected{b.as, std::move(targets), b.to}, std::move(rpath), d);
+    c.broken(r.info, found::report_misdirected{b.as, std::move(targets), b.to}, std::move(rpath), d);
   }
 }
 

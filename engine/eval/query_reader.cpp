@@ -351,7 +351,7 @@ std::optional<query> read_query(const json& q, const compiled_ruleset& rules, co
   const auto& t = type->get_ref<const std::string&>();
   // A field the query type does not have is refused, not ignored: a
   // misspelt "atsan" would otherwise be a query without its atasan.
-  if (const auto fields = query_fields(t); !fields.empty()) {
+  if (const auto& fields = query_fields(t); !fields.empty()) {
     bool unknown = false;
     for (const auto& [key, value] : q.items()) {
       if (std::find(fields.begin(), fields.end(), key) != fields.end()) continue;

@@ -121,9 +121,9 @@ bool org_graph::has_delegation(index p, code authority) const {
   return false;
 }
 
-std::vector<index> org_graph::delegations_to(index p) const {
+std::span<const index> org_graph::delegations_to(index p) const {
   if (p >= positions_.size()) return {};
-  return {delegation_list_.begin() + delegation_first_[p], delegation_list_.begin() + delegation_first_[p + 1]};
+  return {delegation_list_.data() + delegation_first_[p], delegation_first_[p + 1] - delegation_first_[p]};
 }
 
 index org_graph::unit_of_kind(index instansi_index, code k) const {

@@ -68,6 +68,8 @@ std::string org_graph::canonical_dump() const {
     put_tags(out, p.tags);
     out << " depth=" << p.depth << " pre=" << p.pre << " post=" << p.post << " heads=";
     put_index(out, p.heads);
+    out << " pd=";
+    put_index(out, p.perangkat_daerah);
     out << " find=" << find_position(p.id) << " employee=";
     put_index(out, employee_of(i));
     put_list(out, " delegations", delegations_to(i));

@@ -65,8 +65,11 @@ struct freeze_steps {
     }
   }
 
-  // A position heading several units (an acting head) keeps the first.
+  // A position heading several units (an acting head) keeps the first; every
+  // position gets its unit's perangkat daerah (index_unit_context ran first).
   void index_heads() {
+    for (position& p : g.positions_)
+      p.perangkat_daerah = p.unit < g.units_.size() ? g.units_[p.unit].perangkat_daerah : none;
     for (index v = 0; v < g.units_.size(); ++v) {
       const index h = g.units_[v].head;
       if (h != none && g.positions_[h].heads == none) g.positions_[h].heads = v;

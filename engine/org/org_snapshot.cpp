@@ -391,6 +391,7 @@ struct snapshot_io {
       p.pre = checked(x.pre, np, false, "position pre-order");
       p.post = checked(x.post, np, false, "position post-order");
       p.heads = checked(x.heads, nu, true, "position heads");
+      p.perangkat_daerah = p.unit < nu ? g.units_[p.unit].perangkat_daerah : none;
     }
     g.employees_.reserve(ne);
     prepare_for_writing(g.employees_.data(), ne * sizeof(employee));
