@@ -23,8 +23,8 @@ class evaluator {
 
   [[nodiscard]] decision evaluate(const query& q) const;
   // The same into `d` (cleared first, its lists' memory kept): a caller that
-  // checks many queries on one thread reuses one decision, and a kedudukan,
-  // pelaporan or tim check then allocates nothing.
+  // checks many queries on one thread reuses one decision, and a kedudukan
+  // or pelaporan check that finds nothing then allocates nothing.
   void evaluate(const query& q, decision& d) const;
   // Every kedudukan, delegation and team of the org, on `threads` threads
   // (the findings and their order do not depend on the thread count).
