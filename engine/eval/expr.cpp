@@ -566,30 +566,20 @@ value context::eval(const cexpr& e, const bindings& b) const {
       if (v.t == value_type::unstated) return v;
       return value::boolean((v.t == value_type::null) == (e.op == expr_op::is_null));
     }
-    // Kleene's three-valued logic: a false conjunct decides an `and` whatever
-    // is unstated, a true disjunct an `or`.
     case expr_op::and_:
-    case expr_op::or_: {
-      const truth decisive = e.op == expr_op::and_ ? truth::fails : truth::holds;
-      bool unknown = false;
-      for (const auto& k : e.kids) {
-        const auto t = tri(k, b);
-        if (t == decisive) return value::boolean(e.op == expr_op::or_);
-        unknown = unknown || t == truth::unknown;
-      }
-      return unknown ? unstated_value() : value::boolean(e.op == expr_op::and_);
-    }
-    case expr_op::not_: {
-      const auto t = tri(e.kids[0], b);
-      return t == truth::unknown ? unstated_value() : value::boolean(t == truth::fails);
+    case expr_op::or_:
+    case expr_op::not_: {  // read by tri, as a value
+      const auto t = tri(e, b);
+      return t == truth::unknown ? unstated_value() : value::boolean(t == truth::holds);
     }
   }
   return {};
 }
 
-// The connectives are read here directly (as eval reads them), so that a
-// condition's and/or/not never builds a value: most of what a kedudukan or
-// pelaporan check evaluates is conditions.
+// The connectives are read here, so that a condition's and/or/not never
+// builds a value (most of what a kedudukan or pelaporan check evaluates is
+// conditions); eval asks here for them. Kleene's three-valued logic: a false
+// conjunct decides an `and` whatever is unstated, a true disjunct an `or`.
 truth context::tri(const cexpr& e, const bindings& b) const {
   switch (e.op) {
     case expr_op::and_:
