@@ -11,55 +11,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 before=$1 after=$2 runs=${3:-3} duration=${4:-10}
 for b in "$before" "$after"; do [ -x "$b" ] || { echo "not an executable: $b" >&2; exit 2; }; done
-command -v wrk >/dev/null || { echo "wrk not found: scripts/install-deps.sh installs it" >&2; exit 2; }
-
-work=$(mktemp -d /tmp/perwal-serve-compare.XXXXXX)
-server_pid=""
-cleanup() {
-  if [ -n "$server_pid" ]; then kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-python3 - "$work" <<'PY'
-import glob, json, sys
-work = sys.argv[1]
-qs = []
-for f in sorted(glob.glob("tests/golden/padang-panjang/*.json")):
-    d = json.load(open(f))
-    if "query" in d and d.get("expect", {}).get("decision") != "bad_query" and not d.get("org"):
-        if d["query"].get("type") != "audit":
-            qs.append(d["query"])
-with open(f"{work}/single.txt", "w") as out:
-    for q in qs:
-        out.write(json.dumps(q, separators=(",", ":")) + "\n")
-with open(f"{work}/batch.txt", "w") as out:
-    out.write(json.dumps([qs[i % len(qs)] for i in range(1000)], separators=(",", ":")) + "\n")
-one = {"type": "kedudukan", "position": "pp.bag-org.analis-1"}
-with open(f"{work}/kedudukan-batch.txt", "w") as out:
-    out.write(json.dumps([one] * 1000, separators=(",", ":")) + "\n")
-PY
-
-start_server() {  # $1: binary
-  rm -rf "$work/data" "$work/port"
-  "$1" serve --rules rulesets/padang-panjang-48-2024.perwal --org fixtures/padang-panjang/org.json \
-    --port 0 --port-file "$work/port" --data "$work/data" --log-sync full >"$work/server.log" 2>&1 &
-  server_pid=$!
-  for _ in $(seq 1 300); do
-    if [ -s "$work/port" ] && curl -sf "http://127.0.0.1:$(cat "$work/port")/healthz" >/dev/null; then return; fi
-    sleep 0.1
-  done
-  echo "server did not start:" >&2; cat "$work/server.log" >&2; exit 1
-}
+. bench/serve-common.sh
+serve_setup serve-compare 1000
 
 # One run: prints "decisions/s p99_ms errors".
 measure() {  # $1 binary, $2 bodies, $3 connections, $4 decisions per request
-  start_server "$1"
+  serve_start "$1" full
   local url="http://127.0.0.1:$(cat "$work/port")"
   PERWAL_BODIES="$2" wrk -t2 -c"$3" -d2s -s bench/serve-check.lua "$url" >/dev/null
   local line
   line=$(PERWAL_BODIES="$2" wrk -t2 -c"$3" -d"${duration}s" --latency -s bench/serve-check.lua "$url" | grep '^RESULT')
-  kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
+  serve_stop
   echo "$line" | awk -v n="$4" '{
     for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
     printf "%.0f %.2f %d\n", v["rps"] * n, v["p99_us"] / 1000,

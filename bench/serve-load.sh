@@ -14,63 +14,15 @@ build=${PERWAL_BUILD_DIR:-build}
 perwal=$build/perwal
 out=bench/serve-results.md
 [ -x "$perwal" ] || { echo "build first: $perwal not found" >&2; exit 2; }
-command -v wrk >/dev/null || { echo "wrk not found: scripts/install-deps.sh installs it" >&2; exit 2; }
-
-work=$(mktemp -d /tmp/perwal-serve-load.XXXXXX)
-server_pid=""
-cleanup() {
-  if [ -n "$server_pid" ]; then kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-# Query bodies: the golden suite's queries (kedudukan, penugasan, pelaporan, tim;
-# not the whole-org audit, which has its own endpoint), one per line, and a
-# batch of $batch_size of them; and the same for one kedudukan query alone.
+. bench/serve-common.sh
+# Query bodies: see serve-common.sh; batches of $batch_size.
 batch_size=1000
-python3 - "$work" "$batch_size" <<'PY'
-import glob, json, sys
-work, n = sys.argv[1], int(sys.argv[2])
-qs = []
-for f in sorted(glob.glob("tests/golden/padang-panjang/*.json")):
-    d = json.load(open(f))
-    if "query" in d and d.get("expect", {}).get("decision") != "bad_query" and not d.get("org"):
-        if d["query"].get("type") != "audit":
-            qs.append(d["query"])
-with open(f"{work}/single.txt", "w") as out:
-    for q in qs:
-        out.write(json.dumps(q, separators=(",", ":")) + "\n")
-batch = [qs[i % len(qs)] for i in range(n)]
-with open(f"{work}/batch.txt", "w") as out:
-    out.write(json.dumps(batch, separators=(",", ":")) + "\n")
-one = {"type": "kedudukan", "position": "pp.bag-org.analis-1"}
-with open(f"{work}/kedudukan.txt", "w") as out:
-    out.write(json.dumps(one) + "\n")
-with open(f"{work}/kedudukan-batch.txt", "w") as out:
-    out.write(json.dumps([one] * n, separators=(",", ":")) + "\n")
-print(f"{len(qs)} distinct queries", file=sys.stderr)
-PY
-
-start_server() {  # $1: log sync mode
-  rm -rf "$work/data" "$work/port"
-  "$perwal" serve --rules rulesets/padang-panjang-48-2024.perwal --org fixtures/padang-panjang/org.json \
-    --port 0 --port-file "$work/port" --data "$work/data" --log-sync "$1" >"$work/server.log" 2>&1 &
-  server_pid=$!
-  for _ in $(seq 1 300); do
-    if [ -s "$work/port" ] && curl -sf "http://127.0.0.1:$(cat "$work/port")/healthz" >/dev/null; then return; fi
-    sleep 0.1
-  done
-  echo "server did not start:" >&2; cat "$work/server.log" >&2; exit 1
-}
-
-stop_server() {
-  kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
-}
+serve_setup serve-load "$batch_size"
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 rows=()
 run() {  # $1 label, $2 sync, $3 bodies file, $4 connections, $5 decisions per request
-  start_server "$2"
+  serve_start "$perwal" "$2"
   local url="http://127.0.0.1:$(cat "$work/port")"
   # Warm up (page cache, allocator, SQLite), then measure.
   PERWAL_BODIES="$3" wrk -t2 -c"$4" -d3s -s bench/serve-check.lua "$url" >/dev/null
@@ -80,7 +32,7 @@ run() {  # $1 label, $2 sync, $3 bodies file, $4 connections, $5 decisions per r
   result=$(PERWAL_BODIES="$3" $cmd | tee /dev/stderr | grep '^RESULT')
   local decisions
   decisions=$(curl -s "$url/metrics" | awk '/^perwal_decisions_total/ {s += $2} END {print s}')
-  stop_server
+  serve_stop
   eval "$(echo "$result" | sed 's/^RESULT //; s/\([a-z0-9_]*\)=/local \1=/g')"
   local errors=$((errors_connect + errors_read + errors_write + errors_status + errors_timeout))
   local dps
@@ -99,9 +51,9 @@ run "batch of $batch_size, golden mix" normal "$work/batch.txt" 4 "$batch_size"
 run "batch of $batch_size, kedudukan" full "$work/kedudukan-batch.txt" 4 "$batch_size"
 run "batch of $batch_size, kedudukan" normal "$work/kedudukan-batch.txt" 4 "$batch_size"
 # The HTTP layer alone, for scale: no body, no decision, no log.
-start_server normal
+serve_start "$perwal" normal
 healthz=$(wrk -t2 -c32 -d"${duration}s" "http://127.0.0.1:$(cat "$work/port")/healthz" | awk '/Requests\/sec/ {print $2}')
-stop_server
+serve_stop
 
 # A hand-written "## Reading" section at the end of the results survives a new run.
 reading=""
