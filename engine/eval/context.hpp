@@ -26,34 +26,42 @@ struct bindings {
   const nlohmann::json* step = nullptr;  // the step object as given (`where` of a step)
 };
 
-// A value of a compiled expression. Sets of positions or units are kept in
-// order, without repeats; a small set (a delegation's scope, a team's
-// members, a chain of superiors) stays inside the value, so reading one does
-// not allocate.
-using index_set = boost::container::small_vector<index, 8>;
-struct value {
+// A value of a compiled expression that is not a set: a code, a position,
+// a unit, a flag, a number, a date, text, or a JSON field. Nearly every
+// condition reads only these, and they are built and copied without a set.
+struct scalar {
   value_type t = value_type::null;
   bool b = false;
   double n = 0;
   code c = no_code;
   std::string_view s;  // ids and literals outlive the evaluation (org, ruleset or query)
   index idx = none;
-  index_set set;
   const team_input* team = nullptr;
   const org::delegation* delegation = nullptr;
   const nlohmann::json* j = nullptr;
 
-  static value boolean(bool v);
-  static value of_code(code v);
-  static value entity(value_type t, index i);
-  static value text(std::string_view s);
+  static scalar boolean(bool v);
+  static scalar of_code(code v);
+  static scalar entity(value_type t, index i);
+  static scalar text(std::string_view s);
+};
+
+// Any value, sets included. Sets of positions or units are kept in order,
+// without repeats; a small set (a delegation's scope, a team's members, a
+// chain of superiors) stays inside the value, so reading one does not
+// allocate.
+using index_set = boost::container::small_vector<index, 8>;
+struct value : scalar {
+  index_set set;
+  value() = default;
+  value(const scalar& x) : scalar(x) {}  // NOLINT(google-explicit-constructor): every scalar is a value
 };
 
 // A condition read with evidence in mind: it holds, fails, or cannot be
 // decided because it reads a fact the data leaves unstated.
 enum class truth : std::uint8_t { holds, fails, unknown };
 
-[[nodiscard]] value unstated_value();
+[[nodiscard]] scalar unstated_value();
 
 // One query's evaluation: the ruleset, the org and the per-query guards.
 // An audit gives each thread its own context.
@@ -144,12 +152,27 @@ class context {
   [[nodiscard]] static std::vector<node_ref> positions(const std::vector<index>& ps);
 
  private:
-  [[nodiscard]] value base_value(const cpath& p, const bindings& b) const;
-  [[nodiscard]] value position_prop(index p, const cstep& s) const;
-  [[nodiscard]] value unit_prop(index u, const cstep& s) const;
+  [[nodiscard]] scalar base_value(const cpath& p, const bindings& b) const;
+  // The properties that are not sets (position_prop, unit_prop), the ones
+  // that are (set_prop), and a step applied to any value or to a scalar.
+  [[nodiscard]] scalar position_prop(index p, const cstep& s) const;
+  [[nodiscard]] scalar unit_prop(index u, const cstep& s) const;
+  [[nodiscard]] value set_prop(const scalar& v, const cstep& s) const;
   [[nodiscard]] value team_prop(const team_input& tm, const cstep& s) const;
+  [[nodiscard]] value field_of(const nlohmann::json* object, const cstep& s) const;
   [[nodiscard]] value apply(const value& v, const cstep& s) const;
+  [[nodiscard]] scalar apply(const scalar& v, const cstep& s) const;
   [[nodiscard]] value converted(const nlohmann::json& j, convert as) const;
+  template <class V>
+  [[nodiscard]] V walk(const cpath& p, const bindings& b) const;
+  // Expressions whose value is not a set (all but paths to sets) are
+  // evaluated as scalars: the common case builds no set at all.
+  [[nodiscard]] static bool yields_set(const cstep& s);
+  [[nodiscard]] static bool yields_set(const cpath& p);
+  [[nodiscard]] static bool yields_set(const cexpr& e);
+  [[nodiscard]] scalar eval_scalar(const cexpr& e, const bindings& b) const;
+  // An operand of a comparison: a set compares as its kind alone.
+  [[nodiscard]] scalar operand(const cexpr& e, const bindings& b) const;
 
  public:
   // Each path a condition reads, with the value it has here, as text.
@@ -157,9 +180,10 @@ class context {
 
  private:
   [[nodiscard]] truth tri(const cexpr& e, const bindings& b) const;
-  [[nodiscard]] bool equal(const value& a, const value& b) const;
-  [[nodiscard]] value ordered(const cexpr& e, const bindings& b) const;
-  [[nodiscard]] bool compare_ordered(expr_op op, const value& a, const value& c) const;
+  [[nodiscard]] bool quick_leaf(const cexpr& e, const bindings& b, truth& out) const;
+  [[nodiscard]] bool equal(const scalar& a, const scalar& b) const;
+  [[nodiscard]] bool compare_ordered(expr_op op, const scalar& a, const scalar& c) const;
+  [[nodiscard]] static bool value_truth(const scalar& v);
   [[nodiscard]] static bool value_truth(const value& v);
   [[nodiscard]] index penilai_up_from(index p, index first) const;
 
@@ -173,7 +197,7 @@ class context {
   // reads them as null).
   mutable std::vector<std::string>* unstated_ = nullptr;
   // The names bound by every/some, by slot (a context serves one query on one thread).
-  mutable std::vector<value> vars_;
+  mutable std::vector<scalar> vars_;
 };
 
 // ---- the checks, one file each ----------------------------------------------------

@@ -13,141 +13,133 @@ namespace perwal::eval {
 
 using json = nlohmann::json;
 
-value value::boolean(bool v) {
-  value x;
+scalar scalar::boolean(bool v) {
+  scalar x;
   x.t = value_type::boolean;
   x.b = v;
   return x;
 }
-value value::of_code(code v) {
-  value x;
+scalar scalar::of_code(code v) {
+  scalar x;
   x.t = v == no_code ? value_type::null : value_type::code_val;
   x.c = v;
   return x;
 }
-value value::entity(value_type t, index i) {
-  value x;
+scalar scalar::entity(value_type t, index i) {
+  scalar x;
   x.t = i == none ? value_type::null : t;
   x.idx = i;
   return x;
 }
-value unstated_value() {
-  value x;
+scalar unstated_value() {
+  scalar x;
   x.t = value_type::unstated;
   return x;
 }
-value value::text(std::string_view s) {
-  value x;
+scalar scalar::text(std::string_view s) {
+  scalar x;
   x.t = value_type::string;
   x.s = s;
   return x;
 }
 
-value context::base_value(const cpath& p, const bindings& b) const {
+scalar context::base_value(const cpath& p, const bindings& b) const {
   switch (p.base) {
     case base_name::position:
-      return value::entity(value_type::position, b.position);
+      return scalar::entity(value_type::position, b.position);
     case base_name::atasan:
-      return value::entity(value_type::position, b.atasan);
+      return scalar::entity(value_type::position, b.atasan);
     case base_name::pd:
-      return value::entity(value_type::unit, b.pd);
+      return scalar::entity(value_type::unit, b.pd);
     case base_name::assignee:
-      return value::entity(value_type::position, b.assignee);
+      return scalar::entity(value_type::position, b.assignee);
     case base_name::owner:
-      return value::entity(value_type::unit, b.owner);
+      return scalar::entity(value_type::unit, b.owner);
     case base_name::issuer:
-      return value::entity(value_type::position, b.issuer);
+      return scalar::entity(value_type::position, b.issuer);
     case base_name::from:
-      return value::entity(value_type::position, b.from);
+      return scalar::entity(value_type::position, b.from);
     case base_name::to:
-      return value::entity(value_type::position, b.to);
+      return scalar::entity(value_type::position, b.to);
     case base_name::mode:
-      return value::of_code(b.mode);
+      return scalar::of_code(b.mode);
     case base_name::scope:
-      return value::of_code(b.scope);
+      return scalar::of_code(b.scope);
     case base_name::contract_scope:
-      return value::of_code(b.contract_scope);
+      return scalar::of_code(b.contract_scope);
     case base_name::role:
-      return value::of_code(b.role);
+      return scalar::of_code(b.role);
     case base_name::as:
-      return value::of_code(b.as);
+      return scalar::of_code(b.as);
     case base_name::team: {
-      value v;
+      scalar v;
       if (b.team) v.t = value_type::team, v.team = b.team;
       return v;
     }
     case base_name::delegation: {
-      value v;
+      scalar v;
       if (b.delegation) v.t = value_type::delegation, v.delegation = b.delegation;
       return v;
     }
     case base_name::step: {
-      value v;
+      scalar v;
       if (b.step) v.t = value_type::step, v.j = b.step;
       return v;
     }
     case base_name::var:
-      return p.var < vars_.size() ? vars_[p.var] : value{};
+      return p.var < vars_.size() ? vars_[p.var] : scalar{};
   }
   return {};
 }
 
-value context::position_prop(index p, const cstep& s) const {
+scalar context::position_prop(index p, const cstep& s) const {
   const auto& pos = org.positions()[p];
   switch (s.p) {
     case prop::id:
-      return value::text(pos.id);
+      return scalar::text(pos.id);
     case prop::kind:
-      return value::of_code(pos.kind);
+      return scalar::of_code(pos.kind);
     case prop::jenis:
-      return value::of_code(pos.jenis);
+      return scalar::of_code(pos.jenis);
     case prop::jenjang:
-      return value::of_code(pos.jenjang);
+      return scalar::of_code(pos.jenjang);
     case prop::unit:
-      return value::entity(value_type::unit, pos.unit);
+      return scalar::entity(value_type::unit, pos.unit);
     case prop::atasan:
-      return value::entity(value_type::position, pos.atasan);
+      return scalar::entity(value_type::position, pos.atasan);
     case prop::penilai:
-      return value::entity(value_type::position, penilai_of(p));
+      return scalar::entity(value_type::position, penilai_of(p));
     case prop::pimpinan_unit:
-      return value::entity(value_type::position, pimpinan_of_unit(pos.unit));
+      return scalar::entity(value_type::position, pimpinan_of_unit(pos.unit));
     case prop::kepala_pd: {
       const auto pd = pos.perangkat_daerah;
-      return value::entity(value_type::position, pd == none ? none : org.units()[pd].head);
+      return scalar::entity(value_type::position, pd == none ? none : org.units()[pd].head);
     }
     case prop::unit_organisasi:
-      return value::entity(value_type::unit, uo_of_unit(pos.unit));
+      return scalar::entity(value_type::unit, uo_of_unit(pos.unit));
     case prop::perangkat_daerah:
-      return value::entity(value_type::unit, pos.perangkat_daerah);
+      return scalar::entity(value_type::unit, pos.perangkat_daerah);
     case prop::instansi:
-      return value::entity(value_type::unit, root_of_unit(pos.unit));
+      return scalar::entity(value_type::unit, root_of_unit(pos.unit));
     case prop::pejabat_berwenang:
-      return value::entity(value_type::position, berwenang_of_unit(pos.unit));
+      return scalar::entity(value_type::position, berwenang_of_unit(pos.unit));
     case prop::heads:
-      return value::entity(value_type::unit, pos.heads);
+      return scalar::entity(value_type::unit, pos.heads);
     case prop::is_head:
-      return value::boolean(pos.heads != none);
-    case prop::superiors: {
-      value v;
-      v.t = value_type::positions;
-      for (index cur = pos.atasan; cur != none && v.set.size() < 64; cur = org.positions()[cur].atasan) {
-        v.set.push_back(cur);
-      }
-      return v;
-    }
+      return scalar::boolean(pos.heads != none);
     case prop::delegated: {
       bool unknown = false;
       for (const auto k : org.delegations_to(p)) {
         const auto& dl = org.delegations()[k];
         if (std::find(s.codes.begin(), s.codes.end(), dl.authority) == s.codes.end()) continue;
         const auto t = delegation_holds(dl);
-        if (t == truth::holds) return value::boolean(true);
+        if (t == truth::holds) return scalar::boolean(true);
         unknown = unknown || t == truth::unknown;
       }
-      return unknown && unstated_ ? unstated_value() : value::boolean(false);
+      return unknown && unstated_ ? unstated_value() : scalar::boolean(false);
     }
     case prop::has_tag:
-      return value::boolean(std::find(pos.tags.begin(), pos.tags.end(), s.text) != pos.tags.end());
+      return scalar::boolean(std::find(pos.tags.begin(), pos.tags.end(), s.text) != pos.tags.end());
     default:
       return {};
   }
@@ -190,72 +182,81 @@ truth context::delegation_holds(const org::delegation& dl) const {
   return result;
 }
 
-value context::unit_prop(index u, const cstep& s) const {
+scalar context::unit_prop(index u, const cstep& s) const {
   const auto& un = org.units()[u];
   switch (s.p) {
     case prop::id:
-      return value::text(un.id);
+      return scalar::text(un.id);
     case prop::kind:
-      return value::of_code(un.kind);
+      return scalar::of_code(un.kind);
     case prop::head:
-      return value::entity(value_type::position, un.head);
+      return scalar::entity(value_type::position, un.head);
     case prop::parent:
-      return value::entity(value_type::unit, un.parent);
+      return scalar::entity(value_type::unit, un.parent);
     case prop::unit_organisasi:
-      return value::entity(value_type::unit, uo_of_unit(u));
+      return scalar::entity(value_type::unit, uo_of_unit(u));
     case prop::perangkat_daerah:
-      return value::entity(value_type::unit, un.perangkat_daerah);
+      return scalar::entity(value_type::unit, un.perangkat_daerah);
     case prop::instansi:
-      return value::entity(value_type::unit, root_of_unit(u));
+      return scalar::entity(value_type::unit, root_of_unit(u));
     case prop::pimpinan_unit:
-      return value::entity(value_type::position, pimpinan_of_unit(u));
+      return scalar::entity(value_type::position, pimpinan_of_unit(u));
     case prop::kepala_pd: {
       const auto pd = un.perangkat_daerah;
-      return value::entity(value_type::position, pd == none ? none : org.units()[pd].head);
+      return scalar::entity(value_type::position, pd == none ? none : org.units()[pd].head);
     }
     case prop::pejabat_berwenang:
-      return value::entity(value_type::position, berwenang_of_unit(u));
+      return scalar::entity(value_type::position, berwenang_of_unit(u));
     case prop::has_tag:
-      return value::boolean(std::find(un.tags.begin(), un.tags.end(), s.text) != un.tags.end());
+      return scalar::boolean(std::find(un.tags.begin(), un.tags.end(), s.text) != un.tags.end());
     case prop::find: {
       const auto i = instansi_of_unit(u);
-      return value::entity(value_type::unit, i == none || s.codes.empty() ? none : org.unit_of_kind(i, s.codes[0]));
-    }
-    case prop::tagged: {  // the units of u's subtree (u included) carrying the tag
-      value v;
-      v.t = value_type::units;
-      const auto& units = org.units();
-      for (index x = 0; x < static_cast<index>(units.size()); ++x) {
-        const auto& ux = units[x];
-        if (ux.pre < un.pre || ux.pre > un.post) continue;
-        if (std::find(ux.tags.begin(), ux.tags.end(), s.text) != ux.tags.end()) v.set.push_back(x);
-      }
-      return v;
-    }
-    case prop::holders: {
-      value v;
-      v.t = value_type::positions;
-      auto [first, last] = org.positions_under(u);
-      for (auto it = first; it != last; ++it) {
-        if (std::find(s.codes.begin(), s.codes.end(), org.positions()[*it].kind) != s.codes.end()) {
-          v.set.push_back(*it);
-        }
-      }
-      return v;
+      return scalar::entity(value_type::unit, i == none || s.codes.empty() ? none : org.unit_of_kind(i, s.codes[0]));
     }
     default:
       return {};
   }
 }
 
+// The properties whose value is a set: a position's superiors, the units of
+// a subtree carrying a tag, the holders of some kinds of position in a subtree.
+value context::set_prop(const scalar& v, const cstep& s) const {
+  value out;
+  if (v.t == value_type::position && s.p == prop::superiors) {
+    out.t = value_type::positions;
+    for (index cur = org.positions()[v.idx].atasan; cur != none && out.set.size() < 64;
+         cur = org.positions()[cur].atasan) {
+      out.set.push_back(cur);
+    }
+  } else if (v.t == value_type::unit && s.p == prop::tagged) {  // u's subtree, u included
+    const auto& un = org.units()[v.idx];
+    out.t = value_type::units;
+    const auto& units = org.units();
+    for (index x = 0; x < static_cast<index>(units.size()); ++x) {
+      const auto& ux = units[x];
+      if (ux.pre < un.pre || ux.pre > un.post) continue;
+      if (std::find(ux.tags.begin(), ux.tags.end(), s.text) != ux.tags.end()) out.set.push_back(x);
+    }
+  } else if (v.t == value_type::unit && s.p == prop::holders) {
+    out.t = value_type::positions;
+    auto [first, last] = org.positions_under(v.idx);
+    for (auto it = first; it != last; ++it) {
+      if (std::find(s.codes.begin(), s.codes.end(), org.positions()[*it].kind) != s.codes.end()) {
+        out.set.push_back(*it);
+      }
+    }
+  }
+  return out;
+}
+
 value context::team_prop(const team_input& tm, const cstep& s) const {
   switch (s.p) {
     case prop::id:
-      return value::text(tm.id);
+      return scalar::text(tm.id);
     case prop::owner:
-      return value::entity(value_type::unit, tm.owner_unit);
+      return scalar::entity(value_type::unit, tm.owner_unit);
     case prop::ketua:
-      return value::entity(value_type::position, tm.ketua);
+      return scalar::entity(value_type::position, tm.ketua);
     case prop::anggota:
     case prop::members: {
       value v;
@@ -265,7 +266,7 @@ value context::team_prop(const team_input& tm, const cstep& s) const {
       return v;
     }
     case prop::established_by:
-      return value::entity(value_type::position, tm.established_by);
+      return scalar::entity(value_type::position, tm.established_by);
     case prop::cross_unit:
     case prop::cross_instansi: {
       const auto owner_uo = uo_of_unit(tm.owner_unit);
@@ -276,29 +277,47 @@ value context::team_prop(const team_input& tm, const cstep& s) const {
       };
       bool any = tm.ketua != none && outside(tm.ketua);
       for (auto a : tm.anggota) any = any || outside(a);
-      return value::boolean(any);
+      return scalar::boolean(any);
     }
     case prop::has_target:
-      return value::boolean(tm.has_target);
-    case prop::field: {
-      value v;
-      const auto& fields = tm.fields();
-      if (fields.is_object()) {
-        if (const auto it = fields.find(s.text); it != fields.end()) {
-          return it->is_null() ? v : converted(*it, s.as);  // a JSON null is stated as none
-        }
-      }
-      if (unstated_) v.t = value_type::unstated;
-      return v;
-    }
+      return scalar::boolean(tm.has_target);
+    case prop::field:
+      return field_of(&tm.fields(), s);
     case prop::role:
-      return value::of_code(tm.role);
+      return scalar::of_code(tm.role);
     default:
       return {};
   }
 }
 
-value context::apply(const value& v, const cstep& s) const {
+// A field of a step, a delegation or a team, as its declared type. Absent
+// from the object: not stated (a JSON null is stated as none).
+value context::field_of(const json* object, const cstep& s) const {
+  value out;
+  if (object == nullptr || !object->is_object()) return out;
+  if (const auto it = object->find(s.text); it != object->end()) {
+    return it->is_null() ? out : converted(*it, s.as);
+  }
+  if (unstated_) out.t = value_type::unstated;
+  return out;
+}
+
+bool context::yields_set(const cstep& s) {
+  switch (s.p) {
+    case prop::superiors:
+    case prop::tagged:
+    case prop::holders:
+    case prop::anggota:
+    case prop::members:
+      return true;
+    case prop::field:
+      return s.as == convert::positions;
+    default:
+      return false;
+  }
+}
+
+scalar context::apply(const scalar& v, const cstep& s) const {
   switch (v.t) {
     case value_type::position:
       return position_prop(v.idx, s);
@@ -306,62 +325,69 @@ value context::apply(const value& v, const cstep& s) const {
       return unit_prop(v.idx, s);
     case value_type::team:
       return team_prop(*v.team, s);
-    case value_type::delegation: {
-      if (s.p == prop::from) return value::entity(value_type::position, v.delegation->from);
-      if (s.p == prop::to) return value::entity(value_type::position, v.delegation->to);
-      if (s.p == prop::authority) return value::of_code(v.delegation->authority);
-      if (s.p == prop::field) {
-        value out;
-        if (const auto& extra = v.delegation->extra; extra.is_object()) {
-          if (const auto it = extra.find(s.text); it != extra.end()) {
-            return it->is_null() ? out : converted(*it, s.as);  // a JSON null is stated as none
-          }
-        }
-        if (unstated_) out.t = value_type::unstated;
-        return out;
+    case value_type::delegation:
+      switch (s.p) {
+        case prop::from:
+          return scalar::entity(value_type::position, v.delegation->from);
+        case prop::to:
+          return scalar::entity(value_type::position, v.delegation->to);
+        case prop::authority:
+          return scalar::of_code(v.delegation->authority);
+        case prop::field:
+          return field_of(&v.delegation->extra, s);
+        default:
+          return {};
       }
-      return {};
-    }
     case value_type::step:
-    case value_type::json: {
-      value out;
-      if (v.j && v.j->is_object()) {
-        if (const auto it = v.j->find(s.text); it != v.j->end()) {
-          return it->is_null() ? out : converted(*it, s.as);  // a JSON null is stated as none
-        }
-        // Absent from an object: not stated (a JSON null is stated as none).
-        if (unstated_) out.t = value_type::unstated;
+    case value_type::json:
+      // A JSON null or a non-object has no fields (null, not unstated).
+      return v.j && v.j->is_object() ? field_of(v.j, s) : scalar{};
+    default:
+      return {};
+  }
+}
+
+value context::apply(const value& v, const cstep& s) const {
+  if (v.t == value_type::positions || v.t == value_type::units) {
+    value out;
+    // Without repeats: a linear search while the set is small (no
+    // allocation), a search tree once it is not.
+    std::set<index> seen;
+    const auto add = [&](index x) {
+      if (out.set.size() < 32) {
+        if (std::find(out.set.begin(), out.set.end(), x) != out.set.end()) return;
+      } else {
+        if (seen.empty()) seen.insert(out.set.begin(), out.set.end());
+        if (!seen.insert(x).second) return;
       }
-      return out;
-    }
-    case value_type::positions:
-    case value_type::units: {
-      value out;
-      // Without repeats: a linear search while the set is small (no
-      // allocation), a search tree once it is not.
-      std::set<index> seen;
-      const auto add = [&](index x) {
-        if (out.set.size() < 32) {
-          if (std::find(out.set.begin(), out.set.end(), x) != out.set.end()) return;
-        } else {
-          if (seen.empty()) seen.insert(out.set.begin(), out.set.end());
-          if (!seen.insert(x).second) return;
-        }
-        out.set.push_back(x);
-      };
-      for (auto i : v.set) {
-        auto one = v.t == value_type::positions ? position_prop(i, s) : unit_prop(i, s);
-        if (one.t == value_type::position || one.t == value_type::unit) {
-          out.t = one.t == value_type::position ? value_type::positions : value_type::units;
-          add(one.idx);
-        } else if (one.t == value_type::positions || one.t == value_type::units) {
-          out.t = one.t;
-          for (auto x : one.set) add(x);
-        }
+      out.set.push_back(x);
+    };
+    const value_type elem = v.t == value_type::positions ? value_type::position : value_type::unit;
+    for (auto i : v.set) {
+      const auto one = apply(value(scalar::entity(elem, i)), s);
+      if (one.t == value_type::position || one.t == value_type::unit) {
+        out.t = one.t == value_type::position ? value_type::positions : value_type::units;
+        add(one.idx);
+      } else if (one.t == value_type::positions || one.t == value_type::units) {
+        out.t = one.t;
+        for (auto x : one.set) add(x);
       }
-      if (out.t == value_type::null && !v.set.empty()) out.t = v.t;  // keep an empty set typed
-      return out;
     }
+    if (out.t == value_type::null && !v.set.empty()) out.t = v.t;  // keep an empty set typed
+    return out;
+  }
+  if (!yields_set(s)) return apply(static_cast<const scalar&>(v), s);
+  switch (v.t) {
+    case value_type::position:
+    case value_type::unit:
+      return set_prop(v, s);
+    case value_type::team:
+      return team_prop(*v.team, s);
+    case value_type::delegation:
+      return s.p == prop::field ? field_of(&v.delegation->extra, s) : value{};
+    case value_type::step:
+    case value_type::json:
+      return v.j && v.j->is_object() ? field_of(v.j, s) : value{};
     default:
       return {};
   }
@@ -378,10 +404,10 @@ value context::converted(const json& j, convert as) const {
       v.j = &j;
       return v;
     case convert::position:
-      return j.is_string() ? value::entity(value_type::position, org.find_position(j.get_ref<const std::string&>()))
+      return j.is_string() ? scalar::entity(value_type::position, org.find_position(j.get_ref<const std::string&>()))
                            : v;
     case convert::unit:
-      return j.is_string() ? value::entity(value_type::unit, org.find_unit(j.get_ref<const std::string&>())) : v;
+      return j.is_string() ? scalar::entity(value_type::unit, org.find_unit(j.get_ref<const std::string&>())) : v;
     case convert::positions: {
       if (!j.is_array()) return v;
       v.t = value_type::positions;
@@ -402,14 +428,31 @@ value context::converted(const json& j, convert as) const {
   return v;
 }
 
-value context::eval_path(const cpath& p, const bindings& b) const {
+// The compiler types every path, and a path that reaches a set stays one
+// (engine/compile/resolve.cpp), so its type says; an untyped one is looked at.
+bool context::yields_set(const cpath& p) {
+  switch (p.type) {
+    case value_type::positions:
+    case value_type::units:
+      return true;
+    case value_type::any:
+      return std::any_of(p.steps.begin(), p.steps.end(), [](const cstep& s) { return yields_set(s); });
+    default:
+      return false;
+  }
+}
+
+// A path's steps from its base, as a scalar (V = scalar: no step yields a
+// set) or as any value.
+template <class V>
+V context::walk(const cpath& p, const bindings& b) const {
   const index saved_subject = std::exchange(delegation_subject_, b.position);
   struct restore {
     index& slot;
     index value;
     ~restore() { slot = value; }
   } restore_subject{delegation_subject_, saved_subject};
-  value v = base_value(p, b);
+  V v = base_value(p, b);
   for (std::size_t k = 0; k < p.steps.size(); ++k) {
     if (v.t == value_type::null) return v;
     v = apply(v, p.steps[k]);
@@ -429,6 +472,11 @@ value context::eval_path(const cpath& p, const bindings& b) const {
   return v;
 }
 
+value context::eval_path(const cpath& p, const bindings& b) const {
+  if (yields_set(p)) return walk<value>(p, b);  // (not `?:`, whose common type would be the scalar)
+  return walk<scalar>(p, b);
+}
+
 std::vector<index> context::resolve(const std::vector<cpath>& roles, const bindings& b) const {
   std::vector<index> out;
   auto add = [&](index i) {
@@ -445,39 +493,53 @@ std::vector<index> context::resolve(const std::vector<cpath>& roles, const bindi
 }
 
 namespace {
-std::optional<double> number_of(const value& v) {
+std::optional<double> number_of(const scalar& v) {
   if (v.t == value_type::number) return v.n;
   if (v.t == value_type::json && v.j && v.j->is_number()) return v.j->get<double>();
   return std::nullopt;
 }
 }  // namespace
 
+bool context::yields_set(const cexpr& e) {
+  return e.op == expr_op::path && (e.paths.size() != 1 || yields_set(e.paths[0]));
+}
+
 value context::eval(const cexpr& e, const bindings& b) const {
+  if (e.op == expr_op::list) return {};  // only meaningful on the right of `in`
+  if (!yields_set(e)) return eval_scalar(e, b);
+  if (e.paths.size() == 1) return walk<value>(e.paths[0], b);
+  value v;  // a union of roles
+  v.t = value_type::positions;
+  const auto named = resolve(e.paths, b);
+  v.set.assign(named.begin(), named.end());
+  return v;
+}
+
+scalar context::operand(const cexpr& e, const bindings& b) const {
+  return yields_set(e) ? scalar(eval(e, b)) : eval_scalar(e, b);
+}
+
+// Every expression but a path to a set (and a list, read by `in`).
+scalar context::eval_scalar(const cexpr& e, const bindings& b) const {
   switch (e.op) {
-    case expr_op::path: {
-      if (e.paths.size() == 1) return eval_path(e.paths[0], b);
-      value v;
-      v.t = value_type::positions;
-      const auto named = resolve(e.paths, b);
-      v.set.assign(named.begin(), named.end());
-      return v;
-    }
+    case expr_op::path:
+      return walk<scalar>(e.paths[0], b);
     case expr_op::number: {
-      value v;
+      scalar v;
       v.t = value_type::number;
       v.n = e.number;
       return v;
     }
     case expr_op::string:
-      return value::text(e.text);
+      return scalar::text(e.text);
     case expr_op::boolean:
-      return value::boolean(e.boolean);
+      return scalar::boolean(e.boolean);
     case expr_op::code_lit:
-      return value::of_code(e.literal);
+      return scalar::of_code(e.literal);
     case expr_op::list:
-      return {};  // only meaningful on the right of `in`
+      return {};
     case expr_op::date_lit: {
-      value v;
+      scalar v;
       v.t = value_type::date;
       v.n = e.number;
       return v;
@@ -485,7 +547,7 @@ value context::eval(const cexpr& e, const bindings& b) const {
     case expr_op::count: {
       const auto set = eval(e.kids[0], b);
       if (set.t == value_type::unstated) return set;
-      value v;
+      scalar v;
       v.t = value_type::number;
       if (set.t == value_type::positions || set.t == value_type::units)
         v.n = static_cast<double>(set.set.size());
@@ -497,10 +559,10 @@ value context::eval(const cexpr& e, const bindings& b) const {
     }
     case expr_op::months_between:
     case expr_op::days_between: {
-      const auto from = eval(e.kids[0], b), to = eval(e.kids[1], b);
+      const auto from = operand(e.kids[0], b), to = operand(e.kids[1], b);
       if (from.t == value_type::unstated || to.t == value_type::unstated) return unstated_value();
       if (from.t != value_type::date || to.t != value_type::date) return {};
-      value v;
+      scalar v;
       v.t = value_type::number;
       const int a = static_cast<int>(from.n), z = static_cast<int>(to.n);
       v.n = e.op == expr_op::days_between ? z - a : perwal::months_between(a, z);
@@ -516,61 +578,64 @@ value context::eval(const cexpr& e, const bindings& b) const {
       bool unknown = false;
       const value_type elem = set.t == value_type::units ? value_type::unit : value_type::position;
       for (auto x : set.set) {
-        vars_[e.var] = value::entity(elem, x);
+        vars_[e.var] = scalar::entity(elem, x);
         const auto t = tri(e.kids[1], b);
-        if (t == (is_every ? truth::fails : truth::holds)) return value::boolean(!is_every);
+        if (t == (is_every ? truth::fails : truth::holds)) return scalar::boolean(!is_every);
         unknown = unknown || t == truth::unknown;
       }
-      return unknown ? unstated_value() : value::boolean(is_every);
+      return unknown ? unstated_value() : scalar::boolean(is_every);
     }
     case expr_op::eq:
     case expr_op::ne: {
-      const auto x = eval(e.kids[0], b), y = eval(e.kids[1], b);
+      const auto x = operand(e.kids[0], b), y = operand(e.kids[1], b);
       if (x.t == value_type::unstated || y.t == value_type::unstated) return unstated_value();
-      return value::boolean(equal(x, y) == (e.op == expr_op::eq));
+      return scalar::boolean(equal(x, y) == (e.op == expr_op::eq));
     }
     case expr_op::lt:
     case expr_op::le:
     case expr_op::gt:
-    case expr_op::ge:
-      return ordered(e, b);
+    case expr_op::ge: {
+      const auto x = operand(e.kids[0], b), y = operand(e.kids[1], b);
+      if (x.t == value_type::unstated || y.t == value_type::unstated) return unstated_value();
+      return scalar::boolean(compare_ordered(e.op, x, y));
+    }
     case expr_op::in: {
-      const auto left = eval(e.kids[0], b);
+      const auto left = operand(e.kids[0], b);
       if (left.t == value_type::unstated) return left;
       const auto& right = e.kids[1];
       if (right.op == expr_op::list) {
-        return value::boolean(std::any_of(right.kids.begin(), right.kids.end(), [&](const cexpr& k) {
+        return scalar::boolean(std::any_of(right.kids.begin(), right.kids.end(), [&](const cexpr& k) {
           // A code in a list of codes (`jenis in [fungsional, pelaksana]`): compared without building a value.
           if (k.op == expr_op::code_lit && left.t == value_type::code_val) return left.c == k.literal;
-          return equal(left, eval(k, b));
+          return equal(left, operand(k, b));
         }));
       }
       const auto set = eval(right, b);
       if (set.t == value_type::unstated) return set;
       if (set.t == value_type::json) {  // membership in a JSON array field
-        if (!set.j || !set.j->is_array()) return value::boolean(false);
-        return value::boolean(std::any_of(set.j->begin(), set.j->end(), [&](const json& x) {
-          value item;
+        if (!set.j || !set.j->is_array()) return scalar::boolean(false);
+        return scalar::boolean(std::any_of(set.j->begin(), set.j->end(), [&](const json& x) {
+          scalar item;
           item.t = value_type::json;
           item.j = &x;
           return equal(left, item);
         }));
       }
-      if (left.t != value_type::position && left.t != value_type::unit) return value::boolean(false);
-      if (set.t == value_type::position || set.t == value_type::unit) return value::boolean(equal(left, set));
-      return value::boolean(std::find(set.set.begin(), set.set.end(), left.idx) != set.set.end());
+      if (left.t != value_type::position && left.t != value_type::unit) return scalar::boolean(false);
+      if (set.t == value_type::position || set.t == value_type::unit) return scalar::boolean(equal(left, set));
+      return scalar::boolean(std::find(set.set.begin(), set.set.end(), left.idx) != set.set.end());
     }
     case expr_op::is_null:
     case expr_op::not_null: {
-      const auto v = eval(e.kids[0], b);
+      const auto v = operand(e.kids[0], b);
       if (v.t == value_type::unstated) return v;
-      return value::boolean((v.t == value_type::null) == (e.op == expr_op::is_null));
+      return scalar::boolean((v.t == value_type::null) == (e.op == expr_op::is_null));
     }
     case expr_op::and_:
     case expr_op::or_:
     case expr_op::not_: {  // read by tri, as a value
       const auto t = tri(e, b);
-      return t == truth::unknown ? unstated_value() : value::boolean(t == truth::holds);
+      return t == truth::unknown ? unstated_value() : scalar::boolean(t == truth::holds);
     }
   }
   return {};
@@ -600,10 +665,68 @@ truth context::tri(const cexpr& e, const bindings& b) const {
       return t == truth::holds ? truth::fails : truth::holds;
     }
     default: {
-      const auto v = eval(e, b);
-      if (v.t == value_type::unstated) return truth::unknown;
-      return value_truth(v) ? truth::holds : truth::fails;
+      if (truth quick = truth::unknown; quick_leaf(e, b, quick)) return quick;
+      const auto truth_of = [](const auto& v) {
+        if (v.t == value_type::unstated) return truth::unknown;
+        return value_truth(v) ? truth::holds : truth::fails;
+      };
+      return yields_set(e) ? truth_of(eval(e, b)) : truth_of(eval_scalar(e, b));
     }
+  }
+}
+
+// The commonest leaves of a condition, read without building operands: one
+// property of a position or unit the bindings name, alone (`atasan.is_head`),
+// compared with a code (`atasan.jenis == fungsional`, `atasan.jenis >=
+// pengawas`), in a list of codes (`position.jenis in [fungsional,
+// pelaksana]`), or equal to a bound name (`atasan.perangkat_daerah == pd`).
+// False for any other shape (and for an unbound base): eval_scalar reads it.
+bool context::quick_leaf(const cexpr& e, const bindings& b, truth& out) const {
+  const bool alone = e.op == expr_op::path;
+  if (!alone && (e.kids.size() != 2 || e.kids[0].op != expr_op::path)) return false;
+  const cexpr& left = alone ? e : e.kids[0];
+  if (left.paths.size() != 1 || left.paths[0].steps.size() != 1) return false;
+  const cpath& path = left.paths[0];
+  const cstep& step = path.steps[0];
+  if (yields_set(step)) return false;
+  const scalar base = base_value(path, b);
+  if (base.t != value_type::position && base.t != value_type::unit) return false;
+  // Delegation rules read the position whose kedudukan is checked (see walk).
+  const index saved_subject = std::exchange(delegation_subject_, b.position);
+  const scalar v = base.t == value_type::position ? position_prop(base.idx, step) : unit_prop(base.idx, step);
+  delegation_subject_ = saved_subject;
+  const auto verdict = [&](bool holds) {
+    out = holds ? truth::holds : truth::fails;
+    return true;
+  };
+  if (v.t == value_type::unstated) {  // every shape below reads an unstated operand as unknown
+    out = truth::unknown;
+    return true;
+  }
+  if (alone) return verdict(value_truth(v));
+  const cexpr& right = e.kids[1];
+  switch (e.op) {
+    case expr_op::eq:
+    case expr_op::ne:
+      if (right.op == expr_op::code_lit)
+        return verdict(equal(v, scalar::of_code(right.literal)) == (e.op == expr_op::eq));
+      if (right.op == expr_op::path && right.paths.size() == 1 && right.paths[0].steps.empty())
+        return verdict(equal(v, base_value(right.paths[0], b)) == (e.op == expr_op::eq));
+      return false;
+    case expr_op::lt:
+    case expr_op::le:
+    case expr_op::gt:
+    case expr_op::ge:
+      if (right.op != expr_op::code_lit) return false;
+      return verdict(compare_ordered(e.op, v, scalar::of_code(right.literal)));
+    case expr_op::in:
+      if (right.op != expr_op::list || v.t != value_type::code_val) return false;
+      if (!std::all_of(right.kids.begin(), right.kids.end(), [](const cexpr& k) { return k.op == expr_op::code_lit; }))
+        return false;
+      return verdict(std::any_of(right.kids.begin(), right.kids.end(),
+                                 [&](const cexpr& k) { return k.literal == v.c; }));
+    default:
+      return false;
   }
 }
 
@@ -626,6 +749,11 @@ truth context::check(const cexpr& e, const bindings& b, std::vector<std::string>
 }
 
 bool context::value_truth(const value& v) {
+  if (v.t == value_type::positions || v.t == value_type::units) return !v.set.empty();
+  return value_truth(static_cast<const scalar&>(v));
+}
+
+bool context::value_truth(const scalar& v) {
   switch (v.t) {
     case value_type::boolean:
       return v.b;
@@ -633,9 +761,8 @@ bool context::value_truth(const value& v) {
       return false;
     case value_type::json:
       return v.j && !v.j->is_null() && !(v.j->is_boolean() && !v.j->get<bool>());
-    case value_type::positions:
+    case value_type::positions:  // sets are read above
     case value_type::units:
-      return !v.set.empty();
     case value_type::unstated:
       return false;
     default:
@@ -643,7 +770,7 @@ bool context::value_truth(const value& v) {
   }
 }
 
-bool context::equal(const value& a, const value& b) const {
+bool context::equal(const scalar& a, const scalar& b) const {
   if (a.t == value_type::json || b.t == value_type::json) {
     const auto& j = a.t == value_type::json ? a : b;
     const auto& o = a.t == value_type::json ? b : a;
@@ -684,14 +811,7 @@ bool context::equal(const value& a, const value& b) const {
   }
 }
 
-value context::ordered(const cexpr& e, const bindings& b) const {
-  const auto a = eval(e.kids[0], b);
-  const auto c = eval(e.kids[1], b);
-  if (a.t == value_type::unstated || c.t == value_type::unstated) return unstated_value();
-  return value::boolean(compare_ordered(e.op, a, c));
-}
-
-bool context::compare_ordered(expr_op op, const value& a, const value& c) const {
+bool context::compare_ordered(expr_op op, const scalar& a, const scalar& c) const {
   double x = 0, y = 0;
   if (a.t == value_type::code_val && c.t == value_type::code_val) {
     // Compare ranks within the category both codes belong to.
