@@ -723,8 +723,8 @@ bool context::quick_leaf(const cexpr& e, const bindings& b, truth& out) const {
       if (right.op != expr_op::list || v.t != value_type::code_val) return false;
       if (!std::all_of(right.kids.begin(), right.kids.end(), [](const cexpr& k) { return k.op == expr_op::code_lit; }))
         return false;
-      return verdict(std::any_of(right.kids.begin(), right.kids.end(),
-                                 [&](const cexpr& k) { return k.literal == v.c; }));
+      return verdict(
+          std::any_of(right.kids.begin(), right.kids.end(), [&](const cexpr& k) { return k.literal == v.c; }));
     default:
       return false;
   }
