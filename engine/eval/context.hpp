@@ -91,8 +91,8 @@ class context {
   [[nodiscard]] std::vector<index> chain(index p, index stop = none) const;
   // The Pejabat Penilai Kinerja of p (see penilai_up_from in kedudukan.cpp).
   [[nodiscard]] index penilai_of(index p) const;
-  // The kedudukan table for the perangkat daerah `pd` (its `when` read with `b`).
-  [[nodiscard]] const kedudukan_table* table_for(index pd, const bindings& b) const;
+  // The kedudukan table for b.position's perangkat daerah b.pd (its `when` read with `b`).
+  [[nodiscard]] const kedudukan_table* table_for(const bindings& b) const;
 
   // ---- expressions (expr.cpp) -----------------------------------------------
   [[nodiscard]] value eval(const cexpr& e, const bindings& b) const;

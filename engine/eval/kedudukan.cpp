@@ -27,7 +27,7 @@ index context::penilai_up_from(index p, index first) const {
   b.position = p;
   b.atasan = first;
   b.pd = pd_of(p);
-  const auto* tb = table_for(b.pd, b);
+  const auto* tb = table_for(b);
   if (!tb) return first;
   index cur = first;
   for (int hops = 0; cur != none && hops < 64; ++hops, cur = org.positions()[cur].atasan) {
@@ -43,11 +43,12 @@ index context::penilai_up_from(index p, index first) const {
   return first;
 }
 
-const kedudukan_table* context::table_for(index pd, const bindings& b) const {
-  if (pd == none) return nullptr;
+const kedudukan_table* context::table_for(const bindings& b) const {
+  if (b.pd == none) return nullptr;
+  const code pd_kind = org.positions()[b.position].pd_kind;  // b.pd is b.position's
   const kedudukan_table* fallback = nullptr;
   for (const auto& tb : rules.kedudukan) {
-    if (std::find(tb.pd_kinds.begin(), tb.pd_kinds.end(), org.units()[pd].kind) == tb.pd_kinds.end()) continue;
+    if (std::find(tb.pd_kinds.begin(), tb.pd_kinds.end(), pd_kind) == tb.pd_kinds.end()) continue;
     if (tb.when) {
       if (truthy(*tb.when, b)) return &tb;
     } else if (!fallback) {
@@ -97,7 +98,7 @@ void check_kedudukan(const context& c, index p, index atasan, decision& d) {
     if (d.traced) d.trace.emplace_back(traced::not_fp_or_pelaksana{p});
     return;
   }
-  const auto* tb = c.table_for(b.pd, b);
+  const auto* tb = c.table_for(b);
   if (!tb) {
     if (d.traced) d.trace.emplace_back(traced::no_table{b.pd});
     return;

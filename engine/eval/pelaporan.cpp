@@ -15,7 +15,7 @@ bool review_chain_holds(const context& c, const pelaporan_query& q, decision& d)
   bindings kb;
   kb.position = q.from;
   kb.pd = c.pd_of(q.from);
-  const auto* tb = c.table_for(kb.pd, kb);
+  const auto* tb = c.table_for(kb);
   if (!tb) return false;
   const auto from_kind = c.org.positions()[q.from].kind;
   const auto to_kind = c.org.positions()[q.to].kind;

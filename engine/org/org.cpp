@@ -122,7 +122,9 @@ bool org_graph::has_delegation(index p, code authority) const {
 }
 
 std::span<const index> org_graph::delegations_to(index p) const {
-  if (p >= positions_.size()) return {};
+  // The flag is in the record a caller has just read: most positions then
+  // cost no read of the delegation index.
+  if (p >= positions_.size() || !positions_[p].receives_delegation) return {};
   return {delegation_list_.data() + delegation_first_[p], delegation_first_[p + 1] - delegation_first_[p]};
 }
 

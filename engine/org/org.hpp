@@ -72,23 +72,31 @@ struct unit {
   std::uint32_t pre = 0, post = 0;
 };
 
+// The fields a kedudukan or pelaporan check reads come first, together, so
+// that reading a position (and its atasan) costs one cache miss, not three.
 struct position {
   std::string_view id;
-  std::string_view title;
   code kind = no_code;
   code jenis = no_code;
   code jenjang = no_code;  // no_code unless jenis is fungsional
+  // computed at load: the kind of its perangkat daerah (which kedudukan
+  // table applies), copied here so a check does not read the unit's record
+  code pd_kind = no_code;
   index unit = none;
   index atasan = none;  // position
-  tag_list tags;
   // computed at load
-  std::uint32_t depth = 0;          // length of the atasan chain
-  std::uint32_t pre = 0, post = 0;  // DFS interval over the atasan forest, as for units
-  index heads = none;               // unit this position heads, if any
+  index heads = none;  // unit this position heads, if any
   // The perangkat daerah of its unit, copied here at load so that a
   // kedudukan or pelaporan check reads it without the unit's record (one
   // dependent cache miss fewer for the position and one for its atasan).
   index perangkat_daerah = none;
+  // Does it receive a delegation (as `to`)? Most do not, and a check that
+  // asks then reads no delegation index.
+  bool receives_delegation = false;
+  std::string_view title;
+  tag_list tags;
+  std::uint32_t depth = 0;          // length of the atasan chain
+  std::uint32_t pre = 0, post = 0;  // DFS interval over the atasan forest, as for units
 };
 
 // How an employee holds a position: definitively, or acting in it (Pelaksana

@@ -66,10 +66,12 @@ struct freeze_steps {
   }
 
   // A position heading several units (an acting head) keeps the first; every
-  // position gets its unit's perangkat daerah (index_unit_context ran first).
+  // position gets its unit's perangkat daerah and its kind (index_unit_context ran first).
   void index_heads() {
-    for (position& p : g.positions_)
+    for (position& p : g.positions_) {
       p.perangkat_daerah = p.unit < g.units_.size() ? g.units_[p.unit].perangkat_daerah : none;
+      p.pd_kind = p.perangkat_daerah != none ? g.units_[p.perangkat_daerah].kind : no_code;
+    }
     for (index v = 0; v < g.units_.size(); ++v) {
       const index h = g.units_[v].head;
       if (h != none && g.positions_[h].heads == none) g.positions_[h].heads = v;
@@ -123,6 +125,7 @@ struct freeze_steps {
     pairs.reserve(g.delegations_.size());
     for (index d = 0; d < g.delegations_.size(); ++d) pairs.emplace_back(g.delegations_[d].to, d);
     group_by_position(g.positions_.size(), pairs, g.delegation_first_.build(), g.delegation_list_.build());
+    for (const auto& [to, d] : pairs) g.positions_[to].receives_delegation = true;
   }
 
   // A position that is both ketua and anggota (or listed twice) is a member once.

@@ -392,6 +392,7 @@ struct snapshot_io {
       p.post = checked(x.post, np, false, "position post-order");
       p.heads = checked(x.heads, nu, true, "position heads");
       p.perangkat_daerah = p.unit < nu ? g.units_[p.unit].perangkat_daerah : none;
+      p.pd_kind = p.perangkat_daerah != none ? g.units_[p.perangkat_daerah].kind : no_code;
     }
     g.employees_.reserve(ne);
     prepare_for_writing(g.employees_.data(), ne * sizeof(employee));
@@ -514,6 +515,8 @@ struct snapshot_io {
     r.view(s_delegation_list, g.delegation_list_);
     check_csr(g.delegation_first_.span(), np, g.delegation_list_.span(), g.delegations_.size(),
               "delegations by position");
+    for (index p = 0; p < np; ++p)
+      g.positions_[p].receives_delegation = g.delegation_first_[p + 1] > g.delegation_first_[p];
     r.view(s_team_first, g.team_first_);
     r.view(s_team_list, g.team_list_);
     check_csr(g.team_first_.span(), np, g.team_list_.span(), g.teams_.size(), "teams by position");
