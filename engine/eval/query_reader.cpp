@@ -24,15 +24,18 @@ class query_reader {
   void error(std::string path, message m) { errs_.report(location::json(std::move(path)), std::move(m)); }
   [[nodiscard]] std::size_t error_count() const { return errs_.error_count(); }
 
+  // The JSON path of `key` inside the object at `path`: built only for an error.
+  static std::string at(std::string_view path, std::string_view key) { return std::string(path).append(key); }
+
   // The string at q[key] (not copied: ids are looked up, not kept), or nullptr.
-  const std::string* string_field(const json& q, const std::string& key, const std::string& path, bool required) {
+  const std::string* string_field(const json& q, std::string_view key, std::string_view path, bool required) {
     const auto it = q.find(key);
     if (it == q.end() || it->is_null()) {
-      if (required) error(path + key, msg("query.required"));
+      if (required) error(at(path, key), msg("query.required"));
       return nullptr;
     }
     if (!it->is_string()) {
-      error(path + key, msg("query.not-string"));
+      error(at(path, key), msg("query.not-string"));
       return nullptr;
     }
     return &it->get_ref<const std::string&>();
@@ -53,30 +56,30 @@ class query_reader {
   [[nodiscard]] message no_unit(const std::string& id) const { return unknown(id, org_.units(), "query.no-unit"); }
   [[nodiscard]] message no_team(const std::string& id) const { return unknown(id, org_.teams(), "query.no-team"); }
 
-  index position(const json& q, const std::string& key, const std::string& path, bool required) {
+  index position(const json& q, std::string_view key, std::string_view path, bool required) {
     auto s = string_field(q, key, path, required);
     if (!s) return none;
     const auto p = org_.find_position(*s);
-    if (p == none) error(path + key, no_position(*s));
+    if (p == none) error(at(path, key), no_position(*s));
     return p;
   }
 
-  index unit(const json& q, const std::string& key, const std::string& path, bool required) {
+  index unit(const json& q, std::string_view key, std::string_view path, bool required) {
     auto s = string_field(q, key, path, required);
     if (!s) return none;
     const auto u = org_.find_unit(*s);
-    if (u == none) error(path + key, no_unit(*s));
+    if (u == none) error(at(path, key), no_unit(*s));
     return u;
   }
 
-  code code_of(category cat, const json& q, const std::string& key, const std::string& path, bool required) {
+  code code_of(category cat, const json& q, std::string_view key, std::string_view path, bool required) {
     auto s = string_field(q, key, path, required);
     if (!s) return no_code;
     auto c = rules_.vocab.find(cat, *s);
     if (!c) {
       std::string known;
       for (auto k : rules_.vocab.codes(cat)) known += (known.empty() ? "" : ", ") + rules_.vocab.name(k);
-      error(path + key, msg("query.unknown-code", category_name(cat), *s, known));
+      error(at(path, key), msg("query.unknown-code", category_name(cat), *s, known));
       return no_code;
     }
     return *c;
@@ -254,7 +257,8 @@ class query_reader {
     kedudukan_query k;
     const auto before = error_count();
     k.position = position(q, "position", "", true);
-    const bool given = q.contains("atasan") && !q["atasan"].is_null();
+    const auto atasan = q.find("atasan");
+    const bool given = atasan != q.end() && !atasan->is_null();
     k.atasan =
         given ? position(q, "atasan", "", true) : (k.position == none ? none : org_.positions()[k.position].atasan);
     if (error_count() > before) return std::nullopt;
