@@ -43,24 +43,79 @@ scalar scalar::text(std::string_view s) {
   return x;
 }
 
-scalar context::base_value(const cpath& p, const bindings& b) const {
-  switch (p.base) {
+namespace {
+
+// The position or unit a base name is bound to, its type in `t`; for the
+// other bases (codes, a team, a delegation, a step, a bound name) t is null.
+index bound_entity(base_name base, const bindings& b, value_type& t) {
+  t = value_type::position;
+  switch (base) {
     case base_name::position:
-      return scalar::entity(value_type::position, b.position);
+      return b.position;
     case base_name::atasan:
-      return scalar::entity(value_type::position, b.atasan);
-    case base_name::pd:
-      return scalar::entity(value_type::unit, b.pd);
+      return b.atasan;
     case base_name::assignee:
-      return scalar::entity(value_type::position, b.assignee);
-    case base_name::owner:
-      return scalar::entity(value_type::unit, b.owner);
+      return b.assignee;
     case base_name::issuer:
-      return scalar::entity(value_type::position, b.issuer);
+      return b.issuer;
     case base_name::from:
-      return scalar::entity(value_type::position, b.from);
+      return b.from;
     case base_name::to:
-      return scalar::entity(value_type::position, b.to);
+      return b.to;
+    case base_name::pd:
+      t = value_type::unit;
+      return b.pd;
+    case base_name::owner:
+      t = value_type::unit;
+      return b.owner;
+    default:
+      t = value_type::null;
+      return none;
+  }
+}
+
+// The properties that are fields of a position's own record (position_prop
+// reads the others): read in place, they need no call.
+bool record_field(const org::position& pos, prop p, scalar& v) {
+  switch (p) {
+    case prop::id:
+      v = scalar::text(pos.id);
+      return true;
+    case prop::kind:
+      v = scalar::of_code(pos.kind);
+      return true;
+    case prop::jenis:
+      v = scalar::of_code(pos.jenis);
+      return true;
+    case prop::jenjang:
+      v = scalar::of_code(pos.jenjang);
+      return true;
+    case prop::unit:
+      v = scalar::entity(value_type::unit, pos.unit);
+      return true;
+    case prop::atasan:
+      v = scalar::entity(value_type::position, pos.atasan);
+      return true;
+    case prop::perangkat_daerah:
+      v = scalar::entity(value_type::unit, pos.perangkat_daerah);
+      return true;
+    case prop::heads:
+      v = scalar::entity(value_type::unit, pos.heads);
+      return true;
+    case prop::is_head:
+      v = scalar::boolean(pos.heads != none);
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+scalar context::base_value(const cpath& p, const bindings& b) const {
+  value_type t = value_type::null;
+  if (const index i = bound_entity(p.base, b, t); t != value_type::null) return scalar::entity(t, i);
+  switch (p.base) {
     case base_name::mode:
       return scalar::of_code(b.mode);
     case base_name::scope:
@@ -88,25 +143,15 @@ scalar context::base_value(const cpath& p, const bindings& b) const {
     }
     case base_name::var:
       return p.var < vars_.size() ? vars_[p.var] : scalar{};
+    default:  // the positions and units, above
+      return {};
   }
-  return {};
 }
 
 scalar context::position_prop(index p, const cstep& s) const {
   const auto& pos = org.positions()[p];
+  if (scalar v; record_field(pos, s.p, v)) return v;
   switch (s.p) {
-    case prop::id:
-      return scalar::text(pos.id);
-    case prop::kind:
-      return scalar::of_code(pos.kind);
-    case prop::jenis:
-      return scalar::of_code(pos.jenis);
-    case prop::jenjang:
-      return scalar::of_code(pos.jenjang);
-    case prop::unit:
-      return scalar::entity(value_type::unit, pos.unit);
-    case prop::atasan:
-      return scalar::entity(value_type::position, pos.atasan);
     case prop::penilai:
       return scalar::entity(value_type::position, penilai_of(p));
     case prop::pimpinan_unit:
@@ -117,16 +162,10 @@ scalar context::position_prop(index p, const cstep& s) const {
     }
     case prop::unit_organisasi:
       return scalar::entity(value_type::unit, uo_of_unit(pos.unit));
-    case prop::perangkat_daerah:
-      return scalar::entity(value_type::unit, pos.perangkat_daerah);
     case prop::instansi:
       return scalar::entity(value_type::unit, root_of_unit(pos.unit));
     case prop::pejabat_berwenang:
       return scalar::entity(value_type::position, berwenang_of_unit(pos.unit));
-    case prop::heads:
-      return scalar::entity(value_type::unit, pos.heads);
-    case prop::is_head:
-      return scalar::boolean(pos.heads != none);
     case prop::delegated: {
       bool unknown = false;
       for (const auto k : org.delegations_to(p)) {
@@ -688,13 +727,17 @@ bool context::quick_leaf(const cexpr& e, const bindings& b, truth& out) const {
   if (left.paths.size() != 1 || left.paths[0].steps.size() != 1) return false;
   const cpath& path = left.paths[0];
   const cstep& step = path.steps[0];
-  if (yields_set(step)) return false;
-  const scalar base = base_value(path, b);
-  if (base.t != value_type::position && base.t != value_type::unit) return false;
-  // Delegation rules read the position whose kedudukan is checked (see walk).
-  const index saved_subject = std::exchange(delegation_subject_, b.position);
-  const scalar v = base.t == value_type::position ? position_prop(base.idx, step) : unit_prop(base.idx, step);
-  delegation_subject_ = saved_subject;
+  value_type base = value_type::null;
+  const index idx = bound_entity(path.base, b, base);
+  if (idx == none) return false;  // not a position or unit, or unbound: eval_scalar's null rules
+  scalar v;
+  if (base != value_type::position || !record_field(org.positions()[idx], step.p, v)) {
+    if (yields_set(step)) return false;
+    // Delegation rules read the position whose kedudukan is checked (see walk).
+    const index saved_subject = std::exchange(delegation_subject_, b.position);
+    v = base == value_type::position ? position_prop(idx, step) : unit_prop(idx, step);
+    delegation_subject_ = saved_subject;
+  }
   const auto verdict = [&](bool holds) {
     out = holds ? truth::holds : truth::fails;
     return true;
