@@ -39,6 +39,8 @@ class evaluator {
   // nullopt and reports into `errors` (JSON paths inside the query).
   [[nodiscard]] std::optional<decision> check(const nlohmann::json& q, diagnostics& errors) const;
   // The same into a reused decision; false (and `d` unspecified) on bad input.
+  // The query is read into storage the calling thread keeps, so a check
+  // that finds nothing allocates nothing (a penugasan with its steps, a tim).
   [[nodiscard]] bool check(const nlohmann::json& q, diagnostics& errors, decision& d) const;
 
   [[nodiscard]] const compiled_ruleset& rules() const { return *rules_; }
