@@ -76,7 +76,8 @@ void run_typed(benchmark::State& state, const char* text) {
   }
   perwal::evaluator ev(rules(), org(), state.range(0) != 0);
   perwal::diagnostics errs;
-  const auto q = perwal::read_query(nlohmann::json::parse(text), *rules(), *org(), errs);
+  const auto json = nlohmann::json::parse(text);  // the typed query refers to it
+  const auto q = perwal::read_query(json, *rules(), *org(), errs);
   if (!q) {
     state.SkipWithError("the query does not read");
     return;

@@ -87,9 +87,12 @@ std::optional<decision> evaluator::check(const nlohmann::json& q, diagnostics& e
 }
 
 bool evaluator::check(const nlohmann::json& q, diagnostics& errors, decision& d) const {
-  auto typed = read_query(q, *rules_, *org_, errors);
-  if (!typed) return false;
-  evaluate(*typed, d);
+  // Each thread reads its queries into one typed query, whose lists keep
+  // their memory from one query to the next (the evaluator stays shared and
+  // const). Between calls it is never read: the next call reads it anew.
+  thread_local query typed;
+  if (!read_query(q, *rules_, *org_, errors, typed)) return false;
+  evaluate(typed, d);
   return true;
 }
 

@@ -23,8 +23,9 @@ class evaluator {
 
   [[nodiscard]] decision evaluate(const query& q) const;
   // The same into `d` (cleared first, its lists' memory kept): a caller that
-  // checks many queries on one thread reuses one decision, and a kedudukan
-  // or pelaporan check that finds nothing then allocates nothing.
+  // checks many queries on one thread reuses one decision, and a kedudukan,
+  // pelaporan, penugasan or tim check that finds nothing then allocates
+  // nothing (a penugasan still to complete: the candidates of each missing step).
   void evaluate(const query& q, decision& d) const;
   // Every kedudukan, delegation and team of the org, on `threads` threads
   // (the findings and their order do not depend on the thread count).
@@ -39,6 +40,8 @@ class evaluator {
   // nullopt and reports into `errors` (JSON paths inside the query).
   [[nodiscard]] std::optional<decision> check(const nlohmann::json& q, diagnostics& errors) const;
   // The same into a reused decision; false (and `d` unspecified) on bad input.
+  // The query is read into storage the calling thread keeps (a penugasan's
+  // steps keep their memory from one query to the next).
   [[nodiscard]] bool check(const nlohmann::json& q, diagnostics& errors, decision& d) const;
 
   [[nodiscard]] const compiled_ruleset& rules() const { return *rules_; }

@@ -32,18 +32,20 @@ class penugasan_check {
     if (b_.issuer == none) b_.issuer = issuer_from_steps();
 
     derive_scope();
-    const std::vector<node_ref> path = {context::at_position(q_.assignee), context::at_unit(q_.owner_unit)};
-    c_.run_generic(
-        query_kind::penugasan, b_, [&] { return path; }, d_);
+    // A finding's path, built only when a rule breaks.
+    const auto path = [&] {
+      return std::vector<node_ref>{context::at_position(q_.assignee), context::at_unit(q_.owner_unit)};
+    };
+    c_.run_generic(query_kind::penugasan, b_, path, d_);
     if (b_.scope == no_code) {
-      c_.broken(c_.rules.engine_rules.lingkup, found::scope_uncovered{cscope_}, path, d_);
+      c_.broken(c_.rules.engine_rules.lingkup, found::scope_uncovered{cscope_}, path(), d_);
       return;
     }
     const auto* wf = pick_workflow();
     if (!wf) {
       if (d_.violations.empty()) {
         c_.broken(c_.rules.engine_rules.mekanisme[static_cast<std::size_t>(cscope_)],
-                  found::no_mechanism{b_.mode, b_.scope}, path, d_);
+                  found::no_mechanism{b_.mode, b_.scope}, path(), d_);
       }
       return;
     }
@@ -118,10 +120,21 @@ class penugasan_check {
   static constexpr std::array<found::step_field, 3> fields = {found::step_field::by, found::step_field::from,
                                                               found::step_field::to};
 
+  // Whether the roles name `who`: contains(resolve(roles), who) without
+  // building the list (it is built only for a finding).
+  [[nodiscard]] bool names(const std::vector<cpath>& roles, index who) const {
+    if (who == none) return false;
+    return std::any_of(roles.begin(), roles.end(), [&](const cpath& p) {
+      const auto v = c_.eval_path(p, b_);
+      if (v.t == value_type::position) return v.idx == who;
+      return v.t == value_type::positions && std::find(v.set.begin(), v.set.end(), who) != v.set.end();
+    });
+  }
+
   [[nodiscard]] bool actor_matches(const workflow_step& s, const step_input& g) const {
     return std::all_of(fields.begin(), fields.end(), [&](found::step_field f) {
       const auto& role = role_of(s, f);
-      return role.empty() || contains(c_.resolve(role, b_), actor(g, f));
+      return role.empty() || names(role, actor(g, f));
     });
   }
 
@@ -129,31 +142,34 @@ class penugasan_check {
     const auto& role = role_of(s, f);
     if (role.empty()) return;
     const index who = actor(g, f);
+    if (names(role, who)) return;
     auto expected = c_.resolve(role, b_);
-    if (contains(expected, who)) return;
     std::vector<node_ref> path;
     if (who != none) path.push_back(context::at_position(who));
     for (auto x : expected) path.push_back(context::at_position(x));
     c_.broken(s.info, found::wrong_actor{&s, f, g.at, g.action, who, std::move(expected)}, std::move(path), d_);
   }
 
-  void check_step(const workflow_step& s, const step_input& g) {
-    for (auto f : fields) check_role(s, f, g);
+  // `actors_match`: actor_matches(s, g) is already known to hold (no role to check again).
+  void check_step(const workflow_step& s, const step_input& g, bool actors_match) {
+    if (!actors_match) {
+      for (auto f : fields) check_role(s, f, g);
+    }
     for (std::size_t k = 0; k < s.cc.size(); ++k) {
-      auto expected = c_.resolve(s.cc[k], b_);
-      const bool copied = std::any_of(expected.begin(), expected.end(),
-                                      [&](index x) { return std::find(g.cc.begin(), g.cc.end(), x) != g.cc.end(); });
+      const bool copied = std::any_of(g.cc.begin(), g.cc.end(), [&](index x) { return names(s.cc[k], x); });
       if (copied) continue;
+      auto expected = c_.resolve(s.cc[k], b_);
       auto path = context::positions(expected);
       c_.broken(s.tembusan_info, found::copy_missing{&s, k, g.action, std::move(expected)}, std::move(path), d_);
     }
     std::vector<code> missing;
-    if (!s.contents.empty() && !g.fields.contains("contents")) {
+    const bool contents_given = g.fields->contains("contents");
+    if (!s.contents.empty() && !contents_given) {
       // The letter exists but the query does not say what it states: evidence to provide, not a violation.
       c_.needs(s.isi_info, found::contents_unstated{g.action, s.contents}, letter_path(g), d_);
     }
     for (auto code_id : s.contents) {
-      if (!g.fields.contains("contents")) break;
+      if (!contents_given) break;
       if (std::find(g.contents.begin(), g.contents.end(), code_id) == g.contents.end()) missing.push_back(code_id);
     }
     if (!missing.empty()) {
@@ -161,7 +177,7 @@ class penugasan_check {
     }
     if (s.where) {
       bindings with_step = b_;
-      with_step.step = &g.fields;
+      with_step.step = g.fields;
       std::vector<std::string> unstated;
       const auto verdict = c_.check(*s.where, with_step, &unstated);
       if (verdict == truth::unknown) c_.needs(s.info, found::facts_unstated{std::move(unstated)}, letter_path(g), d_);
@@ -169,7 +185,7 @@ class penugasan_check {
     }
     if (!s.checks.empty()) {
       bindings with_step = b_;
-      with_step.step = &g.fields;
+      with_step.step = g.fields;
       for (const auto& k : s.checks) run_check(k, g, with_step);
     }
   }
@@ -225,6 +241,7 @@ class penugasan_check {
       for (std::size_t j = cursor; j < tpl.size() && !hit; ++j) {
         if (has_action(tpl[j], g.action) && actor_matches(tpl[j], g)) hit = j;
       }
+      const bool actors_match = hit.has_value();
       for (std::size_t j = cursor; j < tpl.size() && !hit; ++j) {
         if (has_action(tpl[j], g.action)) hit = j;
       }
@@ -239,7 +256,7 @@ class penugasan_check {
         c_.broken(tpl[j].info, found::step_skipped{&tpl[j], std::move(who), g.action, g.at}, std::move(path), d_);
       }
       const std::size_t before = d_.violations.size() + d_.warnings.size() + d_.needs.size();
-      check_step(tpl[*hit], g);
+      check_step(tpl[*hit], g, actors_match);
       if (d_.violations.size() + d_.warnings.size() + d_.needs.size() == before) {
         if (d_.traced) {
           c_.held(tpl[*hit].info, d_, resolution(tpl[*hit], g));
@@ -267,8 +284,7 @@ class penugasan_check {
   void check_issuer(const workflow& wf) {
     // A derived issuer is already checked as the actor of its own step.
     if (q_.assigned_by == none || wf.issuer.empty()) return;
-    auto expected = c_.resolve(wf.issuer, b_);
-    if (contains(expected, b_.issuer)) {
+    if (names(wf.issuer, b_.issuer)) {
       if (d_.traced) {
         c_.held(wf.penerbit_info, d_, traced::official{b_.issuer});
       } else {
@@ -276,6 +292,7 @@ class penugasan_check {
       }
       return;
     }
+    auto expected = c_.resolve(wf.issuer, b_);
     std::vector<node_ref> path = {context::at_position(b_.issuer)};
     for (auto x : expected) path.push_back(context::at_position(x));
     c_.broken(wf.penerbit_info, found::wrong_issuer{&wf, b_.issuer, std::move(expected)}, std::move(path), d_);
@@ -285,9 +302,9 @@ class penugasan_check {
     std::vector<node_ref> path;
     if (g.by != none) path.push_back(context::at_position(g.by));
     // The refusal ends the workflow: it is the reason for the denial.
-    if (d_.traced) d_.trace.emplace_back(traced::refusal{g.by, g.reason});
+    if (d_.traced) d_.trace.emplace_back(traced::refusal{g.by, std::string(g.reason)});
     d_.considered.push_back(&wf.penolakan_info);
-    d_.violations.push_back({&wf.penolakan_info, found::refused{g.by, g.reason}, path});
+    d_.violations.push_back({&wf.penolakan_info, found::refused{g.by, std::string(g.reason)}, path});
     if (!wf.refusal) return;
     if (!wf.refusal->by.empty()) {
       auto expected = c_.resolve(wf.refusal->by, b_);
@@ -300,7 +317,7 @@ class penugasan_check {
     }
     if (wf.refusal->where) {
       bindings with_step = b_;
-      with_step.step = &g.fields;
+      with_step.step = g.fields;
       std::vector<std::string> unstated;
       const auto verdict = c_.check(*wf.refusal->where, with_step, &unstated);
       if (verdict == truth::unknown) {

@@ -3,9 +3,12 @@
 // query that cannot be read gets errors with the JSON path of each problem.
 #pragma once
 
+#include <boost/container/small_vector.hpp>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -16,31 +19,42 @@
 namespace perwal {
 
 // A team as the rules see it: one of the org's, or given inline in a query.
+// It refers to what it was read from (the org's team, or the query's JSON),
+// which outlives it: reading one copies nothing. Move-only: `anggota` may
+// point into its own `inline_anggota`, which a move keeps in place.
 struct team_input {
-  std::string id;                   // "(inline)" when an inline team has none
+  team_input() = default;
+  team_input(team_input&&) = default;
+  team_input& operator=(team_input&&) = default;
+  team_input(const team_input&) = delete;
+  team_input& operator=(const team_input&) = delete;
+
+  std::string_view id;              // "(inline)" when an inline team has none
   org::index org_team = org::none;  // the org's team; none: given inline
   org::index owner_unit = org::none;
   org::index established_by = org::none;
   org::index ketua = org::none;
-  std::vector<org::index> anggota;
+  std::span<const org::index> anggota;  // the org's list, or inline_anggota
+  std::vector<org::index> inline_anggota;
   bool has_target = false;
   code role = no_code;  // the assignee's role (penugasan)
-  // Every field of the team object, for `team.field("…")`: the org's own
-  // (not copied), or the inline object's copy.
-  const nlohmann::json* org_fields = nullptr;
-  nlohmann::json inline_fields;
-  [[nodiscard]] const nlohmann::json& fields() const { return org_fields ? *org_fields : inline_fields; }
+  // Every field of the team object, for `team.field("…")`: the org's, or the
+  // query's inline object; null: none (a role without a team).
+  const nlohmann::json* field_object = nullptr;
+  [[nodiscard]] const nlohmann::json& fields() const;
 };
 
-// One step of an assignment as the caller says it was taken.
+// One step of an assignment as the caller says it was taken. Its lists stay
+// inside the step while short (a letter copies a few officials and states a
+// few contents), so reading one does not allocate.
 struct step_input {
   code action = no_code;
   org::index by = org::none, from = org::none, to = org::none;
-  std::vector<org::index> cc;
-  std::vector<code> contents;
-  std::string reason;
-  nlohmann::json fields;  // the step object as given, for `step.<field>`
-  std::uint32_t at = 0;   // its index in the query's steps
+  boost::container::small_vector<org::index, 4> cc;
+  boost::container::small_vector<code, 8> contents;
+  std::string_view reason;                 // in the query's JSON
+  const nlohmann::json* fields = nullptr;  // the step object as given, for `step.<field>`
+  std::uint32_t at = 0;                    // its index in the query's steps
 };
 
 struct kedudukan_query {
@@ -76,11 +90,17 @@ using query = std::variant<kedudukan_query, penugasan_query, pelaporan_query, ti
 // Reads a JSON query (the documented query format) against a ruleset's
 // vocabulary and an org. On bad input returns nullopt and reports each
 // problem into `errors` (codes E200–E205), located by its JSON path inside
-// the query (`steps[2].by`; empty for the query itself).
+// the query (`steps[2].by`; empty for the query itself). The typed query
+// refers to `q` (a step's fields, a reason, an inline team): `q` must outlive it.
 [[nodiscard]] std::optional<query> read_query(const nlohmann::json& q, const compiled_ruleset& rules,
                                               const org::org_graph& org, diagnostics& errors);
+// The same into `into`, keeping what its lists have allocated when it holds
+// a query of the same kind: a thread that reads many queries reuses one.
+// False (and `into` unspecified) on bad input.
+[[nodiscard]] bool read_query(const nlohmann::json& q, const compiled_ruleset& rules, const org::org_graph& org,
+                              diagnostics& errors, query& into);
 
-// The team of the org at index `t`, as the rules see it.
+// The team of the org at index `t`, as the rules see it (its lists not copied).
 [[nodiscard]] team_input team_of(const org::org_graph& org, org::index t);
 
 }  // namespace perwal

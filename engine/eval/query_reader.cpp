@@ -1,7 +1,8 @@
 // Reading a JSON query into a typed one: ids become org indices, names
 // become vocabulary codes, and every problem is reported with its JSON path.
 #include <algorithm>
-#include <set>
+#include <array>
+#include <string_view>
 
 #include "engine/common/dates.hpp"
 #include "engine/common/spelling.hpp"
@@ -16,6 +17,23 @@ using json = nlohmann::json;
 using org::index;
 using org::none;
 
+// Where a value sits in the query: "" (the query itself), "team" or
+// "steps[2]". Spelled into a JSON path only when an error names it.
+struct where {
+  std::string_view parent;
+  std::size_t i = std::string::npos;  // the index in `parent` when it is a list
+  [[nodiscard]] std::string self() const {
+    std::string out(parent);
+    if (i != std::string::npos) out += "[" + std::to_string(i) + "]";
+    return out;
+  }
+  [[nodiscard]] std::string operator()(std::string_view key) const {
+    auto out = self();
+    if (!out.empty()) out += '.';
+    return out.append(key);
+  }
+};
+
 class query_reader {
  public:
   query_reader(const compiled_ruleset& r, const org::org_graph& o, diagnostics& errs)
@@ -24,18 +42,15 @@ class query_reader {
   void error(std::string path, message m) { errs_.report(location::json(std::move(path)), std::move(m)); }
   [[nodiscard]] std::size_t error_count() const { return errs_.error_count(); }
 
-  // The JSON path of `key` inside the object at `path`: built only for an error.
-  static std::string at(std::string_view path, std::string_view key) { return std::string(path).append(key); }
-
   // The string at q[key] (not copied: ids are looked up, not kept), or nullptr.
-  const std::string* string_field(const json& q, std::string_view key, std::string_view path, bool required) {
+  const std::string* string_field(const json& q, std::string_view key, const where& at, bool required) {
     const auto it = q.find(key);
     if (it == q.end() || it->is_null()) {
-      if (required) error(at(path, key), msg("query.required"));
+      if (required) error(at(key), msg("query.required"));
       return nullptr;
     }
     if (!it->is_string()) {
-      error(at(path, key), msg("query.not-string"));
+      error(at(key), msg("query.not-string"));
       return nullptr;
     }
     return &it->get_ref<const std::string&>();
@@ -56,30 +71,30 @@ class query_reader {
   [[nodiscard]] message no_unit(const std::string& id) const { return unknown(id, org_.units(), "query.no-unit"); }
   [[nodiscard]] message no_team(const std::string& id) const { return unknown(id, org_.teams(), "query.no-team"); }
 
-  index position(const json& q, std::string_view key, std::string_view path, bool required) {
-    auto s = string_field(q, key, path, required);
+  index position(const json& q, std::string_view key, const where& at, bool required) {
+    auto s = string_field(q, key, at, required);
     if (!s) return none;
     const auto p = org_.find_position(*s);
-    if (p == none) error(at(path, key), no_position(*s));
+    if (p == none) error(at(key), no_position(*s));
     return p;
   }
 
-  index unit(const json& q, std::string_view key, std::string_view path, bool required) {
-    auto s = string_field(q, key, path, required);
+  index unit(const json& q, std::string_view key, const where& at, bool required) {
+    auto s = string_field(q, key, at, required);
     if (!s) return none;
     const auto u = org_.find_unit(*s);
-    if (u == none) error(at(path, key), no_unit(*s));
+    if (u == none) error(at(key), no_unit(*s));
     return u;
   }
 
-  code code_of(category cat, const json& q, std::string_view key, std::string_view path, bool required) {
-    auto s = string_field(q, key, path, required);
+  code code_of(category cat, const json& q, std::string_view key, const where& at, bool required) {
+    auto s = string_field(q, key, at, required);
     if (!s) return no_code;
     auto c = rules_.vocab.find(cat, *s);
     if (!c) {
       std::string known;
       for (auto k : rules_.vocab.codes(cat)) known += (known.empty() ? "" : ", ") + rules_.vocab.name(k);
-      error(at(path, key), msg("query.unknown-code", category_name(cat), *s, known));
+      error(at(key), msg("query.unknown-code", category_name(cat), *s, known));
       return no_code;
     }
     return *c;
@@ -87,30 +102,35 @@ class query_reader {
 
   // The fields the schema declares for this step's action, each read as its
   // type (the ones read above already are): a value of the wrong type is an
-  // error at its path, never a silent null. Undeclared fields are kept.
-  void typed_fields(const json& s, code action, const std::string& path) {
+  // error at its path, never a silent null. Undeclared fields are kept. The
+  // step's own fields are walked (a few), in the order of their names, as
+  // the declared ones would be.
+  void typed_fields(const json& s, code action, const where& at) {
     const auto declared = rules_.schema.step.find(action);
     if (declared == rules_.schema.step.end()) return;
-    static const std::set<std::string> read_above = {"action", "by", "from", "to", "cc", "contents", "reason"};
-    for (const auto& entry : declared->second) {
-      const auto& name = entry.first;
-      const field_type& type = entry.second;  // not a structured binding: lambdas below capture it
-      if (read_above.count(name) || !s.contains(name) || s[name].is_null()) continue;
-      const auto& v = s[name];
+    static constexpr std::array<std::string_view, 7> read_above = {"action", "by",       "from",  "to",
+                                                                   "cc",     "contents", "reason"};
+    for (auto it = s.begin(); it != s.end(); ++it) {
+      const std::string& name = it.key();
+      const json& v = it.value();
+      if (v.is_null() || std::find(read_above.begin(), read_above.end(), name) != read_above.end()) continue;
+      const auto entry = declared->second.find(name);
+      if (entry == declared->second.end()) continue;
+      const field_type& type = entry->second;
       bool ok = true;
       switch (type.k) {
         case field_type::kind::position:
           if (v.is_string())
-            (void)position(s, name, path, false);
+            (void)position(s, name, at, false);
           else
             ok = false;
           break;
         case field_type::kind::positions:
-          (void)positions(s, name, path);
+          positions(s, name, at, [](index) {});
           break;
         case field_type::kind::unit:
           if (v.is_string())
-            (void)unit(s, name, path, false);
+            (void)unit(s, name, at, false);
           else
             ok = false;
           break;
@@ -139,184 +159,192 @@ class query_reader {
           ok = v.is_object();
           break;
       }
-      if (!ok) error(path + name, msg("query.field-type", type.spelled));
+      if (!ok) error(at(name), msg("query.field-type", type.spelled));
     }
   }
 
-  // An array of position ids or NIPs at q[key].
-  std::vector<index> positions(const json& q, const std::string& key, const std::string& path) {
-    std::vector<index> out;
+  // An array of position ids or NIPs at q[key], each passed to `add`.
+  template <class Add>
+  void positions(const json& q, std::string_view key, const where& at, const Add& add) {
     const auto it = q.find(key);
-    if (it == q.end() || it->is_null()) return out;
+    if (it == q.end() || it->is_null()) return;
     if (!it->is_array()) {
-      error(path + key, msg("query.not-position-list"));
-      return out;
+      error(at(key), msg("query.not-position-list"));
+      return;
     }
     for (std::size_t i = 0; i < it->size(); ++i) {
       const auto& a = (*it)[i];
-      const std::string ap = path + key + "[" + std::to_string(i) + "]";
       if (!a.is_string()) {
-        error(ap, msg("query.not-string"));
+        error(at(key) + "[" + std::to_string(i) + "]", msg("query.not-string"));
         continue;
       }
       const auto x = org_.find_position(a.get_ref<const std::string&>());
       if (x == none)
-        error(ap, no_position(a.get_ref<const std::string&>()));
+        error(at(key) + "[" + std::to_string(i) + "]", no_position(a.get_ref<const std::string&>()));
       else
-        out.push_back(x);
+        add(x);
     }
-    return out;
   }
 
-  std::vector<code> contents(const json& s, const std::string& p) {
-    std::vector<code> out;
+  template <class Out>
+  void contents(const json& s, const where& at, Out& out) {
     const auto it = s.find("contents");
-    if (it == s.end() || it->is_null()) return out;
+    if (it == s.end() || it->is_null()) return;
     if (!it->is_array()) {
-      error(p + "contents", msg("query.not-contents-list"));
-      return out;
+      error(at("contents"), msg("query.not-contents-list"));
+      return;
     }
     for (std::size_t k = 0; k < it->size(); ++k) {
       const auto& c = (*it)[k];
-      const std::string cp = p + "contents[" + std::to_string(k) + "]";
       if (!c.is_string()) {
-        error(cp, msg("query.not-string"));
+        error(at("contents") + "[" + std::to_string(k) + "]", msg("query.not-string"));
         continue;
       }
       auto code_id = rules_.vocab.find(category::content, c.get_ref<const std::string&>());
       if (!code_id)
-        error(cp, msg("query.unknown-content", c.get_ref<const std::string&>()));
+        error(at("contents") + "[" + std::to_string(k) + "]",
+              msg("query.unknown-content", c.get_ref<const std::string&>()));
       else
         out.push_back(*code_id);
     }
-    return out;
   }
 
-  // A team: an id of the org's teams, or an inline object in the org's team form.
-  std::optional<team_input> team(const json& t, const std::string& path) {
-    if (t.is_string()) return org_team(t.get_ref<const std::string&>(), path);
+  // A team at q["team"]: an id of the org's teams, or an inline object in
+  // the org's team form (read in place: the team refers to `t`). Sets `out`
+  // unless the team cannot be read at all.
+  void team(const json& t, std::optional<team_input>& out) {
+    if (t.is_string()) return org_team(t.get_ref<const std::string&>(), "team", out);
     if (!t.is_object()) {
-      error(path, msg("query.not-team"));
-      return std::nullopt;
+      error("team", msg("query.not-team"));
+      return;
     }
-    const std::string p = path + ".";
-    if (t.contains("id") && t["id"].is_string() && !t.contains("owner_unit")) {
-      return org_team(t["id"].get_ref<const std::string&>(), p + "id");
-    }
-    team_input v;
-    v.id = t.contains("id") && t["id"].is_string() ? t["id"].get<std::string>() : std::string("(inline)");
-    v.owner_unit = unit(t, "owner_unit", p, true);
-    v.established_by = position(t, "established_by", p, false);
-    v.ketua = position(t, "ketua", p, false);
-    v.anggota = positions(t, "anggota", p);
-    v.has_target = t.contains("target") && !t["target"].is_null();
-    v.inline_fields = t;
-    return v;
+    const auto id = t.find("id");
+    const bool has_id = id != t.end() && id->is_string();
+    if (has_id && !t.contains("owner_unit")) return org_team(id->get_ref<const std::string&>(), "team.id", out);
+    auto& v = out.emplace();
+    v.id = has_id ? std::string_view(id->get_ref<const std::string&>()) : std::string_view("(inline)");
+    const where at{"team"};
+    v.owner_unit = unit(t, "owner_unit", at, true);
+    v.established_by = position(t, "established_by", at, false);
+    v.ketua = position(t, "ketua", at, false);
+    positions(t, "anggota", at, [&](index x) { v.inline_anggota.push_back(x); });
+    v.anggota = v.inline_anggota;
+    const auto target = t.find("target");
+    v.has_target = target != t.end() && !target->is_null();
+    v.field_object = &t;
   }
 
-  std::optional<team_input> org_team(const std::string& id, const std::string& path) {
+  void org_team(const std::string& id, const char* path, std::optional<team_input>& out) {
     const auto i = org_.find_team(id);
     if (i == none) {
       error(path, no_team(id));
-      return std::nullopt;
+      return;
     }
-    return team_of(org_, i);
+    out.emplace(team_of(org_, i));
   }
 
-  std::vector<step_input> steps(const json& q) {
-    std::vector<step_input> out;
-    if (!q.contains("steps") || q["steps"].is_null()) return out;
-    if (!q["steps"].is_array()) {
+  // The steps into `out` (emptied first, its memory kept).
+  void steps(const json& q, std::vector<step_input>& out) {
+    out.clear();
+    const auto list = q.find("steps");
+    if (list == q.end() || list->is_null()) return;
+    if (!list->is_array()) {
       error("steps", msg("query.not-steps"));
-      return out;
+      return;
     }
-    for (std::size_t i = 0; i < q["steps"].size(); ++i) {
-      const auto& s = q["steps"][i];
-      const std::string p = "steps[" + std::to_string(i) + "].";
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      const auto& s = (*list)[i];
+      const where at{"steps", i};
       if (!s.is_object()) {
-        error("steps[" + std::to_string(i) + "]", msg("query.not-step"));
+        error(at.self(), msg("query.not-step"));
         continue;
       }
-      step_input g;
+      auto& g = out.emplace_back();
+      g.fields = &s;
       g.at = static_cast<std::uint32_t>(i);
-      g.action = code_of(category::action, s, "action", p, true);
-      g.by = position(s, "by", p, false);
-      g.from = position(s, "from", p, false);
-      g.to = position(s, "to", p, false);
-      g.cc = positions(s, "cc", p);
-      g.contents = contents(s, p);
-      if (s.contains("reason") && s["reason"].is_string()) g.reason = s["reason"].get<std::string>();
-      typed_fields(s, g.action, p);
-      g.fields = s;
-      out.push_back(std::move(g));
+      g.action = code_of(category::action, s, "action", at, true);
+      g.by = position(s, "by", at, false);
+      g.from = position(s, "from", at, false);
+      g.to = position(s, "to", at, false);
+      positions(s, "cc", at, [&](index x) { g.cc.push_back(x); });
+      contents(s, at, g.contents);
+      if (const auto reason = s.find("reason"); reason != s.end() && reason->is_string())
+        g.reason = reason->get_ref<const std::string&>();
+      typed_fields(s, g.action, at);
     }
-    return out;
   }
 
-  std::optional<query> kedudukan(const json& q) {
-    kedudukan_query k;
+  bool kedudukan(const json& q, query& into) {
+    auto& k = into.emplace<kedudukan_query>();
     const auto before = error_count();
-    k.position = position(q, "position", "", true);
+    k.position = position(q, "position", {}, true);
     const auto atasan = q.find("atasan");
     const bool given = atasan != q.end() && !atasan->is_null();
     k.atasan =
-        given ? position(q, "atasan", "", true) : (k.position == none ? none : org_.positions()[k.position].atasan);
-    if (error_count() > before) return std::nullopt;
-    return k;
+        given ? position(q, "atasan", {}, true) : (k.position == none ? none : org_.positions()[k.position].atasan);
+    return error_count() == before;
   }
 
-  std::optional<query> penugasan(const json& q) {
-    penugasan_query p;
+  bool penugasan(const json& q, query& into) {
+    // A penugasan read into a penugasan keeps the memory of its steps.
+    auto* held = std::get_if<penugasan_query>(&into);
+    auto& p = held ? *held : into.emplace<penugasan_query>();
+    p.team.reset();
     const auto before = error_count();
-    p.assignee = position(q, "assignee", "", true);
-    p.owner_unit = unit(q, "owner_unit", "", true);
-    p.assigned_by = position(q, "assigned_by", "", false);
-    p.mode = code_of(category::mode, q, "mode", "", true);
-    if (q.contains("team") && !q["team"].is_null()) {
-      const auto& t = q["team"];
+    p.assignee = position(q, "assignee", {}, true);
+    p.owner_unit = unit(q, "owner_unit", {}, true);
+    p.assigned_by = position(q, "assigned_by", {}, false);
+    p.mode = code_of(category::mode, q, "mode", {}, true);
+    if (const auto tt = q.find("team"); tt != q.end() && !tt->is_null()) {
+      const auto& t = *tt;
       code role = no_code;
       if (t.is_object() && t.contains("role")) {
-        role = code_of(category::team_role, t, "role", "team.", true);
+        role = code_of(category::team_role, t, "role", where{"team"}, true);
       } else if (t.is_object()) {
         error("team.role", msg("query.team-role-required"));
       }
       if (t.is_object() && (t.contains("id") || t.contains("owner_unit"))) {
-        if (auto v = team(t, "team")) p.team = std::move(*v);
+        team(t, p.team);
       } else if (!t.is_object()) {
         error("team", msg("query.not-team-role"));
       }
       if (!p.team) p.team.emplace();  // a role without a team: the rules still see the role
       p.team->role = role;
     }
-    p.steps = steps(q);
-    if (error_count() > before) return std::nullopt;
-    return p;
+    steps(q, p.steps);
+    return error_count() == before;
   }
 
-  std::optional<query> pelaporan(const json& q) {
-    pelaporan_query r;
+  bool pelaporan(const json& q, query& into) {
+    auto& r = into.emplace<pelaporan_query>();
     const auto before = error_count();
-    r.from = position(q, "from", "", true);
-    r.to = position(q, "to", "", true);
-    r.as = code_of(category::report_as, q, "as", "", true);
-    if (q.contains("also_to")) r.also_to = positions(q, "also_to", "");
-    if (q.contains("team") && !q["team"].is_null()) r.team = team(q["team"], "team");
+    r.from = position(q, "from", {}, true);
+    r.to = position(q, "to", {}, true);
+    r.as = code_of(category::report_as, q, "as", {}, true);
+    if (q.contains("also_to")) {
+      auto& also = r.also_to.emplace();
+      positions(q, "also_to", {}, [&](index x) { also.push_back(x); });
+    }
+    const auto tt = q.find("team");
+    if (tt != q.end() && !tt->is_null()) team(*tt, r.team);
     const auto& k = rules_.known;
     const bool needs_team = r.as != no_code && (r.as == k.anggota_tim || r.as == k.ketua_tim);
-    if (needs_team && !r.team && !q.contains("team")) error("team", msg("query.team-needed"));
-    if (error_count() > before) return std::nullopt;
-    return r;
+    if (needs_team && !r.team && tt == q.end()) error("team", msg("query.team-needed"));
+    return error_count() == before;
   }
 
-  std::optional<query> tim(const json& q) {
-    if (!q.contains("team")) {
+  bool tim(const json& q, query& into) {
+    const auto tt = q.find("team");
+    if (tt == q.end()) {
       error("team", msg("query.team-required"));
-      return std::nullopt;
+      return false;
     }
     const auto before = error_count();
-    auto tm = team(q["team"], "team");
-    if (!tm || error_count() > before) return std::nullopt;
-    return tim_query{std::move(*tm)};
+    std::optional<team_input> tm;
+    team(*tt, tm);
+    if (!tm || error_count() > before) return false;
+    into.emplace<tim_query>(tim_query{std::move(*tm)});
+    return true;
   }
 
  private:
@@ -326,6 +354,11 @@ class query_reader {
 };
 
 }  // namespace
+
+const nlohmann::json& team_input::fields() const {
+  static const nlohmann::json none_given;
+  return field_object ? *field_object : none_given;
+}
 
 team_input team_of(const org::org_graph& o, index t) {
   const auto& tm = o.teams()[t];
@@ -337,27 +370,28 @@ team_input team_of(const org::org_graph& o, index t) {
   v.ketua = tm.ketua;
   v.anggota = tm.anggota;
   v.has_target = !tm.target.sasaran.empty() || !tm.target.indikator.empty() || !tm.target.nilai.is_null();
-  v.org_fields = &tm.extra;
+  v.field_object = &tm.extra;
   return v;
 }
 
-std::optional<query> read_query(const json& q, const compiled_ruleset& rules, const org::org_graph& org,
-                                diagnostics& errors) {
+bool read_query(const json& q, const compiled_ruleset& rules, const org::org_graph& org, diagnostics& errors,
+                query& into) {
   if (!q.is_object()) {
     errors.report(location::json(""), msg("query.not-object"));
-    return std::nullopt;
+    return false;
   }
   const auto type = q.find("type");
   if (type == q.end() || !type->is_string()) {
     errors.report(location::json("type"), msg("query.type-required"));
-    return std::nullopt;
+    return false;
   }
   const auto& t = type->get_ref<const std::string&>();
   // A field the query type does not have is refused, not ignored: a
   // misspelt "atsan" would otherwise be a query without its atasan.
   if (const auto& fields = query_fields(t); !fields.empty()) {
     bool unknown = false;
-    for (const auto& [key, value] : q.items()) {
+    for (auto it = q.begin(); it != q.end(); ++it) {
+      const std::string& key = it.key();
       if (std::find(fields.begin(), fields.end(), key) != fields.end()) continue;
       std::string list;
       for (const auto& f : fields) list += (list.empty() ? "" : ", ") + f;
@@ -366,16 +400,26 @@ std::optional<query> read_query(const json& q, const compiled_ruleset& rules, co
                                                       : msg("query.unknown-field.near", key, t, near));
       unknown = true;
     }
-    if (unknown) return std::nullopt;
+    if (unknown) return false;
   }
   query_reader rd(rules, org, errors);
-  if (t == "audit") return audit_query{};
-  if (t == "kedudukan") return rd.kedudukan(q);
-  if (t == "penugasan") return rd.penugasan(q);
-  if (t == "pelaporan") return rd.pelaporan(q);
-  if (t == "tim") return rd.tim(q);
+  if (t == "audit") {
+    into.emplace<audit_query>();
+    return true;
+  }
+  if (t == "kedudukan") return rd.kedudukan(q, into);
+  if (t == "penugasan") return rd.penugasan(q, into);
+  if (t == "pelaporan") return rd.pelaporan(q, into);
+  if (t == "tim") return rd.tim(q, into);
   errors.report(location::json("type"), msg("query.type-unknown", t));
-  return std::nullopt;
+  return false;
+}
+
+std::optional<query> read_query(const json& q, const compiled_ruleset& rules, const org::org_graph& org,
+                                diagnostics& errors) {
+  query typed;
+  if (!read_query(q, rules, org, errors, typed)) return std::nullopt;
+  return typed;
 }
 
 }  // namespace perwal

@@ -1,6 +1,7 @@
-// The query path allocates nothing for a kedudukan or pelaporan check: the
-// query is read in place, and a caller that checks many queries on one
-// thread reuses one decision (evaluator::check into a decision). Counted
+// The query path allocates nothing for a kedudukan, pelaporan, penugasan or
+// tim check that finds nothing: the query is read in place (into storage
+// each thread keeps), and a caller that checks many queries on one thread
+// reuses one decision (evaluator::check into a decision). Counted
 // with the benchmarks' replaced operator new (bench/alloc_count.cpp), which
 // is why this is a program of its own and not part of perwal_tests.
 #define CATCH_CONFIG_MAIN
@@ -11,6 +12,7 @@
 #include "bench/alloc_count.hpp"
 #include "engine/compile/ruleset.hpp"
 #include "engine/eval/evaluator.hpp"
+#include "engine/explore/universe.hpp"
 #include "engine/org/org.hpp"
 
 namespace {
@@ -44,6 +46,62 @@ std::map<std::string, std::vector<nlohmann::json>> queries(const perwal::org::or
           {{"type", "pelaporan"}, {"from", id}, {"to", atasan}, {"as", as}});
   }
   return out;
+}
+
+// Penugasan lintas unit organisasi as the benchmark builds them
+// (bench/scale_bench.cpp, make_streams): a Pejabat Fungsional or pelaksana
+// assigned to another unit organisasi of its perangkat daerah, with the four
+// steps complete_steps finds ("penugasan complete", allowed), and the same
+// with only its first two ("penugasan incomplete": steps still to take).
+std::map<std::string, std::vector<nlohmann::json>> penugasan_queries(const perwal::evaluator& ev) {
+  const auto& g = ev.org();
+  const auto fungsional = ev.rules().vocab.find(perwal::category::jenis, "fungsional");
+  const auto pelaksana = ev.rules().vocab.find(perwal::category::jenis, "pelaksana");
+  const auto& units = g.units();
+  std::map<std::pair<perwal::org::index, perwal::org::index>, nlohmann::json> steps_of;
+  std::map<std::string, std::vector<nlohmann::json>> out;
+  for (const auto& p : g.positions()) {
+    if (p.jenis != fungsional && p.jenis != pelaksana) continue;
+    const auto& own = units[p.unit];
+    if (own.perangkat_daerah == perwal::org::none || own.unit_organisasi == perwal::org::none) continue;
+    perwal::org::index other = perwal::org::none;
+    const auto [first, last] = g.positions_under(own.perangkat_daerah);
+    for (const auto* q = first; q != last && other == perwal::org::none; ++q) {
+      const auto uo = units[g.positions()[*q].unit].unit_organisasi;
+      if (uo != perwal::org::none && uo != own.unit_organisasi && uo != own.perangkat_daerah) other = uo;
+    }
+    if (other == perwal::org::none) continue;
+    nlohmann::json query = {{"type", "penugasan"},
+                            {"mode", "penunjukan"},
+                            {"assignee", std::string(p.id)},
+                            {"owner_unit", std::string(units[other].id)},
+                            {"steps", nlohmann::json::array()}};
+    const std::pair key{p.unit, other};
+    if (const auto known = steps_of.find(key); known != steps_of.end()) {
+      query["steps"] = known->second;
+    } else {
+      query = perwal::explore::complete_steps(ev, query, 8);
+      steps_of[key] = query["steps"];
+    }
+    perwal::diagnostics errs;
+    const auto d = ev.check(query, errs);
+    if (!d || d->result != perwal::outcome::allowed || query["steps"].size() != 4) continue;
+    out["penugasan complete"].push_back(query);
+    auto& steps = query["steps"];
+    steps.erase(steps.begin() + 2, steps.end());
+    out["penugasan incomplete"].push_back(std::move(query));
+  }
+  return out;
+}
+
+// What the steps still to take own: each non-empty list of candidates.
+std::size_t next_step_lists(const perwal::decision& d) {
+  std::size_t n = 0;
+  for (const auto& s : d.next) {
+    n += (s.by.empty() ? 0 : 1) + (s.from.empty() ? 0 : 1) + (s.to.empty() ? 0 : 1) + (s.cc.empty() ? 0 : 1);
+    for (const auto& one : s.cc) n += one.empty() ? 0 : 1;
+  }
+  return n;
 }
 
 }  // namespace
@@ -91,4 +149,63 @@ TEST_CASE("the count sees allocations: a fresh decision per query allocates") {
     REQUIRE(d);
   }
   CHECK(perwal_bench::thread_allocations().count - before.count >= 100);
+}
+
+TEST_CASE("penugasan checks allocate only the steps still to take, with their steps read in place") {
+  const world w;
+  const perwal::evaluator ev(w.rules, w.org, false);
+  perwal::decision d;
+  for (const auto& [kind, qs] : penugasan_queries(ev)) {
+    REQUIRE(qs.size() > 100);
+    // Allocations beyond the lists of the steps still to take (the decision
+    // owns them, as a finding owns its path): none.
+    std::size_t clean = 0, next_steps = 0, extra_allocs = 0, with_findings = 0;
+    for (int pass = 0; pass < 2; ++pass) {  // the first pass grows the decision's and the query's lists
+      for (const auto& q : qs) {
+        perwal::diagnostics errs;
+        const auto before = perwal_bench::thread_allocations();
+        REQUIRE(ev.check(q, errs, d));
+        const auto after = perwal_bench::thread_allocations();
+        if (pass == 0) continue;
+        if (!d.violations.empty() || !d.warnings.empty() || !d.needs.empty()) {
+          ++with_findings;
+          continue;
+        }
+        ++clean;
+        next_steps += d.next.size();
+        extra_allocs += after.count - before.count - next_step_lists(d);
+      }
+    }
+    INFO(kind << ": " << clean << " checks found nothing, " << with_findings << " found something, " << next_steps
+              << " steps still to take");
+    CHECK(clean == qs.size());  // every one was built to be allowed, or allowed so far
+    CHECK(extra_allocs == 0);
+    if (kind == "penugasan complete") CHECK(next_steps == 0);
+    if (kind == "penugasan incomplete") CHECK(next_steps == 2 * qs.size());
+  }
+}
+
+TEST_CASE("tim checks of the org's teams allocate nothing: the team's lists are not copied") {
+  const world w;
+  const perwal::evaluator ev(w.rules, w.org, false);
+  REQUIRE(w.org->teams().size() > 5);
+  perwal::decision d;
+  std::size_t clean = 0, clean_allocs = 0, clean_bytes = 0;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const auto& t : w.org->teams()) {
+      const nlohmann::json q = {{"type", "tim"}, {"team", std::string(t.id)}};
+      perwal::diagnostics errs;
+      const auto before = perwal_bench::thread_allocations();
+      REQUIRE(ev.check(q, errs, d));
+      const auto after = perwal_bench::thread_allocations();
+      if (pass == 0 || !d.violations.empty() || !d.warnings.empty() || !d.needs.empty()) continue;
+      ++clean;
+      clean_allocs += after.count - before.count;
+      clean_bytes += after.bytes - before.bytes;
+    }
+  }
+  INFO(clean << " of " << w.org->teams().size() << " teams found nothing");
+  CHECK(clean > w.org->teams().size() / 2);
+  CHECK(clean_allocs == 0);
+  CHECK(clean_bytes == 0);
 }
