@@ -42,18 +42,36 @@ class query_reader {
   void error(std::string path, message m) { errs_.report(location::json(std::move(path)), std::move(m)); }
   [[nodiscard]] std::size_t error_count() const { return errs_.error_count(); }
 
+  // The query object's own fields, noted once by read_query as it checks
+  // them against the type's list, then found by a scan of a few entries
+  // rather than a search of the object's map each time.
+  void note_top_field(const json& q, const std::string& key, const json& value) {
+    top_ = &q;
+    if (top_count_ < top_fields_.size()) top_fields_[top_count_++] = {key, &value};
+  }
+  // obj[key], or nullptr when absent.
+  [[nodiscard]] const json* field(const json& obj, std::string_view key) const {
+    if (&obj == top_) {
+      for (std::size_t k = 0; k < top_count_; ++k)
+        if (top_fields_[k].first == key) return top_fields_[k].second;
+      if (top_count_ < top_fields_.size()) return nullptr;  // every field was noted
+    }
+    const auto it = obj.find(key);
+    return it == obj.end() ? nullptr : &*it;
+  }
+
   // The string at q[key] (not copied: ids are looked up, not kept), or nullptr.
   const std::string* string_field(const json& q, std::string_view key, const where& at, bool required) {
-    const auto it = q.find(key);
-    if (it == q.end() || it->is_null()) {
+    const json* v = field(q, key);
+    if (v == nullptr || v->is_null()) {
       if (required) error(at(key), msg("query.required"));
       return nullptr;
     }
-    if (!it->is_string()) {
+    if (!v->is_string()) {
       error(at(key), msg("query.not-string"));
       return nullptr;
     }
-    return &it->get_ref<const std::string&>();
+    return &v->get_ref<const std::string&>();
   }
 
   // "no position …", "no unit …", "no team …": with the org's id nearest to
@@ -246,8 +264,8 @@ class query_reader {
   // The steps into `out` (emptied first, its memory kept).
   void steps(const json& q, std::vector<step_input>& out) {
     out.clear();
-    const auto list = q.find("steps");
-    if (list == q.end() || list->is_null()) return;
+    const json* list = field(q, "steps");
+    if (list == nullptr || list->is_null()) return;
     if (!list->is_array()) {
       error("steps", msg("query.not-steps"));
       return;
@@ -278,8 +296,8 @@ class query_reader {
     auto& k = into.emplace<kedudukan_query>();
     const auto before = error_count();
     k.position = position(q, "position", {}, true);
-    const auto atasan = q.find("atasan");
-    const bool given = atasan != q.end() && !atasan->is_null();
+    const json* atasan = field(q, "atasan");
+    const bool given = atasan != nullptr && !atasan->is_null();
     k.atasan =
         given ? position(q, "atasan", {}, true) : (k.position == none ? none : org_.positions()[k.position].atasan);
     return error_count() == before;
@@ -295,7 +313,7 @@ class query_reader {
     p.owner_unit = unit(q, "owner_unit", {}, true);
     p.assigned_by = position(q, "assigned_by", {}, false);
     p.mode = code_of(category::mode, q, "mode", {}, true);
-    if (const auto tt = q.find("team"); tt != q.end() && !tt->is_null()) {
+    if (const json* tt = field(q, "team"); tt != nullptr && !tt->is_null()) {
       const auto& t = *tt;
       code role = no_code;
       if (t.is_object() && t.contains("role")) {
@@ -321,21 +339,21 @@ class query_reader {
     r.from = position(q, "from", {}, true);
     r.to = position(q, "to", {}, true);
     r.as = code_of(category::report_as, q, "as", {}, true);
-    if (q.contains("also_to")) {
+    if (field(q, "also_to") != nullptr) {
       auto& also = r.also_to.emplace();
       positions(q, "also_to", {}, [&](index x) { also.push_back(x); });
     }
-    const auto tt = q.find("team");
-    if (tt != q.end() && !tt->is_null()) team(*tt, r.team);
+    const json* tt = field(q, "team");
+    if (tt != nullptr && !tt->is_null()) team(*tt, r.team);
     const auto& k = rules_.known;
     const bool needs_team = r.as != no_code && (r.as == k.anggota_tim || r.as == k.ketua_tim);
-    if (needs_team && !r.team && tt == q.end()) error("team", msg("query.team-needed"));
+    if (needs_team && !r.team && tt == nullptr) error("team", msg("query.team-needed"));
     return error_count() == before;
   }
 
   bool tim(const json& q, query& into) {
-    const auto tt = q.find("team");
-    if (tt == q.end()) {
+    const json* tt = field(q, "team");
+    if (tt == nullptr) {
       error("team", msg("query.team-required"));
       return false;
     }
@@ -351,6 +369,9 @@ class query_reader {
   const compiled_ruleset& rules_;
   const org::org_graph& org_;
   diagnostics& errs_;
+  const json* top_ = nullptr;
+  std::array<std::pair<std::string_view, const json*>, 8> top_fields_{};  // (the longest list has 8)
+  std::size_t top_count_ = 0;
 };
 
 }  // namespace
@@ -388,11 +409,15 @@ bool read_query(const json& q, const compiled_ruleset& rules, const org::org_gra
   const auto& t = type->get_ref<const std::string&>();
   // A field the query type does not have is refused, not ignored: a
   // misspelt "atsan" would otherwise be a query without its atasan.
+  query_reader rd(rules, org, errors);
   if (const auto& fields = query_fields(t); !fields.empty()) {
     bool unknown = false;
     for (auto it = q.begin(); it != q.end(); ++it) {
       const std::string& key = it.key();
-      if (std::find(fields.begin(), fields.end(), key) != fields.end()) continue;
+      if (std::find(fields.begin(), fields.end(), key) != fields.end()) {
+        rd.note_top_field(q, key, it.value());
+        continue;
+      }
       std::string list;
       for (const auto& f : fields) list += (list.empty() ? "" : ", ") + f;
       const auto near = nearest_name(key, fields);
@@ -402,7 +427,6 @@ bool read_query(const json& q, const compiled_ruleset& rules, const org::org_gra
     }
     if (unknown) return false;
   }
-  query_reader rd(rules, org, errors);
   if (t == "audit") {
     into.emplace<audit_query>();
     return true;
