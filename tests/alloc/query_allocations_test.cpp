@@ -104,6 +104,31 @@ std::size_t next_step_lists(const perwal::decision& d) {
   return n;
 }
 
+// Checks every query twice into `d` (the first pass grows the decision's and
+// the thread's query lists) and hands each check of the second pass that
+// found nothing to `on_clean(decision, allocations, bytes)`; returns how many
+// found something (a finding owns its org path, so it allocates).
+template <class OnClean>
+std::size_t check_twice(const perwal::evaluator& ev, const std::vector<nlohmann::json>& qs, perwal::decision& d,
+                        OnClean on_clean) {
+  std::size_t with_findings = 0;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const auto& q : qs) {
+      perwal::diagnostics errs;
+      const auto before = perwal_bench::thread_allocations();
+      REQUIRE(ev.check(q, errs, d));
+      const auto after = perwal_bench::thread_allocations();
+      if (pass == 0) continue;
+      if (!d.violations.empty() || !d.warnings.empty() || !d.needs.empty()) {
+        ++with_findings;
+        continue;
+      }
+      on_clean(d, after.count - before.count, after.bytes - before.bytes);
+    }
+  }
+  return with_findings;
+}
+
 }  // namespace
 
 TEST_CASE("kedudukan and pelaporan checks allocate nothing once the decision is reused") {
@@ -112,25 +137,14 @@ TEST_CASE("kedudukan and pelaporan checks allocate nothing once the decision is 
   perwal::decision d;
   for (const auto& [kind, qs] : queries(*w.org, *w.rules)) {
     REQUIRE(qs.size() > 1000);
-    // A check that finds something allocates its finding (the finding owns
-    // its org path): counted apart, and only the others must allocate nothing.
-    std::size_t clean = 0, clean_allocs = 0, clean_bytes = 0, with_findings = 0;
-    for (int pass = 0; pass < 2; ++pass) {  // the first pass grows the decision's lists
-      for (const auto& q : qs) {
-        perwal::diagnostics errs;
-        const auto before = perwal_bench::thread_allocations();
-        REQUIRE(ev.check(q, errs, d));
-        const auto after = perwal_bench::thread_allocations();
-        if (pass == 0) continue;
-        if (!d.violations.empty() || !d.warnings.empty() || !d.needs.empty()) {
-          ++with_findings;
-          continue;
-        }
-        ++clean;
-        clean_allocs += after.count - before.count;
-        clean_bytes += after.bytes - before.bytes;
-      }
-    }
+    // A check that finds something allocates its finding: counted apart,
+    // and only the others must allocate nothing.
+    std::size_t clean = 0, clean_allocs = 0, clean_bytes = 0;
+    const auto with_findings = check_twice(ev, qs, d, [&](const perwal::decision&, std::size_t n, std::size_t bytes) {
+      ++clean;
+      clean_allocs += n;
+      clean_bytes += bytes;
+    });
     INFO(kind << ": " << clean << " checks found nothing, " << with_findings << " found something");
     CHECK(clean > qs.size() / 2);  // most of the fixture's positions are where they belong
     CHECK(clean_allocs == 0);
@@ -159,23 +173,12 @@ TEST_CASE("penugasan checks allocate only the steps still to take, with their st
     REQUIRE(qs.size() > 100);
     // Allocations beyond the lists of the steps still to take (the decision
     // owns them, as a finding owns its path): none.
-    std::size_t clean = 0, next_steps = 0, extra_allocs = 0, with_findings = 0;
-    for (int pass = 0; pass < 2; ++pass) {  // the first pass grows the decision's and the query's lists
-      for (const auto& q : qs) {
-        perwal::diagnostics errs;
-        const auto before = perwal_bench::thread_allocations();
-        REQUIRE(ev.check(q, errs, d));
-        const auto after = perwal_bench::thread_allocations();
-        if (pass == 0) continue;
-        if (!d.violations.empty() || !d.warnings.empty() || !d.needs.empty()) {
-          ++with_findings;
-          continue;
-        }
-        ++clean;
-        next_steps += d.next.size();
-        extra_allocs += after.count - before.count - next_step_lists(d);
-      }
-    }
+    std::size_t clean = 0, next_steps = 0, extra_allocs = 0;
+    const auto with_findings = check_twice(ev, qs, d, [&](const perwal::decision& dd, std::size_t n, std::size_t) {
+      ++clean;
+      next_steps += dd.next.size();
+      extra_allocs += n - next_step_lists(dd);
+    });
     INFO(kind << ": " << clean << " checks found nothing, " << with_findings << " found something, " << next_steps
               << " steps still to take");
     CHECK(clean == qs.size());  // every one was built to be allowed, or allowed so far
@@ -190,20 +193,14 @@ TEST_CASE("tim checks of the org's teams allocate nothing: the team's lists are 
   const perwal::evaluator ev(w.rules, w.org, false);
   REQUIRE(w.org->teams().size() > 5);
   perwal::decision d;
+  std::vector<nlohmann::json> qs;
+  for (const auto& t : w.org->teams()) qs.push_back({{"type", "tim"}, {"team", std::string(t.id)}});
   std::size_t clean = 0, clean_allocs = 0, clean_bytes = 0;
-  for (int pass = 0; pass < 2; ++pass) {
-    for (const auto& t : w.org->teams()) {
-      const nlohmann::json q = {{"type", "tim"}, {"team", std::string(t.id)}};
-      perwal::diagnostics errs;
-      const auto before = perwal_bench::thread_allocations();
-      REQUIRE(ev.check(q, errs, d));
-      const auto after = perwal_bench::thread_allocations();
-      if (pass == 0 || !d.violations.empty() || !d.warnings.empty() || !d.needs.empty()) continue;
-      ++clean;
-      clean_allocs += after.count - before.count;
-      clean_bytes += after.bytes - before.bytes;
-    }
-  }
+  (void)check_twice(ev, qs, d, [&](const perwal::decision&, std::size_t n, std::size_t bytes) {
+    ++clean;
+    clean_allocs += n;
+    clean_bytes += bytes;
+  });
   INFO(clean << " of " << w.org->teams().size() << " teams found nothing");
   CHECK(clean > w.org->teams().size() / 2);
   CHECK(clean_allocs == 0);
