@@ -52,19 +52,30 @@ for f in padang-panjang jambi; do
 done
 find tests/data -name '*.csv' -exec cp {} "$seeds/sheet/" \; 2>/dev/null || true
 
-status=0
-for t in "${targets[@]}"; do
-  corpus="$dir/corpus/$t"
+# Two harnesses at a time (one per core); each one's summary is printed when it ends.
+fuzz_one() {
+  local t="$1" corpus="$dir/corpus/$1"
   mkdir -p "$corpus"
-  echo "== fuzz_$t for ${seconds}s =="
   # -rss_limit_mb and -timeout make memory blow-ups and hangs findings too.
   if ! (cd "$dir" && "./fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
     -max_len=1048576 -print_final_stats=1 "corpus/$t" "seeds/$t" 2>"fuzz-$t.log"); then
-    echo "fuzz_$t FAILED; the end of its log ($dir/fuzz-$t.log):"
+    echo "== fuzz_$t for ${seconds}s: FAILED; the end of its log ($dir/fuzz-$t.log):"
     tail -40 "$dir/fuzz-$t.log"
-    status=1
-  else
-    grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$dir/fuzz-$t.log" || true
+    return 1
+  fi
+  echo "== fuzz_$t for ${seconds}s: passed"
+  grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$dir/fuzz-$t.log" || true
+}
+status=0
+pids=()
+for t in "${targets[@]}"; do
+  fuzz_one "$t" >"$dir/fuzz-$t.summary" &
+  pids+=($!)
+  if [ ${#pids[@]} -eq 2 ]; then
+    wait "${pids[0]}" || status=1
+    pids=("${pids[1]}")
   fi
 done
+for p in "${pids[@]}"; do wait "$p" || status=1; done
+for t in "${targets[@]}"; do cat "$dir/fuzz-$t.summary"; done
 exit $status

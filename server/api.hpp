@@ -649,12 +649,15 @@ class api {
     std::map<std::string_view, std::size_t> rule_index;  // names live in the rulesets of this request's snapshot
     std::map<std::string, std::uint64_t> outcomes;
     std::string answer = "[";
+    std::string id = b.id + "/";  // of each decision: "ID/INDEX"
     b.outcomes.reserve(decisions.size());
     detail.items.reserve(decisions.size());
     for (std::size_t i = 0; i < decisions.size(); ++i) {
       const auto& [d, t] = decisions[i];
       if (i) answer += ',';
-      answer += decision_text(d, *t, b.id + "/" + std::to_string(i));
+      id.resize(b.id.size() + 1);
+      id += std::to_string(i);
+      write_json(d, render_context_of(*t), answer, id);
       const auto name = outcome_name(d.result);
       ++outcomes[std::string(name)];
       b.outcomes += outcome_letter(name);
@@ -690,10 +693,13 @@ class api {
     res.set_content(std::move(answer), "application/json");
   }
 
+  static render_context render_context_of(const target& t) {
+    return {*t.rules->rules, t.ev->org(), t.language, t.quote};
+  }
   static std::string decision_text(const decision& d, const target& t, const std::string& id) {
-    json j = to_json(d, {*t.rules->rules, t.ev->org(), t.language, t.quote});
-    j["decision_id"] = id;
-    return json_input::dump(j);
+    std::string text;
+    write_json(d, render_context_of(t), text, id);
+    return text;
   }
 
   void check(const call& c, httplib::Response& res) {

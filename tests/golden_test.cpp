@@ -15,8 +15,10 @@
 #include <set>
 
 #include "data_cases.hpp"
+#include "engine/common/json_input.hpp"
 #include "engine/compile/ruleset.hpp"
 #include "engine/eval/evaluator.hpp"
+#include "engine/eval/render.hpp"
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
@@ -96,6 +98,18 @@ void run_scenario(const suite& s, const fs::path& file) {
   if (!d) UNSCOPED_INFO("the query was refused:\n" << perwal::testing::error_text(qerrs));
   REQUIRE(d);
   INFO("decision: " << d->json.dump(2));
+  {
+    // The server sends write_json's text; its bytes are the document's own
+    // (keys in order, escapes as a dump writes them), with and without quotes.
+    const auto raw = ev.check(scenario.at("query"), qerrs);
+    REQUIRE(raw);
+    for (const bool quote : {false, true}) {
+      const perwal::render_context rc{*l.rules, ev.org(), perwal::lang::en, quote};
+      std::string written;
+      perwal::write_json(*raw, rc, written, "b-1/7");
+      CHECK(written == perwal::json_input::dump(json::parse(written)));
+    }
+  }
   INFO("explanation:\n" << perwal::testing::check(ev, scenario.at("query"), qerrs, perwal::lang::en)->text);
   CHECK(d->outcome == expect.at("decision").get<std::string>());
   CHECK(rule_names(d->violations) == string_set(expect.value("violations", json::array())));

@@ -1,7 +1,10 @@
-// Outside JSON is read with bounded nesting and never throws.
+// Outside JSON is read with bounded nesting and never throws; JSON written
+// straight (json_out) is byte for byte what a dump of the same document gives.
 #include "engine/common/json_input.hpp"
 
 #include <catch2/catch.hpp>
+
+#include "engine/common/json_writer.hpp"
 
 namespace ji = perwal::json_input;
 
@@ -73,4 +76,48 @@ TEST_CASE("json_input: is_valid_utf8 finds a bad byte wherever it lies in a long
     surrogate.insert(at, "\xED\xA0\x80");  // U+D800 encoded: not UTF-8
     CHECK_FALSE(ji::is_valid_utf8(surrogate));
   }
+}
+
+TEST_CASE("json_out: strings and documents written as a dump writes them", "[json]") {
+  std::vector<std::string> strings = {
+      "",
+      "pp.bag-org.analis-1",
+      "quote \" backslash \\ slash / tab \t newline \n cr \r bs \b ff \f",
+      std::string("nul \0 unit-separator \x1f del \x7f", 33),
+      "Pasal 7 ayat (2) huruf b — “Sekretaris Daerah” é 中 😀",
+      "bad \xC3 end",            // truncated sequence
+      "overlong \xC0\xAF",       // not UTF-8 at all
+      "surrogate \xED\xA0\x80",  // encoded surrogate
+      "\xF4\x90\x80\x80",        // above U+10FFFF
+  };
+  // Each kind of byte at every offset of the eight-byte steps.
+  for (const std::string special : {"\"", "\\", "\x01", "\x1f", " ", "\x7f", "é", "\xC3"}) {
+    for (std::size_t k = 0; k <= 20; ++k) strings.push_back(std::string(k, 'a') + special + std::string(20 - k, '~'));
+  }
+  for (const auto& s : strings) {
+    std::string out;
+    perwal::json_out::append_string(out, s);
+    CHECK(out == ji::dump(nlohmann::json(s)));
+  }
+  std::string out;
+  perwal::json_out::writer w(out);
+  w.begin_object().key("a").begin_array().value("x").begin_object().end_object().begin_array().end_array().end_array();
+  w.key("b").value(std::uint64_t{42}).key("c").raw("[1,2]").key("d").begin_object().key("e").value("").end_object();
+  w.end_object();
+  CHECK(out == R"({"a":["x",{},[]],"b":42,"c":[1,2],"d":{"e":""}})");
+  CHECK(out == ji::dump(nlohmann::json::parse(out)));
+}
+
+TEST_CASE("json_input: a duplicate key is found in its own object only, escapes decoded", "[json][hardening]") {
+  CHECK_FALSE(ji::duplicate_key_at(R"({"a":{"a":1},"b":[{"a":2},{"a":3}],"c":{"b":1}})"));
+  CHECK_FALSE(ji::duplicate_key_at(R"({"x":[{"a":1}],"a":2,"y":"\"a\""})"));
+  const std::string escaped = R"({"b":0,"a":1,"\u0061":2})";
+  const auto dup = ji::duplicate_key_at(escaped);
+  REQUIRE(dup);
+  CHECK(dup->key == "a");
+  CHECK(dup->byte == escaped.find("\"\\u0061\""));
+  const std::string later = R"({"a":1,"b":{"c":1,"d":{}},"a":3})";
+  const auto dup2 = ji::duplicate_key_at(later);
+  REQUIRE(dup2);
+  CHECK(dup2->byte == later.rfind("\"a\""));
 }

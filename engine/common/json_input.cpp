@@ -48,13 +48,19 @@ std::string decoded_key(std::string_view quoted) {
 
 std::optional<duplicate_key> duplicate_key_at(std::string_view text) {
   // One frame per open container: whether it is an object, whether a key is
-  // expected next, and the keys seen (objects have few keys: a vector).
+  // expected next, and where its keys start in `keys` (the keys of the open
+  // objects as written, quoted: no copies; escapes decoded only to compare).
   struct frame {
     bool object = false;
     bool expect_key = false;
-    std::vector<std::string> keys;
+    std::size_t first_key = 0;
   };
   std::vector<frame> open;
+  std::vector<std::string_view> keys;
+  const auto same = [](std::string_view a, std::string_view b) {
+    if (a.find('\\') == std::string_view::npos && b.find('\\') == std::string_view::npos) return a == b;
+    return decoded_key(a) == decoded_key(b);
+  };
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (c == '"') {
@@ -66,13 +72,16 @@ std::optional<duplicate_key> duplicate_key_at(std::string_view text) {
       if (!open.empty() && open.back().object && open.back().expect_key) {
         frame& f = open.back();
         f.expect_key = false;
-        std::string key = decoded_key(text.substr(start, i + 1 - start));
-        if (std::find(f.keys.begin(), f.keys.end(), key) != f.keys.end()) return duplicate_key{start, std::move(key)};
-        f.keys.push_back(std::move(key));
+        const auto key = text.substr(start, i + 1 - start);
+        for (std::size_t k = f.first_key; k < keys.size(); ++k) {
+          if (same(keys[k], key)) return duplicate_key{start, decoded_key(key)};
+        }
+        keys.push_back(key);
       }
     } else if (c == '{' || c == '[') {
-      open.push_back({c == '{', c == '{', {}});
+      open.push_back({c == '{', c == '{', keys.size()});
     } else if ((c == '}' || c == ']') && !open.empty()) {
+      keys.resize(open.back().first_key);
       open.pop_back();
     } else if (c == ',' && !open.empty() && open.back().object) {
       open.back().expect_key = true;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "engine/common/json_writer.hpp"
 #include "engine/common/overloaded.hpp"
 #include "engine/eval/messages.hpp"
 
@@ -463,15 +464,6 @@ std::string next_action_name(const next_step& n, const compiled_ruleset& rules) 
   return rules.vocab.name(n.step->actions.front());
 }
 
-namespace {
-std::vector<std::string> ids_of(const std::vector<index>& ps, const org::org_graph& org) {
-  std::vector<std::string> out;
-  out.reserve(ps.size());
-  for (auto p : ps) out.emplace_back(org.positions()[p].id);
-  return out;
-}
-}  // namespace
-
 std::vector<std::string> evidence_of(const finding& f, const compiled_ruleset& rules) {
   if (const auto* u = std::get_if<found::facts_unstated>(&f.detail)) return u->facts;
   std::vector<std::string> out;
@@ -519,73 +511,115 @@ std::string audit_headline(const decision& d, lang l) {
   return out;
 }
 
-nlohmann::json to_json(const decision& d, const render_context& c) {
+void write_json(const decision& d, const render_context& c, std::string& out, std::string_view decision_id) {
   const renderer r(c);
-  auto finding_json = [&](const finding& f) {
-    nlohmann::json j = {{"rule", f.rule->name},
-                        {"strength", strength_name(f.rule->level)},
-                        {"citation", f.rule->citation},
-                        {"message", r.message(f)}};
-    if (c.quote) j["quote"] = quote_of(c.rules, *f.rule);
-    j["path"] = path_ids(f, d, c.org);
-    j["hint"] = r.hint(f);
-    return j;
+  json_out::writer w(out);
+  const auto strings = [&](const auto& xs) {
+    w.begin_array();
+    for (const auto& x : xs) w.value(std::string_view(x));
+    w.end_array();
   };
-  nlohmann::json j;
-  j["decision"] = outcome_name(d.result);
-  j["ruleset"] = c.rules.header.id;
-  if (d.checked) j["checked"] = *d.checked;
-  if (d.kind == decision_kind::audit) {
-    const auto n = count_audit(d);
-    j["summary"] = {{"findings", n.findings},
-                    {"violations", d.violations.size()},
-                    {"warnings", d.warnings.size()},
-                    {"needs", n.needs},
-                    {"items_with_findings", n.subjects},
-                    {"checked", n.checked},
-                    {"text", audit_headline(d, c.language)}};
-  }
-  if (d.scope) j["scope"] = contract_scope_names[static_cast<std::size_t>(*d.scope)];
-  if (d.regulation_scope != no_code) j["regulation_scope"] = c.rules.vocab.name(d.regulation_scope);
-  if (d.flow) j["workflow"] = d.flow->info.name;
-  j["violations"] = nlohmann::json::array();
-  for (const auto& v : d.violations) j["violations"].push_back(finding_json(v));
-  j["warnings"] = nlohmann::json::array();
-  for (const auto& w : d.warnings) j["warnings"].push_back(finding_json(w));
+  const auto position_ids = [&](const std::vector<index>& ps) {
+    w.begin_array();
+    for (auto p : ps) w.value(c.org.positions()[p].id);
+    w.end_array();
+  };
+  // Keys in byte order throughout, as a parsed document prints them.
+  const auto finding_list = [&](std::string_view name, const std::vector<finding>& fs, bool with_evidence) {
+    w.key(name).begin_array();
+    for (const auto& f : fs) {
+      w.begin_object().key("citation").value(f.rule->citation);
+      if (with_evidence) {
+        w.key("evidence");
+        strings(evidence_of(f, c.rules));
+      }
+      w.key("hint").value(r.hint(f)).key("message").value(r.message(f)).key("path").begin_array();
+      for (const auto& n : f.path) w.value(node_id(n, d, c.org));
+      w.end_array();
+      if (c.quote) w.key("quote").value(quote_of(c.rules, *f.rule));
+      w.key("rule").value(f.rule->name).key("strength").value(strength_name(f.rule->level)).end_object();
+    }
+    w.end_array();
+  };
+  w.begin_object();
+  if (d.checked) w.key("checked").value(std::uint64_t{*d.checked});
+  w.key("decision").value(outcome_name(d.result));
+  if (!decision_id.empty()) w.key("decision_id").value(decision_id);
   // Checks the data could not decide, with the evidence each needs.
-  j["needs"] = nlohmann::json::array();
-  for (const auto& n : d.needs) {
-    auto x = finding_json(n);
-    x["evidence"] = evidence_of(n, c.rules);
-    j["needs"].push_back(std::move(x));
-  }
+  finding_list("needs", d.needs, true);
   if (d.kind != decision_kind::audit) {
-    j["next"] = nlohmann::json::array();
+    w.key("next").begin_array();
     for (const auto& n : d.next) {
       const auto& s = *n.step;
-      nlohmann::json x = {{"action", next_action_name(n, c.rules)},
-                          {"step", s.step},
-                          {"rule", s.info.name},
-                          {"citation", s.info.citation}};
-      if (c.quote) x["quote"] = quote_of(c.rules, s.info);
-      const auto by = ids_of(n.by, c.org);
-      x["by"] = by.size() == 1 ? nlohmann::json(by.front()) : nlohmann::json(by);
+      w.begin_object().key("action").value(next_action_name(n, c.rules)).key("by");
+      if (n.by.size() == 1) {
+        w.value(c.org.positions()[n.by.front()].id);
+      } else {
+        position_ids(n.by);
+      }
       // What the missing step needs (candidates per role), only where the step names it.
-      if (!n.from.empty()) x["from"] = ids_of(n.from, c.org);
-      if (!n.to.empty()) x["to"] = ids_of(n.to, c.org);
       if (!n.cc.empty()) {
-        x["cc"] = nlohmann::json::array();
-        for (const auto& one : n.cc) x["cc"].push_back(ids_of(one, c.org));
+        w.key("cc").begin_array();
+        for (const auto& one : n.cc) position_ids(one);
+        w.end_array();
       }
+      w.key("citation").value(s.info.citation);
       if (!s.contents.empty()) {
-        x["contents"] = nlohmann::json::array();
-        for (auto code_id : s.contents) x["contents"].push_back(c.rules.vocab.name(code_id));
+        w.key("contents").begin_array();
+        for (auto code_id : s.contents) w.value(c.rules.vocab.name(code_id));
+        w.end_array();
       }
-      j["next"].push_back(std::move(x));
+      if (!n.from.empty()) {
+        w.key("from");
+        position_ids(n.from);
+      }
+      if (c.quote) w.key("quote").value(quote_of(c.rules, s.info));
+      w.key("rule").value(s.info.name).key("step").value(s.step);
+      if (!n.to.empty()) {
+        w.key("to");
+        position_ids(n.to);
+      }
+      w.end_object();
     }
-    j["trace"] = trace_lines(d, c);
+    w.end_array();
   }
-  return j;
+  if (d.regulation_scope != no_code) w.key("regulation_scope").value(c.rules.vocab.name(d.regulation_scope));
+  w.key("ruleset").value(c.rules.header.id);
+  if (d.scope) w.key("scope").value(contract_scope_names[static_cast<std::size_t>(*d.scope)]);
+  if (d.kind == decision_kind::audit) {
+    const auto n = count_audit(d);
+    w.key("summary")
+        .begin_object()
+        .key("checked")
+        .value(std::uint64_t{n.checked})
+        .key("findings")
+        .value(std::uint64_t{n.findings})
+        .key("items_with_findings")
+        .value(std::uint64_t{n.subjects})
+        .key("needs")
+        .value(std::uint64_t{n.needs})
+        .key("text")
+        .value(audit_headline(d, c.language))
+        .key("violations")
+        .value(std::uint64_t{d.violations.size()})
+        .key("warnings")
+        .value(std::uint64_t{d.warnings.size()})
+        .end_object();
+  } else {
+    w.key("trace").begin_array();
+    for (const auto& e : d.trace) w.value(r.trace_line(e));
+    w.end_array();
+  }
+  finding_list("violations", d.violations, false);
+  finding_list("warnings", d.warnings, false);
+  if (d.flow) w.key("workflow").value(d.flow->info.name);
+  w.end_object();
+}
+
+nlohmann::json to_json(const decision& d, const render_context& c) {
+  std::string text;
+  write_json(d, c, text);
+  return nlohmann::json::parse(text);
 }
 
 std::string to_text(const decision& d, const render_context& c, bool explain) {

@@ -25,6 +25,10 @@ struct render_context {
 // The decision as other tools read it (decision, ruleset, violations and
 // warnings with rule, strength, citation, message, hint and org path; next
 // steps; the trace as lines).
+// Written as JSON text (compact, keys in byte order) by write_json, which
+// appends it to `out`, with a "decision_id" field when one is given; to_json
+// is the same document parsed, for callers that work on the tree.
+void write_json(const decision& d, const render_context& c, std::string& out, std::string_view decision_id = {});
 [[nodiscard]] nlohmann::json to_json(const decision& d, const render_context& c);
 // For a person: the decision, each violation with its article, the next
 // steps; with `explain`, every rule considered and the override applied.
