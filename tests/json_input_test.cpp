@@ -83,7 +83,7 @@ TEST_CASE("json_out: strings and documents written as a dump writes them", "[jso
       "",
       "pp.bag-org.analis-1",
       "quote \" backslash \\ slash / tab \t newline \n cr \r bs \b ff \f",
-      std::string("nul \0 unit-separator \x1f del \x7f", 33),
+      std::string("nul \0 unit-separator \x1f del \x7f", sizeof("nul \0 unit-separator \x1f del \x7f") - 1),
       "Pasal 7 ayat (2) huruf b — “Sekretaris Daerah” é 中 😀",
       "bad \xC3 end",            // truncated sequence
       "overlong \xC0\xAF",       // not UTF-8 at all
