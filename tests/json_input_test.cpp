@@ -102,7 +102,18 @@ TEST_CASE("json_out: strings and documents written as a dump writes them", "[jso
   std::string out;
   perwal::json_out::writer w(out);
   w.begin_object().key("a").begin_array().value("x").begin_object().end_object().begin_array().end_array().end_array();
-  w.key("b").value(std::uint64_t{42}).key("c").raw("[1,2]").key("d").begin_object().key("e").value("").end_object();
+  w.key("b")
+      .value(std::uint64_t{42})
+      .key("c")
+      .begin_array()
+      .value(std::uint64_t{1})
+      .value(std::uint64_t{2})
+      .end_array()
+      .key("d")
+      .begin_object()
+      .key("e")
+      .value("")
+      .end_object();
   w.end_object();
   CHECK(out == R"({"a":["x",{},[]],"b":42,"c":[1,2],"d":{"e":""}})");
   CHECK(out == ji::dump(nlohmann::json::parse(out)));

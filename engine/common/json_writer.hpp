@@ -7,6 +7,7 @@
 // document (std::map) would print them.
 #pragma once
 
+#include <charconv>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -39,16 +40,10 @@ class writer {
     append_string(out_, s);
     return *this;
   }
-  writer& value(const char* s) { return value(std::string_view(s)); }
   writer& value(std::uint64_t n) {
     separate();
-    out_ += std::to_string(n);
-    return *this;
-  }
-  // Text that is JSON already (one value), as it stands.
-  writer& raw(std::string_view json) {
-    separate();
-    out_ += json;
+    char digits[24];
+    out_.append(digits, std::to_chars(digits, digits + sizeof digits, n).ptr);
     return *this;
   }
 

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "engine/common/json_writer.hpp"
 #include "engine/compile/ruleset.hpp"
 #include "engine/gen/org_gen_internal.hpp"
 
@@ -36,18 +37,7 @@ class writer {
   }
   // A JSON string; the catalogues hold plain ASCII, escaped anyway.
   writer& str(std::string_view s) {
-    buf_.push_back('"');
-    for (const char c : s) {
-      if (c == '"' || c == '\\') buf_.push_back('\\');
-      if (static_cast<unsigned char>(c) < 0x20) {
-        buf_.append("\\u00");
-        buf_.push_back("0123456789abcdef"[(c >> 4) & 0xf]);
-        buf_.push_back("0123456789abcdef"[c & 0xf]);
-        continue;
-      }
-      buf_.push_back(c);
-    }
-    buf_.push_back('"');
+    json_out::append_string(buf_, s);
     return *this;
   }
   // "i12.u345"
