@@ -1,5 +1,7 @@
 // A query on any text, over the bundled org: an input error or a decision,
-// rendered in both languages and as JSON, never a crash.
+// rendered in both languages and as JSON, never a crash. The batch reader of
+// simple queries, given the text as a batch of one, takes it only when
+// read_query accepts it too, and reads it the same.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -7,6 +9,7 @@
 #include "engine/common/json_input.hpp"
 #include "engine/eval/evaluator.hpp"
 #include "engine/eval/render.hpp"
+#include "engine/eval/simple_batch.hpp"
 #include "fuzz/fuzz_support.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -15,6 +18,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   json_input::failure bad;
   const auto q = json_input::parse(text, bad);
+  static simple_batch batch;
+  query fast;
+  if (batch.parse("[" + std::string(text) + "]") && batch.size() == 1 &&
+      batch.read(0, *fuzz::rules(), *fuzz::fixture_org(), fast)) {
+    diagnostics e;
+    query general;
+    if (!q || !read_query(*q, *fuzz::rules(), *fuzz::fixture_org(), e, general) || !(general == fast))
+      fuzz::broken("the simple batch reader took a query that read_query reads otherwise");
+  }
   if (!q) return 0;
   diagnostics errors;
   const auto d = ev.check(*q, errors);

@@ -6,10 +6,12 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <span>
 #include <sstream>
 
 #include "engine/common/spelling.hpp"
 #include "engine/compile/json_schema.hpp"
+#include "engine/eval/simple_batch.hpp"
 #include "engine/report/report.hpp"
 #include "server/http_util.hpp"
 
@@ -631,7 +633,7 @@ class api {
   // as received, one outcome letter per decision, the rulesets and the rules
   // cited; its decisions are "ID/0" … "ID/n-1". The decisions are serialised
   // once, into the answer; only then (logged) does the answer go out.
-  void log_batch(httplib::Response& res, const std::vector<std::pair<decision, const target*>>& decisions,
+  void log_batch(httplib::Response& res, std::span<const std::pair<decision, const target*>> decisions,
                  const request_options& o, const std::string& body) {
     decision_record b;
     b.id = log_.next_id();
@@ -647,7 +649,7 @@ class api {
                      " quote=" + (o.quote ? "1" : "0");
     std::vector<const target*> rulesets;
     std::map<std::string_view, std::size_t> rule_index;  // names live in the rulesets of this request's snapshot
-    std::map<std::string, std::uint64_t> outcomes;
+    std::map<std::string_view, std::uint64_t> outcomes;  // outcome_name's, static
     std::string answer = "[";
     std::string id = b.id + "/";  // of each decision: "ID/INDEX"
     b.outcomes.reserve(decisions.size());
@@ -659,7 +661,7 @@ class api {
       id += std::to_string(i);
       write_json(d, render_context_of(*t), answer, id);
       const auto name = outcome_name(d.result);
-      ++outcomes[std::string(name)];
+      ++outcomes[name];
       b.outcomes += outcome_letter(name);
       batch_detail::item item;
       const auto at = std::find(rulesets.begin(), rulesets.end(), t);
@@ -689,7 +691,7 @@ class api {
     std::vector<decision_record> records;
     records.push_back(std::move(b));
     log_.append(std::move(records));  // throws (503) when the log cannot be written: no decision goes out
-    for (const auto& [outcome, n] : outcomes) metrics_.decisions(outcome, n);
+    for (const auto& [outcome, n] : outcomes) metrics_.decisions(std::string(outcome), n);
     res.set_content(std::move(answer), "application/json");
   }
 
@@ -705,6 +707,7 @@ class api {
   void check(const call& c, httplib::Response& res) {
     const auto s = current();  // this request's snapshot, whatever reloads happen meanwhile
     const auto o = options_of(c.http, *s);
+    if (check_simple_batch(c, res, *s, o)) return;
     const json body = parse_json(c.body);
     const bool batch = body.is_array();
     if (batch && body.empty())
@@ -750,6 +753,43 @@ class api {
                                   json_input::dump(batch ? body[i] : body), std::move(result)));
     }
     commit_and_reply(res, std::move(records), batch);
+  }
+
+  // A batch of simple queries (engine/eval/simple_batch.hpp) is read straight
+  // from the body, without a JSON tree per query. False when the reader
+  // declines any of it, an unknown ruleset or an org that does not load
+  // under one included: then check() reads the batch the general way, which
+  // says what is wrong. Answers and log records are the general way's.
+  bool check_simple_batch(const call& c, httplib::Response& res, const snapshot& s, const request_options& o) {
+    thread_local simple_batch batch;  // its buffers kept from one request to the next
+    if (!batch.parse(c.body) || batch.size() == 0) return false;
+    std::map<std::string, target, std::less<>> targets;
+    // Decisions are evaluated into storage the thread keeps from one batch to
+    // the next (a few thousand at most), whose lists keep their memory: a
+    // kedudukan check then allocates nothing.
+    constexpr std::size_t kept_at_most = 4096;
+    thread_local std::vector<std::pair<decision, const target*>> decisions;
+    if (decisions.size() > kept_at_most) decisions.resize(kept_at_most);
+    if (decisions.size() < batch.size()) decisions.resize(batch.size());
+    thread_local perwal::query typed;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      const auto named = batch.ruleset(i);
+      if (!named) return false;
+      auto it = targets.find(*named);
+      if (it == targets.end()) {
+        const std::string id = !named->empty()     ? std::string(*named)
+                               : o.ruleset.empty() ? s.default_ruleset
+                                                   : o.ruleset;
+        if (!s.ruleset(id) || !o.org->graphs.contains(id)) return false;
+        it = targets.emplace(std::string(*named), resolve(s, o, std::string(*named), "")).first;
+      }
+      const target& t = it->second;
+      if (!batch.read(i, *t.rules->rules, t.ev->org(), typed)) return false;
+      t.ev->evaluate(typed, decisions[i].first);
+      decisions[i].second = &t;
+    }
+    log_batch(res, std::span(decisions.data(), batch.size()), o, c.body);
+    return true;
   }
 
   void audit(const call& c, httplib::Response& res) {

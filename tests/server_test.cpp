@@ -39,6 +39,21 @@ TEST_CASE("serve: check answers the CLI's decisions, each with a decision_id", "
     ids.insert(served[i]["decision_id"].get<std::string>());
   }
   CHECK(ids.size() == served.size());
+  // Its kedudukan and pelaporan queries alone: a batch the server reads without
+  // a tree per query (engine/eval/simple_batch.hpp), answered as the CLI answers.
+  json simple = json::array();
+  for (const auto& q : batch)
+    if (q["type"] == "kedudukan" || (q["type"] == "pelaporan" && !q.contains("team"))) simple.push_back(q);
+  REQUIRE(simple.size() > 20);
+  write_file(dir.path / "simple.json", simple.dump());
+  const auto served_simple = parse(post_json(c, "/v1/check?trace=1", simple.dump()));
+  const auto expected_simple =
+      cli_json("check --rules " + pp_rules + " --org " + pp_org + " --query " + (dir.path / "simple.json").string());
+  REQUIRE(served_simple.size() == expected_simple.size());
+  for (std::size_t i = 0; i < served_simple.size(); ++i) {
+    INFO("query " << i << ": " << simple[i].dump());
+    CHECK(without_id(served_simple[i]) == expected_simple[i]);
+  }
   // The golden bad queries: 400 with the error the suite expects.
   REQUIRE(!golden.bad.empty());
   for (const auto& [query, error] : golden.bad) {

@@ -30,8 +30,7 @@ class writer {
   writer& key(std::string_view k) {
     separate();
     out_ += '"';
-    out_ += k;
-    out_ += "\":";
+    out_.append(k.data(), k.size()).append("\":", 2);
     first_ = true;
     return *this;
   }

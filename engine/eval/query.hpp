@@ -42,6 +42,8 @@ struct team_input {
   // query's inline object; null: none (a role without a team).
   const nlohmann::json* field_object = nullptr;
   [[nodiscard]] const nlohmann::json& fields() const;
+  // The same team read the same way (its members compared, not where they are kept).
+  friend bool operator==(const team_input& a, const team_input& b);
 };
 
 // One step of an assignment as the caller says it was taken. Its lists stay
@@ -55,11 +57,13 @@ struct step_input {
   std::string_view reason;                 // in the query's JSON
   const nlohmann::json* fields = nullptr;  // the step object as given, for `step.<field>`
   std::uint32_t at = 0;                    // its index in the query's steps
+  friend bool operator==(const step_input&, const step_input&) = default;
 };
 
 struct kedudukan_query {
   org::index position = org::none;
   org::index atasan = org::none;  // as proposed, or the org's own
+  friend bool operator==(const kedudukan_query&, const kedudukan_query&) = default;
 };
 
 struct penugasan_query {
@@ -69,6 +73,7 @@ struct penugasan_query {
   code mode = no_code;
   std::optional<team_input> team;  // with its role
   std::vector<step_input> steps;
+  friend bool operator==(const penugasan_query&, const penugasan_query&) = default;
 };
 
 struct pelaporan_query {
@@ -77,14 +82,19 @@ struct pelaporan_query {
   std::optional<std::vector<org::index>> also_to;
   code as = no_code;
   std::optional<team_input> team;
+  friend bool operator==(const pelaporan_query&, const pelaporan_query&) = default;
 };
 
 struct tim_query {
   team_input team;
+  friend bool operator==(const tim_query&, const tim_query&) = default;
 };
 
-struct audit_query {};
+struct audit_query {
+  friend bool operator==(const audit_query&, const audit_query&) = default;
+};
 
+// Two typed queries compare equal when they read the same (tests compare readers with it).
 using query = std::variant<kedudukan_query, penugasan_query, pelaporan_query, tim_query, audit_query>;
 
 // Reads a JSON query (the documented query format) against a ruleset's

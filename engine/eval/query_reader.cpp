@@ -381,6 +381,13 @@ const nlohmann::json& team_input::fields() const {
   return field_object ? *field_object : none_given;
 }
 
+bool operator==(const team_input& a, const team_input& b) {
+  return a.id == b.id && a.org_team == b.org_team && a.owner_unit == b.owner_unit &&
+         a.established_by == b.established_by && a.ketua == b.ketua &&
+         std::equal(a.anggota.begin(), a.anggota.end(), b.anggota.begin(), b.anggota.end()) &&
+         a.has_target == b.has_target && a.role == b.role && a.field_object == b.field_object;
+}
+
 team_input team_of(const org::org_graph& o, index t) {
   const auto& tm = o.teams()[t];
   team_input v;
