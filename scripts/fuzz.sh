@@ -13,8 +13,12 @@ targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(dsl org query snapshot http sheet)
 dir="${PERWAL_FUZZ_DIR:-build-fuzz}"
 ./scripts/install-deps.sh
-CC=clang CXX=clang++ cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF \
-  -DPERWAL_FUZZ=ON >/dev/null
+# A build folder already configured for fuzzing is used as it is (CI fuzzes in
+# the clang build its sanitizer suite ran in: the engine is compiled once).
+if ! grep -q '^PERWAL_FUZZ:BOOL=ON' "$dir/CMakeCache.txt" 2>/dev/null; then
+  CC=clang CXX=clang++ cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF \
+    -DPERWAL_FUZZ=ON >/dev/null
+fi
 cmake --build "$dir" --target $(printf 'fuzz_%s ' "${targets[@]}") perwal
 
 # Seeds: everything of the right kind the repository holds.

@@ -704,6 +704,18 @@ class api {
     return text;
   }
 
+  // At least n decisions (with the target each was decided under) to
+  // evaluate a request's queries into: storage the thread keeps from one
+  // request to the next (a few thousand decisions at most), whose lists keep
+  // their memory, so a kedudukan check then allocates nothing.
+  static std::vector<std::pair<decision, const target*>>& kept_decisions(std::size_t n) {
+    constexpr std::size_t kept_at_most = 4096;
+    thread_local std::vector<std::pair<decision, const target*>> decisions;
+    if (decisions.size() > kept_at_most) decisions.resize(kept_at_most);
+    if (decisions.size() < n) decisions.resize(n);
+    return decisions;
+  }
+
   void check(const call& c, httplib::Response& res) {
     const auto s = current();  // this request's snapshot, whatever reloads happen meanwhile
     const auto o = options_of(c.http, *s);
@@ -714,8 +726,7 @@ class api {
       fail_in(400, "bad_query", "an empty array holds no query", "array kosong tidak memuat kueri");
     const std::size_t n = batch ? body.size() : 1;
     std::map<std::string, target> targets;
-    std::vector<std::pair<decision, const target*>> decisions;
-    decisions.reserve(n);
+    auto& decisions = kept_decisions(n);
     json errors = json::array();
     std::string first_error;
     for (std::size_t i = 0; i < n; ++i) {
@@ -726,7 +737,7 @@ class api {
       if (it == targets.end())
         it = targets.emplace(rid, resolve(*s, o, rid, prefix + (rid.empty() ? "" : ".ruleset"))).first;
       diagnostics qerrors;
-      auto d = it->second.ev->check(q, qerrors);
+      if (it->second.ev->check(q, qerrors, decisions[i].first)) decisions[i].second = &it->second;
       for (const auto& e : qerrors.items()) {
         // The CLI's paths: "steps[2].by", in a batch "[3].steps[2].by".
         const auto& at = e.at.json_path;
@@ -735,12 +746,11 @@ class api {
         errors.push_back({{"path", path}, {"code", e.code}, {"message", message}});
         if (first_error.empty()) first_error = path.empty() ? message : path + ": " + message;
       }
-      if (d) decisions.emplace_back(std::move(*d), &it->second);
     }
     // A batch is all or nothing: a client never has to match partial answers to its queries.
     if (!errors.empty()) fail(400, "bad_query", first_error, errors);
     if (batch) {
-      log_batch(res, decisions, o, c.body);
+      log_batch(res, std::span(decisions.data(), n), o, c.body);
       return;
     }
     std::vector<decision_record> records;
@@ -764,13 +774,7 @@ class api {
     thread_local simple_batch batch;  // its buffers kept from one request to the next
     if (!batch.parse(c.body) || batch.size() == 0) return false;
     std::map<std::string, target, std::less<>> targets;
-    // Decisions are evaluated into storage the thread keeps from one batch to
-    // the next (a few thousand at most), whose lists keep their memory: a
-    // kedudukan check then allocates nothing.
-    constexpr std::size_t kept_at_most = 4096;
-    thread_local std::vector<std::pair<decision, const target*>> decisions;
-    if (decisions.size() > kept_at_most) decisions.resize(kept_at_most);
-    if (decisions.size() < batch.size()) decisions.resize(batch.size());
+    auto& decisions = kept_decisions(batch.size());
     thread_local perwal::query typed;
     for (std::size_t i = 0; i < batch.size(); ++i) {
       const auto named = batch.ruleset(i);
