@@ -5,9 +5,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "engine/common/json_input.hpp"
 #include "engine/compile/ruleset.hpp"
 #include "engine/eval/evaluator.hpp"
 #include "engine/eval/render.hpp"
+#include "engine/eval/simple_batch.hpp"
 
 namespace {
 
@@ -136,6 +138,55 @@ void bm_pelaporan(benchmark::State& state) {
   run_query(state, R"({"type": "pelaporan", "from": "pp.bag-org.analis-1", "to": "pp.kabag-org", "as": "individu"})");
 }
 BENCHMARK(bm_pelaporan)->Arg(1)->Arg(0);
+
+// Reading a batch body of 1,000 queries into typed queries, the two ways the
+// server can (POST /v1/check): parsed into a tree then read_query, or by the
+// simple batch reader straight from the text. Kedudukan and pelaporan queries
+// over every FP and pelaksana with an atasan, alternating. Per query.
+std::string simple_batch_body() {
+  auto body = nlohmann::json::array();
+  const auto& positions = org()->positions();
+  for (std::size_t p = 0; p < positions.size() && body.size() < 1000; ++p) {
+    const auto& pos = positions[p];
+    if (pos.atasan == perwal::org::none) continue;
+    if (body.size() % 2 == 0)
+      body.push_back({{"type", "kedudukan"}, {"position", pos.id}});
+    else
+      body.push_back({{"type", "pelaporan"}, {"from", pos.id}, {"to", positions[pos.atasan].id}, {"as", "individu"}});
+  }
+  return body.dump();
+}
+
+void bm_batch_read_tree(benchmark::State& state) {
+  const auto text = simple_batch_body();
+  perwal::query q;
+  for (auto _ : state) {
+    perwal::json_input::failure why;
+    const auto body = perwal::json_input::parse(text, why);
+    for (const auto& item : *body) {
+      perwal::diagnostics errs;
+      if (!perwal::read_query(item, *rules(), *org(), errs, q)) state.SkipWithError("a query does not read");
+      benchmark::DoNotOptimize(q);
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * 1000);
+}
+BENCHMARK(bm_batch_read_tree)->Unit(benchmark::kMicrosecond);
+
+void bm_batch_read_simple(benchmark::State& state) {
+  const auto text = simple_batch_body();
+  perwal::simple_batch batch;
+  perwal::query q;
+  for (auto _ : state) {
+    if (!batch.parse(text)) state.SkipWithError("the batch is declined");
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (!batch.read(i, *rules(), *org(), q)) state.SkipWithError("a query is declined");
+      benchmark::DoNotOptimize(q);
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * 1000);
+}
+BENCHMARK(bm_batch_read_simple)->Unit(benchmark::kMicrosecond);
 
 void bm_penugasan_lintas_unit(benchmark::State& state) {
   run_query(state, R"({"type": "penugasan", "mode": "penunjukan", "assignee": "pp.dinkes.analis-2",
