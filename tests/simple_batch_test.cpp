@@ -172,7 +172,11 @@ TEST_CASE("simple batch: variants taken and declined as read_query accepts and r
   CHECK_FALSE(batch.parse("[{\"type\":\"kedudukan\"},1]"));
   CHECK_FALSE(batch.parse("[{\"type\":\"kedudukan\"},]"));                // not JSON
   CHECK_FALSE(batch.parse("[{\"type\":\"kedu\xff\"}]"));                  // not UTF-8
-  CHECK_FALSE(batch.parse(std::string(70, '[') + std::string(70, ']')));  // deeper than json_input's limit
+  CHECK_FALSE(batch.parse(std::string(70, '[') + std::string(70, ']')));  // not objects
+  // Longer than max_text (its buffers would stay that large): the general way's.
+  std::string long_text = "[{\"type\":\"kedudukan\",\"position\":\"";
+  long_text.append(perwal::simple_batch::max_text, 'x');
+  CHECK_FALSE(batch.parse(long_text + "\"}]"));
   REQUIRE(batch.parse("[{\"type\":\"kedudukan\"},{\"ruleset\":\"r\"},{\"ruleset\":1}]"));
   CHECK(batch.size() == 3);
   CHECK(batch.ruleset(0) == std::string_view());

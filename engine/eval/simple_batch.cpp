@@ -111,6 +111,7 @@ simple_batch::~simple_batch() = default;
 
 bool simple_batch::parse(std::string_view text) {
   doc_->items.clear();
+  if (text.size() > max_text) return false;
   dom::element root;
   if (doc_->parser.parse(text.data(), text.size()).get(root) != simdjson::SUCCESS) return false;
   if (!root.is_array()) return false;

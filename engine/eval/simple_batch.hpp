@@ -27,9 +27,11 @@ class simple_batch {
   simple_batch(const simple_batch&) = delete;
   simple_batch& operator=(const simple_batch&) = delete;
 
-  // Takes `text` when it is valid JSON, an array of objects; false otherwise.
-  // Keeps its buffers from one text to the next: a thread reading many
-  // batches reuses one reader.
+  // Takes `text` when it is valid JSON, an array of objects, of at most
+  // max_text bytes; false otherwise. Keeps its buffers from one text to the
+  // next (a thread reading many batches reuses one reader): about 15 bytes
+  // per byte of the longest text taken, which max_text bounds.
+  static constexpr std::size_t max_text = std::size_t{4} << 20;
   [[nodiscard]] bool parse(std::string_view text);
   [[nodiscard]] std::size_t size() const;
   // Item i's "ruleset": "" when absent, nullopt when it is not a string.
