@@ -100,23 +100,48 @@ TEST_CASE("json_out: strings and documents written as a dump writes them", "[jso
     CHECK(out == ji::dump(nlohmann::json(s)));
   }
   std::string out;
-  perwal::json_out::writer w(out);
-  w.begin_object().key("a").begin_array().value("x").begin_object().end_object().begin_array().end_array().end_array();
-  w.key("b")
-      .value(std::uint64_t{42})
-      .key("c")
-      .begin_array()
-      .value(std::uint64_t{1})
-      .value(std::uint64_t{2})
-      .end_array()
-      .key("d")
-      .begin_object()
-      .key("e")
-      .value("")
-      .end_object();
-  w.end_object();
+  {  // the text is complete when the writer ends
+    perwal::json_out::writer w(out);
+    w.begin_object()
+        .key("a")
+        .begin_array()
+        .value("x")
+        .begin_object()
+        .end_object()
+        .begin_array()
+        .end_array()
+        .end_array();
+    w.key("b")
+        .value(std::uint64_t{42})
+        .key("c")
+        .begin_array()
+        .value(std::uint64_t{1})
+        .value(std::uint64_t{2})
+        .end_array()
+        .key("d")
+        .begin_object()
+        .key("e")
+        .value("")
+        .end_object();
+    w.end_object();
+  }
   CHECK(out == R"({"a":["x",{},[]],"b":42,"c":[1,2],"d":{"e":""}})");
   CHECK(out == ji::dump(nlohmann::json::parse(out)));
+  // Appended after what `out` held, growing it in steps: a long document
+  // written token by token is the same as one string's dump.
+  std::string doc = "prefix:";
+  nlohmann::json expected = nlohmann::json::array();
+  {
+    perwal::json_out::writer big(doc);
+    big.begin_array();
+    for (std::uint64_t i = 0; i < 5000; ++i) {
+      big.value(i).value(strings[i % strings.size()]);
+      expected.push_back(i);
+      expected.push_back(strings[i % strings.size()]);
+    }
+    big.end_array();
+  }
+  CHECK(doc == "prefix:" + ji::dump(expected));
 }
 
 TEST_CASE("json_input: a duplicate key is found in its own object only, escapes decoded", "[json][hardening]") {

@@ -20,16 +20,30 @@ bool needs_escape(const char* p) {
   return (below_space | zero_byte(x ^ (ones * '"')) | zero_byte(x ^ (ones * '\\'))) != 0;
 }
 
-}  // namespace
+void put(std::string& out, char c) {
+  out += c;
+}
+void put(std::string& out, std::string_view s) {
+  out.append(s.data(), s.size());
+}
+void put(writer& out, char c) {
+  out.put(c);
+}
+void put(writer& out, std::string_view s) {
+  out.put(s);
+}
 
-void append_string(std::string& out, std::string_view s) {
+// `s` quoted and escaped into `out` (a std::string or a writer): runs that
+// need no escaping are copied whole.
+template <class Out>
+void write_string(Out& out, std::string_view s) {
   if (!json_input::is_valid_utf8(s)) {
     // Rare (ids and texts are checked at load): nlohmann's own replacement rules.
-    out += nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    put(out, nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     return;
   }
   static constexpr char hex[] = "0123456789abcdef";
-  out += '"';
+  put(out, '"');
   std::size_t plain = 0;  // start of the run not yet copied
   for (std::size_t i = 0; i < s.size(); ++i) {
     // Eight bytes at a time while none needs escaping (most text needs none).
@@ -37,38 +51,48 @@ void append_string(std::string& out, std::string_view s) {
     if (i == s.size()) break;
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s.data() + plain, i - plain);
+    put(out, s.substr(plain, i - plain));
     plain = i + 1;
     switch (c) {
       case '"':
-        out += "\\\"";
+        put(out, "\\\"");
         break;
       case '\\':
-        out += "\\\\";
+        put(out, "\\\\");
         break;
       case '\b':
-        out += "\\b";
+        put(out, "\\b");
         break;
       case '\t':
-        out += "\\t";
+        put(out, "\\t");
         break;
       case '\n':
-        out += "\\n";
+        put(out, "\\n");
         break;
       case '\f':
-        out += "\\f";
+        put(out, "\\f");
         break;
       case '\r':
-        out += "\\r";
+        put(out, "\\r");
         break;
       default:
-        out += "\\u00";
-        out += hex[c >> 4];
-        out += hex[c & 0xF];
+        put(out, "\\u00");
+        put(out, hex[c >> 4]);
+        put(out, hex[c & 0xF]);
     }
   }
-  out.append(s.data() + plain, s.size() - plain);
-  out += '"';
+  put(out, s.substr(plain));
+  put(out, '"');
+}
+
+}  // namespace
+
+void append_string(std::string& out, std::string_view s) {
+  write_string(out, s);
+}
+
+void writer::string(std::string_view s) {
+  write_string(*this, s);
 }
 
 }  // namespace perwal::json_out
