@@ -112,6 +112,9 @@ simple_batch::~simple_batch() = default;
 bool simple_batch::parse(std::string_view text) {
   doc_->items.clear();
   if (text.size() > max_text) return false;
+  // A single query (an object) is not parsed here at all.
+  const auto first = text.find_first_not_of(" \t\n\r");
+  if (first == std::string_view::npos || text[first] != '[') return false;
   dom::element root;
   if (doc_->parser.parse(text.data(), text.size()).get(root) != simdjson::SUCCESS) return false;
   if (!root.is_array()) return false;
