@@ -1,7 +1,8 @@
 // A query on any text, over the bundled org: an input error or a decision,
 // rendered in both languages and as JSON, never a crash. The batch reader of
 // simple queries, given the text as a batch of one, takes it only when
-// read_query accepts it too, and reads it the same.
+// read_query accepts it too, and reads it the same; the tree it gives for it
+// is the one json_input::parse builds.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -19,13 +20,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   json_input::failure bad;
   const auto q = json_input::parse(text, bad);
   static simple_batch batch;
-  query fast;
-  if (batch.parse("[" + std::string(text) + "]") && batch.size() == 1 &&
-      batch.read(0, *fuzz::rules(), *fuzz::fixture_org(), fast)) {
-    diagnostics e;
-    query general;
-    if (!q || !read_query(*q, *fuzz::rules(), *fuzz::fixture_org(), e, general) || !(general == fast))
-      fuzz::broken("the simple batch reader took a query that read_query reads otherwise");
+  const std::string as_batch = "[" + std::string(text) + "]";
+  if (batch.parse(as_batch) && batch.size() == 1) {
+    query fast;
+    if (batch.read(0, *fuzz::rules(), *fuzz::fixture_org(), fast)) {
+      diagnostics e;
+      query general;
+      if (!q || !read_query(*q, *fuzz::rules(), *fuzz::fixture_org(), e, general) || !(general == fast))
+        fuzz::broken("the simple batch reader took a query that read_query reads otherwise");
+    }
+    if (const auto tree = batch.tree(0)) {
+      json_input::failure why;
+      const auto all = json_input::parse(as_batch, why);
+      if (!all || json_input::dump(*tree) != json_input::dump((*all)[0]))
+        fuzz::broken("the batch reader's tree of a query differs from json_input::parse's");
+    }
   }
   if (!q) return 0;
   diagnostics errors;

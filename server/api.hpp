@@ -719,7 +719,7 @@ class api {
   void check(const call& c, httplib::Response& res) {
     const auto s = current();  // this request's snapshot, whatever reloads happen meanwhile
     const auto o = options_of(c.http, *s);
-    if (check_simple_batch(c, res, *s, o)) return;
+    if (check_batch_from_text(c, res, *s, o)) return;
     const json body = parse_json(c.body);
     const bool batch = body.is_array();
     if (batch && body.empty())
@@ -765,12 +765,13 @@ class api {
     commit_and_reply(res, std::move(records), batch);
   }
 
-  // A batch of simple queries (engine/eval/simple_batch.hpp) is read straight
-  // from the body, without a JSON tree per query. False when the reader
-  // declines any of it, an unknown ruleset or an org that does not load
-  // under one included: then check() reads the batch the general way, which
-  // says what is wrong. Answers and log records are the general way's.
-  bool check_simple_batch(const call& c, httplib::Response& res, const snapshot& s, const request_options& o) {
+  // A batch is read by the batch reader (engine/eval/simple_batch.hpp): its
+  // simple queries straight from the body, the others from a tree each. False
+  // when the reader declines any of it, or a query does not read, or names an
+  // unknown ruleset, or the org does not load under one: then check() reads
+  // the batch the general way, which says what is wrong. Answers and log
+  // records are the general way's.
+  bool check_batch_from_text(const call& c, httplib::Response& res, const snapshot& s, const request_options& o) {
     thread_local simple_batch batch;  // its buffers kept from one request to the next
     if (!batch.parse(c.body) || batch.size() == 0) return false;
     std::map<std::string, target, std::less<>> targets;
@@ -788,8 +789,13 @@ class api {
         it = targets.emplace(std::string(*named), resolve(s, o, std::string(*named), "")).first;
       }
       const target& t = it->second;
-      if (!batch.read(i, *t.rules->rules, t.ev->org(), typed)) return false;
-      t.ev->evaluate(typed, decisions[i].first);
+      if (batch.read(i, *t.rules->rules, t.ev->org(), typed)) {
+        t.ev->evaluate(typed, decisions[i].first);
+      } else {  // another query: read from its tree, as the general way would
+        const auto tree = batch.tree(i);
+        diagnostics errors;
+        if (!tree || !t.ev->check(*tree, errors, decisions[i].first)) return false;
+      }
       decisions[i].second = &t;
     }
     log_batch(res, std::span(decisions.data(), batch.size()), o, c.body);

@@ -60,6 +60,7 @@ bool simple_shape(const json& q) {
 struct outcome {
   bool fast = false, general = false;
   perwal::query fast_query, general_query;
+  std::string tree, parsed;  // the reader's tree and json_input::parse's of the batch, dumped ("" when none)
   [[nodiscard]] bool same() const { return fast_query == general_query; }
 };
 
@@ -70,8 +71,12 @@ outcome both_ways(const std::string& text, const city& c) {
   if (batch.parse("[" + text + "]")) {
     REQUIRE(batch.size() == 1);
     out.fast = batch.read(0, *c.rules, *c.org, out.fast_query);
+    if (const auto t = batch.tree(0)) out.tree = perwal::json_input::dump(*t);
   }
   perwal::json_input::failure why;
+  // As the general way parses a batch: the whole array (its depth counted from it).
+  if (const auto all = perwal::json_input::parse("[" + text + "]", why))
+    out.parsed = perwal::json_input::dump((*all)[0]);
   const auto q = perwal::json_input::parse(text, why);
   if (q) {
     perwal::diagnostics errors;
@@ -101,6 +106,7 @@ TEST_CASE("simple batch: every golden query read as read_query reads it, or decl
       const json& q = scenario["query"];
       INFO(e.path().string() << "\n" << q.dump());
       const auto r = both_ways(q.dump(), c);
+      CHECK(r.tree == r.parsed);  // every query's tree, simple or not
       if (simple_shape(q)) {
         ++simple;
         // A simple query is taken exactly when read_query accepts it, and reads the same.
@@ -166,6 +172,24 @@ TEST_CASE("simple batch: variants taken and declined as read_query accepts and r
            false);  // a list twice
   declined("{\"type\":\"tim\",\"team\":\"no-such-team\"}", false);
   declined("{\"type\":\"audit\"}", true);
+
+  // Trees as json_input::parse builds them: numbers of each kind, escapes, nesting.
+  for (const std::string text :
+       {R"({"n":[0,-0,-0.0,1,-1,1.0,1e2,1E-400,18446744073709551615,9223372036854775807,-9223372036854775808]})",
+        R"({"s":"\u0000\ud83d\ude00\"\\é","b":[true,false,null],"o":{"z":{},"a":[]}})"}) {
+    INFO(text);
+    const auto r = both_ways(text, c);
+    CHECK_FALSE(r.tree.empty());
+    CHECK(r.tree == r.parsed);
+  }
+  const auto nested = [](std::size_t k) {  // in a batch the item is at level 2, then k arrays
+    return "{\"a\":" + std::string(k, '[') + std::string(k, ']') + "}";
+  };
+  CHECK_FALSE(both_ways(nested(62), c).tree.empty());
+  CHECK(both_ways(nested(62), c).tree == both_ways(nested(62), c).parsed);
+  CHECK(both_ways(nested(63), c).tree.empty());  // past json_input::max_depth, as parse says
+  CHECK(both_ways(nested(63), c).parsed.empty());
+  CHECK(both_ways(R"({"a":{"b":1,"b":2}})", c).tree.empty());  // a key twice, deeper
 
   perwal::simple_batch batch;
   CHECK_FALSE(batch.parse("{\"type\":\"kedudukan\"}"));  // not a batch

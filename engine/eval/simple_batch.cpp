@@ -1,7 +1,8 @@
 // A batch of simple queries read from its text with simdjson's DOM parser,
-// which validates the whole document (structure, strings, UTF-8) as
-// json_input::parse does; what the two could read differently (a key twice,
-// nesting past json_input::max_depth) is never in a query taken here.
+// which validates the whole document (structure, strings, numbers, UTF-8,
+// escapes) as json_input::parse does; what the two could read differently (a
+// key twice, nesting past json_input::max_depth) is never in a query taken
+// or a tree given here.
 #include "engine/eval/simple_batch.hpp"
 
 #include <simdjson.h>
@@ -10,13 +11,15 @@
 #include <array>
 #include <vector>
 
+#include "engine/common/json_input.hpp"
+
 namespace perwal {
 
 namespace dom = simdjson::dom;
 
 struct simple_batch::document {
   dom::parser parser;
-  std::vector<dom::object> items;
+  std::vector<dom::element> items;  // objects, each
 };
 
 namespace {
@@ -104,6 +107,57 @@ bool pelaporan(const dom::object& o, const compiled_ruleset& rules, const org::o
   return true;
 }
 
+// `e` as the tree nlohmann's parser builds from its text (non-negative
+// integers unsigned, as it reads them): false when an object holds a key
+// twice or `e` nests past json_input::max_depth (`depth`: e's level, the
+// document's being 1).
+bool to_tree(dom::element e, std::size_t depth, nlohmann::json& out) {
+  if (depth > json_input::max_depth) return false;
+  switch (e.type()) {
+    case dom::element_type::ARRAY: {
+      out = nlohmann::json::array();
+      const dom::array a = e.get_array().value_unsafe();
+      for (const dom::element x : a)
+        if (!to_tree(x, depth + 1, out.emplace_back())) return false;
+      return true;
+    }
+    case dom::element_type::OBJECT: {
+      out = nlohmann::json::object();
+      auto& fields = out.get_ref<nlohmann::json::object_t&>();
+      const dom::object o = e.get_object().value_unsafe();
+      for (const auto field : o) {
+        const auto [at, fresh] = fields.try_emplace(std::string(field.key));
+        if (!fresh || !to_tree(field.value, depth + 1, at->second)) return false;
+      }
+      return true;
+    }
+    case dom::element_type::INT64: {
+      const std::int64_t v = e.get_int64().value_unsafe();
+      if (v >= 0)
+        out = static_cast<std::uint64_t>(v);
+      else
+        out = v;
+      return true;
+    }
+    case dom::element_type::UINT64:
+      out = e.get_uint64().value_unsafe();
+      return true;
+    case dom::element_type::DOUBLE:
+      out = e.get_double().value_unsafe();
+      return true;
+    case dom::element_type::STRING:
+      out = std::string(e.get_string().value_unsafe());
+      return true;
+    case dom::element_type::BOOL:
+      out = e.get_bool().value_unsafe();
+      return true;
+    case dom::element_type::NULL_VALUE:
+      out = nullptr;
+      return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 simple_batch::simple_batch() : doc_(std::make_unique<document>()) {}
@@ -124,7 +178,7 @@ bool simple_batch::parse(std::string_view text) {
       doc_->items.clear();
       return false;
     }
-    doc_->items.push_back(e.get_object().value_unsafe());
+    doc_->items.push_back(e);
   }
   return true;
 }
@@ -142,12 +196,18 @@ std::optional<std::string_view> simple_batch::ruleset(std::size_t i) const {
 }
 
 bool simple_batch::read(std::size_t i, const compiled_ruleset& rules, const org::org_graph& org, query& into) const {
-  const auto& o = doc_->items[i];
+  const dom::object o = doc_->items[i].get_object().value_unsafe();
   std::string_view type;
   if (o["type"].get(type) != simdjson::SUCCESS) return false;
   if (type == "kedudukan") return kedudukan(o, org, into);
   if (type == "pelaporan") return pelaporan(o, rules, org, into);
   return false;
+}
+
+std::optional<nlohmann::json> simple_batch::tree(std::size_t i) const {
+  nlohmann::json out;
+  if (!to_tree(doc_->items[i], 2, out)) return std::nullopt;  // an item is at level 2
+  return out;
 }
 
 }  // namespace perwal

@@ -2,15 +2,18 @@
 // without building a JSON tree for each query. Most traffic is simple:
 // kedudukan and pelaporan queries whose every field is a string naming what
 // the org and the ruleset have. Those are read straight from the text
-// (simdjson). This reader never reports a problem: it takes a query or
-// declines it, and a declined batch is read the general way
-// (json_input::parse, then read_query), which also says what is wrong. A
-// query it takes reads to the same typed query as read_query gives
-// (tests/simple_batch_test.cpp; the query fuzzer checks it on every input).
+// (simdjson); any other query of the batch is given as the tree
+// json_input::parse would have built for it, for read_query. This reader
+// never reports a problem: it takes a query or declines it, and a declined
+// batch is read the general way (json_input::parse, then read_query), which
+// also says what is wrong. A query it takes reads to the same typed query as
+// read_query gives, and a tree it gives is the one json_input::parse gives
+// (tests/simple_batch_test.cpp; the query fuzzer checks both on every input).
 #pragma once
 
 #include <cstddef>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string_view>
 
@@ -39,6 +42,10 @@ class simple_batch {
   [[nodiscard]] std::optional<std::string_view> ruleset(std::size_t i) const;
   // Item i into `into` when it is simple (see above; no key twice); false: declined.
   [[nodiscard]] bool read(std::size_t i, const compiled_ruleset& rules, const org::org_graph& org, query& into) const;
+  // Item i as the tree json_input::parse reads for it; nullopt when an
+  // object in it holds a key twice or it nests past json_input::max_depth
+  // (the general way reports those).
+  [[nodiscard]] std::optional<nlohmann::json> tree(std::size_t i) const;
 
  private:
   struct document;
