@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/common/json_input.hpp"
+#include "engine/compile/json_schema.hpp"
 
 namespace perwal {
 
@@ -29,16 +30,18 @@ namespace {
 // (`list_name`'s: an array). Every query taken is read this way, so a taken
 // batch holds no key twice and nests three levels at most, as
 // json_input::parse requires.
-template <std::size_t N>
 struct simple_fields {
-  explicit simple_fields(std::array<std::string_view, N> n, std::string_view list_field = {})
+  // `names`: the query type's fields (query_fields); `list_field`: the one
+  // that may be a list of strings.
+  explicit simple_fields(const std::vector<std::string>& n, std::string_view list_field = {})
       : names(n), list_name(list_field) {}
-  std::array<std::string_view, N> names;
-  std::array<std::optional<std::string_view>, N> strings{};
-  std::string_view list_name;      // the one field that may be a list of strings
+  const std::vector<std::string>& names;
+  std::array<std::optional<std::string_view>, 8> strings{};  // by the index in names (the longest list has 8)
+  std::string_view list_name;
   std::optional<dom::array> list;  // its value
 
   bool read(const dom::object& o) {
+    if (names.size() > strings.size()) return false;
     for (const auto field : o) {
       const auto at = std::find(names.begin(), names.end(), field.key);
       if (at == names.end()) return false;
@@ -54,7 +57,8 @@ struct simple_fields {
     return true;
   }
   [[nodiscard]] std::optional<std::string_view> operator[](std::string_view name) const {
-    return strings[static_cast<std::size_t>(std::find(names.begin(), names.end(), name) - names.begin())];
+    const auto at = std::find(names.begin(), names.end(), name);
+    return at == names.end() ? std::nullopt : strings[static_cast<std::size_t>(at - names.begin())];
   }
 };
 
@@ -64,7 +68,7 @@ org::index position_of(const org::org_graph& org, const std::optional<std::strin
 }
 
 bool kedudukan(const dom::object& o, const org::org_graph& org, query& into) {
-  simple_fields<4> f({"type", "ruleset", "position", "atasan"});
+  simple_fields f(query_fields("kedudukan"));
   if (!f.read(o)) return false;
   const auto position = position_of(org, f["position"]);
   if (position == org::none) return false;
@@ -78,7 +82,7 @@ bool kedudukan(const dom::object& o, const org::org_graph& org, query& into) {
 }
 
 bool pelaporan(const dom::object& o, const compiled_ruleset& rules, const org::org_graph& org, query& into) {
-  simple_fields<7> f({"type", "ruleset", "from", "to", "as", "team", "also_to"}, "also_to");
+  simple_fields f(query_fields("pelaporan"), "also_to");
   if (!f.read(o)) return false;
   const auto from = position_of(org, f["from"]), to = position_of(org, f["to"]);
   const auto as_name = f["as"];
