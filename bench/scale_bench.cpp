@@ -17,6 +17,8 @@
 // PERWAL_BENCH_COLD_QUERIES (default 1048576) is the cold stream's length.
 #include <benchmark/benchmark.h>
 
+#include <array>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -84,11 +86,23 @@ std::shared_ptr<const org_graph> load_org(const fs::path& path) {
   return org;
 }
 
-// The snapshot of a scale's org (`perwal compile-org`), written if missing.
+// Is `path` a snapshot of the format this build writes (not one a cache
+// kept from an older build)?
+bool current_snapshot(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::array<char, 12> head{};
+  if (!in.read(head.data(), head.size())) return false;
+  std::uint32_t version = 0;
+  std::memcpy(&version, head.data() + 8, sizeof version);
+  return perwal::org::org_graph::is_snapshot({head.data(), head.size()}) && version == perwal::org::snapshot_format();
+}
+
+// The snapshot of a scale's org (`perwal compile-org`), written if missing
+// or of an older format.
 fs::path snapshot_file(perwal::gen::scale s) {
   auto path = org_file(s);
   const auto snap = path.replace_extension(".snap");
-  if (fs::exists(snap)) return snap;
+  if (current_snapshot(snap)) return snap;
   perwal::diagnostics errs;
   const auto json_path = org_file(s);
   const auto g = load_org(json_path);

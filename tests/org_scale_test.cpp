@@ -233,8 +233,12 @@ TEST_CASE("a snapshot loads back to the same org", "[org][scale][snapshot]") {
     INFO(text_of(errors));
     REQUIRE(back);
     CHECK(back->canonical_dump() == json->canonical_dump());
+    // While `back` holds the address the file is prelinked for, a second
+    // load of it is mapped elsewhere and its records relocated: both paths.
+    CHECK(back->records_mapped());
     const auto direct = org_graph::load_snapshot(snap.path.string(), rules->vocab, rules->shape, errors);
     REQUIRE(direct);
+    CHECK_FALSE(direct->records_mapped());
     CHECK(direct->canonical_dump() == json->canonical_dump());
   }
 }
@@ -359,10 +363,12 @@ TEST_CASE("a damaged or foreign snapshot is refused, never trusted", "[org][scal
   SECTION("each reason in words") {
     CHECK(refused(bytes + "x").find("unexpected bytes") != std::string::npos);
     std::string other = bytes;
-    other[8] = 4;  // the format version
-    CHECK(refused(other) == "snapshot format 4, this perwal reads format 3 — run perwal compile-org again");
-    other[8] = 2;  // format 2: delegations without their declared fields
-    CHECK(refused(other) == "snapshot format 2, this perwal reads format 3 — run perwal compile-org again");
+    other[8] = 5;  // the format version
+    CHECK(refused(other) == "snapshot format 5, this perwal reads format 4 — run perwal compile-org again");
+    other[8] = 3;  // format 3: positions and employees converted on load, not prelinked
+    CHECK(refused(other) == "snapshot format 3, this perwal reads format 4 — run perwal compile-org again");
+    CHECK(refused(other.substr(0, 70)) ==
+          "snapshot format 3, this perwal reads format 4 — run perwal compile-org again");  // shorter than a header
     std::string flipped = bytes;
     flipped[bytes.size() / 2] = static_cast<char>(flipped[bytes.size() / 2] ^ 1);
     CHECK(refused(flipped) == "checksum mismatch (corrupt snapshot)");
@@ -388,8 +394,65 @@ TEST_CASE("a damaged or foreign snapshot is refused, never trusted", "[org][scal
     }
     {  // a position's jenis that is a code of another category (a unit kind)
       forgery f(bytes);
-      f.items<sd::position_rec>(sd::s_positions)[0].jenis = f.items<sd::unit_rec>(sd::s_units)[0].kind;
+      f.items<perwal::org::position>(sd::s_positions)[0].jenis = f.items<sd::unit_rec>(sd::s_units)[0].kind;
       CHECK(refused(f.sealed()) == "malformed snapshot: position jenis");
+    }
+    {  // a build that lays its records out otherwise
+      forgery f(bytes);
+      f.h.layout ^= 1;
+      CHECK(refused(f.sealed()) ==
+            "snapshot written by a perwal build that lays out its records otherwise — run perwal compile-org again");
+    }
+    {  // a position's id pointing past the string table (its records are used where they lie)
+      forgery f(bytes);
+      auto& p = f.items<perwal::org::position>(sd::s_positions)[0];
+      p.id = std::string_view(p.id.data() + f.entry(sd::s_strings).count, p.id.size());
+      CHECK(refused(f.sealed()) == "malformed snapshot: string outside the string table");
+    }
+    {  // an employee's name pointing before it
+      forgery f(bytes);
+      auto& e = f.items<perwal::org::employee>(sd::s_employees)[0];
+      e.name = std::string_view(e.name.data() - (std::uintptr_t{1} << 40), e.name.size());
+      CHECK(refused(f.sealed()) == "malformed snapshot: string outside the string table");
+    }
+    {  // a flag byte that is no bool
+      forgery f(bytes);
+      auto* p = f.items<char>(sd::s_positions);
+      p[offsetof(perwal::org::position, receives_delegation)] = 2;
+      CHECK(refused(f.sealed()) == "malformed snapshot: position receives_delegation");
+    }
+    {  // a flag that says a delegation where the index has none
+      forgery f(bytes);
+      auto* p = f.items<perwal::org::position>(sd::s_positions);
+      const auto n = f.entry(sd::s_positions).count;
+      const auto* first = f.items<std::uint32_t>(sd::s_delegation_first);
+      std::size_t k = 0;
+      while (k < n && first[k + 1] > first[k]) ++k;
+      REQUIRE(k < n);
+      reinterpret_cast<char*>(p + k)[offsetof(perwal::org::position, receives_delegation)] = 1;
+      CHECK(refused(f.sealed()) == "malformed snapshot: position receives_delegation");
+    }
+    {  // a tag list pointing between two tags (Padang Panjang tags positions; the cross org only units)
+      const auto pp = bundled_orgs().front();
+      REQUIRE(pp.org.string().find("padang-panjang") != std::string::npos);
+      const auto pp_rules = compile(pp.rules);
+      const auto pp_org = org_graph::load_file(pp.org.string(), pp_rules->vocab, pp_rules->shape, errors);
+      REQUIRE(pp_org);
+      const temp_file pp_snap("tags.snap");
+      REQUIRE(pp_org->write_snapshot(pp_snap.path.string(), pp.org.string(), pp_rules->vocab, pp_rules->shape, errors));
+      forgery f(slurp(pp_snap.path));
+      auto* p = f.items<perwal::org::position>(sd::s_positions);
+      const auto n = f.entry(sd::s_positions).count;
+      std::size_t k = 0;
+      while (k < n && p[k].tags.empty()) ++k;
+      REQUIRE(k < n);  // the org tags some position
+      p[k].tags = {reinterpret_cast<const std::string_view*>(reinterpret_cast<const char*>(p[k].tags.data()) + 1),
+                   p[k].tags.size()};
+      write_bytes(bad.path, f.sealed());
+      diagnostics errs;
+      CHECK_FALSE(org_graph::load_file(bad.path.string(), pp_rules->vocab, pp_rules->shape, errs));
+      REQUIRE(errs.items().size() == 1);
+      CHECK(errs.items()[0].message_text() == "malformed snapshot: tags outside the tag table");
     }
     {  // a delegation's authority out of range
       forgery f(bytes);

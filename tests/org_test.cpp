@@ -329,10 +329,10 @@ TEST_CASE("references resolve to positions, NIPs included", "[org]") {
         std::vector<org_index>{f.p("x.bag-org.analis-2"), f.p("x.dinkes.pelaksana-3"), f.p("x.bag-org.analis-1")});
   CHECK(t.target.sasaran == "Indeks RB naik");
   CHECK(t.target.indikator == "Indeks RB");
-  CHECK(t.target.nilai == 4);
-  CHECK(t.extra.at("catatan") == "kept");
+  CHECK(t.target.nilai.get() == 4);
+  CHECK(t.extra.get().at("catatan") == "kept");
   CHECK(t.json_path == "teams[0]");
-  CHECK(f.org->teams()[1].target.nilai.is_null());
+  CHECK(f.org->teams()[1].target.nilai.get().is_null());
   CHECK(f.org->unit_path(f.u("y.pemda")) == "units[13]");
   CHECK(f.org->position_path(f.p("y.kaban")) == "positions[14]");
 }
@@ -681,7 +681,7 @@ TEST_CASE("a spec builds the same org as its document", "[org]") {
   CHECK(built->canonical_dump() == streamed->canonical_dump());
 
   // the typed fields win over `fields`; the free-form ones are kept
-  const auto& extra = built->teams()[0].extra;
+  const auto& extra = built->teams()[0].extra.get();
   CHECK(extra["ketua"] == "x.analis-1");
   CHECK(extra["keputusan"]["nomor"] == "1/2025");
   CHECK(built->positions()[built->teams()[0].ketua].id == "x.analis-1");

@@ -325,6 +325,10 @@ constexpr message_entry entries[] = {
     message_entry{"org.snapshot-byte-order", "E108", error,
                   "snapshot written on a machine of another byte order — run perwal compile-org again",
                   "snapshot ditulis di mesin dengan urutan bita lain — jalankan perwal compile-org lagi"},
+    message_entry{
+        "org.snapshot-layout", "E108", error,
+        "snapshot written by a perwal build that lays out its records otherwise — run perwal compile-org again",
+        "snapshot ditulis oleh build perwal dengan tata letak rekaman lain — jalankan perwal compile-org lagi"},
     message_entry{"org.snapshot-truncated", "E108", error, "truncated snapshot ({0} bytes, expected {1})",
                   "snapshot terpotong ({0} bita, seharusnya {1})"},
     message_entry{"org.snapshot-trailing", "E108", error, "snapshot has {0} unexpected bytes at its end (corrupt)",

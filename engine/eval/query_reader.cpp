@@ -397,8 +397,8 @@ team_input team_of(const org::org_graph& o, index t) {
   v.established_by = tm.established_by;
   v.ketua = tm.ketua;
   v.anggota = tm.anggota;
-  v.has_target = !tm.target.sasaran.empty() || !tm.target.indikator.empty() || !tm.target.nilai.is_null();
-  v.field_object = &tm.extra;
+  v.has_target = !tm.target.sasaran.empty() || !tm.target.indikator.empty() || !tm.target.nilai.get().is_null();
+  v.field_object = &tm.extra.get();
   return v;
 }
 

@@ -142,4 +142,36 @@ index org_graph::employee_of(index p) const {
   return p < employee_by_position_.size() ? employee_by_position_[p] : none;
 }
 
+lazy_json& lazy_json::operator=(const lazy_json& other) {
+  if (this == &other) return *this;
+  if (other.parsed_.load(std::memory_order_acquire)) {
+    *this = other.value_;
+  } else {
+    defer(other.text_);
+  }
+  return *this;
+}
+
+lazy_json& lazy_json::operator=(nlohmann::json value) {
+  value_ = std::move(value);
+  text_ = {};
+  parsed_.store(true, std::memory_order_release);
+  return *this;
+}
+
+void lazy_json::defer(std::string_view text) {
+  text_ = text;
+  value_ = nullptr;
+  parsed_.store(false, std::memory_order_release);
+}
+
+void lazy_json::parse() const {
+  static std::mutex parsing;  // once per value, so one lock for all is enough
+  const std::lock_guard<std::mutex> hold(parsing);
+  if (parsed_.load(std::memory_order_relaxed)) return;
+  value_ = nlohmann::json::parse(text_.begin(), text_.end(), nullptr, false);
+  if (value_.is_discarded()) value_ = nullptr;  // cannot happen: the text was checked when loaded
+  parsed_.store(true, std::memory_order_release);
+}
+
 }  // namespace perwal::org

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <boost/graph/compressed_sparse_row_graph.hpp>
 #include <cstdint>
 #include <cstring>
@@ -122,10 +123,34 @@ struct delegation {
   std::string json_path;  // "delegations[3]", for reports
 };
 
+// A JSON value an org read from a snapshot keeps as its text (checked to be
+// JSON when the snapshot was loaded) and parses when first read: a national
+// org has ~36k teams whose trees most commands never look at, and building
+// them was a third of the snapshot's load. Reading is thread-safe.
+class lazy_json {
+ public:
+  lazy_json() = default;
+  lazy_json(const lazy_json& other) { *this = other; }
+  lazy_json& operator=(const lazy_json& other);
+  lazy_json& operator=(nlohmann::json value);
+  // The value of `text`, which must outlive this and be valid JSON.
+  void defer(std::string_view text);
+  [[nodiscard]] const nlohmann::json& get() const {
+    if (!parsed_.load(std::memory_order_acquire)) parse();
+    return value_;
+  }
+
+ private:
+  void parse() const;
+  std::string_view text_;
+  mutable nlohmann::json value_;
+  mutable std::atomic<bool> parsed_{true};
+};
+
 struct team_target {
   std::string_view sasaran;
   std::string_view indikator;
-  nlohmann::json nilai;  // null when absent
+  lazy_json nilai;  // null when absent
 };
 
 struct team {
@@ -136,7 +161,7 @@ struct team {
   index ketua = none;           // position (or none)
   std::vector<index> anggota;   // positions
   team_target target;
-  nlohmann::json extra;  // every field of the team object as given
+  lazy_json extra;  // every field of the team object as given
   std::string json_path;
 };
 
@@ -216,6 +241,7 @@ class array_ref {
   [[nodiscard]] const T& front() const { return data()[0]; }
   [[nodiscard]] const T& back() const { return data()[size() - 1]; }
   [[nodiscard]] std::span<const T> span() const { return {data(), size()}; }
+  [[nodiscard]] bool viewed() const { return view_ != nullptr; }
 
  private:
   std::vector<T> own_;
@@ -315,12 +341,17 @@ class org_graph {
 
   [[nodiscard]] const std::vector<instansi>& instansis() const { return instansi_; }
   [[nodiscard]] const std::vector<unit>& units() const { return units_; }
-  [[nodiscard]] const std::vector<position>& positions() const { return positions_; }
-  [[nodiscard]] const std::vector<employee>& employees() const { return employees_; }
+  // Positions and employees are a mapped snapshot's records where they lie
+  // (org_snapshot.cpp), or arrays of their own for an org read from JSON.
+  [[nodiscard]] std::span<const position> positions() const { return positions_.span(); }
+  [[nodiscard]] std::span<const employee> employees() const { return employees_.span(); }
+  // Are the positions and employees a snapshot's records used where they
+  // lie (the file mapped at the address it was prelinked for), not copies?
+  [[nodiscard]] bool records_mapped() const { return backing_ != nullptr && positions_.viewed(); }
   [[nodiscard]] const std::vector<delegation>& delegations() const { return delegations_; }
   [[nodiscard]] const std::vector<team>& teams() const { return teams_; }
-  // Built on first use for an org read from a snapshot (from its checked
-  // arrays): most commands never walk the graph.
+  // Built on first use for an org read from a snapshot (from its records,
+  // as a JSON load builds it): most commands never walk the graph.
   [[nodiscard]] const graph_type& graph() const;
   // The vertex of an item in graph(): units first, then positions, employees, teams.
   [[nodiscard]] graph_type::vertex_descriptor vertex_of(vertex_kind k, index i) const {
@@ -368,23 +399,18 @@ class org_graph {
  private:
   std::vector<instansi> instansi_;
   std::vector<unit> units_;
-  std::vector<position> positions_;
-  std::vector<employee> employees_;
+  array_ref<position> positions_;
+  array_ref<employee> employees_;
   std::vector<delegation> delegations_;
   std::vector<team> teams_;
   // The snapshot mapping that the viewed arrays and strings point into
   // (null for an org built from JSON). Declared first: destroyed last.
   std::shared_ptr<const void> backing_;
   mutable graph_type graph_;
-  // For a snapshot: the checked CSR arrays graph() builds graph_ from.
-  struct graph_source {
-    std::span<const std::uint32_t> fwd_rowstart, fwd_column, bwd_rowstart, bwd_column, bwd_props;
-    std::span<const edge_props> fwd_props;
-  };
-  std::optional<graph_source> graph_source_;
+  bool graph_deferred_ = false;  // a snapshot's: graph() builds graph_ when first asked
   mutable std::once_flag graph_once_;
   string_arena strings_;
-  std::vector<std::string_view> tag_pool_;  // the tags of units and positions, each a slice
+  array_ref<std::string_view> tag_pool_;  // the tags of units and positions, each a slice
   id_table unit_ids_, position_ids_, team_ids_, nips_;
   array_ref<index> positions_by_unit_pre_;   // positions sorted by their unit's pre-order
   array_ref<std::uint32_t> unit_first_pos_;  // per unit pre-order slot: begin offset

@@ -33,9 +33,10 @@ struct freezer {
   // the reference loader does; false at the first error. Positions,
   // employees and units must be complete.
   static bool read_teams(org_graph& g, const vocabulary& vocab, const structure& shape);
-  // The vertex bundles of `graph`, g's graph whose edges are in place (a
-  // snapshot's is built apart from g, when first asked for).
-  static void set_vertex_props(const org_graph& g, graph_type& graph);
+  // The first vertex of each kind (vertex_of), from the item counts.
+  static void number_vertices(org_graph& g);
+  // g's Boost graph, from its items (a snapshot's when first asked for).
+  static void build_graph(const org_graph& g, graph_type& out);
   // An item's key, for the id tables (which confirm a hash hit by reading it).
   static auto unit_key(const org_graph& g) {
     return [&g](index k) { return g.units_[k].id; };

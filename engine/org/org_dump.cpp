@@ -92,8 +92,9 @@ std::string org_graph::canonical_dump() const {
     put_index(out, t.established_by);
     out << " ketua=";
     put_index(out, t.ketua);
-    out << " sasaran=" << t.target.sasaran << " indikator=" << t.target.indikator << " nilai=" << t.target.nilai.dump()
-        << " extra=" << t.extra.dump() << " path=" << t.json_path << " find=" << find_team(t.id);
+    out << " sasaran=" << t.target.sasaran << " indikator=" << t.target.indikator
+        << " nilai=" << t.target.nilai.get().dump() << " extra=" << t.extra.get().dump() << " path=" << t.json_path
+        << " find=" << find_team(t.id);
     put_list(out, " anggota", t.anggota);
   }
   for (index k = 0; k < unit_by_pre_.size(); ++k) {

@@ -17,13 +17,13 @@ struct freeze_steps {
       if (t.unit) {
         g.units_[t.item].tags = span;
       } else {
-        g.positions_[t.item].tags = span;
+        g.positions_.build()[t.item].tags = span;
       }
     }
     order_forest(g.units_, &unit::parent, g.unit_by_pre_.build());
     {
       std::vector<index> positions_by_pre;
-      order_forest(g.positions_, &position::atasan, positions_by_pre);
+      order_forest(g.positions_.build(), &position::atasan, positions_by_pre);
     }
     index_unit_context();
     index_heads();
@@ -68,13 +68,13 @@ struct freeze_steps {
   // A position heading several units (an acting head) keeps the first; every
   // position gets its unit's perangkat daerah and its kind (index_unit_context ran first).
   void index_heads() {
-    for (position& p : g.positions_) {
+    for (position& p : g.positions_.build()) {
       p.perangkat_daerah = p.unit < g.units_.size() ? g.units_[p.unit].perangkat_daerah : none;
       p.pd_kind = p.perangkat_daerah != none ? g.units_[p.perangkat_daerah].kind : no_code;
     }
     for (index v = 0; v < g.units_.size(); ++v) {
       const index h = g.units_[v].head;
-      if (h != none && g.positions_[h].heads == none) g.positions_[h].heads = v;
+      if (h != none && g.positions_[h].heads == none) g.positions_.build()[h].heads = v;
     }
   }
 
@@ -125,7 +125,7 @@ struct freeze_steps {
     pairs.reserve(g.delegations_.size());
     for (index d = 0; d < g.delegations_.size(); ++d) pairs.emplace_back(g.delegations_[d].to, d);
     group_by_position(g.positions_.size(), pairs, g.delegation_first_.build(), g.delegation_list_.build());
-    for (const auto& [to, d] : pairs) g.positions_[to].receives_delegation = true;
+    for (const auto& [to, d] : pairs) g.positions_.build()[to].receives_delegation = true;
   }
 
   // A position that is both ketua and anggota (or listed twice) is a member once.
@@ -146,10 +146,20 @@ struct freeze_steps {
   // Edges in a fixed order (units, positions, employees, delegations,
   // teams), then one counting sort into CSR form by Boost.
   void build_graph() {
+    number_vertices(g);
+    build_graph(g, g.graph_);
+  }
+
+  static void number_vertices(org_graph& g) {
     const std::size_t nu = g.units_.size(), np = g.positions_.size(), ne = g.employees_.size();
-    const std::size_t nt = g.teams_.size();
     g.vertex_base_ = {0, static_cast<std::uint32_t>(nu), static_cast<std::uint32_t>(nu + np),
                       static_cast<std::uint32_t>(nu + np + ne)};
+  }
+
+  // `out`: the graph of g's items, whose references are all in range.
+  static void build_graph(const org_graph& g, graph_type& out) {
+    const std::size_t nu = g.units_.size(), np = g.positions_.size(), ne = g.employees_.size();
+    const std::size_t nt = g.teams_.size();
     std::vector<std::pair<std::uint32_t, std::uint32_t>> ends;
     std::vector<edge_props> props;
     const std::size_t expected = nu * 2 + np * 2 + ne + g.delegations_.size() + nt * 2;
@@ -177,11 +187,11 @@ struct freeze_steps {
       if (x.ketua != none) edge(vk::team, t, vk::position, x.ketua, edge_kind::ketua);
       for (const index p : x.anggota) edge(vk::team, t, vk::position, p, edge_kind::anggota);
     }
-    g.graph_ = graph_type(boost::edges_are_unsorted_multi_pass, ends.begin(), ends.end(), props.begin(),
-                          static_cast<std::uint32_t>(nu + np + ne + nt));
+    out = graph_type(boost::edges_are_unsorted_multi_pass, ends.begin(), ends.end(), props.begin(),
+                     static_cast<std::uint32_t>(nu + np + ne + nt));
     ends = {};
     props = {};
-    set_vertex_props(g, g.graph_);
+    set_vertex_props(g, out);
   }
 
   static void set_vertex_props(const org_graph& g, graph_type& graph) {
@@ -219,7 +229,7 @@ bool freezer::read_teams(org_graph& g, const vocabulary& vocab, const structure&
   g.team_ids_.reserve_for(g.teams_.size());
   std::vector<std::pair<index, index>> broken_anggota;
   for (index i = 0; i < g.teams_.size(); ++i) {
-    const json& obj = g.teams_[i].extra;
+    const json& obj = g.teams_[i].extra.get();
     if (!obj.is_object()) return false;
     team_spec t;
     std::uint32_t mask = 0;
@@ -232,8 +242,12 @@ bool freezer::read_teams(org_graph& g, const vocabulary& vocab, const structure&
   return true;
 }
 
-void freezer::set_vertex_props(const org_graph& g, graph_type& graph) {
-  freeze_steps::set_vertex_props(g, graph);
+void freezer::number_vertices(org_graph& g) {
+  freeze_steps::number_vertices(g);
+}
+
+void freezer::build_graph(const org_graph& g, graph_type& out) {
+  freeze_steps::build_graph(g, out);
 }
 
 }  // namespace perwal::org

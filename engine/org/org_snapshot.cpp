@@ -50,6 +50,43 @@ void prefer_huge_pages(const void* p, std::size_t bytes) {
   if (end > begin) (void)::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
 }
 
+std::uint64_t snapshot_detail::record_layout() {
+  std::string text;
+  const auto put = [&text](std::uint64_t v) { text.append(reinterpret_cast<const char*>(&v), sizeof v); };
+  for (const std::uint64_t v : {sizeof(position),
+                                alignof(position),
+                                offsetof(position, id),
+                                offsetof(position, kind),
+                                offsetof(position, jenis),
+                                offsetof(position, jenjang),
+                                offsetof(position, pd_kind),
+                                offsetof(position, unit),
+                                offsetof(position, atasan),
+                                offsetof(position, heads),
+                                offsetof(position, perangkat_daerah),
+                                offsetof(position, receives_delegation),
+                                offsetof(position, title),
+                                offsetof(position, tags),
+                                offsetof(position, depth),
+                                offsetof(position, pre),
+                                offsetof(position, post),
+                                sizeof(employee),
+                                alignof(employee),
+                                offsetof(employee, nip),
+                                offsetof(employee, name),
+                                offsetof(employee, position),
+                                offsetof(employee, as),
+                                sizeof(std::string_view),
+                                sizeof(tag_list)})
+    put(v);
+  // where a string_view and a span keep their pointer and their length
+  const std::string_view view(reinterpret_cast<const char*>(std::uintptr_t{0x0102030405060708}), 0x111213141516);
+  const tag_list span(reinterpret_cast<const std::string_view*>(std::uintptr_t{0x0203040506070800}), 0x212223242526);
+  text.append(reinterpret_cast<const char*>(&view), sizeof view);
+  text.append(reinterpret_cast<const char*>(&span), sizeof span);
+  return checksum(text.data(), text.size());
+}
+
 namespace {
 // Memory about to be written whole: every page faulted in by one call
 // (MADV_POPULATE_WRITE, Linux 5.14) rather than one trap per page; ignored
@@ -120,9 +157,16 @@ struct snapshot_io {
     return tags.empty() ? 0 : static_cast<std::uint32_t>(tags.data() - g.tag_pool_.data());
   }
 
-  // Every section of `g`, ready to write (the table's offsets are from the
-  // end of the table).
-  static void sections(const org_graph& g, writer& w) {
+  // Every section of `g`, ready to write, prelinked for `base` (header::base):
+  // the string table comes first and the tag table second, so that the
+  // addresses the position, employee and tag records hold are known once the
+  // strings are. `table_bytes` is the size of the section table.
+  static void sections(const org_graph& g, writer& w, std::uint64_t base, std::uint64_t table_bytes) {
+    const std::uint64_t strings_at = base + sizeof(header) + table_bytes;
+    const auto linked = [&](std::string_view s) -> std::string_view {
+      if (s.empty()) return {};
+      return {reinterpret_cast<const char*>(strings_at + w.str(s).offset), s.size()};
+    };
     std::vector<instansi_rec> inst;
     for (const instansi& x : g.instansi_) {
       inst.push_back({w.str(x.id), w.str(x.name), x.pejabat_berwenang, x.root_unit});
@@ -134,17 +178,33 @@ struct snapshot_io {
                        static_cast<std::uint32_t>(u.tags.size()), u.instansi, u.perangkat_daerah, u.unit_organisasi,
                        u.depth, u.pre, u.post});
     }
-    std::vector<position_rec> positions;
-    positions.reserve(g.positions_.size());
-    for (const position& p : g.positions_) {
-      positions.push_back({w.str(p.id), w.str(p.title), p.kind, p.jenis, p.jenjang, 0, p.unit, p.atasan,
-                           tag_first(g, p.tags), static_cast<std::uint32_t>(p.tags.size()), p.depth, p.pre, p.post,
-                           p.heads});
+    // value-initialised: padding bytes zero, so equal orgs give equal files
+    std::vector<position> positions(g.positions_.size());
+    for (std::size_t i = 0; i < positions.size(); ++i) {
+      const position& p = g.positions_[i];
+      position& q = positions[i];
+      q.id = linked(p.id);
+      q.kind = p.kind;
+      q.jenis = p.jenis;
+      q.jenjang = p.jenjang;
+      q.pd_kind = p.pd_kind;
+      q.unit = p.unit;
+      q.atasan = p.atasan;
+      q.heads = p.heads;
+      q.perangkat_daerah = p.perangkat_daerah;
+      q.receives_delegation = p.receives_delegation;
+      q.title = linked(p.title);
+      q.depth = p.depth;
+      q.pre = p.pre;
+      q.post = p.post;
     }
-    std::vector<employee_rec> employees;
-    employees.reserve(g.employees_.size());
-    for (const employee& e : g.employees_) {
-      employees.push_back({w.str(e.nip), w.str(e.name), e.position, static_cast<std::uint32_t>(e.as)});
+    std::vector<employee> employees(g.employees_.size());
+    for (std::size_t i = 0; i < employees.size(); ++i) {
+      const employee& e = g.employees_[i];
+      employees[i].nip = linked(e.nip);
+      employees[i].name = linked(e.name);
+      employees[i].position = e.position;
+      employees[i].as = e.as;
     }
     std::vector<delegation_rec> delegations;
     for (const delegation& d : g.delegations_) {
@@ -156,17 +216,26 @@ struct snapshot_io {
     for (const team& t : g.teams_) {
       teams.push_back({w.str(t.id), w.str(t.name), t.owner_unit, t.established_by, t.ketua,
                        static_cast<std::uint32_t>(anggota.size()), static_cast<std::uint32_t>(t.anggota.size()),
-                       w.str(t.target.sasaran), w.str(t.target.indikator), w.str(t.target.nilai.dump()),
-                       w.str(t.extra.dump())});
+                       w.str(t.target.sasaran), w.str(t.target.indikator), w.str(t.target.nilai.get().dump()),
+                       w.str(t.extra.get().dump())});
       anggota.insert(anggota.end(), t.anggota.begin(), t.anggota.end());
     }
-    std::vector<str_ref> tags;
-    tags.reserve(g.tag_pool_.size());
-    for (const std::string_view t : g.tag_pool_) tags.push_back(w.str(t));
+    std::vector<std::string_view> tags(g.tag_pool_.size());
+    for (std::size_t k = 0; k < tags.size(); ++k) tags[k] = linked(g.tag_pool_[k]);
+    // every string is in: the tag table's place is known
+    const std::uint64_t tags_at = strings_at + align_section(w.strings.size());
+    for (std::size_t i = 0; i < positions.size(); ++i) {
+      const tag_list t = g.positions_[i].tags;
+      if (!t.empty())
+        positions[i].tags = {
+            reinterpret_cast<const std::string_view*>(tags_at + tag_first(g, t) * sizeof(std::string_view)), t.size()};
+    }
     std::vector<kind_rec> kinds;
     for (const auto& [key, u] : g.unit_of_kind_) kinds.push_back({key, u, 0});
     std::sort(kinds.begin(), kinds.end(), [](const kind_rec& a, const kind_rec& b) { return a.key < b.key; });
 
+    w.add(s_strings, w.strings.data(), w.strings.size());
+    w.add_owned(s_tags, std::move(tags));
     w.add_owned(s_instansi, std::move(inst));
     w.add_owned(s_units, std::move(units));
     w.add_owned(s_positions, std::move(positions));
@@ -174,7 +243,6 @@ struct snapshot_io {
     w.add_owned(s_delegations, std::move(delegations));
     w.add_owned(s_teams, std::move(teams));
     w.add_owned(s_anggota, std::move(anggota));
-    w.add_owned(s_tags, std::move(tags));
     w.add(s_positions_by_unit_pre, g.positions_by_unit_pre_);
     w.add(s_unit_first_pos, g.unit_first_pos_);
     w.add(s_unit_last_pos, g.unit_last_pos_);
@@ -189,15 +257,7 @@ struct snapshot_io {
     w.add(s_position_ids, g.position_ids_.slots_);
     w.add(s_team_ids, g.team_ids_.slots_);
     w.add(s_nips, g.nips_.slots_);
-    const graph_type& graph = g.graph();  // a snapshot's is built on first use
-    w.add(s_fwd_rowstart, graph.m_forward.m_rowstart);
-    w.add(s_fwd_column, graph.m_forward.m_column);
-    w.add(s_fwd_props, graph.m_forward.m_edge_properties);
-    w.add(s_bwd_rowstart, graph.m_backward.m_rowstart);
-    w.add(s_bwd_column, graph.m_backward.m_column);
-    w.add(s_bwd_props, graph.m_backward.m_edge_properties);
-    w.add(s_vertex_base, g.vertex_base_.data(), g.vertex_base_.size());
-    w.add(s_strings, w.strings.data(), w.strings.size());
+    if (w.table.size() != section_count_ - 1) throw malformed{"section count"};
   }
 
   // ---- reading ----
@@ -206,6 +266,10 @@ struct snapshot_io {
   struct reader {
     const char* payload;  // the first section, in the mapping
     std::array<section_entry, section_count_> sections{};
+    // Where the payload is when the file is mapped at header::base: the
+    // prelinked records' pointers are right as they lie when it is there.
+    std::uint64_t linked_payload = 0;
+    [[nodiscard]] bool in_place() const { return reinterpret_cast<std::uintptr_t>(payload) == linked_payload; }
 
     void index_sections(const std::vector<section_entry>& table, std::uint64_t payload_size) {
       std::uint64_t next = 0;  // sections tile the payload, in order, with zero padding between: every byte checked
@@ -315,6 +379,51 @@ struct snapshot_io {
     if (failed) throw *failed;
   }
 
+  // A string_view or tag span of a prelinked record: checked to lie inside
+  // its table as the file says it would at header::base, and the view of
+  // it where the table really is (the same pointer when mapped there).
+  struct linker {
+    std::uint64_t strings_linked = 0, tags_linked = 0;
+    const char* strings = nullptr;
+    std::size_t strings_size = 0;
+    const std::string_view* tags = nullptr;  // the tag table in use (mapped or relocated)
+    std::size_t tag_count = 0;
+
+    [[nodiscard]] bool boundary(std::size_t at) const {
+      return at == strings_size || (static_cast<unsigned char>(strings[at]) & 0xC0) != 0x80;
+    }
+    [[nodiscard]] std::string_view str(std::string_view s) const {
+      if (s.empty()) {
+        check(s.data() == nullptr, "empty string with an address");
+        return {};
+      }
+      const std::uint64_t at = reinterpret_cast<std::uintptr_t>(s.data()) - strings_linked;  // wraps when below
+      check(at <= strings_size && s.size() <= strings_size - at, "string outside the string table");
+      check(boundary(at) && boundary(at + s.size()), "string not UTF-8");
+      return {strings + at, s.size()};
+    }
+    [[nodiscard]] tag_list tag_span(tag_list t) const {
+      if (t.empty()) {
+        check(t.data() == nullptr, "empty tag list with an address");
+        return {};
+      }
+      const std::uint64_t at = reinterpret_cast<std::uintptr_t>(t.data()) - tags_linked;
+      check(at % sizeof(std::string_view) == 0, "tags outside the tag table");
+      const std::uint64_t first = at / sizeof(std::string_view);
+      check(first <= tag_count && t.size() <= tag_count - first, "tags outside the tag table");
+      return {tags + first, t.size()};
+    }
+  };
+
+  // A byte of a record that the struct holds as a bool or an enum: read as
+  // a byte (a bool that is neither 0 nor 1 must never be read as one).
+  template <class T>
+  static std::uint8_t byte_of(std::span<const T> records, std::size_t i, std::size_t field) {
+    std::uint8_t b = 0;
+    std::memcpy(&b, reinterpret_cast<const char*>(records.data() + i) + field, 1);
+    return b;
+  }
+
   static void read(const reader& r, org_graph& g, const vocabulary& vocab) {
     const auto strings = r.get<char>(s_strings);
     const char* base = strings.data();
@@ -335,16 +444,30 @@ struct snapshot_io {
       check((c == no_code && may_be_none) || (c < vocab.size() && vocab.contains(cat, c)), what);
       return c;
     };
+    const bool in_place = r.in_place();
 
     const auto inst = r.get<instansi_rec>(s_instansi);
     const auto units = r.get<unit_rec>(s_units);
-    const auto positions = r.get<position_rec>(s_positions);
-    const auto employees = r.get<employee_rec>(s_employees);
+    const auto positions = r.get<position>(s_positions);
+    const auto employees = r.get<employee>(s_employees);
     const std::size_t ni = inst.size(), nu = units.size(), np = positions.size(), ne = employees.size();
 
-    const auto tag_refs = r.get<str_ref>(s_tags);
-    g.tag_pool_.reserve(tag_refs.size());
-    for (const str_ref t : tag_refs) g.tag_pool_.push_back(str(t));
+    linker link;
+    link.strings_linked = r.linked_payload + r.sections[s_strings].offset;
+    link.strings = base;
+    link.strings_size = strings.size();
+    link.tags_linked = r.linked_payload + r.sections[s_tags].offset;
+    const auto tag_table = r.get<std::string_view>(s_tags);
+    if (in_place) {
+      for (const std::string_view t : tag_table) (void)link.str(t);
+      g.tag_pool_.view(tag_table.data(), tag_table.size());
+    } else {
+      auto& pool = g.tag_pool_.build();
+      pool.reserve(tag_table.size());
+      for (const std::string_view t : tag_table) pool.push_back(link.str(t));
+    }
+    link.tags = g.tag_pool_.data();
+    link.tag_count = g.tag_pool_.size();
     const auto tags = [&](std::uint32_t first, std::uint32_t count) -> tag_list {
       check(first <= g.tag_pool_.size() && count <= g.tag_pool_.size() - first, "tags outside the tag table");
       return count == 0 ? tag_list{} : tag_list(g.tag_pool_.data() + first, count);
@@ -373,50 +496,90 @@ struct snapshot_io {
       u.pre = checked(x.pre, nu, false, "unit pre-order");
       u.post = checked(x.post, nu, false, "unit post-order");
     }
-    // Appended, not resized then assigned: each of these ~0.8 GB is written
-    // once.
-    g.positions_.reserve(np);
-    prepare_for_writing(g.positions_.data(), np * sizeof(position));
-    for (const position_rec& x : positions) {
-      position& p = g.positions_.emplace_back();
-      p.id = str(x.id);
-      p.title = str(x.title);
-      p.kind = code_in(x.kind, category::position_kind, false, "position kind");
-      p.jenis = code_in(x.jenis, category::jenis, false, "position jenis");
-      p.jenjang = code_in(x.jenjang, category::jenjang, true, "position jenjang");
-      p.unit = checked(x.unit, nu, false, "position unit");
-      p.atasan = checked(x.atasan, np, true, "position atasan");
-      p.tags = tags(x.tag_first, x.tag_count);
-      p.depth = x.depth;
-      p.pre = checked(x.pre, np, false, "position pre-order");
-      p.post = checked(x.post, np, false, "position post-order");
-      p.heads = checked(x.heads, nu, true, "position heads");
-      p.perangkat_daerah = p.unit < nu ? g.units_[p.unit].perangkat_daerah : none;
-      p.pd_kind = p.perangkat_daerah != none ? g.units_[p.perangkat_daerah].kind : no_code;
+    read_delegation_index(r, g, np, r.get<delegation_rec>(s_delegations).size());
+    read_positions(positions, g, link, code_in, in_place);
+    std::size_t definitive = 0;
+    std::vector<employee>* moved = in_place ? nullptr : &g.employees_.build();
+    if (moved) moved->reserve(ne);
+    for (std::size_t i = 0; i < ne; ++i) {
+      const employee& x = employees[i];
+      check(byte_of(employees, i, offsetof(employee, as)) <= static_cast<std::uint8_t>(acting::plh), "employee acting");
+      const std::string_view nip = link.str(x.nip), name = link.str(x.name);
+      (void)checked(x.position, np, false, "employee position");
+      definitive += x.as == acting::definitif ? 1 : 0;
+      if (moved) moved->push_back({nip, name, x.position, x.as});
     }
-    g.employees_.reserve(ne);
-    prepare_for_writing(g.employees_.data(), ne * sizeof(employee));
-    for (const employee_rec& x : employees) {
-      check(x.as <= static_cast<std::uint32_t>(acting::plh), "employee acting");
-      g.employees_.push_back(
-          {str(x.nip), str(x.name), checked(x.position, np, false, "employee position"), static_cast<acting>(x.as)});
-    }
-    check_depths(g.units_, &unit::parent, "unit parents");
-    check_depths(g.positions_, &position::atasan, "atasan chains");
+    if (in_place) g.employees_.view(employees.data(), ne);
+    check_depths(std::span<const unit>(g.units_), &unit::parent, "unit parents");
+    check_depths(g.positions(), &position::atasan, "atasan chains");
     read_delegations_and_teams(r, g, str, code_in);
-    read_indices(r, g);
-    read_graph(r, g);
+    read_indices(r, g, definitive);
+    freezer::number_vertices(g);
+    g.graph_deferred_ = true;
+  }
+
+  // The position records, checked where they lie (and used there when the
+  // file is mapped at its base) or relocated into an array of their own.
+  template <class CodeIn>
+  static void read_positions(std::span<const position> records, org_graph& g, const linker& link, CodeIn&& code_in,
+                             bool in_place) {
+    const std::size_t nu = g.units_.size(), np = records.size();
+    std::vector<position>* moved = in_place ? nullptr : &g.positions_.build();
+    if (moved) {
+      moved->reserve(np);
+      prepare_for_writing(moved->data(), np * sizeof(position));
+    }
+    for (std::size_t i = 0; i < np; ++i) {
+      const position& x = records[i];
+      check(byte_of(records, i, offsetof(position, receives_delegation)) <= 1, "position receives_delegation");
+      const std::string_view id = link.str(x.id), title = link.str(x.title);
+      const tag_list tags = link.tag_span(x.tags);
+      (void)code_in(x.kind, category::position_kind, false, "position kind");
+      (void)code_in(x.jenis, category::jenis, false, "position jenis");
+      (void)code_in(x.jenjang, category::jenjang, true, "position jenjang");
+      (void)checked(x.unit, nu, false, "position unit");
+      (void)checked(x.atasan, np, true, "position atasan");
+      (void)checked(x.pre, np, false, "position pre-order");
+      (void)checked(x.post, np, false, "position post-order");
+      (void)checked(x.heads, nu, true, "position heads");
+      // what a JSON load copies from the unit's record and the delegations, copied alike
+      const index pd = g.units_[x.unit].perangkat_daerah;
+      check(x.perangkat_daerah == pd && x.pd_kind == (pd != none ? g.units_[pd].kind : no_code),
+            "position perangkat daerah");
+      check(x.receives_delegation == (g.delegation_first_[i + 1] > g.delegation_first_[i]),
+            "position receives_delegation");
+      if (moved) {
+        position& p = moved->emplace_back(x);
+        p.id = id;
+        p.title = title;
+        p.tags = tags;
+      }
+    }
+    if (in_place) g.positions_.view(records.data(), np);
   }
 
   // Each node one deeper than its parent and roots at depth 0: then no
   // chain is a cycle, and walks up a chain (atasan_chain, common_unit, the
   // evaluator's) end.
   template <class Node>
-  static void check_depths(const std::vector<Node>& nodes, index Node::*link, const char* what) {
+  static void check_depths(std::span<const Node> nodes, index Node::*link, const char* what) {
     for (const Node& x : nodes) {
       const index up = x.*link;
       check(up == none ? x.depth == 0 : x.depth == nodes[up].depth + 1, what);
     }
+  }
+
+  // A JSON text the writer dumped (so no key twice: a forged file's
+  // duplicates would only be taken last), with bounded nesting (a forged
+  // file must not overflow the stack later); `object`: an object's.
+  static std::string_view checked_json(std::string_view text, bool object, const char* what) {
+    check(!json_input::too_deep_at(text) && (!object || text.starts_with('{')) &&
+              nlohmann::json::accept(text.begin(), text.end()),
+          what);
+    return text;
+  }
+  static nlohmann::json object_of(std::string_view text, const char* what) {
+    return nlohmann::json::parse(checked_json(text, true, what));
   }
 
   template <class Str, class CodeIn>
@@ -431,12 +594,7 @@ struct snapshot_io {
       d.to = checked(x.to, np, false, "delegation to");
       d.authority = code_in(x.authority, category::authority, false, "delegation authority");
       d.basis = str(x.basis);
-      if (const auto text = str(x.extra); !text.empty()) {
-        json_input::failure bad;
-        auto extra = json_input::parse(text, bad);
-        check(extra && extra->is_object(), "delegation JSON");
-        d.extra = std::move(*extra);
-      }
+      if (const auto text = str(x.extra); !text.empty()) d.extra = object_of(text, "delegation JSON");
       d.json_path = "delegations[" + std::to_string(i) + "]";
     }
     const auto teams = r.get<team_rec>(s_teams);
@@ -458,14 +616,9 @@ struct snapshot_io {
       }
       t.target.sasaran = str(x.sasaran);
       t.target.indikator = str(x.indikator);
-      // the team objects are few and small: kept as JSON text, parsed here
-      // (bounded nesting: a forged file must not overflow the stack later)
-      json_input::failure bad;
-      auto nilai = json_input::parse(str(x.nilai), bad);
-      auto extra = json_input::parse(str(x.extra), bad);
-      check(nilai && extra && extra->is_object(), "team JSON");
-      t.target.nilai = std::move(*nilai);
-      t.extra = std::move(*extra);
+      // kept as JSON text, checked here and parsed when first read
+      t.target.nilai.defer(checked_json(str(x.nilai), false, "team JSON"));
+      t.extra.defer(checked_json(str(x.extra), true, "team JSON"));
       t.json_path = "teams[" + std::to_string(i) + "]";
     }
   }
@@ -487,17 +640,30 @@ struct snapshot_io {
   // employees who hold a position as Plt or Plh).
   static void check_slots(std::span<const id_table::slot> slots, std::size_t n, std::size_t items, const char* what) {
     check(slots.empty() || (std::has_single_bit(slots.size()) && slots.size() >= 2 * n), what);
-    std::size_t used = 0;
-    bool ok = true;
-    for (const id_table::slot& x : slots) {
-      const bool full = x.item != none;
-      used += full ? 1 : 0;
-      ok &= !full || x.item < items;
+    // item + 1 wraps `none` to 0: one compare says "empty or below items"
+    // and one counts the full slots, in four independent sums (~120 MB per
+    // national table).
+    const auto limit = static_cast<std::uint32_t>(std::min<std::size_t>(items, none));
+    std::array<std::uint32_t, 4> used{}, bad{};
+    const std::size_t whole = slots.size() / 4 * 4;
+    for (std::size_t k = 0; k < whole; k += 4) {
+      for (std::size_t l = 0; l < 4; ++l) {
+        const std::uint32_t next = slots[k + l].item + 1;
+        used[l] += next != 0 ? 1 : 0;
+        bad[l] |= next > limit ? 1 : 0;
+      }
     }
-    check(ok && used == n, what);
+    for (std::size_t k = whole; k < slots.size(); ++k) {
+      const std::uint32_t next = slots[k].item + 1;
+      used[0] += next != 0 ? 1 : 0;
+      bad[0] |= next > limit ? 1 : 0;
+    }
+    check((bad[0] | bad[1] | bad[2] | bad[3]) == 0 && std::size_t{used[0]} + used[1] + used[2] + used[3] == n, what);
   }
 
-  static void read_indices(const reader& r, org_graph& g) {
+  // `definitive`: the employees holding their position definitively (the
+  // NIP table's entries).
+  static void read_indices(const reader& r, org_graph& g, std::size_t definitive) {
     const std::size_t nu = g.units_.size(), np = g.positions_.size();
     r.view(s_positions_by_unit_pre, g.positions_by_unit_pre_);
     r.view(s_unit_first_pos, g.unit_first_pos_);
@@ -511,12 +677,6 @@ struct snapshot_io {
             "positions by unit");
       check(g.unit_by_pre_[k] < nu, "unit order");
     }
-    r.view(s_delegation_first, g.delegation_first_);
-    r.view(s_delegation_list, g.delegation_list_);
-    check_csr(g.delegation_first_.span(), np, g.delegation_list_.span(), g.delegations_.size(),
-              "delegations by position");
-    for (index p = 0; p < np; ++p)
-      g.positions_[p].receives_delegation = g.delegation_first_[p + 1] > g.delegation_first_[p];
     r.view(s_team_first, g.team_first_);
     r.view(s_team_list, g.team_list_);
     check_csr(g.team_first_.span(), np, g.team_list_.span(), g.teams_.size(), "teams by position");
@@ -534,57 +694,24 @@ struct snapshot_io {
     table(s_unit_ids, g.unit_ids_, nu, nu, "unit id table");
     table(s_position_ids, g.position_ids_, np, np, "position id table");
     table(s_team_ids, g.team_ids_, g.teams_.size(), g.teams_.size(), "team id table");
-    const auto definitive = static_cast<std::size_t>(std::count_if(
-        g.employees_.begin(), g.employees_.end(), [](const employee& e) { return e.as == acting::definitif; }));
     table(s_nips, g.nips_, definitive, g.employees_.size(), "NIP table");
   }
 
-  // Checks the graph's arrays where they lie; graph() copies them into the
-  // Boost graph when first asked.
-  static void read_graph(const reader& r, org_graph& g) {
-    const auto base = r.get<std::uint32_t>(s_vertex_base);
-    const std::size_t nu = g.units_.size(), np = g.positions_.size(), ne = g.employees_.size();
-    const std::size_t nv = nu + np + ne + g.teams_.size();
-    check(base.size() == 4 && base[0] == 0 && base[1] == nu && base[2] == nu + np && base[3] == nu + np + ne,
-          "vertex numbering");
-    std::copy(base.begin(), base.end(), g.vertex_base_.begin());
-    org_graph::graph_source src{r.get<std::uint32_t>(s_fwd_rowstart), r.get<std::uint32_t>(s_fwd_column),
-                                r.get<std::uint32_t>(s_bwd_rowstart), r.get<std::uint32_t>(s_bwd_column),
-                                r.get<std::uint32_t>(s_bwd_props),    r.get<edge_props>(s_fwd_props)};
-    const std::size_t edges = src.fwd_column.size();
-    check_csr(src.fwd_rowstart, nv, src.fwd_column, nv, "graph out-edges");
-    check_csr(src.bwd_rowstart, nv, src.bwd_column, nv, "graph in-edges");
-    check(src.fwd_props.size() == edges && src.bwd_column.size() == edges && src.bwd_props.size() == edges,
-          "graph edges");
-    bool ok = true;
-    for (const std::uint32_t e : src.bwd_props) ok &= e < edges;
-    check(ok, "graph in-edges");
-    for (const edge_props& p : src.fwd_props) ok &= p.kind <= edge_kind::owns;
-    check(ok, "graph edge kind");
-    g.graph_source_ = src;
+  // The delegations each position receives: read before the positions,
+  // whose receives_delegation flags are checked against it.
+  static void read_delegation_index(const reader& r, org_graph& g, std::size_t np, std::size_t delegations) {
+    r.view(s_delegation_first, g.delegation_first_);
+    r.view(s_delegation_list, g.delegation_list_);
+    check_csr(g.delegation_first_.span(), np, g.delegation_list_.span(), delegations, "delegations by position");
   }
 
   // Makes `g` own the mapping its arrays view.
   static void keep(org_graph& g, std::shared_ptr<const void> mapping) { g.backing_ = std::move(mapping); }
-
-  // The Boost graph from a snapshot's checked arrays.
-  static void build_graph(const org_graph& g, graph_type& out) {
-    const org_graph::graph_source& src = *g.graph_source_;
-    out = graph_type(static_cast<std::uint32_t>(src.fwd_rowstart.size() - 1));
-    const auto fill = [](auto& to, const auto& from) { to.assign(from.begin(), from.end()); };
-    fill(out.m_forward.m_rowstart, src.fwd_rowstart);
-    fill(out.m_forward.m_column, src.fwd_column);
-    fill(out.m_forward.m_edge_properties, src.fwd_props);
-    fill(out.m_backward.m_rowstart, src.bwd_rowstart);
-    fill(out.m_backward.m_column, src.bwd_column);
-    fill(out.m_backward.m_edge_properties, src.bwd_props);
-    freezer::set_vertex_props(g, out);
-  }
 };
 
 const graph_type& org_graph::graph() const {
   std::call_once(graph_once_, [this] {
-    if (graph_source_) snapshot_io::build_graph(*this, graph_);
+    if (graph_deferred_) freezer::build_graph(*this, graph_);
   });
   return graph_;
 }
@@ -603,15 +730,19 @@ std::shared_ptr<const org_graph> read_snapshot(const std::shared_ptr<const mappe
     why = msg("org.snapshot-not");
     return nullptr;
   }
+  // the version first: an older format's header may be shorter than this one's
+  if (size >= offsetof(header, version) + sizeof h.version) {
+    std::memcpy(&h.version, bytes.data() + offsetof(header, version), sizeof h.version);
+    if (h.version != format_version) {
+      why = msg("org.snapshot-format", std::to_string(h.version), std::to_string(format_version));
+      return nullptr;
+    }
+  }
   if (size < sizeof h) {
     why = msg("org.snapshot-short", std::to_string(size));
     return nullptr;
   }
   std::memcpy(&h, bytes.data(), sizeof h);
-  if (h.version != format_version) {
-    why = msg("org.snapshot-format", std::to_string(h.version), std::to_string(format_version));
-    return nullptr;
-  }
   if (h.byte_order != byte_order_mark) {
     why = msg("org.snapshot-byte-order");
     return nullptr;
@@ -642,10 +773,14 @@ std::shared_ptr<const org_graph> read_snapshot(const std::shared_ptr<const mappe
     why = msg("org.snapshot-stale");
     return nullptr;
   }
+  if (h.layout != record_layout()) {
+    why = msg("org.snapshot-layout");
+    return nullptr;
+  }
   auto g = std::make_shared<org_graph>();
   snapshot_io::keep(*g, file);
   try {
-    snapshot_io::reader r{bytes.data() + sizeof h + table_bytes, {}};
+    snapshot_io::reader r{bytes.data() + sizeof h + table_bytes, {}, h.base + sizeof h + table_bytes};
     r.index_sections(table, h.payload_size - table_bytes);
     snapshot_io::read_verified(r, *g, vocab);
   } catch (const corrupt&) {
@@ -660,6 +795,20 @@ std::shared_ptr<const org_graph> read_snapshot(const std::shared_ptr<const mappe
 
 }  // namespace
 
+// The base a snapshot file is prelinked for (header::base), or 0 when the
+// file is not a snapshot of this format (then it is mapped anywhere, and
+// read_snapshot says why it is refused).
+static std::uint64_t linked_base(const std::string& path) {
+  header h{};
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  const auto n = ::pread(fd, &h, sizeof h, 0);
+  ::close(fd);
+  if (n != static_cast<ssize_t>(sizeof h) || h.magic != magic || h.version != format_version) return 0;
+  const auto page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+  return h.base % page == 0 ? h.base : 0;
+}
+
 std::uint32_t snapshot_format() {
   return format_version;
 }
@@ -670,7 +819,7 @@ bool org_graph::is_snapshot(std::string_view bytes) {
 
 std::shared_ptr<const org_graph> org_graph::load_snapshot(const std::string& path, const vocabulary& vocab,
                                                           const structure& shape, diagnostics& errors) {
-  const auto file = std::make_shared<const mapped_file>(path, true);
+  const auto file = std::make_shared<const mapped_file>(path, true, linked_base(path));
   if (!file->ok()) {
     errors.report(location::file(path), msg("org.unreadable"));
     return nullptr;
@@ -708,13 +857,6 @@ bool org_graph::write_snapshot(const std::string& path, const std::string& sourc
     return false;
   }
   const std::string_view source = source_file.text();
-  snapshot_io::writer w;
-  try {
-    snapshot_io::sections(*this, w);
-  } catch (const malformed& m) {
-    errors.report(location::file(path), msg("org.snapshot-write", m.what));
-    return false;
-  }
   header h{};
   h.magic = magic;
   h.version = format_version;
@@ -722,8 +864,23 @@ bool org_graph::write_snapshot(const std::string& path, const std::string& sourc
   h.vocab_hash = vocabulary_hash(vocab, shape);
   h.source_size = source.size();
   h.source_hash = checksum(source.data(), source.size());
-  h.section_count = static_cast<std::uint32_t>(w.table.size());
-  h.payload_size = w.table.size() * sizeof(section_entry) + w.size;
+  h.section_count = section_count_ - 1;
+  h.layout = record_layout();
+  const std::uint64_t table_bytes = std::uint64_t{h.section_count} * sizeof(section_entry);
+  snapshot_io::writer w;
+  try {
+    h.base = preferred_base(h.source_hash, 0);
+    snapshot_io::sections(*this, w, h.base, table_bytes);
+    if (const std::uint64_t size = sizeof h + table_bytes + w.size; preferred_base(h.source_hash, size) != h.base) {
+      h.base = 0;  // too big for a slot: offsets, relocated wherever it is mapped
+      w = {};
+      snapshot_io::sections(*this, w, h.base, table_bytes);
+    }
+  } catch (const malformed& m) {
+    errors.report(location::file(path), msg("org.snapshot-write", m.what));
+    return false;
+  }
+  h.payload_size = table_bytes + w.size;
   h.table_checksum = table_checksum(h, w.table);
   // write beside, then rename: a reader never sees half a snapshot
   const std::string tmp = path + ".tmp";

@@ -118,9 +118,9 @@ struct stream_reader {
   void reserve(std::size_t text_size) {
     const std::size_t positions = text_size / 96 + 16;  // a position is ~100+ bytes of JSON
     const std::size_t employees = text_size / 48 + 16;  // an employee ~50+
-    g.positions_.reserve(positions);
+    g.positions_.build().reserve(positions);
     prefer_huge_pages(g.positions_.data(), positions * sizeof(position));
-    g.employees_.reserve(employees);
+    g.employees_.build().reserve(employees);
     prefer_huge_pages(g.employees_.data(), employees * sizeof(employee));
     // Id tables sized for a compact org (a position and its employee take
     // ~260 bytes): growing a table of millions by doubling would write it
@@ -280,7 +280,7 @@ struct stream_reader {
     if (in.peek() != ']') {
       do {
         if (in.peek() != '"') fail();
-        g.tag_pool_.push_back(keep(in.string()));
+        g.tag_pool_.build().push_back(keep(in.string()));
       } while (in.next(']'));
     } else {
       (void)in.next(']');
@@ -370,13 +370,13 @@ struct stream_reader {
 
   void read_position() {
     const auto i = static_cast<index>(g.positions_.size());
-    g.positions_.emplace_back();
+    g.positions_.build().emplace_back();
     std::uint32_t seen = 0;
     code jenjang = no_code;
     bool jenjang_given = false;
     std::uint64_t id_hash = 0;
     fields([&](std::string_view key) {
-      position& p = g.positions_[i];
+      position& p = g.positions_.build()[i];
       if (key == "id") {
         mark(seen, f_id);
         p.id = keep_id();
@@ -425,7 +425,7 @@ struct stream_reader {
     });
     constexpr std::uint32_t required = f_id | f_kind | f_jenis | f_unit;
     if ((seen & required) != required) fail();
-    position& p = g.positions_[i];
+    position& p = g.positions_.build()[i];
     if (g.position_ids_.insert(p.id, id_hash, i, freezer::position_key(g)) != none) fail();
     last_unit = p.unit;
     last_atasan = p.atasan;
@@ -441,11 +441,11 @@ struct stream_reader {
 
   void read_employee() {
     const auto i = static_cast<index>(g.employees_.size());
-    g.employees_.emplace_back();
+    g.employees_.build().emplace_back();
     std::uint32_t seen = 0;
     std::uint64_t nip_hash = 0;
     fields([&](std::string_view key) {
-      employee& e = g.employees_[i];
+      employee& e = g.employees_.build()[i];
       if (key == "nip") {
         mark(seen, f_nip);
         e.nip = keep_id();
@@ -477,7 +477,7 @@ struct stream_reader {
     });
     if ((seen & (f_nip | f_position)) != (f_nip | f_position)) fail();
     // Only the position held definitively is the NIP's (Plt/Plh beside it).
-    const employee& e = g.employees_[i];
+    const employee& e = g.employees_.build()[i];
     if (e.as == acting::definitif && g.nips_.insert(e.nip, nip_hash, i, freezer::nip_key(g)) != none) fail();
     last_held = e.position;
   }
@@ -548,13 +548,13 @@ struct stream_reader {
           g.units_[r.item].parent = must(find_unit(r.target));
           break;
         case ref_kind::pos_unit:
-          g.positions_[r.item].unit = must(find_unit(r.target));
+          g.positions_.build()[r.item].unit = must(find_unit(r.target));
           break;
         case ref_kind::unit_instansi:
           g.units_[r.item].instansi = must(instansi_ids.find(r.target, freezer::instansi_key(g)));
           break;
         case ref_kind::holder:
-          g.employees_[r.item].position = must(g.position_ids_.find(r.target, freezer::position_key(g)));
+          g.employees_.build()[r.item].position = must(g.position_ids_.find(r.target, freezer::position_key(g)));
           break;
         default:
           break;  // position references: once every holder is known
@@ -566,7 +566,7 @@ struct stream_reader {
           g.units_[r.item].head = must(find_position(r.target));
           break;
         case ref_kind::pos_atasan:
-          g.positions_[r.item].atasan = must(find_position(r.target));
+          g.positions_.build()[r.item].atasan = must(find_position(r.target));
           break;
         case ref_kind::pejabat:
           g.instansi_[r.item].pejabat_berwenang = must(find_position(r.target));
@@ -617,7 +617,7 @@ struct stream_reader {
     for (const instansi& x : g.instansi_) {
       if (x.root_unit == none) fail();
     }
-    (void)find_roots(g.positions_, &position::atasan, cycle);
+    (void)find_roots(g.positions_.build(), &position::atasan, cycle);
     // a unit's head sits in that unit (loader::check_heads)
     for (index i = 0; i < g.units_.size(); ++i) {
       const index head = g.units_[i].head;

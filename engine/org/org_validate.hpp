@@ -66,7 +66,7 @@ struct loader {
 
   void read_tags(const std::vector<std::string>& tags, bool is_unit, index i) {
     const auto first = static_cast<std::uint32_t>(g.tag_pool_.size());
-    for (const std::string& t : tags) g.tag_pool_.push_back(intern(t));
+    for (const std::string& t : tags) g.tag_pool_.build().push_back(intern(t));
     const auto count = static_cast<std::uint32_t>(g.tag_pool_.size() - first);
     if (count != 0) tags_.push_back({is_unit, i, first, count});
   }
@@ -207,14 +207,14 @@ struct loader {
 
   void build_positions() {
     const auto n = static_cast<index>(s.positions.size());
-    g.positions_.resize(n);
+    g.positions_.build().resize(n);
     atasan_refs_.resize(n, nullptr);
     g.position_ids_.reserve_for(n);
     for (index i = 0; i < n; ++i) {
       const std::uint32_t mask = broken(section::positions, i);
       if (skipped(mask)) continue;
       const position_spec& in = s.positions[i];
-      position& p = g.positions_[i];
+      position& p = g.positions_.build()[i];
       if (valid_id(in.id, mask, section::positions, i, field::id)) {
         p.id = intern(in.id);
         register_id(g.position_ids_, freezer::position_key(g), p.id, section::positions, i, field::id,
@@ -255,13 +255,13 @@ struct loader {
 
   void build_employees() {
     const auto n = static_cast<index>(s.employees.size());
-    g.employees_.resize(n);
+    g.employees_.build().resize(n);
     g.nips_.reserve_for(n);
     for (index i = 0; i < n; ++i) {
       const std::uint32_t mask = broken(section::employees, i);
       if (skipped(mask)) continue;
       const employee_spec& in = s.employees[i];
-      employee& e = g.employees_[i];
+      employee& e = g.employees_.build()[i];
       const auto as = acting_from_name(in.sebagai);
       if (!as) errors.add(section::employees, i, field::sebagai, none, msg("org.unknown-sebagai", quote(in.sebagai)));
       e.as = as.value_or(acting::definitif);
@@ -323,7 +323,7 @@ struct loader {
     }
     for (index i = 0; i < g.positions_.size(); ++i) {
       if (atasan_refs_[i] != nullptr) {
-        g.positions_[i].atasan = resolve_position(*atasan_refs_[i], section::positions, i, field::atasan);
+        g.positions_.build()[i].atasan = resolve_position(*atasan_refs_[i], section::positions, i, field::atasan);
       }
     }
   }
@@ -452,7 +452,7 @@ struct loader {
   }
 
   void check_atasan_forest() {
-    (void)find_roots(g.positions_, &position::atasan, [&](auto first, auto last) {
+    (void)find_roots(g.positions_.build(), &position::atasan, [&](auto first, auto last) {
       errors.add(section::positions, *std::min_element(first, last), field::atasan, none,
                  msg("org.cycle", cycle_text(first, last, [&](index p) { return g.positions_[p].id; })));
     });

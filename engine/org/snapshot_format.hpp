@@ -10,6 +10,7 @@
 
 #include <array>
 #include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -20,7 +21,7 @@
 namespace perwal::org::snapshot_detail {
 
 inline constexpr std::array<char, 8> magic = {'P', 'E', 'R', 'W', 'A', 'L', 'S', 'N'};
-inline constexpr std::uint32_t format_version = 3;
+inline constexpr std::uint32_t format_version = 4;
 // Each section starts at a multiple of this from the payload's start (the
 // payload itself starts at a multiple of 32 in the file, and mapped files
 // start on a page), so every array is aligned for its elements where it lies.
@@ -124,8 +125,15 @@ struct header {
   std::uint64_t table_checksum;
   std::uint32_t section_count;
   std::uint32_t reserved;
+  // The address the file is prelinked for: the strings and tag lists the
+  // position, employee and tag records point to are where they lie when the
+  // whole file is mapped here (0: they are offsets from the file's start).
+  std::uint64_t base;
+  std::uint64_t layout;  // record_layout() of the build that wrote it
+  std::array<std::uint64_t, 2> reserved2;
 };
-static_assert(sizeof(header) == 64);
+static_assert(sizeof(header) == 96);
+static_assert(offsetof(header, version) == 8);
 
 struct section_entry {
   std::uint32_t id;
@@ -159,13 +167,6 @@ enum section_id : std::uint32_t {
   s_position_ids,
   s_team_ids,
   s_nips,
-  s_fwd_rowstart,
-  s_fwd_column,
-  s_fwd_props,
-  s_bwd_rowstart,
-  s_bwd_column,
-  s_bwd_props,
-  s_vertex_base,
   section_count_
 };
 
@@ -182,16 +183,23 @@ struct unit_rec {
   std::uint16_t kind, pad;
   std::uint32_t parent, head, tag_first, tag_count, instansi, pd, uo, depth, pre, post;
 };
-struct position_rec {
-  str_ref id, title;
-  std::uint16_t kind, jenis, jenjang, pad;
-  std::uint32_t unit, atasan, tag_first, tag_count, depth, pre, post, heads;
-};
-struct employee_rec {
-  str_ref nip, name;
-  std::uint32_t position;
-  std::uint32_t as;  // acting: 0 definitif, 1 plt, 2 plh
-};
+// Positions, employees and the tag table are stored as the structs
+// themselves (org::position, org::employee, std::string_view), their
+// string_views and tag spans pointing where the string and tag sections lie
+// when the file is mapped at header::base: used in place, never converted.
+// This fingerprint of their layout (sizes, field offsets, and how a
+// string_view and a span hold their pointer and length) guards against a file
+// written by a build that lays them out otherwise.
+[[nodiscard]] std::uint64_t record_layout();
+
+// Where a prelinked snapshot prefers to be mapped: one of 1,024 slots of
+// 64 GiB from 16 TiB up, picked by its source's hash (so that different orgs
+// in one process rarely want the same one), or 0 when it would not fit one.
+[[nodiscard]] inline std::uint64_t preferred_base(std::uint64_t source_hash, std::uint64_t file_size) {
+  constexpr std::uint64_t slot = std::uint64_t{1} << 36;
+  if (file_size > slot) return 0;
+  return (std::uint64_t{1} << 44) + (source_hash % 1024) * slot;
+}
 struct delegation_rec {
   std::uint32_t from, to;
   std::uint16_t authority, pad;
@@ -219,7 +227,9 @@ class mapped_file {
  public:
   // `populate`: fault every page in now (a snapshot is read whole at once,
   // to verify its checksums), in one call rather than page by page.
-  explicit mapped_file(const std::string& path, bool populate = false) {
+  // `at`: the address to map it at if that range is free (else anywhere;
+  // at() says which).
+  explicit mapped_file(const std::string& path, bool populate = false, std::uint64_t at = 0) {
     fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd_ < 0) return;
     struct stat st {};
@@ -227,7 +237,19 @@ class mapped_file {
     size_ = static_cast<std::size_t>(st.st_size);
     ok_ = true;
     if (size_ == 0) return;
-    void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE | (populate ? MAP_POPULATE : 0), fd_, 0);
+    const int flags = MAP_PRIVATE | (populate ? MAP_POPULATE : 0);
+    void* p = MAP_FAILED;
+#ifdef MAP_FIXED_NOREPLACE
+    if (at != 0) {
+      // never replaces a mapping; a kernel without the flag takes it as a hint
+      p = ::mmap(reinterpret_cast<void*>(at), size_, PROT_READ, flags | MAP_FIXED_NOREPLACE, fd_, 0);
+      if (p != MAP_FAILED && reinterpret_cast<std::uintptr_t>(p) != at) {
+        ::munmap(p, size_);
+        p = MAP_FAILED;
+      }
+    }
+#endif
+    if (p == MAP_FAILED) p = ::mmap(nullptr, size_, PROT_READ, flags, fd_, 0);
     if (p == MAP_FAILED) {
       ok_ = false;
       return;
@@ -241,9 +263,15 @@ class mapped_file {
   mapped_file(const mapped_file&) = delete;
   mapped_file& operator=(const mapped_file&) = delete;
 
-  [[nodiscard]] bool ok() const { return ok_; }
-  [[nodiscard]] std::size_t size() const { return size_; }
-  [[nodiscard]] std::string_view text() const { return {data_ == nullptr ? "" : data_, size_}; }
+  [[nodiscard]] bool ok() const {
+    return ok_;
+  }
+  [[nodiscard]] std::size_t size() const {
+    return size_;
+  }
+  [[nodiscard]] std::string_view text() const {
+    return {data_ == nullptr ? "" : data_, size_};
+  }
   void advise(int advice) const {
     if (data_ != nullptr) (void)::madvise(const_cast<char*>(data_), size_, advice);
   }
