@@ -1,19 +1,22 @@
 // Org files: load_file (a snapshot or JSON, by magic) and the compiled
 // snapshot format (docs/snapshot.md).
 //
-// A snapshot is the frozen org_graph written as flat arrays: fixed-size
-// records with strings as (offset, length) into one string table, the
-// precomputed indices, the id tables' slots and the CSR graph's arrays as
-// they are in memory. The sections tile the payload, each aligned for its
-// elements with zero padding between, each with its own checksum, and the
-// header's checksum covers the section table, so every byte of the file is
-// checked. Loading maps the file, checks every checksum, and then uses the
-// big arrays where they lie (strings, indices, id tables): the org keeps the
-// mapping alive. Only the records are turned into the org's structs; the
-// graph is built from its mapped arrays when first asked for. No parsing,
-// no rehashing. Every index read from the file is range-checked before use,
-// so even a forged file with valid checksums cannot make a query read out
-// of bounds.
+// A snapshot is the frozen org_graph written as flat arrays: the string
+// table, the tag table, fixed-size records, the precomputed indices and the
+// id tables' slots as they are in memory. The sections tile the payload,
+// each aligned for its elements with zero padding between, each with its
+// own checksum, and the header's checksum covers the section table, so
+// every byte of the file is checked. Positions, employees and tags are the
+// engine's own structs, prelinked: their pointers are right when the file
+// is mapped at the address its header names. Loading maps it there if that
+// range is free and then uses them where they lie (else copies and
+// relocates them); the smaller records (units, teams, ...) hold strings as
+// (offset, length) and are converted. The org keeps the mapping alive. No
+// parsing (a team's JSON is checked, and parsed when first read), no
+// rehashing, no graph (built from the records when first asked for). Every
+// index, code, string and tag list read from the file is checked before
+// use, so even a forged file with valid checksums cannot make a query read
+// out of bounds.
 //
 // The format's pieces (checksum, header, records, the file mapping) are in
 // snapshot_format.hpp; here: writing the org into them and reading it back.
