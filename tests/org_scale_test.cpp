@@ -13,6 +13,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "engine/compile/ruleset.hpp"
@@ -243,6 +244,33 @@ TEST_CASE("a snapshot loads back to the same org", "[org][scale][snapshot]") {
   }
 }
 
+TEST_CASE("a snapshot's team fields are parsed when first read, once, from any thread", "[org][scale][snapshot]") {
+  const auto c = bundled_orgs().front();  // Padang Panjang: 15 teams
+  const auto rules = compile(c.rules);
+  diagnostics errors;
+  const auto json = org_graph::load_file(c.org.string(), rules->vocab, rules->shape, errors);
+  REQUIRE(json);
+  REQUIRE(json->teams().size() >= 10);
+  const temp_file snap("teams.snap");
+  REQUIRE(json->write_snapshot(snap.path.string(), c.org.string(), rules->vocab, rules->shape, errors));
+  const auto back = org_graph::load_file(snap.path.string(), rules->vocab, rules->shape, errors);
+  REQUIRE(back);
+  // Four threads read every team's fields at once; each sees what the JSON load built.
+  std::vector<std::string> seen(4);
+  std::vector<std::thread> readers;
+  for (std::size_t t = 0; t < seen.size(); ++t) {
+    readers.emplace_back([&, t] {
+      for (const auto& team : back->teams()) seen[t] += team.extra.get().dump() + team.target.nilai.get().dump();
+    });
+  }
+  for (auto& r : readers) r.join();
+  std::string expected;
+  for (const auto& team : json->teams()) expected += team.extra.get().dump() + team.target.nilai.get().dump();
+  for (const auto& s : seen) CHECK(s == expected);
+  // the same value object on every read: parsed once
+  CHECK(&back->teams()[0].extra.get() == &back->teams()[0].extra.get());
+}
+
 TEST_CASE("perwal audit says the same from the JSON and from the snapshot", "[org][scale][snapshot][cli]") {
   for (const auto& c : bundled_orgs()) {
     INFO(c.org.string());
@@ -453,6 +481,15 @@ TEST_CASE("a damaged or foreign snapshot is refused, never trusted", "[org][scal
       CHECK_FALSE(org_graph::load_file(bad.path.string(), pp_rules->vocab, pp_rules->shape, errs));
       REQUIRE(errs.items().size() == 1);
       CHECK(errs.items()[0].message_text() == "malformed snapshot: tags outside the tag table");
+    }
+    {  // a team's object that is no object: checked when loaded, though parsed only when read
+      forgery f(bytes);
+      REQUIRE(f.entry(sd::s_teams).count > 0);
+      const auto extra = f.items<sd::team_rec>(sd::s_teams)[0].extra;
+      char& first = f.items<char>(sd::s_strings)[extra.offset];
+      REQUIRE(first == '{');
+      first = '[';
+      CHECK(refused(f.sealed()) == "malformed snapshot: team JSON");
     }
     {  // a delegation's authority out of range
       forgery f(bytes);
