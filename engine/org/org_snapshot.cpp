@@ -395,15 +395,21 @@ struct snapshot_io {
     [[nodiscard]] bool boundary(std::size_t at) const {
       return at == strings_size || (static_cast<unsigned char>(strings[at]) & 0xC0) != 0x80;
     }
+    // `size` bytes from `at` in the string table, checked.
+    [[nodiscard]] std::string_view slice(std::uint64_t at, std::size_t size) const {
+      check(at <= strings_size && size <= strings_size - at, "string outside the string table");
+      check(size == 0 || (boundary(at) && boundary(at + size)), "string not UTF-8");
+      return size == 0 ? std::string_view{} : std::string_view(strings + at, size);
+    }
+    // A record's (offset, length).
+    [[nodiscard]] std::string_view str(str_ref s) const { return slice(s.offset, s.size); }
+    // A prelinked string_view.
     [[nodiscard]] std::string_view str(std::string_view s) const {
       if (s.empty()) {
         check(s.data() == nullptr, "empty string with an address");
         return {};
       }
-      const std::uint64_t at = reinterpret_cast<std::uintptr_t>(s.data()) - strings_linked;  // wraps when below
-      check(at <= strings_size && s.size() <= strings_size - at, "string outside the string table");
-      check(boundary(at) && boundary(at + s.size()), "string not UTF-8");
-      return {strings + at, s.size()};
+      return slice(reinterpret_cast<std::uintptr_t>(s.data()) - strings_linked, s.size());  // wraps when below
     }
     [[nodiscard]] tag_list tag_span(tag_list t) const {
       if (t.empty()) {
@@ -430,16 +436,8 @@ struct snapshot_io {
   static void read(const reader& r, org_graph& g, const vocabulary& vocab) {
     const auto strings = r.get<char>(s_strings);
     const char* base = strings.data();
-    // The table is valid UTF-8 as a whole (checked below); a string must
-    // also start and end on a character boundary.
-    const auto boundary = [&, size = strings.size()](std::size_t at) {
-      return at == size || (static_cast<unsigned char>(base[at]) & 0xC0) != 0x80;
-    };
-    const auto str = [&, size = strings.size()](str_ref s) -> std::string_view {
-      check(s.offset <= size && s.size <= size - s.offset, "string outside the string table");
-      check(s.size == 0 || (boundary(s.offset) && boundary(s.offset + s.size)), "string not UTF-8");
-      return s.size == 0 ? std::string_view{} : std::string_view(base + s.offset, s.size);
-    };
+    // The table is valid UTF-8 as a whole; each string must also start and
+    // end on a character boundary (the linker's checks).
     check(json_input::is_valid_utf8(std::string_view(base, strings.size())), "string table not UTF-8");
     // A code read from the file must be one of its category (the vocabulary
     // hash matched, so the numbering is the ruleset's).
@@ -460,6 +458,7 @@ struct snapshot_io {
     link.strings = base;
     link.strings_size = strings.size();
     link.tags_linked = r.linked_payload + r.sections[s_tags].offset;
+    const auto str = [&link](str_ref s) { return link.str(s); };
     const auto tag_table = r.get<std::string_view>(s_tags);
     if (in_place) {
       for (const std::string_view t : tag_table) (void)link.str(t);
