@@ -271,6 +271,30 @@ TEST_CASE("a snapshot's team fields are parsed when first read, once, from any t
   CHECK(&back->teams()[0].extra.get() == &back->teams()[0].extra.get());
 }
 
+TEST_CASE("a snapshot keeps a team's fields however deeply they nest", "[org][scale][snapshot]") {
+  // The load checks team JSON with the org reader's tokenizer, which tracks
+  // 16 levels; deeper values (the loaders allow 64) are decided by nlohmann.
+  const auto c = bundled_orgs().front();
+  const auto rules = compile(c.rules);
+  auto doc = nlohmann::json::parse(slurp(c.org));
+  REQUIRE_FALSE(doc["teams"].empty());
+  nlohmann::json deep = "dasar";
+  for (int k = 0; k < 40; ++k) deep = nlohmann::json::array({deep, k});
+  doc["teams"][0]["catatan"] = deep;
+  const temp_file org("deep-team.json"), snap("deep-team.snap");
+  write_bytes(org.path, doc.dump());
+  diagnostics errors;
+  const auto json = org_graph::load_file(org.path.string(), rules->vocab, rules->shape, errors);
+  INFO(text_of(errors));
+  REQUIRE(json);
+  REQUIRE(json->teams()[0].extra.get().contains("catatan"));
+  REQUIRE(json->write_snapshot(snap.path.string(), org.path.string(), rules->vocab, rules->shape, errors));
+  const auto back = org_graph::load_file(snap.path.string(), rules->vocab, rules->shape, errors);
+  REQUIRE(back);
+  CHECK(back->teams()[0].extra.get() == json->teams()[0].extra.get());
+  CHECK(back->canonical_dump() == json->canonical_dump());
+}
+
 TEST_CASE("perwal audit says the same from the JSON and from the snapshot", "[org][scale][snapshot][cli]") {
   for (const auto& c : bundled_orgs()) {
     INFO(c.org.string());
@@ -490,6 +514,13 @@ TEST_CASE("a damaged or foreign snapshot is refused, never trusted", "[org][scal
       REQUIRE(first == '{');
       first = '[';
       CHECK(refused(f.sealed()) == "malformed snapshot: team JSON");
+    }
+    {  // an employee index past the employees (checked by the helper thread, after the employees)
+      forgery f(bytes);
+      REQUIRE(f.entry(sd::s_employee_by_position).count > 0);
+      f.items<std::uint32_t>(sd::s_employee_by_position)[0] =
+          static_cast<std::uint32_t>(f.entry(sd::s_employees).count);
+      CHECK(refused(f.sealed()) == "malformed snapshot: employee by position");
     }
     {  // a delegation's authority out of range
       forgery f(bytes);

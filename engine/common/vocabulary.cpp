@@ -52,11 +52,6 @@ std::optional<code> vocabulary::find_any(std::string_view name) const {
   return it->second;
 }
 
-bool vocabulary::contains(category cat, code c) const {
-  const auto& ranks = rank_[static_cast<std::size_t>(cat)];
-  return c < ranks.size() && ranks[c] >= 0;
-}
-
 const std::string& vocabulary::label(code c) const {
   return labels_[c].empty() ? names_[c] : labels_[c];
 }

@@ -237,7 +237,12 @@ class mapped_file {
     size_ = static_cast<std::size_t>(st.st_size);
     ok_ = true;
     if (size_ == 0) return;
-    const int flags = MAP_PRIVATE | (populate ? MAP_POPULATE : 0);
+#ifdef MADV_POPULATE_READ
+    const bool populate_later = populate;  // after the huge-page advice below
+#else
+    const bool populate_later = false;
+#endif
+    const int flags = MAP_PRIVATE | (populate && !populate_later ? MAP_POPULATE : 0);
     void* p = MAP_FAILED;
 #ifdef MAP_FIXED_NOREPLACE
     if (at != 0) {
@@ -255,6 +260,14 @@ class mapped_file {
       return;
     }
     data_ = static_cast<const char*>(p);
+    if (populate_later) {
+      // Pages read from disk now come in 2 MiB folios where the kernel can
+      // (one page table entry each; see block_writer), then all are mapped.
+      (void)::madvise(p, size_, MADV_HUGEPAGE);
+#ifdef MADV_POPULATE_READ
+      (void)::madvise(p, size_, MADV_POPULATE_READ);
+#endif
+    }
   }
   ~mapped_file() {
     if (data_ != nullptr) ::munmap(const_cast<char*>(data_), size_);
