@@ -415,12 +415,14 @@ TEST_CASE("a damaged or foreign snapshot is refused, never trusted", "[org][scal
   SECTION("each reason in words") {
     CHECK(refused(bytes + "x").find("unexpected bytes") != std::string::npos);
     std::string other = bytes;
-    other[8] = 5;  // the format version
-    CHECK(refused(other) == "snapshot format 5, this perwal reads format 4 — run perwal compile-org again");
+    other[8] = 6;  // the format version
+    CHECK(refused(other) == "snapshot format 6, this perwal reads format 5 — run perwal compile-org again");
+    other[8] = 4;  // format 4: units converted on load, not prelinked
+    CHECK(refused(other) == "snapshot format 4, this perwal reads format 5 — run perwal compile-org again");
     other[8] = 3;  // format 3: positions and employees converted on load, not prelinked
-    CHECK(refused(other) == "snapshot format 3, this perwal reads format 4 — run perwal compile-org again");
+    CHECK(refused(other) == "snapshot format 3, this perwal reads format 5 — run perwal compile-org again");
     CHECK(refused(other.substr(0, 70)) ==
-          "snapshot format 3, this perwal reads format 4 — run perwal compile-org again");  // shorter than a header
+          "snapshot format 3, this perwal reads format 5 — run perwal compile-org again");  // shorter than a header
     std::string flipped = bytes;
     flipped[bytes.size() / 2] = static_cast<char>(flipped[bytes.size() / 2] ^ 1);
     CHECK(refused(flipped) == "checksum mismatch (corrupt snapshot)");
@@ -441,12 +443,12 @@ TEST_CASE("a damaged or foreign snapshot is refused, never trusted", "[org][scal
     namespace sd = perwal::org::snapshot_detail;
     {  // a unit's kind outside the vocabulary (it indexes the labels when rendered)
       forgery f(bytes);
-      f.items<sd::unit_rec>(sd::s_units)[0].kind = 60000;
+      f.items<perwal::org::unit>(sd::s_units)[0].kind = 60000;
       CHECK(refused(f.sealed()) == "malformed snapshot: unit kind");
     }
     {  // a position's jenis that is a code of another category (a unit kind)
       forgery f(bytes);
-      f.items<perwal::org::position>(sd::s_positions)[0].jenis = f.items<sd::unit_rec>(sd::s_units)[0].kind;
+      f.items<perwal::org::position>(sd::s_positions)[0].jenis = f.items<perwal::org::unit>(sd::s_units)[0].kind;
       CHECK(refused(f.sealed()) == "malformed snapshot: position jenis");
     }
     {  // a build that lays its records out otherwise
@@ -530,7 +532,7 @@ TEST_CASE("a damaged or foreign snapshot is refused, never trusted", "[org][scal
     }
     {  // bytes that are not UTF-8 in the string table
       forgery f(bytes);
-      const auto id = f.items<sd::unit_rec>(sd::s_units)[0].id;
+      const auto id = f.items<sd::team_rec>(sd::s_teams)[0].id;
       f.items<char>(sd::s_strings)[id.offset] = static_cast<char>(0xFF);
       CHECK(refused(f.sealed()) == "malformed snapshot: string table not UTF-8");
     }

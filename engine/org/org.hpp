@@ -340,7 +340,7 @@ class org_graph {
                                                                        const structure& shape);
 
   [[nodiscard]] const std::vector<instansi>& instansis() const { return instansi_; }
-  [[nodiscard]] const std::vector<unit>& units() const { return units_; }
+  [[nodiscard]] std::span<const unit> units() const { return units_.span(); }
   // Positions and employees are a mapped snapshot's records where they lie
   // (org_snapshot.cpp), or arrays of their own for an org read from JSON.
   [[nodiscard]] std::span<const position> positions() const { return positions_.span(); }
@@ -398,7 +398,7 @@ class org_graph {
 
  private:
   std::vector<instansi> instansi_;
-  std::vector<unit> units_;
+  array_ref<unit> units_;
   array_ref<position> positions_;
   array_ref<employee> employees_;
   std::vector<delegation> delegations_;

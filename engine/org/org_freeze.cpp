@@ -15,12 +15,12 @@ struct freeze_steps {
     for (const tag_ref& t : tags) {
       const tag_list span(g.tag_pool_.data() + t.first, t.count);
       if (t.unit) {
-        g.units_[t.item].tags = span;
+        g.units_.build()[t.item].tags = span;
       } else {
         g.positions_.build()[t.item].tags = span;
       }
     }
-    order_forest(g.units_, &unit::parent, g.unit_by_pre_.build());
+    order_forest(g.units_.build(), &unit::parent, g.unit_by_pre_.build());
     {
       std::vector<index> positions_by_pre;
       order_forest(g.positions_.build(), &position::atasan, positions_by_pre);
@@ -49,7 +49,7 @@ struct freeze_steps {
     for (const code k : shape.unit_organisasi_kinds) uo_kinds.set(k);
     g.unit_of_kind_.reserve(g.units_.size() / 4 + 16);
     for (const index v : g.unit_by_pre_) {
-      unit& u = g.units_[v];
+      unit& u = g.units_.build()[v];
       const unit* up = u.parent == none ? nullptr : &g.units_[u.parent];
       if (up != nullptr) u.instansi = up->instansi;  // a root keeps its own
       u.perangkat_daerah = pd_kinds[u.kind] ? v : (up != nullptr ? up->perangkat_daerah : none);

@@ -6,12 +6,12 @@
 // id tables' slots as they are in memory. The sections tile the payload,
 // each aligned for its elements with zero padding between, each with its
 // own checksum, and the header's checksum covers the section table, so
-// every byte of the file is checked. Positions, employees and tags are the
-// engine's own structs, prelinked: their pointers are right when the file
+// every byte of the file is checked. Units, positions, employees and tags
+// are the engine's own structs, prelinked: their pointers are right when the file
 // is mapped at the address its header names. Loading maps it there if that
 // range is free and then uses them where they lie (else copies and
-// relocates them); the smaller records (units, teams, ...) hold strings as
-// (offset, length) and are converted. The org keeps the mapping alive. No
+// relocates them); the smaller records (instansi, delegations, teams) hold
+// strings as (offset, length) and are converted. The org keeps the mapping alive. No
 // parsing (a team's JSON is checked, and parsed when first read), no
 // rehashing, no graph (built from the records when first asked for). Every
 // index, code, string and tag list read from the file is checked before
@@ -76,6 +76,20 @@ std::uint64_t snapshot_detail::record_layout() {
                                 offsetof(position, depth),
                                 offsetof(position, pre),
                                 offsetof(position, post),
+                                sizeof(unit),
+                                alignof(unit),
+                                offsetof(unit, id),
+                                offsetof(unit, name),
+                                offsetof(unit, kind),
+                                offsetof(unit, parent),
+                                offsetof(unit, head),
+                                offsetof(unit, tags),
+                                offsetof(unit, instansi),
+                                offsetof(unit, perangkat_daerah),
+                                offsetof(unit, unit_organisasi),
+                                offsetof(unit, depth),
+                                offsetof(unit, pre),
+                                offsetof(unit, post),
                                 sizeof(employee),
                                 alignof(employee),
                                 offsetof(employee, nip),
@@ -109,12 +123,13 @@ void prepare_for_writing(const void* p, std::size_t bytes) {
 #endif
 }
 // Writes a new file in blocks of 2 MiB at offsets that are multiples of
-// 2 MiB (the last one shorter). The kernel then keeps the file in the page
-// cache as 2 MiB folios where it can, and a load maps each with one page
-// table entry: touching all 1.74 GB of the national snapshot in a fresh
-// process took 17–27 ms so, 0.40–0.53 s when the same bytes were written
-// through a stream (4 KiB folios; on a virtual machine every first touch of
-// a page entry is a trap to the hypervisor).
+// 2 MiB (the last one shorter), so that every 2 MiB of it can become one
+// page-cache folio (whether it does is the kernel's choice: free memory) and
+// a load maps each with one page-table entry. Touching all 1.74 GB of the
+// national snapshot in a fresh process took 17–38 ms in 2 MiB folios and
+// 0.40–0.87 s in 4 KiB ones: on a virtual machine every first touch of a
+// page-table entry traps to the hypervisor. A stream, whose writes end
+// wherever a section does, left ~30 MB of the file in small folios.
 class block_writer {
  public:
   static constexpr std::size_t block = std::size_t{2} << 20;
@@ -244,12 +259,23 @@ struct snapshot_io {
     for (const instansi& x : g.instansi_) {
       inst.push_back({w.str(x.id), w.str(x.name), x.pejabat_berwenang, x.root_unit});
     }
-    std::vector<unit_rec> units;
-    units.reserve(g.units_.size());
-    for (const unit& u : g.units_) {
-      units.push_back({w.str(u.id), w.str(u.name), u.kind, 0, u.parent, u.head, tag_first(g, u.tags),
-                       static_cast<std::uint32_t>(u.tags.size()), u.instansi, u.perangkat_daerah, u.unit_organisasi,
-                       u.depth, u.pre, u.post});
+    std::vector<unit> units(g.units_.size());
+    // zeroed first: a unit has padding, and equal orgs must give equal files
+    std::memset(static_cast<void*>(units.data()), 0, units.size() * sizeof(unit));
+    for (std::size_t i = 0; i < units.size(); ++i) {
+      const unit& u = g.units_[i];
+      unit& v = units[i];
+      v.id = linked(u.id);
+      v.name = linked(u.name);
+      v.kind = u.kind;
+      v.parent = u.parent;
+      v.head = u.head;
+      v.instansi = u.instansi;
+      v.perangkat_daerah = u.perangkat_daerah;
+      v.unit_organisasi = u.unit_organisasi;
+      v.depth = u.depth;
+      v.pre = u.pre;
+      v.post = u.post;
     }
     // value-initialised: padding bytes zero, so equal orgs give equal files
     std::vector<position> positions(g.positions_.size());
@@ -297,12 +323,13 @@ struct snapshot_io {
     for (std::size_t k = 0; k < tags.size(); ++k) tags[k] = linked(g.tag_pool_[k]);
     // every string is in: the tag table's place is known
     const std::uint64_t tags_at = strings_at + align_section(w.strings.size());
-    for (std::size_t i = 0; i < positions.size(); ++i) {
-      const tag_list t = g.positions_[i].tags;
-      if (!t.empty())
-        positions[i].tags = {
-            reinterpret_cast<const std::string_view*>(tags_at + tag_first(g, t) * sizeof(std::string_view)), t.size()};
-    }
+    const auto linked_tags = [&](tag_list t) -> tag_list {
+      if (t.empty()) return {};
+      return {reinterpret_cast<const std::string_view*>(tags_at + tag_first(g, t) * sizeof(std::string_view)),
+              t.size()};
+    };
+    for (std::size_t i = 0; i < units.size(); ++i) units[i].tags = linked_tags(g.units_[i].tags);
+    for (std::size_t i = 0; i < positions.size(); ++i) positions[i].tags = linked_tags(g.positions_[i].tags);
     std::vector<kind_rec> kinds;
     for (const auto& [key, u] : g.unit_of_kind_) kinds.push_back({key, u, 0});
     std::sort(kinds.begin(), kinds.end(), [](const kind_rec& a, const kind_rec& b) { return a.key < b.key; });
@@ -622,7 +649,7 @@ struct snapshot_io {
     const bool in_place = r.in_place();
 
     const auto inst = r.get<instansi_rec>(s_instansi);
-    const auto units = r.get<unit_rec>(s_units);
+    const auto units = r.get<unit>(s_units);
     const auto positions = r.get<position>(s_positions);
     const std::size_t ni = inst.size(), nu = units.size(), np = positions.size();
 
@@ -640,10 +667,6 @@ struct snapshot_io {
     }
     link.tags = g.tag_pool_.data();
     link.tag_count = g.tag_pool_.size();
-    const auto tags = [&](std::uint32_t first, std::uint32_t count) -> tag_list {
-      check(first <= g.tag_pool_.size() && count <= g.tag_pool_.size() - first, "tags outside the tag table");
-      return count == 0 ? tag_list{} : tag_list(g.tag_pool_.data() + first, count);
-    };
 
     g.instansi_.resize(ni);
     for (std::size_t i = 0; i < ni; ++i) {
@@ -651,34 +674,48 @@ struct snapshot_io {
       g.instansi_[i] = {str(x.id), str(x.name), checked(x.pejabat, np, true, "instansi pejabat"),
                         checked(x.root, nu, false, "instansi root")};
     }
-    g.units_.reserve(nu);
-    prepare_for_writing(g.units_.data(), nu * sizeof(unit));
-    g.units_.resize(nu);
-    for (std::size_t i = 0; i < nu; ++i) {
-      const unit_rec& x = units[i];
-      unit& u = g.units_[i];
-      u.id = str(x.id);
-      u.name = str(x.name);
-      u.kind = code_in(x.kind, category::unit_kind, false, "unit kind");
-      u.parent = checked(x.parent, nu, true, "unit parent");
-      u.head = checked(x.head, np, true, "unit head");
-      u.tags = tags(x.tag_first, x.tag_count);
-      u.instansi = checked(x.instansi, ni, false, "unit instansi");
-      u.perangkat_daerah = checked(x.pd, nu, true, "unit perangkat daerah");
-      u.unit_organisasi = checked(x.uo, nu, true, "unit organisasi");
-      u.depth = x.depth;
-      u.pre = checked(x.pre, nu, false, "unit pre-order");
-      u.post = checked(x.post, nu, false, "unit post-order");
-    }
+    read_units(units, g, link, code_in, in_place, ni, np);
     read_delegation_index(r, g, np, r.get<delegation_rec>(s_delegations).size());
     read_positions(positions, g, link, code_in, in_place);
-    check_depths(std::span<const unit>(g.units_), &unit::parent, "unit parents");
+    check_depths(g.units(), &unit::parent, "unit parents");
     check_depths(g.positions(), &position::atasan, "atasan chains");
     read_delegations_and_teams(r, g, str, code_in);
     read_indices(r, g);
     side.wait_for_employees();
     freezer::number_vertices(g);
     g.graph_deferred_ = true;
+  }
+
+  // The unit records, checked where they lie (and used there when the file
+  // is mapped at its base) or relocated into an array of their own.
+  template <class CodeIn>
+  static void read_units(std::span<const unit> records, org_graph& g, const linker& link, CodeIn&& code_in,
+                         bool in_place, std::size_t ni, std::size_t np) {
+    const std::size_t nu = records.size();
+    std::vector<unit>* moved = in_place ? nullptr : &g.units_.build();
+    if (moved) {
+      moved->reserve(nu);
+      prepare_for_writing(moved->data(), nu * sizeof(unit));
+    }
+    for (const unit& x : records) {
+      const std::string_view id = link.str(x.id), name = link.str(x.name);
+      const tag_list tags = link.tag_span(x.tags);
+      (void)code_in(x.kind, category::unit_kind, false, "unit kind");
+      (void)checked(x.parent, nu, true, "unit parent");
+      (void)checked(x.head, np, true, "unit head");
+      (void)checked(x.instansi, ni, false, "unit instansi");
+      (void)checked(x.perangkat_daerah, nu, true, "unit perangkat daerah");
+      (void)checked(x.unit_organisasi, nu, true, "unit organisasi");
+      (void)checked(x.pre, nu, false, "unit pre-order");
+      (void)checked(x.post, nu, false, "unit post-order");
+      if (moved) {
+        unit& u = moved->emplace_back(x);
+        u.id = id;
+        u.name = name;
+        u.tags = tags;
+      }
+    }
+    if (in_place) g.units_.view(records.data(), nu);
   }
 
   // The position records, checked where they lie (and used there when the

@@ -316,12 +316,12 @@ struct stream_reader {
 
   void read_unit() {
     const auto i = static_cast<index>(g.units_.size());
-    g.units_.emplace_back();
+    g.units_.build().emplace_back();
     unit_root.push_back(1);
     unit_no_instansi.push_back(1);
     std::uint32_t seen = 0;
     fields([&](std::string_view key) {
-      unit& u = g.units_[i];
+      unit& u = g.units_.build()[i];
       if (key == "id") {
         mark(seen, f_id);
         u.id = keep_id();
@@ -545,13 +545,13 @@ struct stream_reader {
     for (const pending_ref& r : pending) {
       switch (r.kind) {
         case ref_kind::unit_parent:
-          g.units_[r.item].parent = must(find_unit(r.target));
+          g.units_.build()[r.item].parent = must(find_unit(r.target));
           break;
         case ref_kind::pos_unit:
           g.positions_.build()[r.item].unit = must(find_unit(r.target));
           break;
         case ref_kind::unit_instansi:
-          g.units_[r.item].instansi = must(instansi_ids.find(r.target, freezer::instansi_key(g)));
+          g.units_.build()[r.item].instansi = must(instansi_ids.find(r.target, freezer::instansi_key(g)));
           break;
         case ref_kind::holder:
           g.employees_.build()[r.item].position = must(g.position_ids_.find(r.target, freezer::position_key(g)));
@@ -563,7 +563,7 @@ struct stream_reader {
     for (const pending_ref& r : pending) {
       switch (r.kind) {
         case ref_kind::unit_head:
-          g.units_[r.item].head = must(find_position(r.target));
+          g.units_.build()[r.item].head = must(find_position(r.target));
           break;
         case ref_kind::pos_atasan:
           g.positions_.build()[r.item].atasan = must(find_position(r.target));
@@ -600,7 +600,7 @@ struct stream_reader {
   // check_atasan_forest, without messages.
   void check_forests() {
     const auto cycle = [](auto, auto) { fail(); };
-    const auto roots = find_roots(g.units_, &unit::parent, cycle);
+    const auto roots = find_roots(g.units_.build(), &unit::parent, cycle);
     for (index i = 0; i < g.units_.size(); ++i) {
       const unit& u = g.units_[i];
       if (unit_root[i] != 0) {

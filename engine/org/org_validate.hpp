@@ -180,14 +180,14 @@ struct loader {
 
   void build_units() {
     const auto n = static_cast<index>(s.units.size());
-    g.units_.resize(n);
+    g.units_.build().resize(n);
     unit_refs_.resize(n);
     g.unit_ids_.reserve_for(n);
     for (index i = 0; i < n; ++i) {
       const std::uint32_t mask = broken(section::units, i);
       if (skipped(mask)) continue;
       const unit_spec& in = s.units[i];
-      unit& u = g.units_[i];
+      unit& u = g.units_.build()[i];
       unit_refs& refs = unit_refs_[i];
       if (valid_id(in.id, mask, section::units, i, field::id)) {
         u.id = intern(in.id);
@@ -316,7 +316,7 @@ struct loader {
     }
     for (index i = 0; i < g.units_.size(); ++i) {
       const unit_refs& refs = unit_refs_[i];
-      unit& u = g.units_[i];
+      unit& u = g.units_.build()[i];
       if (refs.parent != nullptr) u.parent = resolve_unit(*refs.parent, section::units, i, field::parent);
       if (refs.instansi != nullptr) u.instansi = resolve_instansi(*refs.instansi, section::units, i, field::instansi);
       if (refs.head != nullptr) u.head = resolve_position(*refs.head, section::units, i, field::head);
@@ -391,7 +391,7 @@ struct loader {
   // Parent cycles; each root is a pemerintah_daerah naming its instansi, one
   // per instansi, and every inner unit agrees with the instansi it inherits.
   void check_unit_forest() {
-    const auto roots = find_roots(g.units_, &unit::parent, [&](auto first, auto last) {
+    const auto roots = find_roots(g.units_.build(), &unit::parent, [&](auto first, auto last) {
       errors.add(section::units, *std::min_element(first, last), field::parent, none,
                  msg("org.cycle", cycle_text(first, last, [&](index u) { return g.units_[u].id; })));
     });

@@ -21,7 +21,7 @@
 namespace perwal::org::snapshot_detail {
 
 inline constexpr std::array<char, 8> magic = {'P', 'E', 'R', 'W', 'A', 'L', 'S', 'N'};
-inline constexpr std::uint32_t format_version = 4;
+inline constexpr std::uint32_t format_version = 5;
 // Each section starts at a multiple of this from the payload's start (the
 // payload itself starts at a multiple of 32 in the file, and mapped files
 // start on a page), so every array is aligned for its elements where it lies.
@@ -178,13 +178,8 @@ struct instansi_rec {
   str_ref id, name;
   std::uint32_t pejabat, root;
 };
-struct unit_rec {
-  str_ref id, name;
-  std::uint16_t kind, pad;
-  std::uint32_t parent, head, tag_first, tag_count, instansi, pd, uo, depth, pre, post;
-};
-// Positions, employees and the tag table are stored as the structs
-// themselves (org::position, org::employee, std::string_view), their
+// Units, positions, employees and the tag table are stored as the structs
+// themselves (org::unit, org::position, org::employee, std::string_view), their
 // string_views and tag spans pointing where the string and tag sections lie
 // when the file is mapped at header::base: used in place, never converted.
 // This fingerprint of their layout (sizes, field offsets, and how a
