@@ -259,9 +259,9 @@ struct snapshot_io {
     for (const instansi& x : g.instansi_) {
       inst.push_back({w.str(x.id), w.str(x.name), x.pejabat_berwenang, x.root_unit});
     }
+    // value-initialised (zeroed, then the members' initialisers): padding
+    // bytes zero, so equal orgs give equal files
     std::vector<unit> units(g.units_.size());
-    // zeroed first: a unit has padding, and equal orgs must give equal files
-    std::memset(static_cast<void*>(units.data()), 0, units.size() * sizeof(unit));
     for (std::size_t i = 0; i < units.size(); ++i) {
       const unit& u = g.units_[i];
       unit& v = units[i];
@@ -277,7 +277,6 @@ struct snapshot_io {
       v.pre = u.pre;
       v.post = u.post;
     }
-    // value-initialised: padding bytes zero, so equal orgs give equal files
     std::vector<position> positions(g.positions_.size());
     for (std::size_t i = 0; i < positions.size(); ++i) {
       const position& p = g.positions_[i];
@@ -616,17 +615,18 @@ struct snapshot_io {
     const auto employees = r.get<employee>(s_employees);
     const std::size_t np = r.get<position>(s_positions).size(), ne = employees.size();
     std::size_t definitive = 0;
-    std::vector<employee>* moved = r.in_place() ? nullptr : &g.employees_.build();
-    if (moved) moved->reserve(ne);
     for (std::size_t i = 0; i < ne; ++i) {
       const employee& x = employees[i];
       check(byte_of(employees, i, offsetof(employee, as)) <= static_cast<std::uint8_t>(acting::plh), "employee acting");
-      const std::string_view nip = link.str(x.nip), name = link.str(x.name);
+      (void)link.str(x.nip);
+      (void)link.str(x.name);
       (void)checked(x.position, np, false, "employee position");
       definitive += x.as == acting::definitif ? 1 : 0;
-      if (moved) moved->push_back({nip, name, x.position, x.as});
     }
-    if (!moved) g.employees_.view(employees.data(), ne);
+    place(employees, g.employees_, r.in_place(), [&link](employee& e) {
+      e.nip = link.str(e.nip);
+      e.name = link.str(e.name);
+    });
     return definitive;
   }
 
@@ -692,14 +692,10 @@ struct snapshot_io {
   static void read_units(std::span<const unit> records, org_graph& g, const linker& link, CodeIn&& code_in,
                          bool in_place, std::size_t ni, std::size_t np) {
     const std::size_t nu = records.size();
-    std::vector<unit>* moved = in_place ? nullptr : &g.units_.build();
-    if (moved) {
-      moved->reserve(nu);
-      prepare_for_writing(moved->data(), nu * sizeof(unit));
-    }
     for (const unit& x : records) {
-      const std::string_view id = link.str(x.id), name = link.str(x.name);
-      const tag_list tags = link.tag_span(x.tags);
+      (void)link.str(x.id);
+      (void)link.str(x.name);
+      (void)link.tag_span(x.tags);
       (void)code_in(x.kind, category::unit_kind, false, "unit kind");
       (void)checked(x.parent, nu, true, "unit parent");
       (void)checked(x.head, np, true, "unit head");
@@ -708,14 +704,12 @@ struct snapshot_io {
       (void)checked(x.unit_organisasi, nu, true, "unit organisasi");
       (void)checked(x.pre, nu, false, "unit pre-order");
       (void)checked(x.post, nu, false, "unit post-order");
-      if (moved) {
-        unit& u = moved->emplace_back(x);
-        u.id = id;
-        u.name = name;
-        u.tags = tags;
-      }
     }
-    if (in_place) g.units_.view(records.data(), nu);
+    place(records, g.units_, in_place, [&link](unit& u) {
+      u.id = link.str(u.id);
+      u.name = link.str(u.name);
+      u.tags = link.tag_span(u.tags);
+    });
   }
 
   // The position records, checked where they lie (and used there when the
@@ -724,16 +718,12 @@ struct snapshot_io {
   static void read_positions(std::span<const position> records, org_graph& g, const linker& link, CodeIn&& code_in,
                              bool in_place) {
     const std::size_t nu = g.units_.size(), np = records.size();
-    std::vector<position>* moved = in_place ? nullptr : &g.positions_.build();
-    if (moved) {
-      moved->reserve(np);
-      prepare_for_writing(moved->data(), np * sizeof(position));
-    }
     for (std::size_t i = 0; i < np; ++i) {
       const position& x = records[i];
       check(byte_of(records, i, offsetof(position, receives_delegation)) <= 1, "position receives_delegation");
-      const std::string_view id = link.str(x.id), title = link.str(x.title);
-      const tag_list tags = link.tag_span(x.tags);
+      (void)link.str(x.id);
+      (void)link.str(x.title);
+      (void)link.tag_span(x.tags);
       (void)code_in(x.kind, category::position_kind, false, "position kind");
       (void)code_in(x.jenis, category::jenis, false, "position jenis");
       (void)code_in(x.jenjang, category::jenjang, true, "position jenjang");
@@ -748,14 +738,27 @@ struct snapshot_io {
             "position perangkat daerah");
       check(x.receives_delegation == (g.delegation_first_[i + 1] > g.delegation_first_[i]),
             "position receives_delegation");
-      if (moved) {
-        position& p = moved->emplace_back(x);
-        p.id = id;
-        p.title = title;
-        p.tags = tags;
-      }
     }
-    if (in_place) g.positions_.view(records.data(), np);
+    place(records, g.positions_, in_place, [&link](position& p) {
+      p.id = link.str(p.id);
+      p.title = link.str(p.title);
+      p.tags = link.tag_span(p.tags);
+    });
+  }
+
+  // Prelinked records, all checked: viewed where they lie when the file is
+  // mapped at its base (`in_place`), else copied, `relink` moving each
+  // copy's views to where the string and tag tables really are.
+  template <class T, class Relink>
+  static void place(std::span<const T> records, array_ref<T>& out, bool in_place, Relink&& relink) {
+    if (in_place) {
+      out.view(records.data(), records.size());
+      return;
+    }
+    auto& own = out.build();
+    own.reserve(records.size());
+    prepare_for_writing(own.data(), records.size() * sizeof(T));
+    for (const T& x : records) relink(own.emplace_back(x));
   }
 
   // Each node one deeper than its parent and roots at depth 0: then no
