@@ -590,9 +590,9 @@ struct snapshot_io {
       std::optional<malformed> failed;
       std::exception_ptr error;  // anything else (out of memory)
       template <class Fn>
-      void run(const reader& r, Fn&& fn) {
+      void run(const reader& file, Fn&& fn) {
         try {
-          fn(strings_linker(r));
+          fn(strings_linker(file));
         } catch (const malformed& m) {
           failed = m;
         } catch (...) {
