@@ -550,9 +550,9 @@ struct snapshot_io {
 
   // The checks that need nothing read() builds, run by the helper thread
   // while read() runs: the employee records (read() waits for them before
-  // the indices, which count the definitive ones), the teams' JSON texts
-  // and the string table's UTF-8 (each string's own bounds and character
-  // boundaries are the linker's). The first failure is kept for
+  // it counts the vertices) and the indices over them, the teams' JSON
+  // texts and the string table's UTF-8 (each string's own bounds and
+  // character boundaries are the linker's). The first failure is kept for
   // read_verified to report once both threads are done.
   struct side_checks {
     const reader& r;
