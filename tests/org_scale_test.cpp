@@ -524,6 +524,16 @@ TEST_CASE("a damaged or foreign snapshot is refused, never trusted", "[org][scal
           static_cast<std::uint32_t>(f.entry(sd::s_employees).count);
       CHECK(refused(f.sealed()) == "malformed snapshot: employee by position");
     }
+    {  // a position not one deeper than its atasan (a chain that could be a cycle)
+      forgery f(bytes);
+      f.items<perwal::org::position>(sd::s_positions)[0].depth += 7;
+      CHECK(refused(f.sealed()) == "malformed snapshot: atasan chains");
+    }
+    {  // a unit not one deeper than its parent
+      forgery f(bytes);
+      f.items<perwal::org::unit>(sd::s_units)[0].depth += 7;
+      CHECK(refused(f.sealed()) == "malformed snapshot: unit parents");
+    }
     {  // a delegation's authority out of range
       forgery f(bytes);
       REQUIRE(f.entry(sd::s_delegations).count > 0);

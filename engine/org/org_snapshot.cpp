@@ -677,8 +677,6 @@ struct snapshot_io {
     read_units(units, g, link, code_in, in_place, ni, np);
     read_delegation_index(r, g, np, r.get<delegation_rec>(s_delegations).size());
     read_positions(positions, g, link, code_in, in_place);
-    check_depths(g.units(), &unit::parent, "unit parents");
-    check_depths(g.positions(), &position::atasan, "atasan chains");
     read_delegations_and_teams(r, g, str, code_in);
     read_indices(r, g);
     side.wait_for_employees();
@@ -697,7 +695,7 @@ struct snapshot_io {
       (void)link.str(x.name);
       (void)link.tag_span(x.tags);
       (void)code_in(x.kind, category::unit_kind, false, "unit kind");
-      (void)checked(x.parent, nu, true, "unit parent");
+      check(one_deeper(records, x, checked(x.parent, nu, true, "unit parent")), "unit parents");
       (void)checked(x.head, np, true, "unit head");
       (void)checked(x.instansi, ni, false, "unit instansi");
       (void)checked(x.perangkat_daerah, nu, true, "unit perangkat daerah");
@@ -728,7 +726,7 @@ struct snapshot_io {
       (void)code_in(x.jenis, category::jenis, false, "position jenis");
       (void)code_in(x.jenjang, category::jenjang, true, "position jenjang");
       (void)checked(x.unit, nu, false, "position unit");
-      (void)checked(x.atasan, np, true, "position atasan");
+      check(one_deeper(records, x, checked(x.atasan, np, true, "position atasan")), "atasan chains");
       (void)checked(x.pre, np, false, "position pre-order");
       (void)checked(x.post, np, false, "position post-order");
       (void)checked(x.heads, nu, true, "position heads");
@@ -761,15 +759,12 @@ struct snapshot_io {
     for (const T& x : records) relink(own.emplace_back(x));
   }
 
-  // Each node one deeper than its parent and roots at depth 0: then no
-  // chain is a cycle, and walks up a chain (atasan_chain, common_unit, the
-  // evaluator's) end.
+  // Each node one deeper than its parent (`up`, in range) and roots at
+  // depth 0: then no chain is a cycle, and walks up a chain (atasan_chain,
+  // common_unit, the evaluator's) end. Checked in the records' own pass.
   template <class Node>
-  static void check_depths(std::span<const Node> nodes, index Node::*link, const char* what) {
-    for (const Node& x : nodes) {
-      const index up = x.*link;
-      check(up == none ? x.depth == 0 : x.depth == nodes[up].depth + 1, what);
-    }
+  static bool one_deeper(std::span<const Node> nodes, const Node& x, index up) {
+    return up == none ? x.depth == 0 : x.depth == nodes[up].depth + 1;
   }
 
   // A JSON text the writer dumped (so no key twice: a forged file's
