@@ -108,6 +108,7 @@ std::shared_ptr<const compiled_ruleset> freeze(state& s) {
   s.out->sources = s.sources;
   if (s.diags.has_errors()) return nullptr;
   derive_engine_rules(*s.out);  // derived_rules.cpp
+  plan_evaluation(*s.out);      // plan.cpp
   return s.out;
 }
 

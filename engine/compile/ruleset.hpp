@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,7 @@ enum class strength : std::uint8_t { wajib, dilarang, boleh, diutamakan };
 [[nodiscard]] std::string_view strength_name(strength s);
 
 enum class query_kind : std::uint8_t { kedudukan, penugasan, pelaporan, tim, delegasi };
+inline constexpr std::size_t query_kind_count = 5;
 [[nodiscard]] std::string_view query_kind_name(query_kind q);
 
 // The contract's four scopes, in the order the engine derives them.
@@ -179,6 +181,55 @@ enum class expr_op : std::uint8_t {
   some
 };
 
+// Does a step yield a set (of positions or units) rather than one value?
+[[nodiscard]] inline bool step_yields_set(const cstep& s) {
+  switch (s.p) {
+    case prop::superiors:
+    case prop::tagged:
+    case prop::holders:
+    case prop::anggota:
+    case prop::members:
+      return true;
+    case prop::field:
+      return s.as == convert::positions;
+    default:
+      return false;
+  }
+}
+
+// How the evaluator reads a leaf of a condition, worked out once when the
+// ruleset is compiled (plan_evaluation, engine/compile/plan.cpp) instead of
+// at every evaluation. The leaves read this way are one property of the
+// position or unit a base name is bound to: alone (`atasan.is_head`,
+// `atasan.delegated(penilai_kinerja)`), against codes (`position.jenis in
+// [fungsional, pelaksana]`, `atasan.jenis == fungsional`, `atasan.jenis >=
+// pengawas`), or against a bound name (`atasan.perangkat_daerah == pd`).
+// Every other leaf is `general`: the interpreter reads it.
+struct leaf_plan {
+  enum class test : std::uint8_t {
+    unplanned,     // not worked out (an expression built outside the compiler)
+    general,       // not one of the shapes below
+    alone,         // the property's truth
+    in_codes,      // one of `codes` (`==` a code, `in` a list of codes)
+    not_in_codes,  // `!=` a code
+    ordered,       // `op` against `codes[0]` by rank, in the first of `cats` holding both
+    bound,         // `==` / `!=` (op) the bound name on the right (`pd`)
+  };
+  static constexpr std::size_t max_codes = 6;
+  test t = test::unplanned;
+  base_name base = base_name::position;  // the left path's base (a position or a unit)
+  prop field = prop::id;                 // the left path's one step
+  expr_op op = expr_op::eq;              // ordered: lt, le, gt, ge; bound: eq, ne
+  std::uint8_t code_count = 0;
+  std::array<code, max_codes> codes{};
+  // ordered: the ordered categories holding the literal, in category order,
+  // and its rank in each (compare_ordered's rule, with the literal's side fixed).
+  std::uint8_t cat_count = 0;
+  std::array<category, 2> cats{};
+  std::array<int, 2> literal_rank{};
+  friend bool operator==(const leaf_plan&, const leaf_plan&) = default;
+};
+
 struct cexpr {
   expr_op op = expr_op::boolean;
   std::vector<cpath> paths;  // path: a union of one or more paths
@@ -190,6 +241,7 @@ struct cexpr {
   std::optional<category> literal_cat;  // code_lit: the category it was read in, when known
   std::uint8_t var = 0;                 // every / some: the slot of the bound name
   source_range where;
+  leaf_plan leaf;  // set by plan_evaluation
 };
 
 // ---- rules ----------------------------------------------------------------
@@ -384,7 +436,19 @@ struct compiled_ruleset {
     rule_info pelaporan_tidak_diatur;
   } engine_rules;
 
+  // Set by plan_evaluation, for the evaluator: the generic rules on each
+  // query kind (indices into `rules`, in order) and, per kind of perangkat
+  // daerah (by code), the kedudukan tables that list it (indices into
+  // `kedudukan`, in order).
+  std::array<std::vector<std::uint32_t>, query_kind_count> rules_on;
+  std::vector<std::vector<std::uint32_t>> kedudukan_for_pd_kind;
+
   [[nodiscard]] std::vector<const rule_info*> all_rules() const;
+  // The kedudukan tables listing perangkat daerah kind `pd_kind`, in order.
+  [[nodiscard]] std::span<const std::uint32_t> kedudukan_tables_for(code pd_kind) const {
+    if (pd_kind >= kedudukan_for_pd_kind.size()) return {};
+    return kedudukan_for_pd_kind[pd_kind];
+  }
 };
 
 // The quotation of a rendered citation, or empty: the words the report, the
@@ -395,6 +459,44 @@ struct compiled_ruleset {
 // The rules derived from the compiled ones (letter checks, issuer and
 // refusal rules, the engine's own rules) and the codes the engine needs.
 void derive_engine_rules(compiled_ruleset& r);
+
+// Calls f(cexpr&) on the root of every condition of `r` (a rule's `when`
+// and `require`, a table's `when`, a report's, a workflow's, a step's
+// `where` and its checks', a refusal's `where`); `r` const or not.
+template <class Ruleset, class F>
+void for_each_condition(Ruleset& r, F&& f) {
+  const auto each = [&](auto& cond) {
+    if (cond) f(*cond);
+  };
+  for (auto& rule : r.rules) {
+    each(rule.when);
+    each(rule.require);
+  }
+  for (auto& tb : r.kedudukan) each(tb.when);
+  for (auto& rep : r.reports) {
+    each(rep.when);
+    each(rep.require);
+  }
+  for (auto& w : r.workflows) {
+    each(w.when);
+    for (auto& s : w.steps) {
+      each(s.where);
+      for (auto& c : s.checks) {
+        each(c.when);
+        each(c.require);
+      }
+    }
+    if (w.refusal) each(w.refusal->where);
+  }
+}
+
+// The last compile step (engine/compile/plan.cpp): every condition's leaves
+// planned (cexpr::leaf), the rules indexed by query kind and the kedudukan
+// tables by kind of perangkat daerah. Decisions do not change; they are
+// reached with less work per query.
+void plan_evaluation(compiled_ruleset& r);
+// The plan of one expression node (general when it is not a plannable leaf).
+[[nodiscard]] leaf_plan plan_leaf(const cexpr& e, const vocabulary& vocab);
 
 // What the compiler reads, given explicitly: it reads no environment
 // variable and assumes no working directory of its own.

@@ -122,8 +122,8 @@ class context {
   // only when a rule breaks, since most checked items break nothing.
   template <class PathFn>
   void run_generic(query_kind q, const bindings& b, const PathFn& path, decision& d) const {
-    for (const auto& rule : rules.rules) {
-      if (rule.on != q) continue;
+    for (const auto i : rules.rules_on[static_cast<std::size_t>(q)]) {
+      const auto& rule = rules.rules[i];
       if (rule.when && !truthy(*rule.when, b)) {
         if (d.traced) d.trace.emplace_back(traced::not_applicable{&rule.info});
         continue;
@@ -180,9 +180,17 @@ class context {
 
  private:
   [[nodiscard]] truth tri(const cexpr& e, const bindings& b) const;
+  [[gnu::noinline]] [[nodiscard]] truth value_tri(const cexpr& e, const bindings& b) const;
   [[nodiscard]] bool quick_leaf(const cexpr& e, const bindings& b, truth& out) const;
+  [[nodiscard]] bool planned_leaf(const cexpr& e, const leaf_plan& lp, const bindings& b, truth& out) const;
+  // A stated code against the leaf's codes; false when the shape needs more than a code.
+  [[nodiscard]] bool code_leaf(const leaf_plan& lp, code c, truth& out) const;
+  // The leaf read through its value (a property that is not in the record, a null, a bound name).
+  [[gnu::noinline]] [[nodiscard]] bool value_leaf(const cexpr& e, const leaf_plan& lp, index idx, value_type base,
+                                                  const bindings& b, truth& out) const;
   [[nodiscard]] bool equal(const scalar& a, const scalar& b) const;
   [[nodiscard]] bool compare_ordered(expr_op op, const scalar& a, const scalar& c) const;
+  [[nodiscard]] static bool ordered_holds(expr_op op, double x, double y);
   [[nodiscard]] static bool value_truth(const scalar& v);
   [[nodiscard]] static bool value_truth(const value& v);
   [[nodiscard]] index penilai_up_from(index p, index first) const;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <set>
+#include <span>
 #include <utility>
 
 #include "engine/common/dates.hpp"
@@ -195,8 +196,9 @@ truth context::delegation_holds(const org::delegation& dl) const {
   b.position = delegation_subject_;
   truth result = truth::holds;
   std::vector<std::string> facts;
-  for (const auto& rule : rules.rules) {
-    if (rule.on != query_kind::delegasi || result == truth::fails) continue;
+  for (const auto i : rules.rules_on[static_cast<std::size_t>(query_kind::delegasi)]) {
+    const auto& rule = rules.rules[i];
+    if (result == truth::fails) continue;
     if (rule.info.level != strength::wajib && rule.info.level != strength::dilarang) continue;
     if (rule.when && !truthy(*rule.when, b)) continue;
     if (rule.info.level == strength::dilarang) {
@@ -342,18 +344,7 @@ value context::field_of(const json* object, const cstep& s) const {
 }
 
 bool context::yields_set(const cstep& s) {
-  switch (s.p) {
-    case prop::superiors:
-    case prop::tagged:
-    case prop::holders:
-    case prop::anggota:
-    case prop::members:
-      return true;
-    case prop::field:
-      return s.as == convert::positions;
-    default:
-      return false;
-  }
+  return step_yields_set(s);
 }
 
 scalar context::apply(const scalar& v, const cstep& s) const {
@@ -704,14 +695,22 @@ truth context::tri(const cexpr& e, const bindings& b) const {
       return t == truth::holds ? truth::fails : truth::holds;
     }
     default: {
-      if (truth quick = truth::unknown; quick_leaf(e, b, quick)) return quick;
-      const auto truth_of = [](const auto& v) {
-        if (v.t == value_type::unstated) return truth::unknown;
-        return value_truth(v) ? truth::holds : truth::fails;
-      };
-      return yields_set(e) ? truth_of(eval(e, b)) : truth_of(eval_scalar(e, b));
+      if (truth quick = truth::unknown;
+          e.leaf.t != leaf_plan::test::unplanned ? planned_leaf(e, e.leaf, b, quick) : quick_leaf(e, b, quick))
+        return quick;
+      return value_tri(e, b);
     }
   }
+}
+
+// A leaf no quick reading decides: its value's truth. Kept out of tri, whose
+// frame then holds no value: most leaves never come here.
+truth context::value_tri(const cexpr& e, const bindings& b) const {
+  const auto truth_of = [](const auto& v) {
+    if (v.t == value_type::unstated) return truth::unknown;
+    return value_truth(v) ? truth::holds : truth::fails;
+  };
+  return yields_set(e) ? truth_of(eval(e, b)) : truth_of(eval_scalar(e, b));
 }
 
 // The commonest leaves of a condition, read without building operands: one
@@ -719,55 +718,111 @@ truth context::tri(const cexpr& e, const bindings& b) const {
 // compared with a code (`atasan.jenis == fungsional`, `atasan.jenis >=
 // pengawas`), in a list of codes (`position.jenis in [fungsional,
 // pelaksana]`), or equal to a bound name (`atasan.perangkat_daerah == pd`).
-// False for any other shape (and for an unbound base): eval_scalar reads it.
+// Their shape is planned when the ruleset is compiled (cexpr::leaf, see
+// plan_leaf); an expression built elsewhere is planned here. False for any
+// other shape (and for an unbound base): eval_scalar reads it.
 bool context::quick_leaf(const cexpr& e, const bindings& b, truth& out) const {
-  const bool alone = e.op == expr_op::path;
-  if (!alone && (e.kids.size() != 2 || e.kids[0].op != expr_op::path)) return false;
-  const cexpr& left = alone ? e : e.kids[0];
-  if (left.paths.size() != 1 || left.paths[0].steps.size() != 1) return false;
-  const cpath& path = left.paths[0];
-  const cstep& step = path.steps[0];
+  if (e.leaf.t == leaf_plan::test::unplanned) return planned_leaf(e, plan_leaf(e, rules.vocab), b, out);
+  return planned_leaf(e, e.leaf, b, out);
+}
+
+bool context::planned_leaf(const cexpr& e, const leaf_plan& lp, const bindings& b, truth& out) const {
+  if (lp.t == leaf_plan::test::general) return false;
   value_type base = value_type::null;
-  const index idx = bound_entity(path.base, b, base);
-  if (idx == none) return false;  // not a position or unit, or unbound: eval_scalar's null rules
+  const index idx = bound_entity(lp.base, b, base);
+  if (idx == none) return false;       // not a position or unit, or unbound: eval_scalar's null rules
+  if (base == value_type::position) {  // fields of the record, read without building a value
+    const auto& pos = org.positions()[idx];
+    const bool alone = lp.t == leaf_plan::test::alone;
+    switch (lp.field) {
+      case prop::kind:
+        if (pos.kind != no_code && code_leaf(lp, pos.kind, out)) return true;
+        break;
+      case prop::jenis:
+        if (pos.jenis != no_code && code_leaf(lp, pos.jenis, out)) return true;
+        break;
+      case prop::jenjang:
+        if (pos.jenjang != no_code && code_leaf(lp, pos.jenjang, out)) return true;
+        break;
+      case prop::is_head:
+        if (alone) {
+          out = pos.heads != none ? truth::holds : truth::fails;
+          return true;
+        }
+        break;
+      case prop::delegated:  // no delegation received: not delegated (see position_prop)
+        if (alone && !pos.receives_delegation) {
+          out = truth::fails;
+          return true;
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return value_leaf(e, lp, idx, base, b, out);
+}
+
+bool context::code_leaf(const leaf_plan& lp, code c, truth& out) const {
+  using test = leaf_plan::test;
+  bool holds = false;
+  switch (lp.t) {
+    case test::alone:
+      holds = true;  // a stated code is true
+      break;
+    case test::in_codes:
+    case test::not_in_codes: {
+      const auto codes = std::span(lp.codes).first(lp.code_count);
+      holds = (std::find(codes.begin(), codes.end(), c) != codes.end()) == (lp.t == test::in_codes);
+      break;
+    }
+    case test::ordered:
+      for (std::size_t i = 0; i < lp.cat_count; ++i) {
+        if (rules.vocab.contains(lp.cats[i], c)) {
+          holds = ordered_holds(lp.op, rules.vocab.rank(lp.cats[i], c), lp.literal_rank[i]);
+          break;
+        }
+      }
+      break;
+    default:
+      return false;
+  }
+  out = holds ? truth::holds : truth::fails;
+  return true;
+}
+
+bool context::value_leaf(const cexpr& e, const leaf_plan& lp, index idx, value_type base, const bindings& b,
+                         truth& out) const {
+  using test = leaf_plan::test;
   scalar v;
-  if (base != value_type::position || !record_field(org.positions()[idx], step.p, v)) {
-    if (yields_set(step)) return false;
+  if (base != value_type::position || !record_field(org.positions()[idx], lp.field, v)) {
+    const cstep& step = (lp.t == test::alone ? e : e.kids[0]).paths[0].steps[0];
     // Delegation rules read the position whose kedudukan is checked (see walk).
     const index saved_subject = std::exchange(delegation_subject_, b.position);
     v = base == value_type::position ? position_prop(idx, step) : unit_prop(idx, step);
     delegation_subject_ = saved_subject;
   }
-  const auto verdict = [&](bool holds) {
-    out = holds ? truth::holds : truth::fails;
-    return true;
-  };
   if (v.t == value_type::unstated) {  // every shape below reads an unstated operand as unknown
     out = truth::unknown;
     return true;
   }
-  if (alone) return verdict(value_truth(v));
-  const cexpr& right = e.kids[1];
-  switch (e.op) {
-    case expr_op::eq:
-    case expr_op::ne:
-      if (right.op == expr_op::code_lit)
-        return verdict(equal(v, scalar::of_code(right.literal)) == (e.op == expr_op::eq));
-      if (right.op == expr_op::path && right.paths.size() == 1 && right.paths[0].steps.empty())
-        return verdict(equal(v, base_value(right.paths[0], b)) == (e.op == expr_op::eq));
-      return false;
-    case expr_op::lt:
-    case expr_op::le:
-    case expr_op::gt:
-    case expr_op::ge:
-      if (right.op != expr_op::code_lit) return false;
-      return verdict(compare_ordered(e.op, v, scalar::of_code(right.literal)));
-    case expr_op::in:
-      if (right.op != expr_op::list || v.t != value_type::code_val) return false;
-      if (!std::all_of(right.kids.begin(), right.kids.end(), [](const cexpr& k) { return k.op == expr_op::code_lit; }))
-        return false;
-      return verdict(
-          std::any_of(right.kids.begin(), right.kids.end(), [&](const cexpr& k) { return k.literal == v.c; }));
+  if (v.t == value_type::code_val && code_leaf(lp, v.c, out)) return true;
+  const auto verdict = [&](bool holds) {
+    out = holds ? truth::holds : truth::fails;
+    return true;
+  };
+  switch (lp.t) {
+    case test::alone:
+      return verdict(value_truth(v));
+    case test::in_codes:
+    case test::not_in_codes:
+      // `==` / `!=` a code compares any value with it; `in` a list of codes only a code.
+      if (e.op == expr_op::in) return false;
+      return verdict(equal(v, scalar::of_code(lp.codes[0])) == (lp.t == test::in_codes));
+    case test::ordered:
+      return verdict(compare_ordered(lp.op, v, scalar::of_code(lp.codes[0])));
+    case test::bound:
+      return verdict(equal(v, base_value(e.kids[1].paths[0], b)) == (lp.op == expr_op::eq));
     default:
       return false;
   }
@@ -878,6 +933,10 @@ bool context::compare_ordered(expr_op op, const scalar& a, const scalar& c) cons
     x = *nx;
     y = *ny;
   }
+  return ordered_holds(op, x, y);
+}
+
+bool context::ordered_holds(expr_op op, double x, double y) {
   switch (op) {
     case expr_op::lt:
       return x < y;

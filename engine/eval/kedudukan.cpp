@@ -47,8 +47,8 @@ const kedudukan_table* context::table_for(const bindings& b) const {
   if (b.pd == none) return nullptr;
   const code pd_kind = org.positions()[b.position].pd_kind;  // b.pd is b.position's
   const kedudukan_table* fallback = nullptr;
-  for (const auto& tb : rules.kedudukan) {
-    if (std::find(tb.pd_kinds.begin(), tb.pd_kinds.end(), pd_kind) == tb.pd_kinds.end()) continue;
+  for (const auto i : rules.kedudukan_tables_for(pd_kind)) {
+    const auto& tb = rules.kedudukan[i];
     if (tb.when) {
       if (truthy(*tb.when, b)) return &tb;
     } else if (!fallback) {

@@ -413,7 +413,8 @@ bool read_query(const json& q, const compiled_ruleset& rules, const org::org_gra
     errors.report(location::json("type"), msg("query.type-required"));
     return false;
   }
-  const auto& t = type->get_ref<const std::string&>();
+  // Compared as a view: each comparison with a type name looks at the length first.
+  const std::string_view t = type->get_ref<const std::string&>();
   // A field the query type does not have is refused, not ignored: a
   // misspelt "atsan" would otherwise be a query without its atasan.
   query_reader rd(rules, org, errors);
