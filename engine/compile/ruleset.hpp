@@ -207,6 +207,7 @@ enum class expr_op : std::uint8_t {
 // Every other leaf is `general`: the interpreter reads it.
 struct leaf_plan {
   enum class test : std::uint8_t {
+    // (unplanned and general come first: the evaluator reads `t > general` as planned)
     unplanned,     // not worked out (an expression built outside the compiler)
     general,       // not one of the shapes below
     alone,         // the property's truth

@@ -682,7 +682,9 @@ truth context::tri(const cexpr& e, const bindings& b) const {
       const truth decisive = e.op == expr_op::and_ ? truth::fails : truth::holds;
       bool unknown = false;
       for (const auto& k : e.kids) {
-        const auto t = tri(k, b);
+        // A planned leaf is read here, without a call to tri for it.
+        truth t = truth::unknown;
+        if (k.leaf.t <= leaf_plan::test::general || !planned_leaf(k, k.leaf, b, t)) t = tri(k, b);
         if (t == decisive) return decisive;
         unknown = unknown || t == truth::unknown;
       }
