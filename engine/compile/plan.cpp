@@ -4,7 +4,7 @@
 // daerah — worked out once, while the ruleset can still be changed. The
 // compiled ruleset is then immutable and shared, so this costs nothing per
 // query. Decisions are unchanged: the evaluator reads a planned leaf with
-// the same rules as the interpreter (engine/eval/expr.cpp, quick_leaf), and
+// the same rules as the interpreter (engine/eval/expr.cpp, planned_leaf), and
 // tests/plan_test.cpp compares the two on every condition of every bundled
 // ruleset.
 #include <algorithm>

@@ -34,6 +34,16 @@ struct where {
   }
 };
 
+// A field name against another: names are a few bytes, so they are compared
+// by length, then byte by byte inline, not by a call to memcmp for each of
+// the candidates a query's fields are checked against.
+bool same_name(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
 class query_reader {
  public:
   query_reader(const compiled_ruleset& r, const org::org_graph& o, diagnostics& errs)
@@ -53,7 +63,7 @@ class query_reader {
   [[nodiscard]] const json* field(const json& obj, std::string_view key) const {
     if (&obj == top_) {
       for (std::size_t k = 0; k < top_count_; ++k)
-        if (top_fields_[k].first == key) return top_fields_[k].second;
+        if (same_name(top_fields_[k].first, key)) return top_fields_[k].second;
       if (top_count_ < top_fields_.size()) return nullptr;  // every field was noted
     }
     const auto it = obj.find(key);
@@ -422,7 +432,7 @@ bool read_query(const json& q, const compiled_ruleset& rules, const org::org_gra
     bool unknown = false;
     for (auto it = q.begin(); it != q.end(); ++it) {
       const std::string& key = it.key();
-      if (std::find(fields.begin(), fields.end(), key) != fields.end()) {
+      if (std::any_of(fields.begin(), fields.end(), [&](const std::string& f) { return same_name(f, key); })) {
         rd.note_top_field(q, key, it.value());
         continue;
       }
