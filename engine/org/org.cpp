@@ -27,7 +27,19 @@ std::string_view acting_name(acting a) {
 }
 
 index org_graph::find_position(std::string_view id_or_nip) const {
-  if (const index p = position_ids_.find(id_or_nip, [this](index k) { return positions_[k].id; }); p != none) return p;
+  // A check reads the atasan's record next. Asked for as soon as the
+  // position's record arrives, it is fetched while the id's bytes are (a
+  // cold national query waits for one dependent miss fewer).
+  const auto id_of = [this](index k) {
+    const position& r = positions_[k];
+    if (r.atasan != none) {
+      const auto* a = reinterpret_cast<const char*>(&positions_[r.atasan]);
+      __builtin_prefetch(a);
+      __builtin_prefetch(a + sizeof(position) - 1);
+    }
+    return r.id;
+  };
+  if (const index p = position_ids_.find(id_or_nip, id_of); p != none) return p;
   if (const index e = nips_.find(id_or_nip, [this](index k) { return employees_[k].nip; }); e != none) {
     return employees_[e].position;
   }
