@@ -327,8 +327,8 @@ class decision_log : public decision_reader {
 
  private:
   struct pending;
-  void lead(std::unique_lock<std::mutex>& lock);
-  void hand_over();
+  void lead(pending& self, std::unique_lock<std::mutex>& lock);
+  pending* hand_over();
 
   mutable std::mutex mutex_;
   std::condition_variable wake_sleeper_;
