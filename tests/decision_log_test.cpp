@@ -486,7 +486,8 @@ class observed_log final : public perwal::server::decision_log {
     enter();
     ++groups;
     std::this_thread::sleep_for(std::chrono::microseconds(200));  // long enough for others to queue behind
-    const bool poisoned = std::any_of(rows.begin(), rows.end(), [](const auto* r) { return r->id.starts_with("poison"); });
+    const bool poisoned =
+        std::any_of(rows.begin(), rows.end(), [](const auto* r) { return r->id.starts_with("poison"); });
     if (!poisoned) {
       std::lock_guard lock(written_mutex);
       for (const auto* r : rows) written.insert(r->id);
