@@ -241,6 +241,55 @@ TEST_CASE("a snapshot loads back to the same org", "[org][scale][snapshot]") {
     REQUIRE(direct);
     CHECK_FALSE(direct->records_mapped());
     CHECK(direct->canonical_dump() == json->canonical_dump());
+    // A position id of at most 16 bytes lives in its record, and beside
+    // each slot of the id table lies the atasan of the position in it (both
+    // so that a lookup waits for fewer cache misses): on all three loads,
+    // and neither changes what is found.
+    for (const auto* g : {json.get(), back.get(), direct.get()}) {
+      CHECK_THAT(g->canonical_dump(), Catch::Contains("position slot hints off: 0\n"));
+      std::size_t in_record = 0;
+      for (org_index i = 0; i < g->positions().size(); ++i) {
+        const auto& p = g->positions()[i];
+        const bool short_id = p.id.size() <= 16;
+        CHECK((p.id.data() == p.id_inline.data()) == short_id);
+        in_record += short_id ? 1 : 0;
+        CHECK(g->find_position(p.id) == i);
+      }
+      CHECK(in_record > 0);
+    }
+  }
+}
+
+// A position id of at most 16 bytes is kept in its record (the other
+// checks are in the test above): one byte more or less, or another last
+// byte, is another id.
+TEST_CASE("position ids of 15, 16 and 17 bytes that share their first bytes are told apart", "[org][scale]") {
+  const auto rules = compile(source_dir() / "rulesets/permenpanrb-7-2022.perwal");
+  const std::string doc = R"({"schema": "perwal-org/1",
+    "instansi": [{"id": "kota-x", "name": "Pemerintah Kota X", "pejabat_berwenang": "x.walikota"}],
+    "units": [
+      {"id": "x.pemda", "name": "Pemerintah Kota X", "kind": "pemerintah_daerah", "parent": null, "instansi": "kota-x", "head": "x.walikota"},
+      {"id": "x.setda", "name": "Sekretariat Daerah", "kind": "sekretariat_daerah", "parent": "x.pemda", "head": "x.sekda"}],
+    "positions": [
+      {"id": "x.walikota", "title": "Wali Kota", "kind": "kepala_daerah", "jenis": "kepala_daerah", "unit": "x.pemda", "atasan": null},
+      {"id": "x.sekda", "title": "Sekretaris Daerah", "kind": "sekretaris_daerah", "jenis": "jpt_madya", "unit": "x.setda", "atasan": "x.walikota"},
+      {"id": "x.analis-123456", "title": "Analis", "kind": "fungsional", "jenis": "fungsional", "jenjang": "ahli_muda", "unit": "x.setda", "atasan": "x.sekda"},
+      {"id": "x.analis-1234567", "title": "Analis", "kind": "fungsional", "jenis": "fungsional", "jenjang": "ahli_muda", "unit": "x.setda", "atasan": "x.sekda"},
+      {"id": "x.analis-12345678", "title": "Analis", "kind": "fungsional", "jenis": "fungsional", "jenjang": "ahli_muda", "unit": "x.setda", "atasan": "x.sekda"}]})";
+  diagnostics errors;
+  const auto g = org_graph::load(doc, "inline.json", rules->vocab, rules->shape, errors);
+  INFO(text_of(errors));
+  REQUIRE(g);
+  for (const std::string id : {"x.analis-123456", "x.analis-1234567", "x.analis-12345678"}) {
+    INFO(id);
+    const auto k = g->find_position(id);
+    REQUIRE(k != perwal::org::none);
+    CHECK(g->positions()[k].id == id);
+    CHECK((g->positions()[k].id.data() == g->positions()[k].id_inline.data()) == (id.size() <= 16));
+  }
+  for (const std::string other : {"x.analis-1234", "x.analis-12345679", "x.analis-123456789", "x.analis-1234568"}) {
+    INFO(other);
+    CHECK(g->find_position(other) == perwal::org::none);
   }
 }
 
@@ -415,14 +464,16 @@ TEST_CASE("a damaged or foreign snapshot is refused, never trusted", "[org][scal
   SECTION("each reason in words") {
     CHECK(refused(bytes + "x").find("unexpected bytes") != std::string::npos);
     std::string other = bytes;
-    other[8] = 6;  // the format version
-    CHECK(refused(other) == "snapshot format 6, this perwal reads format 5 — run perwal compile-org again");
+    other[8] = 7;  // the format version
+    CHECK(refused(other) == "snapshot format 7, this perwal reads format 6 — run perwal compile-org again");
+    other[8] = 5;  // format 5: position ids all in the string table, no atasan hints
+    CHECK(refused(other) == "snapshot format 5, this perwal reads format 6 — run perwal compile-org again");
     other[8] = 4;  // format 4: units converted on load, not prelinked
-    CHECK(refused(other) == "snapshot format 4, this perwal reads format 5 — run perwal compile-org again");
+    CHECK(refused(other) == "snapshot format 4, this perwal reads format 6 — run perwal compile-org again");
     other[8] = 3;  // format 3: positions and employees converted on load, not prelinked
-    CHECK(refused(other) == "snapshot format 3, this perwal reads format 5 — run perwal compile-org again");
+    CHECK(refused(other) == "snapshot format 3, this perwal reads format 6 — run perwal compile-org again");
     CHECK(refused(other.substr(0, 70)) ==
-          "snapshot format 3, this perwal reads format 5 — run perwal compile-org again");  // shorter than a header
+          "snapshot format 3, this perwal reads format 6 — run perwal compile-org again");  // shorter than a header
     std::string flipped = bytes;
     flipped[bytes.size() / 2] = static_cast<char>(flipped[bytes.size() / 2] ^ 1);
     CHECK(refused(flipped) == "checksum mismatch (corrupt snapshot)");
@@ -457,11 +508,29 @@ TEST_CASE("a damaged or foreign snapshot is refused, never trusted", "[org][scal
       CHECK(refused(f.sealed()) ==
             "snapshot written by a perwal build that lays out its records otherwise — run perwal compile-org again");
     }
-    {  // a position's id pointing past the string table (its records are used where they lie)
+    {  // a long position id pointing past the string table (its records are used where they lie)
+      forgery f(bytes);
+      auto* records = f.items<perwal::org::position>(sd::s_positions);
+      auto* long_id = std::find_if(records, records + f.entry(sd::s_positions).count,
+                                   [](const perwal::org::position& p) { return !perwal::org::inline_id(p.id); });
+      REQUIRE(long_id != records + f.entry(sd::s_positions).count);
+      long_id->id = std::string_view(long_id->id.data() + f.entry(sd::s_strings).count, long_id->id.size());
+      CHECK(refused(f.sealed()) == "malformed snapshot: string outside the string table");
+    }
+    {  // a short position id viewing bytes other than its record's own (here the next record's)
       forgery f(bytes);
       auto& p = f.items<perwal::org::position>(sd::s_positions)[0];
-      p.id = std::string_view(p.id.data() + f.entry(sd::s_strings).count, p.id.size());
-      CHECK(refused(f.sealed()) == "malformed snapshot: string outside the string table");
+      REQUIRE(perwal::org::inline_id(p.id));
+      p.id = std::string_view(p.id.data() + sizeof(perwal::org::position), p.id.size());
+      CHECK(refused(f.sealed()) == "malformed snapshot: position id outside its record");
+    }
+    {  // a short position id that is not UTF-8
+      forgery f(bytes);
+      auto& p = f.items<perwal::org::position>(sd::s_positions)[0];
+      REQUIRE(perwal::org::inline_id(p.id));
+      p.id_inline[0] = static_cast<char>(0xC3);
+      p.id_inline[1] = 'x';
+      CHECK(refused(f.sealed()) == "malformed snapshot: string not UTF-8");
     }
     {  // an employee's name pointing before it
       forgery f(bytes);

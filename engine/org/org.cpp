@@ -27,20 +27,27 @@ std::string_view acting_name(acting a) {
 }
 
 index org_graph::find_position(std::string_view id_or_nip) const {
-  // A check reads the atasan's record next. Asked for as soon as the
-  // position's record arrives, it is fetched while the id's bytes are (a
-  // cold national query waits for one dependent miss fewer).
-  const auto id_of = [this](index k) {
+  // A check reads the position's record and its atasan's. With the slot
+  // where the search starts comes the atasan of the position there (usually
+  // the one asked for): both records are then asked for at once, two
+  // dependent cache misses for a cold national query rather than three.
+  const auto ask_for = [this](index a) {
+    if (a >= positions_.size()) return;  // none, or a corrupt hint: nothing to fetch
+    const auto* r = reinterpret_cast<const char*>(&positions_[a]);
+    __builtin_prefetch(r);
+    __builtin_prefetch(r + sizeof(position) - 1);
+  };
+  const std::uint64_t h = id_table::hash(id_or_nip);
+  if (!position_slot_atasan_.empty()) ask_for(position_slot_atasan_[position_ids_.home(h)]);
+  // The record's own atasan too, once it arrives: for a position found
+  // past its home slot.
+  const auto id_of = [&](index k) {
     const position& r = positions_[k];
-    if (r.atasan != none) {
-      const auto* a = reinterpret_cast<const char*>(&positions_[r.atasan]);
-      __builtin_prefetch(a);
-      __builtin_prefetch(a + sizeof(position) - 1);
-    }
+    ask_for(r.atasan);
     return r.id;
   };
-  if (const index p = position_ids_.find(id_or_nip, id_of); p != none) return p;
-  if (const index e = nips_.find(id_or_nip, [this](index k) { return employees_[k].nip; }); e != none) {
+  if (const index p = position_ids_.find(id_or_nip, h, id_of); p != none) return p;
+  if (const index e = nips_.find(id_or_nip, h, [this](index k) { return employees_[k].nip; }); e != none) {
     return employees_[e].position;
   }
   return none;

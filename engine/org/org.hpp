@@ -94,11 +94,20 @@ struct position {
   // Does it receive a delegation (as `to`)? Most do not, and a check that
   // asks then reads no delegation index.
   bool receives_delegation = false;
+  // The id itself when it is at most 16 bytes long (then `id` views it
+  // here, set when the org is frozen): looking a position up by its id then
+  // compares bytes that arrive with the record, not a third cache miss.
+  std::array<char, 16> id_inline{};
   std::string_view title;
   tag_list tags;
   std::uint32_t depth = 0;          // length of the atasan chain
   std::uint32_t pre = 0, post = 0;  // DFS interval over the atasan forest, as for units
 };
+
+// Is a position id kept in its own record (position::id_inline)?
+[[nodiscard]] constexpr bool inline_id(std::string_view id) {
+  return !id.empty() && id.size() <= std::tuple_size_v<decltype(position::id_inline)>;
+}
 
 // How an employee holds a position: definitively, or acting in it (Pelaksana
 // Tugas, Pelaksana Harian) beside a position held definitively. A NIP names
@@ -286,6 +295,14 @@ class id_table {
   }
   void reserve_for(std::size_t n);
   [[nodiscard]] std::size_t size() const { return size_; }
+  // The slot where the search for a key of this hash starts, and the slots'
+  // count: an array parallel to the slots can be read together with them.
+  [[nodiscard]] std::size_t home(std::uint64_t key_hash) const { return key_hash & (slots_.size() - 1); }
+  [[nodiscard]] std::size_t slot_count() const { return slots_.size(); }
+  [[nodiscard]] index item_at(std::size_t s) const { return slots_[s].item; }
+  // find() with the key's hash() already computed.
+  template <class KeyOf>
+  [[nodiscard]] index find(std::string_view key, std::uint64_t key_hash, KeyOf&& key_of) const;
   [[nodiscard]] static std::uint64_t hash(std::string_view s);
 
  private:
@@ -412,6 +429,11 @@ class org_graph {
   string_arena strings_;
   array_ref<std::string_view> tag_pool_;  // the tags of units and positions, each a slice
   id_table unit_ids_, position_ids_, team_ids_, nips_;
+  // Per slot of position_ids_: the atasan of the position in it (none when
+  // empty). A hint, read with the slot where a search starts, so that the
+  // atasan's record is asked for as early as the position's own; a wrong
+  // hint costs a useless prefetch, never a wrong answer.
+  array_ref<index> position_slot_atasan_;
   array_ref<index> positions_by_unit_pre_;   // positions sorted by their unit's pre-order
   array_ref<std::uint32_t> unit_first_pos_;  // per unit pre-order slot: begin offset
   array_ref<std::uint32_t> unit_last_pos_;   // end offset of the unit's subtree slice
@@ -451,8 +473,12 @@ inline std::uint64_t id_table::hash(std::string_view s) {
 
 template <class KeyOf>
 index id_table::find(std::string_view key, KeyOf&& key_of) const {
+  return find(key, hash(key), key_of);
+}
+
+template <class KeyOf>
+index id_table::find(std::string_view key, std::uint64_t h, KeyOf&& key_of) const {
   if (slots_.empty()) return none;
-  const std::uint64_t h = hash(key);
   const auto tag = static_cast<std::uint32_t>(h);
   const std::size_t mask = slots_.size() - 1;
   for (std::size_t s = h & mask;; s = (s + 1) & mask) {

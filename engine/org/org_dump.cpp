@@ -70,12 +70,21 @@ std::string org_graph::canonical_dump() const {
     put_index(out, p.heads);
     out << " pd=";
     put_index(out, p.perangkat_daerah);
-    out << " pd_kind=" << p.pd_kind << " receives_delegation=" << p.receives_delegation;
+    out << " pd_kind=" << p.pd_kind << " receives_delegation=" << p.receives_delegation
+        << " id_in_record=" << (p.id.data() == p.id_inline.data());
     out << " find=" << find_position(p.id) << " employee=";
     put_index(out, employee_of(i));
     put_list(out, " delegations", delegations_to(i));
     put_list(out, " teams", teams_of(i));
   }
+  // The atasan hints beside the position id table's slots: each must name
+  // the atasan of the position in its slot.
+  std::size_t hints_off = position_slot_atasan_.size() == position_ids_.slot_count() ? 0 : 1;
+  for (std::size_t s = 0; hints_off == 0 && s < position_slot_atasan_.size(); ++s) {
+    const index k = position_ids_.item_at(s);
+    hints_off += position_slot_atasan_[s] != (k == none ? none : positions_[k].atasan) ? 1 : 0;
+  }
+  out << "position slot hints off: " << hints_off << '\n';
   for (index i = 0; i < employees_.size(); ++i) {
     const employee& e = employees_[i];
     out << "employee " << i << " nip=" << e.nip << " name=" << e.name << " position=" << e.position

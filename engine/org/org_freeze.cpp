@@ -31,7 +31,36 @@ struct freeze_steps {
     index_employees();
     index_delegations();
     index_teams();
+    inline_short_ids();
+    index_slot_atasan();
     build_graph();
+  }
+
+  // Short position ids moved into their records (position::id_inline); the
+  // records no longer move once the org is frozen.
+  void inline_short_ids() {
+    for (position& p : g.positions_.build()) {
+      if (!inline_id(p.id)) continue;
+      std::copy(p.id.begin(), p.id.end(), p.id_inline.begin());
+      p.id = std::string_view(p.id_inline.data(), p.id.size());
+    }
+  }
+
+  // The atasan of the position in each slot of the position id table
+  // (org_graph::position_slot_atasan_). The records are read in slot order,
+  // at random: each is asked for a few slots ahead.
+  void index_slot_atasan() {
+    const id_table& ids = g.position_ids_;
+    const std::size_t n = ids.slot_count();
+    auto& hints = g.position_slot_atasan_.build();
+    assign_huge(hints, n, none);
+    constexpr std::size_t ahead = 16;
+    for (std::size_t s = 0; s < n; ++s) {
+      if (s + ahead < n) {
+        if (const index k = ids.item_at(s + ahead); k != none) __builtin_prefetch(&g.positions_[k].atasan);
+      }
+      if (const index k = ids.item_at(s); k != none) hints[s] = g.positions_[k].atasan;
+    }
   }
 
   [[nodiscard]] bool uo_counts_in(code kind, code pd_kind) const {

@@ -71,6 +71,7 @@ std::uint64_t snapshot_detail::record_layout() {
                                 offsetof(position, heads),
                                 offsetof(position, perangkat_daerah),
                                 offsetof(position, receives_delegation),
+                                offsetof(position, id_inline),
                                 offsetof(position, title),
                                 offsetof(position, tags),
                                 offsetof(position, depth),
@@ -281,7 +282,12 @@ struct snapshot_io {
     for (std::size_t i = 0; i < positions.size(); ++i) {
       const position& p = g.positions_[i];
       position& q = positions[i];
-      q.id = linked(p.id);
+      if (inline_id(p.id)) {
+        std::copy(p.id.begin(), p.id.end(), q.id_inline.begin());
+        q.id = std::string_view(nullptr, p.id.size());  // linked below, once the records' address is known
+      } else {
+        q.id = linked(p.id);
+      }
       q.kind = p.kind;
       q.jenis = p.jenis;
       q.jenjang = p.jenjang;
@@ -337,6 +343,14 @@ struct snapshot_io {
     w.add_owned(s_tags, std::move(tags));
     w.add_owned(s_instansi, std::move(inst));
     w.add_owned(s_units, std::move(units));
+    // A short id views its record's own bytes, where the record will lie.
+    const std::uint64_t positions_at = strings_at + align_section(w.size);
+    for (std::size_t i = 0; i < positions.size(); ++i) {
+      position& q = positions[i];
+      if (q.id.data() == nullptr && !q.id.empty())
+        q.id = {reinterpret_cast<const char*>(positions_at + i * sizeof(position) + offsetof(position, id_inline)),
+                q.id.size()};
+    }
     w.add_owned(s_positions, std::move(positions));
     w.add_owned(s_employees, std::move(employees));
     w.add_owned(s_delegations, std::move(delegations));
@@ -356,6 +370,7 @@ struct snapshot_io {
     w.add(s_position_ids, g.position_ids_.slots_);
     w.add(s_team_ids, g.team_ids_.slots_);
     w.add(s_nips, g.nips_.slots_);
+    w.add(s_position_slot_atasan, g.position_slot_atasan_);
     if (w.table.size() != section_count_ - 1) throw malformed{"section count"};
   }
 
@@ -529,6 +544,13 @@ struct snapshot_io {
     }
   };
 
+  // No byte above 0x7F: a short id, checked without a call per record.
+  static bool is_ascii(std::string_view s) {
+    unsigned char any = 0;
+    for (const char c : s) any |= static_cast<unsigned char>(c);
+    return any < 0x80;
+  }
+
   // A byte of a record that the struct holds as a bool or an enum: read as
   // a byte (a bool that is neither 0 nor 1 must never be read as one).
   template <class T>
@@ -676,7 +698,7 @@ struct snapshot_io {
     }
     read_units(units, g, link, code_in, in_place, ni, np);
     read_delegation_index(r, g, np, r.get<delegation_rec>(s_delegations).size());
-    read_positions(positions, g, link, code_in, in_place);
+    read_positions(positions, r.linked_payload + r.sections[s_positions].offset, g, link, code_in, in_place);
     read_delegations_and_teams(r, g, str, code_in);
     read_indices(r, g);
     side.wait_for_employees();
@@ -712,14 +734,23 @@ struct snapshot_io {
 
   // The position records, checked where they lie (and used there when the
   // file is mapped at its base) or relocated into an array of their own.
+  // `linked_at`: where the file says the records lie (header::base).
   template <class CodeIn>
-  static void read_positions(std::span<const position> records, org_graph& g, const linker& link, CodeIn&& code_in,
-                             bool in_place) {
+  static void read_positions(std::span<const position> records, std::uint64_t linked_at, org_graph& g,
+                             const linker& link, CodeIn&& code_in, bool in_place) {
     const std::size_t nu = g.units_.size(), np = records.size();
     for (std::size_t i = 0; i < np; ++i) {
       const position& x = records[i];
       check(byte_of(records, i, offsetof(position, receives_delegation)) <= 1, "position receives_delegation");
-      (void)link.str(x.id);
+      if (inline_id(x.id)) {
+        check(reinterpret_cast<std::uintptr_t>(x.id.data()) ==
+                  linked_at + i * sizeof(position) + offsetof(position, id_inline),
+              "position id outside its record");
+        const std::string_view id(x.id_inline.data(), x.id.size());
+        check(is_ascii(id) || json_input::is_valid_utf8(id), "string not UTF-8");
+      } else {
+        (void)link.str(x.id);
+      }
       (void)link.str(x.title);
       (void)link.tag_span(x.tags);
       (void)code_in(x.kind, category::position_kind, false, "position kind");
@@ -738,7 +769,7 @@ struct snapshot_io {
             "position receives_delegation");
     }
     place(records, g.positions_, in_place, [&link](position& p) {
-      p.id = link.str(p.id);
+      p.id = inline_id(p.id) ? std::string_view(p.id_inline.data(), p.id.size()) : link.str(p.id);
       p.title = link.str(p.title);
       p.tags = link.tag_span(p.tags);
     });
@@ -899,6 +930,9 @@ struct snapshot_io {
     for (const kind_rec& k : kinds) g.unit_of_kind_.emplace(k.key, checked(k.unit, nu, false, "unit of kind"));
     read_id_table(r, s_unit_ids, g.unit_ids_, nu, nu, "unit id table");
     read_id_table(r, s_position_ids, g.position_ids_, np, np, "position id table");
+    // Hints only (org_graph::position_slot_atasan_): any value is safe.
+    r.view(s_position_slot_atasan, g.position_slot_atasan_);
+    check(g.position_slot_atasan_.size() == g.position_ids_.slot_count(), "position slot hints");
     read_id_table(r, s_team_ids, g.team_ids_, g.teams_.size(), g.teams_.size(), "team id table");
   }
 

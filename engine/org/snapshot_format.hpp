@@ -21,7 +21,7 @@
 namespace perwal::org::snapshot_detail {
 
 inline constexpr std::array<char, 8> magic = {'P', 'E', 'R', 'W', 'A', 'L', 'S', 'N'};
-inline constexpr std::uint32_t format_version = 5;
+inline constexpr std::uint32_t format_version = 6;
 // Each section starts at a multiple of this from the payload's start (the
 // payload itself starts at a multiple of 32 in the file, and mapped files
 // start on a page), so every array is aligned for its elements where it lies.
@@ -167,6 +167,7 @@ enum section_id : std::uint32_t {
   s_position_ids,
   s_team_ids,
   s_nips,
+  s_position_slot_atasan,
   section_count_
 };
 

@@ -187,13 +187,22 @@ try:
 
     # ---- retention on the shared log: the oldest rows go, the rest stay chained ----
     # A batch is one row: the newest 100 rows are the batches above and the records before them.
+    # The replica prunes on its retention thread, which starts with it: the
+    # listing is read once the pruning shows (bounded wait), not before.
     d = Replica("replica-d", ["--log-max-rows", "100"])
-    kept = listing(d, "limit=1000")
-    records = {i.split("/")[0] for i in kept}
+    deadline = time.monotonic() + 20
+    while True:
+        kept = listing(d, "limit=1000")
+        records = {i.split("/")[0] for i in kept}
+        if len(records) <= 100 or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
     v = perwal("log", "verify", "--store", URL)
     check(len(records) == 100 and kept[-1] == listed[-1] and kept == listed[-len(kept):]
           and v.returncode == 0 and "intact: 100 chained rows" in v.stdout,
-          "--log-max-rows 100 keeps the newest 100 rows, still one chain: " + v.stdout.split("\n")[0])
+          "--log-max-rows 100 keeps the newest 100 rows, still one chain: %d records listed, newest %s, "
+          "a suffix of the earlier listing: %s; %s" % (len(records), "kept" if kept and kept[-1] == listed[-1] else "lost",
+                                                       kept == listed[-len(kept):], v.stdout.split("\n")[0]))
 finally:
     took = time.monotonic() - started
     site.print_logs_on_failure()
