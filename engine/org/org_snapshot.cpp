@@ -283,8 +283,8 @@ struct snapshot_io {
       const position& p = g.positions_[i];
       position& q = positions[i];
       if (inline_id(p.id)) {
+        // its view is set below, once the records' address is known
         std::copy(p.id.begin(), p.id.end(), q.id_inline.begin());
-        q.id = std::string_view(nullptr, p.id.size());  // linked below, once the records' address is known
       } else {
         q.id = linked(p.id);
       }
@@ -346,10 +346,10 @@ struct snapshot_io {
     // A short id views its record's own bytes, where the record will lie.
     const std::uint64_t positions_at = strings_at + align_section(w.size);
     for (std::size_t i = 0; i < positions.size(); ++i) {
-      position& q = positions[i];
-      if (q.id.data() == nullptr && !q.id.empty())
-        q.id = {reinterpret_cast<const char*>(positions_at + i * sizeof(position) + offsetof(position, id_inline)),
-                q.id.size()};
+      if (const std::string_view id = g.positions_[i].id; inline_id(id))
+        positions[i].id = {
+            reinterpret_cast<const char*>(positions_at + i * sizeof(position) + offsetof(position, id_inline)),
+            id.size()};
     }
     w.add_owned(s_positions, std::move(positions));
     w.add_owned(s_employees, std::move(employees));
