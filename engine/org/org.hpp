@@ -318,6 +318,12 @@ class id_table {
 
 class org_graph {
  public:
+  org_graph() = default;
+  // Not copyable: a short position id views bytes inside its own record
+  // (position::id_inline), so a copied record would view the original's.
+  org_graph(const org_graph&) = delete;
+  org_graph& operator=(const org_graph&) = delete;
+
   // Reads an org from a file: a compiled snapshot (recognised by its magic,
   // not its name) or perwal-org/1 JSON. Errors name `path`.
   [[nodiscard]] static std::shared_ptr<const org_graph> load_file(const std::string& path, const vocabulary& vocab,
