@@ -256,8 +256,24 @@ TEST_CASE("a snapshot loads back to the same org", "[org][scale][snapshot]") {
         CHECK(g->find_position(p.id) == i);
       }
       CHECK(in_record > 0);
+      // Asking for many positions' records at once (ids, NIPs, unknown and
+      // empty ids, more than one batch of 16) is a hint only: every lookup
+      // after it answers as before.
+      std::vector<std::string_view> asked;
+      for (const auto& p : g->positions()) asked.push_back(p.id);
+      for (const auto& e : g->employees()) asked.push_back(e.nip);
+      asked.insert(asked.end(), {"", "no-such-position", "x"});
+      std::vector<org_index> found;
+      for (const auto id : asked) found.push_back(g->find_position(id));
+      g->prefetch_positions(asked);
+      for (std::size_t k = 0; k < asked.size(); ++k) CHECK(g->find_position(asked[k]) == found[k]);
+      CHECK(found.back() == perwal::org::none);
     }
   }
+  org_graph empty;
+  const std::array<std::string_view, 2> ids{"a", ""};
+  empty.prefetch_positions(ids);  // no table yet: nothing to ask for
+  CHECK(empty.find_position("a") == perwal::org::none);
 }
 
 // A position id of at most 16 bytes is kept in its record (the other

@@ -84,6 +84,25 @@ class query_reader {
     return &v->get_ref<const std::string&>();
   }
 
+  // The position ids a query names, gathered (up to 16, no error reported)
+  // and asked for all at once before they are read one by one: each lookup
+  // then finds its records on their way rather than waiting for two
+  // dependent misses of its own.
+  class named_positions {
+   public:
+    void add(const json* v) {
+      if (v != nullptr && v->is_string() && n_ < ids_.size()) ids_[n_++] = v->get_ref<const std::string&>();
+    }
+    void add(const json& obj, std::string_view key) {
+      if (const auto it = obj.find(key); it != obj.end()) add(&*it);
+    }
+    void prefetch(const org::org_graph& org) const { org.prefetch_positions({ids_.data(), n_}); }
+
+   private:
+    std::array<std::string_view, 16> ids_{};
+    std::size_t n_ = 0;
+  };
+
   // "no position …", "no unit …", "no team …": with the org's id nearest to
   // the one given when one is near (a misspelt "x.kabid-aptka").
   template <class Items>
@@ -319,6 +338,16 @@ class query_reader {
     auto& p = held ? *held : into.emplace<penugasan_query>();
     p.team.reset();
     const auto before = error_count();
+    named_positions named;
+    named.add(field(q, "assignee"));
+    named.add(field(q, "assigned_by"));
+    if (const json* list = field(q, "steps"); list != nullptr && list->is_array()) {
+      for (const auto& s : *list) {
+        if (!s.is_object()) continue;
+        for (const std::string_view key : {"by", "from", "to"}) named.add(s, key);
+      }
+    }
+    named.prefetch(org_);
     p.assignee = position(q, "assignee", {}, true);
     p.owner_unit = unit(q, "owner_unit", {}, true);
     p.assigned_by = position(q, "assigned_by", {}, false);
@@ -346,6 +375,10 @@ class query_reader {
   bool pelaporan(const json& q, query& into) {
     auto& r = into.emplace<pelaporan_query>();
     const auto before = error_count();
+    named_positions named;
+    named.add(field(q, "from"));
+    named.add(field(q, "to"));
+    named.prefetch(org_);
     r.from = position(q, "from", {}, true);
     r.to = position(q, "to", {}, true);
     r.as = code_of(category::report_as, q, "as", {}, true);

@@ -84,7 +84,12 @@ bool kedudukan(const dom::object& o, const org::org_graph& org, query& into) {
 bool pelaporan(const dom::object& o, const compiled_ruleset& rules, const org::org_graph& org, query& into) {
   simple_fields f(query_fields("pelaporan"), "also_to");
   if (!f.read(o)) return false;
-  const auto from = position_of(org, f["from"]), to = position_of(org, f["to"]);
+  const auto from_id = f["from"], to_id = f["to"];
+  if (from_id && to_id) {
+    const std::array<std::string_view, 2> both{*from_id, *to_id};
+    org.prefetch_positions(both);  // both lookups' misses at once
+  }
+  const auto from = position_of(org, from_id), to = position_of(org, to_id);
   const auto as_name = f["as"];
   const auto as = as_name ? rules.vocab.find(category::report_as, *as_name) : std::nullopt;
   if (from == org::none || to == org::none || !as) return false;
