@@ -867,8 +867,62 @@ std::string chain_hash(const std::string& previous, std::int64_t seq, const deci
   return sha256_hex(all);
 }
 
+wal_checkpointer::wal_checkpointer(sqlite_db& writer, const std::filesystem::path& file, bool full_sync)
+    : writer_(writer), db_(file, full_sync) {
+  sqlite3_wal_hook(writer_.handle(), &wal_checkpointer::on_commit, this);
+  thread_ = std::thread([this] { run(); });
+}
+
+wal_checkpointer::~wal_checkpointer() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+  sqlite3_wal_autocheckpoint(writer_.handle(), background_pages);  // replaces the hook
+}
+
+// Called by SQLite on the committing thread after each commit, with the
+// WAL's length in pages.
+int wal_checkpointer::on_commit(void* self, sqlite3* db, const char* schema, int pages) {
+  auto& c = *static_cast<wal_checkpointer*>(self);
+  if (pages >= inline_pages) {
+    // Behind: once the thread's copy (if one is running) has finished, the
+    // rest is copied here, while no commit can add to it, so that the next
+    // one can reuse the WAL from its start.
+    std::lock_guard copy(c.copying_);
+    if (sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr) == SQLITE_OK) ++c.inline_;
+  } else if (pages >= background_pages && !c.wanted_.exchange(true)) {
+    // The flag is set before the lock is taken, and the thread reads it under
+    // the lock: the wake-up cannot be lost. One wake-up per request, not per commit.
+    std::lock_guard lock(c.mutex_);
+    c.wake_.notify_one();
+  }
+  return SQLITE_OK;
+}
+
+void wal_checkpointer::run() {
+  std::unique_lock lock(mutex_);
+  while (true) {
+    wake_.wait(lock, [&] { return stop_ || wanted_.load(); });
+    if (stop_) return;
+    lock.unlock();
+    wanted_ = false;  // commits from now on may ask again
+    // PASSIVE: copies what no reader still needs, never waits for or blocks
+    // the writer. A failure (busy) is retried at the next request.
+    std::lock_guard copy(copying_);
+    if (sqlite3_wal_checkpoint_v2(db_.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr) == SQLITE_OK)
+      ++background_;
+    lock.lock();
+  }
+}
+
 sqlite_decision_log::sqlite_decision_log(const std::filesystem::path& file, log_options options)
-    : options_(options), write_db_(file, options.full_sync), read_db_(file, options.full_sync) {
+    : options_(options),
+      write_db_(file, options.full_sync),
+      read_db_(file, options.full_sync),
+      checkpointer_(write_db_, file, options.full_sync) {
   (void)migrate_sqlite_log(write_db_);
   insert_ = std::make_unique<statement>(
       write_db_,

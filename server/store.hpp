@@ -11,6 +11,7 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -340,10 +341,48 @@ class decision_log : public decision_reader {
   std::uint64_t counter_ = 0;  // guarded by mutex_
 };
 
+// Checkpoints a WAL database from a thread of its own, with a connection of
+// its own: the committing thread no longer copies the WAL into the database
+// (and, under synchronous=FULL, waits for that copy's fsync) once every
+// ~1,000 pages. Under steady writes that copy always lags by the frames
+// committed while it ran, and the WAL is reused from its start only once
+// everything in it is copied: so at `inline_pages` the committing thread
+// waits for a copy of the thread's still running, then copies the remainder
+// itself, and the WAL stays bounded (by `inline_pages` and one commit) as
+// with SQLite's own automatic checkpoint.
+class wal_checkpointer {
+ public:
+  static constexpr int background_pages = 1000;  // SQLite's own automatic checkpoint's default
+  static constexpr int inline_pages = 4000;
+  // Takes over `writer`'s automatic checkpoint (its WAL hook).
+  wal_checkpointer(sqlite_db& writer, const std::filesystem::path& file, bool full_sync);
+  ~wal_checkpointer();  // gives the writer its automatic checkpoint back
+  wal_checkpointer(const wal_checkpointer&) = delete;
+  wal_checkpointer& operator=(const wal_checkpointer&) = delete;
+  // Checkpoints run so far: by the thread, and by the committing thread past the bound.
+  [[nodiscard]] std::uint64_t background() const { return background_; }
+  [[nodiscard]] std::uint64_t inline_runs() const { return inline_; }
+
+ private:
+  static int on_commit(void* self, sqlite3* db, const char* schema, int pages);
+  void run();
+
+  sqlite_db& writer_;
+  sqlite_db db_;
+  std::mutex copying_;  // held by whoever is checkpointing
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stop_ = false;                // guarded by mutex_
+  std::atomic<bool> wanted_{false};  // a checkpoint is asked for and not yet begun
+  std::atomic<std::uint64_t> background_{0}, inline_{0};
+  std::thread thread_;
+};
+
 class sqlite_decision_log final : public decision_log {
  public:
   sqlite_decision_log(const std::filesystem::path& file, log_options options);
   ~sqlite_decision_log() override;  // stops retention; every append() has returned by then
+  [[nodiscard]] const wal_checkpointer& checkpointer() const { return checkpointer_; }
 
   [[nodiscard]] std::optional<decision_record> find(const std::string& id) override;
   [[nodiscard]] decision_page list(const decision_filter& f) override;
@@ -362,6 +401,7 @@ class sqlite_decision_log final : public decision_log {
   std::int64_t last_seq_ = 0;  // the chain's end: used by the committing thread only
   std::string last_hash_;
   std::thread retention_;
+  wal_checkpointer checkpointer_;  // after write_db_: stopped before it closes
 };
 
 // The schema version of an SQLite decision log this perwal writes, and the

@@ -597,3 +597,49 @@ TEST_CASE("decision log: concurrent appends commit in groups, each answered once
   CHECK(v.problems.empty());
   CHECK(v.rows == 200);
 }
+
+// The WAL is copied into the database by the log's own checkpoint thread,
+// not by the committing thread; the committing thread checkpoints by itself
+// only once the WAL is past its bound (here: a reader holds an old snapshot,
+// so no checkpoint can finish), and the WAL file stays within that bound.
+TEST_CASE("decision log: the WAL is checkpointed by a thread of its own and stays bounded", "[log]") {
+  using perwal::server::wal_checkpointer;
+  temp_dir dir;
+  const auto file = dir.path / "decisions.db";
+  const std::string padding(20'000, 'x');  // ~5 pages a record
+  const auto append = [&](perwal::server::sqlite_decision_log& log, int n) {
+    for (int i = 0; i < n; ++i) {
+      auto r = record_with_id(log.next_id());
+      r.query = R"({"type":"kedudukan","pad":")" + padding + "\"}";
+      std::vector<perwal::server::decision_record> records;
+      records.push_back(std::move(r));
+      log.append(std::move(records));
+    }
+  };
+  const auto wal_bytes = [&] { return std::filesystem::file_size(file.string() + "-wal"); };
+  constexpr std::uintmax_t frame = 4096 + 24, header = 32;  // a WAL frame: a page and its header
+  {
+    perwal::server::sqlite_decision_log log(file, perwal::server::log_options{false, 0, 0});
+    append(log, 3000);  // ~15,000 frames through the WAL: far past the bound, were it never reset
+    // The thread has run (it is asked at ~1,000 pages, i.e. every ~200 records).
+    for (int waited = 0; log.checkpointer().background() == 0 && waited < 100; ++waited)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    CHECK(log.checkpointer().background() >= 1);
+    // Reused from its start, at the latest, once the committing thread has
+    // completed a copy at the bound: one record's frames past it at most.
+    CHECK(wal_bytes() <= header + (wal_checkpointer::inline_pages + 50) * frame);
+
+    // A reader keeps its snapshot: no checkpoint gets past it, the WAL grows
+    // to the bound, and there the committing thread checkpoints by itself.
+    sqlite3* reader = nullptr;
+    REQUIRE(sqlite3_open_v2(file.c_str(), &reader, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(reader, "BEGIN; SELECT count(*) FROM decisions;", nullptr, nullptr, nullptr) == SQLITE_OK);
+    append(log, 2000);
+    CHECK(log.checkpointer().inline_runs() >= 1);
+    sqlite3_exec(reader, "COMMIT", nullptr, nullptr, nullptr);
+    sqlite3_close(reader);
+  }
+  const auto v = perwal::server::verify_decision_log(file);
+  CHECK(v.problems.empty());
+  CHECK(v.rows == 5000);
+}
