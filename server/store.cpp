@@ -909,11 +909,13 @@ void wal_checkpointer::run() {
     if (stop_) return;
     lock.unlock();
     wanted_ = false;  // commits from now on may ask again
-    // PASSIVE: copies what no reader still needs, never waits for or blocks
-    // the writer. A failure (busy) is retried at the next request.
-    std::lock_guard copy(copying_);
-    if (sqlite3_wal_checkpoint_v2(db_.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr) == SQLITE_OK)
-      ++background_;
+    {
+      // PASSIVE: copies what no reader still needs, never waits for or
+      // blocks the writer. A failure (busy) is retried at the next request.
+      std::lock_guard copy(copying_);
+      if (sqlite3_wal_checkpoint_v2(db_.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr) == SQLITE_OK)
+        ++background_;
+    }
     lock.lock();
   }
 }
