@@ -621,8 +621,9 @@ TEST_CASE("decision log: the WAL is checkpointed by a thread of its own and stay
   {
     perwal::server::sqlite_decision_log log(file, perwal::server::log_options{false, 0, 0});
     append(log, 3000);  // ~15,000 frames through the WAL: far past the bound, were it never reset
-    // The thread has run (it is asked at ~1,000 pages, i.e. every ~200 records).
-    for (int waited = 0; log.checkpointer().background() == 0 && waited < 100; ++waited)
+    // The thread has run (it is asked at ~1,000 pages, i.e. every ~200 records;
+    // up to 5 s more for a machine too busy to have scheduled it yet).
+    for (int waited = 0; log.checkpointer().background() == 0 && waited < 250; ++waited)
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     CHECK(log.checkpointer().background() >= 1);
     // Reused from its start, at the latest, once the committing thread has
