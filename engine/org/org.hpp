@@ -448,8 +448,11 @@ class org_graph {
   // atasan's record is asked for as early as the position's own; a wrong
   // hint costs a useless prefetch, never a wrong answer.
   array_ref<index> position_slot_atasan_;
-  void prefetch_record(index p) const;      // position p's record (112 bytes: two lines); none or past the end: nothing
-  array_ref<index> positions_by_unit_pre_;  // positions sorted by their unit's pre-order
+  // Asks for position p's record: its first and last cache lines (asking
+  // too for the middle one of a record spanning three measured no faster).
+  // None or past the end: nothing.
+  void prefetch_record(index p) const;
+  array_ref<index> positions_by_unit_pre_;   // positions sorted by their unit's pre-order
   array_ref<std::uint32_t> unit_first_pos_;  // per unit pre-order slot: begin offset
   array_ref<std::uint32_t> unit_last_pos_;   // end offset of the unit's subtree slice
   array_ref<index> unit_by_pre_;             // unit index by pre-order number
