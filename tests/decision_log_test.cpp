@@ -1,8 +1,12 @@
 // The decision log as an auditor queries it: GET /v1/decisions (filters,
 // pages, its errors), `perwal log export`, and an older SQLite log brought
-// to the current schema by `perwal db migrate` with its hash chain intact.
+// to the current schema by `perwal db migrate` with its hash chain intact;
+// the WAL's checkpoints and the SHA-256 the chain is made of.
 #include <sqlite3.h>
 
+#include <thread>
+
+#include "server/digest.hpp"
 #include "server/store.hpp"
 #include "server_support.hpp"
 
@@ -626,6 +630,11 @@ TEST_CASE("decision log: the WAL is checkpointed by a thread of its own and stay
     for (int waited = 0; log.checkpointer().background() == 0 && waited < 250; ++waited)
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     CHECK(log.checkpointer().background() >= 1);
+    // Asked once per 1,000 pages the WAL grows (~27,000 frames here, ~9 a
+    // record: at most ~27 copies), not at every commit past 1,000 pages
+    // (~150 copies when it was so).
+    INFO("background checkpoints: " << log.checkpointer().background());
+    CHECK(log.checkpointer().background() <= 40);
     // Reused from its start, at the latest, once the committing thread has
     // completed a copy at the bound: one record's frames past it at most.
     CHECK(wal_bytes() <= header + (wal_checkpointer::inline_pages + 50) * frame);
@@ -643,4 +652,24 @@ TEST_CASE("decision log: the WAL is checkpointed by a thread of its own and stay
   const auto v = perwal::server::verify_decision_log(file);
   CHECK(v.problems.empty());
   CHECK(v.rows == 5000);
+}
+
+TEST_CASE("sha256: the standard's test vectors, from several threads at once", "[log]") {
+  // FIPS 180-2's examples; each thread hashes with a context of its own.
+  const std::string million_a(1'000'000, 'a');
+  const auto hash_all = [&] {
+    return std::vector<std::string>{perwal::server::sha256_hex(""), perwal::server::sha256_hex("abc"),
+                                    perwal::server::sha256_hex(million_a)};
+  };
+  const std::vector<std::string> expected = {"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                                             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+                                             "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"};
+  CHECK(hash_all() == expected);
+  std::vector<std::string> other;
+  std::thread t([&] {
+    for (int i = 0; i < 50; ++i) other = hash_all();
+  });
+  for (int i = 0; i < 50; ++i) CHECK(hash_all() == expected);
+  t.join();
+  CHECK(other == expected);
 }
