@@ -52,20 +52,49 @@ class query_reader {
   void error(std::string path, message m) { errs_.report(location::json(std::move(path)), std::move(m)); }
   [[nodiscard]] std::size_t error_count() const { return errs_.error_count(); }
 
-  // The query object's own fields, noted once by read_query as it checks
-  // them against the type's list, then found by a scan of a few entries
-  // rather than a search of the object's map each time.
+  // An object's fields, noted once, then found by a scan of a few entries
+  // rather than a search of the object's map (a string comparison a level)
+  // each time: the query object's, noted by read_query as it checks them
+  // against the type's list, and a penugasan step's, the one being read.
+  struct noted_fields {
+    const json* object = nullptr;
+    std::size_t count = 0;
+    std::array<std::pair<std::string_view, const json*>, 8> fields{};  // (the longest list has 8)
+    // Every field of `object` is noted: one not found is absent.
+    [[nodiscard]] bool complete() const { return count < fields.size(); }
+    void add(std::string_view key, const json& value) {
+      if (count < fields.size()) fields[count++] = {key, &value};
+    }
+    [[nodiscard]] const json* find(std::string_view key) const {
+      for (std::size_t k = 0; k < count; ++k)
+        if (same_name(fields[k].first, key)) return fields[k].second;
+      return nullptr;
+    }
+  };
   void note_top_field(const json& q, const std::string& key, const json& value) {
-    top_ = &q;
-    if (top_count_ < top_fields_.size()) top_fields_[top_count_++] = {key, &value};
+    top_.object = &q;
+    top_.add(key, value);
+  }
+  // Notes the fields of `step` (an object), in its map's order (by name).
+  void note_step(const json& step) {
+    step_.object = &step;
+    step_.count = 0;
+    for (const auto& [key, value] : step.get_ref<const json::object_t&>()) {
+      if (!step_.complete()) break;
+      step_.add(key, value);
+    }
   }
   // obj[key], or nullptr when absent.
   [[nodiscard]] const json* field(const json& obj, std::string_view key) const {
-    if (&obj == top_) {
-      for (std::size_t k = 0; k < top_count_; ++k)
-        if (same_name(top_fields_[k].first, key)) return top_fields_[k].second;
-      if (top_count_ < top_fields_.size()) return nullptr;  // every field was noted
+    const noted_fields* noted = &obj == step_.object ? &step_ : &obj == top_.object ? &top_ : nullptr;
+    if (noted != nullptr) {
+      if (const json* v = noted->find(key)) return v;
+      if (noted->complete()) return nullptr;
     }
+    return search(obj, key);
+  }
+  // obj[key] by a search of its map: apart, so that field() stays small.
+  [[gnu::noinline]] static const json* search(const json& obj, std::string_view key) {
     const auto it = obj.find(key);
     return it == obj.end() ? nullptr : &*it;
   }
@@ -92,9 +121,6 @@ class query_reader {
    public:
     void add(const json* v) {
       if (v != nullptr && v->is_string() && n_ < ids_.size()) ids_[n_++] = v->get_ref<const std::string&>();
-    }
-    void add(const json& obj, std::string_view key) {
-      if (const auto it = obj.find(key); it != obj.end()) add(&*it);
     }
     void prefetch(const org::org_graph& org) const { org.prefetch_positions({ids_.data(), n_}); }
 
@@ -157,10 +183,10 @@ class query_reader {
     if (declared == rules_.schema.step.end()) return;
     static constexpr std::array<std::string_view, 7> read_above = {"action", "by",       "from",  "to",
                                                                    "cc",     "contents", "reason"};
-    for (auto it = s.begin(); it != s.end(); ++it) {
-      const std::string& name = it.key();
-      const json& v = it.value();
-      if (v.is_null() || std::find(read_above.begin(), read_above.end(), name) != read_above.end()) continue;
+    for (const auto& [name, v] : s.get_ref<const json::object_t&>()) {
+      if (v.is_null() ||
+          std::any_of(read_above.begin(), read_above.end(), [&](std::string_view r) { return same_name(r, name); }))
+        continue;
       const auto entry = declared->second.find(name);
       if (entry == declared->second.end()) continue;
       const field_type& type = entry->second;
@@ -213,8 +239,8 @@ class query_reader {
   // An array of position ids or NIPs at q[key], each passed to `add`.
   template <class Add>
   void positions(const json& q, std::string_view key, const where& at, const Add& add) {
-    const auto it = q.find(key);
-    if (it == q.end() || it->is_null()) return;
+    const json* it = field(q, key);
+    if (it == nullptr || it->is_null()) return;
     if (!it->is_array()) {
       error(at(key), msg("query.not-position-list"));
       return;
@@ -235,8 +261,8 @@ class query_reader {
 
   template <class Out>
   void contents(const json& s, const where& at, Out& out) {
-    const auto it = s.find("contents");
-    if (it == s.end() || it->is_null()) return;
+    const json* it = field(s, "contents");
+    if (it == nullptr || it->is_null()) return;
     if (!it->is_array()) {
       error(at("contents"), msg("query.not-contents-list"));
       return;
@@ -306,6 +332,7 @@ class query_reader {
         error(at.self(), msg("query.not-step"));
         continue;
       }
+      note_step(s);
       auto& g = out.emplace_back();
       g.fields = &s;
       g.at = static_cast<std::uint32_t>(i);
@@ -315,7 +342,7 @@ class query_reader {
       g.to = position(s, "to", at, false);
       positions(s, "cc", at, [&](index x) { g.cc.push_back(x); });
       contents(s, at, g.contents);
-      if (const auto reason = s.find("reason"); reason != s.end() && reason->is_string())
+      if (const json* reason = field(s, "reason"); reason != nullptr && reason->is_string())
         g.reason = reason->get_ref<const std::string&>();
       typed_fields(s, g.action, at);
     }
@@ -342,9 +369,10 @@ class query_reader {
     named.add(field(q, "assignee"));
     named.add(field(q, "assigned_by"));
     if (const json* list = field(q, "steps"); list != nullptr && list->is_array()) {
-      for (const auto& s : *list) {
+      for (const auto& s : list->get_ref<const json::array_t&>()) {
         if (!s.is_object()) continue;
-        for (const std::string_view key : {"by", "from", "to"}) named.add(s, key);
+        note_step(s);
+        for (const std::string_view key : {"by", "from", "to"}) named.add(field(s, key));
       }
     }
     named.prefetch(org_);
@@ -412,9 +440,7 @@ class query_reader {
   const compiled_ruleset& rules_;
   const org::org_graph& org_;
   diagnostics& errs_;
-  const json* top_ = nullptr;
-  std::array<std::pair<std::string_view, const json*>, 8> top_fields_{};  // (the longest list has 8)
-  std::size_t top_count_ = 0;
+  noted_fields top_, step_;
 };
 
 }  // namespace
