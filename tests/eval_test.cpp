@@ -708,6 +708,13 @@ override workflow penugasan.penunjukan.lintas_instansi wajib {
   CHECK(errors ==
         std::vector<std::string>{"steps[0].mulai: must be date (the type the ruleset declares for this field)",
                                  "steps[0].selesai: must be date (the type the ruleset declares for this field)"});
+  // A step with more fields than the reader notes one by one (undeclared
+  // ones are kept, not refused) has its declared ones read the same way.
+  std::string many;
+  for (int i = 0; i < 9; ++i) many += R"(, "catatan_)" + std::to_string(i) + R"(": "x")";
+  CHECK(f.errors_of(head + many + R"(, "mulai": "kemarin", "selesai": 20260101}]})") == errors);
+  CHECK(has(f.check(head + many + R"(, "mulai": "2025-01-15", "selesai": "2026-03-01"}]})").violations,
+            "penugasan.penunjukan.lintas_instansi.surat.durasi"));
 }
 
 // ---- delegations: scope and period, declared in the DSL -----------------------------

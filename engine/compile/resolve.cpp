@@ -189,21 +189,21 @@ typed typed_field(const field_type& f) {
   return out;
 }
 
-std::string field_list(const std::map<std::string, field_type>& fields) {
+std::string field_list(const field_map& fields) {
   std::string out;
   for (const auto& [n, f] : fields) out += (out.empty() ? "" : ", ") + n + " " + f.spelled;
   return out.empty() ? "(none)" : out;
 }
 
-std::vector<std::string> keys_of(const std::map<std::string, field_type>& fields) {
+std::vector<std::string> keys_of(const field_map& fields) {
   std::vector<std::string> out;
   for (const auto& [n, f] : fields) out.push_back(n);
   return out;
 }
 
 // The type of field `name` in `fields` (owned by `owner`, declared with `fields <declare>`).
-std::optional<typed> field_in(state& s, const std::map<std::string, field_type>* fields, const ast::name& name,
-                              const std::string& owner, const std::string& declare) {
+std::optional<typed> field_in(state& s, const field_map* fields, const ast::name& name, const std::string& owner,
+                              const std::string& declare) {
   if (fields) {
     if (auto it = fields->find(name.text); it != fields->end()) return typed_field(it->second);
   }

@@ -66,11 +66,15 @@ struct field_type {
   }
 };
 
+// Declared fields by name, found by a string_view as well (a query's field
+// names are looked up without being copied).
+using field_map = std::map<std::string, field_type, std::less<>>;
+
 struct data_schema {
-  std::map<code, std::map<std::string, field_type>> step;  // per action
-  std::map<std::string, field_type> team;                  // beyond the team's own properties
-  std::map<std::string, field_type> delegation;            // beyond from, to, authority, basis
-  std::map<std::string, std::map<std::string, field_type>> records;
+  std::map<code, field_map> step;  // per action
+  field_map team;                  // beyond the team's own properties
+  field_map delegation;            // beyond from, to, authority, basis
+  std::map<std::string, field_map> records;
 };
 
 enum class base_name : std::uint8_t {

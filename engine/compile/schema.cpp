@@ -57,7 +57,7 @@ std::optional<field_type> type_of(state& s, const ast::field_decl& f) {
   return std::nullopt;
 }
 
-void add_field(state& s, std::map<std::string, field_type>& into, const ast::field_decl& f, const std::string& owner) {
+void add_field(state& s, field_map& into, const ast::field_decl& f, const std::string& owner) {
   auto t = type_of(s, f);
   if (!t) return;
   auto [it, added] = into.emplace(f.field.text, *t);

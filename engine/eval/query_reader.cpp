@@ -55,7 +55,7 @@ class query_reader {
   // An object's fields, noted once, then found by a scan of a few entries
   // rather than a search of the object's map (a string comparison a level)
   // each time: the query object's, noted by read_query as it checks them
-  // against the type's list, and a penugasan step's, the one being read.
+  // against the type's list.
   struct noted_fields {
     const json* object = nullptr;
     std::size_t count = 0;
@@ -75,21 +75,46 @@ class query_reader {
     top_.object = &q;
     top_.add(key, value);
   }
-  // Notes the fields of `step` (an object), in its map's order (by name).
-  void note_step(const json& step) {
-    step_.object = &step;
-    step_.count = 0;
-    for (const auto& [key, value] : step.get_ref<const json::object_t&>()) {
-      if (!step_.complete()) break;
-      step_.add(key, value);
+  // A penugasan step's fields, sorted by one walk of its map: those every
+  // step may have into places of their own (read with no name compared
+  // again), the others (its action's declared fields) noted in order.
+  struct step_fields {
+    enum known : std::uint8_t { action, by, from, to, cc, contents, reason, count };
+    std::array<const json*, known::count> value{};
+    noted_fields others;
+    // The place of a field every step may have, or count.
+    static known place_of(std::string_view name) {
+      switch (name.size()) {
+        case 2:
+          return name == "by" ? by : name == "cc" ? cc : name == "to" ? to : count;
+        case 4:
+          return name == "from" ? from : count;
+        case 6:
+          return name == "action" ? action : name == "reason" ? reason : count;
+        case 8:
+          return name == "contents" ? contents : count;
+        default:
+          return count;
+      }
     }
+  };
+  const step_fields& note_step(const json& step) {
+    step_.value.fill(nullptr);
+    step_.others.object = &step;
+    step_.others.count = 0;
+    for (const auto& [key, value] : step.get_ref<const json::object_t&>()) {
+      if (const auto k = step_fields::place_of(key); k != step_fields::count)
+        step_.value[k] = &value;
+      else
+        step_.others.add(key, value);
+    }
+    return step_;
   }
   // obj[key], or nullptr when absent.
   [[nodiscard]] const json* field(const json& obj, std::string_view key) const {
-    const noted_fields* noted = &obj == step_.object ? &step_ : &obj == top_.object ? &top_ : nullptr;
-    if (noted != nullptr) {
-      if (const json* v = noted->find(key)) return v;
-      if (noted->complete()) return nullptr;
+    if (&obj == top_.object) {
+      if (const json* v = top_.find(key)) return v;
+      if (top_.complete()) return nullptr;
     }
     return search(obj, key);
   }
@@ -101,7 +126,10 @@ class query_reader {
 
   // The string at q[key] (not copied: ids are looked up, not kept), or nullptr.
   const std::string* string_field(const json& q, std::string_view key, const where& at, bool required) {
-    const json* v = field(q, key);
+    return string_value(field(q, key), key, at, required);
+  }
+  // The same for the value `v` of field `key` (nullptr: absent).
+  const std::string* string_value(const json* v, std::string_view key, const where& at, bool required) {
     if (v == nullptr || v->is_null()) {
       if (required) error(at(key), msg("query.required"));
       return nullptr;
@@ -145,7 +173,10 @@ class query_reader {
   [[nodiscard]] message no_team(const std::string& id) const { return unknown(id, org_.teams(), "query.no-team"); }
 
   index position(const json& q, std::string_view key, const where& at, bool required) {
-    auto s = string_field(q, key, at, required);
+    return position_value(field(q, key), key, at, required);
+  }
+  index position_value(const json* v, std::string_view key, const where& at, bool required) {
+    auto s = string_value(v, key, at, required);
     if (!s) return none;
     const auto p = org_.find_position(*s);
     if (p == none) error(at(key), no_position(*s));
@@ -153,7 +184,10 @@ class query_reader {
   }
 
   index unit(const json& q, std::string_view key, const where& at, bool required) {
-    auto s = string_field(q, key, at, required);
+    return unit_value(field(q, key), key, at, required);
+  }
+  index unit_value(const json* v, std::string_view key, const where& at, bool required) {
+    auto s = string_value(v, key, at, required);
     if (!s) return none;
     const auto u = org_.find_unit(*s);
     if (u == none) error(at(key), no_unit(*s));
@@ -161,7 +195,10 @@ class query_reader {
   }
 
   code code_of(category cat, const json& q, std::string_view key, const where& at, bool required) {
-    auto s = string_field(q, key, at, required);
+    return code_value(cat, field(q, key), key, at, required);
+  }
+  code code_value(category cat, const json* v, std::string_view key, const where& at, bool required) {
+    auto s = string_value(v, key, at, required);
     if (!s) return no_code;
     auto c = rules_.vocab.find(cat, *s);
     if (!c) {
@@ -174,72 +211,80 @@ class query_reader {
   }
 
   // The fields the schema declares for this step's action, each read as its
-  // type (the ones read above already are): a value of the wrong type is an
-  // error at its path, never a silent null. Undeclared fields are kept. The
-  // step's own fields are walked (a few), in the order of their names, as
-  // the declared ones would be.
+  // type (the ones every step may have are read above): a value of the
+  // wrong type is an error at its path, never a silent null. Undeclared
+  // fields are kept. The step's other fields (noted by note_step, or, past
+  // the few it notes, its whole map) are walked in the order of their names.
   void typed_fields(const json& s, code action, const where& at) {
     const auto declared = rules_.schema.step.find(action);
     if (declared == rules_.schema.step.end()) return;
-    static constexpr std::array<std::string_view, 7> read_above = {"action", "by",       "from",  "to",
-                                                                   "cc",     "contents", "reason"};
-    for (const auto& [name, v] : s.get_ref<const json::object_t&>()) {
-      if (v.is_null() ||
-          std::any_of(read_above.begin(), read_above.end(), [&](std::string_view r) { return same_name(r, name); }))
-        continue;
-      const auto entry = declared->second.find(name);
-      if (entry == declared->second.end()) continue;
-      const field_type& type = entry->second;
-      bool ok = true;
-      switch (type.k) {
-        case field_type::kind::position:
-          if (v.is_string())
-            (void)position(s, name, at, false);
-          else
-            ok = false;
-          break;
-        case field_type::kind::positions:
-          positions(s, name, at, [](index) {});
-          break;
-        case field_type::kind::unit:
-          if (v.is_string())
-            (void)unit(s, name, at, false);
-          else
-            ok = false;
-          break;
-        case field_type::kind::number:
-          ok = v.is_number();
-          break;
-        case field_type::kind::text:
-          ok = v.is_string();
-          break;
-        case field_type::kind::date:
-          ok = v.is_string() && days_from_date(v.get_ref<const std::string&>()).has_value();
-          break;
-        case field_type::kind::boolean:
-          ok = v.is_boolean();
-          break;
-        case field_type::kind::coded:
-          if (type.is_set) {
-            ok = v.is_array() && std::all_of(v.begin(), v.end(), [&](const json& x) {
-                   return x.is_string() && rules_.vocab.find(*type.cat, x.get_ref<const std::string&>()).has_value();
-                 });
-          } else {
-            ok = v.is_string() && rules_.vocab.find(*type.cat, v.get_ref<const std::string&>()).has_value();
-          }
-          break;
-        case field_type::kind::record:
-          ok = v.is_object();
-          break;
-      }
-      if (!ok) error(at(name), msg("query.field-type", type.spelled));
+    const auto& others = step_.others;
+    if (others.complete()) {
+      for (std::size_t k = 0; k < others.count; ++k)
+        typed_field(others.fields[k].first, *others.fields[k].second, declared->second, at);
+      return;
     }
+    for (const auto& [name, v] : s.get_ref<const json::object_t&>())
+      if (step_fields::place_of(name) == step_fields::count) typed_field(name, v, declared->second, at);
+  }
+  template <class Declared>
+  void typed_field(std::string_view name, const json& v, const Declared& declared, const where& at) {
+    if (v.is_null()) return;
+    const auto entry = declared.find(name);
+    if (entry == declared.end()) return;
+    const field_type& type = entry->second;
+    bool ok = true;
+    switch (type.k) {
+      case field_type::kind::position:
+        if (v.is_string())
+          (void)position_value(&v, name, at, false);
+        else
+          ok = false;
+        break;
+      case field_type::kind::positions:
+        positions_value(&v, name, at, [](index) {});
+        break;
+      case field_type::kind::unit:
+        if (v.is_string())
+          (void)unit_value(&v, name, at, false);
+        else
+          ok = false;
+        break;
+      case field_type::kind::number:
+        ok = v.is_number();
+        break;
+      case field_type::kind::text:
+        ok = v.is_string();
+        break;
+      case field_type::kind::date:
+        ok = v.is_string() && days_from_date(v.get_ref<const std::string&>()).has_value();
+        break;
+      case field_type::kind::boolean:
+        ok = v.is_boolean();
+        break;
+      case field_type::kind::coded:
+        if (type.is_set) {
+          ok = v.is_array() && std::all_of(v.begin(), v.end(), [&](const json& x) {
+                 return x.is_string() && rules_.vocab.find(*type.cat, x.get_ref<const std::string&>()).has_value();
+               });
+        } else {
+          ok = v.is_string() && rules_.vocab.find(*type.cat, v.get_ref<const std::string&>()).has_value();
+        }
+        break;
+      case field_type::kind::record:
+        ok = v.is_object();
+        break;
+    }
+    if (!ok) error(at(name), msg("query.field-type", type.spelled));
   }
 
   // An array of position ids or NIPs at q[key], each passed to `add`.
   template <class Add>
   void positions(const json& q, std::string_view key, const where& at, const Add& add) {
-    const json* it = field(q, key);
+    positions_value(field(q, key), key, at, add);
+  }
+  template <class Add>
+  void positions_value(const json* it, std::string_view key, const where& at, const Add& add) {
     if (it == nullptr || it->is_null()) return;
     if (!it->is_array()) {
       error(at(key), msg("query.not-position-list"));
@@ -260,8 +305,7 @@ class query_reader {
   }
 
   template <class Out>
-  void contents(const json& s, const where& at, Out& out) {
-    const json* it = field(s, "contents");
+  void contents(const json* it, const where& at, Out& out) {
     if (it == nullptr || it->is_null()) return;
     if (!it->is_array()) {
       error(at("contents"), msg("query.not-contents-list"));
@@ -332,17 +376,17 @@ class query_reader {
         error(at.self(), msg("query.not-step"));
         continue;
       }
-      note_step(s);
+      const auto& f = note_step(s).value;
       auto& g = out.emplace_back();
       g.fields = &s;
       g.at = static_cast<std::uint32_t>(i);
-      g.action = code_of(category::action, s, "action", at, true);
-      g.by = position(s, "by", at, false);
-      g.from = position(s, "from", at, false);
-      g.to = position(s, "to", at, false);
-      positions(s, "cc", at, [&](index x) { g.cc.push_back(x); });
-      contents(s, at, g.contents);
-      if (const json* reason = field(s, "reason"); reason != nullptr && reason->is_string())
+      g.action = code_value(category::action, f[step_fields::action], "action", at, true);
+      g.by = position_value(f[step_fields::by], "by", at, false);
+      g.from = position_value(f[step_fields::from], "from", at, false);
+      g.to = position_value(f[step_fields::to], "to", at, false);
+      positions_value(f[step_fields::cc], "cc", at, [&](index x) { g.cc.push_back(x); });
+      contents(f[step_fields::contents], at, g.contents);
+      if (const json* reason = f[step_fields::reason]; reason != nullptr && reason->is_string())
         g.reason = reason->get_ref<const std::string&>();
       typed_fields(s, g.action, at);
     }
@@ -371,8 +415,8 @@ class query_reader {
     if (const json* list = field(q, "steps"); list != nullptr && list->is_array()) {
       for (const auto& s : list->get_ref<const json::array_t&>()) {
         if (!s.is_object()) continue;
-        note_step(s);
-        for (const std::string_view key : {"by", "from", "to"}) named.add(field(s, key));
+        const auto& f = note_step(s).value;
+        for (const auto k : {step_fields::by, step_fields::from, step_fields::to}) named.add(f[k]);
       }
     }
     named.prefetch(org_);
@@ -440,7 +484,8 @@ class query_reader {
   const compiled_ruleset& rules_;
   const org::org_graph& org_;
   diagnostics& errs_;
-  noted_fields top_, step_;
+  noted_fields top_;
+  step_fields step_;
 };
 
 }  // namespace
