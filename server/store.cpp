@@ -887,23 +887,17 @@ wal_checkpointer::~wal_checkpointer() {
 // WAL's length in pages.
 int wal_checkpointer::on_commit(void* self, sqlite3* db, const char* schema, int pages) {
   auto& c = *static_cast<wal_checkpointer*>(self);
-  // Shorter than when the thread was last asked: the WAL restarted from its start.
-  if (pages < c.next_request_ - background_pages) c.next_request_ = background_pages;
   if (pages >= inline_pages) {
     // Behind: once the thread's copy (if one is running) has finished, the
     // rest is copied here, while no commit can add to it, so that the next
     // one can reuse the WAL from its start.
     std::lock_guard copy(c.copying_);
     if (sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr) == SQLITE_OK) ++c.inline_;
-    c.next_request_ = background_pages;
-  } else if (pages >= c.next_request_) {
-    c.next_request_ = pages + background_pages;
-    if (!c.wanted_.exchange(true)) {
-      // The flag is set before the lock is taken, and the thread reads it
-      // under the lock: the wake-up cannot be lost.
-      std::lock_guard lock(c.mutex_);
-      c.wake_.notify_one();
-    }
+  } else if (pages >= background_pages && !c.wanted_.exchange(true)) {
+    // The flag is set before the lock is taken, and the thread reads it under
+    // the lock: the wake-up cannot be lost. One wake-up per request, not per commit.
+    std::lock_guard lock(c.mutex_);
+    c.wake_.notify_one();
   }
   return SQLITE_OK;
 }

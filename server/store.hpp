@@ -349,11 +349,7 @@ class decision_log : public decision_reader {
 // everything in it is copied: so at `inline_pages` the committing thread
 // waits for a copy of the thread's still running, then copies the remainder
 // itself, and the WAL stays bounded (by `inline_pages` and one commit) as
-// with SQLite's own automatic checkpoint. The thread is asked once per
-// `background_pages` the WAL grows, not at every commit past them: a copy
-// then takes ~1,000 frames at once, most of them versions of the same few
-// pages (each commit rewrites the B-trees' last leaves), so each page is
-// written and synced once per copy rather than once per commit.
+// with SQLite's own automatic checkpoint.
 class wal_checkpointer {
  public:
   static constexpr int background_pages = 1000;  // SQLite's own automatic checkpoint's default
@@ -378,10 +374,6 @@ class wal_checkpointer {
   std::condition_variable wake_;
   bool stop_ = false;                // guarded by mutex_
   std::atomic<bool> wanted_{false};  // a checkpoint is asked for and not yet begun
-  // The WAL length (pages) at which the next copy is asked for. Read and
-  // written in on_commit() only, by the committing thread: commits are
-  // one at a time (decision_log's writer is handed from one to the next).
-  int next_request_ = background_pages;
   std::atomic<std::uint64_t> background_{0}, inline_{0};
   std::thread thread_;
 };
