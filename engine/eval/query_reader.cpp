@@ -227,8 +227,7 @@ class query_reader {
     for (const auto& [name, v] : s.get_ref<const json::object_t&>())
       if (step_fields::place_of(name) == step_fields::count) typed_field(name, v, declared->second, at);
   }
-  template <class Declared>
-  void typed_field(std::string_view name, const json& v, const Declared& declared, const where& at) {
+  void typed_field(std::string_view name, const json& v, const field_map& declared, const where& at) {
     if (v.is_null()) return;
     const auto entry = declared.find(name);
     if (entry == declared.end()) return;
