@@ -247,6 +247,9 @@ constexpr message_entry entries[] = {
     message_entry{"text-restore", "E072", error, "{0}", "{0}"},
     message_entry{"cite-unresolved", "E073", error, "\"{0}\" names no article of {1}",
                   "\"{0}\" tidak menunjuk pasal mana pun dalam {1}"},
+    message_entry{"too-many-codes", "E074", error,
+                  "too many codes: a ruleset with its bases declares at most {0} distinct names",
+                  "kode terlalu banyak: ruleset beserta induknya paling banyak menyatakan {0} nama berbeda"},
     // ---- org loader (engine/org) -------------------------------------------------
     // E100 the file, E101 JSON types, E102 required values, E103 codes, E104
     // duplicate ids, E105 references, E106 structure, E107 limits, E108 snapshots.

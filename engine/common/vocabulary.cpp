@@ -1,5 +1,7 @@
 #include "engine/common/vocabulary.hpp"
 
+#include <stdexcept>
+
 namespace perwal {
 
 namespace {
@@ -22,6 +24,8 @@ std::optional<category> category_from_name(std::string_view name) {
 code vocabulary::intern(std::string_view name) {
   auto it = ids_.find(std::string(name));
   if (it != ids_.end()) return it->second;
+  // A code past no_code would wrap onto another name's.
+  if (full()) throw std::length_error("vocabulary: more than 65,535 names");
   const auto id = static_cast<code>(names_.size());
   ids_.emplace(std::string(name), id);
   names_.emplace_back(name);

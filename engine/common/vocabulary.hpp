@@ -39,7 +39,8 @@ inline constexpr std::size_t category_count = static_cast<std::size_t>(category:
 class vocabulary {
  public:
   // Adds `name` to `cat` with a rank (higher is more senior; 0 when the
-  // category is unordered). Returns false when it is already there.
+  // category is unordered). Returns false when it is already there. A new
+  // name needs room: the caller asks full() first (the compiler says why).
   bool add(category cat, std::string_view name, int rank = 0, std::string label = {});
 
   [[nodiscard]] std::optional<code> find(category cat, std::string_view name) const;
@@ -57,6 +58,9 @@ class vocabulary {
   [[nodiscard]] bool ordered(category cat) const;
   [[nodiscard]] std::vector<code> codes(category cat) const;
   [[nodiscard]] std::size_t size() const { return names_.size(); }
+  // Every name a vocabulary can hold: codes are 16 bits and no_code is taken.
+  static constexpr std::size_t capacity = no_code;
+  [[nodiscard]] bool full() const { return names_.size() >= capacity; }
 
  private:
   code intern(std::string_view name);

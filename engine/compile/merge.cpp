@@ -13,7 +13,8 @@ namespace perwal::compile {
 
 namespace {
 
-void collect_codes(state& s, const layer& l) {
+// False once the vocabulary is full (the error said so; later codes are not read).
+bool collect_codes(state& s, const layer& l) {
   for (const auto& d : l.file.codes) {
     const auto cat = category_from_name(d.category.text);
     if (!cat) {
@@ -27,12 +28,19 @@ void collect_codes(state& s, const layer& l) {
     for (int t = 0; t < tiers; ++t) {
       for (const auto& item : d.tiers[static_cast<std::size_t>(t)]) {
         const int rank = tiers > 1 ? tiers - t : 0;
-        if (!s.out->vocab.add(*cat, item.code.text, rank, item.label)) {
+        auto& vocab = s.out->vocab;
+        if (vocab.full() && !vocab.find_any(item.code.text)) {
+          // Codes are 16 bits: the first name past the last one is the error, the rest would repeat it.
+          s.diags.error(item.code.where, msg("too-many-codes", std::to_string(vocabulary::capacity)));
+          return false;
+        }
+        if (!vocab.add(*cat, item.code.text, rank, item.label)) {
           s.diags.error(item.code.where, msg("duplicate-code", item.code.text, category_name(*cat)));
         }
       }
     }
   }
+  return true;
 }
 
 void lookup_known(state& s) {
@@ -257,7 +265,9 @@ void declare(state& s, const std::vector<layer>& layers) {
   s.out->source_text = layers.back().file.source->text;
 
   for (const auto& l : layers) s.cite_as_of[l.id] = l.cite_as;
-  for (const auto& l : layers) collect_codes(s, l);
+  for (const auto& l : layers) {
+    if (!collect_codes(s, l)) break;
+  }
   lookup_known(s);
 }
 
