@@ -160,13 +160,15 @@ TEST_CASE("a vocabulary past its 65,535 names is refused at the first name too m
   for (std::size_t i = 0; i < capacity; ++i) text += "  c" + std::to_string(i) + ",\n";
   text += "  c0,\n  c" + std::to_string(capacity) + ",\n  c" + std::to_string(capacity + 1) + "\n}\n";
   perwal::diagnostics diags;
-  auto rules = perwal::compile_ruleset_text("here/t.perwal", text, "here", diags, {{}, std::make_shared<perwal::memory_reader>()});
+  auto rules = perwal::compile_ruleset_text("here/t.perwal", text, "here", diags,
+                                            {{}, std::make_shared<perwal::memory_reader>()});
   CHECK(rules == nullptr);
   const auto shown = perwal::render(diags);
   INFO(shown.substr(0, 2000));
   const auto line = [&](std::size_t index) { return "here/t.perwal:" + std::to_string(index + 3) + ":3: error: "; };
   CHECK(shown.find(line(capacity) + "code \"c0\" is already declared in category content") != std::string::npos);
-  CHECK(shown.find(line(capacity + 1) + "too many codes: a ruleset with its bases declares at most 65535 distinct names") !=
+  CHECK(shown.find(line(capacity + 1) +
+                   "too many codes: a ruleset with its bases declares at most 65535 distinct names") !=
         std::string::npos);
   // The error is said once, not for every name after it.
   CHECK(shown.find("too many codes", shown.find("too many codes") + 1) == std::string::npos);
@@ -177,7 +179,8 @@ TEST_CASE("a vocabulary of exactly 65,535 names compiles", "[compile]") {
   for (std::size_t i = 0; i < perwal::vocabulary::capacity; ++i) text += (i ? ", c" : " c") + std::to_string(i);
   text += " }\n";
   perwal::diagnostics diags;
-  auto rules = perwal::compile_ruleset_text("here/t.perwal", text, "here", diags, {{}, std::make_shared<perwal::memory_reader>()});
+  auto rules = perwal::compile_ruleset_text("here/t.perwal", text, "here", diags,
+                                            {{}, std::make_shared<perwal::memory_reader>()});
   INFO(perwal::render(diags).substr(0, 2000));
   CHECK(perwal::render(diags).find("too many codes") == std::string::npos);
   REQUIRE(rules);
