@@ -261,6 +261,28 @@ TEST_CASE("workflow: complete, incomplete, out of order, wrong actor, letters, r
     CHECK(has(d.violations, "penugasan.penunjukan.lintas_unit.permohonan.isi"));
     CHECK(has(d.violations, "penugasan.penunjukan.lintas_unit.permohonan"));  // durasi_bulan <= 12
   }
+  SECTION("a role asked again at later steps, and a longer one from the same base, each name their own official") {
+    // owner.pimpinan_unit (the letter's `from`) is walked before owner.pimpinan_unit.penilai (its `cc`):
+    // the copy to a.kabid1 is not the copy to a.kadis; assignee.penilai is asked at three steps.
+    const auto copied_wrong = f.check(penugasan(
+        "a.fp2", "a.dinas.bid1",
+        R"([{"action": "surat_permohonan_pelibatan", "from": "a.kabid1", "to": "a.kabid2", "cc": ["a.kabid1"], "contents": ["maksud_tujuan", "durasi"], "durasi_bulan": 6}])"));
+    CHECK(has(copied_wrong.violations, "penugasan.penunjukan.lintas_unit.permohonan.tembusan"));
+    const auto approved_wrong = f.check(penugasan(
+        "a.fp2", "a.dinas.bid1", "[" + letter + R"(, {"action": "persetujuan", "by": "a.kabid1"}, )" + issue + "]"));
+    CHECK(has(approved_wrong.violations, "penugasan.penunjukan.lintas_unit.persetujuan"));
+    CHECK(approved_wrong.violations.size() == 1);
+  }
+  SECTION("contents given as null say the letter states nothing; contents absent leave it to be shown") {
+    const std::string head =
+        R"([{"action": "surat_permohonan_pelibatan", "from": "a.kabid1", "to": "a.kabid2", "cc": ["a.kadis"], "durasi_bulan": 6)";
+    const auto stated_null = f.check(penugasan("a.fp2", "a.dinas.bid1", head + R"(, "contents": null}])"));
+    CHECK(has(stated_null.violations, "penugasan.penunjukan.lintas_unit.permohonan.isi"));
+    CHECK_FALSE(has(stated_null.needs, "penugasan.penunjukan.lintas_unit.permohonan.isi"));
+    const auto absent = f.check(penugasan("a.fp2", "a.dinas.bid1", head + "}]"));
+    CHECK_FALSE(has(absent.violations, "penugasan.penunjukan.lintas_unit.permohonan.isi"));
+    CHECK(has(absent.needs, "penugasan.penunjukan.lintas_unit.permohonan.isi"));
+  }
   SECTION("refusal with and without a reason") {
     const auto with =
         f.check(penugasan("a.fp2", "a.dinas.bid1",

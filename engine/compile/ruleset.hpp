@@ -144,6 +144,7 @@ struct cstep {
   std::vector<code> codes;  // arguments that are codes
   std::string text;         // a string argument (has_tag) or a field name (step.<field>)
   convert as = convert::none;
+  friend bool operator==(const cstep&, const cstep&) = default;
 };
 
 struct cpath {

@@ -1,6 +1,7 @@
 // Penugasan: an assignment checked against the generic rules, the scope the
 // org places it in, and the steps of the workflow its mode and scope select.
 #include <algorithm>
+#include <array>
 
 #include "engine/eval/context.hpp"
 
@@ -124,11 +125,24 @@ class penugasan_check {
   // building the list (it is built only for a finding).
   [[nodiscard]] bool names(const std::vector<cpath>& roles, index who) const {
     if (who == none) return false;
-    return std::any_of(roles.begin(), roles.end(), [&](const cpath& p) {
-      const auto v = c_.eval_path(p, b_);
-      if (v.t == value_type::position) return v.idx == who;
-      return v.t == value_type::positions && std::find(v.set.begin(), v.set.end(), who) != v.set.end();
-    });
+    return std::any_of(roles.begin(), roles.end(), [&](const cpath& p) { return path_names(p, who); });
+  }
+
+  // The bindings are final before the workflow runs (run() sets them), so a
+  // role path naming one official (`owner.kepala_pd`, written again at each
+  // step and for the issuer) is walked once a check; a set or an unstated
+  // fact is walked each time, as eval_path says it.
+  [[nodiscard]] bool path_names(const cpath& p, index who) const {
+    for (std::size_t i = 0; i < walked_count_; ++i) {
+      if (same_path(*walked_[i].path, p)) return walked_[i].who == who;
+    }
+    const auto v = c_.eval_path(p, b_);
+    if (v.t == value_type::position || v.t == value_type::null) {
+      const index named = v.t == value_type::position ? v.idx : none;
+      if (walked_count_ < walked_.size()) walked_[walked_count_++] = {&p, named};
+      return named == who;
+    }
+    return v.t == value_type::positions && std::find(v.set.begin(), v.set.end(), who) != v.set.end();
   }
 
   [[nodiscard]] bool actor_matches(const workflow_step& s, const step_input& g) const {
@@ -163,7 +177,7 @@ class penugasan_check {
       c_.broken(s.tembusan_info, found::copy_missing{&s, k, g.action, std::move(expected)}, std::move(path), d_);
     }
     std::vector<code> missing;
-    const bool contents_given = g.fields->contains("contents");
+    const bool contents_given = g.contents_stated;
     if (!s.contents.empty() && !contents_given) {
       // The letter exists but the query does not say what it states: evidence to provide, not a violation.
       c_.needs(s.isi_info, found::contents_unstated{g.action, s.contents}, letter_path(g), d_);
@@ -329,11 +343,24 @@ class penugasan_check {
     }
   }
 
+  // The same walk: the same object, or the same steps (arguments too) from the
+  // same base; a bound name's value depends on where it is bound, so only its own object.
+  static bool same_path(const cpath& a, const cpath& b) {
+    return &a == &b || (a.base == b.base && a.base != base_name::var && a.steps == b.steps);
+  }
+
   const context& c_;
   const penugasan_query& q_;
   decision& d_;
   bindings b_;
   contract_scope cscope_ = contract_scope::dalam_unit;
+  // The officials role paths named under b_ (path_names), in the order first walked.
+  struct walked_path {
+    const cpath* path;
+    index who;
+  };
+  mutable std::array<walked_path, 16> walked_{};
+  mutable std::size_t walked_count_ = 0;
 };
 
 }  // namespace

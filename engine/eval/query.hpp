@@ -57,6 +57,7 @@ struct step_input {
   std::string_view reason;                 // in the query's JSON
   const nlohmann::json* fields = nullptr;  // the step object as given, for `step.<field>`
   std::uint32_t at = 0;                    // its index in the query's steps
+  bool contents_stated = false;            // `contents` is given (null too): what the letter states is said
   friend bool operator==(const step_input&, const step_input&) = default;
 };
 

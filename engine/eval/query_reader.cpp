@@ -384,6 +384,7 @@ class query_reader {
       g.from = position_value(f[step_fields::from], "from", at, false);
       g.to = position_value(f[step_fields::to], "to", at, false);
       positions_value(f[step_fields::cc], "cc", at, [&](index x) { g.cc.push_back(x); });
+      g.contents_stated = f[step_fields::contents] != nullptr;
       contents(f[step_fields::contents], at, g.contents);
       if (const json* reason = f[step_fields::reason]; reason != nullptr && reason->is_string())
         g.reason = reason->get_ref<const std::string&>();
