@@ -265,15 +265,26 @@ TEST_CASE("a snapshot loads back to the same org", "[org][scale][snapshot]") {
       asked.insert(asked.end(), {"", "no-such-position", "x"});
       std::vector<org_index> found;
       for (const auto id : asked) found.push_back(g->find_position(id));
-      g->prefetch_positions(asked);
+      // Units beside them (more than the four asked for, unknown and empty ids too).
+      std::vector<std::string_view> units;
+      for (const auto& u : g->units()) units.push_back(u.id);
+      units.insert(units.begin(), {"", "no-such-unit"});
+      std::vector<org_index> found_units;
+      for (const auto id : units) found_units.push_back(g->find_unit(id));
+      g->prefetch_positions(asked, units);
       for (std::size_t k = 0; k < asked.size(); ++k) CHECK(g->find_position(asked[k]) == found[k]);
+      for (std::size_t k = 0; k < units.size(); ++k) CHECK(g->find_unit(units[k]) == found_units[k]);
       CHECK(found.back() == perwal::org::none);
+      CHECK(found_units[1] == perwal::org::none);
+      g->prefetch_positions({}, units);  // units alone
+      CHECK(g->find_unit(units[2]) == found_units[2]);
     }
   }
   org_graph empty;
   const std::array<std::string_view, 2> ids{"a", ""};
-  empty.prefetch_positions(ids);  // no table yet: nothing to ask for
+  empty.prefetch_positions(ids, ids);  // no table yet: nothing to ask for
   CHECK(empty.find_position("a") == perwal::org::none);
+  CHECK(empty.find_unit("a") == perwal::org::none);
 }
 
 // A position id of at most 16 bytes is kept in its record (the other

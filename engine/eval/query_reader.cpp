@@ -141,20 +141,26 @@ class query_reader {
     return &v->get_ref<const std::string&>();
   }
 
-  // The position ids a query names, gathered (up to 16, no error reported)
-  // and asked for all at once before they are read one by one: each lookup
-  // then finds its records on their way rather than waiting for two
-  // dependent misses of its own.
+  // The position ids a query names (up to 16) and its unit's, gathered (no
+  // error reported) and asked for all at once before they are read one by
+  // one: each lookup then finds its records on their way rather than waiting
+  // for two dependent misses of its own.
   class named_positions {
    public:
     void add(const json* v) {
       if (v != nullptr && v->is_string() && n_ < ids_.size()) ids_[n_++] = v->get_ref<const std::string&>();
     }
-    void prefetch(const org::org_graph& org) const { org.prefetch_positions({ids_.data(), n_}); }
+    void add_unit(const json* v) {
+      if (v != nullptr && v->is_string()) unit_ = v->get_ref<const std::string&>();
+    }
+    void prefetch(const org::org_graph& org) const {
+      org.prefetch_positions({ids_.data(), n_}, {&unit_, unit_.empty() ? 0U : 1U});
+    }
 
    private:
     std::array<std::string_view, 16> ids_{};
     std::size_t n_ = 0;
+    std::string_view unit_;
   };
 
   // "no position …", "no unit …", "no team …": with the org's id nearest to
@@ -412,6 +418,7 @@ class query_reader {
     named_positions named;
     named.add(field(q, "assignee"));
     named.add(field(q, "assigned_by"));
+    named.add_unit(field(q, "owner_unit"));
     if (const json* list = field(q, "steps"); list != nullptr && list->is_array()) {
       for (const auto& s : list->get_ref<const json::array_t&>()) {
         if (!s.is_object()) continue;

@@ -54,26 +54,40 @@ index org_graph::find_position(std::string_view id_or_nip) const {
   return none;
 }
 
-void org_graph::prefetch_positions(std::span<const std::string_view> ids) const {
-  if (position_ids_.slot_count() == 0) return;
-  constexpr std::size_t chunk = 16;
+void org_graph::prefetch_positions(std::span<const std::string_view> ids,
+                                   std::span<const std::string_view> unit_ids) const {
+  constexpr std::size_t chunk = 16, most_units = 4;
   std::array<std::size_t, chunk> home{};
-  for (std::size_t first = 0; first < ids.size(); first += chunk) {
-    const std::size_t n = std::min(chunk, ids.size() - first);
-    // First level, every id at once: the slot where its search starts and
-    // the atasan hint beside it.
+  std::array<std::size_t, most_units> unit_home{};
+  // The units (a query names one or two) go out with the first chunk of positions.
+  std::size_t units = unit_ids_.slot_count() == 0 ? 0 : std::min(most_units, unit_ids.size());
+  const bool any_positions = position_ids_.slot_count() != 0;
+  std::size_t first = 0;
+  do {
+    const std::size_t n = any_positions ? std::min(chunk, ids.size() - first) : 0;
+    // First level, every id at once: the slot where its search starts (and,
+    // for a position, the atasan hint beside it).
+    for (std::size_t i = 0; i < units; ++i) {
+      unit_home[i] = unit_ids_.home(id_table::hash(unit_ids[i]));
+      unit_ids_.prefetch_slot(unit_home[i]);
+    }
     for (std::size_t i = 0; i < n; ++i) {
       home[i] = position_ids_.home(id_table::hash(ids[first + i]));
       position_ids_.prefetch_slot(home[i]);
       if (!position_slot_atasan_.empty()) __builtin_prefetch(&position_slot_atasan_[home[i]]);
     }
-    // Second level: the records those name (the position usually sits in
-    // its home slot), their loads independent of one another.
+    // Second level: the records those name (an item usually sits in its
+    // home slot), their loads independent of one another.
+    for (std::size_t i = 0; i < units; ++i) {
+      if (const index u = unit_ids_.item_at(unit_home[i]); u < units_.size()) __builtin_prefetch(&units_[u]);
+    }
     for (std::size_t i = 0; i < n; ++i) {
       prefetch_record(position_ids_.item_at(home[i]));
       if (!position_slot_atasan_.empty()) prefetch_record(position_slot_atasan_[home[i]]);
     }
-  }
+    units = 0;
+    first += chunk;
+  } while (first < ids.size());
 }
 
 index org_graph::find_unit(std::string_view id) const {

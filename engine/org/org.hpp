@@ -386,11 +386,12 @@ class org_graph {
   // Lookups by id. find_position accepts a position id or an employee NIP.
   [[nodiscard]] index find_position(std::string_view id_or_nip) const;
   // Asks for the records of several positions at once (ids; a NIP or an
-  // unknown id costs its hash and a useless prefetch): a query naming several
-  // positions (pelaporan's from and to, a penugasan's steps) then waits for
-  // two dependent misses in all rather than two per position. A hint only:
-  // the find_position calls that follow answer as they would without it.
-  void prefetch_positions(std::span<const std::string_view> ids) const;
+  // unknown id costs its hash and a useless prefetch), and of units beside
+  // them: a query naming several (pelaporan's from and to, a penugasan's
+  // steps and owner unit) then waits for two dependent misses in all rather
+  // than two per record. A hint only: the find_position and find_unit calls
+  // that follow answer as they would without it.
+  void prefetch_positions(std::span<const std::string_view> ids, std::span<const std::string_view> unit_ids = {}) const;
   [[nodiscard]] index find_unit(std::string_view id) const;
   [[nodiscard]] index find_team(std::string_view id) const;
 
