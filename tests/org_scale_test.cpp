@@ -273,6 +273,13 @@ TEST_CASE("a snapshot loads back to the same org", "[org][scale][snapshot]") {
       for (const auto id : units) found_units.push_back(g->find_unit(id));
       g->prefetch_positions(asked, units);
       for (std::size_t k = 0; k < asked.size(); ++k) CHECK(g->find_position(asked[k]) == found[k]);
+      // Without their atasan (all, or all but the first few): the same answers.
+      for (const std::size_t with_atasan : {std::size_t{0}, std::size_t{3}, std::size_t{17}}) {
+        g->prefetch_positions(asked, units, with_atasan);
+        for (std::size_t k = 0; k < asked.size(); ++k) {
+          CHECK(g->find_position(asked[k], org_graph::with_atasan::no) == found[k]);
+        }
+      }
       for (std::size_t k = 0; k < units.size(); ++k) CHECK(g->find_unit(units[k]) == found_units[k]);
       CHECK(found.back() == perwal::org::none);
       CHECK(found_units[1] == perwal::org::none);

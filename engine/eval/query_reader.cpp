@@ -153,8 +153,9 @@ class query_reader {
     void add_unit(const json* v) {
       if (v != nullptr && v->is_string()) unit_ = v->get_ref<const std::string&>();
     }
-    void prefetch(const org::org_graph& org) const {
-      org.prefetch_positions({ids_.data(), n_}, {&unit_, unit_.empty() ? 0U : 1U});
+    // `atasan_of_first`: how many of the positions added first have their atasan read by the check.
+    void prefetch(const org::org_graph& org, std::size_t atasan_of_first = 16) const {
+      org.prefetch_positions({ids_.data(), n_}, {&unit_, unit_.empty() ? 0U : 1U}, atasan_of_first);
     }
 
    private:
@@ -181,10 +182,11 @@ class query_reader {
   index position(const json& q, std::string_view key, const where& at, bool required) {
     return position_value(field(q, key), key, at, required);
   }
-  index position_value(const json* v, std::string_view key, const where& at, bool required) {
+  index position_value(const json* v, std::string_view key, const where& at, bool required,
+                       org::org_graph::with_atasan atasan = org::org_graph::with_atasan::yes) {
     auto s = string_value(v, key, at, required);
     if (!s) return none;
-    const auto p = org_.find_position(*s);
+    const auto p = org_.find_position(*s, atasan);
     if (p == none) error(at(key), no_position(*s));
     return p;
   }
@@ -386,9 +388,11 @@ class query_reader {
       g.fields = &s;
       g.at = static_cast<std::uint32_t>(i);
       g.action = code_value(category::action, f[step_fields::action], "action", at, true);
-      g.by = position_value(f[step_fields::by], "by", at, false);
-      g.from = position_value(f[step_fields::from], "from", at, false);
-      g.to = position_value(f[step_fields::to], "to", at, false);
+      // Whose letter it is matters, not their atasan (the roles are walked from the assignee and the owner).
+      constexpr auto alone = org::org_graph::with_atasan::no;
+      g.by = position_value(f[step_fields::by], "by", at, false, alone);
+      g.from = position_value(f[step_fields::from], "from", at, false, alone);
+      g.to = position_value(f[step_fields::to], "to", at, false, alone);
       positions_value(f[step_fields::cc], "cc", at, [&](index x) { g.cc.push_back(x); });
       g.contents_stated = f[step_fields::contents] != nullptr;
       contents(f[step_fields::contents], at, g.contents);
@@ -426,10 +430,10 @@ class query_reader {
         for (const auto k : {step_fields::by, step_fields::from, step_fields::to}) named.add(f[k]);
       }
     }
-    named.prefetch(org_);
+    named.prefetch(org_, 1);  // the assignee's atasan: its penilai is walked from there
     p.assignee = position(q, "assignee", {}, true);
     p.owner_unit = unit(q, "owner_unit", {}, true);
-    p.assigned_by = position(q, "assigned_by", {}, false);
+    p.assigned_by = position_value(field(q, "assigned_by"), "assigned_by", {}, false, org::org_graph::with_atasan::no);
     p.mode = code_of(category::mode, q, "mode", {}, true);
     if (const json* tt = field(q, "team"); tt != nullptr && !tt->is_null()) {
       const auto& t = *tt;

@@ -33,18 +33,19 @@ void org_graph::prefetch_record(index p) const {
   __builtin_prefetch(r + sizeof(position) - 1);
 }
 
-index org_graph::find_position(std::string_view id_or_nip) const {
+index org_graph::find_position(std::string_view id_or_nip, with_atasan atasan) const {
   // A check reads the position's record and its atasan's. With the slot
   // where the search starts comes the atasan of the position there (usually
   // the one asked for): both records are then asked for at once, two
   // dependent cache misses for a cold national query rather than three.
   const std::uint64_t h = id_table::hash(id_or_nip);
-  if (!position_slot_atasan_.empty()) prefetch_record(position_slot_atasan_[position_ids_.home(h)]);
+  const bool atasan_wanted = atasan == with_atasan::yes;
+  if (atasan_wanted && !position_slot_atasan_.empty()) prefetch_record(position_slot_atasan_[position_ids_.home(h)]);
   // The record's own atasan too, once it arrives: for a position found
   // past its home slot.
   const auto id_of = [&](index k) {
     const position& r = positions_[k];
-    prefetch_record(r.atasan);
+    if (atasan_wanted) prefetch_record(r.atasan);
     return r.id;
   };
   if (const index p = position_ids_.find(id_or_nip, h, id_of); p != none) return p;
@@ -54,8 +55,8 @@ index org_graph::find_position(std::string_view id_or_nip) const {
   return none;
 }
 
-void org_graph::prefetch_positions(std::span<const std::string_view> ids,
-                                   std::span<const std::string_view> unit_ids) const {
+void org_graph::prefetch_positions(std::span<const std::string_view> ids, std::span<const std::string_view> unit_ids,
+                                   std::size_t atasan_of_first) const {
   constexpr std::size_t chunk = 16, most_units = 4;
   std::array<std::size_t, chunk> home{};
   std::array<std::size_t, most_units> unit_home{};
@@ -71,10 +72,12 @@ void org_graph::prefetch_positions(std::span<const std::string_view> ids,
       unit_home[i] = unit_ids_.home(id_table::hash(unit_ids[i]));
       unit_ids_.prefetch_slot(unit_home[i]);
     }
+    const std::size_t hinted =
+        position_slot_atasan_.empty() || first >= atasan_of_first ? 0 : std::min(n, atasan_of_first - first);
     for (std::size_t i = 0; i < n; ++i) {
       home[i] = position_ids_.home(id_table::hash(ids[first + i]));
       position_ids_.prefetch_slot(home[i]);
-      if (!position_slot_atasan_.empty()) __builtin_prefetch(&position_slot_atasan_[home[i]]);
+      if (i < hinted) __builtin_prefetch(&position_slot_atasan_[home[i]]);
     }
     // Second level: the records those name (an item usually sits in its
     // home slot), their loads independent of one another.
@@ -83,7 +86,7 @@ void org_graph::prefetch_positions(std::span<const std::string_view> ids,
     }
     for (std::size_t i = 0; i < n; ++i) {
       prefetch_record(position_ids_.item_at(home[i]));
-      if (!position_slot_atasan_.empty()) prefetch_record(position_slot_atasan_[home[i]]);
+      if (i < hinted) prefetch_record(position_slot_atasan_[home[i]]);
     }
     units = 0;
     first += chunk;

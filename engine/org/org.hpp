@@ -12,6 +12,7 @@
 #include <boost/graph/compressed_sparse_row_graph.hpp>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -384,14 +385,20 @@ class org_graph {
   }
 
   // Lookups by id. find_position accepts a position id or an employee NIP.
-  [[nodiscard]] index find_position(std::string_view id_or_nip) const;
+  // Whether the position's atasan record is asked for on the way (a
+  // kedudukan or pelaporan check reads it; a penugasan's letter writers'
+  // atasan are never read, and their misses would only queue before the others).
+  enum class with_atasan : bool { no, yes };
+  [[nodiscard]] index find_position(std::string_view id_or_nip, with_atasan atasan = with_atasan::yes) const;
   // Asks for the records of several positions at once (ids; a NIP or an
   // unknown id costs its hash and a useless prefetch), and of units beside
   // them: a query naming several (pelaporan's from and to, a penugasan's
   // steps and owner unit) then waits for two dependent misses in all rather
   // than two per record. A hint only: the find_position and find_unit calls
   // that follow answer as they would without it.
-  void prefetch_positions(std::span<const std::string_view> ids, std::span<const std::string_view> unit_ids = {}) const;
+  // `atasan_of_first`: how many of the ids (the first) have their atasan's record asked for too.
+  void prefetch_positions(std::span<const std::string_view> ids, std::span<const std::string_view> unit_ids = {},
+                          std::size_t atasan_of_first = std::numeric_limits<std::size_t>::max()) const;
   [[nodiscard]] index find_unit(std::string_view id) const;
   [[nodiscard]] index find_team(std::string_view id) const;
 
