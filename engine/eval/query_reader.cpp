@@ -124,11 +124,8 @@ class query_reader {
     return it == obj.end() ? nullptr : &*it;
   }
 
-  // The string at q[key] (not copied: ids are looked up, not kept), or nullptr.
-  const std::string* string_field(const json& q, std::string_view key, const where& at, bool required) {
-    return string_value(field(q, key), key, at, required);
-  }
-  // The same for the value `v` of field `key` (nullptr: absent).
+  // The string value `v` of field `key` (nullptr: absent), not copied (ids
+  // are looked up, not kept), or nullptr.
   const std::string* string_value(const json* v, std::string_view key, const where& at, bool required) {
     if (v == nullptr || v->is_null()) {
       if (required) error(at(key), msg("query.required"));
