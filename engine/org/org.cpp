@@ -26,13 +26,6 @@ std::string_view acting_name(acting a) {
   return "";
 }
 
-void org_graph::prefetch_record(index p) const {
-  if (p >= positions_.size()) return;  // none, or a corrupt hint: nothing to fetch
-  const auto* r = reinterpret_cast<const char*>(&positions_[p]);
-  __builtin_prefetch(r);
-  __builtin_prefetch(r + sizeof(position) - 1);
-}
-
 index org_graph::find_position(std::string_view id_or_nip, with_atasan atasan) const {
   // A check reads the position's record and its atasan's. With the slot
   // where the search starts comes the atasan of the position there (usually

@@ -291,11 +291,16 @@ class id_table {
   // each insert would otherwise wait for a cache miss.
   template <class KeyOf>
   index insert(std::string_view key, std::uint64_t key_hash, index i, KeyOf&& key_of);
-  void prefetch(std::uint64_t key_hash) const {
+  // Asks for the slot where the search for a key of this hash starts.
+  // Every helper whose only effect is a prefetch is always inlined: GCC
+  // takes such a function for one without effects and deletes the calls
+  // to it (measured: GCC 12 at -O2 left no prefetch of a record in the
+  // binary while prefetch_record was an out-of-line function).
+  [[gnu::always_inline]] void prefetch(std::uint64_t key_hash) const {
     if (!slots_.empty()) __builtin_prefetch(slots_.data() + (key_hash & (slots_.size() - 1)), 1);
   }
   // Asks for slot `s` (a home()) ahead of a find().
-  void prefetch_slot(std::size_t s) const { __builtin_prefetch(slots_.data() + s); }
+  [[gnu::always_inline]] void prefetch_slot(std::size_t s) const { __builtin_prefetch(slots_.data() + s); }
   void reserve_for(std::size_t n);
   [[nodiscard]] std::size_t size() const { return size_; }
   // The slot where the search for a key of this hash starts, and the slots'
@@ -458,8 +463,13 @@ class org_graph {
   array_ref<index> position_slot_atasan_;
   // Asks for position p's record: its first and last cache lines (asking
   // too for the middle one of a record spanning three measured no faster).
-  // None or past the end: nothing.
-  void prefetch_record(index p) const;
+  // None or past the end: nothing. Always inlined (see id_table::prefetch).
+  [[gnu::always_inline]] void prefetch_record(index p) const {
+    if (p >= positions_.size()) return;  // none, or a corrupt hint: nothing to fetch
+    const auto* r = reinterpret_cast<const char*>(&positions_[p]);
+    __builtin_prefetch(r);
+    __builtin_prefetch(r + sizeof(position) - 1);
+  }
   array_ref<index> positions_by_unit_pre_;   // positions sorted by their unit's pre-order
   array_ref<std::uint32_t> unit_first_pos_;  // per unit pre-order slot: begin offset
   array_ref<std::uint32_t> unit_last_pos_;   // end offset of the unit's subtree slice
