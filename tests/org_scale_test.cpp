@@ -498,16 +498,18 @@ TEST_CASE("a damaged or foreign snapshot is refused, never trusted", "[org][scal
   SECTION("each reason in words") {
     CHECK(refused(bytes + "x").find("unexpected bytes") != std::string::npos);
     std::string other = bytes;
-    other[8] = 7;  // the format version
-    CHECK(refused(other) == "snapshot format 7, this perwal reads format 6 — run perwal compile-org again");
+    other[8] = 8;  // the format version
+    CHECK(refused(other) == "snapshot format 8, this perwal reads format 7 — run perwal compile-org again");
+    other[8] = 6;  // format 6: no pimpinan unit in the position records
+    CHECK(refused(other) == "snapshot format 6, this perwal reads format 7 — run perwal compile-org again");
     other[8] = 5;  // format 5: position ids all in the string table, no atasan hints
-    CHECK(refused(other) == "snapshot format 5, this perwal reads format 6 — run perwal compile-org again");
+    CHECK(refused(other) == "snapshot format 5, this perwal reads format 7 — run perwal compile-org again");
     other[8] = 4;  // format 4: units converted on load, not prelinked
-    CHECK(refused(other) == "snapshot format 4, this perwal reads format 6 — run perwal compile-org again");
+    CHECK(refused(other) == "snapshot format 4, this perwal reads format 7 — run perwal compile-org again");
     other[8] = 3;  // format 3: positions and employees converted on load, not prelinked
-    CHECK(refused(other) == "snapshot format 3, this perwal reads format 6 — run perwal compile-org again");
+    CHECK(refused(other) == "snapshot format 3, this perwal reads format 7 — run perwal compile-org again");
     CHECK(refused(other.substr(0, 70)) ==
-          "snapshot format 3, this perwal reads format 6 — run perwal compile-org again");  // shorter than a header
+          "snapshot format 3, this perwal reads format 7 — run perwal compile-org again");  // shorter than a header
     std::string flipped = bytes;
     flipped[bytes.size() / 2] = static_cast<char>(flipped[bytes.size() / 2] ^ 1);
     CHECK(refused(flipped) == "checksum mismatch (corrupt snapshot)");
@@ -588,6 +590,12 @@ TEST_CASE("a damaged or foreign snapshot is refused, never trusted", "[org][scal
       REQUIRE(k < n);
       reinterpret_cast<char*>(p + k)[offsetof(perwal::org::position, receives_delegation)] = 1;
       CHECK(refused(f.sealed()) == "malformed snapshot: position receives_delegation");
+    }
+    {  // a pimpinan unit other than the one its unit names
+      forgery f(bytes);
+      auto& p = f.items<perwal::org::position>(sd::s_positions)[0];
+      p.pimpinan_unit = p.pimpinan_unit == 0 ? 1 : 0;
+      CHECK(refused(f.sealed()) == "malformed snapshot: position pimpinan unit");
     }
     {  // a tag list pointing between two tags (Padang Panjang tags positions; the cross org only units)
       const auto pp = bundled_orgs().front();

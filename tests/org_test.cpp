@@ -396,6 +396,23 @@ TEST_CASE("perangkat daerah and unit organisasi", "[org]") {
   CHECK(uo("y.bkpsdm") == f.u("y.bkpsdm"));
 }
 
+TEST_CASE("pimpinan unit: the head of the unit organisasi, kept in each position's record", "[org]") {
+  const fixture f;
+  REQUIRE(f.org);
+  const auto& o = *f.org;
+  const auto pimpinan = [&](std::string_view id) { return o.positions()[f.p(id)].pimpinan_unit; };
+  CHECK(pimpinan("x.bag-org.analis-1") == f.p("x.kabag-org"));      // the unit is a UO
+  CHECK(pimpinan("x.kasubbag-kelembagaan") == f.p("x.kabag-org"));  // below a UO
+  CHECK(pimpinan("x.dinkes.pelaksana-3") == f.p("x.dinkes.kabid-p2p"));
+  CHECK(pimpinan("x.dinkes.katu-pkm-1") == f.p("x.dinkes.kapus-1"));  // a PD nested in a PD
+  CHECK(pimpinan("x.kadinkes") == f.p("x.kadinkes"));                 // a PD with no UO: the PD
+  CHECK(pimpinan("x.walikota") == f.p("x.walikota"));                 // above PD level: the unit itself
+  CHECK(o.pimpinan_of_unit(f.u("x.dinkes.sekretariat")) == none);     // a UO without a head
+  CHECK(o.unit_organisasi_of(none) == none);
+  CHECK(o.pimpinan_of_unit(none) == none);
+  for (const auto& p : o.positions()) CHECK(p.pimpinan_unit == o.pimpinan_of_unit(p.unit));
+}
+
 TEST_CASE("unit_contains, common_unit, unit_chain", "[org]") {
   const fixture f;
   REQUIRE(f.org);

@@ -6,17 +6,6 @@
 
 namespace perwal::eval {
 
-index context::uo_of_unit(index u) const {
-  if (u == none) return none;
-  const auto uo = org.units()[u].unit_organisasi;
-  return uo == none ? u : uo;
-}
-
-index context::pimpinan_of_unit(index u) const {
-  const auto uo = uo_of_unit(u);
-  return uo == none ? none : org.units()[uo].head;
-}
-
 index context::root_of_unit(index u) const {
   const auto i = instansi_of_unit(u);
   return i == none ? none : org.instansis()[i].root_unit;

@@ -77,8 +77,8 @@ class context {
   const org::org_graph& org;
 
   // ---- the org ----------------------------------------------------------------
-  [[nodiscard]] index uo_of_unit(index u) const;
-  [[nodiscard]] index pimpinan_of_unit(index u) const;
+  [[nodiscard]] index uo_of_unit(index u) const { return org.unit_organisasi_of(u); }
+  [[nodiscard]] index pimpinan_of_unit(index u) const { return org.pimpinan_of_unit(u); }
   [[nodiscard]] index pd_of_unit(index u) const { return u == none ? none : org.units()[u].perangkat_daerah; }
   [[nodiscard]] index instansi_of_unit(index u) const { return u == none ? none : org.units()[u].instansi; }
   [[nodiscard]] index root_of_unit(index u) const;

@@ -103,6 +103,9 @@ bool record_field(const org::position& pos, prop p, scalar& v) {
     case prop::heads:
       v = scalar::entity(value_type::unit, pos.heads);
       return true;
+    case prop::pimpinan_unit:
+      v = scalar::entity(value_type::position, pos.pimpinan_unit);
+      return true;
     case prop::is_head:
       v = scalar::boolean(pos.heads != none);
       return true;
@@ -155,8 +158,6 @@ scalar context::position_prop(index p, const cstep& s) const {
   switch (s.p) {
     case prop::penilai:
       return scalar::entity(value_type::position, penilai_of(p));
-    case prop::pimpinan_unit:
-      return scalar::entity(value_type::position, pimpinan_of_unit(pos.unit));
     case prop::kepala_pd: {
       const auto pd = pos.perangkat_daerah;
       return scalar::entity(value_type::position, pd == none ? none : org.units()[pd].head);

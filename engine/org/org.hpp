@@ -74,7 +74,7 @@ struct unit {
   std::uint32_t pre = 0, post = 0;
 };
 
-// The fields a kedudukan or pelaporan check reads come first (41 bytes, one
+// The fields a kedudukan or pelaporan check reads come first (48 bytes, one
 // or two adjacent cache lines); title, tags and DFS numbers follow them.
 struct position {
   std::string_view id;
@@ -95,6 +95,11 @@ struct position {
   // Does it receive a delegation (as `to`)? Most do not, and a check that
   // asks then reads no delegation index.
   bool receives_delegation = false;
+  // The head of its unit organisasi (what `pimpinan_unit` names: the head of
+  // the unit's unit organisasi, or of the unit itself outside one), copied
+  // here at load: a pelaporan check's `from.pimpinan_unit` then reads no
+  // unit record (two dependent cache misses on a national org).
+  index pimpinan_unit = none;
   // The id itself when it is at most 16 bytes long (then `id` views it
   // here, set when the org is frozen): looking a position up by its id then
   // compares bytes that arrive with the record, not a third cache miss.
@@ -411,6 +416,18 @@ class org_graph {
   [[nodiscard]] bool unit_contains(index a, index b) const;
   // Is position `a` the same as or above position `b` in the atasan chain? O(1).
   [[nodiscard]] bool superior_of(index a, index b) const;
+  // The unit organisasi of unit `u`: its own `unit_organisasi`, or `u` itself
+  // outside one (above PD level); none for none.
+  [[nodiscard]] index unit_organisasi_of(index u) const {
+    if (u >= units_.size()) return none;
+    const index uo = units_[u].unit_organisasi;
+    return uo == none ? u : uo;
+  }
+  // The head of unit_organisasi_of(u) (what the rules call `pimpinan_unit`), or none.
+  [[nodiscard]] index pimpinan_of_unit(index u) const {
+    const index uo = unit_organisasi_of(u);
+    return uo == none ? none : units_[uo].head;
+  }
   // Lowest common ancestor of two units (none when in different trees). O(depth).
   [[nodiscard]] index common_unit(index a, index b) const;
   // Position ids from `p` up through its atasan chain to the top (p first).

@@ -70,8 +70,9 @@ std::string org_graph::canonical_dump() const {
     put_index(out, p.heads);
     out << " pd=";
     put_index(out, p.perangkat_daerah);
-    out << " pd_kind=" << p.pd_kind << " receives_delegation=" << p.receives_delegation
-        << " id_in_record=" << (p.id.data() == p.id_inline.data());
+    out << " pd_kind=" << p.pd_kind << " receives_delegation=" << p.receives_delegation << " pimpinan_unit=";
+    put_index(out, p.pimpinan_unit);
+    out << " id_in_record=" << (p.id.data() == p.id_inline.data());
     out << " find=" << find_position(p.id) << " employee=";
     put_index(out, employee_of(i));
     put_list(out, " delegations", delegations_to(i));

@@ -95,11 +95,13 @@ struct freeze_steps {
   }
 
   // A position heading several units (an acting head) keeps the first; every
-  // position gets its unit's perangkat daerah and its kind (index_unit_context ran first).
+  // position gets its unit's perangkat daerah and its kind, and the head of
+  // its unit organisasi (index_unit_context ran first).
   void index_heads() {
     for (position& p : g.positions_.build()) {
       p.perangkat_daerah = p.unit < g.units_.size() ? g.units_[p.unit].perangkat_daerah : none;
       p.pd_kind = p.perangkat_daerah != none ? g.units_[p.perangkat_daerah].kind : no_code;
+      p.pimpinan_unit = g.pimpinan_of_unit(p.unit);
     }
     for (index v = 0; v < g.units_.size(); ++v) {
       const index h = g.units_[v].head;

@@ -71,6 +71,7 @@ std::uint64_t snapshot_detail::record_layout() {
                                 offsetof(position, heads),
                                 offsetof(position, perangkat_daerah),
                                 offsetof(position, receives_delegation),
+                                offsetof(position, pimpinan_unit),
                                 offsetof(position, id_inline),
                                 offsetof(position, title),
                                 offsetof(position, tags),
@@ -297,6 +298,7 @@ struct snapshot_io {
       q.heads = p.heads;
       q.perangkat_daerah = p.perangkat_daerah;
       q.receives_delegation = p.receives_delegation;
+      q.pimpinan_unit = p.pimpinan_unit;
       q.title = linked(p.title);
       q.depth = p.depth;
       q.pre = p.pre;
@@ -767,6 +769,7 @@ struct snapshot_io {
             "position perangkat daerah");
       check(x.receives_delegation == (g.delegation_first_[i + 1] > g.delegation_first_[i]),
             "position receives_delegation");
+      check(x.pimpinan_unit == g.pimpinan_of_unit(x.unit), "position pimpinan unit");
     }
     place(records, g.positions_, in_place, [&link](position& p) {
       p.id = inline_id(p.id) ? std::string_view(p.id_inline.data(), p.id.size()) : link.str(p.id);

@@ -21,7 +21,7 @@
 namespace perwal::org::snapshot_detail {
 
 inline constexpr std::array<char, 8> magic = {'P', 'E', 'R', 'W', 'A', 'L', 'S', 'N'};
-inline constexpr std::uint32_t format_version = 6;
+inline constexpr std::uint32_t format_version = 7;
 // Each section starts at a multiple of this from the payload's start (the
 // payload itself starts at a multiple of 32 in the file, and mapped files
 // start on a page), so every array is aligned for its elements where it lies.
