@@ -386,8 +386,8 @@ class org_graph {
   [[nodiscard]] bool records_mapped() const { return backing_ != nullptr && positions_.viewed(); }
   [[nodiscard]] const std::vector<delegation>& delegations() const { return delegations_; }
   [[nodiscard]] const std::vector<team>& teams() const { return teams_; }
-  // Built on first use for an org read from a snapshot (from its records,
-  // as a JSON load builds it): most commands never walk the graph.
+  // Built from the records on first use, whether the org was read from JSON
+  // or from a snapshot: the checks read the precomputed indices instead.
   [[nodiscard]] const graph_type& graph() const;
   // The vertex of an item in graph(): units first, then positions, employees, teams.
   [[nodiscard]] graph_type::vertex_descriptor vertex_of(vertex_kind k, index i) const {
@@ -468,7 +468,7 @@ class org_graph {
   // (null for an org built from JSON). Declared first: destroyed last.
   std::shared_ptr<const void> backing_;
   mutable graph_type graph_;
-  bool graph_deferred_ = false;  // a snapshot's: graph() builds graph_ when first asked
+  bool graph_deferred_ = false;  // graph() builds graph_ when first asked
   mutable std::once_flag graph_once_;
   string_arena strings_;
   array_ref<std::string_view> tag_pool_;  // the tags of units and positions, each a slice

@@ -25,8 +25,8 @@ struct tag_ref {
 };
 
 // Turns validated items into the frozen org: tag spans, forest orders, unit
-// context, CSR indices and the Boost graph. Only for a valid org (every
-// reference resolved, no cycles).
+// context and CSR indices (the Boost graph when first asked for). Only for
+// a valid org (every reference resolved, no cycles).
 struct freezer {
   static void freeze(org_graph& g, const structure& shape, std::span<const tag_ref> tags);
   // Reads each team from its object (in `extra`; json_path set) exactly as
@@ -35,7 +35,7 @@ struct freezer {
   static bool read_teams(org_graph& g, const vocabulary& vocab, const structure& shape);
   // The first vertex of each kind (vertex_of), from the item counts.
   static void number_vertices(org_graph& g);
-  // g's Boost graph, from its items (a snapshot's when first asked for).
+  // g's Boost graph, from its items (when first asked for).
   static void build_graph(const org_graph& g, graph_type& out);
   // An item's key, for the id tables (which confirm a hash hit by reading it).
   static auto unit_key(const org_graph& g) {

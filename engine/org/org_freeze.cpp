@@ -1,5 +1,6 @@
 // Freezing a validated org: forest orders, unit context (unit organisasi,
-// perangkat daerah, instansi), CSR indices and the Boost graph. Linear and
+// perangkat daerah, instansi) and CSR indices (the Boost graph is built on
+// first use, from the same records: see org_graph::graph). Linear and
 // iterative: orgs reach millions of positions and chains thousands deep.
 #include "engine/org/org_json_reader.hpp"
 #include "engine/org/org_validate.hpp"
@@ -33,7 +34,11 @@ struct freeze_steps {
     index_teams();
     inline_short_ids();
     index_slot_atasan();
-    build_graph();
+    // The Boost graph is built on first use, as for a snapshot: no check,
+    // audit or report walks it, and for a national org it was 7 % of the
+    // JSON load and a few hundred MB.
+    number_vertices(g);
+    g.graph_deferred_ = true;
   }
 
   // Short position ids moved into their records (position::id_inline); the
@@ -176,11 +181,6 @@ struct freeze_steps {
 
   // Edges in a fixed order (units, positions, employees, delegations,
   // teams), then one counting sort into CSR form by Boost.
-  void build_graph() {
-    number_vertices(g);
-    build_graph(g, g.graph_);
-  }
-
   static void number_vertices(org_graph& g) {
     const std::size_t nu = g.units_.size(), np = g.positions_.size(), ne = g.employees_.size();
     g.vertex_base_ = {0, static_cast<std::uint32_t>(nu), static_cast<std::uint32_t>(nu + np),
