@@ -11,6 +11,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -324,6 +325,32 @@ TEST_CASE("position ids of 15, 16 and 17 bytes that share their first bytes are 
   for (const std::string other : {"x.analis-1234", "x.analis-12345679", "x.analis-123456789", "x.analis-1234568"}) {
     INFO(other);
     CHECK(g->find_position(other) == perwal::org::none);
+  }
+}
+
+TEST_CASE("a title borne by many positions is kept once, in the org and in its snapshot", "[org][scale][snapshot]") {
+  const auto c = bundled_orgs().front();  // Padang Panjang
+  const auto rules = compile(c.rules);
+  diagnostics errors;
+  const auto json = org_graph::load_file(c.org.string(), rules->vocab, rules->shape, errors);
+  REQUIRE(json);
+  const temp_file snap("titles.snap");
+  REQUIRE(json->write_snapshot(snap.path.string(), c.org.string(), rules->vocab, rules->shape, errors));
+  const auto back = org_graph::load_file(snap.path.string(), rules->vocab, rules->shape, errors);
+  REQUIRE(back);
+  REQUIRE(back->records_mapped());
+  for (const auto* g : {json.get(), back.get()}) {
+    std::map<std::string_view, const char*> first;  // a title's text -> the bytes its first bearer views
+    std::size_t repeated = 0, copies = 0;
+    for (const auto& p : g->positions()) {
+      if (p.title.empty()) continue;
+      const auto [it, fresh] = first.emplace(p.title, p.title.data());
+      if (fresh) continue;
+      ++repeated;
+      copies += p.title.data() != it->second ? 1 : 0;
+    }
+    CHECK(repeated > 0);
+    CHECK(copies == 0);
   }
 }
 

@@ -9,11 +9,36 @@
 #include <memory>
 #include <numeric>
 #include <span>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/org/org.hpp"
 
 namespace perwal::org {
+
+// Texts that repeat, kept once: a national org has millions of positions and
+// a few hundred titles. `V` is what is kept for a text (its view in the
+// org's strings, its place in a snapshot's string table); the key views a
+// copy that outlives this. At most `limit` distinct texts are remembered, so
+// an org whose titles all differ costs a failed look-up each, no more memory.
+template <class V>
+class repeated_texts {
+ public:
+  static constexpr std::size_t limit = 1U << 16;
+  // The value kept for a text equal to `s`, or nullptr.
+  [[nodiscard]] const V* find(std::string_view s) const {
+    const auto it = seen_.find(s);
+    return it == seen_.end() ? nullptr : &it->second;
+  }
+  // Remembers `value` for the text `stable` views (while there is room).
+  void add(std::string_view stable, const V& value) {
+    if (seen_.size() < limit) seen_.emplace(stable, value);
+  }
+
+ private:
+  std::unordered_map<std::string_view, V> seen_;
+};
 
 // The tags of one unit or position: a slice of org_graph::tag_pool_. Spans
 // are made once the pool stops growing.

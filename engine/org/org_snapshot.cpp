@@ -257,6 +257,15 @@ struct snapshot_io {
       if (s.empty()) return {};
       return {reinterpret_cast<const char*>(strings_at + w.str(s).offset), s.size()};
     };
+    // A title is written once however many positions bear it (the org's
+    // strings may hold it once or many times: the file is the same).
+    repeated_texts<std::string_view> titles;
+    const auto linked_title = [&](std::string_view s) -> std::string_view {
+      if (const std::string_view* kept = titles.find(s)) return *kept;
+      const std::string_view kept = linked(s);
+      if (!s.empty()) titles.add(s, kept);
+      return kept;
+    };
     std::vector<instansi_rec> inst;
     for (const instansi& x : g.instansi_) {
       inst.push_back({w.str(x.id), w.str(x.name), x.pejabat_berwenang, x.root_unit});
@@ -299,7 +308,7 @@ struct snapshot_io {
       q.perangkat_daerah = p.perangkat_daerah;
       q.receives_delegation = p.receives_delegation;
       q.pimpinan_unit = p.pimpinan_unit;
-      q.title = linked(p.title);
+      q.title = linked_title(p.title);
       q.depth = p.depth;
       q.pre = p.pre;
       q.post = p.post;

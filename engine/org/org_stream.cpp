@@ -228,6 +228,16 @@ struct stream_reader {
   }
   // A string or null (then empty): optional text fields.
   [[nodiscard]] std::string_view keep_optional() { return in.null() ? std::string_view{} : keep(in.string()); }
+  // A position's title, kept once however many positions bear it.
+  repeated_texts<std::string_view> titles;
+  [[nodiscard]] std::string_view keep_title() {
+    if (in.null()) return {};
+    const std::string_view s = in.string();
+    if (const std::string_view* kept = titles.find(s)) return *kept;
+    const std::string_view kept = keep(s);
+    titles.add(kept, kept);
+    return kept;
+  }
   [[nodiscard]] code required_code(category cat) {
     if (in.peek() != '"') fail();
     return codes.get(cat, in.string());
@@ -385,7 +395,7 @@ struct stream_reader {
         g.position_ids_.prefetch(id_hash);
       } else if (key == "title") {
         mark(seen, f_title);
-        p.title = keep_optional();
+        p.title = keep_title();
       } else if (key == "kind") {
         mark(seen, f_kind);
         p.kind = required_code(category::position_kind);
