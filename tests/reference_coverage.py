@@ -9,7 +9,8 @@ lists is named in that section or in the page's conventions; for api.md and
 api.id.md, that every method and path of server/openapi.json has its section
 ("## METHOD PATH") and a row in the endpoint table; for errors.md and
 errors.id.md, that every code of the message catalogue
-(engine/common/messages.cpp) has its row; that every page has its Indonesian
+(engine/common/messages.cpp) has its row; that the formats the pages show
+`perwal --version` printing are the ones it prints; that every page has its Indonesian
 twin; and that every relative link of the pages names a file (and a heading)
 that exists; and that no tracked file points outside the repository (at a
 design folder beside it or at a contract document a user does not have).
@@ -135,6 +136,15 @@ def main():
             for opt in options(perwal, cmd):
                 if not re.search(r"(?<![\w-])" + re.escape(opt) + r"(?![\w-])", secs[title] + common):
                     problems.append(f"docs/reference/{name}: {title} does not name its option {opt}")
+
+    # The formats `perwal --version` names are the ones the pages show it printing.
+    printed = dict(line.split(": ", 1) for line in run(perwal, "--version").splitlines() if ": " in line)
+    for name in ("README.md", "README.id.md", "cli.md", "cli.id.md"):
+        for what, shown in re.findall(r"^(org format|org snapshot format|rule language): (.*)$",
+                                      read(os.path.join(ref, name)), re.M):
+            if printed.get(what) != shown:
+                problems.append(f"docs/reference/{name}: shows \"{what}: {shown}\", perwal --version prints "
+                                f"\"{what}: {printed.get(what)}\"")
 
     # The API: a section and a table row per method and path.
     api = json.loads(read(os.path.join(root, "server", "openapi.json")))
