@@ -11,6 +11,7 @@
 #include <span>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "engine/org/org.hpp"
@@ -26,14 +27,14 @@ template <class V>
 class repeated_texts {
  public:
   static constexpr std::size_t limit = 1U << 16;
-  // The value kept for a text equal to `s`, or nullptr.
-  [[nodiscard]] const V* find(std::string_view s) const {
-    const auto it = seen_.find(s);
-    return it == seen_.end() ? nullptr : &it->second;
-  }
-  // Remembers `value` for the text `stable` views (while there is room).
-  void add(std::string_view stable, const V& value) {
+  // The value kept for a text equal to `s`; the first time, `keep()`'s:
+  // a pair of a view of the text that outlives this, and the value.
+  template <class Keep>
+  [[nodiscard]] V get(std::string_view s, Keep&& keep) {
+    if (const auto it = seen_.find(s); it != seen_.end()) return it->second;
+    const auto [stable, value] = keep();
     if (seen_.size() < limit) seen_.emplace(stable, value);
+    return value;
   }
 
  private:

@@ -260,11 +260,8 @@ struct snapshot_io {
     // A title is written once however many positions bear it (the org's
     // strings may hold it once or many times: the file is the same).
     repeated_texts<std::string_view> titles;
-    const auto linked_title = [&](std::string_view s) -> std::string_view {
-      if (const std::string_view* kept = titles.find(s)) return *kept;
-      const std::string_view kept = linked(s);
-      if (!s.empty()) titles.add(s, kept);
-      return kept;
+    const auto linked_title = [&](std::string_view s) {
+      return titles.get(s, [&] { return std::pair{s, linked(s)}; });  // the org's view outlives the writer
     };
     std::vector<instansi_rec> inst;
     for (const instansi& x : g.instansi_) {

@@ -232,11 +232,11 @@ struct stream_reader {
   repeated_texts<std::string_view> titles;
   [[nodiscard]] std::string_view keep_title() {
     if (in.null()) return {};
-    const std::string_view s = in.string();
-    if (const std::string_view* kept = titles.find(s)) return *kept;
-    const std::string_view kept = keep(s);
-    titles.add(kept, kept);
-    return kept;
+    const std::string_view s = in.string();  // (perhaps the scanner's scratch: the copy is the key)
+    return titles.get(s, [&] {
+      const std::string_view kept = keep(s);
+      return std::pair{kept, kept};
+    });
   }
   [[nodiscard]] code required_code(category cat) {
     if (in.peek() != '"') fail();
