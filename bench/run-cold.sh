@@ -3,13 +3,16 @@
 # and allocations per query, at city, province and national scale:
 #   1. generates each org (perwal gen-org --seed 1) and its snapshot
 #      (perwal compile-org), as bench/run-scale.sh does;
-#   2. runs the miss-latency probes and every per-query benchmark
-#      (scale_query_*, scale_hot_*, scale_cold_*; JSON org and snapshot),
-#      5 repetitions each, niced, in one process;
-#   3. writes bench/results/cold.json (every repetition and the aggregates),
-#      the load average before and after, bench/results/cold.md, and the
+#   2. runs the miss-latency probes, every per-query benchmark (scale_query_*,
+#      scale_hot_*, scale_cold_*; JSON org and snapshot) and the org loads
+#      (scale_load_*), niced, in PERWAL_BENCH_PROCESSES separate processes
+#      (default 3) of PERWAL_BENCH_REPETITIONS repetitions each (default 3):
+#      on a shared VM one process can land on slower memory than the next,
+#      so the spread between processes is part of the result;
+#   3. writes bench/results/cold-<process>.json (every repetition), the load
+#      average before and after each process, bench/results/cold.md, and the
 #      generated section of bench/RESULTS.md between its cold markers.
-# Usage: bench/run-cold.sh                       (~10 min; the nation needs ~4 GB
+# Usage: bench/run-cold.sh                       (~30 min; the nation needs ~4 GB
 #        PERWAL_BENCH_SCALES=city bench/run-cold.sh   of RAM and of disk)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,11 +33,17 @@ for scale in ${PERWAL_BENCH_SCALES//,/ }; do
   "$build/perwal" compile-org "$org" --rules "$rules" -o "${org%.json}.snap"
 done
 
-echo "== Google Benchmark (niced) =="
-uptime >"$out/cold-uptime.txt"
-nice -n 10 "$build/bench/perwal_bench" --benchmark_filter='^probe_|^scale_(query|hot|cold)_' \
-  --benchmark_repetitions=5 --benchmark_display_aggregates_only=true \
-  --benchmark_out="$out/cold.json" --benchmark_out_format=json
+processes=${PERWAL_BENCH_PROCESSES:-3}
+repetitions=${PERWAL_BENCH_REPETITIONS:-3}
+rm -f "$out"/cold.json "$out"/cold-*.json
+: >"$out/cold-uptime.txt"
+for p in $(seq 1 "$processes"); do
+  echo "== Google Benchmark (niced), process $p of $processes =="
+  uptime >>"$out/cold-uptime.txt"
+  nice -n 10 "$build/bench/perwal_bench" --benchmark_filter='^probe_|^scale_(query|hot|cold|load)_' \
+    --benchmark_repetitions="$repetitions" --benchmark_display_aggregates_only=true \
+    --benchmark_out="$out/cold-$p.json" --benchmark_out_format=json
+done
 uptime >>"$out/cold-uptime.txt"
 python3 bench/report.py --cold "$out"
 echo "table: $out/cold.md (and bench/RESULTS.md)"

@@ -5,8 +5,10 @@
 #   2. audits each org with the CLI (peak RSS of the whole job) and checks
 #      that the audit finds exactly the violations the generator planted;
 #   3. compiles each org to a snapshot and audits from the snapshot;
-#   4. runs the Google Benchmark suite (bench/scale_bench.cpp, and the ruleset
-#      compile of bench/core_bench.cpp) with repetitions;
+#   4. runs the Google Benchmark suite (bench/scale_bench.cpp's loads, audits
+#      and issue-5 queries, and the ruleset compile of bench/core_bench.cpp)
+#      with repetitions (the hot and cold latency and the probe are
+#      bench/run-cold.sh's);
 #   5. writes bench/results/ (raw JSON, tables.md) and the plot
 #      bench/results/scale.png.
 # Usage: bench/run-scale.sh            (all three scales; the nation needs
@@ -68,7 +70,7 @@ EOF
 done
 
 echo "== Google Benchmark =="
-"$build/bench/perwal_bench" --benchmark_filter='^probe_|^scale_|bm_compile_ruleset' --benchmark_repetitions=5 \
+"$build/bench/perwal_bench" --benchmark_filter='^scale_(load|audit|query)_|bm_compile_ruleset' --benchmark_repetitions=5 \
   --benchmark_report_aggregates_only=true --benchmark_out="$out/bench.json" --benchmark_out_format=json
 
 uptime >"$out/uptime.txt"
