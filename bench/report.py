@@ -7,8 +7,7 @@ CLI jobs) and the generator reports; writes RESULTS_DIR/tables.md,
 RESULTS_DIR/scale.dat and RESULTS_DIR/scale.png (gnuplot).
 
 report.py --cold [RESULTS_DIR]: reads RESULTS_DIR/cold-*.json (every
-repetition of each benchmark process; cold.json, the older single file, when
-there are none) and RESULTS_DIR/cold-uptime.txt; writes RESULTS_DIR/cold.md
+repetition of each benchmark process) and RESULTS_DIR/cold-uptime.txt; writes RESULTS_DIR/cold.md
 (hot and cold latency and the org loads, min/median/max over every repetition
 of every process, the miss-latency probe, misses' worth, allocations per
 query, issue 16's targets) and puts the same text into bench/RESULTS.md
@@ -215,7 +214,9 @@ def counter(entry, key):
 
 def cold_report(results):
     results = pathlib.Path(results)
-    files = sorted(results.glob("cold-*.json"), key=lambda f: int(f.stem.split("-")[1])) or [results / "cold.json"]
+    files = sorted(results.glob("cold-*.json"), key=lambda f: int(f.stem.split("-")[1]))
+    if not files:
+        sys.exit(f"{results}: no cold-*.json (bench/run-cold.sh writes them)")
     benches = [json.loads(f.read_text()) for f in files]
     runs = repetitions(benches)
     context = benches[0]["context"]

@@ -35,7 +35,7 @@ done
 
 processes=${PERWAL_BENCH_PROCESSES:-3}
 repetitions=${PERWAL_BENCH_REPETITIONS:-3}
-rm -f "$out"/cold.json "$out"/cold-*.json
+rm -f "$out"/cold-*.json
 : >"$out/cold-uptime.txt"
 for p in $(seq 1 "$processes"); do
   echo "== Google Benchmark (niced), process $p of $processes =="

@@ -70,7 +70,7 @@ EOF
 done
 
 echo "== Google Benchmark =="
-"$build/bench/perwal_bench" --benchmark_filter='^scale_(load|audit|query)_|bm_compile_ruleset' --benchmark_repetitions=5 \
+"$build/bench/perwal_bench" --benchmark_filter='^scale_(load_|audit/|query_)|bm_compile_ruleset' --benchmark_repetitions=5 \
   --benchmark_report_aggregates_only=true --benchmark_out="$out/bench.json" --benchmark_out_format=json
 
 uptime >"$out/uptime.txt"
