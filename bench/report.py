@@ -237,9 +237,13 @@ def cold_report(results):
              f"{context.get('library_build_type', '?')} build, which does not affect the timed code.",
              "", "Load average (1/5/15 min) before and after the run:", ""]
     lines += [f"- `{u.strip()}`" for u in uptime] or ["- not recorded"]
+    per_query = max((len(e["cpu"]) for n, e in runs.items() if n.startswith("scale_")
+                     and not n.startswith("scale_load_")), default=0)
     lines += ["", "Times are CPU time per query (per load for the probe; wall clock for the org loads): "
-              f"min / **median** / max over the {max((len(e['cpu']) for e in runs.values()), default=0)} "
-              f"repetitions of {len(benches)} separate process{'es' if len(benches) > 1 else ''}.", "",
+              f"min / **median** / max over every repetition of {len(benches)} separate "
+              f"process{'es' if len(benches) > 1 else ''}: {per_query} for each per-query benchmark, "
+              f"{len(runs.get('probe_miss_latency/huge_pages', {}).get('cpu', []))} for each probe, and for "
+              "the loads as many as each load benchmark asks for per process (5; 3 for the nation).", "",
               "#### Dependent-miss latency (pointer chase, `probe_miss_latency/*`)", "",
               "| pages | ns per dependent load | buffer | of it on huge pages |", "|---|---|---|---|"]
     for kind, label in (("4k_pages", "4 KiB (MADV_NOHUGEPAGE)"), ("huge_pages", "2 MiB (MADV_HUGEPAGE)")):
