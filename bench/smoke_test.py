@@ -6,7 +6,9 @@ smoke_test.py PERWAL_BENCH WORK_DIR. Asserts that every expected benchmark
 ran without error, that the compact query streams give back valid queries
 (kedudukan mostly allowed; every complete penugasan allowed, every
 incomplete one not), and that the allocation and miss counters are there
-and consistent. No timing is asserted.
+and consistent. Then gives the output to `report.py --cold` as two
+processes' results and checks the report merges them (every repetition of
+both, the loads with each process's first). No timing is asserted.
 """
 import json
 import os
@@ -24,7 +26,7 @@ def main(binary, work):
     out = work / "smoke.json"
     env = dict(os.environ, PERWAL_BENCH_SCALES="city", PERWAL_BENCH_COLD_QUERIES=str(COLD_QUERIES),
                PERWAL_BENCH_PROBE_MB="64", PERWAL_BENCH_DATA=str(work / "data"))
-    subprocess.run([binary, "--benchmark_filter=^probe_|^scale_(hot|cold)_", "--benchmark_min_time=0.002",
+    subprocess.run([binary, "--benchmark_filter=^probe_|^scale_(hot|cold|load)_", "--benchmark_min_time=0.002",
                     f"--benchmark_out={out}", "--benchmark_out_format=json"], env=env, check=True,
                    stdout=subprocess.DEVNULL)
     runs = {b["run_name"]: b for b in json.loads(out.read_text())["benchmarks"]}
@@ -58,9 +60,35 @@ def main(binary, work):
             check(share == 1, f"{name}: a complete penugasan was not allowed (share {share})")
         if "_penugasan_incomplete/" in name:
             check(share == 0, f"{name}: an incomplete penugasan was allowed (share {share})")
+    failures += report_failures(out, work / "report")
     for f in failures:
         print("FAIL", f)
     return 1 if failures else 0
+
+
+def report_failures(out, folder):
+    """report.py --cold over `out` given as the results of two processes."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in (1, 2):
+        (folder / f"cold-{i}.json").write_text(out.read_text())
+    report = pathlib.Path(__file__).resolve().parent / "report.py"
+    done = subprocess.run([sys.executable, str(report), "--cold", "--doc", "-", str(folder)], capture_output=True,
+                          text=True)
+    if done.returncode != 0:
+        return [f"report.py --cold failed: {done.stderr.strip()}"]
+    text = (folder / "cold.md").read_text()
+    failures = []
+    if "of 2 separate processes" not in text:
+        failures.append("report.py: the two processes' results are not said to be merged")
+    if "2 for each per-query benchmark" not in text:
+        failures.append("report.py: a per-query benchmark's repetitions are not those of both processes")
+    row = next((line for line in text.splitlines() if line.startswith("| kedudukan | json |")), None)
+    if row is None or row.count(" / ") < 4:
+        failures.append(f"report.py: no hot/cold min / median / max row for kedudukan from JSON: {row}")
+    load = next((line for line in text.splitlines() if line.startswith("| city | json |")), None)
+    if load is None or len(load.split("|")[4].split(" / ")) != 2:
+        failures.append(f"report.py: the city's JSON load without the first load of each of the 2 processes: {load}")
+    return failures
 
 
 if __name__ == "__main__":
