@@ -12,7 +12,7 @@
 #   3. writes bench/results/cold-<process>.json (every repetition), the load
 #      average before and after each process, bench/results/cold.md, and the
 #      generated section of bench/RESULTS.md between its cold markers.
-# Usage: bench/run-cold.sh                       (~30 min; the nation needs ~4 GB
+# Usage: bench/run-cold.sh                       (~16 min here; the nation needs ~4 GB
 #        PERWAL_BENCH_SCALES=city bench/run-cold.sh   of RAM and of disk)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -46,17 +46,17 @@ run() {  # $1 label, $2 sync, $3 bodies file, $4 connections, $5 decisions per r
 }
 
 for round in $(seq 1 "$rounds"); do
-echo "== round $round of $rounds" >&2
-run "single check, golden mix" full "$work/single.txt" 32 1
-run "single check, golden mix" normal "$work/single.txt" 32 1
-run "single check, kedudukan" full "$work/kedudukan.txt" 32 1
-run "single check, kedudukan" normal "$work/kedudukan.txt" 32 1
-run "single check, kedudukan" full "$work/kedudukan.txt" 4 1
-run "single check, kedudukan" normal "$work/kedudukan.txt" 4 1
-run "batch of $batch_size, golden mix" full "$work/batch.txt" 4 "$batch_size"
-run "batch of $batch_size, golden mix" normal "$work/batch.txt" 4 "$batch_size"
-run "batch of $batch_size, kedudukan" full "$work/kedudukan-batch.txt" 4 "$batch_size"
-run "batch of $batch_size, kedudukan" normal "$work/kedudukan-batch.txt" 4 "$batch_size"
+  echo "== round $round of $rounds" >&2
+  run "single check, golden mix" full "$work/single.txt" 32 1
+  run "single check, golden mix" normal "$work/single.txt" 32 1
+  run "single check, kedudukan" full "$work/kedudukan.txt" 32 1
+  run "single check, kedudukan" normal "$work/kedudukan.txt" 32 1
+  run "single check, kedudukan" full "$work/kedudukan.txt" 4 1
+  run "single check, kedudukan" normal "$work/kedudukan.txt" 4 1
+  run "batch of $batch_size, golden mix" full "$work/batch.txt" 4 "$batch_size"
+  run "batch of $batch_size, golden mix" normal "$work/batch.txt" 4 "$batch_size"
+  run "batch of $batch_size, kedudukan" full "$work/kedudukan-batch.txt" 4 "$batch_size"
+  run "batch of $batch_size, kedudukan" normal "$work/kedudukan-batch.txt" 4 "$batch_size"
 done
 # The HTTP layer alone, for scale: no body, no decision, no log.
 serve_start "$perwal" normal
