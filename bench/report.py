@@ -245,8 +245,8 @@ def cold_report(results, doc=RESULTS_DOC):
     lines += ["", "Times are CPU time per query (per load for the probe; wall clock for the org loads): "
               f"min / **median** / max over every repetition of {len(benches)} separate "
               f"process{'es' if len(benches) > 1 else ''}: {per_query} for each per-query benchmark, "
-              f"{len(runs.get('probe_miss_latency/huge_pages', {}).get('cpu', []))} for each probe, and for "
-              "the loads as many as each load benchmark asks for per process (5; 3 for the nation).", "",
+              f"{len(runs.get('probe_miss_latency/huge_pages', {}).get('cpu', []))} for each probe, and every "
+              "repetition of each load benchmark (its own count per process).", "",
               "#### Dependent-miss latency (pointer chase, `probe_miss_latency/*`)", "",
               "| pages | ns per dependent load | buffer | of it on huge pages |", "|---|---|---|---|"]
     for kind, label in (("4k_pages", "4 KiB (MADV_NOHUGEPAGE)"), ("huge_pages", "2 MiB (MADV_HUGEPAGE)")):
