@@ -7,8 +7,9 @@ ran without error, that the compact query streams give back valid queries
 (kedudukan mostly allowed; every complete penugasan allowed, every
 incomplete one not), and that the allocation and miss counters are there
 and consistent. Then gives the output to `report.py --cold` as two
-processes' results and checks the report merges them (every repetition of
-both, the loads with each process's first). No timing is asserted.
+processes' results (and one as the loads on one core) and checks the report
+merges them (every repetition of both, the loads with each process's first)
+and shows the loads on one core apart. No timing is asserted.
 """
 import json
 import os
@@ -71,6 +72,7 @@ def report_failures(out, folder):
     folder.mkdir(parents=True, exist_ok=True)
     for i in (1, 2):
         (folder / f"cold-{i}.json").write_text(out.read_text())
+    (folder / "load-onecore-1.json").write_text(out.read_text())  # as run-cold's `loads` stage names its own
     report = pathlib.Path(__file__).resolve().parent / "report.py"
     done = subprocess.run([sys.executable, str(report), "--cold", "--doc", "-", str(folder)], capture_output=True,
                           text=True)
@@ -88,6 +90,8 @@ def report_failures(out, folder):
     load = next((line for line in text.splitlines() if line.startswith("| city | json |")), None)
     if load is None or len(load.split("|")[4].split(" / ")) != 2:
         failures.append(f"report.py: the city's JSON load without the first load of each of the 2 processes: {load}")
+    if not any(line.startswith("| city | snapshot, one core |") for line in text.splitlines()):
+        failures.append("report.py: the snapshot loads on one core (load-onecore-*.json) are not reported")
     return failures
 
 
