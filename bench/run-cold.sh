@@ -58,6 +58,8 @@ fi
 
 if [[ $stages == *,loads,* ]]; then
   rm -f "$out"/load-busy-*.json "$out"/load-onecore-*.json
+  busy=""
+  trap 'if [ -n "$busy" ]; then kill "$busy" 2>/dev/null || true; fi' EXIT  # the spinning loop never outlives the script
   for p in $(seq 1 "$processes"); do
     echo "== snapshot loads with the other core busy, process $p of $processes =="
     sh -c 'while :; do :; done' &
@@ -67,6 +69,7 @@ if [[ $stages == *,loads,* ]]; then
       --benchmark_out_format=json >/dev/null || status=$?
     kill "$busy"
     wait "$busy" 2>/dev/null || true
+    busy=""
     [ "$status" = 0 ] || exit "$status"
     echo "== snapshot loads pinned to one core, process $p of $processes =="
     taskset -c 0 "$build/bench/perwal_bench" --benchmark_filter='^scale_load_snapshot/' \
