@@ -1,16 +1,19 @@
 #include "server/store.hpp"
 
 #include <semaphore.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <ctime>
+#include <iostream>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>
 
 #include "server/digest.hpp"
+#include "server/journal.hpp"
 
 namespace perwal::server {
 
@@ -939,6 +942,11 @@ sqlite_decision_log::sqlite_decision_log(const std::filesystem::path& file, log_
     last_hash_ = end.text(1);
   }
   exclusive([this] { return prune(); });
+  if (!options_.full_sync) {
+    journal_ = std::make_unique<journal_file>(journal_path(file));
+    recover_journal();
+    copier_ = std::thread([this] { drain_journal(); });
+  }
   retention_ = std::thread([this] {
     while (sleep_for(std::chrono::seconds(30))) {
       if (options_.retention_days > 0 || options_.max_rows > 0) exclusive([this] { return prune(); });
@@ -947,8 +955,150 @@ sqlite_decision_log::sqlite_decision_log(const std::filesystem::path& file, log_
 }
 
 sqlite_decision_log::~sqlite_decision_log() {
+  if (copier_.joinable()) {
+    {
+      std::lock_guard lock(journal_mutex_);
+      journal_stop_ = true;
+    }
+    journal_copied_.notify_all();
+    copier_.join();  // it copies what is left first (or leaves it in the journal for the next open)
+  }
   stop();
   retention_.join();
+}
+
+std::filesystem::path sqlite_decision_log::journal_path(const std::filesystem::path& file) {
+  return file.string() + ".pending";
+}
+
+// What a killed process left in the journal: the records not yet in the
+// database (by id: those it had copied before it died are skipped) are
+// copied in, in their order, before anything else reads or writes the log.
+void sqlite_decision_log::recover_journal() {
+  std::size_t dropped = 0;
+  const auto entries = decode_journal(journal_->read_all(), dropped);
+  if (dropped > 0) {
+    std::cerr << journal_->path().string() << ": the last " << dropped
+              << " bytes are not a whole record (a write cut short; never answered): left out\n";
+  }
+  statement known(write_db_, "SELECT 1 FROM decisions WHERE id = ?1");
+  std::vector<const decision_record*> rows;
+  for (const auto& r : entries) {
+    const bool in_database = known.bind(1, r.id).step();
+    known.reset();
+    if (!in_database) rows.push_back(&r);
+  }
+  if (!rows.empty()) {
+    std::lock_guard writer(writer_mutex_);
+    write_group(rows);  // throws store_error: the log does not open, the journal is kept
+    std::cerr << journal_->path().string() << ": " << rows.size()
+              << " answered decisions a stopped process had not copied: copied into the log\n";
+  }
+  journal_->clear();
+}
+
+void sqlite_decision_log::append(std::vector<decision_record> records) {
+  if (!journal_) {
+    decision_log::append(std::move(records));
+    return;
+  }
+  std::string frames;  // encoded before the lock: it is held for the write alone
+  std::vector<std::size_t> sizes;
+  sizes.reserve(records.size());
+  for (const auto& r : records) {
+    const auto before = frames.size();
+    encode_journal_record(r, frames);
+    sizes.push_back(frames.size() - before);
+  }
+  std::unique_lock lock(journal_mutex_);
+  // Bounded: when the database is that far behind, appends wait for the copy.
+  const bool room = journal_copied_.wait_for(lock, std::chrono::seconds(30),
+                                             [&] { return pending_bytes_ < max_pending_bytes || journal_stop_; });
+  if (journal_stop_) throw store_error("the decision log is closed");
+  if (!room) throw store_error("the decision log is behind: " + (copy_error_.empty() ? "busy" : copy_error_));
+  journal_->append(frames);  // throws: nothing journaled, so nothing answered
+  journaled_ += static_cast<std::int64_t>(records.size());
+  pending_bytes_ += frames.size();
+  for (std::size_t i = 0; i < records.size(); ++i) pending_.push_back({std::move(records[i]), sizes[i]});
+  if (copier_asleep_) journal_copied_.notify_all();  // the first append after a quiet spell
+}
+
+// The copying thread: takes the oldest journaled records (at most one
+// transaction's worth), commits them, and once the journal holds nothing
+// the database lacks, empties it. Appends do not wake it (no wake-up per
+// request): it looks every 2 ms while there is nothing to copy, and after
+// 100 ms of nothing sleeps until the next append wakes it.
+void sqlite_decision_log::drain_journal() {
+  std::unique_lock lock(journal_mutex_);
+  std::vector<const decision_record*> rows;
+  int idle_looks = 0;
+  while (true) {
+    if (pending_.empty()) {
+      if (journal_stop_) return;
+      if (++idle_looks < 50) {
+        journal_copied_.wait_for(lock, std::chrono::milliseconds(2));
+      } else {
+        copier_asleep_ = true;
+        journal_copied_.wait(lock, [&] { return !pending_.empty() || journal_stop_; });
+        copier_asleep_ = false;
+      }
+      continue;
+    }
+    idle_looks = 0;
+    rows.clear();
+    std::size_t bytes = 0;
+    for (const auto& p : pending_) {  // elements stay in place while appends add behind them
+      if (rows.size() == max_commit_rows || (!rows.empty() && bytes + p.bytes > max_commit_bytes)) break;
+      rows.push_back(&p.record);
+      bytes += p.bytes;
+    }
+    lock.unlock();
+    std::string error;
+    try {
+      std::lock_guard writer(writer_mutex_);
+      write_group(rows);
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    lock.lock();
+    if (!error.empty()) {
+      copy_error_ = error;
+      journal_copied_.notify_all();
+      if (journal_stop_) return;  // the journal keeps them for the next open
+      journal_copied_.wait_for(lock, std::chrono::milliseconds(100));
+      continue;
+    }
+    copy_error_.clear();
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      pending_bytes_ -= pending_.front().bytes;
+      pending_.pop_front();
+    }
+    copied_ += static_cast<std::int64_t>(rows.size());
+    int old_journal = -1;
+    if (pending_.empty()) {
+      try {
+        old_journal = journal_->start_afresh();
+      } catch (const store_error& e) {
+        copy_error_ = e.what();  // a longer journal: its records are skipped by id on the next open
+      }
+    }
+    journal_copied_.notify_all();
+    if (old_journal >= 0) {
+      lock.unlock();
+      ::close(old_journal);
+      lock.lock();
+    }
+  }
+}
+
+void sqlite_decision_log::flush() {
+  if (!journal_) return;
+  std::unique_lock lock(journal_mutex_);
+  const auto target = journaled_;
+  if (!journal_copied_.wait_for(lock, std::chrono::seconds(30), [&] { return copied_ >= target; })) {
+    throw store_error("the decision log has not copied its newest decisions into the database" +
+                      (copy_error_.empty() ? std::string() : ": " + copy_error_));
+  }
 }
 
 void sqlite_decision_log::write_group(const std::vector<const decision_record*>& rows) {
@@ -982,6 +1132,7 @@ void sqlite_decision_log::write_group(const std::vector<const decision_record*>&
 }
 
 std::uint64_t sqlite_decision_log::prune() {
+  std::lock_guard writer(writer_mutex_);
   try {
     std::int64_t removed = 0;
     if (options_.retention_days > 0) {
@@ -1003,11 +1154,13 @@ std::uint64_t sqlite_decision_log::prune() {
 }
 
 std::optional<decision_record> sqlite_decision_log::find(const std::string& id) {
+  flush();  // what was answered can be read
   std::lock_guard lock(read_mutex_);
   return find_sqlite(read_db_, id, true);
 }
 
 decision_page sqlite_decision_log::list(const decision_filter& f) {
+  flush();
   std::lock_guard lock(read_mutex_);
   return list_sqlite(read_db_, f, true, true);
 }

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -306,7 +307,8 @@ class decision_log : public decision_reader {
 
   // Blocks until `records` are committed in one transaction (possibly with
   // other callers' records). Throws store_error when the commit failed.
-  void append(std::vector<decision_record> records);
+  // (An SQLite log at --log-sync normal: until they are in its journal.)
+  virtual void append(std::vector<decision_record> records);
   // A new unique, time-ordered decision id; next_ids: `n` of them at once.
   [[nodiscard]] std::string next_id() { return next_ids(1).front(); }
   [[nodiscard]] std::vector<std::string> next_ids(std::size_t n);
@@ -378,22 +380,46 @@ class wal_checkpointer {
   std::thread thread_;
 };
 
+class journal_file;
+
+// At --log-sync normal (kill -9 safe, not power-loss safe) an append goes to
+// the journal next to the database (`decisions.db.pending`,
+// server/journal.hpp) with one write() by the request's own thread, and a
+// thread of the log's own copies the journal into the database in large
+// transactions: no request waits for another's commit. Reads first wait
+// until everything answered is in the database; the next open copies in
+// what a killed process left in the journal. At FULL, appends commit in
+// groups as decision_log does (each group's fsync before the answer).
 class sqlite_decision_log final : public decision_log {
  public:
   sqlite_decision_log(const std::filesystem::path& file, log_options options);
-  ~sqlite_decision_log() override;  // stops retention; every append() has returned by then
+  ~sqlite_decision_log() override;  // copies the journal in, stops retention; every append() has returned by then
   [[nodiscard]] const wal_checkpointer& checkpointer() const { return checkpointer_; }
 
+  void append(std::vector<decision_record> records) override;
   [[nodiscard]] std::optional<decision_record> find(const std::string& id) override;
   [[nodiscard]] decision_page list(const decision_filter& f) override;
+  // Returns once every record appended so far is in the database (at once at FULL).
+  void flush();
+  // The journal's file, next to the database.
+  [[nodiscard]] static std::filesystem::path journal_path(const std::filesystem::path& file);
+
+  // The journal's bounds: what one transaction copies (so the WAL stays
+  // within wal_checkpointer's bound plus one such commit), and how much
+  // may wait in memory before appends wait for the copy.
+  static constexpr std::size_t max_commit_rows = 4096, max_commit_bytes = 128 << 10;
+  static constexpr std::size_t max_pending_bytes = std::size_t{64} << 20;
 
  protected:
   void write_group(const std::vector<const decision_record*>& rows) override;
 
  private:
   std::uint64_t prune();
+  void recover_journal();
+  void drain_journal();  // the copying thread
 
   log_options options_;
+  std::mutex writer_mutex_;  // write_db_ to one of the copying thread and retention at a time
   sqlite_db write_db_;
   std::unique_ptr<statement> insert_, insert_rule_;  // prepared once, used by the committing thread
   std::mutex read_mutex_;
@@ -402,6 +428,22 @@ class sqlite_decision_log final : public decision_log {
   std::string last_hash_;
   std::thread retention_;
   wal_checkpointer checkpointer_;  // after write_db_: stopped before it closes
+
+  // --log-sync normal only (journal_ null at FULL).
+  struct journaled {
+    decision_record record;
+    std::size_t bytes = 0;  // its frame in the journal
+  };
+  std::unique_ptr<journal_file> journal_;
+  std::mutex journal_mutex_;                // everything below
+  std::condition_variable journal_copied_;  // after each copy, and on stop
+  std::deque<journaled> pending_;           // journaled, not yet in the database, in order
+  std::size_t pending_bytes_ = 0;
+  std::int64_t journaled_ = 0, copied_ = 0;  // records journaled and copied since the open
+  std::string copy_error_;                   // the last copy's failure, while it lasts
+  bool journal_stop_ = false;
+  bool copier_asleep_ = false;  // the copying thread waits for an append to wake it
+  std::thread copier_;
 };
 
 // The schema version of an SQLite decision log this perwal writes, and the

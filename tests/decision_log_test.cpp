@@ -4,9 +4,11 @@
 // the WAL's checkpoints and the SHA-256 the chain is made of.
 #include <sqlite3.h>
 
+#include <fstream>
 #include <thread>
 
 #include "server/digest.hpp"
+#include "server/journal.hpp"
 #include "server/store.hpp"
 #include "server_support.hpp"
 
@@ -640,6 +642,7 @@ TEST_CASE("decision log: the WAL is checkpointed by a thread of its own and stay
     REQUIRE(sqlite3_open_v2(file.c_str(), &reader, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
     REQUIRE(sqlite3_exec(reader, "BEGIN; SELECT count(*) FROM decisions;", nullptr, nullptr, nullptr) == SQLITE_OK);
     append(log, 2000);
+    log.flush();  // at --log-sync normal the log's own thread copies the journal in: wait for it
     CHECK(log.checkpointer().inline_runs() >= 1);
     sqlite3_exec(reader, "COMMIT", nullptr, nullptr, nullptr);
     sqlite3_close(reader);
@@ -647,6 +650,101 @@ TEST_CASE("decision log: the WAL is checkpointed by a thread of its own and stay
   const auto v = perwal::server::verify_decision_log(file);
   CHECK(v.problems.empty());
   CHECK(v.rows == 5000);
+}
+
+// At --log-sync normal an append is one write() to the journal beside the
+// database, copied in by the log's own thread: what was answered reads back
+// at once (a read waits for the copy), a closed log leaves the journal
+// empty, and a killed process's journal is copied in on the next open: the
+// records it had not copied yet, in their order, skipping those it had and
+// a frame a crash cut short.
+TEST_CASE("decision log at --log-sync normal: the journal, read back at once and recovered after a kill", "[log]") {
+  using perwal::server::decision_record;
+  using perwal::server::sqlite_decision_log;
+  temp_dir dir;
+  const auto file = dir.path / "decisions.db";
+  const auto journal = sqlite_decision_log::journal_path(file);
+  const perwal::server::log_options normal{false, 0, 0};
+  std::vector<std::string> ids;
+  std::atomic<int> unread{0};
+  {
+    sqlite_decision_log log(file, normal);
+    std::mutex ids_mutex;
+    std::vector<std::thread> writers;
+    for (int t = 0; t < 4; ++t) {
+      writers.emplace_back([&] {
+        for (int i = 0; i < 100; ++i) {
+          const auto id = log.next_id();
+          std::vector<decision_record> records;
+          records.push_back(record_with_id(id));
+          log.append(std::move(records));
+          if (!log.find(id)) ++unread;
+          std::lock_guard lock(ids_mutex);
+          ids.push_back(id);
+        }
+      });
+    }
+    for (auto& w : writers) w.join();
+  }
+  CHECK(unread == 0);
+  CHECK(std::filesystem::file_size(journal) == 0);
+  auto v = perwal::server::verify_decision_log(file);
+  CHECK(v.problems.empty());
+  CHECK(v.rows == 400);
+
+  // What a killed process leaves: two records it had copied, three it had
+  // not (one citing a rule), then the start of a frame.
+  std::string frames;
+  {
+    sqlite_decision_log log(file, normal);
+    for (const auto& id : {ids[398], ids[399]}) {
+      auto copied = log.find(id);
+      REQUIRE(copied);
+      perwal::server::encode_journal_record(*copied, frames);
+    }
+  }
+  std::vector<decision_record> lost;
+  for (const char* id : {"lost-1", "lost-2", "lost-3"}) lost.push_back(record_with_id(id));
+  lost[1].outcome = "denied";
+  lost[1].result = R"({"decision":"denied","violations":[{"rule":"kedudukan.jf_di_bawah_pimpinan"}]})";
+  lost[1].rules = {"kedudukan.jf_di_bawah_pimpinan"};
+  for (const auto& r : lost) perwal::server::encode_journal_record(r, frames);
+  std::string torn;
+  perwal::server::encode_journal_record(record_with_id("never-answered"), torn);
+  {
+    std::ofstream out(journal, std::ios::binary | std::ios::trunc);
+    out << frames << torn.substr(0, torn.size() / 2);
+  }
+  std::size_t dropped = 0;
+  CHECK(perwal::server::decode_journal(frames + torn.substr(0, torn.size() / 2), dropped).size() == 5);
+  CHECK(dropped == torn.size() / 2);
+  {
+    sqlite_decision_log log(file, normal);  // copies the three in
+    for (const auto& r : lost) {
+      INFO(r.id);
+      const auto found = log.find(r.id);
+      REQUIRE(found);
+      CHECK(found->outcome == r.outcome);
+      CHECK(found->result == r.result);
+    }
+    CHECK_FALSE(log.find("never-answered"));
+    perwal::server::decision_filter cites;  // the rules it cites are indexed too
+    cites.rule = "kedudukan.jf_di_bawah_pimpinan";
+    const auto page = log.list(cites);
+    REQUIRE(page.rows.size() == 1);
+    CHECK(page.rows[0].id == "lost-2");
+  }
+  CHECK(std::filesystem::file_size(journal) == 0);
+  v = perwal::server::verify_decision_log(file);
+  CHECK(v.problems.empty());
+  CHECK(v.rows == 403);  // the two it had copied are not there twice
+
+  // A damaged frame ends what is read: the records after it are not taken
+  // as the journal's (their order is no longer known).
+  std::string damaged = frames;
+  damaged[damaged.size() / 2] ^= 0x40;
+  CHECK(perwal::server::decode_journal(damaged, dropped).size() < 5);
+  CHECK(dropped > 0);
 }
 
 TEST_CASE("sha256: the standard's test vectors, from several threads at once", "[log]") {
