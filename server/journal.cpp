@@ -54,13 +54,22 @@ class body_reader {
   std::string_view rest_;
 };
 
+// A record's fields in their order in a frame, before its rules: the one
+// list the writer and the reader both follow. `text` and `number` take each
+// field and say whether it could be written or read.
+template <class Record, class Text, class Number>
+bool each_field(Record& r, Text&& text, Number&& number) {
+  return text(r.id) && number(r.time_ms) && text(r.ruleset) && text(r.ruleset_hash) && text(r.org) &&
+         text(r.org_hash) && number(r.org_version) && text(r.outcome) && text(r.query) && text(r.result) &&
+         number(r.batch_size) && text(r.outcomes) && text(r.batch);
+}
+
 bool decode_body(std::string_view body, decision_record& r) {
   body_reader in(body);
   std::uint32_t rules = 0;
-  if (!(in.text(r.id) && in.get(r.time_ms) && in.text(r.ruleset) && in.text(r.ruleset_hash) && in.text(r.org) &&
-        in.text(r.org_hash) && in.get(r.org_version) && in.text(r.outcome) && in.text(r.query) && in.text(r.result) &&
-        in.get(r.batch_size) && in.text(r.outcomes) && in.text(r.batch) && in.get(rules)))
-    return false;
+  const auto text = [&](std::string& s) { return in.text(s); };
+  const auto number = [&](auto& v) { return in.get(v); };
+  if (!each_field(r, text, number) || !in.get(rules)) return false;
   for (std::uint32_t i = 0; i < rules; ++i) {
     if (!in.text(r.rules.emplace_back())) return false;
   }
@@ -145,19 +154,16 @@ void encode_journal_record(const decision_record& r, std::string& out) {
   put(out, frame_magic);
   put(out, std::uint32_t{0});  // the body's length, set below
   const std::size_t body = out.size();
-  put_text(out, r.id);
-  put(out, r.time_ms);
-  put_text(out, r.ruleset);
-  put_text(out, r.ruleset_hash);
-  put_text(out, r.org);
-  put_text(out, r.org_hash);
-  put(out, r.org_version);
-  put_text(out, r.outcome);
-  put_text(out, r.query);
-  put_text(out, r.result);
-  put(out, r.batch_size);
-  put_text(out, r.outcomes);
-  put_text(out, r.batch);
+  (void)each_field(
+      r,
+      [&](const std::string& t) {
+        put_text(out, t);
+        return true;
+      },
+      [&](auto v) {
+        put(out, v);
+        return true;
+      });
   put(out, static_cast<std::uint32_t>(r.rules.size()));
   for (const auto& rule : r.rules) put_text(out, rule);
   const auto length = static_cast<std::uint32_t>(out.size() - body);
