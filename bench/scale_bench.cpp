@@ -16,21 +16,27 @@
 // PERWAL_BENCH_DATA (default <build>/bench-data) is where orgs are cached;
 // PERWAL_BENCH_COLD_QUERIES (default 1048576) is the cold stream's length.
 #include <benchmark/benchmark.h>
+#include <sys/stat.h>
 
 #include <array>
+#include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <random>
 #include <sstream>
+#include <thread>
 
 #include "alloc_count.hpp"
 #include "engine/compile/ruleset.hpp"
 #include "engine/eval/evaluator.hpp"
 #include "engine/explore/universe.hpp"
 #include "engine/gen/org_gen.hpp"
+#include "engine/org/verified_snapshots.hpp"
 #include "probe.hpp"
 
 namespace {
@@ -529,8 +535,10 @@ std::vector<perwal::gen::scale> selected_scales() {
 }
 
 // Loads `path` (JSON or snapshot) per iteration; reports the growth of peak
-// RSS over the RSS before the load, so the figure is the load's own.
-void run_load(benchmark::State& state, const fs::path& path) {
+// RSS over the RSS before the load, so the figure is the load's own. Every
+// load must have checked the file as `checked` says (a snapshot: in full or
+// on record), or the benchmark reports an error instead of a time.
+void run_load(benchmark::State& state, const fs::path& path, org_graph::snapshot_check checked) {
   std::size_t positions = 0;
   long peak_growth_kb = 0;
   for (auto _ : state) {
@@ -538,6 +546,10 @@ void run_load(benchmark::State& state, const fs::path& path) {
     const long before = proc_status_kb("VmRSS:");
     const auto g = load_org(path);
     peak_growth_kb = std::max(peak_growth_kb, proc_status_kb("VmHWM:") - before);
+    if (g->snapshot_checked() != checked) {
+      state.SkipWithError("the load checked the file otherwise than this benchmark measures");
+      break;
+    }
     positions = g->positions().size();
     benchmark::DoNotOptimize(g);
   }
@@ -547,11 +559,46 @@ void run_load(benchmark::State& state, const fs::path& path) {
 }
 
 void bm_load_json(benchmark::State& state, perwal::gen::scale s) {
-  run_load(state, org_file(s));
+  run_load(state, org_file(s), org_graph::snapshot_check::not_a_snapshot);
 }
 
+// PERWAL_VERIFY_SNAPSHOTS for one benchmark, as it was after.
+struct verify_policy {
+  std::optional<std::string> saved;
+  explicit verify_policy(const char* value) {
+    if (const char* v = std::getenv("PERWAL_VERIFY_SNAPSHOTS")) saved = v;
+    ::setenv("PERWAL_VERIFY_SNAPSHOTS", value, 1);
+  }
+  ~verify_policy() {
+    if (saved)
+      ::setenv("PERWAL_VERIFY_SNAPSHOTS", saved->c_str(), 1);
+    else
+      ::unsetenv("PERWAL_VERIFY_SNAPSHOTS");
+  }
+  verify_policy(const verify_policy&) = delete;
+  verify_policy& operator=(const verify_policy&) = delete;
+};
+
+// The first load of a snapshot file: every checksum and record verified.
 void bm_load_snapshot(benchmark::State& state, perwal::gen::scale s) {
-  run_load(state, snapshot_file(s));
+  const verify_policy every_load("always");
+  run_load(state, snapshot_file(s), org_graph::snapshot_check::in_full);
+}
+
+// Every later load of the same, unchanged file: on record, not verified
+// again (engine/org/verified_snapshots.hpp). An untimed load records it
+// first, once the file is old enough to be recorded.
+void bm_load_snapshot_on_record(benchmark::State& state, perwal::gen::scale s) {
+  const verify_policy once("once");
+  const auto path = snapshot_file(s);
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) {
+    const auto changed = std::chrono::system_clock::time_point(
+        std::chrono::seconds(std::max(st.st_mtim.tv_sec, st.st_ctim.tv_sec)) + std::chrono::seconds(1));
+    std::this_thread::sleep_until(changed + perwal::org::verified_snapshots::settle);
+  }
+  (void)load_org(path);
+  run_load(state, path, org_graph::snapshot_check::on_record);
 }
 
 void bm_audit(benchmark::State& state, perwal::gen::scale s) {
@@ -585,6 +632,11 @@ const bool registered = [] {
         ->Repetitions(repetitions)
         ->UseRealTime();
     benchmark::RegisterBenchmark(("scale_load_snapshot/" + name).c_str(), bm_load_snapshot, s)
+        ->Unit(benchmark::kMillisecond)
+        ->Iterations(1)
+        ->Repetitions(repetitions)
+        ->UseRealTime();
+    benchmark::RegisterBenchmark(("scale_load_snapshot_on_record/" + name).c_str(), bm_load_snapshot_on_record, s)
         ->Unit(benchmark::kMillisecond)
         ->Iterations(1)
         ->Repetitions(repetitions)

@@ -384,6 +384,11 @@ class org_graph {
   // Are the positions and employees a snapshot's records used where they
   // lie (the file mapped at the address it was prelinked for), not copies?
   [[nodiscard]] bool records_mapped() const { return backing_ != nullptr && positions_.viewed(); }
+  // How a snapshot's sections were checked as it was loaded: in full (every
+  // checksum and record), or not again because this user had verified the
+  // same, unchanged file in full before (verified_snapshots.hpp).
+  enum class snapshot_check : std::uint8_t { not_a_snapshot, in_full, on_record };
+  [[nodiscard]] snapshot_check snapshot_checked() const { return snapshot_checked_; }
   [[nodiscard]] const std::vector<delegation>& delegations() const { return delegations_; }
   [[nodiscard]] const std::vector<team>& teams() const { return teams_; }
   // Built from the records on first use, whether the org was read from JSON
@@ -469,6 +474,7 @@ class org_graph {
   std::shared_ptr<const void> backing_;
   mutable graph_type graph_;
   bool graph_deferred_ = false;  // graph() builds graph_ when first asked
+  snapshot_check snapshot_checked_ = snapshot_check::not_a_snapshot;
   mutable std::once_flag graph_once_;
   string_arena strings_;
   array_ref<std::string_view> tag_pool_;  // the tags of units and positions, each a slice

@@ -16,7 +16,9 @@
 // rehashing, no graph (built from the records when first asked for). Every
 // index, code, string and tag list read from the file is checked before
 // use, so even a forged file with valid checksums cannot make a query read
-// out of bounds.
+// out of bounds — unless this user verified the very same file in full
+// before and it has not been written since (verified_snapshots.hpp): then
+// the records are used unchecked, and a load takes a fifth of the time.
 //
 // The format's pieces (checksum, header, records, the file mapping) are in
 // snapshot_format.hpp; here: writing the org into them and reading it back.
@@ -43,6 +45,7 @@
 #include "engine/org/org_build.hpp"
 #include "engine/org/snapshot_format.hpp"
 #include "engine/org/stream_scanner.hpp"
+#include "engine/org/verified_snapshots.hpp"
 
 namespace perwal::org {
 
@@ -479,7 +482,16 @@ struct snapshot_io {
   // Two threads share the work: a helper does the side checks (below) and
   // then hashes, while this one reads the records into `g` and then hashes
   // what is left. The load's time is the longer of the two.
-  static void read_verified(const reader& r, org_graph& g, const vocabulary& vocab) {
+  //
+  // `on_record`: this user verified the same, unchanged file in full
+  // before (verified_snapshots.hpp) and it is mapped where it was prelinked
+  // for: nothing is hashed or checked again, only what a load builds is built.
+  static void read_verified(const reader& r, org_graph& g, const vocabulary& vocab, bool on_record) {
+    if (on_record) {
+      read(r, g, vocab, nullptr);
+      g.snapshot_checked_ = org_graph::snapshot_check::on_record;
+      return;
+    }
     reader::verifier v(r);
     side_checks side(r, g);
     std::optional<std::thread> helper;
@@ -499,7 +511,7 @@ struct snapshot_io {
     } join_at_exit{helper};
     std::optional<malformed> failed;
     try {
-      read(r, g, vocab, side);
+      read(r, g, vocab, &side);
     } catch (const malformed& m) {
       failed = m;
     }
@@ -508,6 +520,7 @@ struct snapshot_io {
     if (v.bad) throw corrupt{};
     if (failed) throw *failed;
     side.rethrow();
+    g.snapshot_checked_ = org_graph::snapshot_check::in_full;
   }
 
   // A string_view or tag span of a prelinked record: checked to lie inside
@@ -669,7 +682,10 @@ struct snapshot_io {
     }
   }
 
-  static void read(const reader& r, org_graph& g, const vocabulary& vocab, side_checks& side) {
+  // `side`: the helper's checks, which read() waits for; null for a file on
+  // record (read_verified), whose records are then viewed unchecked.
+  static void read(const reader& r, org_graph& g, const vocabulary& vocab, side_checks* side) {
+    const bool verify = side != nullptr;
     // A code read from the file must be one of its category (the vocabulary
     // hash matched, so the numbering is the ruleset's).
     const auto code_in = [&vocab](code c, category cat, bool may_be_none, const char* what) {
@@ -688,7 +704,8 @@ struct snapshot_io {
     const auto str = [&link](str_ref s) { return link.str(s); };
     const auto tag_table = r.get<std::string_view>(s_tags);
     if (in_place) {
-      for (const std::string_view t : tag_table) (void)link.str(t);
+      if (verify)
+        for (const std::string_view t : tag_table) (void)link.str(t);
       g.tag_pool_.view(tag_table.data(), tag_table.size());
     } else {
       auto& pool = g.tag_pool_.build();
@@ -704,12 +721,18 @@ struct snapshot_io {
       g.instansi_[i] = {str(x.id), str(x.name), checked(x.pejabat, np, true, "instansi pejabat"),
                         checked(x.root, nu, false, "instansi root")};
     }
-    read_units(units, g, link, code_in, in_place, ni, np);
-    read_delegation_index(r, g, np, r.get<delegation_rec>(s_delegations).size());
-    read_positions(positions, r.linked_payload + r.sections[s_positions].offset, g, link, code_in, in_place);
+    read_units(units, g, link, code_in, in_place, ni, np, verify);
+    read_delegation_index(r, g, np, r.get<delegation_rec>(s_delegations).size(), verify);
+    read_positions(positions, r.linked_payload + r.sections[s_positions].offset, g, link, code_in, in_place, verify);
     read_delegations_and_teams(r, g, str, code_in);
-    read_indices(r, g);
-    side.wait_for_employees();
+    read_indices(r, g, verify);
+    if (side) {
+      side->wait_for_employees();
+    } else {
+      const auto employees = r.get<employee>(s_employees);
+      g.employees_.view(employees.data(), employees.size());
+      read_employee_indices(r, g, used_slots(r.get<id_table::slot>(s_nips)), false);
+    }
     freezer::number_vertices(g);
     g.graph_deferred_ = true;
   }
@@ -718,9 +741,9 @@ struct snapshot_io {
   // is mapped at its base) or relocated into an array of their own.
   template <class CodeIn>
   static void read_units(std::span<const unit> records, org_graph& g, const linker& link, CodeIn&& code_in,
-                         bool in_place, std::size_t ni, std::size_t np) {
+                         bool in_place, std::size_t ni, std::size_t np, bool verify) {
     const std::size_t nu = records.size();
-    for (const unit& x : records) {
+    for (const unit& x : verify ? records : records.first(0)) {
       (void)link.str(x.id);
       (void)link.str(x.name);
       (void)link.tag_span(x.tags);
@@ -745,9 +768,9 @@ struct snapshot_io {
   // `linked_at`: where the file says the records lie (header::base).
   template <class CodeIn>
   static void read_positions(std::span<const position> records, std::uint64_t linked_at, org_graph& g,
-                             const linker& link, CodeIn&& code_in, bool in_place) {
+                             const linker& link, CodeIn&& code_in, bool in_place, bool verify) {
     const std::size_t nu = g.units_.size(), np = records.size();
-    for (std::size_t i = 0; i < np; ++i) {
+    for (std::size_t i = 0; verify && i < np; ++i) {
       const position& x = records[i];
       check(byte_of(records, i, offsetof(position, receives_delegation)) <= 1, "position receives_delegation");
       if (inline_id(x.id)) {
@@ -917,15 +940,15 @@ struct snapshot_io {
 
   // The indices over units, positions and teams (those over employees:
   // read_employee_indices).
-  static void read_indices(const reader& r, org_graph& g) {
+  static void read_indices(const reader& r, org_graph& g, bool verify) {
     const std::size_t nu = g.units_.size(), np = g.positions_.size();
     r.view(s_positions_by_unit_pre, g.positions_by_unit_pre_);
     r.view(s_unit_first_pos, g.unit_first_pos_);
     r.view(s_unit_last_pos, g.unit_last_pos_);
     r.view(s_unit_by_pre, g.unit_by_pre_);
-    check_csr(g.unit_first_pos_.span(), nu, g.positions_by_unit_pre_.span(), np, "positions by unit");
+    if (verify) check_csr(g.unit_first_pos_.span(), nu, g.positions_by_unit_pre_.span(), np, "positions by unit");
     check(g.unit_last_pos_.size() == nu && g.unit_by_pre_.size() == nu, "unit orders");
-    for (std::size_t k = 0; k < nu; ++k) {
+    for (std::size_t k = 0; verify && k < nu; ++k) {
       // bounded by the list itself (positions_under reads [first, last) of it)
       check(g.unit_first_pos_[k] <= g.unit_last_pos_[k] && g.unit_last_pos_[k] <= g.positions_by_unit_pre_.size(),
             "positions by unit");
@@ -933,44 +956,55 @@ struct snapshot_io {
     }
     r.view(s_team_first, g.team_first_);
     r.view(s_team_list, g.team_list_);
-    check_csr(g.team_first_.span(), np, g.team_list_.span(), g.teams_.size(), "teams by position");
+    if (verify) check_csr(g.team_first_.span(), np, g.team_list_.span(), g.teams_.size(), "teams by position");
     const auto kinds = r.get<kind_rec>(s_unit_of_kind);
     g.unit_of_kind_.reserve(kinds.size());
     for (const kind_rec& k : kinds) g.unit_of_kind_.emplace(k.key, checked(k.unit, nu, false, "unit of kind"));
-    read_id_table(r, s_unit_ids, g.unit_ids_, nu, nu, "unit id table");
-    read_id_table(r, s_position_ids, g.position_ids_, np, np, "position id table");
+    read_id_table(r, s_unit_ids, g.unit_ids_, nu, nu, "unit id table", verify);
+    read_id_table(r, s_position_ids, g.position_ids_, np, np, "position id table", verify);
     // Hints only (org_graph::position_slot_atasan_): any value is safe.
     r.view(s_position_slot_atasan, g.position_slot_atasan_);
     check(g.position_slot_atasan_.size() == g.position_ids_.slot_count(), "position slot hints");
-    read_id_table(r, s_team_ids, g.team_ids_, g.teams_.size(), g.teams_.size(), "team id table");
+    read_id_table(r, s_team_ids, g.team_ids_, g.teams_.size(), g.teams_.size(), "team id table", verify);
   }
 
   // The indices over employees, once they are read; `definitive`: the
   // employees holding their position definitively (the NIP table's entries).
-  static void read_employee_indices(const reader& r, org_graph& g, std::size_t definitive) {
+  static void read_employee_indices(const reader& r, org_graph& g, std::size_t definitive, bool verify = true) {
     const std::size_t np = r.get<position>(s_positions).size(), ne = g.employees_.size();
     r.view(s_employee_by_position, g.employee_by_position_);
     check(g.employee_by_position_.size() == np, "employee by position");
     bool ok = true;
-    for (const index e : g.employee_by_position_) ok &= e == none || e < ne;
+    if (verify)
+      for (const index e : g.employee_by_position_) ok &= e == none || e < ne;
     check(ok, "employee by position");
-    read_id_table(r, s_nips, g.nips_, definitive, ne, "NIP table");
+    read_id_table(r, s_nips, g.nips_, definitive, ne, "NIP table", verify);
   }
 
   // An id table of `n` entries, each an item below `items`.
   static void read_id_table(const reader& r, section_id id, id_table& t, std::size_t n, std::size_t items,
-                            const char* what) {
+                            const char* what, bool verify) {
     r.view(id, t.slots_);
-    check_slots(t.slots_.span(), n, items, what);
+    if (verify) check_slots(t.slots_.span(), n, items, what);
     t.size_ = n;
+  }
+
+  // How many slots of an id table hold an item (a NIP table's entry count,
+  // which a load on record does not learn from the employees).
+  static std::size_t used_slots(std::span<const id_table::slot> slots) {
+    std::size_t used = 0;
+    for (const id_table::slot& s : slots) used += s.item != none ? 1 : 0;
+    return used;
   }
 
   // The delegations each position receives: read before the positions,
   // whose receives_delegation flags are checked against it.
-  static void read_delegation_index(const reader& r, org_graph& g, std::size_t np, std::size_t delegations) {
+  static void read_delegation_index(const reader& r, org_graph& g, std::size_t np, std::size_t delegations,
+                                    bool verify) {
     r.view(s_delegation_first, g.delegation_first_);
     r.view(s_delegation_list, g.delegation_list_);
-    check_csr(g.delegation_first_.span(), np, g.delegation_list_.span(), delegations, "delegations by position");
+    if (verify)
+      check_csr(g.delegation_first_.span(), np, g.delegation_list_.span(), delegations, "delegations by position");
   }
 
   // Makes `g` own the mapping its arrays view.
@@ -985,6 +1019,17 @@ const graph_type& org_graph::graph() const {
 }
 
 namespace {
+// What a record of a verified snapshot vouches for: this file's header and
+// section table (whose checksum covers every section's checksum), checked by
+// this format's reader with this record layout. Bump `checks` whenever the
+// reader checks more, so that files verified by an older perwal are
+// verified again.
+std::uint64_t verification_fingerprint(const header& h) {
+  constexpr std::uint64_t checks = 1;
+  const std::array<std::uint64_t, 4> facts{h.table_checksum, format_version, record_layout(), checks};
+  return checksum(reinterpret_cast<const char*>(facts.data()), sizeof facts);
+}
+
 // The snapshot in the mapped `file`, or nullptr with the reason in `why`.
 // The org it returns views the mapping and keeps it alive. (A file being
 // truncated while mapped would fault: compile-org replaces snapshots by
@@ -1045,12 +1090,21 @@ std::shared_ptr<const org_graph> read_snapshot(const std::shared_ptr<const mappe
     why = msg("org.snapshot-layout");
     return nullptr;
   }
+  // A file this user verified in full before, unchanged since, is not
+  // verified again when it can be used where it lies (verified_snapshots.hpp).
+  const auto records = verified_snapshots::from_environment();
+  const auto before = file_identity::of(file->fd());
+  const std::uint64_t fingerprint = verification_fingerprint(h);
+  const bool on_record = records && before && records->vouch_for(*before, fingerprint);
   auto g = std::make_shared<org_graph>();
   snapshot_io::keep(*g, file);
   try {
     snapshot_io::reader r{bytes.data() + sizeof h + table_bytes, {}, h.base + sizeof h + table_bytes};
     r.index_sections(table, h.payload_size - table_bytes);
-    snapshot_io::read_verified(r, *g, vocab);
+    const bool trusted = on_record && r.in_place();
+    snapshot_io::read_verified(r, *g, vocab, trusted);
+    // Recorded only as it was before and after the checks: a file written meanwhile is not vouched for.
+    if (!trusted && records && before && file_identity::of(file->fd()) == before) records->record(*before, fingerprint);
   } catch (const corrupt&) {
     why = msg("org.snapshot-checksum");
     return nullptr;

@@ -278,6 +278,10 @@ class mapped_file {
   [[nodiscard]] std::size_t size() const {
     return size_;
   }
+  // The descriptor that was mapped (open as long as this is).
+  [[nodiscard]] int fd() const {
+    return fd_;
+  }
   [[nodiscard]] std::string_view text() const {
     return {data_ == nullptr ? "" : data_, size_};
   }
