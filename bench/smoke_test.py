@@ -37,6 +37,12 @@ def main(binary, work):
         if not ok:
             failures.append(what)
 
+    # A snapshot's loads, in full and on record: each reports an error if a load checked the file otherwise.
+    for name in ("scale_load_snapshot/city", "scale_load_snapshot_on_record/city"):
+        b = next((b for n, b in runs.items() if n.startswith(name + "/")), None)
+        check(b is not None, f"{name}: did not run")
+        if b is not None:
+            check(not b.get("error_occurred"), f"{name}: {b.get('error_message')}")
     expected = ["probe_miss_latency/4k_pages", "probe_miss_latency/huge_pages"] + [
         f"scale_{kind}_{t}/city/{src}" for t in TYPES for kind in ("hot", "cold") for src in ("json", "snapshot")]
     for name in expected:
@@ -90,8 +96,9 @@ def report_failures(out, folder):
     load = next((line for line in text.splitlines() if line.startswith("| city | json |")), None)
     if load is None or len(load.split("|")[4].split(" / ")) != 2:
         failures.append(f"report.py: the city's JSON load without the first load of each of the 2 processes: {load}")
-    if not any(line.startswith("| city | snapshot, one core |") for line in text.splitlines()):
-        failures.append("report.py: the snapshot loads on one core (load-onecore-*.json) are not reported")
+    for how in ("in full", "on record"):
+        if not any(line.startswith(f"| city | snapshot {how}, one core |") for line in text.splitlines()):
+            failures.append(f"report.py: the snapshot loads {how} on one core (load-onecore-*.json) are not reported")
     return failures
 
 
