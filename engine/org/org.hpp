@@ -307,7 +307,6 @@ class id_table {
   // Asks for slot `s` (a home()) ahead of a find().
   [[gnu::always_inline]] void prefetch_slot(std::size_t s) const { __builtin_prefetch(slots_.data() + s); }
   void reserve_for(std::size_t n);
-  [[nodiscard]] std::size_t size() const { return size_; }
   // The slot where the search for a key of this hash starts, and the slots'
   // count: an array parallel to the slots can be read together with them.
   [[nodiscard]] std::size_t home(std::uint64_t key_hash) const { return key_hash & (slots_.size() - 1); }
@@ -325,7 +324,7 @@ class id_table {
   };
   void grow();
   array_ref<slot> slots_;
-  std::size_t size_ = 0;
+  std::size_t size_ = 0;  // items inserted, while the table is built (a snapshot's tables are only viewed)
   friend struct snapshot_io;
 };
 

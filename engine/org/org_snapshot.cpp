@@ -731,7 +731,7 @@ struct snapshot_io {
     } else {
       const auto employees = r.get<employee>(s_employees);
       g.employees_.view(employees.data(), employees.size());
-      read_employee_indices(r, g, used_slots(r.get<id_table::slot>(s_nips)), false);
+      read_employee_indices(r, g, 0, false);  // (`definitive` is for the check of the NIP table)
     }
     freezer::number_vertices(g);
     g.graph_deferred_ = true;
@@ -986,15 +986,6 @@ struct snapshot_io {
                             const char* what, bool verify) {
     r.view(id, t.slots_);
     if (verify) check_slots(t.slots_.span(), n, items, what);
-    t.size_ = n;
-  }
-
-  // How many slots of an id table hold an item (a NIP table's entry count,
-  // which a load on record does not learn from the employees).
-  static std::size_t used_slots(std::span<const id_table::slot> slots) {
-    std::size_t used = 0;
-    for (const id_table::slot& s : slots) used += s.item != none ? 1 : 0;
-    return used;
   }
 
   // The delegations each position receives: read before the positions,
