@@ -18,7 +18,8 @@
 // use, so even a forged file with valid checksums cannot make a query read
 // out of bounds — unless this user verified the very same file in full
 // before and it has not been written since (verified_snapshots.hpp): then
-// the records are used unchecked, and a load takes a fifth of the time.
+// the records are used unchecked, and a load only maps the file and
+// converts the small records.
 //
 // The format's pieces (checksum, header, records, the file mapping) are in
 // snapshot_format.hpp; here: writing the org into them and reading it back.
