@@ -18,6 +18,7 @@
 
 #include "engine/compile/ruleset.hpp"
 #include "engine/org/org.hpp"
+#include "test_support.hpp"
 
 namespace {
 
@@ -26,16 +27,9 @@ using perwal::diagnostics;
 using perwal::org::file_identity;
 using perwal::org::org_graph;
 using perwal::org::verified_snapshots;
+using perwal::testing::source_dir;
 using checked = org_graph::snapshot_check;
 using namespace std::chrono_literals;
-
-fs::path source_dir() {
-#ifdef PERWAL_SOURCE_DIR
-  return PERWAL_SOURCE_DIR;
-#else
-  return fs::current_path();
-#endif
-}
 
 // A scratch directory that is removed again.
 struct temp_dir {
