@@ -744,18 +744,20 @@ struct snapshot_io {
   static void read_units(std::span<const unit> records, org_graph& g, const linker& link, CodeIn&& code_in,
                          bool in_place, std::size_t ni, std::size_t np, bool verify) {
     const std::size_t nu = records.size();
-    for (const unit& x : verify ? records : records.first(0)) {
-      (void)link.str(x.id);
-      (void)link.str(x.name);
-      (void)link.tag_span(x.tags);
-      (void)code_in(x.kind, category::unit_kind, false, "unit kind");
-      check(one_deeper(records, x, checked(x.parent, nu, true, "unit parent")), "unit parents");
-      (void)checked(x.head, np, true, "unit head");
-      (void)checked(x.instansi, ni, false, "unit instansi");
-      (void)checked(x.perangkat_daerah, nu, true, "unit perangkat daerah");
-      (void)checked(x.unit_organisasi, nu, true, "unit organisasi");
-      (void)checked(x.pre, nu, false, "unit pre-order");
-      (void)checked(x.post, nu, false, "unit post-order");
+    if (verify) {
+      for (const unit& x : records) {
+        (void)link.str(x.id);
+        (void)link.str(x.name);
+        (void)link.tag_span(x.tags);
+        (void)code_in(x.kind, category::unit_kind, false, "unit kind");
+        check(one_deeper(records, x, checked(x.parent, nu, true, "unit parent")), "unit parents");
+        (void)checked(x.head, np, true, "unit head");
+        (void)checked(x.instansi, ni, false, "unit instansi");
+        (void)checked(x.perangkat_daerah, nu, true, "unit perangkat daerah");
+        (void)checked(x.unit_organisasi, nu, true, "unit organisasi");
+        (void)checked(x.pre, nu, false, "unit pre-order");
+        (void)checked(x.post, nu, false, "unit post-order");
+      }
     }
     place(records, g.units_, in_place, [&link](unit& u) {
       u.id = link.str(u.id);
@@ -771,35 +773,37 @@ struct snapshot_io {
   static void read_positions(std::span<const position> records, std::uint64_t linked_at, org_graph& g,
                              const linker& link, CodeIn&& code_in, bool in_place, bool verify) {
     const std::size_t nu = g.units_.size(), np = records.size();
-    for (std::size_t i = 0; verify && i < np; ++i) {
-      const position& x = records[i];
-      check(byte_of(records, i, offsetof(position, receives_delegation)) <= 1, "position receives_delegation");
-      if (inline_id(x.id)) {
-        check(reinterpret_cast<std::uintptr_t>(x.id.data()) ==
-                  linked_at + i * sizeof(position) + offsetof(position, id_inline),
-              "position id outside its record");
-        const std::string_view id(x.id_inline.data(), x.id.size());
-        check(is_ascii(id) || json_input::is_valid_utf8(id), "string not UTF-8");
-      } else {
-        (void)link.str(x.id);
+    if (verify) {
+      for (std::size_t i = 0; i < np; ++i) {
+        const position& x = records[i];
+        check(byte_of(records, i, offsetof(position, receives_delegation)) <= 1, "position receives_delegation");
+        if (inline_id(x.id)) {
+          check(reinterpret_cast<std::uintptr_t>(x.id.data()) ==
+                    linked_at + i * sizeof(position) + offsetof(position, id_inline),
+                "position id outside its record");
+          const std::string_view id(x.id_inline.data(), x.id.size());
+          check(is_ascii(id) || json_input::is_valid_utf8(id), "string not UTF-8");
+        } else {
+          (void)link.str(x.id);
+        }
+        (void)link.str(x.title);
+        (void)link.tag_span(x.tags);
+        (void)code_in(x.kind, category::position_kind, false, "position kind");
+        (void)code_in(x.jenis, category::jenis, false, "position jenis");
+        (void)code_in(x.jenjang, category::jenjang, true, "position jenjang");
+        (void)checked(x.unit, nu, false, "position unit");
+        check(one_deeper(records, x, checked(x.atasan, np, true, "position atasan")), "atasan chains");
+        (void)checked(x.pre, np, false, "position pre-order");
+        (void)checked(x.post, np, false, "position post-order");
+        (void)checked(x.heads, nu, true, "position heads");
+        // what a JSON load copies from the unit's record and the delegations, copied alike
+        const index pd = g.units_[x.unit].perangkat_daerah;
+        check(x.perangkat_daerah == pd && x.pd_kind == (pd != none ? g.units_[pd].kind : no_code),
+              "position perangkat daerah");
+        check(x.receives_delegation == (g.delegation_first_[i + 1] > g.delegation_first_[i]),
+              "position receives_delegation");
+        check(x.pimpinan_unit == g.pimpinan_of_unit(x.unit), "position pimpinan unit");
       }
-      (void)link.str(x.title);
-      (void)link.tag_span(x.tags);
-      (void)code_in(x.kind, category::position_kind, false, "position kind");
-      (void)code_in(x.jenis, category::jenis, false, "position jenis");
-      (void)code_in(x.jenjang, category::jenjang, true, "position jenjang");
-      (void)checked(x.unit, nu, false, "position unit");
-      check(one_deeper(records, x, checked(x.atasan, np, true, "position atasan")), "atasan chains");
-      (void)checked(x.pre, np, false, "position pre-order");
-      (void)checked(x.post, np, false, "position post-order");
-      (void)checked(x.heads, nu, true, "position heads");
-      // what a JSON load copies from the unit's record and the delegations, copied alike
-      const index pd = g.units_[x.unit].perangkat_daerah;
-      check(x.perangkat_daerah == pd && x.pd_kind == (pd != none ? g.units_[pd].kind : no_code),
-            "position perangkat daerah");
-      check(x.receives_delegation == (g.delegation_first_[i + 1] > g.delegation_first_[i]),
-            "position receives_delegation");
-      check(x.pimpinan_unit == g.pimpinan_of_unit(x.unit), "position pimpinan unit");
     }
     place(records, g.positions_, in_place, [&link](position& p) {
       p.id = inline_id(p.id) ? std::string_view(p.id_inline.data(), p.id.size()) : link.str(p.id);
@@ -949,11 +953,13 @@ struct snapshot_io {
     r.view(s_unit_by_pre, g.unit_by_pre_);
     if (verify) check_csr(g.unit_first_pos_.span(), nu, g.positions_by_unit_pre_.span(), np, "positions by unit");
     check(g.unit_last_pos_.size() == nu && g.unit_by_pre_.size() == nu, "unit orders");
-    for (std::size_t k = 0; verify && k < nu; ++k) {
-      // bounded by the list itself (positions_under reads [first, last) of it)
-      check(g.unit_first_pos_[k] <= g.unit_last_pos_[k] && g.unit_last_pos_[k] <= g.positions_by_unit_pre_.size(),
-            "positions by unit");
-      check(g.unit_by_pre_[k] < nu, "unit order");
+    if (verify) {
+      for (std::size_t k = 0; k < nu; ++k) {
+        // bounded by the list itself (positions_under reads [first, last) of it)
+        check(g.unit_first_pos_[k] <= g.unit_last_pos_[k] && g.unit_last_pos_[k] <= g.positions_by_unit_pre_.size(),
+              "positions by unit");
+        check(g.unit_by_pre_[k] < nu, "unit order");
+      }
     }
     r.view(s_team_first, g.team_first_);
     r.view(s_team_list, g.team_list_);
