@@ -46,6 +46,7 @@ perwal::code code_of(const compiled_ruleset& r, perwal::category cat, std::strin
 cexpr with_plans(cexpr e, test t) {
   e.leaf = leaf_plan{};
   e.leaf.t = t;
+  e.quick.clear();
   for (auto& k : e.kids) k = with_plans(k, t);
   return e;
 }
@@ -88,6 +89,25 @@ TEST_CASE("plan: the national base's kedudukan leaves are planned by shape", "[p
   CHECK(req.kids[2].kids[0].leaf.codes[0] == fungsional);
   CHECK(req.kids[2].kids[1].leaf.t == test::alone);
   CHECK(req.kids[2].kids[1].leaf.field == perwal::prop::is_head);
+  // Laid out for the quick reading, in reading order: the `or`'s operands
+  // (the `and`'s two), each leading to the next or to the verdict.
+  using step = perwal::condition_step;
+  REQUIRE(req.quick.size() == 4);
+  CHECK(req.quick[0].leaf == req.kids[0].leaf);
+  CHECK(req.quick[0].on_true == step::holds);
+  CHECK(req.quick[0].on_false == 1);
+  CHECK(req.quick[1].leaf == req.kids[1].leaf);
+  CHECK(req.quick[1].on_true == step::holds);
+  CHECK(req.quick[1].on_false == 2);
+  CHECK(req.quick[2].leaf == req.kids[2].kids[0].leaf);
+  CHECK(req.quick[2].on_true == 3);
+  CHECK(req.quick[2].on_false == step::fails);
+  CHECK(req.quick[3].leaf == req.kids[2].kids[1].leaf);
+  CHECK(req.quick[3].on_true == step::holds);
+  CHECK(req.quick[3].on_false == step::fails);
+  CHECK(req.kids[0].quick.empty());  // only a condition's root has one
+  REQUIRE(atasan_langsung.when->quick.size() == 1);
+  CHECK(atasan_langsung.when->quick[0].leaf == when);
 
   // require atasan.jenis >= pengawas: by rank in `jenis`, the literal's rank kept.
   const auto& penilai = rule_named(*r, "kedudukan.penilai_minimal_pengawas");
@@ -127,13 +147,29 @@ TEST_CASE("plan: a city's kedudukan tables are indexed by kind of perangkat daer
     }
   }
   CHECK(r->kedudukan_tables_for(perwal::no_code).empty());
-  // A path of two steps (`pd.head.jenis == pengawas`) is left to the interpreter.
+  // A path of two steps (`pd.head.jenis == pengawas`) is left to the
+  // interpreter, and so the whole condition is read from its tree.
   bool two_steps = false;
-  for (const auto& tb : r->kedudukan)
+  for (const auto& tb : r->kedudukan) {
     if (tb.info.name == "kedudukan.uptd_pengawas" && tb.when) {
       CHECK(tb.when->kids.at(0).leaf.t == test::general);
+      CHECK(tb.when->quick.empty());
       two_steps = true;
     }
+    // `not (atasan.delegated(penilai_kinerja) and atasan.perangkat_daerah == pd)`: the name on the right kept.
+    if (tb.info.name == "kedudukan.dinas") {
+      REQUIRE(tb.when);
+      REQUIRE(tb.when->quick.size() == 2);
+      // `not`: the conjunction's verdicts swapped.
+      CHECK(tb.when->quick[0].leaf.field == perwal::prop::delegated);
+      CHECK(tb.when->quick[0].on_true == 1);
+      CHECK(tb.when->quick[0].on_false == perwal::condition_step::holds);
+      CHECK(tb.when->quick[1].leaf.t == test::bound);
+      CHECK(tb.when->quick[1].leaf.right == perwal::base_name::pd);
+      CHECK(tb.when->quick[1].on_true == perwal::condition_step::fails);
+      CHECK(tb.when->quick[1].on_false == perwal::condition_step::holds);
+    }
+  }
   CHECK(two_steps);
 }
 
@@ -156,13 +192,14 @@ TEST_CASE("plan: every planned condition reads as the interpreter reads it", "[p
       const auto n = static_cast<perwal::org::index>(org->positions().size());
       REQUIRE(n > 10);
 
-      std::size_t planned_leaves = 0, evaluations = 0;
+      std::size_t planned_leaves = 0, evaluations = 0, quick_conditions = 0, quick_decided = 0;
       std::array<std::size_t, 3> seen{};  // holds, fails, unknown
       perwal::for_each_condition(*r, [&](const cexpr& cond) {
         each_node(cond, [&](const cexpr& e) {
           CHECK(e.leaf.t != test::unplanned);
           planned_leaves += e.leaf.t != test::general && e.leaf.t != test::unplanned ? 1 : 0;
         });
+        quick_conditions += cond.quick.empty() ? 0 : 1;
         const auto interpreted = with_plans(cond, test::general);
         const auto on_the_fly = with_plans(cond, test::unplanned);
         for (perwal::org::index p = 0; p < n; ++p) {
@@ -181,15 +218,51 @@ TEST_CASE("plan: every planned condition reads as the interpreter reads it", "[p
             REQUIRE(facts_planned == facts_interpreted);
             REQUIRE(facts_planned == facts_fly);
             REQUIRE(ctx.truthy(cond, b) == ctx.truthy(interpreted, b));
+            // The quick reading, when it decides, decides as the interpreter.
+            if (bool holds = false; ctx.quick_condition(cond.quick, b, holds)) {
+              REQUIRE(ctx.check(interpreted, b, nullptr) == (holds ? truth::holds : truth::fails));
+              ++quick_decided;
+            }
             ++seen[static_cast<std::size_t>(planned)];
             ++evaluations;
           }
         }
       });
-      INFO("planned leaves " << planned_leaves << ", evaluations " << evaluations);
+      INFO("planned leaves " << planned_leaves << ", evaluations " << evaluations << ", quick conditions "
+                             << quick_conditions << ", decided quickly " << quick_decided);
       CHECK(planned_leaves >= 20);
+      CHECK(quick_conditions >= 5);
+      CHECK(quick_decided * 2 > evaluations / 4);  // a good share of all readings
       CHECK(seen[static_cast<std::size_t>(truth::holds)] > 0);
       CHECK(seen[static_cast<std::size_t>(truth::fails)] > 0);
+    }
+  }
+}
+
+TEST_CASE("plan: a quick reading's code bits give the code test's verdict on every code", "[plan]") {
+  for (const char* id :
+       {"permenpanrb-7-2022", "padang-panjang-48-2024", "jambi-13-2025", "pasuruan-41-2023", "bukittinggi-rancangan"}) {
+    DYNAMIC_SECTION(id) {
+      const auto r = bundled(id);
+      std::size_t with_bits = 0, tests_of_codes = 0;
+      perwal::for_each_condition(*r, [&](const cexpr& cond) {
+        for (const auto& s : cond.quick) {
+          if (!perwal::code_test(s.leaf, 0, r->vocab)) {
+            CHECK_FALSE(s.code_bits);  // bits only for a test of a code
+            continue;
+          }
+          ++tests_of_codes;
+          if (!s.code_bits) continue;
+          ++with_bits;
+          for (std::size_t c = 0; c < r->vocab.size(); ++c) {
+            const unsigned at = static_cast<unsigned>(c) - s.first_code;
+            const bool bit = at < 64 ? ((s.bits >> at) & 1U) != 0 : s.outside;
+            REQUIRE(bit == *perwal::code_test(s.leaf, static_cast<perwal::code>(c), r->vocab));
+          }
+        }
+      });
+      CHECK(tests_of_codes > 0);
+      CHECK(with_bits == tests_of_codes);  // every bundled test of a code fits in 64 bits
     }
   }
 }

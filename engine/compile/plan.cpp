@@ -1,13 +1,16 @@
 // The last compile step: what the evaluator would otherwise work out again
-// at every query — the shape of each condition's leaves, which generic rules
+// at every query — the shape of each condition's leaves, each condition laid
+// out for a quick reading (its leaves in one array, the connectives resolved
+// into where each leaf leads, a test of a code as bits), which generic rules
 // apply to a query kind, which kedudukan tables to a kind of perangkat
 // daerah — worked out once, while the ruleset can still be changed. The
 // compiled ruleset is then immutable and shared, so this costs nothing per
 // query. Decisions are unchanged: the evaluator reads a planned leaf with
-// the same rules as the interpreter (engine/eval/expr.cpp, planned_leaf), and
-// tests/plan_test.cpp compares the two on every condition of every bundled
-// ruleset.
+// the same rules as the interpreter (engine/eval/expr.cpp, planned_leaf and
+// quick_condition), and tests/plan_test.cpp compares them on every condition
+// of every bundled ruleset.
 #include <algorithm>
+#include <optional>
 
 #include "engine/compile/ruleset.hpp"
 
@@ -42,6 +45,85 @@ void plan_tree(cexpr& e, const vocabulary& vocab) {
   for (auto& k : e.kids) plan_tree(k, vocab);
 }
 
+// Longer conditions are read from the tree (no bundled one comes near).
+constexpr std::size_t max_quick_steps = 256;
+
+// Lays out `e` (planned) into `out`, to go on to `if_true` when it holds and
+// to `if_false` when it fails; returns where its reading starts (a step, or
+// a verdict for an empty `and` / `or`). An operand is laid out before the
+// one to its left, whose `on_true` (`and`) or `on_false` (`or`) then leads
+// to it. Nullopt when a leaf is not planned or `e` is too long: the
+// condition then has no quick reading.
+std::optional<std::uint16_t> lay_out(const cexpr& e, std::uint16_t if_true, std::uint16_t if_false,
+                                     std::vector<condition_step>& out) {
+  switch (e.op) {
+    case expr_op::and_:
+    case expr_op::or_: {
+      const bool conjunction = e.op == expr_op::and_;
+      std::uint16_t next = conjunction ? if_true : if_false;  // where the operand to the right starts
+      for (auto k = e.kids.rbegin(); k != e.kids.rend(); ++k) {
+        const auto start = conjunction ? lay_out(*k, next, if_false, out) : lay_out(*k, if_true, next, out);
+        if (!start) return std::nullopt;
+        next = *start;
+      }
+      return next;
+    }
+    case expr_op::not_:
+      if (e.kids.size() != 1) return std::nullopt;
+      return lay_out(e.kids[0], if_false, if_true, out);
+    default:
+      if (e.leaf.t <= leaf_plan::test::general || out.size() == max_quick_steps) return std::nullopt;
+      condition_step s;
+      s.leaf = e.leaf;
+      s.on_true = if_true;
+      s.on_false = if_false;
+      out.push_back(s);
+      return static_cast<std::uint16_t>(out.size() - 1);
+  }
+}
+
+// A code test's verdict on every code as bits (see condition_step), when
+// the codes it holds for, or those it fails for, lie within 64 of each other.
+void code_bits(condition_step& s, const vocabulary& vocab) {
+  if (!code_test(s.leaf, 0, vocab)) return;   // not a test of a code
+  for (const bool odd_one : {true, false}) {  // the codes it holds for, then those it fails for
+    std::optional<code> first, last;
+    for (std::size_t c = 0; c < vocab.size(); ++c) {
+      if (*code_test(s.leaf, static_cast<code>(c), vocab) != odd_one) continue;
+      if (!first) first = static_cast<code>(c);
+      last = static_cast<code>(c);
+    }
+    if (first && *last - *first >= 64) continue;
+    s.code_bits = true;
+    s.outside = !odd_one;
+    s.first_code = first.value_or(0);
+    s.bits = 0;
+    for (unsigned i = 0; i < 64 && s.first_code + i < vocab.size(); ++i)
+      if (*code_test(s.leaf, static_cast<code>(s.first_code + i), vocab)) s.bits |= std::uint64_t{1} << i;
+    return;
+  }
+}
+
+// The quick reading of a condition, starting at its first step; empty when it has none.
+std::vector<condition_step> quick_reading(const cexpr& e, const vocabulary& vocab) {
+  std::vector<condition_step> steps;
+  const auto start = lay_out(e, condition_step::holds, condition_step::fails, steps);
+  if (!start || steps.empty()) return {};
+  // The reading starts at step 0: the first leaf read is the last laid out.
+  std::reverse(steps.begin(), steps.end());
+  const auto last = static_cast<std::uint16_t>(steps.size() - 1);
+  const auto moved = [&](std::uint16_t to) {
+    return to == condition_step::holds || to == condition_step::fails ? to : static_cast<std::uint16_t>(last - to);
+  };
+  for (auto& s : steps) {
+    s.on_true = moved(s.on_true);
+    s.on_false = moved(s.on_false);
+  }
+  if (moved(*start) != 0) return {};  // (cannot happen: the start is laid out last)
+  for (auto& s : steps) code_bits(s, vocab);
+  return steps;
+}
+
 }  // namespace
 
 leaf_plan plan_leaf(const cexpr& e, const vocabulary& vocab) {
@@ -70,6 +152,7 @@ leaf_plan plan_leaf(const cexpr& e, const vocabulary& vocab) {
   if ((e.op == expr_op::eq || e.op == expr_op::ne) && right.op == expr_op::path && right.paths.size() == 1 &&
       right.paths[0].steps.empty()) {
     lp.t = leaf_plan::test::bound;
+    lp.right = right.paths[0].base;
     return lp;
   }
   if (ordered_op(e.op) && right.op == expr_op::code_lit && right.literal != no_code) {
@@ -98,8 +181,45 @@ leaf_plan plan_leaf(const cexpr& e, const vocabulary& vocab) {
   return lp;
 }
 
+std::optional<bool> code_test(const leaf_plan& lp, code c, const vocabulary& vocab) {
+  using test = leaf_plan::test;
+  switch (lp.t) {
+    case test::alone:
+      return true;  // a stated code is true
+    case test::in_codes:
+    case test::not_in_codes: {
+      const auto codes = std::span(lp.codes).first(lp.code_count);
+      return (std::find(codes.begin(), codes.end(), c) != codes.end()) == (lp.t == test::in_codes);
+    }
+    case test::ordered:
+      // By rank in the first of the literal's ordered categories that holds c; false in none.
+      for (std::size_t i = 0; i < lp.cat_count; ++i) {
+        if (!vocab.contains(lp.cats[i], c)) continue;
+        const int rank = vocab.rank(lp.cats[i], c), literal = lp.literal_rank[i];
+        switch (lp.op) {
+          case expr_op::lt:
+            return rank < literal;
+          case expr_op::le:
+            return rank <= literal;
+          case expr_op::gt:
+            return rank > literal;
+          case expr_op::ge:
+            return rank >= literal;
+          default:
+            return false;
+        }
+      }
+      return false;
+    default:
+      return std::nullopt;
+  }
+}
+
 void plan_evaluation(compiled_ruleset& r) {
-  for_each_condition(r, [&](cexpr& e) { plan_tree(e, r.vocab); });
+  for_each_condition(r, [&](cexpr& e) {
+    plan_tree(e, r.vocab);
+    e.quick = quick_reading(e, r.vocab);
+  });
 
   for (auto& on : r.rules_on) on.clear();
   for (std::size_t i = 0; i < r.rules.size(); ++i)

@@ -233,7 +233,35 @@ struct leaf_plan {
   std::uint8_t cat_count = 0;
   std::array<category, 2> cats{};
   std::array<int, 2> literal_rank{};
+  // bound: the base name on the right (`pd` in `atasan.perangkat_daerah == pd`).
+  base_name right = base_name::position;
   friend bool operator==(const leaf_plan&, const leaf_plan&) = default;
+};
+
+// A whole condition laid out for a quick reading: its planned leaves in one
+// array, each saying where to go next when it holds and when it fails (the
+// next leaf to read, or the condition's verdict), so that the connectives
+// are resolved when the ruleset is compiled and a reading is one loop. The
+// leaves are read in the interpreter's order and a decided `and` / `or`
+// reads no further. The evaluator reads it first (engine/eval/expr.cpp,
+// context::quick_condition) and falls back to the tree when a leaf needs
+// more than a position's own record. Set by plan_evaluation on the root of
+// a condition whose every leaf is planned; empty otherwise. It holds no
+// pointer into the tree, so a copy stays valid.
+struct condition_step {
+  // Where a reading goes on: a step's index, or one of these verdicts.
+  static constexpr std::uint16_t holds = 0xFFFF, fails = 0xFFFE;
+  leaf_plan leaf;
+  // A test of a code (the leaf's code_test, worked out for every code of the
+  // vocabulary): whether it holds for first_code + i is bit i of `bits`,
+  // and for every code outside those 64 it is `outside`. Unset when the
+  // codes it holds for (or fails for) span more than 64.
+  bool code_bits = false;
+  bool outside = false;
+  code first_code = 0;
+  std::uint64_t bits = 0;
+  std::uint16_t on_true = holds, on_false = fails;
+  friend bool operator==(const condition_step&, const condition_step&) = default;
 };
 
 struct cexpr {
@@ -247,7 +275,8 @@ struct cexpr {
   std::optional<category> literal_cat;  // code_lit: the category it was read in, when known
   std::uint8_t var = 0;                 // every / some: the slot of the bound name
   source_range where;
-  leaf_plan leaf;  // set by plan_evaluation
+  leaf_plan leaf;                     // set by plan_evaluation
+  std::vector<condition_step> quick;  // a condition's root only: set by plan_evaluation
 };
 
 // ---- rules ----------------------------------------------------------------
@@ -503,6 +532,9 @@ void for_each_condition(Ruleset& r, F&& f) {
 void plan_evaluation(compiled_ruleset& r);
 // The plan of one expression node (general when it is not a plannable leaf).
 [[nodiscard]] leaf_plan plan_leaf(const cexpr& e, const vocabulary& vocab);
+// Whether a planned test of a code (alone, in_codes, not_in_codes, ordered)
+// holds for the stated code `c`; nullopt for any other test.
+[[nodiscard]] std::optional<bool> code_test(const leaf_plan& lp, code c, const vocabulary& vocab);
 
 // What the compiler reads, given explicitly: it reads no environment
 // variable and assumes no working directory of its own.

@@ -102,6 +102,11 @@ class context {
   // undecided; `unstated` (if given) receives the facts it read.
   [[nodiscard]] truth check(const cexpr& e, const bindings& b, std::vector<std::string>* unstated) const;
   [[nodiscard]] value eval_path(const cpath& p, const bindings& b) const;
+  // The quick reading of a condition (cexpr::quick): true, with `holds`,
+  // when every leaf it reads is decided by a position's own record; false
+  // otherwise (truthy and check then read the tree, which decides the same;
+  // tests/plan_test.cpp compares the two).
+  [[nodiscard]] bool quick_condition(std::span<const condition_step> steps, const bindings& b, bool& holds) const;
   // Positions named by a union of role expressions (deduplicated, in order).
   [[nodiscard]] std::vector<index> resolve(const std::vector<cpath>& roles, const bindings& b) const;
   // A delegation confers its authority only when it breaks no wajib or
@@ -179,12 +184,19 @@ class context {
   [[nodiscard]] std::vector<std::pair<std::string, std::string>> values_read(const cexpr& e, const bindings& b) const;
 
  private:
+  [[nodiscard]] bool record_leaf(const condition_step& s, const bindings& b, bool& holds) const;
   [[nodiscard]] truth tri(const cexpr& e, const bindings& b) const;
   [[gnu::noinline]] [[nodiscard]] truth value_tri(const cexpr& e, const bindings& b) const;
   [[nodiscard]] bool quick_leaf(const cexpr& e, const bindings& b, truth& out) const;
   [[nodiscard]] bool planned_leaf(const cexpr& e, const leaf_plan& lp, const bindings& b, truth& out) const;
   // A stated code against the leaf's codes; false when the shape needs more than a code.
   [[nodiscard]] bool code_leaf(const leaf_plan& lp, code c, truth& out) const;
+  [[nodiscard]] bool code_leaf(const leaf_plan& lp, code c, bool& holds) const {
+    truth t = truth::unknown;
+    if (!code_leaf(lp, c, t)) return false;
+    holds = t == truth::holds;
+    return true;
+  }
   // The leaf read through its value (a property that is not in the record, a null, a bound name).
   [[gnu::noinline]] [[nodiscard]] bool value_leaf(const cexpr& e, const leaf_plan& lp, index idx, value_type base,
                                                   const bindings& b, truth& out) const;

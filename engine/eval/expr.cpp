@@ -767,30 +767,9 @@ bool context::planned_leaf(const cexpr& e, const leaf_plan& lp, const bindings& 
 }
 
 bool context::code_leaf(const leaf_plan& lp, code c, truth& out) const {
-  using test = leaf_plan::test;
-  bool holds = false;
-  switch (lp.t) {
-    case test::alone:
-      holds = true;  // a stated code is true
-      break;
-    case test::in_codes:
-    case test::not_in_codes: {
-      const auto codes = std::span(lp.codes).first(lp.code_count);
-      holds = (std::find(codes.begin(), codes.end(), c) != codes.end()) == (lp.t == test::in_codes);
-      break;
-    }
-    case test::ordered:
-      for (std::size_t i = 0; i < lp.cat_count; ++i) {
-        if (rules.vocab.contains(lp.cats[i], c)) {
-          holds = ordered_holds(lp.op, rules.vocab.rank(lp.cats[i], c), lp.literal_rank[i]);
-          break;
-        }
-      }
-      break;
-    default:
-      return false;
-  }
-  out = holds ? truth::holds : truth::fails;
+  const auto holds = code_test(lp, c, rules.vocab);
+  if (!holds) return false;
+  out = *holds ? truth::holds : truth::fails;
   return true;
 }
 
@@ -831,7 +810,89 @@ bool context::value_leaf(const cexpr& e, const leaf_plan& lp, index idx, value_t
   }
 }
 
+bool context::quick_condition(std::span<const condition_step> steps, const bindings& b, bool& holds) const {
+  std::uint16_t at = 0;
+  while (at < steps.size()) {
+    const auto& s = steps[at];
+    bool leaf_holds = false;
+    if (!record_leaf(s, b, leaf_holds)) return false;
+    at = leaf_holds ? s.on_true : s.on_false;
+  }
+  if (steps.empty()) return false;
+  holds = at == condition_step::holds;
+  return true;
+}
+
+// A planned leaf decided by the record of the position its base is bound to,
+// as planned_leaf and value_leaf decide it; false for anything else (a unit,
+// an unstated code, a delegation received, a bound name that is not an entity).
+inline bool context::record_leaf(const condition_step& s, const bindings& b, bool& holds) const {
+  using test = leaf_plan::test;
+  const auto& lp = s.leaf;
+  value_type base = value_type::null;
+  const index idx = bound_entity(lp.base, b, base);
+  if (idx == none || base != value_type::position) return false;
+  const auto& pos = org.positions()[idx];
+  code c = no_code;
+  value_type field_type = value_type::unit;
+  index field = none;
+  switch (lp.field) {
+    case prop::kind:
+      c = pos.kind;
+      break;
+    case prop::jenis:
+      c = pos.jenis;
+      break;
+    case prop::jenjang:
+      c = pos.jenjang;
+      break;
+    case prop::is_head:
+      if (lp.t != test::alone) return false;
+      holds = pos.heads != none;
+      return true;
+    case prop::delegated:
+      if (lp.t != test::alone || pos.receives_delegation) return false;
+      holds = false;
+      return true;
+    case prop::unit:
+      field = pos.unit;
+      break;
+    case prop::perangkat_daerah:
+      field = pos.perangkat_daerah;
+      break;
+    case prop::heads:
+      field = pos.heads;
+      break;
+    case prop::atasan:
+      field_type = value_type::position;
+      field = pos.atasan;
+      break;
+    case prop::pimpinan_unit:
+      field_type = value_type::position;
+      field = pos.pimpinan_unit;
+      break;
+    default:
+      return false;
+  }
+  if (c != no_code) {  // a stated code: its bit, or the test itself
+    if (!s.code_bits) return code_leaf(lp, c, holds);
+    const unsigned at = static_cast<unsigned>(c) - s.first_code;
+    holds = at < 64 ? ((s.bits >> at) & 1U) != 0 : s.outside;
+    return true;
+  }
+  if (lp.t != test::bound || lp.field == prop::kind || lp.field == prop::jenis || lp.field == prop::jenjang)
+    return false;  // an unstated code, or an entity against anything but a bound name
+  // `field == name`, both entities: equal when both are the same one, or both null.
+  value_type right_type = value_type::null;
+  const index right = bound_entity(lp.right, b, right_type);
+  if (right_type == value_type::null) return false;
+  const bool same = field == none || right == none ? field == right : field_type == right_type && field == right;
+  holds = same == (lp.op == expr_op::eq);
+  return true;
+}
+
 bool context::truthy(const cexpr& e, const bindings& b) const {
+  if (bool holds = false; quick_condition(e.quick, b, holds)) return holds;
   // Unstated facts read as null here (a `when`, a role): only `check` asks
   // for evidence. With no list to name them in, nothing reads as unknown.
   auto* const saved = std::exchange(unstated_, nullptr);
@@ -841,6 +902,7 @@ bool context::truthy(const cexpr& e, const bindings& b) const {
 }
 
 truth context::check(const cexpr& e, const bindings& b, std::vector<std::string>* unstated) const {
+  if (bool holds = false; quick_condition(e.quick, b, holds)) return holds ? truth::holds : truth::fails;
   std::vector<std::string> facts;
   auto* const saved = std::exchange(unstated_, &facts);
   const auto t = tri(e, b);
