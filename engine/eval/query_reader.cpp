@@ -71,10 +71,76 @@ class query_reader {
       return nullptr;
     }
   };
-  void note_top_field(const json& q, const std::string& key, const json& value) {
-    top_.object = &q;
-    top_.add(key, value);
+  // The fields a query of any type may have (json_schema.cpp's query_fields
+  // lists each type's), each read into a place of its own by one walk of the
+  // query object: the reader then finds one without comparing names again.
+  struct top {
+    enum place : std::uint8_t {
+      type,
+      ruleset,
+      position,
+      atasan,
+      mode,
+      assignee,
+      owner_unit,
+      assigned_by,
+      team,
+      steps,
+      from,
+      to,
+      as,
+      also_to,
+      count
+    };
+  };
+  static constexpr top::place top_place_of(std::string_view name) {
+    switch (name.size()) {
+      case 2:
+        return name == "to" ? top::to : name == "as" ? top::as : top::count;
+      case 4:
+        return name == "type"   ? top::type
+               : name == "from" ? top::from
+               : name == "mode" ? top::mode
+               : name == "team" ? top::team
+                                : top::count;
+      case 5:
+        return name == "steps" ? top::steps : top::count;
+      case 6:
+        return name == "atasan" ? top::atasan : top::count;
+      case 7:
+        return name == "ruleset" ? top::ruleset : name == "also_to" ? top::also_to : top::count;
+      case 8:
+        return name == "position" ? top::position : name == "assignee" ? top::assignee : top::count;
+      case 10:
+        return name == "owner_unit" ? top::owner_unit : top::count;
+      case 11:
+        return name == "assigned_by" ? top::assigned_by : top::count;
+      default:
+        return top::count;
+    }
   }
+  // The places of a type's fields, as bits.
+  static std::uint32_t places_of(const std::vector<std::string>& fields) {
+    std::uint32_t bits = 0;
+    for (const auto& f : fields) bits |= std::uint32_t{1} << top_place_of(f);  // top::count: a bit no field has
+    return bits;
+  }
+  // Notes every field of query object `q` in its place; false (nothing
+  // noted) when one has no place, so that it is no field of any type.
+  bool note_top(const json& q) {
+    top_values_.fill(nullptr);
+    top_present_ = 0;
+    for (const auto& [key, value] : q.get_ref<const json::object_t&>()) {
+      const auto k = top_place_of(key);
+      if (k == top::count) return false;
+      top_values_[k] = &value;
+      top_present_ |= std::uint32_t{1} << k;
+    }
+    top_object_ = &q;
+    return true;
+  }
+  // The places of the fields noted (bits).
+  [[nodiscard]] std::uint32_t top_present() const { return top_present_; }
   // A penugasan step's fields, sorted by one walk of its map: those every
   // step may have into places of their own (read with no name compared
   // again), the others (its action's declared fields) noted in order.
@@ -112,9 +178,9 @@ class query_reader {
   }
   // obj[key], or nullptr when absent.
   [[nodiscard]] const json* field(const json& obj, std::string_view key) const {
-    if (&obj == top_.object) {
-      if (const json* v = top_.find(key)) return v;
-      if (top_.complete()) return nullptr;
+    if (&obj == top_object_) {
+      const auto k = top_place_of(key);
+      return k == top::count ? nullptr : top_values_[k];
     }
     return search(obj, key);
   }
@@ -492,7 +558,9 @@ class query_reader {
   const compiled_ruleset& rules_;
   const org::org_graph& org_;
   diagnostics& errs_;
-  noted_fields top_;
+  const json* top_object_ = nullptr;
+  std::array<const json*, top::count> top_values_{};
+  std::uint32_t top_present_ = 0;
   step_fields step_;
 };
 
@@ -524,14 +592,37 @@ team_input team_of(const org::org_graph& o, index t) {
   return v;
 }
 
+namespace {
+
+// The places (query_reader::top) of a type's fields, as bits; `fields` is
+// one of query_fields' lists, each worked out once.
+std::uint32_t allowed_places(const std::vector<std::string>& fields) {
+  static const auto known = [] {
+    std::array<std::pair<const std::vector<std::string>*, std::uint32_t>, 5> lists{};
+    std::size_t i = 0;
+    for (const char* type : {"kedudukan", "pelaporan", "penugasan", "tim", "audit"}) {
+      const auto& f = query_fields(type);
+      lists[i++] = {&f, query_reader::places_of(f)};
+    }
+    return lists;
+  }();
+  for (const auto& [list, bits] : known)
+    if (list == &fields) return bits;
+  return query_reader::places_of(fields);
+}
+
+}  // namespace
+
 bool read_query(const json& q, const compiled_ruleset& rules, const org::org_graph& org, diagnostics& errors,
                 query& into) {
   if (!q.is_object()) {
     errors.report(location::json(""), msg("query.not-object"));
     return false;
   }
-  const auto type = q.find("type");
-  if (type == q.end() || !type->is_string()) {
+  query_reader rd(rules, org, errors);
+  const bool noted = rd.note_top(q);  // field(q, …) searches q's map when not
+  const json* type = rd.field(q, "type");
+  if (type == nullptr || !type->is_string()) {
     errors.report(location::json("type"), msg("query.type-required"));
     return false;
   }
@@ -539,15 +630,12 @@ bool read_query(const json& q, const compiled_ruleset& rules, const org::org_gra
   const std::string_view t = type->get_ref<const std::string&>();
   // A field the query type does not have is refused, not ignored: a
   // misspelt "atsan" would otherwise be a query without its atasan.
-  query_reader rd(rules, org, errors);
-  if (const auto& fields = query_fields(t); !fields.empty()) {
+  const auto& fields = query_fields(t);
+  if (!fields.empty() && !(noted && (rd.top_present() & ~allowed_places(fields)) == 0)) {
     bool unknown = false;
     for (auto it = q.begin(); it != q.end(); ++it) {
       const std::string& key = it.key();
-      if (std::any_of(fields.begin(), fields.end(), [&](const std::string& f) { return same_name(f, key); })) {
-        rd.note_top_field(q, key, it.value());
-        continue;
-      }
+      if (std::any_of(fields.begin(), fields.end(), [&](const std::string& f) { return same_name(f, key); })) continue;
       std::string list;
       for (const auto& f : fields) list += (list.empty() ? "" : ", ") + f;
       const auto near = nearest_name(key, fields);
