@@ -119,6 +119,9 @@ class query_reader {
         return top::count;
     }
   }
+  static constexpr std::array<std::string_view, top::count> top_names = {
+      "type",        "ruleset", "position", "atasan", "mode", "assignee", "owner_unit",
+      "assigned_by", "team",    "steps",    "from",   "to",   "as",       "also_to"};
   // The places of a type's fields, as bits.
   static std::uint32_t places_of(const std::vector<std::string>& fields) {
     std::uint32_t bits = 0;
@@ -138,6 +141,10 @@ class query_reader {
     }
     top_object_ = &q;
     return true;
+  }
+  // Field `p` of query object `q`: from its place when q's fields are noted.
+  [[nodiscard]] const json* top_field(const json& q, top::place p) const {
+    return &q == top_object_ ? top_values_[p] : search(q, top_names[p]);
   }
   // The places of the fields noted (bits).
   [[nodiscard]] std::uint32_t top_present() const { return top_present_; }
@@ -468,11 +475,11 @@ class query_reader {
   bool kedudukan(const json& q, query& into) {
     auto& k = into.emplace<kedudukan_query>();
     const auto before = error_count();
-    k.position = position(q, "position", {}, true);
-    const json* atasan = field(q, "atasan");
+    k.position = position_value(top_field(q, top::position), "position", {}, true);
+    const json* atasan = top_field(q, top::atasan);
     const bool given = atasan != nullptr && !atasan->is_null();
-    k.atasan =
-        given ? position(q, "atasan", {}, true) : (k.position == none ? none : org_.positions()[k.position].atasan);
+    k.atasan = given ? position_value(atasan, "atasan", {}, true)
+                     : (k.position == none ? none : org_.positions()[k.position].atasan);
     return error_count() == before;
   }
 
@@ -521,18 +528,19 @@ class query_reader {
   bool pelaporan(const json& q, query& into) {
     auto& r = into.emplace<pelaporan_query>();
     const auto before = error_count();
+    const json *from = top_field(q, top::from), *to = top_field(q, top::to);
     named_positions named;
-    named.add(field(q, "from"));
-    named.add(field(q, "to"));
+    named.add(from);
+    named.add(to);
     named.prefetch(org_);
-    r.from = position(q, "from", {}, true);
-    r.to = position(q, "to", {}, true);
-    r.as = code_of(category::report_as, q, "as", {}, true);
-    if (field(q, "also_to") != nullptr) {
+    r.from = position_value(from, "from", {}, true);
+    r.to = position_value(to, "to", {}, true);
+    r.as = code_value(category::report_as, top_field(q, top::as), "as", {}, true);
+    if (top_field(q, top::also_to) != nullptr) {
       auto& also = r.also_to.emplace();
       positions(q, "also_to", {}, [&](index x) { also.push_back(x); });
     }
-    const json* tt = field(q, "team");
+    const json* tt = top_field(q, top::team);
     if (tt != nullptr && !tt->is_null()) team(*tt, r.team);
     const auto& k = rules_.known;
     const bool needs_team = r.as != no_code && (r.as == k.anggota_tim || r.as == k.ketua_tim);
@@ -621,7 +629,7 @@ bool read_query(const json& q, const compiled_ruleset& rules, const org::org_gra
   }
   query_reader rd(rules, org, errors);
   const bool noted = rd.note_top(q);  // field(q, …) searches q's map when not
-  const json* type = rd.field(q, "type");
+  const json* type = rd.top_field(q, query_reader::top::type);
   if (type == nullptr || !type->is_string()) {
     errors.report(location::json("type"), msg("query.type-required"));
     return false;
