@@ -39,12 +39,19 @@ bool vocabulary::add(category cat, std::string_view name, int rank, std::string 
   auto& ranks = rank_[static_cast<std::size_t>(cat)];
   if (ranks[id] >= 0) return false;
   ranks[id] = rank;
+  members_[static_cast<std::size_t>(cat)].push_back(id);
   if (rank > 0) ordered_[static_cast<std::size_t>(cat)] = true;
   if (!label.empty()) labels_[id] = std::move(label);
   return true;
 }
 
 std::optional<code> vocabulary::find(category cat, std::string_view name) const {
+  // Up to 8 names: compared one by one, cheaper than hashing the name.
+  if (const auto& members = members_[static_cast<std::size_t>(cat)]; members.size() <= 8) {
+    for (const code c : members)
+      if (names_[c] == name) return c;
+    return std::nullopt;
+  }
   auto id = find_any(name);
   if (id && contains(cat, *id)) return id;
   return std::nullopt;

@@ -74,6 +74,9 @@ class vocabulary {
   std::vector<std::string> labels_;
   // membership and rank per category, indexed by code (-1 = not a member)
   std::array<std::vector<int>, category_count> rank_;
+  // each category's codes, in the order added: a small category is searched
+  // by comparing its few names (a query's `as`, `mode`, a step's `action`)
+  std::array<std::vector<code>, category_count> members_;
   std::array<bool, category_count> ordered_{};
 };
 

@@ -602,21 +602,44 @@ team_input team_of(const org::org_graph& o, index t) {
 
 namespace {
 
-// The places (query_reader::top) of a type's fields, as bits; `fields` is
-// one of query_fields' lists, each worked out once.
-std::uint32_t allowed_places(const std::vector<std::string>& fields) {
+enum class query_type : std::uint8_t { kedudukan, penugasan, pelaporan, tim, audit, unknown };
+constexpr std::array<std::string_view, 5> type_names = {"kedudukan", "penugasan", "pelaporan", "tim", "audit"};
+
+// The type named `t`, told apart by length and a letter, then compared once.
+query_type type_named(std::string_view t) {
+  query_type guess = query_type::unknown;
+  switch (t.size()) {
+    case 9:
+      guess = t[0] == 'k' ? query_type::kedudukan : t[2] == 'n' ? query_type::penugasan : query_type::pelaporan;
+      break;
+    case 3:
+      guess = query_type::tim;
+      break;
+    case 5:
+      guess = query_type::audit;
+      break;
+    default:
+      return query_type::unknown;
+  }
+  return t == type_names[static_cast<std::size_t>(guess)] ? guess : query_type::unknown;
+}
+
+// A known type's fields (query_fields' list) and their places
+// (query_reader::top) as bits, each worked out once.
+struct type_fields {
+  const std::vector<std::string>* names;
+  std::uint32_t places;
+};
+const type_fields& fields_of(query_type type) {
   static const auto known = [] {
-    std::array<std::pair<const std::vector<std::string>*, std::uint32_t>, 5> lists{};
-    std::size_t i = 0;
-    for (const char* type : {"kedudukan", "pelaporan", "penugasan", "tim", "audit"}) {
-      const auto& f = query_fields(type);
-      lists[i++] = {&f, query_reader::places_of(f)};
+    std::array<type_fields, type_names.size()> lists{};
+    for (std::size_t i = 0; i < type_names.size(); ++i) {
+      const auto& f = query_fields(type_names[i]);
+      lists[i] = {&f, query_reader::places_of(f)};
     }
     return lists;
   }();
-  for (const auto& [list, bits] : known)
-    if (list == &fields) return bits;
-  return query_reader::places_of(fields);
+  return known[static_cast<std::size_t>(type)];
 }
 
 }  // namespace
@@ -636,10 +659,16 @@ bool read_query(const json& q, const compiled_ruleset& rules, const org::org_gra
   }
   // Compared as a view: each comparison with a type name looks at the length first.
   const std::string_view t = type->get_ref<const std::string&>();
+  const auto kind = type_named(t);
+  if (kind == query_type::unknown) {
+    errors.report(location::json("type"), msg("query.type-unknown", t));
+    return false;
+  }
   // A field the query type does not have is refused, not ignored: a
   // misspelt "atsan" would otherwise be a query without its atasan.
-  const auto& fields = query_fields(t);
-  if (!fields.empty() && !(noted && (rd.top_present() & ~allowed_places(fields)) == 0)) {
+  const auto& [names, places] = fields_of(kind);
+  if (!(noted && (rd.top_present() & ~places) == 0)) {
+    const auto& fields = *names;
     bool unknown = false;
     for (auto it = q.begin(); it != q.end(); ++it) {
       const std::string& key = it.key();
@@ -653,15 +682,21 @@ bool read_query(const json& q, const compiled_ruleset& rules, const org::org_gra
     }
     if (unknown) return false;
   }
-  if (t == "audit") {
-    into.emplace<audit_query>();
-    return true;
+  switch (kind) {
+    case query_type::kedudukan:
+      return rd.kedudukan(q, into);
+    case query_type::penugasan:
+      return rd.penugasan(q, into);
+    case query_type::pelaporan:
+      return rd.pelaporan(q, into);
+    case query_type::tim:
+      return rd.tim(q, into);
+    case query_type::audit:
+      into.emplace<audit_query>();
+      return true;
+    case query_type::unknown:
+      break;
   }
-  if (t == "kedudukan") return rd.kedudukan(q, into);
-  if (t == "penugasan") return rd.penugasan(q, into);
-  if (t == "pelaporan") return rd.pelaporan(q, into);
-  if (t == "tim") return rd.tim(q, into);
-  errors.report(location::json("type"), msg("query.type-unknown", t));
   return false;
 }
 
