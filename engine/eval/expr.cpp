@@ -505,6 +505,13 @@ V context::walk(const cpath& p, const bindings& b) const {
 
 value context::eval_path(const cpath& p, const bindings& b) const {
   if (yields_set(p)) return walk<value>(p, b);  // (not `?:`, whose common type would be the scalar)
+  // One property of a bound position kept in its record (a report's `to
+  // from.pimpinan_unit`): read in place, as walk would read it through position_prop.
+  if (p.steps.size() == 1) {
+    value_type t = value_type::null;
+    if (const index i = bound_entity(p.base, b, t); t == value_type::position && i != none)
+      if (scalar v; record_field(org.positions()[i], p.steps[0].p, v)) return v;
+  }
   return walk<scalar>(p, b);
 }
 
