@@ -181,6 +181,21 @@ leaf_plan plan_leaf(const cexpr& e, const vocabulary& vocab) {
   return lp;
 }
 
+bool ordered_holds(expr_op op, double x, double y) {
+  switch (op) {
+    case expr_op::lt:
+      return x < y;
+    case expr_op::le:
+      return x <= y;
+    case expr_op::gt:
+      return x > y;
+    case expr_op::ge:
+      return x >= y;
+    default:
+      return false;
+  }
+}
+
 std::optional<bool> code_test(const leaf_plan& lp, code c, const vocabulary& vocab) {
   using test = leaf_plan::test;
   switch (lp.t) {
@@ -195,19 +210,7 @@ std::optional<bool> code_test(const leaf_plan& lp, code c, const vocabulary& voc
       // By rank in the first of the literal's ordered categories that holds c; false in none.
       for (std::size_t i = 0; i < lp.cat_count; ++i) {
         if (!vocab.contains(lp.cats[i], c)) continue;
-        const int rank = vocab.rank(lp.cats[i], c), literal = lp.literal_rank[i];
-        switch (lp.op) {
-          case expr_op::lt:
-            return rank < literal;
-          case expr_op::le:
-            return rank <= literal;
-          case expr_op::gt:
-            return rank > literal;
-          case expr_op::ge:
-            return rank >= literal;
-          default:
-            return false;
-        }
+        return ordered_holds(lp.op, vocab.rank(lp.cats[i], c), lp.literal_rank[i]);
       }
       return false;
     default:

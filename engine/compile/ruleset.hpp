@@ -532,6 +532,8 @@ void for_each_condition(Ruleset& r, F&& f) {
 void plan_evaluation(compiled_ruleset& r);
 // The plan of one expression node (general when it is not a plannable leaf).
 [[nodiscard]] leaf_plan plan_leaf(const cexpr& e, const vocabulary& vocab);
+// `x op y` for an ordering operator (lt, le, gt, ge); false for any other.
+[[nodiscard]] bool ordered_holds(expr_op op, double x, double y);
 // Whether a planned test of a code (alone, in_codes, not_in_codes, ordered)
 // holds for the stated code `c`; nullopt for any other test.
 [[nodiscard]] std::optional<bool> code_test(const leaf_plan& lp, code c, const vocabulary& vocab);

@@ -184,7 +184,7 @@ class context {
   [[nodiscard]] std::vector<std::pair<std::string, std::string>> values_read(const cexpr& e, const bindings& b) const;
 
  private:
-  [[nodiscard]] bool record_leaf(const condition_step& s, const bindings& b, bool& holds) const;
+  [[nodiscard]] bool record_leaf(const leaf_plan& lp, const condition_step* bits, const bindings& b, bool& holds) const;
   [[nodiscard]] truth tri(const cexpr& e, const bindings& b) const;
   [[gnu::noinline]] [[nodiscard]] truth value_tri(const cexpr& e, const bindings& b) const;
   [[nodiscard]] bool quick_leaf(const cexpr& e, const bindings& b, truth& out) const;
@@ -202,7 +202,6 @@ class context {
                                                   const bindings& b, truth& out) const;
   [[nodiscard]] bool equal(const scalar& a, const scalar& b) const;
   [[nodiscard]] bool compare_ordered(expr_op op, const scalar& a, const scalar& c) const;
-  [[nodiscard]] static bool ordered_holds(expr_op op, double x, double y);
   [[nodiscard]] static bool value_truth(const scalar& v);
   [[nodiscard]] static bool value_truth(const value& v);
   [[nodiscard]] index penilai_up_from(index p, index first) const;

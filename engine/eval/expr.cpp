@@ -738,38 +738,14 @@ bool context::quick_leaf(const cexpr& e, const bindings& b, truth& out) const {
 
 bool context::planned_leaf(const cexpr& e, const leaf_plan& lp, const bindings& b, truth& out) const {
   if (lp.t == leaf_plan::test::general) return false;
+  // Fields of the position's record, read without building a value.
+  if (bool holds = false; record_leaf(lp, nullptr, b, holds)) {
+    out = holds ? truth::holds : truth::fails;
+    return true;
+  }
   value_type base = value_type::null;
   const index idx = bound_entity(lp.base, b, base);
-  if (idx == none) return false;       // not a position or unit, or unbound: eval_scalar's null rules
-  if (base == value_type::position) {  // fields of the record, read without building a value
-    const auto& pos = org.positions()[idx];
-    const bool alone = lp.t == leaf_plan::test::alone;
-    switch (lp.field) {
-      case prop::kind:
-        if (pos.kind != no_code && code_leaf(lp, pos.kind, out)) return true;
-        break;
-      case prop::jenis:
-        if (pos.jenis != no_code && code_leaf(lp, pos.jenis, out)) return true;
-        break;
-      case prop::jenjang:
-        if (pos.jenjang != no_code && code_leaf(lp, pos.jenjang, out)) return true;
-        break;
-      case prop::is_head:
-        if (alone) {
-          out = pos.heads != none ? truth::holds : truth::fails;
-          return true;
-        }
-        break;
-      case prop::delegated:  // no delegation received: not delegated (see position_prop)
-        if (alone && !pos.receives_delegation) {
-          out = truth::fails;
-          return true;
-        }
-        break;
-      default:
-        break;
-    }
-  }
+  if (idx == none) return false;  // not a position or unit, or unbound: eval_scalar's null rules
   return value_leaf(e, lp, idx, base, b, out);
 }
 
@@ -822,7 +798,7 @@ bool context::quick_condition(std::span<const condition_step> steps, const bindi
   while (at < steps.size()) {
     const auto& s = steps[at];
     bool leaf_holds = false;
-    if (!record_leaf(s, b, leaf_holds)) return false;
+    if (!record_leaf(s.leaf, &s, b, leaf_holds)) return false;
     at = leaf_holds ? s.on_true : s.on_false;
   }
   if (steps.empty()) return false;
@@ -831,11 +807,12 @@ bool context::quick_condition(std::span<const condition_step> steps, const bindi
 }
 
 // A planned leaf decided by the record of the position its base is bound to,
-// as planned_leaf and value_leaf decide it; false for anything else (a unit,
-// an unstated code, a delegation received, a bound name that is not an entity).
-inline bool context::record_leaf(const condition_step& s, const bindings& b, bool& holds) const {
+// as value_leaf would decide it; false for anything else (a unit, an
+// unstated code, a delegation received, a bound name that is not an
+// entity). `bits`: the leaf's code test worked out as bits, if it is.
+inline bool context::record_leaf(const leaf_plan& lp, const condition_step* bits, const bindings& b,
+                                 bool& holds) const {
   using test = leaf_plan::test;
-  const auto& lp = s.leaf;
   value_type base = value_type::null;
   const index idx = bound_entity(lp.base, b, base);
   if (idx == none || base != value_type::position) return false;
@@ -882,9 +859,9 @@ inline bool context::record_leaf(const condition_step& s, const bindings& b, boo
       return false;
   }
   if (c != no_code) {  // a stated code: its bit, or the test itself
-    if (!s.code_bits) return code_leaf(lp, c, holds);
-    const unsigned at = static_cast<unsigned>(c) - s.first_code;
-    holds = at < 64 ? ((s.bits >> at) & 1U) != 0 : s.outside;
+    if (bits == nullptr || !bits->code_bits) return code_leaf(lp, c, holds);
+    const unsigned at = static_cast<unsigned>(c) - bits->first_code;
+    holds = at < 64 ? ((bits->bits >> at) & 1U) != 0 : bits->outside;
     return true;
   }
   if (lp.t != test::bound || lp.field == prop::kind || lp.field == prop::jenis || lp.field == prop::jenjang)
@@ -1006,21 +983,6 @@ bool context::compare_ordered(expr_op op, const scalar& a, const scalar& c) cons
     y = *ny;
   }
   return ordered_holds(op, x, y);
-}
-
-bool context::ordered_holds(expr_op op, double x, double y) {
-  switch (op) {
-    case expr_op::lt:
-      return x < y;
-    case expr_op::le:
-      return x <= y;
-    case expr_op::gt:
-      return x > y;
-    case expr_op::ge:
-      return x >= y;
-    default:
-      return false;
-  }
 }
 
 std::vector<std::pair<std::string, std::string>> context::values_read(const cexpr& e, const bindings& b) const {
