@@ -52,23 +52,15 @@ class query_reader {
   void error(std::string path, message m) { errs_.report(location::json(std::move(path)), std::move(m)); }
   [[nodiscard]] std::size_t error_count() const { return errs_.error_count(); }
 
-  // An object's fields, noted once, then found by a scan of a few entries
-  // rather than a search of the object's map (a string comparison a level)
-  // each time: the query object's, noted by read_query as it checks them
-  // against the type's list.
+  // A step's fields beyond those every step has (its action's declared
+  // ones), noted in order by one walk of the step's map.
   struct noted_fields {
-    const json* object = nullptr;
     std::size_t count = 0;
     std::array<std::pair<std::string_view, const json*>, 8> fields{};  // (the longest list has 8)
-    // Every field of `object` is noted: one not found is absent.
+    // Every field of the step is noted (fewer than 8 of them).
     [[nodiscard]] bool complete() const { return count < fields.size(); }
     void add(std::string_view key, const json& value) {
       if (count < fields.size()) fields[count++] = {key, &value};
-    }
-    [[nodiscard]] const json* find(std::string_view key) const {
-      for (std::size_t k = 0; k < count; ++k)
-        if (same_name(fields[k].first, key)) return fields[k].second;
-      return nullptr;
     }
   };
   // The fields a query of any type may have (json_schema.cpp's query_fields
@@ -122,6 +114,12 @@ class query_reader {
   static constexpr std::array<std::string_view, top::count> top_names = {
       "type",        "ruleset", "position", "atasan", "mode", "assignee", "owner_unit",
       "assigned_by", "team",    "steps",    "from",   "to",   "as",       "also_to"};
+  // Each name placed where top_names says it is.
+  static constexpr bool places_match_names() {
+    for (std::size_t i = 0; i < top_names.size(); ++i)
+      if (top_place_of(top_names[i]) != i) return false;
+    return true;
+  }
   // The places of a type's fields, as bits.
   static std::uint32_t places_of(const std::vector<std::string>& fields) {
     std::uint32_t bits = 0;
@@ -173,7 +171,6 @@ class query_reader {
   };
   const step_fields& note_step(const json& step) {
     step_.value.fill(nullptr);
-    step_.others.object = &step;
     step_.others.count = 0;
     for (const auto& [key, value] : step.get_ref<const json::object_t&>()) {
       if (const auto k = step_fields::place_of(key); k != step_fields::count)
@@ -571,6 +568,7 @@ class query_reader {
   std::uint32_t top_present_ = 0;
   step_fields step_;
 };
+static_assert(query_reader::places_match_names());
 
 }  // namespace
 
