@@ -414,6 +414,37 @@ TEST_CASE("an unknown org id in a query suggests the nearest one, in both langua
         std::vector<std::string>{"position: no position or employee \"b.nobody.at.all\""});
 }
 
+TEST_CASE("a query's type and fields are refused with the JSON path of each problem", "[eval][bad-input]") {
+  fixture f;
+  // Each error as "code path-line" (English); no decision for a refused query.
+  const auto errors = [&](const std::string& q) {
+    perwal::evaluator ev(f.rules, f.org);
+    perwal::diagnostics errs;
+    CHECK_FALSE(ev.check(json::parse(q), errs));
+    std::vector<std::string> out;
+    for (const auto& e : errs.items()) out.push_back(e.code + " " + e.path_line(perwal::lang::en));
+    return out;
+  };
+  const auto starts = [](const std::vector<std::string>& lines, std::vector<std::string> prefixes) {
+    REQUIRE(lines.size() == prefixes.size());
+    for (std::size_t i = 0; i < lines.size(); ++i) CHECK_THAT(lines[i], Catch::StartsWith(prefixes[i]));
+  };
+  // A field of another type (pelaporan's `from` in a kedudukan query), and one of no type at all.
+  starts(errors(R"({"type": "kedudukan", "position": "a.fp1", "from": "a.kabid2"})"), {"E207 from: unknown field"});
+  starts(errors(R"({"type": "pelaporan", "from": "a.fp1", "to": "a.kabid2", "as": "individu", "atsan": "x",
+                    "position": "a.fp1"})"),
+         {"E207 atsan: unknown field", "E207 position: unknown field"});
+  // The type: absent, not text, or not a type; an unknown type says only that.
+  starts(errors(R"({"position": "a.fp1"})"), {"E200 type:"});
+  starts(errors(R"({"type": 5, "position": "a.fp1"})"), {"E200 type:"});
+  starts(errors(R"({"type": "kedudukn", "atsan": "x"})"), {"E201 type:"});
+  starts(errors(R"({"type": "pelaporam", "from": "a.fp1"})"), {"E201 type:"});
+  // Well-formed with every field in its place: read.
+  perwal::evaluator ev(f.rules, f.org);
+  perwal::diagnostics errs;
+  CHECK(ev.check(json::parse(R"({"type": "kedudukan", "position": "a.fp1", "atasan": null, "ruleset": ""})"), errs));
+}
+
 TEST_CASE("audit checks kedudukan, delegations and teams", "[eval]") {
   fixture f;
   perwal::evaluator ev(f.rules, f.org);
