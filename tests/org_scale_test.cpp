@@ -281,6 +281,17 @@ TEST_CASE("a snapshot loads back to the same org", "[org][scale][snapshot]") {
           CHECK(g->find_position(asked[k], org_graph::with_atasan::no) == found[k]);
         }
       }
+      // Each id's hash written on the way (ids, NIPs, unknown ones, past one
+      // batch of 16): a lookup with it finds what a lookup without it finds.
+      std::vector<std::uint64_t> hashes(asked.size(), 0);
+      g->prefetch_positions(asked, units, 5, hashes);
+      for (std::size_t k = 0; k < asked.size(); ++k) {
+        CHECK(g->find_position(asked[k], hashes[k]) == found[k]);
+        CHECK(g->find_position(asked[k], hashes[k], org_graph::with_atasan::no) == found[k]);
+      }
+      CHECK(g->find_position(asked[0], hashes[1]) != found[0]);  // the hash does decide where the search looks
+      std::vector<std::uint64_t> too_few(asked.size() - 1);
+      CHECK_THROWS_AS(g->prefetch_positions(asked, units, 5, too_few), std::invalid_argument);
       for (std::size_t k = 0; k < units.size(); ++k) CHECK(g->find_unit(units[k]) == found_units[k]);
       CHECK(found.back() == perwal::org::none);
       CHECK(found_units[1] == perwal::org::none);
@@ -291,6 +302,10 @@ TEST_CASE("a snapshot loads back to the same org", "[org][scale][snapshot]") {
   org_graph empty;
   const std::array<std::string_view, 2> ids{"a", ""};
   empty.prefetch_positions(ids, ids);  // no table yet: nothing to ask for
+  std::array<std::uint64_t, 2> hashes{};
+  empty.prefetch_positions(ids, {}, 2, hashes);  // but each id's hash, still
+  CHECK(empty.find_position("a", hashes[0]) == perwal::org::none);
+  CHECK(hashes[0] != hashes[1]);
   CHECK(empty.find_position("a") == perwal::org::none);
   CHECK(empty.find_unit("a") == perwal::org::none);
 }

@@ -17,7 +17,7 @@ import sys
 # (part of the demangled name, prefetch instructions it needs at least)
 EXPECTED = [
     # the atasan hint's record (two lines) and the found record's atasan (two)
-    ("perwal::org::org_graph::find_position(", 4),
+    ("perwal::org::org_graph::find_position(std::basic_string_view<char, std::char_traits<char> >, unsigned long", 4),
     # slots, hints, units' records, positions' and atasan's records
     ("perwal::org::org_graph::prefetch_positions(", 6),
     # the JSON load: a position id's and a NIP's slot before their inserts

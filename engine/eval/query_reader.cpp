@@ -221,14 +221,37 @@ class query_reader {
       if (v != nullptr && v->is_string()) unit_ = v->get_ref<const std::string&>();
     }
     // `atasan_of_first`: how many of the positions added first have their atasan read by the check.
-    void prefetch(const org::org_graph& org, std::size_t atasan_of_first = 16) const {
-      org.prefetch_positions({ids_.data(), n_}, {&unit_, unit_.empty() ? 0U : 1U}, atasan_of_first);
+    void prefetch(const org::org_graph& org, std::size_t atasan_of_first = 16) {
+      org.prefetch_positions({ids_.data(), n_}, {&unit_, unit_.empty() ? 0U : 1U}, atasan_of_first,
+                             {hashes_.data(), n_});
+    }
+    // find_position for `id`, with the hash prefetch() computed when `id` is
+    // one of the added strings (the same characters, not an equal copy).
+    [[nodiscard]] index find(const org::org_graph& org, std::string_view id, org::org_graph::with_atasan atasan) const {
+      for (std::size_t i = 0; i < n_; ++i) {
+        if (ids_[i].data() == id.data() && ids_[i].size() == id.size())
+          return org.find_position(id, hashes_[i], atasan);
+      }
+      return org.find_position(id, atasan);
     }
 
    private:
-    std::array<std::string_view, 16> ids_{};
+    // Only the first n_ of each are read: not zeroed (a check would pay for it).
+    std::array<std::string_view, 16> ids_;
+    std::array<std::uint64_t, 16> hashes_;
     std::size_t n_ = 0;
     std::string_view unit_;
+  };
+  // While one is alive, position_value looks ids up through `named` (their hashes reused).
+  class looking_up_through {
+   public:
+    looking_up_through(query_reader& r, const named_positions& named) : r_(r) { r_.named_ = &named; }
+    ~looking_up_through() { r_.named_ = nullptr; }
+    looking_up_through(const looking_up_through&) = delete;
+    looking_up_through& operator=(const looking_up_through&) = delete;
+
+   private:
+    query_reader& r_;
   };
 
   // "no position …", "no unit …", "no team …": with the org's id nearest to
@@ -253,7 +276,7 @@ class query_reader {
                        org::org_graph::with_atasan atasan = org::org_graph::with_atasan::yes) {
     auto s = string_value(v, key, at, required);
     if (!s) return none;
-    const auto p = org_.find_position(*s, atasan);
+    const auto p = named_ != nullptr ? named_->find(org_, *s, atasan) : org_.find_position(*s, atasan);
     if (p == none) error(at(key), no_position(*s));
     return p;
   }
@@ -498,6 +521,7 @@ class query_reader {
       }
     }
     named.prefetch(org_, 1);  // the assignee's atasan: its penilai is walked from there
+    const looking_up_through hashed(*this, named);
     p.assignee = position(q, "assignee", {}, true);
     p.owner_unit = unit(q, "owner_unit", {}, true);
     p.assigned_by = position_value(field(q, "assigned_by"), "assigned_by", {}, false, org::org_graph::with_atasan::no);
@@ -530,6 +554,7 @@ class query_reader {
     named.add(from);
     named.add(to);
     named.prefetch(org_);
+    const looking_up_through hashed(*this, named);
     r.from = position_value(from, "from", {}, true);
     r.to = position_value(to, "to", {}, true);
     r.as = code_value(category::report_as, top_field(q, top::as), "as", {}, true);
@@ -567,6 +592,7 @@ class query_reader {
   std::array<const json*, top::count> top_values_{};
   std::uint32_t top_present_ = 0;
   step_fields step_;
+  const named_positions* named_ = nullptr;  // see looking_up_through
 };
 static_assert(query_reader::places_match_names());
 

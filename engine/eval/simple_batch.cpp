@@ -85,11 +85,11 @@ bool pelaporan(const dom::object& o, const compiled_ruleset& rules, const org::o
   simple_fields f(query_fields("pelaporan"), "also_to");
   if (!f.read(o)) return false;
   const auto from_id = f["from"], to_id = f["to"];
-  if (from_id && to_id) {
-    const std::array<std::string_view, 2> both{*from_id, *to_id};
-    org.prefetch_positions(both);  // both lookups' misses at once
-  }
-  const auto from = position_of(org, from_id), to = position_of(org, to_id);
+  if (!from_id || !to_id) return false;
+  const std::array<std::string_view, 2> both{*from_id, *to_id};
+  std::array<std::uint64_t, 2> hashes{};
+  org.prefetch_positions(both, {}, 2, hashes);  // both lookups' misses at once, each id hashed once
+  const auto from = org.find_position(*from_id, hashes[0]), to = org.find_position(*to_id, hashes[1]);
   const auto as_name = f["as"];
   const auto as = as_name ? rules.vocab.find(category::report_as, *as_name) : std::nullopt;
   if (from == org::none || to == org::none || !as) return false;

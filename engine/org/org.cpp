@@ -2,6 +2,7 @@
 // positions under a unit, delegations, teams. Loading is in org_load.cpp,
 // validation in org_validate.hpp, freezing in org_freeze.cpp.
 #include <algorithm>
+#include <stdexcept>
 
 #include "engine/org/org_load_internal.hpp"  // kind_key
 
@@ -26,12 +27,11 @@ std::string_view acting_name(acting a) {
   return "";
 }
 
-index org_graph::find_position(std::string_view id_or_nip, with_atasan atasan) const {
+index org_graph::find_position(std::string_view id_or_nip, std::uint64_t h, with_atasan atasan) const {
   // A check reads the position's record and its atasan's. With the slot
   // where the search starts comes the atasan of the position there (usually
   // the one asked for): both records are then asked for at once, two
   // dependent cache misses for a cold national query rather than three.
-  const std::uint64_t h = id_table::hash(id_or_nip);
   const bool atasan_wanted = atasan == with_atasan::yes;
   if (atasan_wanted && !position_slot_atasan_.empty()) prefetch_record(position_slot_atasan_[position_ids_.home(h)]);
   // The record's own atasan too, once it arrives: for a position found
@@ -49,26 +49,30 @@ index org_graph::find_position(std::string_view id_or_nip, with_atasan atasan) c
 }
 
 void org_graph::prefetch_positions(std::span<const std::string_view> ids, std::span<const std::string_view> unit_ids,
-                                   std::size_t atasan_of_first) const {
+                                   std::size_t atasan_of_first, std::span<std::uint64_t> hashes) const {
   constexpr std::size_t chunk = 16, most_units = 4;
-  std::array<std::size_t, chunk> home{};
-  std::array<std::size_t, most_units> unit_home{};
+  std::array<std::size_t, chunk> home;  // each entry written before it is read (no zeroing: a check pays for it)
+  std::array<std::size_t, most_units> unit_home;
+  const bool hash_out = !hashes.empty();
+  if (hash_out && hashes.size() < ids.size()) throw std::invalid_argument("prefetch_positions: a hash for every id");
   // The units (a query names one or two) go out with the first chunk of positions.
   std::size_t units = unit_ids_.slot_count() == 0 ? 0 : std::min(most_units, unit_ids.size());
   const bool any_positions = position_ids_.slot_count() != 0;
-  std::size_t first = 0;
-  do {
-    const std::size_t n = any_positions ? std::min(chunk, ids.size() - first) : 0;
+  const bool hints = !position_slot_atasan_.empty();
+  for (std::size_t first = 0; first < ids.size() || units != 0; first += chunk) {
+    const std::size_t n = std::min(chunk, ids.size() - std::min(first, ids.size()));
     // First level, every id at once: the slot where its search starts (and,
     // for a position, the atasan hint beside it).
     for (std::size_t i = 0; i < units; ++i) {
       unit_home[i] = unit_ids_.home(id_table::hash(unit_ids[i]));
       unit_ids_.prefetch_slot(unit_home[i]);
     }
-    const std::size_t hinted =
-        position_slot_atasan_.empty() || first >= atasan_of_first ? 0 : std::min(n, atasan_of_first - first);
+    const std::size_t hinted = !hints || first >= atasan_of_first ? 0 : std::min(n, atasan_of_first - first);
     for (std::size_t i = 0; i < n; ++i) {
-      home[i] = position_ids_.home(id_table::hash(ids[first + i]));
+      const std::uint64_t h = id_table::hash(ids[first + i]);
+      if (hash_out) hashes[first + i] = h;
+      if (!any_positions) continue;
+      home[i] = position_ids_.home(h);
       position_ids_.prefetch_slot(home[i]);
       if (i < hinted) __builtin_prefetch(&position_slot_atasan_[home[i]]);
     }
@@ -77,13 +81,12 @@ void org_graph::prefetch_positions(std::span<const std::string_view> ids, std::s
     for (std::size_t i = 0; i < units; ++i) {
       if (const index u = unit_ids_.item_at(unit_home[i]); u < units_.size()) __builtin_prefetch(&units_[u]);
     }
-    for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t i = 0; any_positions && i < n; ++i) {
       prefetch_record(position_ids_.item_at(home[i]));
       if (i < hinted) prefetch_record(position_slot_atasan_[home[i]]);
     }
     units = 0;
-    first += chunk;
-  } while (first < ids.size());
+  }
 }
 
 index org_graph::find_unit(std::string_view id) const {

@@ -403,7 +403,13 @@ class org_graph {
   // kedudukan or pelaporan check reads it; a penugasan's letter writers'
   // atasan are never read, and their misses would only queue before the others).
   enum class with_atasan : bool { no, yes };
-  [[nodiscard]] index find_position(std::string_view id_or_nip, with_atasan atasan = with_atasan::yes) const;
+  [[nodiscard]] index find_position(std::string_view id_or_nip, with_atasan atasan = with_atasan::yes) const {
+    return find_position(id_or_nip, id_table::hash(id_or_nip), atasan);
+  }
+  // The same with the id's lookup hash, as prefetch_positions wrote it: a
+  // query's ids are then hashed once, not twice.
+  [[nodiscard]] index find_position(std::string_view id_or_nip, std::uint64_t id_hash,
+                                    with_atasan atasan = with_atasan::yes) const;
   // Asks for the records of several positions at once (ids; a NIP or an
   // unknown id costs its hash and a useless prefetch), and of units beside
   // them: a query naming several (pelaporan's from and to, a penugasan's
@@ -411,8 +417,10 @@ class org_graph {
   // than two per record. A hint only: the find_position and find_unit calls
   // that follow answer as they would without it.
   // `atasan_of_first`: how many of the ids (the first) have their atasan's record asked for too.
+  // `hashes`: empty, or one per id, where each id's lookup hash is written for find_position.
   void prefetch_positions(std::span<const std::string_view> ids, std::span<const std::string_view> unit_ids = {},
-                          std::size_t atasan_of_first = std::numeric_limits<std::size_t>::max()) const;
+                          std::size_t atasan_of_first = std::numeric_limits<std::size_t>::max(),
+                          std::span<std::uint64_t> hashes = {}) const;
   [[nodiscard]] index find_unit(std::string_view id) const;
   [[nodiscard]] index find_team(std::string_view id) const;
 
