@@ -12,7 +12,7 @@
 #   5. writes bench/results/ (raw JSON, tables.md) and the plot
 #      bench/results/scale.png.
 # Usage: bench/run-scale.sh            (all three scales; the nation needs
-#        ~4 GB of disk for its org and snapshot and ~15 minutes)
+#        ~4 GB of disk for its org and snapshot and 3–15 minutes, by VM)
 #        PERWAL_BENCH_SCALES=city,province bench/run-scale.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
