@@ -4,7 +4,7 @@
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
-  tao-pegtl-dev libboost-graph-dev nlohmann-json3-dev libsimdjson-dev catch2 libbenchmark-dev
+  tao-pegtl-dev libboost-graph-dev nlohmann-json3-dev libsimdjson-dev libxxhash-dev catch2 libbenchmark-dev
   libcpp-httplib-dev libsqlite3-dev libpq-dev libssl-dev openssl wrk
   gnuplot-nox time clang-format
   clang libclang-rt-dev

@@ -4,10 +4,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
+#include <bit>
 #include <cerrno>
 #include <cstring>
-
-#include "engine/org/snapshot_format.hpp"
 
 namespace perwal::server {
 
@@ -20,6 +20,35 @@ std::string system_error_text(const std::filesystem::path& path, const char* wha
 // A frame: magic, body length (u32), body, checksum of the body (u64).
 constexpr std::uint32_t frame_magic = 0x314A5750;  // "PWJ1"
 constexpr std::size_t frame_overhead = 4 + 4 + 8;
+
+// The frame's checksum: a 64-bit hash over 32-byte stripes in four lanes
+// (the multiply-rotate round of the xxHash family). It is what snapshots
+// up to format 7 used; snapshots moved to XXH3, the journal did not, so a
+// journal a killed server of an earlier version left is still read whole
+// (a frame whose checksum does not match ends the recovery).
+std::uint64_t frame_checksum(const char* data, std::size_t n) {
+  constexpr std::uint64_t p1 = 0x9E3779B185EBCA87ULL, p2 = 0xC2B2AE3D27D4EB4FULL, p3 = 0x165667B19E3779F9ULL;
+  const auto round = [](std::uint64_t acc, std::uint64_t w) { return std::rotl(acc + w * p2, 31) * p1; };
+  const auto read64 = [](const char* p) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, p, 8);
+    return w;
+  };
+  std::array<std::uint64_t, 4> lane = {p1 + p2, p2, 0, std::uint64_t{0} - p1};
+  std::size_t k = 0;
+  for (; k + 32 <= n; k += 32) {
+    for (std::size_t l = 0; l < 4; ++l) lane[l] = round(lane[l], read64(data + k + 8 * l));
+  }
+  std::uint64_t h = std::rotl(lane[0], 1) + std::rotl(lane[1], 7) + std::rotl(lane[2], 12) + std::rotl(lane[3], 18);
+  h += n;
+  for (; k + 8 <= n; k += 8) h = std::rotl(h ^ round(0, read64(data + k)), 27) * p1 + p3;
+  for (; k < n; ++k) h = std::rotl(h ^ (static_cast<unsigned char>(data[k]) * p3), 11) * p1;
+  h ^= h >> 33;
+  h *= p2;
+  h ^= h >> 29;
+  h *= p3;
+  return h ^ (h >> 32);
+}
 
 template <class T>
 void put(std::string& out, T v) {
@@ -168,7 +197,7 @@ void encode_journal_record(const decision_record& r, std::string& out) {
   for (const auto& rule : r.rules) put_text(out, rule);
   const auto length = static_cast<std::uint32_t>(out.size() - body);
   std::memcpy(out.data() + start + 4, &length, 4);
-  put(out, org::snapshot_detail::checksum(out.data() + body, length));
+  put(out, frame_checksum(out.data() + body, length));
 }
 
 std::vector<decision_record> decode_journal(std::string_view bytes, std::size_t& dropped) {
@@ -183,7 +212,7 @@ std::vector<decision_record> decode_journal(std::string_view bytes, std::size_t&
     std::uint64_t sum = 0;
     std::memcpy(&sum, bytes.data() + at + 8 + length, 8);
     decision_record r;
-    if (sum != org::snapshot_detail::checksum(body.data(), body.size()) || !decode_body(body, r)) break;
+    if (sum != frame_checksum(body.data(), body.size()) || !decode_body(body, r)) break;
     out.push_back(std::move(r));
     at += frame_overhead + length;
   }

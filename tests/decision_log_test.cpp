@@ -747,6 +747,39 @@ TEST_CASE("decision log at --log-sync normal: the journal, read back at once and
   CHECK(dropped > 0);
 }
 
+TEST_CASE("decision log: a journal frame an earlier perwal wrote is still read, and written alike", "[log]") {
+  // Written by the journal of commit c08160c (before snapshots moved to
+  // XXH3, whose checksum the journal then shared): a server of that version
+  // killed with this in its journal must have it copied in by this one.
+  const std::string hex =
+      "50574a31c8000000030000006a2d3100b232f29a01000016000000706164616e672d70616e6a616e672d34382d323032340200"
+      "000072680700000064656661756c74020000006f6803000000000000000600000064656e696564230000007b2274797065223a"
+      "226b65647564756b616e222c22706f736974696f6e223a2270227d150000007b226465636973696f6e223a2264656e696564"
+      "227d00000000000000000000000000000000010000001e0000006b65647564756b616e2e6a665f64695f62617761685f7069"
+      "6d70696e616e58864c4d8a910dea";
+  std::string frame;
+  for (std::size_t k = 0; k + 1 < hex.size(); k += 2)
+    frame += static_cast<char>(std::stoi(hex.substr(k, 2), nullptr, 16));
+  std::size_t dropped = 1;
+  const auto read = perwal::server::decode_journal(frame, dropped);
+  CHECK(dropped == 0);
+  REQUIRE(read.size() == 1);
+  const auto& r = read[0];
+  CHECK(r.id == "j-1");
+  CHECK(r.time_ms == 1765000000000);
+  CHECK(r.ruleset == "padang-panjang-48-2024");
+  CHECK(r.org_version == 3);
+  CHECK(r.outcome == "denied");
+  CHECK(r.query == R"({"type":"kedudukan","position":"p"})");
+  CHECK(r.rules == std::vector<std::string>{"kedudukan.jf_di_bawah_pimpinan"});
+  std::string again;
+  perwal::server::encode_journal_record(r, again);
+  CHECK(again == frame);
+  frame[frame.size() - 1] ^= 0x01;  // its checksum no longer matches: nothing is taken
+  CHECK(perwal::server::decode_journal(frame, dropped).empty());
+  CHECK(dropped == frame.size());
+}
+
 TEST_CASE("sha256: the standard's test vectors, from several threads at once", "[log]") {
   // FIPS 180-2's examples; each thread hashes with a context of its own.
   const std::string million_a(1'000'000, 'a');

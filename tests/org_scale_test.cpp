@@ -222,6 +222,18 @@ std::string synthetic_org(int instansi, int per) {
 
 }  // namespace
 
+TEST_CASE("a snapshot's checksum is XXH3, the same whatever vector unit computes it", "[org][snapshot]") {
+  // A file written on one processor is read on another: the library's
+  // dispatch must not change the hash. Known values of XXH3-64 (seed 0),
+  // empty, short and long (striped) input.
+  using perwal::org::snapshot_detail::checksum;
+  std::string long_text;
+  for (int i = 0; i < 1000; ++i) long_text += static_cast<char>('a' + i % 26);
+  CHECK(checksum("", 0) == 0x2d06800538d394c2ULL);
+  CHECK(checksum("perwal", 6) == 0x80676577433d0728ULL);
+  CHECK(checksum(long_text.data(), long_text.size()) == 0xe153425558d7da5dULL);
+}
+
 TEST_CASE("a snapshot loads back to the same org", "[org][scale][snapshot]") {
   for (const auto& c : bundled_orgs()) {
     INFO(c.org.string());
@@ -540,18 +552,20 @@ TEST_CASE("a damaged or foreign snapshot is refused, never trusted", "[org][scal
   SECTION("each reason in words") {
     CHECK(refused(bytes + "x").find("unexpected bytes") != std::string::npos);
     std::string other = bytes;
-    other[8] = 8;  // the format version
-    CHECK(refused(other) == "snapshot format 8, this perwal reads format 7 — run perwal compile-org again");
+    other[8] = 9;  // the format version
+    CHECK(refused(other) == "snapshot format 9, this perwal reads format 8 — run perwal compile-org again");
+    other[8] = 7;  // format 7: the sections' checksums the scalar hash, not XXH3
+    CHECK(refused(other) == "snapshot format 7, this perwal reads format 8 — run perwal compile-org again");
     other[8] = 6;  // format 6: no pimpinan unit in the position records
-    CHECK(refused(other) == "snapshot format 6, this perwal reads format 7 — run perwal compile-org again");
+    CHECK(refused(other) == "snapshot format 6, this perwal reads format 8 — run perwal compile-org again");
     other[8] = 5;  // format 5: position ids all in the string table, no atasan hints
-    CHECK(refused(other) == "snapshot format 5, this perwal reads format 7 — run perwal compile-org again");
+    CHECK(refused(other) == "snapshot format 5, this perwal reads format 8 — run perwal compile-org again");
     other[8] = 4;  // format 4: units converted on load, not prelinked
-    CHECK(refused(other) == "snapshot format 4, this perwal reads format 7 — run perwal compile-org again");
+    CHECK(refused(other) == "snapshot format 4, this perwal reads format 8 — run perwal compile-org again");
     other[8] = 3;  // format 3: positions and employees converted on load, not prelinked
-    CHECK(refused(other) == "snapshot format 3, this perwal reads format 7 — run perwal compile-org again");
+    CHECK(refused(other) == "snapshot format 3, this perwal reads format 8 — run perwal compile-org again");
     CHECK(refused(other.substr(0, 70)) ==
-          "snapshot format 3, this perwal reads format 7 — run perwal compile-org again");  // shorter than a header
+          "snapshot format 3, this perwal reads format 8 — run perwal compile-org again");  // shorter than a header
     std::string flipped = bytes;
     flipped[bytes.size() / 2] = static_cast<char>(flipped[bytes.size() / 2] ^ 1);
     CHECK(refused(flipped) == "checksum mismatch (corrupt snapshot)");

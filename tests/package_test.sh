@@ -51,7 +51,7 @@ field() { dpkg-deb -f "$deb" "$1"; }
 [[ "$(field Version)" == "$version"-* ]] || fail "Version $(field Version) is not $version-N"
 # Depends comes from dpkg-shlibdeps: the shared libraries the binary links.
 depends=$(field Depends)
-for lib in libc6 libstdc++6 libsqlite3- libssl libzip libpugixml libxlsxwriter libcsv libgvc libcgraph libcpp-httplib; do
+for lib in libc6 libstdc++6 libsqlite3- libssl libxxhash libzip libpugixml libxlsxwriter libcsv libgvc libcgraph libcpp-httplib; do
   grep -qF ", $lib" <<<", $depends" || fail "Depends lacks $lib: $depends"
 done
 contents=$(dpkg-deb -c "$deb")
