@@ -449,7 +449,7 @@ class sqlite_decision_log final : public decision_log {
 // The schema version of an SQLite decision log this perwal writes, and the
 // migrations that bring an older one to it (each keeps every row and so the
 // hash chain). Returns what was done, one line each.
-inline constexpr int sqlite_log_schema = 3;
+inline constexpr int sqlite_log_schema = 4;
 std::vector<std::string> migrate_sqlite_log(sqlite_db& db);
 
 // ---- opening a store ----------------------------------------------------------

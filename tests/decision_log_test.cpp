@@ -118,6 +118,18 @@ void write_old_log(const fs::path& file) {
   sqlite3_close(db);
 }
 
+// Whether the log's decisions lie in a rowid table (schema 4): a WITHOUT
+// ROWID table has no rowid to select.
+bool decisions_have_rowids(const fs::path& file) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  const bool ok = sqlite3_prepare_v2(db, "SELECT rowid FROM decisions", -1, &st, nullptr) == SQLITE_OK;
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return ok;
+}
+
 }  // namespace
 
 TEST_CASE("serve: the decision log listed by time, outcome, rule and org, a page at a time", "[server][log]") {
@@ -290,6 +302,7 @@ TEST_CASE("an older SQLite log is migrated: its chain intact, its rules indexed"
   const auto data = dir.path / "data";
   fs::create_directories(data);
   write_old_log(data / "decisions.db");
+  CHECK_FALSE(decisions_have_rowids(data / "decisions.db"));
   const std::string at = " --data '" + data.string() + "'";
   const auto before = perwal_cli("log verify" + at);
   REQUIRE(before.status == 0);
@@ -305,6 +318,8 @@ TEST_CASE("an older SQLite log is migrated: its chain intact, its rules indexed"
   CHECK_THAT(migrated.out, Catch::Contains("applied schema 1"));
   CHECK_THAT(migrated.out, Catch::Contains("applied schema 2: the rules each decision cites"));
   CHECK_THAT(migrated.out, Catch::Contains("applied schema 3: batch records"));
+  CHECK_THAT(migrated.out, Catch::Contains("applied schema 4: decisions in a rowid table"));
+  CHECK(decisions_have_rowids(data / "decisions.db"));
   CHECK(perwal_cli("db migrate" + at).out == "the schema is current\n");
   const auto after = perwal_cli("log verify" + at);
   CHECK(after.status == 0);
@@ -688,6 +703,7 @@ TEST_CASE("decision log at --log-sync normal: the journal, read back at once and
   }
   CHECK(unread == 0);
   CHECK(std::filesystem::file_size(journal) == 0);
+  CHECK(decisions_have_rowids(file));  // a new log is created at schema 4
   auto v = perwal::server::verify_decision_log(file);
   CHECK(v.problems.empty());
   CHECK(v.rows == 400);
