@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "server/digest.hpp"
@@ -704,6 +705,23 @@ TEST_CASE("decision log at --log-sync normal: the journal, read back at once and
   CHECK(unread == 0);
   CHECK(std::filesystem::file_size(journal) == 0);
   CHECK(decisions_have_rowids(file));  // a new log is created at schema 4
+  {
+    // Its threads named, for top -H and profilers.
+    sqlite_decision_log log(file, normal);
+    std::set<std::string> names;
+    for (int look = 0; look < 500 && names.count("perwal-wal-ckpt") + names.count("perwal-log-copy") < 2; ++look) {
+      if (look > 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));  // each names itself as it starts
+      names.clear();
+      for (const auto& task : fs::directory_iterator("/proc/self/task")) {
+        std::ifstream comm(task.path() / "comm");
+        std::string name;
+        std::getline(comm, name);
+        names.insert(name);
+      }
+    }
+    CHECK(names.count("perwal-log-copy") == 1);
+    CHECK(names.count("perwal-wal-ckpt") == 1);
+  }
   auto v = perwal::server::verify_decision_log(file);
   CHECK(v.problems.empty());
   CHECK(v.rows == 400);
