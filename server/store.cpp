@@ -901,7 +901,9 @@ std::string chain_hash(const std::string& previous, std::int64_t seq, const deci
 // The log's own threads are named (at most 15 bytes) so that `top -H`, `ps
 // -L` and a profiler tell them from the request threads.
 namespace {
-void name_this_thread(const char* name) { (void)pthread_setname_np(pthread_self(), name); }
+void name_this_thread(const char* name) {
+  (void)pthread_setname_np(pthread_self(), name);
+}
 }  // namespace
 
 wal_checkpointer::wal_checkpointer(sqlite_db& writer, const std::filesystem::path& file, bool full_sync)
