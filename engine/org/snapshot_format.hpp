@@ -36,7 +36,7 @@ inline constexpr std::uint32_t byte_order_mark = 0x01020304;
 
 // The 64-bit XXH3 of `n` bytes (Debian's libxxhash; snapshot_checksum.cpp),
 // run on the widest vector unit the processor has. The first load of a
-// snapshot hashes all of it (1.7 GB nationally): ~70 ms on one core, where
+// snapshot hashes all of it (1.7 GB nationally): ~60 ms on one core, where
 // the scalar hash of formats up to 7 took ~190 ms.
 [[nodiscard]] std::uint64_t checksum(const char* data, std::size_t n);
 
